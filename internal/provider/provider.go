@@ -1,0 +1,179 @@
+// Package provider adapts the catalog, the policy language and the API client to
+// terraform-plugin-framework. It holds glue only: one file per resource, data source or
+// function.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+const (
+	defaultIAMEndpoint           = "https://iam.myhuaweicloud.com"
+	defaultOrganizationsEndpoint = "https://organizations.myhuaweicloud.com"
+	defaultMaxRetries            = 5
+)
+
+var (
+	_ provider.Provider              = (*imsPolicyProvider)(nil)
+	_ provider.ProviderWithFunctions = (*imsPolicyProvider)(nil)
+)
+
+// New returns a constructor for the provider at the given version.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider { return &imsPolicyProvider{version: version} }
+}
+
+type imsPolicyProvider struct {
+	version string
+}
+
+type providerModel struct {
+	Region                types.String `tfsdk:"region"`
+	AccessKey             types.String `tfsdk:"access_key"`
+	SecretKey             types.String `tfsdk:"secret_key"`
+	SecurityToken         types.String `tfsdk:"security_token"`
+	AccountID             types.String `tfsdk:"account_id"`
+	IAMEndpoint           types.String `tfsdk:"iam_endpoint"`
+	OrganizationsEndpoint types.String `tfsdk:"organizations_endpoint"`
+	MaxRetries            types.Int64  `tfsdk:"max_retries"`
+}
+
+// providerConfig is the resolved configuration: attributes first, then environment
+// variables, then defaults. Credentials may be empty: only resources and API-backed data
+// sources need them, and they say so when they are planned.
+type providerConfig struct {
+	Region                string
+	AccessKey             string
+	SecretKey             string
+	SecurityToken         string
+	AccountID             string
+	IAMEndpoint           string
+	OrganizationsEndpoint string
+	MaxRetries            int
+}
+
+func (p *imsPolicyProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "imspolicy"
+	resp.Version = p.version
+}
+
+func (p *imsPolicyProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Validates, manages and simulates Huawei Cloud identity policies and " +
+			"Organizations service control policies for the Image Management Service (IMS). " +
+			"Every argument is optional: the catalog, document and simulation data sources and " +
+			"all functions work offline without credentials.",
+		Attributes: map[string]schema.Attribute{
+			"region": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Region name, for example `cn-north-4`. Environment variable: `HW_REGION_NAME`.",
+			},
+			"access_key": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Access key (AK). Environment variable: `HW_ACCESS_KEY`.",
+			},
+			"secret_key": schema.StringAttribute{
+				Optional:            true,
+				Sensitive:           true,
+				MarkdownDescription: "Secret key (SK). Environment variable: `HW_SECRET_KEY`.",
+			},
+			"security_token": schema.StringAttribute{
+				Optional:            true,
+				Sensitive:           true,
+				MarkdownDescription: "Security token of temporary credentials. Environment variable: `HW_SECURITY_TOKEN`.",
+			},
+			"account_id": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Account (domain) ID, sent as `X-Domain-Id` to the global IAM and Organizations services. Environment variable: `HW_DOMAIN_ID`.",
+			},
+			"iam_endpoint": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "IAM endpoint. Default `" + defaultIAMEndpoint + "`. Environment variable: `HW_IAM_ENDPOINT`.",
+			},
+			"organizations_endpoint": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Organizations endpoint. Default `" + defaultOrganizationsEndpoint + "`. Environment variable: `HW_ORGANIZATIONS_ENDPOINT`.",
+			},
+			"max_retries": schema.Int64Attribute{
+				Optional:            true,
+				MarkdownDescription: "How many times a throttled or failed API call is retried. Default `5`. Environment variable: `HW_MAX_RETRIES`.",
+			},
+		},
+	}
+}
+
+func (p *imsPolicyProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var model providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	cfg := providerConfig{
+		Region:                stringSetting(model.Region, "HW_REGION_NAME", ""),
+		AccessKey:             stringSetting(model.AccessKey, "HW_ACCESS_KEY", ""),
+		SecretKey:             stringSetting(model.SecretKey, "HW_SECRET_KEY", ""),
+		SecurityToken:         stringSetting(model.SecurityToken, "HW_SECURITY_TOKEN", ""),
+		AccountID:             stringSetting(model.AccountID, "HW_DOMAIN_ID", ""),
+		IAMEndpoint:           stringSetting(model.IAMEndpoint, "HW_IAM_ENDPOINT", defaultIAMEndpoint),
+		OrganizationsEndpoint: stringSetting(model.OrganizationsEndpoint, "HW_ORGANIZATIONS_ENDPOINT", defaultOrganizationsEndpoint),
+		MaxRetries:            defaultMaxRetries,
+	}
+
+	switch {
+	case !model.MaxRetries.IsNull() && !model.MaxRetries.IsUnknown():
+		cfg.MaxRetries = int(model.MaxRetries.ValueInt64())
+	case os.Getenv("HW_MAX_RETRIES") != "":
+		n, err := strconv.Atoi(os.Getenv("HW_MAX_RETRIES"))
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("max_retries"), "Invalid HW_MAX_RETRIES",
+				fmt.Sprintf("HW_MAX_RETRIES must be a whole number, got %q. Set it to, for example, 5.", os.Getenv("HW_MAX_RETRIES")))
+			return
+		}
+		cfg.MaxRetries = n
+	}
+	if cfg.MaxRetries < 0 {
+		resp.Diagnostics.AddAttributeError(path.Root("max_retries"), "Invalid max_retries",
+			fmt.Sprintf("max_retries must be 0 or more, got %d.", cfg.MaxRetries))
+		return
+	}
+
+	resp.DataSourceData = &cfg
+	resp.ResourceData = &cfg
+}
+
+// stringSetting returns the configured value, else the environment variable, else def.
+// An unknown value (known only after apply) is treated as unset for now: no offline data
+// source depends on it.
+func stringSetting(v types.String, env, def string) string {
+	if !v.IsNull() && !v.IsUnknown() {
+		return v.ValueString()
+	}
+	if e := os.Getenv(env); e != "" {
+		return e
+	}
+	return def
+}
+
+func (p *imsPolicyProvider) Resources(_ context.Context) []func() resource.Resource {
+	return nil
+}
+
+func (p *imsPolicyProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{}
+}
+
+func (p *imsPolicyProvider) Functions(_ context.Context) []func() function.Function {
+	return []func() function.Function{}
+}
