@@ -5,6 +5,7 @@ go 1.26.8
 require github.com/hashicorp/terraform-plugin-framework v1.19.0
 
 require (
+	github.com/agnivade/levenshtein v1.2.1 // indirect
 	github.com/fatih/color v1.18.0 // indirect
 	github.com/golang/protobuf v1.5.4 // indirect
 	github.com/hashicorp/go-hclog v1.6.3 // indirect

@@ -1,0 +1,411 @@
+package catalog
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/wildcard"
+)
+
+// NameKind says what the catalog knows a policy action name as.
+type NameKind int
+
+const (
+	// Unknown names are not in the catalog.
+	Unknown NameKind = iota
+	// TableAction names are rows of Table 1.
+	TableAction
+	// Alias names are listed in Table 1's Alias column and are not themselves table actions
+	// (ims:images:copy, ims:images:update).
+	Alias
+	// Referenced names appear only as dependencies in Table 2 (ims:images:deleteTags,
+	// obs:object:GetObject).
+	Referenced
+)
+
+func (k NameKind) String() string {
+	return [...]string{"unknown", "table action", "alias", "referenced"}[k]
+}
+
+// index is built once from the tables; every lookup reads it.
+var index = buildIndex()
+
+type catalogIndex struct {
+	sorted    []Action           // Table 1 sorted byte-wise by name
+	byLower   map[string]int     // lower-cased table action name -> position in sorted
+	names     map[string]string  // lower-cased known name -> canonical spelling
+	kinds     map[string]NameKind
+	aliasedBy map[string][]int // lower-cased alias -> positions in sorted of actions that list it
+	keys      map[string]int   // lower-cased condition key (template prefix for templates) -> position
+	apis      []apiTemplate
+}
+
+type apiTemplate struct {
+	method   string
+	template string
+	segments []string
+	rows     []int // positions in apiRows
+}
+
+func buildIndex() catalogIndex {
+	ix := catalogIndex{
+		sorted:    slices.Clone(actions),
+		byLower:   map[string]int{},
+		names:     map[string]string{},
+		kinds:     map[string]NameKind{},
+		aliasedBy: map[string][]int{},
+		keys:      map[string]int{},
+	}
+	slices.SortFunc(ix.sorted, func(a, b Action) int { return strings.Compare(a.Name, b.Name) })
+	add := func(name string, kind NameKind) {
+		l := strings.ToLower(name)
+		if _, ok := ix.kinds[l]; !ok {
+			ix.kinds[l], ix.names[l] = kind, name
+		}
+	}
+	for i, a := range ix.sorted {
+		ix.byLower[strings.ToLower(a.Name)] = i
+		add(a.Name, TableAction)
+	}
+	for i, a := range ix.sorted {
+		for _, alias := range a.Aliases {
+			add(alias, Alias)
+			ix.aliasedBy[strings.ToLower(alias)] = append(ix.aliasedBy[strings.ToLower(alias)], i)
+		}
+	}
+	for ri, row := range apiRows {
+		for _, dep := range row.Dependencies {
+			add(dep, Referenced)
+		}
+		for _, api := range row.APIs {
+			at := slices.IndexFunc(ix.apis, func(t apiTemplate) bool { return t.method == api.Method && t.template == api.Path })
+			if at < 0 {
+				ix.apis = append(ix.apis, apiTemplate{method: api.Method, template: api.Path, segments: splitPath(api.Path)})
+				at = len(ix.apis) - 1
+			}
+			ix.apis[at].rows = append(ix.apis[at].rows, ri)
+		}
+	}
+	for i, k := range conditionKeys {
+		ix.keys[strings.ToLower(keyPrefix(k.Name))] = i
+	}
+	return ix
+}
+
+// Actions returns every action of Table 1, sorted byte-wise by name.
+func Actions() []Action { return slices.Clone(index.sorted) }
+
+// LookupAction finds a table action by name, ignoring case.
+func LookupAction(name string) (Action, bool) {
+	i, ok := index.byLower[strings.ToLower(name)]
+	if !ok {
+		return Action{}, false
+	}
+	return index.sorted[i], true
+}
+
+// Kind says what the catalog knows name as, ignoring case. A name that is both a table
+// action and an alias (ims:images:list) is a TableAction.
+func Kind(name string) NameKind { return index.kinds[strings.ToLower(name)] }
+
+// CanonicalName returns the catalog's spelling of a known name.
+func CanonicalName(name string) (string, bool) {
+	n, ok := index.names[strings.ToLower(name)]
+	return n, ok
+}
+
+// KnownNames returns every name the catalog knows (table actions, aliases and names Table 2
+// references), sorted byte-wise.
+func KnownNames() []string {
+	out := make([]string, 0, len(index.names))
+	for _, n := range index.names {
+		out = append(out, n)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Granted returns the table actions that a statement naming name grants or denies: the
+// action itself if it is a table action, and every action that lists name as an alias.
+func Granted(name string) []Action {
+	l := strings.ToLower(name)
+	var out []Action
+	if i, ok := index.byLower[l]; ok {
+		out = append(out, index.sorted[i])
+	}
+	for _, i := range index.aliasedBy[l] {
+		if !strings.EqualFold(index.sorted[i].Name, name) {
+			out = append(out, index.sorted[i])
+		}
+	}
+	slices.SortFunc(out, func(a, b Action) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
+
+// Match returns the table actions whose names match the wildcard pattern (`*`, `?`),
+// ignoring case, sorted byte-wise.
+func Match(pattern string) []Action {
+	return filter(func(a Action) bool { return wildcard.Match(pattern, a.Name) })
+}
+
+// MatchNames returns every known name (see KnownNames) the pattern matches.
+func MatchNames(pattern string) []string {
+	var out []string
+	for _, n := range KnownNames() {
+		if wildcard.Match(pattern, n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// ByAccessLevel returns the table actions at any of the given levels.
+func ByAccessLevel(levels ...AccessLevel) []Action {
+	return filter(func(a Action) bool { return slices.Contains(levels, a.AccessLevel) })
+}
+
+// ByResourceType returns the table actions that support the resource type.
+func ByResourceType(name string) []Action {
+	return filter(func(a Action) bool {
+		return slices.ContainsFunc(a.ResourceTypes, func(r ResourceTypeRef) bool { return strings.EqualFold(r.Name, name) })
+	})
+}
+
+// ByConditionKey returns the table actions associated with the key, stated or inferred.
+// A global key applies to every action. Keys of a template (g:RequestTag/env) match it.
+func ByConditionKey(key string) []Action {
+	k, ok := LookupConditionKey(key)
+	if !ok {
+		return nil
+	}
+	if k.Global {
+		return Actions()
+	}
+	return filter(func(a Action) bool {
+		_, ok := a.KeyRef(k.Name)
+		return ok
+	})
+}
+
+// KeyRef returns the action's association with a condition key, if it has one.
+func (a Action) KeyRef(key string) (KeyRef, bool) {
+	for _, r := range a.ConditionKeys {
+		if strings.EqualFold(keyPrefix(r.Name), keyPrefix(key)) {
+			return r, true
+		}
+	}
+	return KeyRef{}, false
+}
+
+func filter(keep func(Action) bool) []Action {
+	var out []Action
+	for _, a := range index.sorted {
+		if keep(a) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// AccessLevelOf parses an access level name.
+func AccessLevelOf(s string) (AccessLevel, bool) {
+	for _, l := range AccessLevels {
+		if strings.EqualFold(string(l), s) {
+			return l, true
+		}
+	}
+	return "", false
+}
+
+// ResourceTypes returns Table 3.
+func ResourceTypes() []ResourceType { return slices.Clone(resourceTypes) }
+
+// LookupResourceType finds a resource type by name, ignoring case.
+func LookupResourceType(name string) (ResourceType, bool) {
+	i := slices.IndexFunc(resourceTypes, func(r ResourceType) bool { return strings.EqualFold(r.Name, name) })
+	if i < 0 {
+		return ResourceType{}, false
+	}
+	return resourceTypes[i], true
+}
+
+// ConditionKeys returns Table 4 and the global keys, sorted byte-wise by name.
+func ConditionKeys() []ConditionKey {
+	out := slices.Clone(conditionKeys)
+	slices.SortFunc(out, func(a, b ConditionKey) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
+
+// LookupConditionKey finds a condition key, ignoring case. A concrete key of a template
+// (g:ResourceTag/env for g:ResourceTag/<tag-key>) finds the template.
+func LookupConditionKey(name string) (ConditionKey, bool) {
+	l := strings.ToLower(name)
+	if i, ok := index.keys[l]; ok && !isTemplate(conditionKeys[i].Name) {
+		return conditionKeys[i], true
+	}
+	if slash := strings.IndexByte(l, '/'); slash > 0 && slash < len(l)-1 {
+		if i, ok := index.keys[l[:slash+1]]; ok && isTemplate(conditionKeys[i].Name) {
+			return conditionKeys[i], true
+		}
+	}
+	return ConditionKey{}, false
+}
+
+// KeysFor returns the condition keys usable with a table action: the global keys and the
+// keys associated with it, stated or inferred, sorted byte-wise.
+func KeysFor(action string) ([]ConditionKey, bool) {
+	a, ok := LookupAction(action)
+	if !ok {
+		return nil, false
+	}
+	var out []ConditionKey
+	for _, k := range ConditionKeys() {
+		if _, assoc := a.KeyRef(k.Name); k.Global || assoc {
+			out = append(out, k)
+		}
+	}
+	return out, true
+}
+
+func isTemplate(name string) bool { return strings.Contains(name, "<") }
+
+// keyPrefix reduces a template key to the part before its placeholder.
+func keyPrefix(name string) string {
+	if i := strings.IndexByte(name, '<'); i >= 0 {
+		return name[:i]
+	}
+	return name
+}
+
+// APIRows returns Table 2 in the seed's order.
+func APIRows() []APIRow { return slices.Clone(apiRows) }
+
+// APIPermission is what one API needs: every action of every Table 2 row that lists it,
+// with the row's scenario note, and the union of those rows' dependencies.
+type APIPermission struct {
+	Method       string
+	PathTemplate string
+	Actions      []APIAction
+	Dependencies []string
+}
+
+// APIAction is an action an API needs; Note is the seed's scenario note ("required only
+// for ...") or empty when the action is always required.
+type APIAction struct {
+	Action string
+	Note   string
+}
+
+// Required reports whether the action is needed in every scenario of the API.
+func (a APIAction) Required() bool { return a.Note == "" }
+
+// LookupAPI finds the API for a method and a path, which may be a template
+// (/v2/images/{image_id}/file) or a concrete path (/v2/images/9f1c.../file). A query
+// string and a trailing slash are ignored; the method ignores case.
+func LookupAPI(method, path string) (APIPermission, bool) {
+	segs := splitPath(path)
+	for _, t := range index.apis {
+		if !strings.EqualFold(t.method, method) || !segmentsMatch(t.segments, segs) {
+			continue
+		}
+		p := APIPermission{Method: t.method, PathTemplate: t.template}
+		for _, ri := range t.rows {
+			row := apiRows[ri]
+			api := row.APIs[slices.IndexFunc(row.APIs, func(a APIRef) bool { return a.Method == t.method && a.Path == t.template })]
+			p.Actions = append(p.Actions, APIAction{Action: row.Action, Note: api.Note})
+			for _, d := range row.Dependencies {
+				if !slices.Contains(p.Dependencies, d) {
+					p.Dependencies = append(p.Dependencies, d)
+				}
+			}
+		}
+		return p, true
+	}
+	return APIPermission{}, false
+}
+
+func splitPath(path string) []string {
+	if i := strings.IndexAny(path, "?#"); i >= 0 {
+		path = path[:i]
+	}
+	return strings.Split(strings.Trim(path, "/"), "/")
+}
+
+func segmentsMatch(template, segs []string) bool {
+	if len(template) != len(segs) {
+		return false
+	}
+	for i, t := range template {
+		if strings.HasPrefix(t, "{") && strings.HasSuffix(t, "}") {
+			if segs[i] == "" {
+				return false
+			}
+			continue
+		}
+		if t != segs[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// SuggestAPIs returns up to three known APIs ("METHOD /template") closest to the given
+// method and path, for "did you mean" messages.
+func SuggestAPIs(method, path string) []string {
+	segs := splitPath(path)
+	query := strings.ToUpper(method) + " " + strings.Join(segs, "/")
+	candidates := make([]scored, 0, len(index.apis))
+	for _, t := range index.apis {
+		// Fill the template's placeholders with the caller's segments so that concrete IDs
+		// do not count as differences.
+		filled := slices.Clone(t.segments)
+		for i, s := range filled {
+			if strings.HasPrefix(s, "{") && i < len(segs) {
+				filled[i] = segs[i]
+			}
+		}
+		d := distance(query, t.method+" "+strings.Join(filled, "/"))
+		candidates = append(candidates, scored{name: t.method + " " + t.template, dist: d})
+	}
+	return best(candidates, 3, len(query)/2+2)
+}
+
+// SuggestActions returns up to three known IMS names closest to a misspelt one.
+func SuggestActions(name string) []string {
+	var candidates []scored
+	for l, n := range index.names {
+		if strings.HasPrefix(l, "ims:") {
+			candidates = append(candidates, scored{name: n, dist: distance(strings.ToLower(name), l)})
+		}
+	}
+	return best(candidates, 3, max(3, len(name)/4))
+}
+
+// SuggestConditionKeys returns up to three condition keys closest to a misspelt one.
+func SuggestConditionKeys(name string) []string {
+	var candidates []scored
+	for _, k := range conditionKeys {
+		candidates = append(candidates, scored{name: k.Name, dist: distance(strings.ToLower(name), strings.ToLower(k.Name))})
+	}
+	return best(candidates, 3, max(3, len(name)/4))
+}
+
+type scored struct {
+	name string
+	dist int
+}
+
+func best(candidates []scored, n, maxDist int) []string {
+	slices.SortFunc(candidates, func(a, b scored) int {
+		return cmp.Or(cmp.Compare(a.dist, b.dist), strings.Compare(a.name, b.name))
+	})
+	var out []string
+	for _, c := range candidates {
+		if len(out) == n || c.dist > maxDist {
+			break
+		}
+		out = append(out, c.name)
+	}
+	return out
+}
