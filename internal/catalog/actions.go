@@ -10,22 +10,22 @@ func inferredKey(name, reason string) KeyRef {
 
 // Reasons for the inferred key associations, each from Table 4's description of the key.
 const (
-	whyEncrypted   = `Table 4: ims:Encrypted "controls operations such as image import and replication"`
-	whyRegion      = `Table 4: ims:Region "controls cross-region replication"`
-	whyVault       = `Table 4: ims:VaultId "controls creation and cross-region replication of full-ECS images"`
-	whyInstance    = `Table 4: ims:InstanceId "controls full-ECS image creation"`
-	whyBackup      = `Table 4: ims:BackupId "controls full-ECS image creation"`
-	whyVolume      = `Table 4: ims:VolumeId "controls image creation based on the specified volume ID"`
-	whyAZ          = `Table 4: ims:SourceAvailabilityZone "filters access based on the specified AZ" of the source`
-	whyTargetOrg   = `Table 4: ims:TargetOrgPaths "filters access based on the Organizations Path of the specified sharing account"`
-	whyOriginOrg   = `Table 4: ims:OriginBucketOrgPaths "filters access based on the Organizations Path of the specified source bucket owner account"`
-	shareNote      = "The action ims:images:share is not recommended. Instead, the following actions are recommended for sharing images: ims:images:addMember, ims:images:deleteMember, ims:images:updateMemberStatus."
-	aliasCopy      = "ims:images:copy"
-	aliasUpdate    = "ims:images:update"
-	aliasList      = "ims:images:list"
-	aliasShare     = "ims:images:share"
-	globalEPKey    = "g:EnterpriseProjectId"
-	globalTagKey   = "g:RequestTag/<tag-key>"
+	whyEncrypted = `Table 4: ims:Encrypted "controls operations such as image import and replication"`
+	whyRegion    = `Table 4: ims:Region "controls cross-region replication"`
+	whyVault     = `Table 4: ims:VaultId "controls creation and cross-region replication of full-ECS images"`
+	whyInstance  = `Table 4: ims:InstanceId "controls full-ECS image creation"`
+	whyBackup    = `Table 4: ims:BackupId "controls full-ECS image creation"`
+	whyVolume    = `Table 4: ims:VolumeId "controls image creation based on the specified volume ID"`
+	whyAZ        = `Table 4: ims:SourceAvailabilityZone "filters access based on the specified AZ" of the source`
+	whyTargetOrg = `Table 4: ims:TargetOrgPaths "filters access based on the Organizations Path of the specified sharing account"`
+	whyOriginOrg = `Table 4: ims:OriginBucketOrgPaths "filters access based on the Organizations Path of the specified source bucket owner account"`
+	shareNote    = "The action ims:images:share is not recommended. Instead, the following actions are recommended for sharing images: ims:images:addMember, ims:images:deleteMember, ims:images:updateMemberStatus."
+	aliasCopy    = "ims:images:copy"
+	aliasUpdate  = "ims:images:update"
+	aliasList    = "ims:images:list"
+	aliasShare   = "ims:images:share"
+	globalEPKey  = "g:EnterpriseProjectId"
+	globalTagKey = "g:RequestTag/<tag-key>"
 )
 
 // actions is Table 1, in the seed's order. Rows whose Condition Key cell the flattened seed

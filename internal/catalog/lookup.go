@@ -32,9 +32,9 @@ func (k NameKind) String() string {
 var index = buildIndex()
 
 type catalogIndex struct {
-	sorted    []Action           // Table 1 sorted byte-wise by name
-	byLower   map[string]int     // lower-cased table action name -> position in sorted
-	names     map[string]string  // lower-cased known name -> canonical spelling
+	sorted    []Action          // Table 1 sorted byte-wise by name
+	byLower   map[string]int    // lower-cased table action name -> position in sorted
+	names     map[string]string // lower-cased known name -> canonical spelling
 	kinds     map[string]NameKind
 	aliasedBy map[string][]int // lower-cased alias -> positions in sorted of actions that list it
 	keys      map[string]int   // lower-cased condition key (template prefix for templates) -> position
