@@ -252,16 +252,18 @@ func LookupConditionKey(name string) (ConditionKey, bool) {
 	return ConditionKey{}, false
 }
 
-// KeysFor returns the condition keys usable with a table action: the global keys and the
-// keys associated with it, stated or inferred, sorted byte-wise.
-func KeysFor(action string) ([]ConditionKey, bool) {
-	a, ok := LookupAction(action)
-	if !ok {
+// KeysFor returns the condition keys usable with an action name: the global keys and the
+// keys associated, stated or inferred, with any table action the name grants (see
+// Granted), sorted byte-wise. It reports false for a name that grants no table action.
+func KeysFor(name string) ([]ConditionKey, bool) {
+	granted := Granted(name)
+	if len(granted) == 0 {
 		return nil, false
 	}
 	var out []ConditionKey
 	for _, k := range ConditionKeys() {
-		if _, assoc := a.KeyRef(k.Name); k.Global || assoc {
+		assoc := slices.ContainsFunc(granted, func(a Action) bool { _, ok := a.KeyRef(k.Name); return ok })
+		if k.Global || assoc {
 			out = append(out, k)
 		}
 	}
@@ -406,6 +408,18 @@ func best(candidates []scored, n, maxDist int) []string {
 			break
 		}
 		out = append(out, c.name)
+	}
+	return out
+}
+
+// APIsOf returns the APIs that Table 2 lists for a table action, with their notes, in the
+// seed's order.
+func APIsOf(action string) []APIRef {
+	var out []APIRef
+	for _, row := range apiRows {
+		if strings.EqualFold(row.Action, action) {
+			out = append(out, row.APIs...)
+		}
 	}
 	return out
 }

@@ -171,9 +171,16 @@ func (p *imsPolicyProvider) Resources(_ context.Context) []func() resource.Resou
 }
 
 func (p *imsPolicyProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{}
+	return []func() datasource.DataSource{
+		NewActionsDataSource,
+		NewAPIPermissionsDataSource,
+		NewConditionKeysDataSource,
+	}
 }
 
 func (p *imsPolicyProvider) Functions(_ context.Context) []func() function.Function {
-	return []func() function.Function{}
+	return []func() function.Function{
+		NewExpandActionsFunction,
+		NewImageURNFunction,
+	}
 }

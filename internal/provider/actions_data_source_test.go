@@ -1,0 +1,116 @@
+package provider
+
+import (
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+)
+
+func stringList(values ...string) knownvalue.Check {
+	checks := make([]knownvalue.Check, len(values))
+	for i, v := range values {
+		checks[i] = knownvalue.StringExact(v)
+	}
+	return knownvalue.ListExact(checks)
+}
+
+func TestAccActionsDataSource_filters(t *testing.T) {
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+data "imspolicy_actions" "get" { match = "IMS:images:get*" }
+data "imspolicy_actions" "tagging" { access_levels = ["tagging", "permission_management"] }
+data "imspolicy_actions" "region" { condition_key = "ims:Region" }
+data "imspolicy_actions" "image_writes" {
+  resource_type = "image"
+  access_levels = ["write"]
+  match         = "ims:images:*Member*"
+}
+data "imspolicy_actions" "share" { match = "ims:images:share" }
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.imspolicy_actions.get", tfjsonpath.New("names"),
+					stringList("ims:images:get", "ims:images:getJob", "ims:images:getTags")),
+				statecheck.ExpectKnownValue("data.imspolicy_actions.tagging", tfjsonpath.New("names"),
+					stringList("ims:images:setTags", "ims:images:share")),
+				statecheck.ExpectKnownValue("data.imspolicy_actions.region", tfjsonpath.New("names"),
+					stringList("ims:images:copyCrossRegion")),
+				statecheck.ExpectKnownValue("data.imspolicy_actions.image_writes", tfjsonpath.New("names"),
+					stringList("ims:images:addMember", "ims:images:deleteMember", "ims:images:updateMemberStatus")),
+				statecheck.ExpectKnownValue("data.imspolicy_actions.share", tfjsonpath.New("actions"), knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"name":                knownvalue.StringExact("ims:images:share"),
+						"description":         knownvalue.StringExact("Sharing images"),
+						"access_level":        knownvalue.StringExact("permission_management"),
+						"resource_types":      knownvalue.ListExact([]knownvalue.Check{knownvalue.ObjectExact(map[string]knownvalue.Check{"name": knownvalue.StringExact("image"), "required": knownvalue.Bool(true)})}),
+						"condition_keys":      stringList("ims:TargetOrgPaths"),
+						"aliases":             knownvalue.ListSizeExact(0),
+						"deprecated":          knownvalue.Bool(true),
+						"recommended_actions": stringList("ims:images:addMember", "ims:images:deleteMember", "ims:images:updateMemberStatus"),
+						"apis": knownvalue.ListExact([]knownvalue.Check{knownvalue.ObjectExact(map[string]knownvalue.Check{
+							"method": knownvalue.StringExact("POST"),
+							"path":   knownvalue.StringExact("/v2/images/{image_id}/members"),
+							"note":   knownvalue.StringExact(""),
+						})}),
+					}),
+				})),
+			},
+		}},
+	})
+}
+
+func TestAccActionsDataSource_serverImagesAPIsCarryNotes(t *testing.T) {
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `data "imspolicy_actions" "server" { match = "ims:serverImages:create" }`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.imspolicy_actions.server", tfjsonpath.New("actions").AtSliceIndex(0).AtMapKey("apis").AtSliceIndex(0),
+					knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"method": knownvalue.StringExact("PATCH"),
+						"path":   knownvalue.StringExact("/v2/cloudimages/{image_id}"),
+						"note":   knownvalue.StringExact("required only for enterprise project migration"),
+					})),
+				statecheck.ExpectKnownValue("data.imspolicy_actions.server", tfjsonpath.New("actions").AtSliceIndex(0).AtMapKey("apis"), knownvalue.ListSizeExact(4)),
+			},
+		}},
+	})
+}
+
+func TestAccActionsDataSource_noMatchIsEmpty(t *testing.T) {
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `data "imspolicy_actions" "none" { match = "ecs:*" }`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.imspolicy_actions.none", tfjsonpath.New("names"), knownvalue.ListSizeExact(0)),
+				statecheck.ExpectKnownValue("data.imspolicy_actions.none", tfjsonpath.New("actions"), knownvalue.ListSizeExact(0)),
+			},
+		}},
+	})
+}
+
+func TestAccActionsDataSource_invalidFilters(t *testing.T) {
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      `data "imspolicy_actions" "x" { access_levels = ["admin"] }`,
+				ExpectError: regexp.MustCompile(`(?s)access_levels.*value must be one of`),
+			},
+			{
+				Config:      `data "imspolicy_actions" "x" { resource_type = "bucket" }`,
+				ExpectError: regexp.MustCompile(`"bucket" is not an IMS resource type.\s+Use\s+one\s+of:\s+image`),
+			},
+			{
+				Config:      `data "imspolicy_actions" "x" { condition_key = "ims:Regoin" }`,
+				ExpectError: regexp.MustCompile(`Did\s+you\s+mean\s+"ims:Region"`),
+			},
+		},
+	})
+}

@@ -1,0 +1,100 @@
+package provider
+
+import (
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+)
+
+// protoV6ProviderFactories serves the provider in-process to the real Terraform CLI that
+// terraform-plugin-testing runs.
+var protoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"imspolicy": providerserver.NewProtocol6WithError(New("test")()),
+}
+
+// clearCredentialEnv makes a test independent of credentials in the developer's shell.
+func clearCredentialEnv(t *testing.T) {
+	t.Helper()
+	for _, v := range []string{"HW_REGION_NAME", "HW_ACCESS_KEY", "HW_SECRET_KEY", "HW_SECURITY_TOKEN", "HW_DOMAIN_ID", "HW_IAM_ENDPOINT", "HW_ORGANIZATIONS_ENDPOINT", "HW_MAX_RETRIES"} {
+		t.Setenv(v, "")
+	}
+}
+
+func TestAccProvider_offlineWithoutConfiguration(t *testing.T) {
+	clearCredentialEnv(t)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			// No provider block at all: catalog data sources and functions still work.
+			Config: `
+data "imspolicy_actions" "all" {}
+output "urn" { value = provider::imspolicy::image_urn("cn-north-4", "*", "*") }
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.imspolicy_actions.all", tfjsonpath.New("names"), knownvalue.ListSizeExact(26)),
+				statecheck.ExpectKnownOutputValue("urn", knownvalue.StringExact("ims:cn-north-4:*:image:*")),
+			},
+		}},
+	})
+}
+
+func TestAccProvider_configuration(t *testing.T) {
+	clearCredentialEnv(t)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: `
+provider "imspolicy" { max_retries = -1 }
+data "imspolicy_actions" "all" {}
+`,
+				ExpectError: regexp.MustCompile(`max_retries must be 0 or more`),
+			},
+			{
+				// Every argument set: configuring the provider contacts nothing.
+				Config: `
+provider "imspolicy" {
+  region                 = "cn-north-4"
+  access_key             = "AKEXAMPLE"
+  secret_key             = "sk-example"
+  security_token         = "token-example"
+  account_id             = "0123456789abcdef0123456789abcdef"
+  iam_endpoint           = "https://127.0.0.1:1"
+  organizations_endpoint = "https://127.0.0.1:1"
+  max_retries            = 2
+}
+data "imspolicy_actions" "quota" { match = "ims:quotas:*" }
+`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.imspolicy_actions.quota", tfjsonpath.New("names"),
+						knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("ims:quotas:get")})),
+				},
+			},
+		},
+	})
+}
+
+func TestAccProvider_invalidMaxRetriesEnvironment(t *testing.T) {
+	clearCredentialEnv(t)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig:   func() { t.Setenv("HW_MAX_RETRIES", "five") },
+				Config:      `data "imspolicy_actions" "all" {}`,
+				ExpectError: regexp.MustCompile(`HW_MAX_RETRIES must be a whole number, got "five"`),
+			},
+			{
+				// A valid value, so that the test's final destroy can configure the provider.
+				PreConfig: func() { t.Setenv("HW_MAX_RETRIES", "3") },
+				Config:    `data "imspolicy_actions" "all" {}`,
+			},
+		},
+	})
+}

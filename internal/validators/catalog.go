@@ -1,0 +1,97 @@
+// Package validators turns catalog and policy checks into terraform-plugin-framework
+// validators, so mistakes show at `terraform plan` on the attribute that holds them.
+package validators
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
+)
+
+// stringCheck adapts a check of one known string value to validator.String. Null and
+// unknown values pass: unknown ones are checked once they are known.
+type stringCheck struct {
+	description string
+	check       func(string) (summary, detail string, ok bool)
+}
+
+func (v stringCheck) Description(context.Context) string         { return v.description }
+func (v stringCheck) MarkdownDescription(context.Context) string { return v.description }
+
+func (v stringCheck) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if summary, detail, ok := v.check(req.ConfigValue.ValueString()); !ok {
+		resp.Diagnostics.AddAttributeError(req.Path, summary, detail)
+	}
+}
+
+// ActionName accepts any name the IMS catalog knows (a table action, an alias or a name
+// Table 2 references), ignoring case, and suggests the closest names otherwise.
+func ActionName() validator.String {
+	return stringCheck{
+		description: "must be an IMS action name the catalog knows",
+		check: func(s string) (string, string, bool) {
+			if catalog.Kind(s) != catalog.Unknown {
+				return "", "", true
+			}
+			return "Unknown IMS action", fmt.Sprintf("%q is not an IMS action.%s", s, didYouMean(catalog.SuggestActions(s))), false
+		},
+	}
+}
+
+// ConditionKey accepts the ims: keys of Table 4 and the global g: keys (templates such as
+// g:ResourceTag/<tag-key> with a concrete tag key).
+func ConditionKey() validator.String {
+	return stringCheck{
+		description: "must be an IMS or global condition key",
+		check: func(s string) (string, string, bool) {
+			if _, ok := catalog.LookupConditionKey(s); ok {
+				return "", "", true
+			}
+			return "Unknown condition key", fmt.Sprintf("%q is not an IMS or global condition key.%s", s, didYouMean(catalog.SuggestConditionKeys(s))), false
+		},
+	}
+}
+
+// ResourceType accepts the resource types of Table 3.
+func ResourceType() validator.String {
+	return stringCheck{
+		description: "must be an IMS resource type",
+		check: func(s string) (string, string, bool) {
+			if _, ok := catalog.LookupResourceType(s); ok {
+				return "", "", true
+			}
+			var names []string
+			for _, r := range catalog.ResourceTypes() {
+				names = append(names, r.Name)
+			}
+			return "Unknown resource type", fmt.Sprintf("%q is not an IMS resource type. Use one of: %s.", s, strings.Join(names, ", ")), false
+		},
+	}
+}
+
+func didYouMean(suggestions []string) string {
+	if len(suggestions) == 0 {
+		return " Run the imspolicy_actions or imspolicy_condition_keys data source to list the known names."
+	}
+	return " Did you mean " + quoteJoin(suggestions) + "?"
+}
+
+func quoteJoin(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = fmt.Sprintf("%q", n)
+	}
+	switch len(q) {
+	case 1:
+		return q[0]
+	default:
+		return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
+	}
+}
