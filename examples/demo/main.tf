@@ -1,4 +1,6 @@
-# Placeholder so that `make demo` has something to plan; replaced by the real demo.
+# The demo `make demo` plans: what the provider knows about IMS, offline, with no
+# credentials. Run it yourself with the CLI configuration `make demo` writes:
+#   TF_CLI_CONFIG_FILE=bin/dev.tfrc bin/terraform -chdir=examples/demo plan
 terraform {
   required_providers {
     imspolicy = {
@@ -8,3 +10,75 @@ terraform {
 }
 
 provider "imspolicy" {}
+
+# The whole catalog, and the parts a reviewer asks about most.
+data "imspolicy_actions" "all" {}
+
+data "imspolicy_actions" "writes_on_images" {
+  resource_type = "image"
+  access_levels = ["write", "tagging", "permission_management"]
+}
+
+data "imspolicy_condition_keys" "cross_region_copy" {
+  action = "ims:images:copyCrossRegion"
+}
+
+# What uploading an image file needs.
+data "imspolicy_api_permissions" "upload" {
+  method = "PUT"
+  path   = "/v2/images/9f1c0000-aaaa-bbbb-cccc-000000000001/file"
+}
+
+locals {
+  account_id = "0123456789abcdef0123456789abcdef"
+}
+
+output "actions_by_access_level" {
+  description = "Every IMS action, grouped by access level."
+  value = {
+    for a in data.imspolicy_actions.all.actions : a.access_level => a.name...
+  }
+}
+
+output "actions_needing_star_resource" {
+  description = "Actions without resource-level permissions: statements using them must name the resource \"*\"."
+  value       = [for a in data.imspolicy_actions.all.actions : a.name if length(a.resource_types) == 0]
+}
+
+output "write_actions_on_images" {
+  value = data.imspolicy_actions.writes_on_images.names
+}
+
+output "deprecated" {
+  description = "Deprecated actions and what the vendor recommends instead."
+  value = {
+    for a in data.imspolicy_actions.all.actions : a.name => a.recommended_actions if a.deprecated
+  }
+}
+
+output "aliases" {
+  description = "Alias names a policy may use, and the actions each one grants."
+  value = transpose({
+    for a in data.imspolicy_actions.all.actions : a.name => a.aliases
+  })
+}
+
+output "cross_region_copy_condition_keys" {
+  value = { for k in data.imspolicy_condition_keys.cross_region_copy.keys : k.name => k.type if !k.global }
+}
+
+output "upload_image_file_needs" {
+  value = {
+    template     = data.imspolicy_api_permissions.upload.path_template
+    actions      = [for a in data.imspolicy_api_permissions.upload.actions : a.action]
+    dependencies = data.imspolicy_api_permissions.upload.dependencies
+  }
+}
+
+output "golden_image_urn" {
+  value = provider::imspolicy::image_urn("cn-north-4", local.account_id, "9f1c0000-aaaa-bbbb-cccc-000000000001")
+}
+
+output "sharing_actions" {
+  value = provider::imspolicy::expand_actions("ims:images:*Member*")
+}
