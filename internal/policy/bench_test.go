@@ -1,0 +1,72 @@
+package policy
+
+import (
+	"fmt"
+	"testing"
+)
+
+// benchDocument returns an indented document of n realistic statements.
+func benchDocument(n int) []byte {
+	d := &Document{Version: &Str{Value: "5.0"}}
+	for i := range n {
+		s := Statement{
+			Sid:      &Str{Value: fmt.Sprintf("Statement%d", i)},
+			Effect:   &Str{Value: "Allow"},
+			Action:   NewList("ims:images:get", "ims:images:updateImage", "ims:images:setTags", "obs:object:GetObject"),
+			Resource: NewList(fmt.Sprintf("ims:cn-north-4:0a1b2c3d4e5f:image:%08d-0000-4a5b-8c9d-112233445566", i), "ims:cn-east-3:0a1b2c3d4e5f:image:*"),
+		}
+		if i%2 == 1 {
+			s.Effect.Value = "Deny"
+			s.AddCondition("StringNotEquals", "ims:Region", "cn-north-4", "cn-east-3")
+			s.AddCondition("Bool", "ims:Encrypted", "false")
+		}
+		d.Statements = append(d.Statements, s)
+	}
+	return d.Indented()
+}
+
+func BenchmarkParse(b *testing.B) {
+	for _, n := range []int{100, 1000} {
+		src := benchDocument(n)
+		b.Run(fmt.Sprintf("statements=%d", n), func(b *testing.B) {
+			b.SetBytes(int64(len(src)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Parse(src); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkMinified(b *testing.B) {
+	for _, n := range []int{100, 1000} {
+		d, err := Parse(benchDocument(n))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("statements=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				d.Minified()
+			}
+		})
+	}
+}
+
+func BenchmarkEqual(b *testing.B) {
+	for _, n := range []int{100, 1000} {
+		src := benchDocument(n)
+		x, _ := Parse(src)
+		y, _ := Parse(src)
+		b.Run(fmt.Sprintf("statements=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if !Equal(x, y) {
+					b.Fatal("not equal")
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,136 @@
+package policy
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata")
+
+// seedPolicies returns the policies under testdata/policies and a few hand-made edge cases.
+func seedPolicies(tb testing.TB) [][]byte {
+	files, err := filepath.Glob("testdata/policies/*.json")
+	if err != nil || len(files) == 0 {
+		tb.Fatalf("no seed policies: %v", err)
+	}
+	var seeds [][]byte
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		seeds = append(seeds, src)
+	}
+	for _, s := range []string{
+		`{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["*"],"Resource":["*"]}]}`,
+		`{"Version":"5.0","Statement":{"Effect":"Allow","Action":"*"}}`,
+		`{"Version":5.0,"Statement":[]}`,
+		`{"Version":"5.0","Statement":[{"Effect":"Deny","Action":"ims:images:*","Condition":{"ForAnyValue:StringEqualsIfExists":{"ims:TargetOrgPaths":["o-1/r-1/ou-2/"]},"Null":{}},"Principal":{"IAM":["*"]}}],"Id":[1,2.5e3,null,true]}`,
+		`{"Statement":[{"Sid":"<>&\u2028\ud83d\ude00\ud800\"\\","Action":[],"Condition":{}}]}`,
+		"{\"Statement\":[{\"Sid\":\"a\xffb\"}]}",
+		`{"a":1,"a":2}`,
+		`[]`, `""`, `{`, `{"Statement":[{},]}`,
+	} {
+		seeds = append(seeds, []byte(s))
+	}
+	return seeds
+}
+
+// FuzzParse checks that Parse never panics, accepts only JSON, and that printing is a fixed
+// point: print(parse(print(parse(x)))) == print(parse(x)), for the minified and the indented
+// form, and the reparsed document is Equal to the first.
+func FuzzParse(f *testing.F) {
+	for _, s := range seedPolicies(f) {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		d, err := Parse(src)
+		if err != nil {
+			var se *SyntaxError
+			if !errors.As(err, &se) {
+				t.Fatalf("error %T is not a *SyntaxError: %v", err, err)
+			}
+			if !se.Pos.IsValid() || se.Pos.Offset < 0 || se.Pos.Offset > len(src) {
+				t.Fatalf("error position %+v out of range (len %d): %v", se.Pos, len(src), err)
+			}
+			return
+		}
+		if !json.Valid(src) {
+			t.Fatalf("Parse accepted invalid JSON")
+		}
+		min := d.Minified()
+		if !json.Valid(min) {
+			t.Fatalf("Minified is not JSON: %s", min)
+		}
+		d2, err := Parse(min)
+		if err != nil {
+			t.Fatalf("reparsing %s: %v", min, err)
+		}
+		if min2 := d2.Minified(); !bytes.Equal(min, min2) {
+			t.Fatalf("not a fixed point:\n%s\n%s", min, min2)
+		}
+		d3, err := Parse(d.Indented())
+		if err != nil {
+			t.Fatalf("reparsing the indented form: %v", err)
+		}
+		if min3 := d3.Minified(); !bytes.Equal(min, min3) {
+			t.Fatalf("indented form reparses differently:\n%s\n%s", min, min3)
+		}
+		if !Equal(d, d2) || !Equal(d2, d) || !Equal(d, d) {
+			t.Fatalf("document not Equal to its canonical form: %s", min)
+		}
+	})
+}
+
+// FuzzJSON checks the position-keeping JSON reader against encoding/json: it accepts what
+// encoding/json accepts (except repeated keys) and decodes to the same values.
+func FuzzJSON(f *testing.F) {
+	for _, s := range seedPolicies(f) {
+		f.Add(s)
+	}
+	f.Add([]byte(`[1e5, -0.5E-3, 0, "\u00e9\ud800\udc00\udc00", {"": {}}, [[]], true, false, null]`))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		n, err := parseJSON(src)
+		valid := json.Valid(src)
+		if err != nil {
+			var je *jsonError
+			if !errors.As(err, &je) {
+				t.Fatalf("error %T is not a *jsonError", err)
+			}
+			if je.dup != valid {
+				t.Fatalf("json.Valid = %v but parseJSON says: %v", valid, err)
+			}
+			if je.off < 0 || je.off > len(src) {
+				t.Fatalf("error offset %d out of range (len %d)", je.off, len(src))
+			}
+			return
+		}
+		if !valid {
+			t.Fatalf("parseJSON accepted what encoding/json rejects")
+		}
+		dec := json.NewDecoder(bytes.NewReader(src))
+		dec.UseNumber()
+		var want any
+		if err := dec.Decode(&want); err != nil {
+			t.Fatal(err)
+		}
+		if got := toAny(n); !reflect.DeepEqual(got, want) {
+			t.Fatalf("decoded\n%#v\nencoding/json decodes\n%#v", got, want)
+		}
+	})
+}
+
+// FuzzAppendString checks that strings print exactly as encoding/json prints them, minus
+// the HTML escapes.
+func FuzzAppendString(f *testing.F) {
+	for _, s := range []string{"", "<a & b>", "\x00\u2028\xff", "é😀"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) { checkAppendString(t, s) })
+}

@@ -1,0 +1,219 @@
+package policy
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+)
+
+// SyntaxError is why Parse rejected a document: the text is not JSON, or a field has the
+// wrong shape (Statement not a list, an action that is not a string, ...).
+type SyntaxError struct {
+	Pos Pos
+	// Path names the element, as in `Statement[1].Action[0]` or
+	// `Statement[0].Condition["StringEquals"]["ims:Region"]` (indexes from 0);
+	// "" when the JSON itself is malformed.
+	Path string
+	Msg  string
+}
+
+func (e *SyntaxError) Error() string {
+	s := e.Pos.String()
+	if e.Path != "" {
+		s += ": " + e.Path
+	}
+	return s + ": " + e.Msg
+}
+
+// Parse reads a policy document. A document that is well-formed JSON of the grammar's
+// shape parses even when it is wrong in other ways (see the package documentation);
+// otherwise the error is a *SyntaxError.
+func Parse(src []byte) (*Document, error) {
+	p := &parser{lines: newLines(src)}
+	root, err := parseJSON(src)
+	if err != nil {
+		je := err.(*jsonError)
+		return nil, &SyntaxError{Pos: p.lines.pos(je.off), Msg: je.msg}
+	}
+	d, err := p.document(root)
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+type parser struct {
+	lines *lines
+}
+
+func (p *parser) pos(off int) Pos { return p.lines.pos(off) }
+
+func (p *parser) fail(n *node, path, format string, args ...any) error {
+	return &SyntaxError{Pos: p.pos(n.off), Path: path, Msg: fmt.Sprintf(format, args...)}
+}
+
+func (p *parser) document(n *node) (*Document, error) {
+	if n.kind != kObject {
+		return nil, p.fail(n, "", `a policy document must be a JSON object, {"Version": "5.0", "Statement": [...]}, not %s`, n.kind)
+	}
+	d := &Document{Pos: p.pos(n.off)}
+	for _, m := range n.members {
+		switch m.key {
+		case "Version":
+			if m.val.kind != kString {
+				return nil, p.fail(m.val, "Version", `must be the string "5.0" (in quotes), not %s`, m.val.kind)
+			}
+			d.Version = &Str{Value: m.val.str, Pos: p.pos(m.val.off)}
+		case "Statement":
+			switch m.val.kind {
+			case kArray:
+			case kObject:
+				return nil, p.fail(m.val, "Statement", "must be a list of statements; put the statement in a list: [{...}]")
+			default:
+				return nil, p.fail(m.val, "Statement", "must be a list of statements, [{...}, ...], not %s", m.val.kind)
+			}
+			d.StatementPos = p.pos(m.val.off)
+			d.Statements = make([]Statement, len(m.val.elems))
+			for i, e := range m.val.elems {
+				if err := p.statement(&d.Statements[i], i, e); err != nil {
+					return nil, err
+				}
+			}
+		default:
+			d.Unknown = append(d.Unknown, p.field(m))
+		}
+	}
+	return d, nil
+}
+
+func (p *parser) field(m member) Field {
+	return Field{Name: m.key, Pos: p.pos(m.off), Value: toAny(m.val)}
+}
+
+func (p *parser) statement(s *Statement, i int, n *node) error {
+	path := "Statement[" + strconv.Itoa(i) + "]"
+	if n.kind != kObject {
+		return p.fail(n, path, `must be a statement object, {"Effect": "Allow", "Action": [...], ...}, not %s`, n.kind)
+	}
+	s.Pos = p.pos(n.off)
+	var err error
+	for _, m := range n.members {
+		switch m.key {
+		case "Sid":
+			s.Sid, err = p.str(m.val, path+".Sid", "a string")
+		case "Effect":
+			s.Effect, err = p.str(m.val, path+".Effect", `"Allow" or "Deny"`)
+		case "Action":
+			s.Action, err = p.list(m.val, path+".Action")
+		case "NotAction":
+			s.NotAction, err = p.list(m.val, path+".NotAction")
+		case "Resource":
+			s.Resource, err = p.list(m.val, path+".Resource")
+		case "NotResource":
+			s.NotResource, err = p.list(m.val, path+".NotResource")
+		case "Condition":
+			s.Condition, err = p.condition(m.val, path+".Condition")
+		default:
+			s.Unknown = append(s.Unknown, p.field(m))
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (p *parser) str(n *node, path, want string) (*Str, error) {
+	if n.kind != kString {
+		return nil, p.fail(n, path, "must be %s, not %s", want, n.kind)
+	}
+	return &Str{Value: n.str, Pos: p.pos(n.off)}, nil
+}
+
+// list reads a string or a list of strings.
+func (p *parser) list(n *node, path string) (*List, error) {
+	l := &List{Pos: p.pos(n.off)}
+	switch n.kind {
+	case kString:
+		l.Items = []Str{{Value: n.str, Pos: l.Pos}}
+		return l, nil
+	case kArray:
+	default:
+		return nil, p.fail(n, path, `must be a string or a list of strings, ["...", ...], not %s%s`, n.kind, quoteHint(n))
+	}
+	l.Items = make([]Str, len(n.elems))
+	for i, e := range n.elems {
+		if e.kind != kString {
+			return nil, p.fail(e, path+"["+strconv.Itoa(i)+"]", "must be a string, not %s%s", e.kind, quoteHint(e))
+		}
+		l.Items[i] = Str{Value: e.str, Pos: p.pos(e.off)}
+	}
+	return l, nil
+}
+
+// quoteHint suggests the string to write for a number or boolean (the grammar's values
+// are all strings: "42", "true").
+func quoteHint(n *node) string {
+	switch n.kind {
+	case kNumber:
+		return `; write it in quotes: "` + n.str + `"`
+	case kTrue:
+		return `; write it in quotes: "true"`
+	case kFalse:
+		return `; write it in quotes: "false"`
+	}
+	return ""
+}
+
+const conditionExample = `{"StringEquals": {"ims:Region": ["cn-north-4"]}}`
+
+func (p *parser) condition(n *node, path string) (*Condition, error) {
+	if n.kind != kObject {
+		return nil, p.fail(n, path, "must be an object of operators, such as %s, not %s", conditionExample, n.kind)
+	}
+	c := &Condition{Pos: p.pos(n.off), Ops: make([]ConditionOp, len(n.members))}
+	for i, m := range n.members {
+		opPath := path + "[" + strconv.Quote(m.key) + "]"
+		if m.val.kind != kObject {
+			return nil, p.fail(m.val, opPath, `must be an object mapping condition keys to values, such as {"ims:Region": ["cn-north-4"]}, not %s`, m.val.kind)
+		}
+		op := ConditionOp{Name: m.key, Pos: p.pos(m.off), Keys: make([]ConditionKey, len(m.val.members))}
+		for j, k := range m.val.members {
+			op.Keys[j] = ConditionKey{Name: k.key, Pos: p.pos(k.off)}
+			vals, err := p.list(k.val, opPath+"["+strconv.Quote(k.key)+"]")
+			if err != nil {
+				return nil, err
+			}
+			op.Keys[j].Values = *vals
+		}
+		c.Ops[i] = op
+	}
+	return c, nil
+}
+
+// toAny decodes a JSON value the way encoding/json decodes into an any with UseNumber.
+func toAny(n *node) any {
+	switch n.kind {
+	case kString:
+		return n.str
+	case kNumber:
+		return json.Number(n.str)
+	case kTrue:
+		return true
+	case kFalse:
+		return false
+	case kObject:
+		m := make(map[string]any, len(n.members))
+		for _, mem := range n.members {
+			m[mem.key] = toAny(mem.val)
+		}
+		return m
+	case kArray:
+		a := make([]any, len(n.elems))
+		for i, e := range n.elems {
+			a[i] = toAny(e)
+		}
+		return a
+	}
+	return nil
+}
