@@ -716,3 +716,42 @@ func TestCatalogConsistency(t *testing.T) {
 		}
 	}
 }
+
+func TestReturnedActionsAreDeepCopies(t *testing.T) {
+	a := catalog.Actions()
+	for i := range a {
+		if len(a[i].ResourceTypes) > 0 {
+			a[i].ResourceTypes[0].Required = false
+		}
+		if a[i].Deprecation != nil {
+			a[i].Deprecation.Recommended[0] = "changed"
+		}
+	}
+	upload, _ := catalog.LookupAction("ims:images:upload")
+	if !upload.ResourceTypes[0].Required {
+		t.Error("changing a returned action's resource types changed the catalog")
+	}
+	share, _ := catalog.LookupAction("ims:images:share")
+	if share.Deprecation.Recommended[0] != "ims:images:addMember" {
+		t.Error("changing a returned deprecation changed the catalog")
+	}
+	rows := catalog.APIRows()
+	rows[0].APIs[0].Path = "/changed"
+	if catalog.APIRows()[0].APIs[0].Path == "/changed" {
+		t.Error("changing a returned API row changed the catalog")
+	}
+}
+
+func TestKeyRefWithConcreteTagKey(t *testing.T) {
+	a, _ := catalog.LookupAction("ims:images:updateMemberStatus")
+	if _, ok := a.KeyRef("g:RequestTag/team"); !ok {
+		t.Error("KeyRef(g:RequestTag/team) should find the g:RequestTag/<tag-key> association")
+	}
+}
+
+func TestSuggestConditionKeysKeepsTagKey(t *testing.T) {
+	got := catalog.SuggestConditionKeys("g:RequestTg/team")
+	if len(got) == 0 || got[0] != "g:RequestTag/team" {
+		t.Errorf("SuggestConditionKeys(g:RequestTg/team) = %v, want g:RequestTag/team first", got)
+	}
+}

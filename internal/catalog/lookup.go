@@ -94,7 +94,20 @@ func buildIndex() catalogIndex {
 }
 
 // Actions returns every action of Table 1, sorted byte-wise by name.
-func Actions() []Action { return slices.Clone(index.sorted) }
+func Actions() []Action { return filter(func(Action) bool { return true }) }
+
+// clone returns a deep copy of an action, so that callers cannot change the catalog.
+func (a Action) clone() Action {
+	a.ResourceTypes = slices.Clone(a.ResourceTypes)
+	a.ConditionKeys = slices.Clone(a.ConditionKeys)
+	a.Aliases = slices.Clone(a.Aliases)
+	if a.Deprecation != nil {
+		d := *a.Deprecation
+		d.Recommended = slices.Clone(d.Recommended)
+		a.Deprecation = &d
+	}
+	return a
+}
 
 // LookupAction finds a table action by name, ignoring case.
 func LookupAction(name string) (Action, bool) {
@@ -102,7 +115,7 @@ func LookupAction(name string) (Action, bool) {
 	if !ok {
 		return Action{}, false
 	}
-	return index.sorted[i], true
+	return index.sorted[i].clone(), true
 }
 
 // Kind says what the catalog knows name as, ignoring case. A name that is both a table
@@ -132,11 +145,11 @@ func Granted(name string) []Action {
 	l := strings.ToLower(name)
 	var out []Action
 	if i, ok := index.byLower[l]; ok {
-		out = append(out, index.sorted[i])
+		out = append(out, index.sorted[i].clone())
 	}
 	for _, i := range index.aliasedBy[l] {
 		if !strings.EqualFold(index.sorted[i].Name, name) {
-			out = append(out, index.sorted[i])
+			out = append(out, index.sorted[i].clone())
 		}
 	}
 	slices.SortFunc(out, func(a, b Action) int { return strings.Compare(a.Name, b.Name) })
@@ -188,8 +201,12 @@ func ByConditionKey(key string) []Action {
 	})
 }
 
-// KeyRef returns the action's association with a condition key, if it has one.
+// KeyRef returns the action's association with a condition key, if it has one. A
+// concrete key of a template (g:RequestTag/team) finds the template's association.
 func (a Action) KeyRef(key string) (KeyRef, bool) {
+	if k, ok := LookupConditionKey(key); ok {
+		key = k.Name
+	}
 	for _, r := range a.ConditionKeys {
 		if strings.EqualFold(keyPrefix(r.Name), keyPrefix(key)) {
 			return r, true
@@ -202,7 +219,7 @@ func filter(keep func(Action) bool) []Action {
 	var out []Action
 	for _, a := range index.sorted {
 		if keep(a) {
-			out = append(out, a)
+			out = append(out, a.clone())
 		}
 	}
 	return out
@@ -281,7 +298,15 @@ func keyPrefix(name string) string {
 }
 
 // APIRows returns Table 2 in the seed's order.
-func APIRows() []APIRow { return slices.Clone(apiRows) }
+func APIRows() []APIRow {
+	out := make([]APIRow, len(apiRows))
+	for i, r := range apiRows {
+		r.APIs = slices.Clone(r.APIs)
+		r.Dependencies = slices.Clone(r.Dependencies)
+		out[i] = r
+	}
+	return out
+}
 
 // APIPermission is what one API needs: every action of every Table 2 row that lists it,
 // with the row's scenario note, and the union of those rows' dependencies.
@@ -384,11 +409,18 @@ func SuggestActions(name string) []string {
 	return best(candidates, 3, max(3, len(name)/4))
 }
 
-// SuggestConditionKeys returns up to three condition keys closest to a misspelt one.
+// SuggestConditionKeys returns up to three condition keys closest to a misspelt one. For
+// a template such as g:RequestTag/<tag-key>, the suggestion keeps the caller's tag key.
 func SuggestConditionKeys(name string) []string {
 	var candidates []scored
 	for _, k := range conditionKeys {
-		candidates = append(candidates, scored{name: k.Name, dist: distance(strings.ToLower(name), strings.ToLower(k.Name))})
+		candidate, query := k.Name, name
+		if isTemplate(k.Name) {
+			if slash := strings.IndexByte(name, '/'); slash >= 0 {
+				candidate, query = keyPrefix(k.Name)+name[slash+1:], name
+			}
+		}
+		candidates = append(candidates, scored{name: candidate, dist: distance(strings.ToLower(query), strings.ToLower(candidate))})
 	}
 	return best(candidates, 3, max(3, len(name)/4))
 }

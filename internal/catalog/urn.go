@@ -24,11 +24,12 @@ func (u URN) String() string {
 var urnParts = []struct {
 	name    string
 	pattern *regexp.Regexp
+	rule    string
 	example string
 }{
-	{"region", regexp.MustCompile(`^[a-z0-9*?][a-z0-9*?-]*$`), "cn-north-4"},
-	{"account_id", regexp.MustCompile(`^[A-Za-z0-9*?]+$`), "0123456789abcdef0123456789abcdef"},
-	{"image_id", regexp.MustCompile(`^[A-Za-z0-9*?][A-Za-z0-9*?._-]*$`), "9f1c1c8e-1234-4cde-8f00-1a2b3c4d5e6f"},
+	{"region", regexp.MustCompile(`^[a-z0-9*?][a-z0-9*?-]*$`), "lower-case letters, digits and '-'", "cn-north-4"},
+	{"account_id", regexp.MustCompile(`^[A-Za-z0-9*?]+$`), "letters and digits", "0123456789abcdef0123456789abcdef"},
+	{"image_id", regexp.MustCompile(`^[A-Za-z0-9*?][A-Za-z0-9*?._-]*$`), "letters, digits, '.', '_' and '-'", "9f1c1c8e-1234-4cde-8f00-1a2b3c4d5e6f"},
 }
 
 // ImageURN builds the URN of an IMS image, ims:<region>:<account-id>:image:<image-id>. Each
@@ -37,7 +38,7 @@ func ImageURN(region, accountID, imageID string) (string, error) {
 	for i, v := range []string{region, accountID, imageID} {
 		p := urnParts[i]
 		if !p.pattern.MatchString(v) {
-			return "", fmt.Errorf("%s %q is malformed: use lower-case letters, digits and '-' for a region, letters and digits for an account ID, letters, digits, '.', '_' and '-' for an image ID, or '*'; for example %q", p.name, v, p.example)
+			return "", fmt.Errorf("%s %q is malformed: use %s, or '*'; for example %q", p.name, v, p.rule, p.example)
 		}
 	}
 	return URN{Service: "ims", Region: region, Account: accountID, Type: "image", Path: imageID}.String(), nil
