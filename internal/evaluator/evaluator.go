@@ -1,0 +1,439 @@
+// Package evaluator decides whether a request would be allowed by a set of identity
+// policies bounded by service control policies (SCPs), and says why.
+//
+// Identity policies: an explicit Deny that matches wins; otherwise at least one matching
+// Allow is needed; otherwise the request is implicitly denied. SCPs grant nothing: every
+// level of the organisation path (root first, then each OU, then the account) must allow
+// the request through at least one of its SCPs, and an explicit Deny in any SCP denies.
+//
+// Compile once, then Evaluate many requests: statements are indexed by the actions they
+// match (aliases of the IMS catalog included), patterns and condition values are parsed
+// ahead, and Evaluate does not allocate once its Result has grown to size.
+package evaluator
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/condition"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/wildcard"
+)
+
+// Policy is a parsed document and the name results refer to it by, such as "identity[0]".
+type Policy struct {
+	Name     string
+	Document *policy.Document
+}
+
+// Level is one level of the organisation path and the SCPs attached to it.
+type Level struct {
+	Name     string
+	Policies []Policy
+}
+
+// Decision is the outcome of an evaluation.
+type Decision uint8
+
+// The decisions, in the words the simulator reports.
+const (
+	ImplicitDeny Decision = iota
+	Allow
+	ExplicitDeny
+)
+
+func (d Decision) String() string {
+	return [...]string{"implicit_deny", "allow", "explicit_deny"}[d]
+}
+
+// Request is a hypothetical request: an action on a resource with a context. Build the
+// context with NewContext so that its keys ignore case.
+type Request struct {
+	Action   string
+	Resource string
+	Context  Context
+}
+
+// Context holds the request's condition key values, keyed by lower-cased key name.
+type Context map[string][]string
+
+// NewContext returns a Context of the given values.
+func NewContext(values map[string][]string) Context {
+	c := make(Context, len(values))
+	for k, v := range values {
+		lk := strings.ToLower(k)
+		c[lk] = append(c[lk], v...)
+	}
+	return c
+}
+
+// Result is what Evaluate found. Reuse one Result across calls to avoid allocations.
+type Result struct {
+	Decision Decision
+	// DecidedBy names the layer that decided: "identity", or "scp:<level name>". For a
+	// denial it is the first layer that denies, identity first, then SCP levels root first
+	// (an explicit Deny anywhere comes before any implicit one); for an allow, "identity".
+	DecidedBy string
+	// Matched lists every statement whose action, resource and conditions matched, in
+	// layer order.
+	Matched []Match
+	// MissingKeys lists the condition keys that matching statements looked for and the
+	// request did not give, as the policies spell them.
+	MissingKeys []string
+}
+
+// Allowed reports whether the decision is Allow.
+func (r *Result) Allowed() bool { return r.Decision == Allow }
+
+// Match is a statement that matched a request.
+type Match struct {
+	Layer     string // "identity" or "scp:<level name>"
+	Policy    string // the policy's name, e.g. "identity[0]" or "scp[ou-prod][1]"
+	Statement int    // 0-based index in the policy's Statement list
+	Sid       string
+	Deny      bool
+}
+
+// Effect returns "Allow" or "Deny".
+func (m Match) Effect() string {
+	if m.Deny {
+		return "Deny"
+	}
+	return "Allow"
+}
+
+// Evaluator is a compiled set of identity policies and SCP levels.
+type Evaluator struct {
+	layers []layer // identity first, then the SCP levels root first
+}
+
+// Compile indexes identity policies and SCP levels for evaluation. Policies must be
+// well-formed (see policy.Check); Compile reports the first problem that makes a document
+// impossible to evaluate, such as an unknown condition operator.
+func Compile(identity []Policy, scpLevels []Level) (*Evaluator, error) {
+	e := &Evaluator{}
+	l, err := compileLayer("identity", identity)
+	if err != nil {
+		return nil, err
+	}
+	e.layers = append(e.layers, l)
+	for _, lv := range scpLevels {
+		l, err := compileLayer("scp:"+lv.Name, lv.Policies)
+		if err != nil {
+			return nil, err
+		}
+		e.layers = append(e.layers, l)
+	}
+	return e, nil
+}
+
+// Evaluate decides a request into res, which it resets first.
+func (e *Evaluator) Evaluate(req *Request, res *Result) {
+	res.Decision, res.DecidedBy = ImplicitDeny, ""
+	res.Matched, res.MissingKeys = res.Matched[:0], res.MissingKeys[:0]
+	names := namesOf(req.Action)
+
+	explicit, implicit := -1, -1
+	for i := range e.layers {
+		allow, deny := e.layers[i].evaluate(req, names, res)
+		switch {
+		case deny && explicit < 0:
+			explicit = i
+		case !deny && !allow && implicit < 0:
+			implicit = i
+		}
+	}
+	switch {
+	case explicit >= 0:
+		res.Decision, res.DecidedBy = ExplicitDeny, e.layers[explicit].name
+	case implicit >= 0:
+		res.Decision, res.DecidedBy = ImplicitDeny, e.layers[implicit].name
+	default:
+		res.Decision, res.DecidedBy = Allow, e.layers[0].name
+	}
+}
+
+// layer is the compiled statements of identity policies or of one SCP level.
+type layer struct {
+	name       string
+	statements []statement
+	// byAction maps each name the catalog knows (canonical spelling and lower case) to
+	// the statements whose Action or NotAction matches it, aliases included.
+	byAction map[string][]int32
+	// all lists every statement, for actions the catalog does not know.
+	all []int32
+}
+
+type statement struct {
+	policy    string
+	index     int
+	sid       string
+	deny      bool
+	notAction bool
+	actions   []string
+	// resources is nil when the statement has no Resource element (it matches everything).
+	resources   []string
+	notResource bool
+	conditions  []compiledCondition
+}
+
+type compiledCondition struct {
+	op        *condition.Operator
+	qualifier policy.Qualifier
+	ifExists  bool
+	key       string // as written
+	lookupKey string // lower case
+	values    []condition.Value
+	// broken is set when a policy value does not parse as the operator's type: such a
+	// condition never matches.
+	broken bool
+}
+
+func compileLayer(name string, policies []Policy) (layer, error) {
+	l := layer{name: name, byAction: map[string][]int32{}}
+	for _, p := range policies {
+		for si, s := range p.Document.Statements {
+			cs, err := compileStatement(p.Name, si, &s)
+			if err != nil {
+				return layer{}, err
+			}
+			l.all = append(l.all, int32(len(l.statements)))
+			l.statements = append(l.statements, cs)
+		}
+	}
+	for _, known := range catalog.KnownNames() {
+		names := namesOf(known)
+		var idx []int32
+		for i := range l.statements {
+			if l.statements[i].matchesAction(names) {
+				idx = append(idx, int32(i))
+			}
+		}
+		l.byAction[known] = idx
+		l.byAction[strings.ToLower(known)] = idx
+	}
+	return l, nil
+}
+
+func compileStatement(policyName string, index int, s *policy.Statement) (statement, error) {
+	cs := statement{policy: policyName, index: index}
+	if s.Sid != nil {
+		cs.sid = s.Sid.Value
+	}
+	if s.Effect != nil {
+		switch s.Effect.Value {
+		case "Allow":
+		case "Deny":
+			cs.deny = true
+		default:
+			return statement{}, fmt.Errorf("%s statement %d: Effect %q is neither \"Allow\" nor \"Deny\"", policyName, index, s.Effect.Value)
+		}
+	}
+	switch {
+	case s.NotAction != nil:
+		cs.notAction, cs.actions = true, s.NotAction.Values()
+	case s.Action != nil:
+		cs.actions = s.Action.Values()
+	}
+	switch {
+	case s.NotResource != nil:
+		cs.notResource, cs.resources = true, s.NotResource.Values()
+	case s.Resource != nil:
+		cs.resources = s.Resource.Values()
+	}
+	if s.Condition != nil {
+		for _, op := range s.Condition.Ops {
+			parts := op.Operator()
+			base, ok := condition.Lookup(parts.Base)
+			if !ok {
+				return statement{}, fmt.Errorf("%s statement %d: unknown condition operator %q", policyName, index, op.Name)
+			}
+			for _, k := range op.Keys {
+				cc := compiledCondition{op: base, qualifier: parts.Qualifier, ifExists: parts.IfExists, key: k.Name, lookupKey: strings.ToLower(k.Name)}
+				for _, v := range k.Values.Values() {
+					pv, err := condition.Parse(base.Type, v)
+					if err != nil {
+						cc.broken = true
+					}
+					cc.values = append(cc.values, pv)
+				}
+				cs.conditions = append(cs.conditions, cc)
+			}
+		}
+	}
+	return cs, nil
+}
+
+// aliases maps every table action, in its catalog spelling and in lower case, to its
+// aliases; built once so that looking them up does not allocate.
+var aliases = func() map[string][]string {
+	m := map[string][]string{}
+	for _, a := range catalog.Actions() {
+		m[a.Name], m[strings.ToLower(a.Name)] = a.Aliases, a.Aliases
+	}
+	return m
+}()
+
+// namesOf returns the names a statement may use to grant or deny an action: the action
+// itself and, for a table action, its aliases.
+func namesOf(action string) actionNames {
+	if al, ok := aliases[action]; ok {
+		return actionNames{name: action, aliases: al}
+	}
+	if a, ok := catalog.LookupAction(action); ok { // another spelling: the slow path
+		return actionNames{name: action, aliases: a.Aliases}
+	}
+	return actionNames{name: action}
+}
+
+type actionNames struct {
+	name    string
+	aliases []string
+}
+
+func (s *statement) matchesAction(n actionNames) bool {
+	listed := false
+	for _, p := range s.actions {
+		if wildcard.Match(p, n.name) {
+			listed = true
+			break
+		}
+		for _, a := range n.aliases {
+			if wildcard.Match(p, a) {
+				listed = true
+				break
+			}
+		}
+		if listed {
+			break
+		}
+	}
+	return listed != s.notAction
+}
+
+func (s *statement) matchesResource(resource string) bool {
+	if s.resources == nil {
+		return true
+	}
+	listed := false
+	for _, p := range s.resources {
+		if wildcard.MatchCase(p, resource) {
+			listed = true
+			break
+		}
+	}
+	return listed != s.notResource
+}
+
+// evaluate records the layer's matching statements in res and reports whether any Allow
+// and any Deny matched.
+func (l *layer) evaluate(req *Request, names actionNames, res *Result) (allow, deny bool) {
+	candidates, indexed := l.byAction[req.Action]
+	if !indexed {
+		candidates = l.all
+	}
+	for _, i := range candidates {
+		s := &l.statements[i]
+		if !indexed && !s.matchesAction(names) {
+			continue
+		}
+		if !s.matchesResource(req.Resource) || !s.conditionsHold(req.Context, res) {
+			continue
+		}
+		res.Matched = append(res.Matched, Match{Layer: l.name, Policy: s.policy, Statement: s.index, Sid: s.sid, Deny: s.deny})
+		if s.deny {
+			deny = true
+		} else {
+			allow = true
+		}
+	}
+	return allow, deny
+}
+
+// conditionsHold evaluates every condition (without stopping at the first false one, so
+// that every missing key is reported) and reports whether all hold.
+func (s *statement) conditionsHold(ctx Context, res *Result) bool {
+	all := true
+	for i := range s.conditions {
+		c := &s.conditions[i]
+		values, present := ctx[c.lookupKey]
+		if !present {
+			res.addMissing(c.key)
+		}
+		if !c.holds(values, present) {
+			all = false
+		}
+	}
+	return all
+}
+
+func (r *Result) addMissing(key string) {
+	for _, k := range r.MissingKeys {
+		if strings.EqualFold(k, key) {
+			return
+		}
+	}
+	r.MissingKeys = append(r.MissingKeys, key)
+}
+
+func (c *compiledCondition) holds(values []string, present bool) bool {
+	if c.op.Name == condition.Null {
+		// "true": the key must be absent; "false": present.
+		for _, v := range c.values {
+			if v.Bool == !present {
+				return true
+			}
+		}
+		return false
+	}
+	if !present {
+		return c.ifExists || c.op.Negated
+	}
+	if c.broken {
+		return false
+	}
+	// For each request value: does it satisfy the operator (any policy value matches; for
+	// a negated operator, none does)?
+	any, all := false, true
+	for _, v := range values {
+		ok := c.valueHolds(v)
+		any = any || ok
+		all = all && ok
+	}
+	switch c.qualifier {
+	case policy.ForAllValues:
+		return all
+	case policy.ForAnyValue:
+		return any
+	default:
+		if c.op.Negated {
+			return all
+		}
+		return any
+	}
+}
+
+func (c *compiledCondition) valueHolds(v string) bool {
+	rv, err := parseRequestValue(c.op.Type, v)
+	if err {
+		return false
+	}
+	matched := false
+	for _, pv := range c.values {
+		if c.op.Compare(rv, pv) {
+			matched = true
+			break
+		}
+	}
+	return matched != c.op.Negated
+}
+
+// parseRequestValue parses a request value; strings, the hot path, do not allocate.
+func parseRequestValue(t catalog.ValueType, v string) (condition.Value, bool) {
+	if t == catalog.String {
+		return condition.Value{Str: v}, false
+	}
+	pv, err := condition.Parse(t, v)
+	return pv, err != nil
+}

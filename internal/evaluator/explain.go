@@ -1,0 +1,87 @@
+package evaluator
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
+)
+
+// Explain says in one sentence why a request for action on resource got its result.
+func (r *Result) Explain(action, resource string) string {
+	var b strings.Builder
+	target := fmt.Sprintf("%s on %q", action, resource)
+	switch r.Decision {
+	case Allow:
+		fmt.Fprintf(&b, "Allowed: %s is granted by %s", target, describe(r.matching("identity", false)))
+		if scps := r.scpAllows(); scps != "" {
+			fmt.Fprintf(&b, " and permitted by the SCPs of every level (%s)", scps)
+		}
+	case ExplicitDeny:
+		fmt.Fprintf(&b, "Explicitly denied: %s is denied by %s", target, describe(r.matching(r.DecidedBy, true)))
+	default:
+		if r.DecidedBy == "identity" {
+			fmt.Fprintf(&b, "Implicitly denied: no identity policy statement allows %s", target)
+		} else {
+			fmt.Fprintf(&b, "Implicitly denied: no SCP at level %q permits %s", strings.TrimPrefix(r.DecidedBy, "scp:"), target)
+		}
+	}
+	if len(r.MissingKeys) > 0 {
+		fmt.Fprintf(&b, " (the request gave no value for %s)", strings.Join(r.MissingKeys, ", "))
+	}
+	b.WriteString(".")
+	return b.String()
+}
+
+func (r *Result) matching(layer string, deny bool) []Match {
+	var out []Match
+	for _, m := range r.Matched {
+		if m.Layer == layer && m.Deny == deny {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func (r *Result) scpAllows() string {
+	var levels []string
+	for _, m := range r.Matched {
+		if name := strings.TrimPrefix(m.Layer, "scp:"); name != m.Layer && !m.Deny {
+			if len(levels) == 0 || levels[len(levels)-1] != name {
+				levels = append(levels, name)
+			}
+		}
+	}
+	return strings.Join(levels, ", ")
+}
+
+func describe(ms []Match) string {
+	parts := make([]string, len(ms))
+	for i, m := range ms {
+		parts[i] = fmt.Sprintf("%s statement %d", m.Policy, m.Statement)
+		if m.Sid != "" {
+			parts[i] += fmt.Sprintf(" (Sid %q)", m.Sid)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// AliasSurprises lists, for the actions a request involved, the aliases among them that
+// grant more than their name says: ims:images:update, a dependency of uploads, is also
+// the alias of ims:images:deleteImage, so allowing uploads allows deleting images.
+func AliasSurprises(actions []string) []string {
+	var out []string
+	for _, name := range actions {
+		if catalog.Kind(name) == catalog.TableAction {
+			continue
+		}
+		var granted []string
+		for _, a := range catalog.Granted(name) {
+			granted = append(granted, a.Name)
+		}
+		if len(granted) > 0 {
+			out = append(out, fmt.Sprintf("%s is an alias: allowing it also allows %s", name, strings.Join(granted, ", ")))
+		}
+	}
+	return out
+}
