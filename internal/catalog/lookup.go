@@ -401,10 +401,16 @@ func SuggestAPIs(method, path string) []string {
 // SuggestActions returns up to three known IMS names closest to a misspelt one.
 func SuggestActions(name string) []string {
 	var candidates []scored
+	query := strings.ToLower(name)
 	for l, n := range index.names {
-		if strings.HasPrefix(l, "ims:") {
-			candidates = append(candidates, scored{name: n, dist: distance(strings.ToLower(name), l)})
+		if !strings.HasPrefix(l, "ims:") {
+			continue
 		}
+		d := distance(query, l)
+		if strings.HasPrefix(l, query) {
+			d = min(d, 1) // a name cut short ("ims:images:delet") is one step from its ends
+		}
+		candidates = append(candidates, scored{name: n, dist: d})
 	}
 	return best(candidates, 3, max(3, len(name)/4))
 }

@@ -175,6 +175,7 @@ func (p *imsPolicyProvider) DataSources(_ context.Context) []func() datasource.D
 		NewActionsDataSource,
 		NewAPIPermissionsDataSource,
 		NewConditionKeysDataSource,
+		NewPolicySimulationDataSource,
 	}
 }
 
@@ -182,5 +183,6 @@ func (p *imsPolicyProvider) Functions(_ context.Context) []func() function.Funct
 	return []func() function.Function{
 		NewExpandActionsFunction,
 		NewImageURNFunction,
+		NewIsAllowedFunction,
 	}
 }

@@ -76,6 +76,9 @@ func ResourceType() validator.String {
 	}
 }
 
+// DidYouMean turns suggestions into a sentence for a diagnostic, starting with a space.
+func DidYouMean(suggestions []string) string { return didYouMean(suggestions) }
+
 func didYouMean(suggestions []string) string {
 	if len(suggestions) == 0 {
 		return " Run the imspolicy_actions or imspolicy_condition_keys data source to list the known names."

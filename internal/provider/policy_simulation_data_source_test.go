@@ -1,0 +1,255 @@
+package provider
+
+import (
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+)
+
+// simulationPolicies is a small organisation: a developer policy, a root with FullAccess,
+// and a production OU that forbids cross-region copies outside cn-north-4.
+const simulationPolicies = `
+locals {
+  developer = jsonencode({
+    Version = "5.0"
+    Statement = [
+      { Sid = "ReadImages", Effect = "Allow", Action = ["ims:images:list", "ims:images:get"] },
+      { Sid = "CopyImages", Effect = "Allow", Action = ["ims:images:copy"], Resource = ["ims:*:acct:image:*"] },
+      { Sid = "UploadImages", Effect = "Allow", Action = ["ims:images:upload", "ims:images:update"] },
+      { Sid = "NoDelete", Effect = "Deny", Action = ["ims:images:deleteImage"] },
+    ]
+  })
+  full_access = jsonencode({ Version = "5.0", Statement = [{ Effect = "Allow", Action = ["*"], Resource = ["*"] }] })
+  prod_guard = jsonencode({
+    Version = "5.0"
+    Statement = [
+      { Effect = "Allow", Action = ["*"], Resource = ["*"] },
+      { Sid = "StayInRegion", Effect = "Deny", Action = ["ims:images:copyCrossRegion"],
+        Condition = { StringNotEquals = { "ims:Region" = ["cn-north-4"] } } },
+    ]
+  })
+  image = provider::imspolicy::image_urn("cn-north-4", "acct", "img-1")
+}
+`
+
+func TestAccPolicySimulationDataSource(t *testing.T) {
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: simulationPolicies + `
+data "imspolicy_policy_simulation" "test" {
+  identity_policies = [local.developer]
+  scp_level {
+    name     = "root"
+    policies = [local.full_access]
+  }
+  scp_level {
+    name     = "ou-prod"
+    policies = [local.prod_guard]
+  }
+  request {
+    name     = "get"
+    action   = "ims:images:get"
+    resource = local.image
+  }
+  request {
+    name     = "delete"
+    action   = "ims:images:deleteImage"
+    resource = local.image
+  }
+  request {
+    name   = "quota"
+    action = "ims:quotas:get"
+  }
+  request {
+    name     = "copy to cn-east-3"
+    action   = "ims:images:copyCrossRegion"
+    resource = local.image
+    context {
+      key    = "ims:Region"
+      values = ["cn-east-3"]
+    }
+  }
+  request {
+    name     = "copy without region"
+    action   = "ims:images:copyInRegion"
+    resource = local.image
+  }
+  request {
+    name     = "upload"
+    resource = local.image
+    api {
+      method = "PUT"
+      path   = "/v2/images/img-1/file"
+    }
+  }
+}
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.imspolicy_policy_simulation.test", tfjsonpath.New("results").AtSliceIndex(0), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+					"name":       knownvalue.StringExact("get"),
+					"decision":   knownvalue.StringExact("allow"),
+					"allowed":    knownvalue.Bool(true),
+					"decided_by": knownvalue.StringExact("identity"),
+					"matched_statements": knownvalue.ListExact([]knownvalue.Check{
+						matchCheck("identity[0]", 0, "ReadImages", "Allow"),
+						matchCheck("scp[root][0]", 0, "", "Allow"),
+						matchCheck("scp[ou-prod][0]", 0, "", "Allow"),
+					}),
+					"explanation": knownvalue.StringRegexp(regexp.MustCompile(`^Allowed: ims:images:get on "ims:cn-north-4:acct:image:img-1" is granted by identity\[0\] statement 0 \(Sid "ReadImages"\) and permitted by the SCPs of every level \(root, ou-prod\)\.$`)),
+				})),
+				statecheck.ExpectKnownValue("data.imspolicy_policy_simulation.test", tfjsonpath.New("results").AtSliceIndex(1), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+					"decision":    knownvalue.StringExact("explicit_deny"),
+					"decided_by":  knownvalue.StringExact("identity"),
+					"explanation": knownvalue.StringRegexp(regexp.MustCompile(`Explicitly denied.*Sid "NoDelete"`)),
+					// The upload grant of ims:images:update (an alias of deleteImage) matched too.
+					"matched_statements": knownvalue.ListExact([]knownvalue.Check{
+						matchCheck("identity[0]", 2, "UploadImages", "Allow"),
+						matchCheck("identity[0]", 3, "NoDelete", "Deny"),
+						matchCheck("scp[root][0]", 0, "", "Allow"),
+						matchCheck("scp[ou-prod][0]", 0, "", "Allow"),
+					}),
+				})),
+				statecheck.ExpectKnownValue("data.imspolicy_policy_simulation.test", tfjsonpath.New("results").AtSliceIndex(2), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+					"resource":    knownvalue.StringExact("*"),
+					"decision":    knownvalue.StringExact("implicit_deny"),
+					"decided_by":  knownvalue.StringExact("identity"),
+					"explanation": knownvalue.StringExact(`Implicitly denied: no identity policy statement allows ims:quotas:get on "*".`),
+				})),
+				statecheck.ExpectKnownValue("data.imspolicy_policy_simulation.test", tfjsonpath.New("results").AtSliceIndex(3), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+					"decision":   knownvalue.StringExact("explicit_deny"),
+					"decided_by": knownvalue.StringExact("scp:ou-prod"),
+				})),
+				statecheck.ExpectKnownValue("data.imspolicy_policy_simulation.test", tfjsonpath.New("results").AtSliceIndex(4), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+					"decision": knownvalue.StringExact("allow"),
+					// The SCP's condition on ims:Region only applies to cross-region copies.
+					"missing_context_keys": knownvalue.ListSizeExact(0),
+				})),
+				statecheck.ExpectKnownValue("data.imspolicy_policy_simulation.test", tfjsonpath.New("results").AtSliceIndex(5), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+					"action":   knownvalue.StringExact("ims:images:upload"),
+					"api":      knownvalue.StringExact("PUT /v2/images/{image_id}/file"),
+					"decision": knownvalue.StringExact("allow"),
+					"evaluated_actions": knownvalue.ListExact([]knownvalue.Check{
+						evaluatedCheck("ims:images:upload", "allow", true),
+						evaluatedCheck("ims:images:get", "allow", true),
+						evaluatedCheck("ims:images:update", "allow", true),
+					}),
+					"warnings": knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.StringExact("ims:images:update is an alias: allowing it also allows ims:images:deleteImage, ims:images:setTags"),
+					}),
+				})),
+				statecheck.ExpectKnownValue("data.imspolicy_policy_simulation.test", tfjsonpath.New("all_allowed"), knownvalue.Bool(false)),
+			},
+		}},
+	})
+}
+
+func matchCheck(policy string, statement int64, sid, effect string) knownvalue.Check {
+	return knownvalue.ObjectExact(map[string]knownvalue.Check{
+		"policy":    knownvalue.StringExact(policy),
+		"statement": knownvalue.Int64Exact(statement),
+		"sid":       knownvalue.StringExact(sid),
+		"effect":    knownvalue.StringExact(effect),
+	})
+}
+
+func evaluatedCheck(action, decision string, required bool) knownvalue.Check {
+	return knownvalue.ObjectPartial(map[string]knownvalue.Check{
+		"action":   knownvalue.StringExact(action),
+		"decision": knownvalue.StringExact(decision),
+		"required": knownvalue.Bool(required),
+	})
+}
+
+func TestAccPolicySimulationDataSource_missingContextAndImplicitSCPDeny(t *testing.T) {
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+locals {
+  allow_in_region = jsonencode({ Version = "5.0", Statement = [{
+    Effect = "Allow", Action = ["ims:images:copyCrossRegion"],
+    Condition = { StringEquals = { "ims:Region" = ["cn-north-4"] } }
+  }] })
+  ecs_only = jsonencode({ Version = "5.0", Statement = [{ Effect = "Allow", Action = ["ecs:*"], Resource = ["*"] }] })
+}
+data "imspolicy_policy_simulation" "test" {
+  identity_policies = [local.allow_in_region]
+  request { action = "ims:images:copyCrossRegion" }
+}
+data "imspolicy_policy_simulation" "scp" {
+  identity_policies = [jsonencode({ Version = "5.0", Statement = [{ Effect = "Allow", Action = ["ims:*"] }] })]
+  scp_level {
+    name     = "root"
+    policies = [local.ecs_only]
+  }
+  request { action = "ims:images:list" }
+}
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.imspolicy_policy_simulation.test", tfjsonpath.New("results").AtSliceIndex(0), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+					"name":                 knownvalue.StringExact("request[0]"),
+					"decision":             knownvalue.StringExact("implicit_deny"),
+					"missing_context_keys": stringList("ims:Region"),
+				})),
+				statecheck.ExpectKnownValue("data.imspolicy_policy_simulation.scp", tfjsonpath.New("results").AtSliceIndex(0), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+					"decision":    knownvalue.StringExact("implicit_deny"),
+					"decided_by":  knownvalue.StringExact("scp:root"),
+					"explanation": knownvalue.StringExact(`Implicitly denied: no SCP at level "root" permits ims:images:list on "*".`),
+				})),
+			},
+		}},
+	})
+}
+
+func TestAccPolicySimulationDataSource_errors(t *testing.T) {
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: `
+data "imspolicy_policy_simulation" "test" {
+  identity_policies = ["{\"Version\": \"5.0\", \"Statement\": ["]
+  request { action = "ims:images:get" }
+}`,
+				ExpectError: regexp.MustCompile(`(?s)Invalid identity policy document.*identity_policies.*unexpected end of input`),
+			},
+			{
+				Config: `
+data "imspolicy_policy_simulation" "test" {
+  request { action = "ims:images:getTag" }
+}`,
+				ExpectError: regexp.MustCompile(`"ims:images:getTag" is not an IMS action.\s+Did\s+you\s+mean\s+"ims:images:getTags"`),
+			},
+			{
+				Config: `
+data "imspolicy_policy_simulation" "test" {
+  request {
+    api {
+      method = "PUT"
+      path   = "/v2/images/abc/files"
+    }
+  }
+}`,
+				ExpectError: regexp.MustCompile(`(?s)PUT /v2/images/abc/files is not in the IMS API table.\s+Did\s+you\s+mean\s+PUT\s+/v2/images/\{image_id\}/file`),
+			},
+			{
+				Config: `
+data "imspolicy_policy_simulation" "test" {
+  request {
+    action = "ims:images:get"
+    api {
+      method = "GET"
+      path   = "/v2/images/abc"
+    }
+  }
+}`,
+				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination`),
+			},
+		},
+	})
+}
