@@ -85,3 +85,27 @@ func AliasSurprises(actions []string) []string {
 	}
 	return out
 }
+
+// ExplainAPI says in one sentence why a request for an API got its overall result, naming
+// the actions that were not allowed.
+func ExplainAPI(api string, resource string, overall *Result, actions []ActionResult) string {
+	var needed, refused []string
+	for _, a := range actions {
+		if !a.Required {
+			continue
+		}
+		needed = append(needed, a.Action)
+		if !a.Result.Allowed() {
+			refused = append(refused, fmt.Sprintf("%s (%s by %s)", a.Action, a.Result.Decision, a.Result.DecidedBy))
+		}
+	}
+	target := fmt.Sprintf("%s on %q", api, resource)
+	if overall.Allowed() {
+		return fmt.Sprintf("Allowed: %s needs %s, and every one is allowed.", target, strings.Join(needed, ", "))
+	}
+	word := "Implicitly denied"
+	if overall.Decision == ExplicitDeny {
+		word = "Explicitly denied"
+	}
+	return fmt.Sprintf("%s: %s needs %s; not allowed: %s.", word, target, strings.Join(needed, ", "), strings.Join(refused, ", "))
+}

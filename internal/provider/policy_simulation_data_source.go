@@ -289,6 +289,7 @@ func simulate(e *evaluator.Evaluator, r simRequestModel, at path.Path) (simResul
 			})
 		}
 		out.Warnings = append(out.Warnings, evaluator.AliasSurprises(names)...)
+		out.Explanation = evaluator.ExplainAPI(out.API.ValueString(), resource, &res, actions)
 	} else {
 		action := r.Action.ValueString()
 		if strings.HasPrefix(strings.ToLower(action), "ims:") && catalog.Kind(action) == catalog.Unknown {
@@ -300,6 +301,7 @@ func simulate(e *evaluator.Evaluator, r simRequestModel, at path.Path) (simResul
 		e.Evaluate(&evaluator.Request{Action: action, Resource: resource, Context: ctx}, &res)
 		out.Action = action
 		out.Warnings = append(out.Warnings, evaluator.AliasSurprises([]string{action})...)
+		out.Explanation = res.Explain(action, resource)
 	}
 
 	out.Decision = res.Decision.String()
@@ -310,10 +312,5 @@ func simulate(e *evaluator.Evaluator, r simRequestModel, at path.Path) (simResul
 		out.MatchedStatements = append(out.MatchedStatements, simMatchModel{Policy: mt.Policy, Statement: int64(mt.Statement), Sid: mt.Sid, Effect: mt.Effect()})
 	}
 	out.MissingContextKeys = append(out.MissingContextKeys, res.MissingKeys...)
-	subject := out.Action
-	if !out.API.IsNull() {
-		subject = out.API.ValueString()
-	}
-	out.Explanation = res.Explain(subject, resource)
 	return out, diags
 }

@@ -138,6 +138,7 @@ data "imspolicy_policy_simulation" "test" {
 						evaluatedCheck("ims:images:get", "allow", true),
 						evaluatedCheck("ims:images:update", "allow", true),
 					}),
+					"explanation": knownvalue.StringExact(`Allowed: PUT /v2/images/{image_id}/file on "ims:cn-north-4:acct:image:img-1" needs ims:images:upload, ims:images:get, ims:images:update, and every one is allowed.`),
 					"warnings": knownvalue.ListExact([]knownvalue.Check{
 						knownvalue.StringExact("ims:images:update is an alias: allowing it also allows ims:images:deleteImage, ims:images:setTags"),
 					}),
