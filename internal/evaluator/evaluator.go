@@ -380,6 +380,9 @@ func (r *Result) addMissing(key string) {
 func (c *compiledCondition) holds(values []string, present bool) bool {
 	if c.op.Name == condition.Null {
 		// "true": the key must be absent; "false": present.
+		if c.broken {
+			return false
+		}
 		for _, v := range c.values {
 			if v.Bool == !present {
 				return true
