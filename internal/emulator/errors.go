@@ -1,0 +1,137 @@
+package emulator
+
+import "fmt"
+
+// Source says whether an error code (or a behaviour) is read in a vendor source or inferred.
+type Source string
+
+// Sources of error codes.
+const (
+	Stated   Source = "stated"
+	Inferred Source = "inferred"
+)
+
+// ErrorCode is one error the emulator answers with: the HTTP status, the vendor's
+// error_code and the fixed part of error_msg, and where the code comes from.
+type ErrorCode struct {
+	Status  int
+	Code    string
+	Message string
+	Source  Source
+	Note    string // for inferred codes: what the guess rests on
+}
+
+// The error codes, in one place. Stated codes are read in the vendor's error code pages,
+// its SDKs or the Terraform provider that calls the same APIs; inferred codes fill gaps in
+// those sources (the vendor's tables were not available in full) and follow the shape of the
+// stated ones.
+var (
+	// API gateway (both services).
+	ErrSignature = ErrorCode{401, "APIGW.0301", "Incorrect IAM authentication information", Stated,
+		"the API gateway's answer to a wrong AK/SK signature"}
+	ErrNoRoute = ErrorCode{404, "APIGW.0101", "The API does not exist or has not been published in the environment", Stated,
+		"the API gateway's answer to an unknown path"}
+	ErrThrottled = ErrorCode{429, "APIGW.0308", "The throttling threshold has been reached", Stated,
+		"the API gateway's throttling answer"}
+	ErrInternal = ErrorCode{500, "APIGW.0103", "The backend service is unavailable", Inferred,
+		"fault injection: a gateway-level 5xx"}
+	ErrUnavailable = ErrorCode{503, "APIGW.0201", "Request error. The backend service is temporarily unavailable", Inferred,
+		"fault injection: a gateway-level 5xx"}
+
+	// IAM v5 (PAP5.*).
+	ErrIAMInvalidMarker   = ErrorCode{400, "PAP5.0010", "invalid marker", Stated, ""}
+	ErrIAMMalformedPolicy = ErrorCode{400, "PAP5.0011", "malformed policy document", Stated, ""}
+	ErrIAMInvalidPath     = ErrorCode{400, "PAP5.0030", "invalid path", Stated, ""}
+	ErrIAMVersionLimit    = ErrorCode{409, "PAP5.0028", "versions per policy limit exceeded", Stated,
+		"code and message from the vendor's Terraform provider, which retries on it"}
+	ErrIAMAgencyLimit = ErrorCode{409, "PAP5.0003", "attached policies per agency limit exceeded", Stated,
+		"code and message stated; the status 409 is inferred"}
+	ErrIAMUserLimit = ErrorCode{409, "PAP5.0004", "attached policies per user limit exceeded", Inferred,
+		"shaped after PAP5.0003"}
+	ErrIAMGroupLimit = ErrorCode{409, "PAP5.0005", "attached policies per group limit exceeded", Inferred,
+		"shaped after PAP5.0003"}
+	ErrIAMInvalidParam = ErrorCode{400, "PAP5.0014", "invalid parameter", Inferred,
+		"generic bad input (name, description, limit, ids, JSON body)"}
+	ErrIAMNotFound        = ErrorCode{404, "PAP5.0015", "policy not found", Inferred, ""}
+	ErrIAMVersionNotFound = ErrorCode{404, "PAP5.0015", "policy version not found", Inferred, ""}
+	ErrIAMNotAttached     = ErrorCode{404, "PAP5.0015", "policy not attached", Inferred,
+		"detaching a policy that is not attached; AWS IAM answers NoSuchEntity"}
+	ErrIAMDuplicateName = ErrorCode{409, "PAP5.0017", "policy name already exists", Inferred,
+		"names are unique per account (compared ignoring case, as AWS IAM does)"}
+	ErrIAMPolicyAttached = ErrorCode{409, "PAP5.0018", "policy is attached to entities", Inferred,
+		"the vendor's DeletePolicyV5 page says the policy must not be attached; the answer's shape is inferred"}
+	ErrIAMDeleteDefault  = ErrorCode{409, "PAP5.0019", "cannot delete the default version of a policy", Inferred, ""}
+	ErrIAMPolicyLimit    = ErrorCode{409, "PAP5.0020", "policies per account limit exceeded", Inferred, ""}
+	ErrIAMUnknownService = ErrorCode{404, "PAP5.0015", "service not found", Inferred,
+		"the emulator serves the authorization schema of ims only"}
+	ErrIAMDomain = ErrorCode{403, "PAP5.0001", "access denied: the request's X-Domain-Id is not this account", Stated,
+		"PAP5.0001 is the stated access-denied code; using it for a foreign X-Domain-Id is inferred"}
+
+	// Organizations (Organizations.*).
+	ErrOrgConcurrent      = ErrorCode{409, "Organizations.1003", "Concurrent modification.", Stated, ""}
+	ErrOrgInvalidParam    = ErrorCode{400, "Organizations.1200", "Invalid parameter.", Inferred, ""}
+	ErrOrgInvalidMarker   = ErrorCode{400, "Organizations.1200", "Invalid marker.", Inferred, ""}
+	ErrOrgMalformedPolicy = ErrorCode{400, "Organizations.1201", "Malformed policy content.", Inferred, ""}
+	ErrOrgPolicyNotFound  = ErrorCode{404, "Organizations.1202", "Policy not found.", Inferred, ""}
+	ErrOrgEntityNotFound  = ErrorCode{404, "Organizations.1203", "Entity not found.", Inferred,
+		"an r- id other than the organisation's root"}
+	ErrOrgDuplicateName = ErrorCode{409, "Organizations.1204", "A policy with the same name already exists.", Inferred,
+		"AWS Organizations: DuplicatePolicyException"}
+	ErrOrgPolicyInUse = ErrorCode{409, "Organizations.1205", "The policy is attached to one or more entities.", Inferred,
+		"AWS Organizations: PolicyInUseException"}
+	ErrOrgPolicyLimit = ErrorCode{409, "Organizations.1206", "The number of policies exceeds the quota.", Inferred,
+		"quota of 1,000 SCPs stated; the answer's shape is inferred"}
+	ErrOrgTypeNotEnabled = ErrorCode{400, "Organizations.1207", "The policy type service_control_policy is not enabled in the root.", Inferred,
+		"AWS Organizations: PolicyTypeNotEnabledException (400)"}
+	ErrOrgTypeAlreadyEnabled = ErrorCode{409, "Organizations.1208", "The policy type is already enabled in the root.", Inferred,
+		"AWS Organizations: PolicyTypeAlreadyEnabledException"}
+	ErrOrgDuplicateAttachment = ErrorCode{409, "Organizations.1209", "The policy is already attached to the entity.", Inferred,
+		"AWS Organizations: DuplicatePolicyAttachmentException"}
+	ErrOrgNotAttached = ErrorCode{404, "Organizations.1210", "The policy is not attached to the entity.", Inferred,
+		"AWS Organizations: PolicyNotAttachedException"}
+	ErrOrgAttachLimit = ErrorCode{409, "Organizations.1211", "The number of policies attached to the entity exceeds the quota.", Inferred,
+		"quota of 5 SCPs per root, OU or account stated; the answer's shape is inferred"}
+	ErrOrgLastPolicy = ErrorCode{409, "Organizations.1212", "The last policy of an entity cannot be detached.", Inferred,
+		"the vendor's guide states that the last SCP cannot be detached from an OU or account"}
+	ErrOrgBuiltin               = ErrorCode{400, "Organizations.1213", "A system policy cannot be modified or deleted.", Inferred, ""}
+	ErrOrgTypeNotEnabledDisable = ErrorCode{409, "Organizations.1214", "The policy type is not enabled in the root.", Inferred, ""}
+)
+
+// ErrorCodes lists every error the emulator can answer with, for documentation.
+func ErrorCodes() []ErrorCode {
+	return []ErrorCode{
+		ErrSignature, ErrNoRoute, ErrThrottled, ErrInternal, ErrUnavailable,
+		ErrIAMInvalidMarker, ErrIAMMalformedPolicy, ErrIAMInvalidPath, ErrIAMVersionLimit,
+		ErrIAMAgencyLimit, ErrIAMUserLimit, ErrIAMGroupLimit, ErrIAMInvalidParam, ErrIAMNotFound,
+		ErrIAMVersionNotFound, ErrIAMNotAttached, ErrIAMDuplicateName, ErrIAMPolicyAttached,
+		ErrIAMDeleteDefault, ErrIAMPolicyLimit, ErrIAMUnknownService, ErrIAMDomain,
+		ErrOrgConcurrent, ErrOrgInvalidParam, ErrOrgInvalidMarker, ErrOrgMalformedPolicy,
+		ErrOrgPolicyNotFound, ErrOrgEntityNotFound, ErrOrgDuplicateName, ErrOrgPolicyInUse,
+		ErrOrgPolicyLimit, ErrOrgTypeNotEnabled, ErrOrgTypeAlreadyEnabled, ErrOrgDuplicateAttachment,
+		ErrOrgNotAttached, ErrOrgAttachLimit, ErrOrgLastPolicy, ErrOrgBuiltin, ErrOrgTypeNotEnabledDisable,
+	}
+}
+
+// apiError is an error answer: a code and the message to send.
+type apiError struct {
+	code ErrorCode
+	msg  string
+}
+
+func (e *apiError) Error() string { return fmt.Sprintf("%d %s: %s", e.code.Status, e.code.Code, e.msg) }
+
+// fail builds an answer from a code; extra detail, when given, follows the fixed message.
+func fail(code ErrorCode, format string, args ...any) *apiError {
+	msg := code.Message
+	if format != "" {
+		msg += ": " + fmt.Sprintf(format, args...)
+	}
+	return &apiError{code: code, msg: msg}
+}
+
+// errorBody is the vendor's error body.
+type errorBody struct {
+	ErrorCode string `json:"error_code"`
+	ErrorMsg  string `json:"error_msg"`
+	RequestID string `json:"request_id"`
+}

@@ -1,0 +1,142 @@
+package emulator
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"testing"
+	"time"
+)
+
+func TestFailRateAnswersBeforeActing(t *testing.T) {
+	e := start(t, Config{Faults: Faults{FailRate: 1, RetryAfter: 1500 * time.Millisecond}})
+	seen := map[int]bool{}
+	for i := range 30 {
+		r := e.do("POST", "/v5/policies", create(fmt.Sprintf("p%d", i), allowDoc))
+		seen[r.status] = true
+		want := map[int]string{429: "APIGW.0308", 500: ErrInternal.Code, 503: ErrUnavailable.Code}[r.status]
+		if want == "" || r.code() != want {
+			t.Fatalf("status %d code %q: %s", r.status, r.code(), r.raw)
+		}
+		if ra := r.header.Get("Retry-After"); (r.status == 500) != (ra == "") || (ra != "" && ra != "2") {
+			t.Fatalf("status %d with Retry-After %q", r.status, ra)
+		}
+	}
+	if !seen[429] || !seen[500] || !seen[503] {
+		t.Fatalf("statuses seen: %v", seen)
+	}
+	if n := len(e.srv.Policies()); n != 0 {
+		t.Fatalf("%d policies created by failed requests", n)
+	}
+	if s := e.srv.Stats(); s.Failed != 30 {
+		t.Fatalf("stats %+v", s)
+	}
+	e.srv.SetFaults(Faults{})
+	e.must(200, "POST", "/v5/policies", create("after", allowDoc))
+}
+
+// statuses sends the same requests to an emulator and returns the statuses.
+func statuses(t *testing.T, seed int64) []int {
+	e := start(t, Config{Seed: seed, Faults: Faults{FailRate: 0.4}})
+	var out []int
+	for range 40 {
+		out = append(out, e.do("GET", "/v5/policies", nil).status)
+	}
+	return out
+}
+
+func TestFaultsAreReproducible(t *testing.T) {
+	a, b, c := statuses(t, 7), statuses(t, 7), statuses(t, 8)
+	if !slices.Equal(a, b) {
+		t.Fatalf("same seed, different faults:\n%v\n%v", a, b)
+	}
+	if slices.Equal(a, c) {
+		t.Fatalf("different seeds, same faults: %v", a)
+	}
+	failed := 0
+	for _, s := range a {
+		if s != 200 {
+			failed++
+		}
+	}
+	if failed < 5 || failed > 30 {
+		t.Fatalf("%d of 40 failed at rate 0.4", failed)
+	}
+}
+
+func TestDropAfterActing(t *testing.T) {
+	e := start(t, Config{Faults: Faults{DropRate: 1}})
+	req, _ := e.request("POST", "/v5/policies", create("dropped", allowDoc))
+	if r, err := e.trySend(req); err == nil {
+		t.Fatalf("answer %d despite the drop: %s", r.status, r.raw)
+	}
+	req, _ = e.request("POST", "/v1/organizations/policies", scpBody("dropped-scp", scpDoc))
+	if _, err := e.trySend(req); err == nil {
+		t.Fatal("SCP create answered despite the drop")
+	}
+	if s := e.srv.Stats(); s.Dropped != 2 {
+		t.Fatalf("stats %+v", s)
+	}
+	e.srv.SetFaults(Faults{})
+	// The server acted: the objects exist, once.
+	r := e.must(200, "GET", "/v5/policies", nil)
+	if n := len(list(r.body, "policies")); n != 1 || str(r.body, "policies", 0, "policy_name") != "dropped" {
+		t.Fatalf("policies after the drop: %s", r.raw)
+	}
+	if _, ok := e.srv.SCPByName("dropped-scp"); !ok {
+		t.Fatal("the dropped SCP create did not act")
+	}
+	// A blind retry of the create finds the name taken.
+	r = e.must(409, "POST", "/v5/policies", create("dropped", allowDoc))
+	if r.code() != "PAP5.0017" {
+		t.Fatalf("code %s", r.code())
+	}
+}
+
+func TestDropRateIsPartial(t *testing.T) {
+	e := start(t, Config{Seed: 3, Faults: Faults{DropRate: 0.3}})
+	dropped := 0
+	for i := range 40 {
+		req, _ := e.request("POST", "/v5/policies", create(fmt.Sprintf("p%d", i), allowDoc))
+		if _, err := e.trySend(req); err != nil {
+			dropped++
+		}
+	}
+	if dropped == 0 || dropped == 40 {
+		t.Fatalf("%d of 40 dropped", dropped)
+	}
+	if s := e.srv.Stats(); s.Dropped != dropped {
+		t.Fatalf("stats %+v, client saw %d drops", s, dropped)
+	}
+	if n := len(e.srv.Policies()); n != 40 {
+		t.Fatalf("%d policies, want 40 (drops happen after acting)", n)
+	}
+}
+
+func TestReadAfterWriteDelay(t *testing.T) {
+	e := start(t, Config{SCPEnabled: true, Faults: Faults{ReadAfterWriteDelay: time.Minute}})
+	pid := createPolicy(e, "fresh")
+	sid := createSCP(e, "fresh-scp")
+	for _, path := range []string{
+		"/v5/policies/" + pid, "/v5/policies/" + pid + "/versions", "/v5/policies/" + pid + "/versions/v1",
+		"/v5/policies/" + pid + "/attached-entities",
+		"/v1/organizations/policies/" + sid, "/v1/organizations/policies/" + sid + "/attached-entities",
+	} {
+		if r := e.do("GET", path, nil); r.status != http.StatusNotFound {
+			t.Errorf("GET %s while fresh: %d %s", path, r.status, r.raw)
+		}
+	}
+	// Lists and writes see the new objects.
+	r := e.must(200, "GET", "/v5/policies", nil)
+	if len(list(r.body, "policies")) != 1 {
+		t.Errorf("list while fresh: %s", r.raw)
+	}
+	e.must(200, "POST", "/v5/policies/"+pid+"/attach-user", map[string]any{"user_id": "u1"})
+	e.must(200, "POST", "/v1/organizations/policies/"+sid+"/attach", map[string]any{"entity_id": DefaultRootID})
+	// The built-in FullAccess is never fresh.
+	e.must(200, "GET", "/v1/organizations/policies/"+FullAccessID, nil)
+
+	e.clock.Advance(time.Minute)
+	e.must(200, "GET", "/v5/policies/"+pid, nil)
+	e.must(200, "GET", "/v1/organizations/policies/"+sid, nil)
+}

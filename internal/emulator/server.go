@@ -1,0 +1,453 @@
+package emulator
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	mrand "math/rand/v2"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/signer"
+)
+
+// Defaults of Config.
+const (
+	DefaultAccountID = "0123456789abcdef0123456789abcdef"
+	DefaultRootID    = "r-emulator"
+	DefaultOrgID     = "o-emulator"
+	DefaultMaxSkew   = 15 * time.Minute
+	DefaultAddr      = "127.0.0.1:0"
+	// DefaultMaxPoliciesPerPrincipal is the vendor's default quota of identity policies
+	// attached to one user, group or agency (raisable to 20).
+	DefaultMaxPoliciesPerPrincipal = 10
+)
+
+// The vendor's limits.
+const (
+	MaxPolicies          = 1500 // custom identity policies per account
+	MaxVersions          = 5    // versions per identity policy
+	MaxPolicyNameLen     = 128
+	MaxPolicyDocument    = 6144 // characters, not counting white space
+	MaxPolicyDescription = 1000 // inferred
+	MaxPathLen           = 512
+	MaxSCPs              = 1000 // custom SCPs per organisation
+	MaxSCPNameLen        = 64
+	MaxSCPDescription    = 512
+	MaxSCPContent        = 5120 // characters, not counting white space (inferred, as for identity policies)
+	MaxSCPsPerTarget     = 5    // SCPs attached to one root, OU or account, FullAccess included
+	MaxSCPTags           = 20
+	maxBody              = 1 << 20
+)
+
+// Faults are the failures the emulator injects.
+type Faults struct {
+	// FailRate is the fraction of authenticated requests answered, before acting, with a
+	// 429, 500 or 503 (chosen evenly).
+	FailRate float64
+	// DropRate is the fraction of authenticated requests whose connection is closed without
+	// an answer after the emulator acted on them.
+	DropRate float64
+	// ReadAfterWriteDelay is how long GETs of a freshly created identity policy or SCP (and
+	// of its versions and attachments) answer 404.
+	ReadAfterWriteDelay time.Duration
+	// RetryAfter, when positive, is sent (in whole seconds, rounded up) as Retry-After on
+	// injected 429 and 503 answers.
+	RetryAfter time.Duration
+}
+
+// Config configures a Server. The zero value, with AccessKey and SecretKey set, is an
+// in-memory emulator without faults.
+type Config struct {
+	// AccessKey and SecretKey are the only credentials the emulator accepts.
+	AccessKey, SecretKey string
+	// SecurityToken, when set, must be sent in X-Security-Token (temporary credentials).
+	SecurityToken string
+	// AccountID is the account (domain) id; X-Domain-Id must match it when present.
+	AccountID string
+	// RootID is the id of the organisation's only root; OrgID the organisation's id.
+	RootID, OrgID string
+	// SCPEnabled starts the emulator with SCPs already enabled on the root (FullAccess
+	// attached). It only applies to a new state.
+	SCPEnabled bool
+	// EnableDelay is how long the root reports pending_enable after SCPs are enabled.
+	EnableDelay time.Duration
+	// StatePath, when set, is a JSON file the state is loaded from at start and written to,
+	// atomically, after every change.
+	StatePath string
+	// Faults to inject; see also Server.SetFaults.
+	Faults Faults
+	// Seed seeds the random numbers behind faults and ids, so that a run is reproducible
+	// when requests arrive in the same order.
+	Seed int64
+	// MaxSkew is how far X-Sdk-Date may be from the emulator's clock (default 15 minutes).
+	MaxSkew time.Duration
+	// MaxPoliciesPerPrincipal is the quota of identity policies attached to one user, group
+	// or agency (default 10).
+	MaxPoliciesPerPrincipal int
+	// Now is the emulator's clock (default time.Now).
+	Now func() time.Time
+	// CheckDocument checks an identity policy document (scp false) or an SCP's content (scp
+	// true); a non-nil error rejects it with the vendor's malformed-policy answer. The
+	// default is DefaultCheckDocument.
+	CheckDocument func(doc []byte, scp bool) error
+	// Logf, when set, receives one line per request.
+	Logf func(format string, args ...any)
+}
+
+// Stats counts what the emulator did with the requests it received.
+type Stats struct {
+	Requests     int // every request
+	Unauthorized int // rejected by the signature check
+	Failed       int // answered with an injected 429/500/503
+	Dropped      int // connection dropped after acting
+}
+
+// Server is the emulator: an http.Handler serving the IAM v5 policy APIs and the
+// Organizations SCP APIs, and methods for tests to inspect and change its state.
+type Server struct {
+	cfg     Config
+	handler http.Handler
+	mux     *http.ServeMux
+
+	mu     sync.Mutex
+	st     *state
+	rng    *mrand.Rand
+	faults Faults
+	stats  Stats
+}
+
+// New returns an emulator. It loads Config.StatePath when the file exists.
+func New(cfg Config) (*Server, error) {
+	if cfg.AccessKey == "" || cfg.SecretKey == "" {
+		return nil, errors.New("emulator: an access key and a secret key are required")
+	}
+	if cfg.AccountID == "" {
+		cfg.AccountID = DefaultAccountID
+	}
+	if cfg.RootID == "" {
+		cfg.RootID = DefaultRootID
+	}
+	if !reRootID.MatchString(cfg.RootID) {
+		return nil, fmt.Errorf("emulator: root id %q is not r- followed by 4 to 32 lower-case letters or digits", cfg.RootID)
+	}
+	if cfg.OrgID == "" {
+		cfg.OrgID = DefaultOrgID
+	}
+	if cfg.MaxSkew <= 0 {
+		cfg.MaxSkew = DefaultMaxSkew
+	}
+	if cfg.MaxPoliciesPerPrincipal <= 0 {
+		cfg.MaxPoliciesPerPrincipal = DefaultMaxPoliciesPerPrincipal
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.CheckDocument == nil {
+		cfg.CheckDocument = DefaultCheckDocument
+	}
+	s := &Server{
+		cfg:    cfg,
+		rng:    mrand.New(mrand.NewPCG(uint64(cfg.Seed), uint64(cfg.Seed)^0x9e3779b97f4a7c15)),
+		faults: cfg.Faults,
+	}
+	st := newState()
+	loaded := false
+	if cfg.StatePath != "" {
+		var err error
+		st, loaded, err = loadState(cfg.StatePath)
+		if err != nil {
+			return nil, fmt.Errorf("emulator: %w", err)
+		}
+	}
+	if loaded {
+		if st.Account != cfg.AccountID {
+			return nil, fmt.Errorf("emulator: state file %s belongs to account %s, not %s", cfg.StatePath, st.Account, cfg.AccountID)
+		}
+		if st.Root.ID != cfg.RootID {
+			return nil, fmt.Errorf("emulator: state file %s has root %s, not %s", cfg.StatePath, st.Root.ID, cfg.RootID)
+		}
+	} else {
+		now := cfg.Now().UTC()
+		st.Account = cfg.AccountID
+		st.Root = Root{ID: cfg.RootID, Name: "Root", URN: s.rootURN(), CreatedAt: now}
+		st.SCPs[FullAccessID] = &SCP{
+			ID: FullAccessID, Name: FullAccessName, Description: fullAccessDescription,
+			Content: FullAccessContent, URN: s.scpURN(FullAccessID), Builtin: true,
+			CreatedAt: now, UpdatedAt: now, Seq: st.nextSeq(),
+		}
+		if cfg.SCPEnabled {
+			st.Root.SCPEnabled, st.Root.EnabledAt = true, now
+			st.SCPs[FullAccessID].Targets = []SCPAttachment{{TargetID: cfg.RootID, AttachedAt: now}}
+		}
+	}
+	s.st = st
+	if cfg.StatePath != "" && !loaded {
+		if err := saveState(cfg.StatePath, st); err != nil {
+			return nil, fmt.Errorf("emulator: %w", err)
+		}
+	}
+	s.mux = http.NewServeMux()
+	s.routes()
+	s.handler = http.HandlerFunc(s.serve)
+	return s, nil
+}
+
+// Handler returns the emulator's http.Handler.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// ServeHTTP serves a request; a *Server is an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Config returns the configuration in effect, defaults filled in.
+func (s *Server) Config() Config { return s.cfg }
+
+// Start listens on addr (DefaultAddr when empty) and serves in the background. It returns
+// the base URL (http://host:port) and a function that shuts the server down gracefully.
+func (s *Server) Start(addr string) (string, func(), error) {
+	if addr == "" {
+		addr = DefaultAddr
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", nil, err
+	}
+	hs := &http.Server{Handler: s.handler, ReadHeaderTimeout: 30 * time.Second}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = hs.Serve(ln)
+	}()
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if hs.Shutdown(ctx) != nil {
+				hs.Close()
+			}
+			<-done
+		})
+	}
+	return "http://" + ln.Addr().String(), stop, nil
+}
+
+// SetFaults changes the injected faults from now on.
+func (s *Server) SetFaults(f Faults) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = f
+}
+
+// Faults returns the faults in effect.
+func (s *Server) Faults() Faults {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.faults
+}
+
+// Stats returns the request counters.
+func (s *Server) Stats() Stats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.stats
+}
+
+type ctxKey struct{}
+
+// serve authenticates, injects faults, routes, and drops connections after acting.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	reqID := newRequestID()
+	s.mu.Lock()
+	s.stats.Requests++
+	s.mu.Unlock()
+
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	if err != nil {
+		s.log(r, reqID, 0, "reading the body: %v", err)
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	if len(body) > maxBody {
+		s.writeError(w, r, reqID, fail(s.invalidParam(r), "the request body exceeds %d bytes", maxBody))
+		return
+	}
+	if e := s.authenticate(r, body); e != nil {
+		s.mu.Lock()
+		s.stats.Unauthorized++
+		s.mu.Unlock()
+		s.writeError(w, r, reqID, e)
+		return
+	}
+
+	failCode, drop := s.drawFaults()
+	if failCode != nil {
+		s.mu.Lock()
+		s.stats.Failed++
+		ra := s.faults.RetryAfter
+		s.mu.Unlock()
+		if ra > 0 && failCode.Status != http.StatusInternalServerError {
+			w.Header().Set("Retry-After", strconv.Itoa(int((ra+time.Second-1)/time.Second)))
+		}
+		s.writeError(w, r, reqID, fail(*failCode, "injected fault"))
+		return
+	}
+
+	rec := &recorder{header: http.Header{}}
+	ctx := context.WithValue(r.Context(), ctxKey{}, reqID)
+	r = r.WithContext(ctx)
+	if _, pattern := s.mux.Handler(r); pattern == "" {
+		s.writeError(rec, r, reqID, fail(ErrNoRoute, "%s %s", r.Method, r.URL.Path))
+	} else {
+		s.mux.ServeHTTP(rec, r)
+	}
+
+	if drop {
+		s.mu.Lock()
+		s.stats.Dropped++
+		s.mu.Unlock()
+		s.log(r, reqID, rec.status, "connection dropped after acting")
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				conn.Close()
+				return
+			}
+		}
+		panic(http.ErrAbortHandler)
+	}
+	rec.copyTo(w)
+	s.log(r, reqID, rec.status, "")
+}
+
+// drawFaults decides, from the seeded generator, whether this request fails before acting
+// and whether its connection drops after. It always draws the same amount of numbers.
+func (s *Server) drawFaults() (*ErrorCode, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u1, pick, u2 := s.rng.Float64(), s.rng.IntN(3), s.rng.Float64()
+	if u1 < s.faults.FailRate {
+		return &[]ErrorCode{ErrThrottled, ErrInternal, ErrUnavailable}[pick], false
+	}
+	return nil, u2 < s.faults.DropRate
+}
+
+// authenticate verifies the AK/SK signature, the security token and X-Domain-Id.
+func (s *Server) authenticate(r *http.Request, body []byte) *apiError {
+	secretFor := func(ak string) (string, bool) {
+		if ak == s.cfg.AccessKey {
+			return s.cfg.SecretKey, true
+		}
+		return "", false
+	}
+	if err := signer.Verify(r, body, secretFor, s.cfg.Now(), s.cfg.MaxSkew); err != nil {
+		if ve, ok := err.(*signer.VerifyError); ok {
+			return &apiError{code: ErrorCode{Status: ve.StatusCode, Code: ve.Code, Message: ve.Message, Source: Stated}, msg: ve.Message}
+		}
+		return fail(ErrSignature, "%v", err)
+	}
+	if s.cfg.SecurityToken != "" && r.Header.Get("X-Security-Token") != s.cfg.SecurityToken {
+		return fail(ErrSignature, "the security token (X-Security-Token) is missing or wrong")
+	}
+	if d := r.Header.Get("X-Domain-Id"); d != "" && d != s.cfg.AccountID {
+		return fail(ErrSignature, "X-Domain-Id %s is not the account of the access key", d)
+	}
+	return nil
+}
+
+func (s *Server) log(r *http.Request, reqID string, status int, note string, args ...any) {
+	if s.cfg.Logf == nil {
+		return
+	}
+	line := fmt.Sprintf("%s %s %s -> %d", reqID[:8], r.Method, r.URL.RequestURI(), status)
+	if note != "" {
+		line += " (" + fmt.Sprintf(note, args...) + ")"
+	}
+	s.cfg.Logf("%s", line)
+}
+
+// invalidParam is the generic bad-input code of the service a path belongs to.
+func (s *Server) invalidParam(r *http.Request) ErrorCode {
+	if isOrgPath(r.URL.Path) {
+		return ErrOrgInvalidParam
+	}
+	return ErrIAMInvalidParam
+}
+
+func isOrgPath(p string) bool { return len(p) >= 18 && p[:18] == "/v1/organizations/" }
+
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, reqID string, e *apiError) {
+	writeJSON(w, reqID, e.code.Status, errorBody{ErrorCode: e.code.Code, ErrorMsg: e.msg, RequestID: reqID})
+	if _, ok := w.(*recorder); !ok {
+		s.log(r, reqID, e.code.Status, "%s", e.code.Code)
+	}
+}
+
+func writeJSON(w http.ResponseWriter, reqID string, status int, v any) {
+	h := w.Header()
+	h.Set("X-Request-Id", reqID)
+	if v == nil {
+		w.WriteHeader(status)
+		return
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		status = http.StatusInternalServerError
+		b, _ = json.Marshal(errorBody{ErrorCode: ErrInternal.Code, ErrorMsg: err.Error(), RequestID: reqID})
+	}
+	h.Set("Content-Type", "application/json;charset=UTF-8")
+	h.Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(status)
+	w.Write(b)
+}
+
+func requestID(r *http.Request) string {
+	if id, ok := r.Context().Value(ctxKey{}).(string); ok {
+		return id
+	}
+	return newRequestID()
+}
+
+func newRequestID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// recorder buffers an answer so that it can be dropped after the handler acted.
+type recorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (r *recorder) Header() http.Header { return r.header }
+func (r *recorder) WriteHeader(status int) {
+	if r.status == 0 {
+		r.status = status
+	}
+}
+func (r *recorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.body.Write(b)
+}
+
+func (r *recorder) copyTo(w http.ResponseWriter) {
+	for k, v := range r.header {
+		w.Header()[k] = v
+	}
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	w.WriteHeader(r.status)
+	w.Write(r.body.Bytes())
+}
