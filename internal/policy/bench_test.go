@@ -17,6 +17,7 @@ func benchDocument(n int) []byte {
 		}
 		if i%2 == 1 {
 			s.Effect.Value = "Deny"
+			s.Action = NewList("ims:images:copyCrossRegion", "ims:images:copyInRegion", "obs:object:GetObject")
 			s.AddCondition("StringNotEquals", "ims:Region", "cn-north-4", "cn-east-3")
 			s.AddCondition("Bool", "ims:Encrypted", "false")
 		}
@@ -66,6 +67,25 @@ func BenchmarkEqual(b *testing.B) {
 				if !Equal(x, y) {
 					b.Fatal("not equal")
 				}
+			}
+		})
+	}
+}
+
+func BenchmarkCheck(b *testing.B) {
+	for _, n := range []int{100, 1000} {
+		d, err := Parse(benchDocument(n))
+		if err != nil {
+			b.Fatal(err)
+		}
+		// Large documents are over the size limit; they should draw no other finding.
+		if fs := Check(d, Identity); len(fs) != 1 || fs[0].Code != "document_too_large" {
+			b.Fatalf("the benchmark document draws %d findings: %v", len(fs), fs[:min(len(fs), 3)])
+		}
+		b.Run(fmt.Sprintf("statements=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				Check(d, Identity)
 			}
 		})
 	}

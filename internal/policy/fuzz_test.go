@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -39,17 +41,26 @@ func seedPolicies(tb testing.TB) [][]byte {
 	} {
 		seeds = append(seeds, []byte(s))
 	}
+	for _, r := range rules {
+		seeds = append(seeds, []byte(r.Example))
+	}
 	return seeds
 }
 
-// FuzzParse checks that Parse never panics, accepts only JSON, and that printing is a fixed
-// point: print(parse(print(parse(x)))) == print(parse(x)), for the minified and the indented
-// form, and the reparsed document is Equal to the first.
+// FuzzParse checks that Parse and Check never panic, Parse accepts only JSON, and printing
+// is a fixed point: print(parse(print(parse(x)))) == print(parse(x)), for the minified and
+// the indented form, and the reparsed document is Equal to the first. Check finds the same
+// in a document and in its canonical form.
 func FuzzParse(f *testing.F) {
 	for _, s := range seedPolicies(f) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
+		for _, p := range []Purpose{Identity, SCP} {
+			if _, fs := CheckJSON(src, p); len(fs) > 0 {
+				checkFindings(t, fs, len(src))
+			}
+		}
 		d, err := Parse(src)
 		if err != nil {
 			var se *SyntaxError
@@ -85,7 +96,38 @@ func FuzzParse(f *testing.F) {
 		if !Equal(d, d2) || !Equal(d2, d) || !Equal(d, d) {
 			t.Fatalf("document not Equal to its canonical form: %s", min)
 		}
+		for _, p := range []Purpose{Identity, SCP} {
+			if a, b := findingSet(Check(d, p)), findingSet(Check(d2, p)); !slices.Equal(a, b) {
+				t.Fatalf("as %s, the document and its canonical form draw different findings:\n%q\n%q", p, a, b)
+			}
+		}
 	})
+}
+
+// checkFindings checks that findings have a rule, a message and a position in the source.
+func checkFindings(t *testing.T, fs []Finding, n int) {
+	t.Helper()
+	for _, f := range fs {
+		r, ok := rulesByCode[f.Code]
+		if !ok || f.Severity != r.Severity || f.Message == "" {
+			t.Fatalf("finding without a rule, severity or message: %v", f)
+		}
+		if !f.Pos.IsValid() || f.Pos.Offset > n {
+			t.Fatalf("finding position %+v out of range (len %d): %v", f.Pos, n, f)
+		}
+	}
+}
+
+// findingSet renders findings without positions, sorted, for comparing documents that
+// differ in layout.
+func findingSet(fs []Finding) []string {
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		f.Pos = Pos{}
+		out[i] = fmt.Sprintf("%d %s", f.Statement, f)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // FuzzJSON checks the position-keeping JSON reader against encoding/json: it accepts what

@@ -1,0 +1,727 @@
+package policy
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/condition"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/wildcard"
+)
+
+// Finding is one problem the checker found.
+type Finding struct {
+	Severity Severity
+	Code     string // stable; see Rules
+	// Statement is the statement's index, from 0, or -1 when the finding is about the
+	// whole document. Sid is that statement's Sid, if it has one.
+	Statement int
+	Sid       string
+	// Path names the element, as in `Statement[1].Action[0]`; Pos is where it starts
+	// (the zero Pos for documents built in code).
+	Path    string
+	Pos     Pos
+	Message string // what is wrong and what to write instead
+}
+
+// String gives "line 7 col 9: Statement[1].Action[0] (Sid "X"): error unknown_action: ...".
+func (f Finding) String() string {
+	var b strings.Builder
+	if f.Pos.IsValid() {
+		b.WriteString(f.Pos.String())
+		b.WriteString(": ")
+	}
+	if f.Path != "" {
+		b.WriteString(f.Path)
+		if f.Sid != "" {
+			fmt.Fprintf(&b, " (Sid %q)", f.Sid)
+		}
+		b.WriteString(": ")
+	}
+	fmt.Fprintf(&b, "%s %s: %s", f.Severity, f.Code, f.Message)
+	return b.String()
+}
+
+// CheckJSON parses src and checks it. When src does not parse, the document is nil and
+// the one finding says why (malformed_json or wrong_type).
+func CheckJSON(src []byte, p Purpose) (*Document, []Finding) {
+	d, err := Parse(src)
+	if err != nil {
+		var se *SyntaxError
+		if !errors.As(err, &se) {
+			panic(err) // Parse returns only *SyntaxError
+		}
+		code := "wrong_type"
+		if se.Path == "" {
+			code = "malformed_json"
+		}
+		c := &checker{purpose: p, stmt: -1}
+		if i, ok := statementIndex(se.Path); ok {
+			c.stmt = i
+		}
+		c.report(code, se.Path, se.Pos, "%s", se.Msg)
+		return nil, c.findings
+	}
+	return d, Check(d, p)
+}
+
+// statementIndex reads the statement index from a path such as `Statement[3].Action`.
+func statementIndex(path string) (int, bool) {
+	rest, ok := strings.CutPrefix(path, "Statement[")
+	if !ok {
+		return 0, false
+	}
+	end := strings.IndexByte(rest, ']')
+	if end < 0 {
+		return 0, false
+	}
+	i, err := strconv.Atoi(rest[:end])
+	return i, err == nil
+}
+
+// Check reports what is wrong with a parsed document used for purpose p, in document
+// order: findings about the whole document first, then each statement's.
+func Check(d *Document, p Purpose) []Finding {
+	c := &checker{purpose: p, stmt: -1}
+	c.document(d)
+	sids := make(map[string]int)
+	for i := range d.Statements {
+		s := &d.Statements[i]
+		c.stmt, c.sid = i, s.Sid.value()
+		if c.sid != "" {
+			if first, ok := sids[c.sid]; ok {
+				c.report("duplicate_sid", c.path("Sid"), s.Sid.Pos, "Sid %q is also the Sid of Statement[%d]; give each statement its own Sid", c.sid, first)
+			} else {
+				sids[c.sid] = i
+			}
+		}
+		c.statement(s)
+	}
+	slices.SortStableFunc(c.findings, func(a, b Finding) int {
+		return cmp.Or(cmp.Compare(a.Statement, b.Statement), cmp.Compare(a.Pos.Offset, b.Pos.Offset))
+	})
+	return c.findings
+}
+
+type checker struct {
+	purpose  Purpose
+	findings []Finding
+	stmt     int                                  // the statement being checked, or -1
+	sid      string                               // its Sid
+	grants   map[string]map[string]catalog.Action // see granted
+	writes   []string                             // the IMS write actions, read once
+}
+
+func (c *checker) report(code, path string, pos Pos, format string, args ...any) {
+	r, ok := rulesByCode[code]
+	if !ok {
+		panic("policy: finding code without a rule: " + code)
+	}
+	c.findings = append(c.findings, Finding{
+		Severity: r.Severity, Code: code, Statement: c.stmt, Sid: c.sid,
+		Path: path, Pos: pos, Message: fmt.Sprintf(format, args...),
+	})
+}
+
+// path names an element of the current statement.
+func (c *checker) path(elem string) string {
+	p := "Statement[" + strconv.Itoa(c.stmt) + "]"
+	if elem != "" && elem[0] != '[' {
+		p += "."
+	}
+	return p + elem
+}
+
+func itemPath(field string, i int) string { return field + "[" + strconv.Itoa(i) + "]" }
+
+func (c *checker) document(d *Document) {
+	switch {
+	case d.Version == nil:
+		c.report("missing_version", "", d.Pos, `the document has no Version; add "Version": "5.0"`)
+	case d.Version.Value != "5.0":
+		c.report("wrong_version", "Version", d.Version.Pos, `Version %q is not supported; write "Version": "5.0"`, d.Version.Value)
+	}
+	if len(d.Statements) == 0 {
+		pos := d.StatementPos
+		if !pos.IsValid() {
+			pos = d.Pos
+		}
+		c.report("missing_statement", "Statement", pos, `the document has no statements; add "Statement": [{"Effect": "Allow", "Action": [...], "Resource": ["*"]}]`)
+	}
+	for _, f := range d.Unknown {
+		c.unknownField(f, f.Name, documentFields, "a policy document has only Version and Statement")
+	}
+	if n, max := nonSpaceChars(d.Minified()), c.purpose.MaxChars(); n > max {
+		c.report("document_too_large", "", d.Pos, "the document has %d characters (white space not counted) and the limit for an %s document is %d; shorten it (wildcards such as ims:images:* instead of long lists of actions) or split it into several policies",
+			n, c.purpose, max)
+	}
+}
+
+var (
+	documentFields  = []string{"Version", "Statement"}
+	statementFields = []string{"Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition"}
+)
+
+func nonSpaceChars(b []byte) int {
+	n := 0
+	for _, r := range string(b) {
+		if !unicode.IsSpace(r) {
+			n++
+		}
+	}
+	return n
+}
+
+func (c *checker) unknownField(f Field, path string, known []string, has string) {
+	if c.stmt >= 0 {
+		path = c.path(f.Name)
+	}
+	switch {
+	case f.Name == "Principal" || f.Name == "NotPrincipal":
+		c.report("unknown_field", path, f.Pos, "identity policies and SCPs have no %s: they apply to whoever they are attached to; remove it", f.Name)
+	default:
+		hint := "remove it"
+		if s := closest(f.Name, known, 2); s != "" {
+			hint = fmt.Sprintf("did you mean %q? Field names are case-sensitive", s)
+		}
+		c.report("unknown_field", path, f.Pos, "unknown field %q (%s); %s", f.Name, has, hint)
+	}
+}
+
+// statement checks one statement.
+func (c *checker) statement(s *Statement) {
+	for _, f := range s.Unknown {
+		c.unknownField(f, f.Name, statementFields, "a statement has only "+strings.Join(statementFields, ", "))
+	}
+	allow := false
+	switch {
+	case s.Effect == nil:
+		c.report("missing_effect", c.path(""), s.Pos, `the statement has no Effect; add "Effect": "Allow" or "Effect": "Deny"`)
+	case s.Effect.Value == "Allow":
+		allow = true
+	case s.Effect.Value == "Deny":
+	case strings.EqualFold(s.Effect.Value, "Allow"), strings.EqualFold(s.Effect.Value, "Deny"):
+		c.report("unknown_effect", c.path("Effect"), s.Effect.Pos, `Effect %q must be written %q: the case matters`, s.Effect.Value, capitalize(s.Effect.Value))
+	default:
+		c.report("unknown_effect", c.path("Effect"), s.Effect.Pos, `Effect %q is not valid; write "Allow" or "Deny"`, s.Effect.Value)
+	}
+
+	switch {
+	case s.Action != nil && s.NotAction != nil:
+		c.report("action_and_not_action", c.path("NotAction"), s.NotAction.Pos, "the statement has both Action and NotAction; keep one of them, or split the statement in two")
+	case s.Action == nil && s.NotAction == nil:
+		c.report("missing_action", c.path(""), s.Pos, `the statement has neither Action nor NotAction; add "Action": [...] with the actions it allows or denies`)
+	}
+	if s.Resource != nil && s.NotResource != nil {
+		c.report("resource_and_not_resource", c.path("NotResource"), s.NotResource.Pos, "the statement has both Resource and NotResource; keep one of them, or split the statement in two")
+	}
+	for _, l := range []struct {
+		name string
+		list *List
+	}{{"Action", s.Action}, {"NotAction", s.NotAction}, {"Resource", s.Resource}, {"NotResource", s.NotResource}} {
+		if l.list != nil && len(l.list.Items) == 0 {
+			c.report("empty_list", c.path(l.name), l.list.Pos, "%s is an empty list and matches nothing; list at least one value, or remove %s", l.name, l.name)
+		}
+	}
+
+	c.actions(s, "Action", s.Action)
+	c.actions(s, "NotAction", s.NotAction)
+	c.resources(s)
+	c.conditions(s)
+
+	if c.purpose == SCP {
+		c.scpRules(s, allow)
+	} else if allow {
+		c.broadAllow(s)
+	}
+}
+
+func capitalize(s string) string {
+	s = strings.ToLower(s)
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// actions checks each name of an Action or NotAction list against the catalog.
+func (c *checker) actions(s *Statement, field string, l *List) {
+	if l == nil {
+		return
+	}
+	for i, it := range l.Items {
+		path := c.path(itemPath(field, i))
+		name := it.Value
+		if problem := actionShape(name); problem != "" {
+			c.report("malformed_action", path, it.Pos, "action %q %s; write service:resourceType:operation, such as ims:images:get, or a wildcard pattern such as ims:images:*", name, problem)
+			continue
+		}
+		if !isIMS(name) {
+			continue // other services' actions pass: the catalog covers IMS only
+		}
+		if wildcard.HasWildcard(name) {
+			if len(catalog.MatchNames(name)) == 0 {
+				c.report("no_matching_action", path, it.Pos, "%q matches no IMS action; %s", name, actionHint(name))
+			}
+			continue
+		}
+		if catalog.Kind(name) == catalog.Unknown {
+			c.report("unknown_action", path, it.Pos, "%q is not an IMS action; %s", name, actionHint(name))
+			continue
+		}
+		if a, ok := catalog.LookupAction(name); ok && a.Deprecated() {
+			c.report("deprecated_action", path, it.Pos, "%s is not recommended by the vendor; use %s instead", a.Name, quoteList(a.Deprecation.Recommended))
+		}
+	}
+}
+
+// actionShape says what is wrong with the form of an action name, or "".
+func actionShape(name string) string {
+	switch {
+	case name == "":
+		return "is empty"
+	case strings.ContainsFunc(name, unicode.IsSpace):
+		return "contains white space"
+	case name == "*":
+		return ""
+	}
+	parts := strings.Split(name, ":")
+	if len(parts) > 3 || (len(parts) < 3 && !wildcard.HasWildcard(name)) || slices.Contains(parts, "") {
+		return "is not of the form service:resourceType:operation"
+	}
+	return ""
+}
+
+// isIMS reports whether an action name or pattern is of the ims service.
+func isIMS(name string) bool { return len(name) >= 4 && strings.EqualFold(name[:4], "ims:") }
+
+// actionHint suggests what to write for an unknown IMS action or pattern.
+func actionHint(name string) string {
+	if s := catalog.SuggestActions(name); len(s) > 0 {
+		return "did you mean " + quoteList(s) + "?"
+	}
+	// Name the resource-type prefixes the catalog has, so that a pattern can be fixed.
+	var prefixes []string
+	for _, n := range catalog.KnownNames() {
+		if parts := strings.Split(n, ":"); len(parts) == 3 && isIMS(n) {
+			if p := parts[0] + ":" + parts[1] + ":*"; !slices.Contains(prefixes, p) {
+				prefixes = append(prefixes, p)
+			}
+		}
+	}
+	return "IMS actions are " + quoteList(prefixes) + " (the imspolicy_actions data source lists them all)"
+}
+
+func quoteList(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	switch len(q) {
+	case 0:
+		return ""
+	case 1:
+		return q[0]
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
+}
+
+// granted returns the IMS table actions that an action name or pattern grants (aliases
+// grant the actions that list them), by name. Results are kept for the rest of the check:
+// statements repeat names, and catalog lookups copy their rows. Callers must not change
+// the map.
+func (c *checker) granted(name string) map[string]catalog.Action {
+	key := strings.ToLower(name)
+	if g, ok := c.grants[key]; ok {
+		return g
+	}
+	if c.grants == nil {
+		c.grants = make(map[string]map[string]catalog.Action)
+	}
+	g := grantedBy(name)
+	c.grants[key] = g
+	return g
+}
+
+func grantedBy(name string) map[string]catalog.Action {
+	out := make(map[string]catalog.Action)
+	names := []string{name}
+	if wildcard.HasWildcard(name) {
+		names = catalog.MatchNames(name)
+	}
+	for _, n := range names {
+		for _, a := range catalog.Granted(n) {
+			out[a.Name] = a
+		}
+	}
+	return out
+}
+
+// statementActions returns the IMS table actions the statement is about: those its Action
+// names grant, or for NotAction every table action its names do not grant.
+func (c *checker) statementActions(s *Statement) map[string]catalog.Action {
+	out := make(map[string]catalog.Action)
+	switch {
+	case s.Action != nil:
+		for _, it := range s.Action.Items {
+			for n, a := range c.granted(it.Value) {
+				out[n] = a
+			}
+		}
+	case s.NotAction != nil:
+		for _, a := range catalog.Actions() {
+			out[a.Name] = a
+		}
+		for _, it := range s.NotAction.Items {
+			for n := range c.granted(it.Value) {
+				delete(out, n)
+			}
+		}
+	}
+	return out
+}
+
+func sortedNames(m map[string]catalog.Action) []string {
+	names := make([]string, 0, len(m))
+	for n := range m {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// resources checks URNs, and that the statement's actions can take them.
+func (c *checker) resources(s *Statement) {
+	var specific []string // Resource values other than "*"
+	for _, l := range []struct {
+		field string
+		list  *List
+	}{{"Resource", s.Resource}, {"NotResource", s.NotResource}} {
+		if l.list == nil {
+			continue
+		}
+		for i, it := range l.list.Items {
+			if it.Value == "*" {
+				continue
+			}
+			path := c.path(itemPath(l.field, i))
+			if l.field == "Resource" {
+				specific = append(specific, it.Value)
+			}
+			u, ok := c.urn(path, it)
+			if ok && l.field == "Resource" && s.Action != nil && !c.fitsAnyAction(u, s.Action) {
+				c.report("resource_type_mismatch", path, it.Pos, "%q is a %s URN of service %s, but none of the statement's actions (%s) takes it; %s",
+					it.Value, u.Type, u.Service, strings.Join(s.Action.Values(), ", "), urnHint(s.Action, u))
+			}
+		}
+	}
+	// Actions without resource-level permissions need "*" among the resources.
+	if len(specific) == 0 || s.Action == nil || slices.Contains(s.Resource.Values(), "*") {
+		return
+	}
+	named := make(map[string]bool) // table actions named outright
+	for i, it := range s.Action.Items {
+		if !isIMS(it.Value) || wildcard.HasWildcard(it.Value) {
+			continue
+		}
+		g := c.granted(it.Value)
+		for n := range g {
+			named[n] = true
+		}
+		if len(g) > 0 && !anySupportsResources(g) {
+			c.report("resource_not_supported", c.path(itemPath("Action", i)), it.Pos,
+				`%s does not support resource-level permissions, so it needs "Resource": ["*"], but this statement names %s; move %s to a statement with "Resource": ["*"]`,
+				it.Value, quoteList(specific), it.Value)
+		}
+	}
+	for i, it := range s.Action.Items {
+		if !isIMS(it.Value) || !wildcard.HasWildcard(it.Value) {
+			continue
+		}
+		var unsupported []string
+		g := c.granted(it.Value)
+		for _, n := range sortedNames(g) {
+			if !g[n].SupportsResources() && !named[n] {
+				unsupported = append(unsupported, n)
+			}
+		}
+		if len(unsupported) > 0 {
+			c.report("wildcard_resource_not_supported", c.path(itemPath("Action", i)), it.Pos,
+				`%q brings in actions that do not support resource-level permissions and need "Resource": ["*"]: %s; with the specific resources of this statement they are not granted; add a statement with "Resource": ["*"] for those you need`,
+				it.Value, strings.Join(unsupported, ", "))
+		}
+	}
+}
+
+func anySupportsResources(m map[string]catalog.Action) bool {
+	for _, a := range m {
+		if a.SupportsResources() {
+			return true
+		}
+	}
+	return false
+}
+
+// urn parses and checks a URN, reporting what is wrong with it.
+func (c *checker) urn(path string, it Str) (catalog.URN, bool) {
+	u, err := catalog.ParseURN(it.Value)
+	if err != nil {
+		c.report("malformed_urn", path, it.Pos, "%v", err)
+		return u, false
+	}
+	if !strings.EqualFold(u.Service, "ims") {
+		return u, true
+	}
+	var types []string
+	for _, rt := range catalog.ResourceTypes() {
+		if strings.EqualFold(rt.Service, "ims") {
+			types = append(types, rt.Name)
+		}
+	}
+	if !slices.ContainsFunc(types, func(t string) bool { return wildcard.Match(u.Type, t) }) {
+		c.report("unknown_resource_type", path, it.Pos, "IMS has no resource type %q (it has %s); write ims:<region>:<account-id>:image:<image-id>", u.Type, quoteList(types))
+		return u, false
+	}
+	if strings.EqualFold(u.Type, "image") {
+		if _, err := catalog.ImageURN(u.Region, u.Account, u.Path); err != nil {
+			c.report("malformed_urn", path, it.Pos, "in URN %q, %v", it.Value, err)
+			return u, false
+		}
+	}
+	return u, true
+}
+
+// fitsAnyAction reports whether some action of the list can take a URN: its service
+// matches the URN's, and for IMS actions that support resources, so does the type.
+func (c *checker) fitsAnyAction(u catalog.URN, actions *List) bool {
+	for _, it := range actions.Items {
+		service, _, _ := strings.Cut(it.Value, ":")
+		if !wildcard.Match(service, u.Service) && !wildcard.Match(u.Service, service) {
+			continue
+		}
+		if !isIMS(it.Value) {
+			return true // other services' resource types are not in the catalog
+		}
+		g := c.granted(it.Value)
+		if len(g) == 0 || !anySupportsResources(g) {
+			return true // unknown names and "*"-only actions are reported on their own
+		}
+		for _, a := range g {
+			for _, rt := range a.ResourceTypes {
+				if wildcard.Match(u.Type, rt.Name) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// urnHint says what to write instead of a URN that fits none of the actions.
+func urnHint(actions *List, u catalog.URN) string {
+	for _, it := range actions.Items {
+		if isIMS(it.Value) {
+			if rt, ok := catalog.LookupResourceType("image"); ok {
+				return fmt.Sprintf("IMS actions take %s URNs, %s: write such a URN, or move this one to a statement with %s actions", rt.Name, rt.URNFormat, u.Service)
+			}
+		}
+	}
+	return fmt.Sprintf("move it to a statement with %s actions", u.Service)
+}
+
+// conditions checks the Condition block: operators, keys, value types and which actions
+// the keys apply to.
+func (c *checker) conditions(s *Statement) {
+	if s.Condition == nil {
+		return
+	}
+	var actions map[string]catalog.Action // computed when first needed
+	for _, op := range s.Condition.Ops {
+		opPath := c.path("Condition[" + strconv.Quote(op.Name) + "]")
+		o := op.Operator()
+		base, known := condition.Lookup(o.Base)
+		switch {
+		case !known:
+			hint := "use one of " + strings.Join(condition.Names(), ", ")
+			if sug := suggestOperator(op.Name); sug != "" {
+				hint = fmt.Sprintf("did you mean %q?", sug)
+			}
+			c.report("unknown_operator", opPath, op.Pos, "%q is not a condition operator (operators are case-sensitive); %s", op.Name, hint)
+		case base.Name == condition.Null && o.IfExists:
+			known = false
+			c.report("unknown_operator", opPath, op.Pos, "Null cannot take IfExists: it already tests whether the key exists; write %q", Operator{Qualifier: o.Qualifier, Base: condition.Null}.String())
+		}
+		for _, k := range op.Keys {
+			keyPath := opPath + "[" + strconv.Quote(k.Name) + "]"
+			if len(k.Values.Items) == 0 {
+				c.report("empty_list", keyPath, k.Values.Pos, "the condition key %s has no values, so the condition never matches; list at least one value", k.Name)
+			}
+			if known {
+				for j, v := range k.Values.Items {
+					if _, err := condition.Parse(base.Type, v.Value); err != nil {
+						c.report("invalid_condition_value", keyPath+"["+strconv.Itoa(j)+"]", v.Pos, "%s compares %s values: %v", o.Base, base.Type, err)
+					}
+				}
+			}
+			key, found := c.conditionKey(keyPath, k)
+			if !found {
+				continue
+			}
+			if known && !base.Fits(key.Type) {
+				if key.TypeSource == catalog.Inferred {
+					c.report("operator_type_unverified", keyPath, k.Pos, "%s compares %s values but %s holds %s values (inferred, not stated by the vendor); if so, the condition can never match; prefer %s",
+						o.Base, base.Type, key.Name, key.Type, operatorsFor(key.Type))
+				} else {
+					c.report("operator_type_mismatch", keyPath, k.Pos, "%s compares %s values but %s holds %s values, so the condition can never match; use %s",
+						o.Base, base.Type, key.Name, key.Type, operatorsFor(key.Type))
+				}
+			}
+			if o.Qualifier != NoQualifier && !key.MultiValued {
+				c.report("qualifier_on_single_valued_key", keyPath, k.Pos, "%s: is for multi-valued keys and %s is single-valued (ForAllValues: is then true whenever the key is absent); write %q",
+					o.Qualifier, key.Name, Operator{Base: o.Base, IfExists: o.IfExists}.String())
+			}
+			if !key.Global {
+				if actions == nil {
+					actions = c.statementActions(s)
+				}
+				c.keyAssociation(keyPath, k, key, actions)
+			}
+		}
+	}
+}
+
+// conditionKey looks up a key: ims: keys must be in Table 4, g: keys should be among the
+// global keys, other services' keys pass. It reports whether the key was found.
+func (c *checker) conditionKey(path string, k ConditionKey) (catalog.ConditionKey, bool) {
+	key, ok := catalog.LookupConditionKey(k.Name)
+	if ok {
+		return key, true
+	}
+	prefix, _, _ := strings.Cut(strings.ToLower(k.Name), ":")
+	code := map[string]string{"ims": "unknown_condition_key", "g": "unknown_global_condition_key"}[prefix]
+	if code == "" {
+		return key, false
+	}
+	hint := "the imspolicy_condition_keys data source lists the keys"
+	if s := catalog.SuggestConditionKeys(k.Name); len(s) > 0 {
+		hint = "did you mean " + quoteList(s) + "?"
+	}
+	what := "an IMS condition key"
+	if prefix == "g" {
+		what = "a global condition key the reference notes list"
+	}
+	c.report(code, path, k.Pos, "%q is not %s; %s", k.Name, what, hint)
+	return key, false
+}
+
+// operatorsFor names operators of a value type, for "use ..." hints.
+func operatorsFor(t catalog.ValueType) string {
+	var names []string
+	for _, op := range condition.Operators() {
+		if op.Type == t && op.Name != condition.Null {
+			names = append(names, op.Name)
+		}
+	}
+	if len(names) > 3 {
+		names = append(names[:3], "...")
+	}
+	return strings.Join(names, ", ")
+}
+
+// keyAssociation warns when none of the statement's actions is associated with an ims: key.
+func (c *checker) keyAssociation(path string, k ConditionKey, key catalog.ConditionKey, actions map[string]catalog.Action) {
+	use := func() string {
+		var users []string
+		for _, a := range catalog.ByConditionKey(key.Name) {
+			users = append(users, a.Name)
+		}
+		return "use it with " + strings.Join(users, ", ") + ", or drop the condition"
+	}
+	if len(actions) == 0 {
+		c.report("unassociated_condition_key", path, k.Pos, "%s applies only to IMS actions and this statement has none; %s", key.Name, use())
+		return
+	}
+	var lost []string
+	for _, n := range sortedNames(actions) {
+		a := actions[n]
+		if _, ok := a.KeyRef(key.Name); ok {
+			return
+		}
+		if a.ConditionKeysLost {
+			lost = append(lost, n)
+		}
+	}
+	names := strings.Join(sortedNames(actions), ", ")
+	if len(lost) == 0 {
+		c.report("unassociated_condition_key", path, k.Pos, "the vendor's table lists %s for none of this statement's actions (%s): their requests never carry it, so the condition is decided on an absent key (positive operators never hold, negated ones always do); %s",
+			key.Name, names, use())
+		return
+	}
+	c.report("unassociated_condition_key", path, k.Pos, "the catalog does not associate %s with any of this statement's actions (%s); this is inferred, because the vendor's page lost the condition key cells of %s; %s",
+		key.Name, names, strings.Join(lost, ", "), use())
+}
+
+// scpRules applies the rules that only SCPs have.
+func (c *checker) scpRules(s *Statement, allow bool) {
+	if s.NotResource != nil {
+		c.report("scp_not_resource", c.path("NotResource"), s.NotResource.Pos, "SCPs do not support NotResource; use Resource")
+	}
+	if allow {
+		if s.NotAction != nil {
+			c.report("scp_allow_not_action", c.path("NotAction"), s.NotAction.Pos, "an SCP Allow statement may only use Action; list the actions in Action, or make the statement a Deny")
+		}
+		if s.Condition != nil {
+			c.report("scp_allow_condition", c.path("Condition"), s.Condition.Pos, "an SCP Allow statement may not have a Condition; remove it, or express the rule as a Deny statement with the opposite condition")
+		}
+		if s.Resource != nil && (len(s.Resource.Items) != 1 || s.Resource.Items[0].Value != "*") {
+			c.report("scp_allow_resource", c.path("Resource"), s.Resource.Pos, `an SCP Allow statement must have "Resource": ["*"]; write that, and restrict resources with a Deny statement`)
+		}
+	}
+	for _, l := range []struct {
+		field string
+		list  *List
+	}{{"Action", s.Action}, {"NotAction", s.NotAction}} {
+		if l.list == nil {
+			continue
+		}
+		for i, it := range l.list.Items {
+			if inner := strings.TrimRight(it.Value, "*?"); wildcard.HasWildcard(inner) {
+				c.report("scp_wildcard_position", c.path(itemPath(l.field, i)), it.Pos, "%q has a wildcard before its end, and in SCP actions a wildcard stands alone or ends the string; move it to the end (such as %q) or list the actions",
+					it.Value, inner[:strings.IndexAny(inner, "*?")]+"*")
+			}
+		}
+	}
+}
+
+// broadAllow warns about identity Allow statements that grant more than they seem to.
+func (c *checker) broadAllow(s *Statement) {
+	if s.NotAction != nil {
+		c.report("allow_not_action", c.path("NotAction"), s.NotAction.Pos, "Allow with NotAction grants every action not listed, of every service, including actions added later; list the actions to allow in Action instead")
+		return
+	}
+	if s.Action == nil {
+		return
+	}
+	byWildcards := make(map[string]bool)
+	for _, it := range s.Action.Items {
+		if wildcard.HasWildcard(it.Value) {
+			for n := range c.granted(it.Value) {
+				byWildcards[n] = true
+			}
+		}
+	}
+	if c.writes == nil {
+		for _, a := range catalog.ByAccessLevel(catalog.Write) {
+			c.writes = append(c.writes, a.Name)
+		}
+	}
+	for _, n := range c.writes {
+		if !byWildcards[n] {
+			return
+		}
+	}
+	c.report("allow_all_write", c.path("Action"), s.Action.Pos, "this Allow statement's wildcards grant every IMS write action (%s), deleting images included; list the write actions the principal needs instead",
+		strings.Join(c.writes, ", "))
+}

@@ -1,0 +1,257 @@
+package policy
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Severity says whether a finding stops a policy (Error) or only deserves a look (Warning).
+type Severity int
+
+const (
+	Error Severity = iota + 1
+	Warning
+)
+
+func (s Severity) String() string {
+	switch s {
+	case Error:
+		return "error"
+	case Warning:
+		return "warning"
+	}
+	return fmt.Sprintf("Severity(%d)", int(s))
+}
+
+// Purpose is what a document is for; the rules and the size limit differ.
+type Purpose int
+
+const (
+	Identity Purpose = iota // an IAM identity policy
+	SCP                     // an Organizations service control policy
+)
+
+var purposes = []struct {
+	name     string
+	maxChars int // the vendor's limit, counted in characters other than white space
+}{
+	Identity: {"identity", 6144},
+	SCP:      {"scp", 5120},
+}
+
+func (p Purpose) String() string {
+	if p < 0 || int(p) >= len(purposes) {
+		return fmt.Sprintf("Purpose(%d)", int(p))
+	}
+	return purposes[p].name
+}
+
+// MaxChars is the vendor's size limit for a document of this purpose, counted in
+// characters other than white space.
+func (p Purpose) MaxChars() int { return purposes[p].maxChars }
+
+// ParsePurpose reads "identity" or "scp".
+func ParsePurpose(s string) (Purpose, error) {
+	for i, p := range purposes {
+		if p.name == s {
+			return Purpose(i), nil
+		}
+	}
+	return 0, fmt.Errorf(`unknown policy purpose %q: write "identity" or "scp"`, s)
+}
+
+// Rule describes one kind of finding.
+type Rule struct {
+	Code     string
+	Severity Severity
+	// SCPOnly rules apply to SCPs only, IdentityOnly rules to identity policies only.
+	SCPOnly, IdentityOnly bool
+	Summary               string // what the rule catches
+	Fix                   string // what to write instead
+	// Example is a document that draws the finding (checked as an SCP for SCPOnly rules).
+	Example string
+}
+
+// Rules returns every rule the checker applies, in a stable order.
+func Rules() []Rule { return slices.Clone(rules) }
+
+// rules is the table of findings. Check reports nothing that is not here, and a test
+// checks that every Example draws its rule's finding.
+var rules = []Rule{
+	// The document's form.
+	{Code: "malformed_json", Severity: Error,
+		Summary: "The document is not valid JSON (or names the same key twice in one object).",
+		Fix:     "Fix the JSON at the position given: the message says what was expected there.",
+		Example: `{"Version": "5.0", "Statement": [{"Effect": "Allow", "Action": ["ims:images:get"],}]}`},
+	{Code: "wrong_type", Severity: Error,
+		Summary: "A field has the wrong JSON type: Statement not a list, an action or a condition value that is not a string, ...",
+		Fix:     `Write Statement as a list of objects, and Action, Resource and condition values as strings or lists of strings ("42", "true").`,
+		Example: `{"Version": "5.0", "Statement": {"Effect": "Allow", "Action": ["ims:images:get"]}}`},
+	{Code: "missing_version", Severity: Error,
+		Summary: "The document has no Version.",
+		Fix:     `Add "Version": "5.0".`,
+		Example: `{"Statement": [{"Effect": "Allow", "Action": ["ims:images:list"]}]}`},
+	{Code: "wrong_version", Severity: Error,
+		Summary: `Version is not "5.0", the only version of the IAM v5 policy grammar.`,
+		Fix:     `Write "Version": "5.0".`,
+		Example: `{"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": ["ims:images:list"]}]}`},
+	{Code: "missing_statement", Severity: Error,
+		Summary: "The document has no statements.",
+		Fix:     `Add "Statement": [{"Effect": ..., "Action": [...]}].`,
+		Example: `{"Version": "5.0", "Statement": []}`},
+	{Code: "unknown_field", Severity: Error,
+		Summary: "The document or a statement has a field the grammar does not have (Principal, Id, a misspelt or mis-cased name).",
+		Fix:     "Remove the field, or correct its name: field names are case-sensitive.",
+		Example: `{"Version": "5.0", "Statement": [{"Effect": "Allow", "action": ["ims:images:list"]}]}`},
+	{Code: "document_too_large", Severity: Error,
+		Summary: "The document is over the vendor's limit: 6,144 characters for an identity policy, 5,120 for an SCP, not counting white space.",
+		Fix:     "Shorten it (wildcards such as ims:images:* instead of long lists), or split it into several policies.",
+		Example: tooLargeExample},
+
+	// Statements.
+	{Code: "missing_effect", Severity: Error,
+		Summary: "A statement has no Effect.",
+		Fix:     `Add "Effect": "Allow" or "Effect": "Deny".`,
+		Example: `{"Version": "5.0", "Statement": [{"Action": ["ims:images:list"]}]}`},
+	{Code: "unknown_effect", Severity: Error,
+		Summary: `Effect is neither "Allow" nor "Deny" (the case matters).`,
+		Fix:     `Write "Allow" or "Deny".`,
+		Example: `{"Version": "5.0", "Statement": [{"Effect": "allow", "Action": ["ims:images:list"]}]}`},
+	{Code: "missing_action", Severity: Error,
+		Summary: "A statement has neither Action nor NotAction.",
+		Fix:     `Add "Action": [...] with the actions the statement allows or denies.`,
+		Example: `{"Version": "5.0", "Statement": [{"Effect": "Allow", "Resource": ["*"]}]}`},
+	{Code: "action_and_not_action", Severity: Error,
+		Summary: "A statement has both Action and NotAction.",
+		Fix:     "Keep one of them, or split the statement in two.",
+		Example: `{"Version": "5.0", "Statement": [{"Effect": "Deny", "Action": ["ims:images:get"], "NotAction": ["ims:images:list"]}]}`},
+	{Code: "resource_and_not_resource", Severity: Error,
+		Summary: "A statement has both Resource and NotResource.",
+		Fix:     "Keep one of them, or split the statement in two.",
+		Example: `{"Version": "5.0", "Statement": [{"Effect": "Deny", "Action": ["ims:images:get"], "Resource": ["*"], "NotResource": ["ims:*:*:image:gold"]}]}`},
+	{Code: "empty_list", Severity: Error,
+		Summary: "Action, NotAction, Resource, NotResource or a condition key's values is an empty list: it matches nothing.",
+		Fix:     "Fill the list, or remove the field.",
+		Example: `{"Version": "5.0", "Statement": [{"Effect": "Allow", "Action": ["ims:images:list"], "Resource": []}]}`},
+	{Code: "duplicate_sid", Severity: Warning,
+		Summary: "Two statements have the same Sid.",
+		Fix:     "Give each statement its own Sid.",
+		Example: `{"Version": "5.0", "Statement": [{"Sid": "A", "Effect": "Allow", "Action": ["ims:images:list"]}, {"Sid": "A", "Effect": "Allow", "Action": ["ims:quotas:get"]}]}`},
+
+	// Actions.
+	{Code: "malformed_action", Severity: Error,
+		Summary: "An action is not of the form service:resourceType:operation (or a wildcard pattern, or \"*\").",
+		Fix:     "Write service:resourceType:operation, such as ims:images:get.",
+		Example: `{"Version": "5.0", "Statement": [{"Effect": "Allow", "Action": ["ims.images.get"]}]}`},
+	{Code: "unknown_action", Severity: Error,
+		Summary: "An ims: action is not in the IMS catalog (table actions, aliases and the names Table 2 references are known; the case does not matter).",
+		Fix:     "Use the suggested name, or one the imspolicy_actions data source lists.",
+		Example: `{"Version": "5.0", "Statement": [{"Effect": "Allow", "Action": ["ims:images:gett"]}]}`},
+	{Code: "no_matching_action", Severity: Error,
+		Summary: "An ims: wildcard pattern matches no IMS action.",
+		Fix:     "Correct the pattern so that it matches the actions meant (ims:images:*, ims:*).",
+		Example: `{"Version": "5.0", "Statement": [{"Effect": "Allow", "Action": ["ims:image:*"]}]}`},
+	{Code: "deprecated_action", Severity: Warning,
+		Summary: "The statement names an action the vendor no longer recommends (ims:images:share).",
+		Fix:     "Use the recommended actions instead (ims:images:addMember, ims:images:deleteMember, ims:images:updateMemberStatus).",
+		Example: `{"Version": "5.0", "Statement": [{"Effect": "Allow", "Action": ["ims:images:share"], "Resource": ["*"]}]}`},
+	{Code: "allow_not_action", Severity: Warning, IdentityOnly: true,
+		Summary: "An Allow statement uses NotAction: it grants every action not listed, of every service, including actions added later.",
+		Fix:     "List the actions to allow in Action instead.",
+		Example: `{"Version": "5.0", "Statement": [{"Effect": "Allow", "NotAction": ["ims:images:deleteImage"]}]}`},
+	{Code: "allow_all_write", Severity: Warning, IdentityOnly: true,
+		Summary: "An Allow statement's wildcards grant every IMS write action, deleting images included.",
+		Fix:     "List the write actions the principal needs, or use a narrower pattern.",
+		Example: `{"Version": "5.0", "Statement": [{"Effect": "Allow", "Action": ["ims:*"], "Resource": ["*"]}]}`},
+
+	// Resources.
+	{Code: "malformed_urn", Severity: Error,
+		Summary: `A resource is neither "*" nor a well-formed URN <service>:<region>:<account-id>:<type>:<resource-path>.`,
+		Fix:     `Write ims:<region>:<account-id>:image:<image-id> for an image (wildcards allowed), or "*".`,
+		Example: `{"Version": "5.0", "Statement": [{"Effect": "Allow", "Action": ["ims:images:get"], "Resource": ["ims:cn-north-4:image:abc"]}]}`},
+	{Code: "unknown_resource_type", Severity: Error,
+		Summary: "An ims: URN names a resource type IMS does not have (IMS has image).",
+		Fix:     "Write ims:<region>:<account-id>:image:<image-id>.",
+		Example: `{"Version": "5.0", "Statement": [{"Effect": "Allow", "Action": ["ims:images:get"], "Resource": ["ims:cn-north-4:0a1b2c3d:images:abc"]}]}`},
+	{Code: "resource_type_mismatch", Severity: Error,
+		Summary: "A URN's service or resource type fits none of the statement's actions (an ims: action on an OBS bucket URN).",
+		Fix:     "Write a URN of the type the actions take, or move the URN to a statement with actions of its service.",
+		Example: `{"Version": "5.0", "Statement": [{"Effect": "Allow", "Action": ["ims:images:get"], "Resource": ["obs:*:*:bucket:image-exports"]}]}`},
+	{Code: "resource_not_supported", Severity: Error,
+		Summary: `An action named outright does not support resource-level permissions (the seed's Resource Type column is empty, and it is not the alias of an action that has one), but the statement names specific resources: such actions need "*".`,
+		Fix:     `Move the action to a statement with "Resource": ["*"].`,
+		Example: `{"Version": "5.0", "Statement": [{"Effect": "Allow", "Action": ["ims:images:get", "ims:quotas:get"], "Resource": ["ims:*:*:image:abc"]}]}`},
+	{Code: "wildcard_resource_not_supported", Severity: Warning,
+		Summary: "A wildcard brings in actions that do not support resource-level permissions, and the statement names specific resources: those actions are not granted.",
+		Fix:     `Add a statement with "Resource": ["*"] for the actions named in the message that are needed.`,
+		Example: `{"Version": "5.0", "Statement": [{"Effect": "Allow", "Action": ["ims:images:*"], "Resource": ["ims:*:*:image:abc"]}]}`},
+
+	// Conditions.
+	{Code: "unknown_operator", Severity: Error,
+		Summary: "A condition operator is not one of the vendor's (operators are case-sensitive; IfExists and the ForAnyValue:/ForAllValues: prefixes are spelt exactly so).",
+		Fix:     "Use the suggested operator.",
+		Example: `{"Version": "5.0", "Statement": [{"Effect": "Deny", "Action": ["ims:images:copyCrossRegion"], "Condition": {"StringEqual": {"ims:Region": ["cn-north-4"]}}}]}`},
+	{Code: "unknown_condition_key", Severity: Error,
+		Summary: "An ims: condition key is not in Table 4.",
+		Fix:     "Use the suggested key, or one the imspolicy_condition_keys data source lists.",
+		Example: `{"Version": "5.0", "Statement": [{"Effect": "Deny", "Action": ["ims:images:copyCrossRegion"], "Condition": {"StringEquals": {"ims:Regions": ["cn-north-4"]}}}]}`},
+	{Code: "unknown_global_condition_key", Severity: Warning,
+		Summary: "A g: condition key is not among the global keys the reference notes list.",
+		Fix:     "Check the spelling against the suggestion; keys of other services pass unchecked.",
+		Example: `{"Version": "5.0", "Statement": [{"Effect": "Deny", "Action": ["ims:*"], "Condition": {"Bool": {"g:MFAPresnt": ["false"]}}}]}`},
+	{Code: "operator_type_mismatch", Severity: Error,
+		Summary: "The operator compares values of a type the key does not have (NumberEquals on a string key): the condition can never match.",
+		Fix:     "Use an operator of the key's type (String..., Number..., Date..., Bool, IpAddress).",
+		Example: `{"Version": "5.0", "Statement": [{"Effect": "Deny", "Action": ["ims:images:copyCrossRegion"], "Condition": {"NumberEquals": {"ims:Region": ["4"]}}}]}`},
+	{Code: "operator_type_unverified", Severity: Warning,
+		Summary: "The operator's type does not fit the key's type, but the key's type is inferred, not stated by the vendor.",
+		Fix:     "Prefer an operator of the key's inferred type, or confirm against the vendor's documentation.",
+		Example: `{"Version": "5.0", "Statement": [{"Effect": "Deny", "Action": ["ims:*"], "Condition": {"StringEquals": {"g:SourceIp": ["10.0.0.1"]}}}]}`},
+	{Code: "invalid_condition_value", Severity: Error,
+		Summary: `A condition value does not parse as the operator's type (Bool with "yes", a bad date or CIDR, a number that is not one).`,
+		Fix:     `Write a value of the operator's type: "true"/"false", 2026-01-01T00:00:00Z, 192.0.2.0/24, 42.`,
+		Example: `{"Version": "5.0", "Statement": [{"Effect": "Deny", "Action": ["ims:images:import"], "Condition": {"Bool": {"ims:Encrypted": ["yes"]}}}]}`},
+	{Code: "qualifier_on_single_valued_key", Severity: Warning,
+		Summary: "ForAnyValue: or ForAllValues: is used with a single-valued key (ForAllValues: is then true whenever the key is absent).",
+		Fix:     "Drop the prefix.",
+		Example: `{"Version": "5.0", "Statement": [{"Effect": "Deny", "Action": ["ims:images:copyCrossRegion"], "Condition": {"ForAllValues:StringEquals": {"ims:Region": ["cn-north-4"]}}}]}`},
+	{Code: "unassociated_condition_key", Severity: Warning,
+		Summary: "The catalog associates an ims: condition key with none of the statement's actions, so the key is absent from their requests (the message says whether the seed states this or it is inferred; g: keys apply to every action).",
+		Fix:     "Use the key with the actions the message names, or drop the condition.",
+		Example: `{"Version": "5.0", "Statement": [{"Effect": "Deny", "Action": ["ims:images:get"], "Resource": ["*"], "Condition": {"StringNotEquals": {"ims:Region": ["cn-north-4"]}}}]}`},
+
+	// SCPs.
+	{Code: "scp_not_resource", Severity: Error, SCPOnly: true,
+		Summary: "An SCP statement uses NotResource, which SCPs do not support.",
+		Fix:     "Use Resource.",
+		Example: `{"Version": "5.0", "Statement": [{"Effect": "Deny", "Action": ["ims:images:deleteImage"], "NotResource": ["ims:*:*:image:scratch-*"]}]}`},
+	{Code: "scp_allow_not_action", Severity: Error, SCPOnly: true,
+		Summary: "An SCP Allow statement uses NotAction; SCP Allow statements may only use Action.",
+		Fix:     "List the actions in Action, or make the statement a Deny.",
+		Example: `{"Version": "5.0", "Statement": [{"Effect": "Allow", "NotAction": ["ims:images:deleteImage"], "Resource": ["*"]}]}`},
+	{Code: "scp_allow_condition", Severity: Error, SCPOnly: true,
+		Summary: "An SCP Allow statement has a Condition; SCP Allow statements may not.",
+		Fix:     "Remove the Condition, or express the rule as a Deny statement with the opposite condition.",
+		Example: `{"Version": "5.0", "Statement": [{"Effect": "Allow", "Action": ["ims:*"], "Resource": ["*"], "Condition": {"Bool": {"g:MFAPresent": ["true"]}}}]}`},
+	{Code: "scp_allow_resource", Severity: Error, SCPOnly: true,
+		Summary: `An SCP Allow statement names resources other than "*".`,
+		Fix:     `Write "Resource": ["*"], or restrict resources with a Deny statement.`,
+		Example: `{"Version": "5.0", "Statement": [{"Effect": "Allow", "Action": ["ims:images:get"], "Resource": ["ims:*:*:image:abc"]}]}`},
+	{Code: "scp_wildcard_position", Severity: Error, SCPOnly: true,
+		Summary: "An SCP action (Action or NotAction) has a wildcard before its end; in SCPs a wildcard stands alone or ends the string. Resource URNs are not held to this: their five parts make wildcards inside them usual (ims:*:*:image:*).",
+		Fix:     "Move the wildcard to the end (ims:images:*, ims:*), or list the actions.",
+		Example: `{"Version": "5.0", "Statement": [{"Effect": "Deny", "Action": ["ims:*:deleteImage"], "Resource": ["*"]}]}`},
+}
+
+var rulesByCode = func() map[string]*Rule {
+	m := make(map[string]*Rule, len(rules))
+	for i := range rules {
+		m[rules[i].Code] = &rules[i]
+	}
+	return m
+}()
+
+// tooLargeExample is an identity policy of about 6,700 characters.
+var tooLargeExample = `{"Version": "5.0", "Statement": [{"Effect": "Allow", "Action": [` +
+	strings.Repeat(`"obs:object:GetObject", `, 300) + `"obs:object:PutObject"], "Resource": ["*"]}]}`
