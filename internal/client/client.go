@@ -1,0 +1,535 @@
+// Package client calls the vendor's IAM v5 (identity policies) and
+// Organizations (service control policies) REST APIs: requests signed with
+// AK/SK (package signer), retried with exponential backoff and jitter on 429,
+// 500, 502, 503, 504 and connection errors (honouring Retry-After, bounded by
+// MaxRetries and the context deadline), logged through terraform-plugin-log
+// with secrets masked, and creates made safe against lost answers.
+//
+// It imports nothing from Terraform but terraform-plugin-log.
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	cleanhttp "github.com/hashicorp/go-cleanhttp"
+	retryablehttp "github.com/hashicorp/go-retryablehttp"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/signer"
+)
+
+// Defaults applied by New to zero values of Config.
+const (
+	DefaultIAMEndpoint           = "https://iam.myhuaweicloud.com"
+	DefaultOrganizationsEndpoint = "https://organizations.myhuaweicloud.com"
+	DefaultMaxRetries            = 5
+	DefaultMinBackoff            = 1 * time.Second
+	DefaultMaxBackoff            = 30 * time.Second
+	DefaultMaxRetryAfter         = 2 * time.Minute
+	DefaultTimeout               = 60 * time.Second
+	DefaultReadAfterWriteTimeout = 2 * time.Minute
+	DefaultUserAgent             = "terraform-provider-imspolicy"
+)
+
+// Config configures a Client.
+type Config struct {
+	// IAMEndpoint and OrganizationsEndpoint are base URLs
+	// (scheme://host[:port][/prefix]); both may point at the same emulator.
+	IAMEndpoint           string
+	OrganizationsEndpoint string
+
+	Credentials signer.Credentials
+
+	// MaxRetries is the number of retries after the first attempt of a
+	// call. 0 means DefaultMaxRetries; a negative value disables retries.
+	MaxRetries int
+	// MinBackoff and MaxBackoff bound the exponential backoff (with jitter)
+	// between attempts.
+	MinBackoff time.Duration
+	MaxBackoff time.Duration
+	// MaxRetryAfter caps the wait a Retry-After header can ask for.
+	MaxRetryAfter time.Duration
+	// Timeout bounds one HTTP attempt (ignored when HTTPClient is set: its
+	// own Timeout applies).
+	Timeout time.Duration
+	// ReadAfterWriteTimeout bounds the waits for an object to become
+	// visible after a create (WaitForPolicy, WaitForSCP, adoption after a
+	// lost create answer).
+	ReadAfterWriteTimeout time.Duration
+
+	// HTTPClient, when set, is used as is. Otherwise Transport, when set,
+	// is used in a new http.Client; otherwise a pooled clean transport.
+	HTTPClient *http.Client
+	Transport  http.RoundTripper
+
+	// UserAgent is appended to DefaultUserAgent.
+	UserAgent string
+
+	// Now is the clock used for X-Sdk-Date (tests); default time.Now.
+	Now func() time.Time
+}
+
+// Client is safe for concurrent use.
+type Client struct {
+	cfg       Config
+	iam, orgs *url.URL
+	http      *http.Client
+	userAgent string
+	secrets   []string
+}
+
+// New checks cfg, applies defaults and returns a Client.
+func New(cfg Config) (*Client, error) {
+	if cfg.Credentials.AccessKey == "" || cfg.Credentials.SecretKey == "" {
+		return nil, ErrMissingCredentials
+	}
+	if cfg.IAMEndpoint == "" {
+		cfg.IAMEndpoint = DefaultIAMEndpoint
+	}
+	if cfg.OrganizationsEndpoint == "" {
+		cfg.OrganizationsEndpoint = DefaultOrganizationsEndpoint
+	}
+	iam, err := parseEndpoint("IAM", cfg.IAMEndpoint)
+	if err != nil {
+		return nil, err
+	}
+	orgs, err := parseEndpoint("Organizations", cfg.OrganizationsEndpoint)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.MaxRetries == 0 {
+		cfg.MaxRetries = DefaultMaxRetries
+	} else if cfg.MaxRetries < 0 {
+		cfg.MaxRetries = 0
+	}
+	if cfg.MinBackoff <= 0 {
+		cfg.MinBackoff = DefaultMinBackoff
+	}
+	if cfg.MaxBackoff <= 0 {
+		cfg.MaxBackoff = DefaultMaxBackoff
+	}
+	if cfg.MaxBackoff < cfg.MinBackoff {
+		cfg.MaxBackoff = cfg.MinBackoff
+	}
+	if cfg.MaxRetryAfter <= 0 {
+		cfg.MaxRetryAfter = DefaultMaxRetryAfter
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.ReadAfterWriteTimeout <= 0 {
+		cfg.ReadAfterWriteTimeout = DefaultReadAfterWriteTimeout
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	hc := cfg.HTTPClient
+	if hc == nil {
+		tr := cfg.Transport
+		if tr == nil {
+			tr = cleanhttp.DefaultPooledTransport()
+		}
+		hc = &http.Client{Transport: tr, Timeout: cfg.Timeout}
+	}
+	ua := DefaultUserAgent
+	if cfg.UserAgent != "" {
+		ua += " " + cfg.UserAgent
+	}
+	c := &Client{cfg: cfg, iam: iam, orgs: orgs, http: hc, userAgent: ua}
+	for _, s := range []string{cfg.Credentials.SecretKey, cfg.Credentials.SecurityToken} {
+		if s != "" {
+			c.secrets = append(c.secrets, s)
+		}
+	}
+	return c, nil
+}
+
+func parseEndpoint(name, raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("invalid %s endpoint %q: want http(s)://host[:port]", name, raw)
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath, u.RawQuery, u.Fragment = "", "", ""
+	return u, nil
+}
+
+// Config returns the effective configuration (with defaults applied).
+func (c *Client) Config() Config { return c.cfg }
+
+// call describes one API call.
+type call struct {
+	op      string // operation name for logs and errors, e.g. "CreatePolicyV5"
+	method  string
+	base    *url.URL
+	path    string
+	query   url.Values
+	body    any  // marshalled as JSON; nil for no body
+	noRetry bool // one attempt only (non-idempotent creates)
+}
+
+// response of a successful call.
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// attemptState is shared by the hooks of one call (retryablehttp runs the
+// attempts of a call sequentially).
+type attemptState struct {
+	attempts  int
+	ambiguous bool
+	retryable bool
+	nextWait  time.Duration
+	start     time.Time
+}
+
+// do performs a call with signing, retries and logging, and decodes a 2xx
+// JSON answer into out (when out is not nil and the body is not empty).
+func (c *Client) do(ctx context.Context, cl call, out any) (*response, error) {
+	ctx = c.logContext(ctx)
+	var payload []byte
+	if cl.body != nil {
+		var err error
+		if payload, err = marshalJSON(cl.body); err != nil {
+			return nil, fmt.Errorf("%s: encoding request: %w", cl.op, err)
+		}
+	}
+	u := *cl.base
+	u.Path = cl.base.Path + cl.path
+	u.RawQuery = encodeQuery(cl.query)
+
+	req, err := retryablehttp.NewRequestWithContext(ctx, cl.method, u.String(), payload)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", cl.op, err)
+	}
+	req.Header.Set("Content-Type", "application/json;charset=UTF-8")
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.userAgent)
+	if err := signer.Sign(req.Request, payload, c.cfg.Credentials, c.cfg.Now()); err != nil {
+		return nil, fmt.Errorf("%s: signing: %w", cl.op, err)
+	}
+
+	st := &attemptState{}
+	retries := c.cfg.MaxRetries
+	if cl.noRetry {
+		retries = 0
+	}
+	rc := &retryablehttp.Client{
+		HTTPClient:   c.http,
+		RetryWaitMin: c.cfg.MinBackoff,
+		RetryWaitMax: c.cfg.MaxBackoff,
+		RetryMax:     retries,
+		CheckRetry: func(rctx context.Context, resp *http.Response, err error) (bool, error) {
+			return c.checkRetry(rctx, st, retries, cl, resp, err)
+		},
+		Backoff: func(_, _ time.Duration, _ int, _ *http.Response) time.Duration {
+			return st.nextWait
+		},
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+		PrepareRetry: func(r *http.Request) error {
+			// New header map: the previous attempt's transport may still
+			// hold the old one. New X-Sdk-Date and signature.
+			r.Header = r.Header.Clone()
+			return signer.Sign(r, payload, c.cfg.Credentials, c.cfg.Now())
+		},
+		RequestLogHook: func(_ retryablehttp.Logger, r *http.Request, i int) {
+			st.start = time.Now()
+			c.logRequest(r.Context(), cl, r, payload, i+1)
+		},
+		ResponseLogHook: func(_ retryablehttp.Logger, resp *http.Response) {
+			c.logResponse(resp.Request.Context(), cl, resp, st)
+		},
+	}
+	resp, err := rc.Do(req)
+	if err != nil {
+		if resp != nil && resp.Body != nil {
+			resp.Body.Close()
+		}
+		if ctx.Err() != nil {
+			st.retryable = false
+		}
+		re := &RequestError{Operation: cl.op, Method: cl.method, Path: cl.path, Attempts: max(st.attempts, 1),
+			Err: errors.New(c.redact(err.Error())), retryable: st.retryable, ambiguous: st.ambiguous}
+		if ctx.Err() != nil {
+			re.Err = fmt.Errorf("%s: %w", c.redact(err.Error()), ctx.Err())
+		}
+		tflog.Warn(ctx, "API call failed without an answer", map[string]any{"operation": cl.op, "method": cl.method, "path": cl.path, "attempts": re.Attempts, "error": re.Err.Error()})
+		return nil, re
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if err != nil {
+		return nil, &RequestError{Operation: cl.op, Method: cl.method, Path: cl.path, Attempts: st.attempts,
+			Err: fmt.Errorf("reading the answer: %s", c.redact(err.Error())), retryable: true, ambiguous: true}
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		ae := parseAPIError(resp.StatusCode, resp.Header, body)
+		ae.Operation, ae.Method, ae.Path = cl.op, cl.method, cl.path
+		ae.Message = c.redact(ae.Message)
+		ae.ambiguous = st.ambiguous && resp.StatusCode != http.StatusTooManyRequests
+		if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+			ae.retryAfter = d
+		}
+		if retryableStatus(resp.StatusCode) {
+			tflog.Warn(ctx, "API call failed after retries", map[string]any{"operation": cl.op, "status": resp.StatusCode, "attempts": st.attempts, "error_code": ae.Code})
+		}
+		return nil, ae
+	}
+	if out != nil && len(bytes.TrimSpace(body)) > 0 {
+		if err := json.Unmarshal(body, out); err != nil {
+			return nil, fmt.Errorf("%s: decoding the answer (HTTP %d): %w", cl.op, resp.StatusCode, err)
+		}
+	}
+	return &response{status: resp.StatusCode, header: resp.Header, body: body}, nil
+}
+
+const maxBody = 16 << 20
+
+// checkRetry is the retry policy: retry connection errors and 429, 500, 502,
+// 503, 504, unless the caller's context is done, retries are used up, or the
+// wait would pass the context deadline.
+func (c *Client) checkRetry(ctx context.Context, st *attemptState, retries int, cl call, resp *http.Response, err error) (bool, error) {
+	st.attempts++
+	attempt := st.attempts // 1-based number of the attempt that just ended
+	if ctx.Err() != nil {
+		st.retryable = false
+		return false, ctx.Err()
+	}
+	var status int
+	if err != nil {
+		// retryablehttp's default policy knows the errors not worth a retry
+		// (bad scheme, too many redirects, invalid header, TLS trust).
+		retry, _ := retryablehttp.DefaultRetryPolicy(ctx, nil, err)
+		st.retryable = retry
+		if !retry {
+			return false, nil
+		}
+		// The request may have reached the server before the connection
+		// broke: treat the outcome as unknown.
+		st.ambiguous = true
+	} else {
+		status = resp.StatusCode
+		if !retryableStatus(status) {
+			return false, nil
+		}
+		if status != http.StatusTooManyRequests {
+			st.ambiguous = true
+		}
+		st.retryable = true
+	}
+	if attempt > retries {
+		return false, nil
+	}
+	var retryAfter time.Duration
+	if resp != nil && (status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable) {
+		retryAfter, _ = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+	}
+	wait := c.backoff(attempt-1, retryAfter)
+	if dl, ok := ctx.Deadline(); ok && time.Now().Add(wait).After(dl) {
+		tflog.Debug(ctx, "not retrying: the wait would pass the context deadline", map[string]any{"operation": cl.op, "wait": wait.String()})
+		return false, nil
+	}
+	st.nextWait = wait
+	fields := map[string]any{"operation": cl.op, "method": cl.method, "path": cl.path, "attempt": attempt, "wait": wait.String(), "remaining_retries": retries - attempt + 1}
+	if err != nil {
+		fields["error"] = c.redact(err.Error())
+	} else {
+		fields["status"] = status
+	}
+	tflog.Warn(ctx, "retrying API call", fields)
+	return true, nil
+}
+
+// backoff returns the wait before retry number n+1 (n from 0): Retry-After
+// when the server gave one (capped by MaxRetryAfter), otherwise exponential
+// MinBackoff*2^n capped by MaxBackoff, with "equal jitter" (a uniform random
+// wait between half and all of it).
+func (c *Client) backoff(n int, retryAfter time.Duration) time.Duration {
+	if retryAfter > 0 {
+		return min(retryAfter, c.cfg.MaxRetryAfter)
+	}
+	d := c.cfg.MinBackoff
+	for i := 0; i < n && d < c.cfg.MaxBackoff; i++ {
+		d *= 2
+	}
+	d = min(d, c.cfg.MaxBackoff)
+	half := d / 2
+	return half + time.Duration(rand.Int64N(int64(d-half)+1))
+}
+
+// parseRetryAfter reads delay-seconds or an HTTP date.
+func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if s, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if s < 0 {
+			return 0, false
+		}
+		return time.Duration(s) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		if d := t.Sub(now); d > 0 {
+			return d, true
+		}
+		return 0, true
+	}
+	return 0, false
+}
+
+// sleep waits d or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+func marshalJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+}
+
+// encodeQuery encodes like the vendor SDK: sorted keys, "%20" for spaces.
+func encodeQuery(q url.Values) string {
+	if len(q) == 0 {
+		return ""
+	}
+	return strings.ReplaceAll(q.Encode(), "+", "%20")
+}
+
+// pathID checks an id that goes into a path segment.
+func pathID(what, id string) (string, error) {
+	if id == "" || strings.ContainsAny(id, "/?#") || id == "." || id == ".." {
+		return "", fmt.Errorf("invalid %s %q", what, id)
+	}
+	return id, nil
+}
+
+// ---- logging ----
+
+// logContext masks the secret key and the token in every log message and
+// field of this call, whatever logs them.
+func (c *Client) logContext(ctx context.Context) context.Context {
+	if len(c.secrets) == 0 {
+		return ctx
+	}
+	ctx = tflog.MaskAllFieldValuesStrings(ctx, c.secrets...)
+	ctx = tflog.MaskMessageStrings(ctx, c.secrets...)
+	return ctx
+}
+
+// redact replaces the secret key and the token in s.
+func (c *Client) redact(s string) string {
+	for _, sec := range c.secrets {
+		s = strings.ReplaceAll(s, sec, "***")
+	}
+	return s
+}
+
+const maxLoggedBody = 8 << 10
+
+func (c *Client) logRequest(ctx context.Context, cl call, r *http.Request, payload []byte, attempt int) {
+	tflog.Debug(ctx, "API request", map[string]any{
+		"operation": cl.op,
+		"method":    r.Method,
+		"url":       r.URL.String(),
+		"attempt":   attempt,
+	})
+	tflog.Trace(ctx, "API request details", map[string]any{
+		"operation":       cl.op,
+		"request_headers": c.redactHeaders(r.Header),
+		"request_body":    c.redact(truncate(payload)),
+	})
+}
+
+func (c *Client) logResponse(ctx context.Context, cl call, resp *http.Response, st *attemptState) {
+	var body []byte
+	if resp.Body != nil {
+		body, _ = io.ReadAll(io.LimitReader(resp.Body, maxBody))
+		resp.Body.Close()
+		resp.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	tflog.Debug(ctx, "API response", map[string]any{
+		"operation":   cl.op,
+		"method":      resp.Request.Method,
+		"url":         resp.Request.URL.String(),
+		"status":      resp.StatusCode,
+		"duration_ms": time.Since(st.start).Milliseconds(),
+		"request_id":  resp.Header.Get("X-Request-Id"),
+	})
+	tflog.Trace(ctx, "API response details", map[string]any{
+		"operation":        cl.op,
+		"response_headers": c.redactHeaders(resp.Header),
+		"response_body":    c.redact(truncate(body)),
+	})
+}
+
+// redactHeaders renders headers as one string with Authorization's
+// signature, X-Security-Token and anything that looks like a secret masked.
+func (c *Client) redactHeaders(h http.Header) string {
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		for _, v := range h[k] {
+			b.WriteString(k)
+			b.WriteString(": ")
+			b.WriteString(c.redactHeader(k, v))
+			b.WriteString("\n")
+		}
+	}
+	return c.redact(b.String())
+}
+
+func (c *Client) redactHeader(name, value string) string {
+	lk := strings.ToLower(name)
+	switch {
+	case lk == "authorization":
+		if i := strings.Index(value, "Signature="); i >= 0 {
+			return value[:i] + "Signature=***"
+		}
+		return "***"
+	case strings.Contains(lk, "token"), strings.Contains(lk, "secret"), strings.Contains(lk, "password"),
+		strings.Contains(lk, "cookie"), strings.Contains(lk, "credential"):
+		return "***"
+	}
+	return value
+}
+
+func truncate(b []byte) string {
+	if len(b) > maxLoggedBody {
+		return string(b[:maxLoggedBody]) + fmt.Sprintf("... (%d bytes)", len(b))
+	}
+	return string(b)
+}

@@ -1,0 +1,224 @@
+package client
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ErrMissingCredentials is returned by New when the access key or the secret
+// key is empty.
+var ErrMissingCredentials = errors.New("missing credentials: an access key and a secret key are required")
+
+// APIError is an error answer of the vendor's API, parsed from bodies of the
+// forms {"error_code","error_msg","request_id"}, {"code","message"} and the
+// nested {"error": {"code","message"}} (the SDK's parser walks nested objects
+// too). RequestID falls back to the X-Request-Id response header.
+type APIError struct {
+	StatusCode int
+	Code       string
+	Message    string
+	RequestID  string
+
+	// EncodedAuthorizationMessage is set on some 403 answers (IAM v5).
+	EncodedAuthorizationMessage string
+	// Operation, Method and Path name the call that failed.
+	Operation string
+	Method    string
+	Path      string
+
+	retryAfter time.Duration
+	// ambiguous is set when an earlier attempt of the same call failed in a
+	// way the server may have acted on (connection lost, 500/502/503/504).
+	ambiguous bool
+}
+
+func (e *APIError) Error() string {
+	var b strings.Builder
+	if e.Operation != "" {
+		b.WriteString(e.Operation)
+		b.WriteString(": ")
+	}
+	if e.Method != "" {
+		fmt.Fprintf(&b, "%s %s: ", e.Method, e.Path)
+	}
+	fmt.Fprintf(&b, "HTTP %d", e.StatusCode)
+	if e.Code != "" {
+		b.WriteString(" ")
+		b.WriteString(e.Code)
+	}
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	if e.RequestID != "" {
+		fmt.Fprintf(&b, " (request id %s)", e.RequestID)
+	}
+	return b.String()
+}
+
+// RequestError is a call that got no HTTP answer (connection refused or
+// reset, timeout, context cancelled), after its retries.
+type RequestError struct {
+	Operation string
+	Method    string
+	Path      string
+	Attempts  int
+	Err       error
+
+	retryable bool
+	// ambiguous: the request may have reached the server and been acted on.
+	ambiguous bool
+}
+
+func (e *RequestError) Error() string {
+	return fmt.Sprintf("%s: %s %s: no answer after %d attempt(s): %v", e.Operation, e.Method, e.Path, e.Attempts, e.Err)
+}
+
+func (e *RequestError) Unwrap() error { return e.Err }
+
+// IsNotFound reports whether err is an API answer 404 (the object does not
+// exist, or does not exist yet after a create).
+func IsNotFound(err error) bool { return statusOf(err) == http.StatusNotFound }
+
+// IsConflict reports whether err is an API answer 409 (duplicate name, limit
+// of versions reached, policy still attached, ...).
+func IsConflict(err error) bool { return statusOf(err) == http.StatusConflict }
+
+// IsUnauthorized reports whether err is an API answer 401: a missing or wrong
+// access key, secret key or security token (APIGW.0301).
+func IsUnauthorized(err error) bool { return statusOf(err) == http.StatusUnauthorized }
+
+// IsForbidden reports whether err is an API answer 403: the caller is not
+// allowed to make the call.
+func IsForbidden(err error) bool { return statusOf(err) == http.StatusForbidden }
+
+// ErrorCode returns the vendor error code of an API error ("" otherwise).
+func ErrorCode(err error) string {
+	var ae *APIError
+	if errors.As(err, &ae) {
+		return ae.Code
+	}
+	return ""
+}
+
+func statusOf(err error) int {
+	var ae *APIError
+	if errors.As(err, &ae) {
+		return ae.StatusCode
+	}
+	return 0
+}
+
+func retryableStatus(code int) bool {
+	switch code {
+	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
+		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+// isRetryable: a failure worth another attempt. A RequestError knows from
+// the retry policy whether its cause was recoverable (not a cancelled or
+// expired caller context, not a TLS or URL error).
+func isRetryable(err error) bool {
+	var ae *APIError
+	if errors.As(err, &ae) {
+		return retryableStatus(ae.StatusCode)
+	}
+	var re *RequestError
+	if errors.As(err, &re) {
+		return re.retryable
+	}
+	return false
+}
+
+// mayHaveActed: the server may have carried out the request although the
+// caller saw a failure (this attempt or an earlier one of the same call).
+func mayHaveActed(err error) bool {
+	var ae *APIError
+	if errors.As(err, &ae) {
+		return ae.ambiguous || (retryableStatus(ae.StatusCode) && ae.StatusCode != http.StatusTooManyRequests)
+	}
+	var re *RequestError
+	if errors.As(err, &re) {
+		return re.ambiguous
+	}
+	return false
+}
+
+func retryAfterOf(err error) time.Duration {
+	var ae *APIError
+	if errors.As(err, &ae) {
+		return ae.retryAfter
+	}
+	return 0
+}
+
+// parseAPIError builds an APIError from an error answer.
+func parseAPIError(status int, header http.Header, body []byte) *APIError {
+	e := &APIError{StatusCode: status}
+	var m map[string]any
+	if err := json.Unmarshal(body, &m); err == nil {
+		fillFromMap(e, m, 0)
+	}
+	if e.RequestID == "" {
+		e.RequestID = header.Get("X-Request-Id")
+	}
+	if e.Message == "" {
+		msg := strings.TrimSpace(string(body))
+		if len(msg) > 512 {
+			msg = msg[:512] + "..."
+		}
+		if msg == "" {
+			msg = http.StatusText(status)
+		}
+		e.Message = msg
+	}
+	return e
+}
+
+func fillFromMap(e *APIError, m map[string]any, depth int) {
+	if depth > 4 {
+		return
+	}
+	if v := str(m["request_id"]); v != "" && e.RequestID == "" {
+		e.RequestID = v
+	}
+	if v := str(m["encoded_authorization_message"]); v != "" {
+		e.EncodedAuthorizationMessage = v
+	}
+	if c, msg := str(m["error_code"]), str(m["error_msg"]); c != "" || msg != "" {
+		e.Code, e.Message = c, msg
+		return
+	}
+	if c, msg := str(m["code"]), str(m["message"]); c != "" || msg != "" {
+		e.Code, e.Message = c, msg
+		return
+	}
+	for _, v := range m {
+		if sub, ok := v.(map[string]any); ok {
+			fillFromMap(e, sub, depth+1)
+			if e.Code != "" || e.Message != "" {
+				return
+			}
+		}
+	}
+}
+
+func str(v any) string {
+	switch t := v.(type) {
+	case string:
+		return t
+	case float64:
+		return strconv.FormatFloat(t, 'f', -1, 64)
+	case json.Number:
+		return t.String()
+	}
+	return ""
+}
