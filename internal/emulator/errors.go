@@ -1,6 +1,9 @@
 package emulator
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Source says whether an error code (or a behaviour) is read in a vendor source or inferred.
 type Source string
@@ -30,19 +33,20 @@ var (
 	ErrSignature = ErrorCode{401, "APIGW.0301", "Incorrect IAM authentication information", Stated,
 		"the API gateway's answer to a wrong AK/SK signature"}
 	ErrNoRoute = ErrorCode{404, "APIGW.0101", "The API does not exist or has not been published in the environment", Stated,
-		"the API gateway's answer to an unknown path"}
-	ErrThrottled = ErrorCode{429, "APIGW.0308", "The throttling threshold has been reached", Stated,
-		"the API gateway's throttling answer"}
-	ErrInternal = ErrorCode{500, "APIGW.0103", "The backend service is unavailable", Inferred,
-		"fault injection: a gateway-level 5xx"}
-	ErrUnavailable = ErrorCode{503, "APIGW.0201", "Request error. The backend service is temporarily unavailable", Inferred,
-		"fault injection: a gateway-level 5xx"}
+		"the API gateway's error table (APIG.0101, answered with the APIGW prefix on cloud service endpoints)"}
+	ErrThrottled = ErrorCode{429, "APIGW.0308", "The throttling threshold has been reached", Inferred,
+		"fault injection; the gateway's throttling code as recalled, not read in this project's sources"}
+	ErrInternal = ErrorCode{500, "SYS.0500", "Internal server error", Inferred,
+		"fault injection: a 5xx from the service behind the gateway"}
+	ErrUnavailable = ErrorCode{503, "SYS.0503", "Service unavailable", Inferred,
+		"fault injection: a 5xx from the service behind the gateway"}
 
 	// IAM v5 (PAP5.*).
 	ErrIAMInvalidMarker   = ErrorCode{400, "PAP5.0010", "invalid marker", Stated, ""}
-	ErrIAMMalformedPolicy = ErrorCode{400, "PAP5.0011", "malformed policy document", Stated, ""}
-	ErrIAMInvalidPath     = ErrorCode{400, "PAP5.0030", "invalid path", Stated, ""}
-	ErrIAMVersionLimit    = ErrorCode{409, "PAP5.0028", "versions per policy limit exceeded", Stated,
+	ErrIAMMalformedPolicy = ErrorCode{400, "PAP5.0011", "malformed policy document", Stated,
+		"the code is stated; answering it for the checker's error findings and the size quota is inferred"}
+	ErrIAMInvalidPath  = ErrorCode{400, "PAP5.0030", "invalid path", Stated, ""}
+	ErrIAMVersionLimit = ErrorCode{409, "PAP5.0028", "versions per policy limit exceeded", Stated,
 		"code and message from the vendor's Terraform provider, which retries on it"}
 	ErrIAMAgencyLimit = ErrorCode{409, "PAP5.0003", "attached policies per agency limit exceeded", Stated,
 		"code and message stated; the status 409 is inferred"}
@@ -64,8 +68,6 @@ var (
 	ErrIAMPolicyLimit    = ErrorCode{409, "PAP5.0020", "policies per account limit exceeded", Inferred, ""}
 	ErrIAMUnknownService = ErrorCode{404, "PAP5.0015", "service not found", Inferred,
 		"the emulator serves the authorization schema of ims only"}
-	ErrIAMDomain = ErrorCode{403, "PAP5.0001", "access denied: the request's X-Domain-Id is not this account", Stated,
-		"PAP5.0001 is the stated access-denied code; using it for a foreign X-Domain-Id is inferred"}
 
 	// Organizations (Organizations.*).
 	ErrOrgConcurrent      = ErrorCode{409, "Organizations.1003", "Concurrent modification.", Stated, ""}
@@ -104,7 +106,7 @@ func ErrorCodes() []ErrorCode {
 		ErrIAMInvalidMarker, ErrIAMMalformedPolicy, ErrIAMInvalidPath, ErrIAMVersionLimit,
 		ErrIAMAgencyLimit, ErrIAMUserLimit, ErrIAMGroupLimit, ErrIAMInvalidParam, ErrIAMNotFound,
 		ErrIAMVersionNotFound, ErrIAMNotAttached, ErrIAMDuplicateName, ErrIAMPolicyAttached,
-		ErrIAMDeleteDefault, ErrIAMPolicyLimit, ErrIAMUnknownService, ErrIAMDomain,
+		ErrIAMDeleteDefault, ErrIAMPolicyLimit, ErrIAMUnknownService,
 		ErrOrgConcurrent, ErrOrgInvalidParam, ErrOrgInvalidMarker, ErrOrgMalformedPolicy,
 		ErrOrgPolicyNotFound, ErrOrgEntityNotFound, ErrOrgDuplicateName, ErrOrgPolicyInUse,
 		ErrOrgPolicyLimit, ErrOrgTypeNotEnabled, ErrOrgTypeAlreadyEnabled, ErrOrgDuplicateAttachment,
@@ -124,7 +126,7 @@ func (e *apiError) Error() string { return fmt.Sprintf("%d %s: %s", e.code.Statu
 func fail(code ErrorCode, format string, args ...any) *apiError {
 	msg := code.Message
 	if format != "" {
-		msg += ": " + fmt.Sprintf(format, args...)
+		msg = strings.TrimSuffix(msg, ".") + ": " + fmt.Sprintf(format, args...)
 	}
 	return &apiError{code: code, msg: msg}
 }

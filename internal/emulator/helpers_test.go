@@ -188,8 +188,8 @@ func list(v any, path ...any) []any { l, _ := get(v, path...).([]any); return l 
 
 const (
 	allowDoc = `{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["ims:images:list"],"Resource":["*"]}]}`
-	denyDoc  = `{"Version":"5.0","Statement":[{"Effect":"Deny","Action":["ims:images:delete"],"Resource":["*"]}]}`
-	scpDoc   = `{"Version":"5.0","Statement":[{"Effect":"Deny","Action":["ims:images:delete"],"Resource":["*"]}]}`
+	denyDoc  = `{"Version":"5.0","Statement":[{"Effect":"Deny","Action":["ims:images:deleteImage"],"Resource":["*"]}]}`
+	scpDoc   = `{"Version":"5.0","Statement":[{"Effect":"Deny","Action":["ims:images:deleteImage"],"Resource":["*"]}]}`
 )
 
 // docOfSize returns a valid document with n characters that are not white space, padded

@@ -402,3 +402,38 @@ func TestAuthorizationSchema(t *testing.T) {
 	}
 	e.must(404, "GET", "/v5/authorization-schemas/services/ecs", nil)
 }
+
+func TestDocumentChecker(t *testing.T) {
+	unknownAction := `{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["ims:images:fly"],"Resource":["*"]}]}`
+	otherService := `{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["ecs:servers:list"],"Resource":["*"]}]}`
+	allowWithCondition := `{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["ims:images:list"],"Resource":["*"],"Condition":{"StringEquals":{"g:UserName":["a"]}}}]}`
+	noVersion := `{"Statement":[{"Effect":"Allow","Action":["ims:images:list"],"Resource":["*"]}]}`
+	e := start(t, Config{})
+	cases := []struct {
+		name, doc    string
+		identity     int
+		scp          int
+		wantInDetail string
+	}{
+		{"unknown ims action", unknownAction, 400, 400, "unknown_action"},
+		{"other service's action", otherService, 200, 201, ""},
+		{"SCP Allow with a condition", allowWithCondition, 200, 400, "scp_allow_condition"},
+		{"no Version", noVersion, 400, 400, "missing_version"},
+	}
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := e.do("POST", "/v5/policies", create(fmt.Sprintf("c%d", i), c.doc))
+			if r.status != c.identity || (c.identity == 400 && (r.code() != "PAP5.0011" || !strings.Contains(str(r.body, "error_msg"), c.wantInDetail))) {
+				t.Errorf("identity policy: %d %s", r.status, r.raw)
+			}
+			r = e.do("POST", "/v1/organizations/policies", scpBody(fmt.Sprintf("c%d", i), c.doc))
+			if r.status != c.scp || (c.scp == 400 && (r.code() != "Organizations.1201" || !strings.Contains(str(r.body, "error_msg"), c.wantInDetail))) {
+				t.Errorf("SCP: %d %s", r.status, r.raw)
+			}
+		})
+	}
+	// A parse-only checker accepts what parses.
+	lax := start(t, Config{CheckDocument: ParseOnlyCheckDocument})
+	lax.must(200, "POST", "/v5/policies", create("lax", unknownAction))
+	lax.must(400, "POST", "/v5/policies", create("lax2", "{"))
+}
