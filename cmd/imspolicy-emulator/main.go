@@ -59,6 +59,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.Float64Var(&cfg.Faults.DropRate, "drop-rate", 0, "fraction of requests whose connection is dropped after acting")
 	fs.DurationVar(&cfg.Faults.ReadAfterWriteDelay, "read-after-write-delay", 0, "how long GETs of a new policy or SCP answer 404")
 	fs.DurationVar(&cfg.Faults.RetryAfter, "retry-after", 0, "Retry-After sent with injected 429 and 503 answers (0: none)")
+	fs.IntVar(&cfg.MaxPoliciesPerPrincipal, "max-policies-per-principal", emulator.DefaultMaxPoliciesPerPrincipal, "quota of identity policies attached to one user, group or agency")
+	fs.IntVar(&cfg.MaxSCPsPerTarget, "max-scps-per-target", emulator.DefaultMaxSCPsPerTarget, "quota of SCPs attached to one root, OU or account, FullAccess included")
 	fs.Int64Var(&cfg.Seed, "seed", 1, "seed of the random numbers behind faults and ids")
 	fs.DurationVar(&cfg.MaxSkew, "max-skew", emulator.DefaultMaxSkew, "how far X-Sdk-Date may be from the clock")
 	if err := fs.Parse(args); err != nil {

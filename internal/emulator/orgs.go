@@ -372,7 +372,7 @@ func (s *Server) attachSCP(r *http.Request, body []byte) (int, any, *apiError) {
 		return 0, nil, fail(ErrOrgDuplicateAttachment, "%s is attached to %s", p.ID, target)
 	}
 	s.materializeLocked(target, now.UTC())
-	if n := len(s.st.scpsOn(target)); n >= MaxSCPsPerTarget {
+	if n := len(s.st.scpsOn(target)); n >= s.cfg.MaxSCPsPerTarget {
 		return 0, nil, fail(ErrOrgAttachLimit, "%s has %d SCPs attached", target, n)
 	}
 	p.Targets = append(p.Targets, SCPAttachment{TargetID: target, AttachedAt: now.UTC(), Seq: s.st.nextSeq()})

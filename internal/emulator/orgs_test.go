@@ -217,18 +217,25 @@ func TestSCPListPaging(t *testing.T) {
 func TestSCPAttachmentQuota(t *testing.T) {
 	e := start(t, Config{SCPEnabled: true})
 	var ids []string
-	for i := range MaxSCPsPerTarget {
+	for i := range DefaultMaxSCPsPerTarget {
 		ids = append(ids, createSCP(e, fmt.Sprintf("s%d", i)))
 	}
 	// FullAccess and four custom SCPs fill an account.
-	for _, id := range ids[:MaxSCPsPerTarget-1] {
+	for _, id := range ids[:DefaultMaxSCPsPerTarget-1] {
 		e.must(200, "POST", "/v1/organizations/policies/"+id+"/attach", map[string]any{"entity_id": "acct1"})
 	}
-	r := e.must(409, "POST", "/v1/organizations/policies/"+ids[MaxSCPsPerTarget-1]+"/attach", map[string]any{"entity_id": "acct1"})
+	r := e.must(409, "POST", "/v1/organizations/policies/"+ids[DefaultMaxSCPsPerTarget-1]+"/attach", map[string]any{"entity_id": "acct1"})
 	if r.code() != "Organizations.1211" {
 		t.Fatalf("code %s", r.code())
 	}
-	e.must(200, "POST", "/v1/organizations/policies/"+ids[MaxSCPsPerTarget-1]+"/attach", map[string]any{"entity_id": "acct2"})
+	e.must(200, "POST", "/v1/organizations/policies/"+ids[DefaultMaxSCPsPerTarget-1]+"/attach", map[string]any{"entity_id": "acct2"})
+
+	// The quota is configurable.
+	big := start(t, Config{SCPEnabled: true, MaxSCPsPerTarget: 20})
+	for i := range 10 {
+		id := createSCP(big, fmt.Sprintf("s%d", i))
+		big.must(200, "POST", "/v1/organizations/policies/"+id+"/attach", map[string]any{"entity_id": DefaultRootID})
+	}
 }
 
 func TestSCPQuota(t *testing.T) {

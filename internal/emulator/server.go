@@ -43,9 +43,11 @@ const (
 	MaxSCPNameLen        = 64
 	MaxSCPDescription    = 512
 	MaxSCPContent        = 5120 // characters, not counting white space (inferred, as for identity policies)
-	MaxSCPsPerTarget     = 5    // SCPs attached to one root, OU or account, FullAccess included
-	MaxSCPTags           = 20
-	maxBody              = 1 << 20
+	// DefaultMaxSCPsPerTarget is the vendor's quota of SCPs attached to one root, OU or
+	// account, FullAccess included.
+	DefaultMaxSCPsPerTarget = 5
+	MaxSCPTags              = 20
+	maxBody                 = 1 << 20
 )
 
 // Faults are the failures the emulator injects.
@@ -93,6 +95,9 @@ type Config struct {
 	// MaxPoliciesPerPrincipal is the quota of identity policies attached to one user, group
 	// or agency (default 10).
 	MaxPoliciesPerPrincipal int
+	// MaxSCPsPerTarget is the quota of SCPs attached to one root, OU or account, FullAccess
+	// included (default 5).
+	MaxSCPsPerTarget int
 	// Now is the emulator's clock (default time.Now).
 	Now func() time.Time
 	// CheckDocument checks an identity policy document (scp false) or an SCP's content (scp
@@ -147,6 +152,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.MaxPoliciesPerPrincipal <= 0 {
 		cfg.MaxPoliciesPerPrincipal = DefaultMaxPoliciesPerPrincipal
+	}
+	if cfg.MaxSCPsPerTarget <= 0 {
+		cfg.MaxSCPsPerTarget = DefaultMaxSCPsPerTarget
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
