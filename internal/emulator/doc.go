@@ -49,9 +49,9 @@
 // 6,144 characters not counting white space; 5 versions (a sixth: 409 PAP5.0028); 1,500
 // policies; 10 policies attached to one user, group or agency (Config.MaxPoliciesPerPrincipal).
 // SCPs: name 1–64, description up to 512, content 5,120 characters, 1,000 SCPs, 20 tags,
-// 5 SCPs attached to one root, OU or account (FullAccess included; Config.MaxSCPsPerTarget); the last SCP of an entity
-// cannot be detached; enabling SCPs attaches the system FullAccess SCP everywhere; disabling
-// detaches every SCP.
+// 5 SCPs attached to one root, OU or account, FullAccess included (Config.MaxSCPsPerTarget);
+// the last SCP of an entity cannot be detached; enabling SCPs attaches the system FullAccess
+// SCP everywhere; disabling detaches every SCP.
 //
 // # Inferred behaviour
 //
