@@ -154,7 +154,7 @@ func (c *checker) document(d *Document) {
 		c.report("missing_statement", "Statement", pos, `the document has no statements; add "Statement": [{"Effect": "Allow", "Action": [...], "Resource": ["*"]}]`)
 	}
 	for _, f := range d.Unknown {
-		c.unknownField(f, f.Name, documentFields, "a policy document has only Version and Statement")
+		c.unknownField(f, documentFields, "a policy document has only Version and Statement")
 	}
 	if n, max := nonSpaceChars(d.Minified()), c.purpose.MaxChars(); n > max {
 		c.report("document_too_large", "", d.Pos, "the document has %d characters (white space not counted) and the limit for an %s document is %d; shorten it (wildcards such as ims:images:* instead of long lists of actions) or split it into several policies",
@@ -177,7 +177,8 @@ func nonSpaceChars(b []byte) int {
 	return n
 }
 
-func (c *checker) unknownField(f Field, path string, known []string, has string) {
+func (c *checker) unknownField(f Field, known []string, has string) {
+	path := f.Name
 	if c.stmt >= 0 {
 		path = c.path(f.Name)
 	}
@@ -196,7 +197,7 @@ func (c *checker) unknownField(f Field, path string, known []string, has string)
 // statement checks one statement.
 func (c *checker) statement(s *Statement) {
 	for _, f := range s.Unknown {
-		c.unknownField(f, f.Name, statementFields, "a statement has only "+strings.Join(statementFields, ", "))
+		c.unknownField(f, statementFields, "a statement has only "+strings.Join(statementFields, ", "))
 	}
 	allow := false
 	switch {
@@ -299,8 +300,10 @@ func isIMS(name string) bool { return len(name) >= 4 && strings.EqualFold(name[:
 
 // actionHint suggests what to write for an unknown IMS action or pattern.
 func actionHint(name string) string {
-	if s := catalog.SuggestActions(name); len(s) > 0 {
-		return "did you mean " + quoteList(s) + "?"
+	if len(name) <= maxSuggest {
+		if s := catalog.SuggestActions(name); len(s) > 0 {
+			return "did you mean " + quoteList(s) + "?"
+		}
 	}
 	// Name the resource-type prefixes the catalog has, so that a pattern can be fixed.
 	var prefixes []string
@@ -474,17 +477,16 @@ func (c *checker) urn(path string, it Str) (catalog.URN, bool) {
 	if !strings.EqualFold(u.Service, "ims") {
 		return u, true
 	}
-	var types []string
-	for _, rt := range catalog.ResourceTypes() {
-		if strings.EqualFold(rt.Service, "ims") {
-			types = append(types, rt.Name)
+	types := imsResourceTypes()
+	if !slices.ContainsFunc(types, func(rt catalog.ResourceType) bool { return wildcard.Match(u.Type, rt.Name) }) {
+		var names []string
+		for _, rt := range types {
+			names = append(names, rt.Name)
 		}
-	}
-	if !slices.ContainsFunc(types, func(t string) bool { return wildcard.Match(u.Type, t) }) {
-		c.report("unknown_resource_type", path, it.Pos, "IMS has no resource type %q (it has %s); write ims:<region>:<account-id>:image:<image-id>", u.Type, quoteList(types))
+		c.report("unknown_resource_type", path, it.Pos, "IMS has no resource type %q (it has %s); write %s", u.Type, quoteList(names), urnFormats(types))
 		return u, false
 	}
-	if strings.EqualFold(u.Type, "image") {
+	if strings.EqualFold(u.Type, "image") { // the one IMS type whose URN parts the catalog checks
 		if _, err := catalog.ImageURN(u.Region, u.Account, u.Path); err != nil {
 			c.report("malformed_urn", path, it.Pos, "in URN %q, %v", it.Value, err)
 			return u, false
@@ -506,7 +508,7 @@ func (c *checker) fitsAnyAction(u catalog.URN, actions *List) bool {
 		}
 		g := c.granted(it.Value)
 		if len(g) == 0 || !anySupportsResources(g) {
-			return true // unknown names and "*"-only actions are reported on their own
+			return true // unknown names and actions without resource types are reported on their own
 		}
 		for _, a := range g {
 			for _, rt := range a.ResourceTypes {
@@ -521,14 +523,29 @@ func (c *checker) fitsAnyAction(u catalog.URN, actions *List) bool {
 
 // urnHint says what to write instead of a URN that fits none of the actions.
 func urnHint(actions *List, u catalog.URN) string {
-	for _, it := range actions.Items {
-		if isIMS(it.Value) {
-			if rt, ok := catalog.LookupResourceType("image"); ok {
-				return fmt.Sprintf("IMS actions take %s URNs, %s: write such a URN, or move this one to a statement with %s actions", rt.Name, rt.URNFormat, u.Service)
-			}
-		}
+	if slices.ContainsFunc(actions.Items, func(it Str) bool { return isIMS(it.Value) }) {
+		return fmt.Sprintf("IMS actions take URNs such as %s: write such a URN, or move this one to a statement with %s actions", urnFormats(imsResourceTypes()), u.Service)
 	}
 	return fmt.Sprintf("move it to a statement with %s actions", u.Service)
+}
+
+// imsResourceTypes returns the resource types of Table 3.
+func imsResourceTypes() []catalog.ResourceType {
+	var out []catalog.ResourceType
+	for _, rt := range catalog.ResourceTypes() {
+		if strings.EqualFold(rt.Service, "ims") {
+			out = append(out, rt)
+		}
+	}
+	return out
+}
+
+func urnFormats(types []catalog.ResourceType) string {
+	formats := make([]string, len(types))
+	for i, rt := range types {
+		formats[i] = rt.URNFormat
+	}
+	return strings.Join(formats, " or ")
 }
 
 // conditions checks the Condition block: operators, keys, value types and which actions
@@ -605,8 +622,10 @@ func (c *checker) conditionKey(path string, k ConditionKey) (catalog.ConditionKe
 		return key, false
 	}
 	hint := "the imspolicy_condition_keys data source lists the keys"
-	if s := catalog.SuggestConditionKeys(k.Name); len(s) > 0 {
-		hint = "did you mean " + quoteList(s) + "?"
+	if len(k.Name) <= maxSuggest {
+		if s := catalog.SuggestConditionKeys(k.Name); len(s) > 0 {
+			hint = "did you mean " + quoteList(s) + "?"
+		}
 	}
 	what := "an IMS condition key"
 	if prefix == "g" {

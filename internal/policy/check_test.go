@@ -103,6 +103,8 @@ func TestCheck(t *testing.T) {
 		{name: "aliases and Table 2 names are known", src: `{` + v + `"Statement": [{"Effect": "Allow", "Action": ["ims:images:copy", "ims:images:update", "ims:images:deleteTags"], "Resource": ["*"]}]}`},
 		{name: "unknown action with suggestion", src: `{` + v + `"Statement": [{"Effect": "Allow", "Action": ["ims:images:lst"]}]}`,
 			want: []string{"unknown_action@Statement[0].Action[0]"}, message: `did you mean "ims:images:list"`},
+		{name: "no suggestions for very long names", src: `{` + v + `"Statement": [{"Effect": "Allow", "Action": ["ims:images:` + strings.Repeat("get", 100) + `"]}]}`,
+			want: []string{"unknown_action@Statement[0].Action[0]"}, message: `; IMS actions are "ims:dataImages:*"`},
 		{name: "IMS wildcard matching an alias only is fine", src: `{` + v + `"Statement": [{"Effect": "Allow", "Action": ["ims:images:cop?"], "Resource": ["*"]}]}`},
 		{name: "two-part pattern", src: `{` + v + `"Statement": [{"Effect": "Deny", "Action": ["ims:*"], "Resource": ["*"]}]}`},
 		{name: "two-part name without wildcard", src: `{` + v + `"Statement": [{"Effect": "Deny", "Action": ["ims:images"]}]}`,

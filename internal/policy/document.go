@@ -14,6 +14,12 @@
 // [Document.Minified] and [Document.Indented] print the canonical form: the same policy
 // always prints the same bytes. [Equal] compares two documents by meaning.
 //
+// [Check] (or [CheckJSON], which parses first) reports what is wrong with a document used as
+// an identity policy or an SCP, as findings with a severity, a stable code, the statement
+// and element, and a message that says what to write instead. [Rules] lists every code.
+// It reads the IMS catalog (internal/catalog) and the condition operator table
+// (internal/condition); actions and keys of other services pass unchecked.
+//
 // The package does not depend on Terraform.
 package policy
 

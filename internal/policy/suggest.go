@@ -8,10 +8,17 @@ import (
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/condition"
 )
 
+// maxSuggest is the longest name for which "did you mean" is computed: edit distance is
+// quadratic, and no known name comes near this length.
+const maxSuggest = 200
+
 // closest returns the candidate nearest to s, ignoring case, if it is at most maxDist
 // edits away; otherwise "".
 func closest(s string, candidates []string, maxDist int) string {
 	best, bestDist := "", maxDist+1
+	if len(s) > maxSuggest {
+		return ""
+	}
 	for _, c := range candidates {
 		if d := levenshtein.ComputeDistance(strings.ToLower(s), strings.ToLower(c)); d < bestDist {
 			best, bestDist = c, d
