@@ -790,3 +790,20 @@ func TestJSONEqual(t *testing.T) {
 		t.Fatal("JSONEqual")
 	}
 }
+
+// When the lookup after an ambiguous failure fails too, the create is not
+// sent again (it could duplicate): the create's error is returned.
+func TestCreatePolicyNoRecreateWhenLookupFails(t *testing.T) {
+	f := newFake(t)
+	f.addFault(&fault{match: match("POST", "/v5/policies"), times: 1, dropAfterAct: true})
+	f.addFault(&fault{match: match("GET", "/v5/policies"), times: 100, status: 400})
+	c := f.client(t)
+	_, err := c.CreatePolicy(context.Background(), CreatePolicyInput{Name: "p", Document: doc1})
+	var re *RequestError
+	if !errors.As(err, &re) {
+		t.Fatalf("want the create's RequestError, got %v", err)
+	}
+	if n := f.count("POST", "/v5/policies"); n != 1 {
+		t.Fatalf("POSTs = %d", n)
+	}
+}

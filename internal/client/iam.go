@@ -192,7 +192,9 @@ func (c *Client) FindPolicyByName(ctx context.Context, name string) (*Policy, er
 		return nil, err
 	}
 	for i := range ps {
-		if ps[i].PolicyName == name {
+		// The list is asked for custom policies; skip system ones in case a
+		// server ignores the filter.
+		if ps[i].PolicyName == name && ps[i].PolicyType != PolicyTypeSystem {
 			return &ps[i], nil
 		}
 	}
@@ -249,7 +251,12 @@ func (c *Client) CreatePolicyVersion(ctx context.Context, policyID, document str
 		return out.PolicyVersion, nil
 	}
 	lookup := func(ctx context.Context) (*PolicyVersion, bool, error) {
-		vs, err := c.ListPolicyVersions(ctx, id)
+		var vs []PolicyVersion
+		err := c.RetryWhileNotFound(ctx, func(ctx context.Context) error {
+			var e error
+			vs, e = c.ListPolicyVersions(ctx, id)
+			return e
+		})
 		if err != nil {
 			return nil, false, err
 		}
@@ -401,7 +408,14 @@ func (c *Client) tachPolicy(ctx context.Context, verb, policyID string, pt Princ
 	if err == nil || !mayHaveActed(err) || statusOf(err) < 400 || statusOf(err) >= 500 {
 		return err
 	}
-	attached, cerr := c.IsPolicyAttached(ctx, id, pt, principalID)
+	// Check what the server holds (reads right after writes may answer
+	// 404 for a while).
+	var attached bool
+	cerr := c.RetryWhileNotFound(ctx, func(ctx context.Context) error {
+		var e error
+		attached, e = c.IsPolicyAttached(ctx, id, pt, principalID)
+		return e
+	})
 	if cerr == nil && attached == (verb == "attach") {
 		tflog.Info(ctx, "an earlier attempt whose answer was lost had done it", map[string]any{"operation": op, "policy_id": id, "principal_id": principalID})
 		return nil

@@ -132,6 +132,10 @@ func (c *Client) CreateSCP(ctx context.Context, in CreateSCPInput) (*SCP, error)
 		if err != nil {
 			return nil, false, err
 		}
+		if s.IsBuiltin {
+			// Never adopt a system SCP (e.g. FullAccess).
+			return nil, false, nil
+		}
 		// List answers carry no content; the adopted SCP was created by
 		// this call's own lost request, with this content.
 		s.Content = in.Content
@@ -299,7 +303,14 @@ func (c *Client) tachSCP(ctx context.Context, verb, policyID, entityID string) e
 	if err == nil || !mayHaveActed(err) || statusOf(err) < 400 || statusOf(err) >= 500 {
 		return err
 	}
-	attached, cerr := c.IsSCPAttached(ctx, id, entityID)
+	// Check what the server holds (reads right after writes may answer
+	// 404 for a while).
+	var attached bool
+	cerr := c.RetryWhileNotFound(ctx, func(ctx context.Context) error {
+		var e error
+		attached, e = c.IsSCPAttached(ctx, id, entityID)
+		return e
+	})
 	if cerr == nil && attached == (verb == "attach") {
 		tflog.Info(ctx, "an earlier attempt whose answer was lost had done it", map[string]any{"operation": op, "policy_id": id, "entity_id": entityID})
 		return nil

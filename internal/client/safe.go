@@ -21,7 +21,9 @@ import (
 // retry after such an ambiguous failure answers 409 (name taken: most likely
 // by the earlier attempt, not yet visible in lists), lookup is polled for up
 // to ReadAfterWriteTimeout before giving up; other 4xx answers get one
-// lookup. A failure of the very first attempt that is not retryable (400,
+// lookup. When the lookup itself fails (after its own retries), the create
+// is not retried (it could duplicate) and the create's error is returned.
+// A failure of the very first attempt that is not retryable (400,
 // 401, 403, a 409 for a name taken before) is returned as is.
 func safeCreate[T any](ctx context.Context, c *Client, what, name string,
 	create func(context.Context) (T, error),
@@ -55,7 +57,10 @@ func safeCreate[T any](ctx context.Context, c *Client, what, name string,
 				return found, nil
 			}
 			if lerr != nil {
-				tflog.Warn(ctx, "lookup after a failed create failed", map[string]any{"object": what, "name": name, "error": c.redact(lerr.Error())})
+				// Without knowing whether the object exists, another create
+				// could duplicate it: give up with the create's error.
+				tflog.Warn(ctx, "lookup after a failed create failed; not retrying the create", map[string]any{"object": what, "name": name, "error": c.redact(lerr.Error())})
+				return zero, err
 			}
 		}
 		if !retry || attempt >= c.cfg.MaxRetries {
