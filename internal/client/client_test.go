@@ -807,3 +807,19 @@ func TestCreatePolicyNoRecreateWhenLookupFails(t *testing.T) {
 		t.Fatalf("POSTs = %d", n)
 	}
 }
+
+// The server acts but answers after the client's per-attempt timeout.
+func TestCreatePolicyAdoptsAfterTimeout(t *testing.T) {
+	f := newFake(t)
+	f.addFault(&fault{match: match("POST", "/v5/policies"), times: 1, delayAfterAct: 400 * time.Millisecond})
+	c := f.client(t, func(cfg *Config) { cfg.Timeout = 100 * time.Millisecond })
+	p, err := c.CreatePolicy(context.Background(), CreatePolicyInput{Name: "slow", Document: doc1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.policies) != 1 || p.PolicyID != f.policies[0].PolicyID {
+		t.Fatalf("policies %d", len(f.policies))
+	}
+}

@@ -51,13 +51,14 @@ type recorded struct {
 }
 
 type fault struct {
-	match        func(r *http.Request) bool
-	times        int    // matching requests affected
-	status       int    // answer this status without acting
-	body         string // body for status answers
-	retryAfter   string
-	dropAfterAct bool // act, then drop the connection without an answer
-	dropBefore   bool // drop the connection without acting
+	match         func(r *http.Request) bool
+	times         int    // matching requests affected
+	status        int    // answer this status without acting
+	body          string // body for status answers
+	retryAfter    string
+	dropAfterAct  bool          // act, then drop the connection without an answer
+	dropBefore    bool          // drop the connection without acting
+	delayAfterAct time.Duration // act, then wait before answering
 }
 
 func newFake(t *testing.T) *fakeAPI {
@@ -181,6 +182,9 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	rec := httptest.NewRecorder()
 	f.mux.ServeHTTP(rec, r)
+	if fl != nil && fl.delayAfterAct > 0 {
+		time.Sleep(fl.delayAfterAct)
+	}
 	if fl != nil && fl.dropAfterAct {
 		drop(w)
 		return
