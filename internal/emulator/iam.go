@@ -181,19 +181,25 @@ func (s *Server) getPolicy(r *http.Request, _ []byte) (int, any, *apiError) {
 	return http.StatusOK, map[string]any{"policy": toPolicyJSON(p)}, nil
 }
 
-// updatePolicy changes the description (PUT with new_description; inferred).
+// updatePolicy changes the description. The vendor's UpdatePolicyV5 reference names the
+// body field "description"; the reference notes inferred "new_description": both are
+// accepted.
 func (s *Server) updatePolicy(r *http.Request, body []byte) (int, any, *apiError) {
 	var req struct {
+		Description    *string `json:"description"`
 		NewDescription *string `json:"new_description"`
 	}
 	if err := decodeBody(body, &req); err != nil {
 		return 0, nil, fail(ErrIAMInvalidParam, "%v", err)
 	}
+	if req.Description != nil {
+		req.NewDescription = req.Description
+	}
 	if req.NewDescription == nil {
-		return 0, nil, fail(ErrIAMInvalidParam, "new_description is required")
+		return 0, nil, fail(ErrIAMInvalidParam, "description is required")
 	}
 	if runeLen(*req.NewDescription) > MaxPolicyDescription {
-		return 0, nil, fail(ErrIAMInvalidParam, "new_description is longer than %d characters", MaxPolicyDescription)
+		return 0, nil, fail(ErrIAMInvalidParam, "description is longer than %d characters", MaxPolicyDescription)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -137,7 +137,9 @@ func TestIdentityPolicies(t *testing.T) {
 		{name: "get malformed id", method: "GET", path: "/v5/policies/bad_id", status: 400, code: "PAP5.0014"},
 		{name: "update description", method: "PUT", path: "/v5/policies/{pid}", body: map[string]any{"new_description": "new"}, status: 200,
 			check: func(t *testing.T, r resp) { wantField(t, r, "new", "policy", "description") }},
-		{name: "update without new_description", method: "PUT", path: "/v5/policies/{pid}", body: map[string]any{"description": "x"}, status: 400, code: "PAP5.0014"},
+		{name: "update with the vendor's description field", method: "PUT", path: "/v5/policies/{pid}", body: map[string]any{"description": "vendor"}, status: 200,
+			check: func(t *testing.T, r resp) { wantField(t, r, "vendor", "policy", "description") }},
+		{name: "update without a description", method: "PUT", path: "/v5/policies/{pid}", body: map[string]any{"path": "x"}, status: 400, code: "PAP5.0014"},
 		{name: "update unknown", method: "PUT", path: "/v5/policies/nope", body: map[string]any{"new_description": "x"}, status: 404, code: "PAP5.0015"},
 
 		// Versions.
