@@ -10,18 +10,28 @@ import (
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 )
 
-// parsePolicies parses a list attribute of policy documents for evaluation, reporting
-// each problem on the element that holds it. purpose is "identity" or "scp".
+// parsePolicies parses and checks a list attribute of policy documents for evaluation,
+// reporting each error finding on the element that holds it (warnings are the
+// validators' to report). purpose is "identity" or "scp".
 func parsePolicies(at path.Path, purpose string, documents []string, name func(int) string) ([]evaluator.Policy, diag.Diagnostics) {
 	var diags diag.Diagnostics
+	p, err := policy.ParsePurpose(purpose)
+	if err != nil {
+		panic(err) // the callers name the purpose
+	}
 	var out []evaluator.Policy
 	for i, src := range documents {
-		d, err := policy.Parse([]byte(src))
-		if err != nil {
-			diags.AddAttributeError(at.AtListIndex(i), fmt.Sprintf("Invalid %s policy document", purpose), fmt.Sprintf("%s: %v", name(i), err))
-			continue
+		d, findings := policy.CheckJSON([]byte(src), p)
+		failed := false
+		for _, f := range findings {
+			if f.Severity == policy.Error {
+				diags.AddAttributeError(at.AtListIndex(i), fmt.Sprintf("Invalid %s policy document", purpose), fmt.Sprintf("%s: %s", name(i), f))
+				failed = true
+			}
 		}
-		out = append(out, evaluator.Policy{Name: name(i), Document: d})
+		if !failed {
+			out = append(out, evaluator.Policy{Name: name(i), Document: d})
+		}
 	}
 	return out, diags
 }

@@ -110,6 +110,7 @@ func (d *policySimulationDataSource) Schema(_ context.Context, _ datasource.Sche
 				Optional:            true,
 				ElementType:         types.StringType,
 				MarkdownDescription: "Identity policy documents (JSON), e.g. from `imspolicy_policy_document` or `file()`. Invalid documents fail the plan.",
+				Validators:          []validator.List{listvalidator.ValueStringsAre(validators.PolicyDocument("identity"))},
 			},
 			"results": schema.ListNestedAttribute{
 				Computed:            true,
@@ -159,7 +160,10 @@ func (d *policySimulationDataSource) Schema(_ context.Context, _ datasource.Sche
 					"policies": schema.ListAttribute{
 						Required: true, ElementType: types.StringType,
 						MarkdownDescription: "SCP documents (JSON) attached at this level.",
-						Validators:          []validator.List{listvalidator.SizeAtLeast(1)},
+						Validators: []validator.List{
+							listvalidator.SizeAtLeast(1),
+							listvalidator.ValueStringsAre(validators.PolicyDocument("scp")),
+						},
 					},
 				}},
 			},

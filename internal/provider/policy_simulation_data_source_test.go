@@ -217,7 +217,7 @@ data "imspolicy_policy_simulation" "test" {
   identity_policies = ["{\"Version\": \"5.0\", \"Statement\": ["]
   request { action = "ims:images:get" }
 }`,
-				ExpectError: regexp.MustCompile(`(?s)Invalid identity policy document.*identity_policies.*unexpected end of input`),
+				ExpectError: regexp.MustCompile(`(?s)Invalid identity policy: malformed_json.*unexpected end of input`),
 			},
 			{
 				Config: `

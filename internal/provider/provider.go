@@ -175,6 +175,7 @@ func (p *imsPolicyProvider) DataSources(_ context.Context) []func() datasource.D
 		NewActionsDataSource,
 		NewAPIPermissionsDataSource,
 		NewConditionKeysDataSource,
+		NewPolicyDocumentDataSource,
 		NewPolicySimulationDataSource,
 	}
 }
@@ -184,5 +185,6 @@ func (p *imsPolicyProvider) Functions(_ context.Context) []func() function.Funct
 		NewExpandActionsFunction,
 		NewImageURNFunction,
 		NewIsAllowedFunction,
+		NewNormalizePolicyFunction,
 	}
 }

@@ -1,0 +1,47 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/function"
+
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
+)
+
+var _ function.Function = (*normalizePolicyFunction)(nil)
+
+// NewNormalizePolicyFunction returns the normalize_policy function.
+func NewNormalizePolicyFunction() function.Function { return &normalizePolicyFunction{} }
+
+type normalizePolicyFunction struct{}
+
+func (f *normalizePolicyFunction) Metadata(_ context.Context, _ function.MetadataRequest, resp *function.MetadataResponse) {
+	resp.Name = "normalize_policy"
+}
+
+func (f *normalizePolicyFunction) Definition(_ context.Context, _ function.DefinitionRequest, resp *function.DefinitionResponse) {
+	resp.Definition = function.Definition{
+		Summary: "Prints a policy document in its canonical minified form",
+		MarkdownDescription: "Returns the canonical minified form of a policy document: `Version` first, statements in " +
+			"order, lists everywhere (a single string becomes a list of one), a stable key order and no white space, so " +
+			"that the same policy always gives the same bytes. Use it to compare policies or to store them stably.",
+		Parameters: []function.Parameter{
+			function.StringParameter{Name: "json", MarkdownDescription: "A policy document (JSON)."},
+		},
+		Return: function.StringReturn{},
+	}
+}
+
+func (f *normalizePolicyFunction) Run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
+	var src string
+	resp.Error = function.ConcatFuncErrors(resp.Error, req.Arguments.Get(ctx, &src))
+	if resp.Error != nil {
+		return
+	}
+	d, err := policy.Parse([]byte(src))
+	if err != nil {
+		resp.Error = function.NewArgumentFuncError(0, "the policy document does not parse: "+err.Error())
+		return
+	}
+	resp.Error = function.ConcatFuncErrors(resp.Error, resp.Result.Set(ctx, string(d.Minified())))
+}

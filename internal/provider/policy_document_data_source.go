@@ -1,0 +1,256 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/validators"
+)
+
+var _ datasource.DataSource = (*policyDocumentDataSource)(nil)
+
+// NewPolicyDocumentDataSource returns the imspolicy_policy_document data source.
+func NewPolicyDocumentDataSource() datasource.DataSource { return &policyDocumentDataSource{} }
+
+type policyDocumentDataSource struct{}
+
+type policyDocumentModel struct {
+	Purpose                 types.String     `tfsdk:"purpose"`
+	SourcePolicyDocuments   []string         `tfsdk:"source_policy_documents"`
+	OverridePolicyDocuments []string         `tfsdk:"override_policy_documents"`
+	Statements              []statementModel `tfsdk:"statement"`
+	JSON                    types.String     `tfsdk:"json"`
+	MinifiedJSON            types.String     `tfsdk:"minified_json"`
+	Findings                []findingModel   `tfsdk:"findings"`
+}
+
+type statementModel struct {
+	Sid          types.String     `tfsdk:"sid"`
+	Effect       types.String     `tfsdk:"effect"`
+	Actions      []string         `tfsdk:"actions"`
+	NotActions   []string         `tfsdk:"not_actions"`
+	Resources    []string         `tfsdk:"resources"`
+	NotResources []string         `tfsdk:"not_resources"`
+	Conditions   []conditionModel `tfsdk:"condition"`
+}
+
+type conditionModel struct {
+	Operator string   `tfsdk:"operator"`
+	Key      string   `tfsdk:"key"`
+	Values   []string `tfsdk:"values"`
+}
+
+type findingModel struct {
+	Severity  string      `tfsdk:"severity"`
+	Code      string      `tfsdk:"code"`
+	Statement types.Int64 `tfsdk:"statement"`
+	Path      string      `tfsdk:"path"`
+	Message   string      `tfsdk:"message"`
+}
+
+func (d *policyDocumentDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_policy_document"
+}
+
+func (d *policyDocumentDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	list := func(desc string) schema.ListAttribute {
+		return schema.ListAttribute{Optional: true, ElementType: types.StringType, MarkdownDescription: desc}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Builds an identity policy or SCP document from HCL, checks it against the IMS catalog and the " +
+			"vendor's rules, and prints it canonically. Errors fail the plan with the fix; warnings show as warnings and " +
+			"in `findings`. See the Validation rules guide for every finding. Works offline.",
+		Attributes: map[string]schema.Attribute{
+			"purpose": schema.StringAttribute{
+				Optional:            true,
+				Computed:            true,
+				MarkdownDescription: "`identity` (default) for an IAM identity policy, or `scp` for an Organizations service control policy: the rules and the size limit differ.",
+				Validators:          []validator.String{stringvalidator.OneOf("identity", "scp")},
+			},
+			"source_policy_documents": list("Policy documents (JSON) whose statements start the document. Their Sids must be unique; " +
+				"`statement` blocks with the same Sid replace them."),
+			"override_policy_documents": list("Policy documents (JSON) merged last: a statement with a Sid replaces the statement with " +
+				"the same Sid, from earlier override documents, `statement` blocks or source documents; other statements are appended."),
+			"json":          schema.StringAttribute{Computed: true, MarkdownDescription: "The document, canonical and indented: `Version` first, statements in order, lists everywhere."},
+			"minified_json": schema.StringAttribute{Computed: true, MarkdownDescription: "The document, canonical and minified: the same policy always gives the same bytes."},
+			"findings": schema.ListNestedAttribute{
+				Computed:            true,
+				MarkdownDescription: "The checker's warnings (errors fail the plan), so that `terraform test` can assert a policy is clean.",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"severity":  schema.StringAttribute{Computed: true, MarkdownDescription: "`error` or `warning`."},
+					"code":      schema.StringAttribute{Computed: true, MarkdownDescription: "Stable finding code, e.g. `deprecated_action`."},
+					"statement": schema.Int64Attribute{Computed: true, MarkdownDescription: "0-based index of the statement in `json`; null for the whole document."},
+					"path":      schema.StringAttribute{Computed: true, MarkdownDescription: "The element, e.g. `Statement[1].Action[0]`."},
+					"message":   schema.StringAttribute{Computed: true, MarkdownDescription: "What is wrong and what to write instead."},
+				}},
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"statement": schema.ListNestedBlock{
+				MarkdownDescription: "A statement, in order.",
+				NestedObject: schema.NestedBlockObject{
+					Attributes: map[string]schema.Attribute{
+						"sid": schema.StringAttribute{Optional: true, MarkdownDescription: "Statement ID; used to merge with source and override documents."},
+						"effect": schema.StringAttribute{
+							Optional:            true,
+							MarkdownDescription: "`Allow` (default) or `Deny`.",
+							Validators:          []validator.String{stringvalidator.OneOf("Allow", "Deny")},
+						},
+						"actions":       list("Actions, e.g. `ims:images:get` or `ims:images:*`."),
+						"not_actions":   list("Actions the statement does not apply to; it applies to every other action."),
+						"resources":     list("Resource URNs, e.g. from `provider::imspolicy::image_urn`, or `*`."),
+						"not_resources": list("Resources the statement does not apply to."),
+					},
+					Blocks: map[string]schema.Block{
+						"condition": schema.ListNestedBlock{
+							MarkdownDescription: "A condition: all conditions must hold; any of a condition's values may match.",
+							NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
+								"operator": schema.StringAttribute{Required: true, MarkdownDescription: "Operator, e.g. `StringEquals`, `BoolIfExists`, `ForAnyValue:StringEquals`."},
+								"key":      schema.StringAttribute{Required: true, MarkdownDescription: "Condition key, e.g. `ims:Region` or `g:ResourceTag/env`."},
+								"values":   schema.ListAttribute{Required: true, ElementType: types.StringType, MarkdownDescription: "Values, as strings (`\"true\"`, `\"42\"`)."},
+							}},
+						},
+					},
+				},
+			},
+		},
+	}
+}
+
+// origin says which argument a merged statement came from, to point diagnostics at it.
+type origin struct {
+	at     path.Path
+	source bool // from source_policy_documents
+}
+
+func (d *policyDocumentDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m policyDocumentModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if m.Purpose.IsNull() {
+		m.Purpose = types.StringValue("identity")
+	}
+	purpose, err := policy.ParsePurpose(m.Purpose.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("purpose"), "Invalid purpose", err.Error())
+		return
+	}
+
+	doc, origins, diags := mergeStatements(m)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	m.Findings = []findingModel{}
+	for _, f := range policy.Check(doc, purpose) {
+		at := path.Root("statement")
+		statement := types.Int64Null()
+		if f.Statement >= 0 {
+			statement = types.Int64Value(int64(f.Statement))
+			at = origins[f.Statement].at
+		}
+		resp.Diagnostics.Append(validators.FindingDiagnostics(at, purpose, []policy.Finding{f})...)
+		m.Findings = append(m.Findings, findingModel{
+			Severity: f.Severity.String(), Code: f.Code, Statement: statement, Path: f.Path, Message: f.Message,
+		})
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	m.JSON = types.StringValue(string(doc.Indented()))
+	m.MinifiedJSON = types.StringValue(string(doc.Minified()))
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// mergeStatements builds the document the way the AWS provider's aws_iam_policy_document
+// does: source documents first, then statement blocks, then override documents, a
+// statement with a Sid replacing the earlier statement with that Sid.
+func mergeStatements(m policyDocumentModel) (*policy.Document, []origin, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	doc := &policy.Document{Version: &policy.Str{Value: "5.0"}}
+	var origins []origin
+	bySid := map[string]int{}
+	// put adds a statement, replacing the earlier one with its Sid when replaces says the
+	// earlier one's origin may be replaced. Statement blocks replace source statements but
+	// not each other: two blocks with one Sid stay, and the checker reports it.
+	put := func(s policy.Statement, o origin, replaces func(origin) bool) {
+		sid := ""
+		if s.Sid != nil {
+			sid = s.Sid.Value
+		}
+		if i, ok := bySid[sid]; ok && sid != "" && replaces(origins[i]) {
+			doc.Statements[i], origins[i] = s, o
+			return
+		}
+		if sid != "" {
+			bySid[sid] = len(doc.Statements)
+		}
+		doc.Statements = append(doc.Statements, s)
+		origins = append(origins, o)
+	}
+	never := func(origin) bool { return false }
+	always := func(origin) bool { return true }
+	fromSource := func(o origin) bool { return o.source }
+	parseAll := func(name string, docs []string, replace bool) {
+		for i, src := range docs {
+			at := path.Root(name).AtListIndex(i)
+			d, err := policy.Parse([]byte(src))
+			if err != nil {
+				diags.AddAttributeError(at, "Invalid policy document", fmt.Sprintf("%s[%d]: %v", name, i, err))
+				continue
+			}
+			for _, s := range d.Statements {
+				if !replace && s.Sid != nil && s.Sid.Value != "" {
+					if _, dup := bySid[s.Sid.Value]; dup {
+						diags.AddAttributeError(at, "Duplicate Sid in source policy documents",
+							fmt.Sprintf("Sid %q appears more than once in source_policy_documents; give each source statement its own Sid, or move the replacement to override_policy_documents.", s.Sid.Value))
+						continue
+					}
+				}
+				if replace {
+					put(s, origin{at: at}, always)
+				} else {
+					put(s, origin{at: at, source: true}, never)
+				}
+			}
+		}
+	}
+
+	parseAll("source_policy_documents", m.SourcePolicyDocuments, false)
+	for i, st := range m.Statements {
+		s := policy.Statement{Effect: &policy.Str{Value: "Allow"}}
+		if !st.Sid.IsNull() && st.Sid.ValueString() != "" {
+			s.Sid = &policy.Str{Value: st.Sid.ValueString()}
+		}
+		if !st.Effect.IsNull() {
+			s.Effect = &policy.Str{Value: st.Effect.ValueString()}
+		}
+		s.Action, s.NotAction = listOrNil(st.Actions), listOrNil(st.NotActions)
+		s.Resource, s.NotResource = listOrNil(st.Resources), listOrNil(st.NotResources)
+		for _, c := range st.Conditions {
+			s.AddCondition(c.Operator, c.Key, c.Values...)
+		}
+		put(s, origin{at: path.Root("statement").AtListIndex(i)}, fromSource)
+	}
+	parseAll("override_policy_documents", m.OverridePolicyDocuments, true)
+	return doc, origins, diags
+}
+
+func listOrNil(values []string) *policy.List {
+	if values == nil {
+		return nil
+	}
+	return policy.NewList(values...)
+}
