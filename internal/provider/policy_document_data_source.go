@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -130,6 +131,30 @@ func (d *policyDocumentDataSource) Schema(_ context.Context, _ datasource.Schema
 type origin struct {
 	at     path.Path
 	source bool // from source_policy_documents
+	block  bool // from a statement block
+}
+
+// blockAttributes maps a statement's JSON fields to the statement block's arguments.
+var blockAttributes = map[string]string{
+	"Sid": "sid", "Effect": "effect", "Action": "actions", "NotAction": "not_actions",
+	"Resource": "resources", "NotResource": "not_resources",
+}
+
+// attribute narrows a statement block's path to the argument a finding's element path
+// (Statement[1].Action[0]) names, so that Terraform underlines it.
+func (o origin) attribute(elementPath string) path.Path {
+	if !o.block {
+		return o.at
+	}
+	_, rest, ok := strings.Cut(elementPath, "].")
+	if !ok {
+		return o.at
+	}
+	field, _, _ := strings.Cut(rest, "[")
+	if name, ok := blockAttributes[field]; ok {
+		return o.at.AtName(name)
+	}
+	return o.at
 }
 
 func (d *policyDocumentDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -159,7 +184,7 @@ func (d *policyDocumentDataSource) Read(ctx context.Context, req datasource.Read
 		statement := types.Int64Null()
 		if f.Statement >= 0 {
 			statement = types.Int64Value(int64(f.Statement))
-			at = origins[f.Statement].at
+			at = origins[f.Statement].attribute(f.Path)
 		}
 		resp.Diagnostics.Append(validators.FindingDiagnostics(at, purpose, []policy.Finding{f})...)
 		m.Findings = append(m.Findings, findingModel{
@@ -242,7 +267,7 @@ func mergeStatements(m policyDocumentModel) (*policy.Document, []origin, diag.Di
 		for _, c := range st.Conditions {
 			s.AddCondition(c.Operator, c.Key, c.Values...)
 		}
-		put(s, origin{at: path.Root("statement").AtListIndex(i)}, fromSource)
+		put(s, origin{at: path.Root("statement").AtListIndex(i), block: true}, fromSource)
 	}
 	parseAll("override_policy_documents", m.OverridePolicyDocuments, true)
 	return doc, origins, diags

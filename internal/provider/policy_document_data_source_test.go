@@ -1,0 +1,175 @@
+package provider
+
+import (
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+)
+
+func TestAccPolicyDocumentDataSource(t *testing.T) {
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+data "imspolicy_policy_document" "test" {
+  statement {
+    sid       = "CopyOwnImages"
+    actions   = ["ims:images:copyCrossRegion"]
+    resources = ["ims:*:acct:image:*"]
+    condition {
+      operator = "StringEquals"
+      key      = "ims:Region"
+      values   = ["cn-north-4", "cn-east-3"]
+    }
+    condition {
+      operator = "BoolIfExists"
+      key      = "ims:Encrypted"
+      values   = ["true"]
+    }
+  }
+  statement {
+    effect  = "Deny"
+    actions = ["ims:images:deleteImage"]
+  }
+}
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.imspolicy_policy_document.test", tfjsonpath.New("purpose"), knownvalue.StringExact("identity")),
+				statecheck.ExpectKnownValue("data.imspolicy_policy_document.test", tfjsonpath.New("minified_json"), knownvalue.StringExact(
+					`{"Version":"5.0","Statement":[{"Sid":"CopyOwnImages","Effect":"Allow","Action":["ims:images:copyCrossRegion"],"Resource":["ims:*:acct:image:*"],"Condition":{"BoolIfExists":{"ims:Encrypted":["true"]},"StringEquals":{"ims:Region":["cn-north-4","cn-east-3"]}}},{"Effect":"Deny","Action":["ims:images:deleteImage"]}]}`)),
+				statecheck.ExpectKnownValue("data.imspolicy_policy_document.test", tfjsonpath.New("json"), knownvalue.StringRegexp(regexp.MustCompile(`^\{\n  "Version": "5.0",\n  "Statement": \[\n    \{\n      "Sid": "CopyOwnImages",`))),
+				statecheck.ExpectKnownValue("data.imspolicy_policy_document.test", tfjsonpath.New("findings"), knownvalue.ListSizeExact(0)),
+			},
+		}},
+	})
+}
+
+func TestAccPolicyDocumentDataSource_merge(t *testing.T) {
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+locals {
+  base = jsonencode({ Version = "5.0", Statement = [
+    { Sid = "Read", Effect = "Allow", Action = "ims:images:list" },
+    { Sid = "Quota", Effect = "Allow", Action = ["ims:quotas:get"] },
+  ] })
+  override = jsonencode({ Version = "5.0", Statement = [
+    { Sid = "Quota", Effect = "Deny", Action = ["ims:quotas:get"] },
+    { Effect = "Allow", Action = ["ims:images:getJob"] },
+  ] })
+}
+data "imspolicy_policy_document" "test" {
+  source_policy_documents   = [local.base]
+  override_policy_documents = [local.override]
+  statement {
+    sid     = "Read"
+    actions = ["ims:images:list", "ims:images:get"]
+  }
+  statement {
+    sid     = "Upload"
+    actions = ["ims:images:upload"]
+  }
+}
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				// Source statements first, replaced in place by blocks with their Sid; then new
+				// blocks; override statements replace by Sid or are appended.
+				statecheck.ExpectKnownValue("data.imspolicy_policy_document.test", tfjsonpath.New("minified_json"), knownvalue.StringExact(
+					`{"Version":"5.0","Statement":[{"Sid":"Read","Effect":"Allow","Action":["ims:images:list","ims:images:get"]},{"Sid":"Quota","Effect":"Deny","Action":["ims:quotas:get"]},{"Sid":"Upload","Effect":"Allow","Action":["ims:images:upload"]},{"Effect":"Allow","Action":["ims:images:getJob"]}]}`)),
+			},
+		}},
+	})
+}
+
+func TestAccPolicyDocumentDataSource_warningsInFindings(t *testing.T) {
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+data "imspolicy_policy_document" "test" {
+  statement {
+    sid       = "Share"
+    actions   = ["ims:images:share"]
+    resources = ["ims:*:acct:image:*"]
+  }
+}
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.imspolicy_policy_document.test", tfjsonpath.New("findings"), knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"severity":  knownvalue.StringExact("warning"),
+						"code":      knownvalue.StringExact("deprecated_action"),
+						"statement": knownvalue.Int64Exact(0),
+						"path":      knownvalue.StringExact("Statement[0].Action[0]"),
+						"message":   knownvalue.StringRegexp(regexp.MustCompile(`ims:images:addMember.*ims:images:deleteMember.*ims:images:updateMemberStatus`)),
+					}),
+				})),
+			},
+		}},
+	})
+}
+
+func TestAccPolicyDocumentDataSource_errors(t *testing.T) {
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				// The error points at the statement block that holds the mistake.
+				Config: `
+data "imspolicy_policy_document" "test" {
+  statement {
+    actions = ["ims:images:list"]
+  }
+  statement {
+    actions = ["ims:images:gte"]
+  }
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)Invalid identity policy: unknown_action.*actions = \["ims:images:gte"\].*did\s+you\s+mean\s+"ims:images:get"`),
+			},
+			{
+				Config: `
+data "imspolicy_policy_document" "test" {
+  purpose = "scp"
+  statement {
+    actions   = ["ims:images:list"]
+    resources = ["ims:*:acct:image:*"]
+  }
+}
+`,
+				ExpectError: regexp.MustCompile(`Invalid scp policy: scp_allow_resource`),
+			},
+			{
+				Config: `
+data "imspolicy_policy_document" "test" {
+  source_policy_documents = ["{\"Version\":\"5.0\",\"Statement\":[{\"Sid\":\"A\",\"Effect\":\"Allow\",\"Action\":\"ims:images:list\"},{\"Sid\":\"A\",\"Effect\":\"Allow\",\"Action\":\"ims:images:get\"}]}"]
+}
+`,
+				ExpectError: regexp.MustCompile(`Sid "A" appears more than once in source_policy_documents`),
+			},
+			{
+				Config:      `data "imspolicy_policy_document" "test" {}`,
+				ExpectError: regexp.MustCompile(`missing_statement`),
+			},
+			{
+				Config: `
+data "imspolicy_policy_document" "test" {
+  statement {
+    effect  = "allow"
+    actions = ["ims:images:list"]
+  }
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)effect.*value must be one of`),
+			},
+			{
+				Config: `data "imspolicy_actions" "valid_last_step" {}`,
+			},
+		},
+	})
+}
