@@ -5,17 +5,23 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/client"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/signer"
 )
 
 const (
@@ -36,6 +42,9 @@ func New(version string) func() provider.Provider {
 
 type imsPolicyProvider struct {
 	version string
+	// clientOptions adjusts the API client's configuration; tests use it for fast
+	// backoff. Nil in production.
+	clientOptions func(*client.Config)
 }
 
 type providerModel struct {
@@ -149,8 +158,72 @@ func (p *imsPolicyProvider) Configure(ctx context.Context, req provider.Configur
 		return
 	}
 
-	resp.DataSourceData = &cfg
-	resp.ResourceData = &cfg
+	data := &providerData{config: cfg, version: p.version, clientOptions: p.clientOptions}
+	resp.DataSourceData = data
+	resp.ResourceData = data
+}
+
+// providerData is what resources and data sources receive from Configure. The API client
+// is made on first use, so that a configuration without credentials works offline and
+// fails only where an API is needed.
+type providerData struct {
+	config        providerConfig
+	version       string
+	clientOptions func(*client.Config)
+
+	once   sync.Once
+	client *client.Client
+	err    error
+}
+
+// Client returns the API client, or an error that names the settings to fix.
+func (d *providerData) Client() (*client.Client, diag.Diagnostics) {
+	d.once.Do(func() {
+		cfg := client.Config{
+			IAMEndpoint:           d.config.IAMEndpoint,
+			OrganizationsEndpoint: d.config.OrganizationsEndpoint,
+			Credentials: signer.Credentials{
+				AccessKey:     d.config.AccessKey,
+				SecretKey:     d.config.SecretKey,
+				SecurityToken: d.config.SecurityToken,
+				DomainID:      d.config.AccountID,
+			},
+			// The client reads 0 as its default; the user's 0 means no retries.
+			MaxRetries: d.config.MaxRetries,
+			UserAgent:  "terraform-provider-imspolicy/" + d.version,
+		}
+		if cfg.MaxRetries == 0 {
+			cfg.MaxRetries = -1
+		}
+		if d.clientOptions != nil {
+			d.clientOptions(&cfg)
+		}
+		d.client, d.err = client.New(cfg)
+	})
+	var diags diag.Diagnostics
+	switch {
+	case errors.Is(d.err, client.ErrMissingCredentials):
+		diags.AddError("Missing credentials",
+			"This resource calls the Huawei Cloud IAM and Organizations APIs, which need an access key and a secret key. "+
+				"Set access_key and secret_key in the provider block, or the HW_ACCESS_KEY and HW_SECRET_KEY environment variables "+
+				"(with security_token / HW_SECURITY_TOKEN for temporary credentials, and account_id / HW_DOMAIN_ID).")
+	case d.err != nil:
+		diags.AddError("Invalid provider configuration", d.err.Error())
+	}
+	return d.client, diags
+}
+
+// providerDataFrom reads the provider's data in a resource's or data source's Configure.
+// It is nil until the provider is configured (during validation).
+func providerDataFrom(data any, diags *diag.Diagnostics) *providerData {
+	if data == nil {
+		return nil
+	}
+	pd, ok := data.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected provider data", fmt.Sprintf("expected *providerData, got %T; please report this issue", data))
+	}
+	return pd
 }
 
 // stringSetting returns the configured value, else the environment variable, else def.
