@@ -1,0 +1,81 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
+)
+
+// policyJSONType is a string attribute type for policy documents whose values compare by
+// meaning (policy.Equal): whitespace, key order, a single string against a one-element
+// list, list order and action case make no diff.
+type policyJSONType struct{ basetypes.StringType }
+
+var (
+	_ basetypes.StringTypable                    = policyJSONType{}
+	_ basetypes.StringValuableWithSemanticEquals = policyJSON{}
+)
+
+func (t policyJSONType) String() string { return "policyJSONType" }
+
+func (t policyJSONType) Equal(o attr.Type) bool {
+	_, ok := o.(policyJSONType)
+	return ok
+}
+
+func (t policyJSONType) ValueFromString(_ context.Context, in basetypes.StringValue) (basetypes.StringValuable, diag.Diagnostics) {
+	return policyJSON{StringValue: in}, nil
+}
+
+func (t policyJSONType) ValueFromTerraform(ctx context.Context, in tftypes.Value) (attr.Value, error) {
+	v, err := t.StringType.ValueFromTerraform(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	s, ok := v.(basetypes.StringValue)
+	if !ok {
+		return nil, fmt.Errorf("unexpected value type %T", v)
+	}
+	return policyJSON{StringValue: s}, nil
+}
+
+func (t policyJSONType) ValueType(context.Context) attr.Value { return policyJSON{} }
+
+// policyJSON is a value of policyJSONType.
+type policyJSON struct{ basetypes.StringValue }
+
+func (v policyJSON) Type(context.Context) attr.Type { return policyJSONType{} }
+
+func (v policyJSON) Equal(o attr.Value) bool {
+	other, ok := o.(policyJSON)
+	return ok && v.StringValue.Equal(other.StringValue)
+}
+
+// StringSemanticEquals reports whether two documents mean the same policy. Documents that
+// do not parse are equal only when their bytes are.
+func (v policyJSON) StringSemanticEquals(_ context.Context, newValuable basetypes.StringValuable) (bool, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	n, ok := newValuable.(policyJSON)
+	if !ok {
+		diags.AddError("Semantic equality check error", fmt.Sprintf("expected policyJSON, got %T", newValuable))
+		return false, diags
+	}
+	return policyDocumentsEqual(v.ValueString(), n.ValueString()), diags
+}
+
+func policyDocumentsEqual(a, b string) bool {
+	if a == b {
+		return true
+	}
+	da, errA := policy.Parse([]byte(a))
+	db, errB := policy.Parse([]byte(b))
+	return errA == nil && errB == nil && policy.Equal(da, db)
+}
+
+func newPolicyJSON(s string) policyJSON { return policyJSON{StringValue: basetypes.NewStringValue(s)} }
