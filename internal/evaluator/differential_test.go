@@ -15,6 +15,7 @@ import (
 	"flag"
 	"fmt"
 	"math/rand/v2"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -133,6 +134,56 @@ func naiveEvaluate(identity []Policy, levels []Level, action, resource string, c
 		res.Decision, res.DecidedBy = Allow, "identity"
 	}
 	return res
+}
+
+// naiveEvaluateAPI decides a request for an API: every action the API needs and every
+// dependency must be allowed, each decided on its own against the request's resource and
+// context; actions needed "only for" a scenario are decided but not required. The first
+// required action explicitly denied decides, else the first implicitly denied.
+func naiveEvaluateAPI(identity []Policy, levels []Level, api catalog.APIPermission, resource string, ctx map[string][]string) (naiveResult, []string) {
+	type needed struct {
+		action   string
+		required bool
+	}
+	var actions []needed
+	for _, a := range api.Actions {
+		actions = append(actions, needed{a.Action, a.Note == ""})
+	}
+	for _, d := range api.Dependencies {
+		if !slices.Contains(actions, needed{d, true}) {
+			actions = append(actions, needed{d, true})
+		}
+	}
+	overall := naiveResult{Decision: Allow, DecidedBy: "identity"}
+	var each []string
+	var implicit *naiveResult
+	for _, a := range actions {
+		r := naiveEvaluate(identity, levels, a.action, resource, ctx)
+		each = append(each, fmt.Sprintf("%s required=%v %s", a.action, a.required, r.Decision))
+		if !a.required {
+			continue
+		}
+		for _, m := range r.Matched {
+			if !slices.Contains(overall.Matched, m) {
+				overall.Matched = append(overall.Matched, m)
+			}
+		}
+		for _, k := range r.Missing {
+			if !slices.ContainsFunc(overall.Missing, func(m string) bool { return strings.EqualFold(m, k) }) {
+				overall.Missing = append(overall.Missing, k)
+			}
+		}
+		switch {
+		case r.Decision == ExplicitDeny && overall.Decision != ExplicitDeny:
+			overall.Decision, overall.DecidedBy = ExplicitDeny, r.DecidedBy
+		case r.Decision == ImplicitDeny && implicit == nil:
+			implicit = &r
+		}
+	}
+	if overall.Decision != ExplicitDeny && implicit != nil {
+		overall.Decision, overall.DecidedBy = ImplicitDeny, implicit.DecidedBy
+	}
+	return overall, each
 }
 
 // naiveActionMatches: Action by case-insensitive wildcard over the action and its catalog
@@ -772,6 +823,46 @@ func compareOne(e *Evaluator, identity []Policy, levels []Level, action, resourc
 	return strings.Join(d, "\n  ")
 }
 
+// apis are the APIs of the catalog, each looked up by a concrete path.
+var apis = func() []catalog.APIPermission {
+	var out []catalog.APIPermission
+	seen := map[string]bool{}
+	for _, row := range catalog.APIRows() {
+		for _, a := range row.APIs {
+			path := regexp.MustCompile(`\{[^}]*\}`).ReplaceAllString(a.Path, "x1")
+			p, ok := catalog.LookupAPI(a.Method, path)
+			if ok && !seen[p.Method+" "+p.PathTemplate] {
+				seen[p.Method+" "+p.PathTemplate] = true
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}()
+
+func compareAPI(e *Evaluator, identity []Policy, levels []Level, api catalog.APIPermission, resource string, ctx map[string][]string) string {
+	res, actions := e.EvaluateAPI(api, resource, NewContext(ctx))
+	want, wantEach := naiveEvaluateAPI(identity, levels, api, resource, ctx)
+	var each []string
+	for _, a := range actions {
+		each = append(each, fmt.Sprintf("%s required=%v %s", a.Action, a.Required, a.Result.Decision))
+	}
+	var d []string
+	if res.Decision != want.Decision || res.DecidedBy != want.DecidedBy {
+		d = append(d, fmt.Sprintf("API decision: evaluator %s by %q, naive %s by %q", res.Decision, res.DecidedBy, want.Decision, want.DecidedBy))
+	}
+	if !slices.Equal(each, wantEach) {
+		d = append(d, fmt.Sprintf("evaluated actions:\n    evaluator %q\n    naive     %q", each, wantEach))
+	}
+	if !slices.Equal(res.Matched, want.Matched) {
+		d = append(d, fmt.Sprintf("API matched statements:\n    evaluator %+v\n    naive     %+v", res.Matched, want.Matched))
+	}
+	if !slices.Equal(res.MissingKeys, want.Missing) && (len(res.MissingKeys) > 0 || len(want.Missing) > 0) {
+		d = append(d, fmt.Sprintf("API missing keys: evaluator %q, naive %q", res.MissingKeys, want.Missing))
+	}
+	return strings.Join(d, "\n  ")
+}
+
 // shrink removes levels, policies, statements, patterns, conditions and context keys as
 // long as request ri still shows a difference, and returns the smallest case found.
 func shrink(t testing.TB, c genCase, ri int) genCase {
@@ -942,7 +1033,7 @@ func TestDifferential(t *testing.T) {
 	}
 	g := newGen(*diffSeed)
 	start := time.Now()
-	cases, failures := 0, 0
+	cases, apiCases, failures := 0, 0, 0
 	decisions := map[string]int{}
 	var res Result
 	for n := range sets {
@@ -967,8 +1058,22 @@ func TestDifferential(t *testing.T) {
 				t.Fatalf("stopping after %d differences", failures)
 			}
 		}
+		// Two API requests per set, with the first two requests' resources and contexts.
+		for ri := range 2 {
+			api := apis[g.r.IntN(len(apis))]
+			rq := c.Requests[ri]
+			apiCases++
+			if d := compareAPI(e, identity, levels, api, rq.Resource, rq.Context); d != "" {
+				failures++
+				t.Errorf("EvaluateAPI and the naive evaluator differ (seed %d, set %d) on %s %s, resource %q, context %q:\n%s  %s",
+					*diffSeed, n, api.Method, api.PathTemplate, rq.Resource, rq.Context, c.describe(), d)
+				if failures >= 5 {
+					t.Fatalf("stopping after %d differences", failures)
+				}
+			}
+		}
 	}
-	t.Logf("%d cases (%d policy sets) in %v; outcomes %v", cases, sets, time.Since(start).Round(time.Millisecond), decisions)
+	t.Logf("%d requests and %d API requests (%d policy sets) in %v; outcomes %v", cases, apiCases, sets, time.Since(start).Round(time.Millisecond), decisions)
 	// The generator must reach every outcome often, or the comparison proves little.
 	for _, o := range []string{"allow by identity", "explicit_deny by identity", "implicit_deny by identity", "explicit_deny by scp", "implicit_deny by scp"} {
 		if decisions[o] < cases/100 {
