@@ -85,8 +85,11 @@ func TestRun(t *testing.T) {
 	var body struct {
 		Roots []struct{ ID string } `json:"roots"`
 	}
-	json.NewDecoder(resp.Body).Decode(&body)
+	err = json.NewDecoder(resp.Body).Decode(&body)
 	resp.Body.Close()
+	if err != nil {
+		t.Fatalf("roots: status %d, decoding the body: %v", resp.StatusCode, err)
+	}
 	if resp.StatusCode != 200 || len(body.Roots) != 1 || body.Roots[0].ID != "r-test1" {
 		t.Fatalf("roots: %d %+v", resp.StatusCode, body)
 	}

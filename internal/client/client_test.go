@@ -169,7 +169,9 @@ func TestRetriesExhausted(t *testing.T) {
 		t.Fatalf("attempts = %d, want 1 + 2 retries", n)
 	}
 	c = f.client(t, func(cfg *Config) { cfg.MaxRetries = -1 })
-	c.GetPolicy(context.Background(), "p-1")
+	if _, err := c.GetPolicy(context.Background(), "p-1"); !errors.As(err, &ae) || ae.StatusCode != 503 {
+		t.Fatalf("without retries: err = %v", err)
+	}
 	if n := f.count("GET", "/v5/policies/p-1"); n != 4 {
 		t.Fatalf("retries not disabled: %d", n)
 	}
@@ -233,7 +235,9 @@ func TestCreatePolicyBodyAndResult(t *testing.T) {
 		t.Fatalf("policy = %+v", p)
 	}
 	var body map[string]any
-	json.Unmarshal([]byte(f.requests[0].Body), &body)
+	if err := json.Unmarshal([]byte(f.requests[0].Body), &body); err != nil {
+		t.Fatalf("request body %s: %v", f.requests[0].Body, err)
+	}
 	want := map[string]any{"policy_name": "p1", "path": "team/", "policy_document": doc1, "description": "d <&>"}
 	if fmt.Sprint(body) != fmt.Sprint(want) {
 		t.Fatalf("body = %v", body)
@@ -353,7 +357,9 @@ func TestCreateSCPAdoptsAfterDroppedConnection(t *testing.T) {
 		t.Fatalf("scps %d, got %+v", len(f.scps), s)
 	}
 	var body map[string]any
-	json.Unmarshal([]byte(f.requests[0].Body), &body)
+	if err := json.Unmarshal([]byte(f.requests[0].Body), &body); err != nil {
+		t.Fatalf("request body %s: %v", f.requests[0].Body, err)
+	}
 	if body["type"] != "service_control_policy" || fmt.Sprint(body["tags"]) != "[map[key:a value:1] map[key:b value:2]]" || body["description"] != "d" {
 		t.Fatalf("body = %v", body)
 	}
@@ -400,7 +406,9 @@ func TestAttachDetachAfterLostAnswer(t *testing.T) {
 	var body map[string]string
 	for _, r := range f.requests {
 		if strings.HasSuffix(r.Path, "/attach-agency") {
-			json.Unmarshal([]byte(r.Body), &body)
+			if err := json.Unmarshal([]byte(r.Body), &body); err != nil {
+				t.Fatalf("attach-agency body %s: %v", r.Body, err)
+			}
 		}
 	}
 	if body["agency_id"] != "id-agency" {
@@ -600,10 +608,18 @@ func TestLogsNeverContainSecrets(t *testing.T) {
 	var buf bytes.Buffer
 	ctx := tflogtest.RootLogger(context.Background(), &buf)
 	c := f.client(t)
-	c.ListPolicies(ctx, ListPoliciesOptions{})
-	c.CreatePolicy(ctx, CreatePolicyInput{Name: "p", Document: doc1, Description: "mentions " + f.creds.SecretKey})
-	c.ListRoots(ctx)
-	c.GetPolicy(ctx, "missing")
+	if _, err := c.ListPolicies(ctx, ListPoliciesOptions{}); err != nil {
+		t.Fatalf("ListPolicies: %v", err)
+	}
+	if _, err := c.CreatePolicy(ctx, CreatePolicyInput{Name: "p", Document: doc1, Description: "mentions " + f.creds.SecretKey}); err != nil {
+		t.Fatalf("CreatePolicy: %v", err)
+	}
+	if _, err := c.ListRoots(ctx); err != nil {
+		t.Fatalf("ListRoots: %v", err)
+	}
+	if _, err := c.GetPolicy(ctx, "missing"); !IsNotFound(err) {
+		t.Fatalf("GetPolicy(missing): want 404, got %v", err)
+	}
 	out := buf.String()
 	if len(out) < 1000 {
 		t.Fatalf("too few logs: %q", out)
@@ -700,7 +716,9 @@ func TestPolicyVersionsAndDescription(t *testing.T) {
 		t.Fatalf("PUT body %s %s", last.Method, last.Body)
 	}
 	for i := 0; i < 4; i++ {
-		c.CreatePolicyVersion(ctx, p.PolicyID, doc1, false)
+		if _, err := c.CreatePolicyVersion(ctx, p.PolicyID, doc1, false); err != nil {
+			t.Fatalf("version %d of 5: %v", i+2, err)
+		}
 	}
 	_, err = c.CreatePolicyVersion(ctx, p.PolicyID, `{"Version":"5.0","Statement":[]}`, false)
 	if !IsConflict(err) || ErrorCode(err) != "PAP5.0028" {
@@ -719,7 +737,9 @@ func TestSCPUpdateAndEnablement(t *testing.T) {
 		t.Fatalf("%+v %v", u, err)
 	}
 	var body map[string]any
-	json.Unmarshal([]byte(f.requests[len(f.requests)-1].Body), &body)
+	if err := json.Unmarshal([]byte(f.requests[len(f.requests)-1].Body), &body); err != nil {
+		t.Fatalf("PATCH body: %v", err)
+	}
 	if _, has := body["description"]; has || len(body) != 2 {
 		t.Fatalf("PATCH body %v", body)
 	}
@@ -767,7 +787,12 @@ func TestEndpointWithPathPrefixAndWrongKey(t *testing.T) {
 		body := []byte(nil)
 		err := signer.Verify(r, body, func(string) (string, bool) { return "right", true }, time.Now(), time.Minute)
 		if err != nil {
-			ve := err.(*signer.VerifyError)
+			ve, ok := err.(*signer.VerifyError)
+			if !ok {
+				t.Errorf("signer.Verify returned %T, not *signer.VerifyError: %v", err, err)
+				apiErr(w, 500, "FAKE.0500", err.Error())
+				return
+			}
 			apiErr(w, ve.StatusCode, ve.Code, ve.Message)
 			return
 		}

@@ -143,7 +143,12 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 	if err := signer.Verify(r, body, secretFor, time.Now(), 15*time.Minute); err != nil {
 		f.verifyFailures = append(f.verifyFailures, r.Method+" "+r.URL.Path+": "+err.Error())
 		f.mu.Unlock()
-		ve := err.(*signer.VerifyError)
+		ve, ok := err.(*signer.VerifyError)
+		if !ok {
+			f.t.Errorf("signer.Verify returned %T, not *signer.VerifyError: %v", err, err)
+			apiErr(w, 500, "FAKE.0500", err.Error())
+			return
+		}
 		writeJSON(w, ve.StatusCode, map[string]any{"error_code": ve.Code, "error_msg": ve.Message, "request_id": "req-auth"})
 		return
 	}
@@ -175,7 +180,7 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 			}
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(fl.status)
-			io.WriteString(w, b)
+			_, _ = io.WriteString(w, b) // a failed write means the client went away; no one to tell
 			return
 		}
 	}
@@ -193,7 +198,7 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 		w.Header()[k] = vs
 	}
 	w.WriteHeader(rec.Code)
-	w.Write(rec.Body.Bytes())
+	_, _ = w.Write(rec.Body.Bytes()) // a failed write means the client went away; no one to tell
 }
 
 // drop closes the connection without an answer.
@@ -213,8 +218,25 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("X-Request-Id", "req-"+strconv.Itoa(status))
 	w.WriteHeader(status)
 	if v != nil {
-		json.NewEncoder(w).Encode(v)
+		// The fake's values always encode, so an error is a failed write to a client that
+		// went away; there is no one to tell.
+		_ = json.NewEncoder(w).Encode(v)
 	}
+}
+
+// readJSON decodes the request body into v. A body that does not decode is answered 400
+// with the service's invalid-parameter error, and readJSON returns false.
+func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
+	err := json.NewDecoder(r.Body).Decode(v)
+	if err == nil {
+		return true
+	}
+	if strings.Contains(r.URL.Path, "/v1/organizations/") {
+		writeJSON(w, 400, map[string]any{"error_code": "Organizations.1200", "error_msg": "Invalid parameter."})
+	} else {
+		apiErr(w, 400, "PAP5.0014", "invalid parameter: "+err.Error())
+	}
+	return false
 }
 
 func apiErr(w http.ResponseWriter, status int, code, msg string) {
@@ -323,7 +345,9 @@ func (f *fakeAPI) routes() {
 	})
 	m.HandleFunc("PUT /v5/policies/{id}", func(w http.ResponseWriter, r *http.Request) {
 		var in map[string]*string
-		json.NewDecoder(r.Body).Decode(&in)
+		if !readJSON(w, r, &in) {
+			return
+		}
 		f.mu.Lock()
 		defer f.mu.Unlock()
 		p := f.policy(r.PathValue("id"))
@@ -356,7 +380,9 @@ func (f *fakeAPI) routes() {
 			PolicyDocument string `json:"policy_document"`
 			SetAsDefault   bool   `json:"set_as_default"`
 		}
-		json.NewDecoder(r.Body).Decode(&in)
+		if !readJSON(w, r, &in) {
+			return
+		}
 		f.mu.Lock()
 		defer f.mu.Unlock()
 		p := f.policy(r.PathValue("id"))
@@ -436,10 +462,11 @@ func (f *fakeAPI) routes() {
 	})
 	for _, verb := range []string{"attach", "detach"} {
 		for _, pt := range []string{"user", "group", "agency"} {
-			verb, pt := verb, pt
 			m.HandleFunc("POST /v5/policies/{id}/"+verb+"-"+pt, func(w http.ResponseWriter, r *http.Request) {
 				var in map[string]string
-				json.NewDecoder(r.Body).Decode(&in)
+				if !readJSON(w, r, &in) {
+					return
+				}
 				pid := in[pt+"_id"]
 				f.mu.Lock()
 				defer f.mu.Unlock()
@@ -507,7 +534,9 @@ func (f *fakeAPI) routes() {
 			Name, Content, Type, Description string
 			Tags                             []map[string]string
 		}
-		json.NewDecoder(r.Body).Decode(&in)
+		if !readJSON(w, r, &in) {
+			return
+		}
 		f.mu.Lock()
 		defer f.mu.Unlock()
 		if in.Type != PolicyTypeServiceControl || in.Name == "" {
@@ -554,7 +583,9 @@ func (f *fakeAPI) routes() {
 	})
 	m.HandleFunc("PATCH /v1/organizations/policies/{id}", func(w http.ResponseWriter, r *http.Request) {
 		var in map[string]*string
-		json.NewDecoder(r.Body).Decode(&in)
+		if !readJSON(w, r, &in) {
+			return
+		}
 		f.mu.Lock()
 		defer f.mu.Unlock()
 		s := f.scp(r.PathValue("id"))
@@ -586,12 +617,13 @@ func (f *fakeAPI) routes() {
 		writeJSON(w, 404, map[string]any{"error_code": "Organizations.1202", "error_msg": "Policy not found."})
 	})
 	for _, verb := range []string{"attach", "detach"} {
-		verb := verb
 		m.HandleFunc("POST /v1/organizations/policies/{id}/"+verb, func(w http.ResponseWriter, r *http.Request) {
 			var in struct {
 				EntityID string `json:"entity_id"`
 			}
-			json.NewDecoder(r.Body).Decode(&in)
+			if !readJSON(w, r, &in) {
+				return
+			}
 			f.mu.Lock()
 			defer f.mu.Unlock()
 			id := r.PathValue("id")
@@ -636,7 +668,9 @@ func (f *fakeAPI) routes() {
 	m.HandleFunc("POST /v1/organizations/policies/enable", func(w http.ResponseWriter, r *http.Request) {
 		var in struct{ PolicyType, RootID string }
 		var raw map[string]string
-		json.NewDecoder(r.Body).Decode(&raw)
+		if !readJSON(w, r, &raw) {
+			return
+		}
 		in.PolicyType, in.RootID = raw["policy_type"], raw["root_id"]
 		f.mu.Lock()
 		defer f.mu.Unlock()

@@ -26,7 +26,9 @@ func (s *Server) handle(pattern string, h handlerFunc) {
 			s.writeError(w, r, id, e)
 			return
 		}
-		writeJSON(w, id, status, v)
+		if err := writeJSON(w, id, status, v); err != nil {
+			s.log(r, id, status, "writing the answer: %v", err)
+		}
 	})
 }
 

@@ -331,7 +331,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		panic(http.ErrAbortHandler)
 	}
-	rec.copyTo(w)
+	if err := rec.copyTo(w); err != nil {
+		s.log(r, reqID, rec.status, "writing the answer: %v", err)
+		return
+	}
 	s.log(r, reqID, rec.status, "")
 }
 
@@ -392,18 +395,24 @@ func (s *Server) invalidParam(r *http.Request) ErrorCode {
 func isOrgPath(p string) bool { return len(p) >= 18 && p[:18] == "/v1/organizations/" }
 
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, reqID string, e *apiError) {
-	writeJSON(w, reqID, e.code.Status, errorBody{ErrorCode: e.code.Code, ErrorMsg: e.msg, RequestID: reqID})
+	err := writeJSON(w, reqID, e.code.Status, errorBody{ErrorCode: e.code.Code, ErrorMsg: e.msg, RequestID: reqID})
 	if _, ok := w.(*recorder); !ok {
+		if err != nil {
+			s.log(r, reqID, e.code.Status, "%s; writing the answer: %v", e.code.Code, err)
+			return
+		}
 		s.log(r, reqID, e.code.Status, "%s", e.code.Code)
 	}
 }
 
-func writeJSON(w http.ResponseWriter, reqID string, status int, v any) {
+// writeJSON sends status and v as JSON. The error is from writing the body (the client
+// went away); the caller can only log it.
+func writeJSON(w http.ResponseWriter, reqID string, status int, v any) error {
 	h := w.Header()
 	h.Set("X-Request-Id", reqID)
 	if v == nil {
 		w.WriteHeader(status)
-		return
+		return nil
 	}
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -413,7 +422,8 @@ func writeJSON(w http.ResponseWriter, reqID string, status int, v any) {
 	h.Set("Content-Type", "application/json;charset=UTF-8")
 	h.Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
-	w.Write(b)
+	_, err = w.Write(b)
+	return err
 }
 
 func requestID(r *http.Request) string {
@@ -449,7 +459,8 @@ func (r *recorder) Write(b []byte) (int, error) {
 	return r.body.Write(b)
 }
 
-func (r *recorder) copyTo(w http.ResponseWriter) {
+// copyTo sends the buffered answer; the error is from writing the body.
+func (r *recorder) copyTo(w http.ResponseWriter) error {
 	for k, v := range r.header {
 		w.Header()[k] = v
 	}
@@ -457,5 +468,6 @@ func (r *recorder) copyTo(w http.ResponseWriter) {
 		r.status = http.StatusOK
 	}
 	w.WriteHeader(r.status)
-	w.Write(r.body.Bytes())
+	_, err := w.Write(r.body.Bytes())
+	return err
 }

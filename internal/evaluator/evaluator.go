@@ -398,22 +398,22 @@ func (c *compiledCondition) holds(values []string, present bool) bool {
 	}
 	// For each request value: does it satisfy the operator (any policy value matches; for
 	// a negated operator, none does)?
-	any, all := false, true
+	some, all := false, true
 	for _, v := range values {
 		ok := c.valueHolds(v)
-		any = any || ok
+		some = some || ok
 		all = all && ok
 	}
 	switch c.qualifier {
 	case policy.ForAllValues:
 		return all
 	case policy.ForAnyValue:
-		return any
+		return some
 	default:
 		if c.op.Negated {
 			return all
 		}
-		return any
+		return some
 	}
 }
 

@@ -156,9 +156,9 @@ func (c *checker) document(d *Document) {
 	for _, f := range d.Unknown {
 		c.unknownField(f, documentFields, "a policy document has only Version and Statement")
 	}
-	if n, max := nonSpaceChars(d.Minified()), c.purpose.MaxChars(); n > max {
+	if n, limit := nonSpaceChars(d.Minified()), c.purpose.MaxChars(); n > limit {
 		c.report("document_too_large", "", d.Pos, "the document has %d characters (white space not counted) and the limit for an %s document is %d; shorten it (wildcards such as ims:images:* instead of long lists of actions) or split it into several policies",
-			n, c.purpose, max)
+			n, c.purpose, limit)
 	}
 }
 
@@ -182,8 +182,8 @@ func (c *checker) unknownField(f Field, known []string, has string) {
 	if c.stmt >= 0 {
 		path = c.path(f.Name)
 	}
-	switch {
-	case f.Name == "Principal" || f.Name == "NotPrincipal":
+	switch f.Name {
+	case "Principal", "NotPrincipal":
 		c.report("unknown_field", path, f.Pos, "identity policies and SCPs have no %s: they apply to whoever they are attached to; remove it", f.Name)
 	default:
 		hint := "remove it"

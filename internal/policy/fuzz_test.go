@@ -75,26 +75,26 @@ func FuzzParse(f *testing.F) {
 		if !json.Valid(src) {
 			t.Fatalf("Parse accepted invalid JSON")
 		}
-		min := d.Minified()
-		if !json.Valid(min) {
-			t.Fatalf("Minified is not JSON: %s", min)
+		canon := d.Minified()
+		if !json.Valid(canon) {
+			t.Fatalf("Minified is not JSON: %s", canon)
 		}
-		d2, err := Parse(min)
+		d2, err := Parse(canon)
 		if err != nil {
-			t.Fatalf("reparsing %s: %v", min, err)
+			t.Fatalf("reparsing %s: %v", canon, err)
 		}
-		if min2 := d2.Minified(); !bytes.Equal(min, min2) {
-			t.Fatalf("not a fixed point:\n%s\n%s", min, min2)
+		if canon2 := d2.Minified(); !bytes.Equal(canon, canon2) {
+			t.Fatalf("not a fixed point:\n%s\n%s", canon, canon2)
 		}
 		d3, err := Parse(d.Indented())
 		if err != nil {
 			t.Fatalf("reparsing the indented form: %v", err)
 		}
-		if min3 := d3.Minified(); !bytes.Equal(min, min3) {
-			t.Fatalf("indented form reparses differently:\n%s\n%s", min, min3)
+		if canon3 := d3.Minified(); !bytes.Equal(canon, canon3) {
+			t.Fatalf("indented form reparses differently:\n%s\n%s", canon, canon3)
 		}
 		if !Equal(d, d2) || !Equal(d2, d) || !Equal(d, d) {
-			t.Fatalf("document not Equal to its canonical form: %s", min)
+			t.Fatalf("document not Equal to its canonical form: %s", canon)
 		}
 		for _, p := range []Purpose{Identity, SCP} {
 			if a, b := findingSet(Check(d, p)), findingSet(Check(d2, p)); !slices.Equal(a, b) {

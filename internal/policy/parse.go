@@ -2,6 +2,7 @@ package policy
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 )
@@ -32,7 +33,10 @@ func Parse(src []byte) (*Document, error) {
 	p := &parser{lines: newLines(src)}
 	root, err := parseJSON(src)
 	if err != nil {
-		je := err.(*jsonError)
+		var je *jsonError
+		if !errors.As(err, &je) {
+			return nil, &SyntaxError{Pos: p.lines.pos(0), Msg: err.Error()}
+		}
 		return nil, &SyntaxError{Pos: p.lines.pos(je.off), Msg: je.msg}
 	}
 	d, err := p.document(root)

@@ -42,8 +42,8 @@ func (c sdkCase) rawPath() string {
 	return p
 }
 
-func replaceAll(s, old, new string) string {
-	return string(bytes.ReplaceAll([]byte(s), []byte(old), []byte(new)))
+func replaceAll(s, old, repl string) string {
+	return string(bytes.ReplaceAll([]byte(s), []byte(old), []byte(repl)))
 }
 
 var sdkTime = time.Date(2024, 3, 9, 7, 5, 3, 0, time.UTC)
@@ -166,7 +166,10 @@ func signWithSDK(t *testing.T, c sdkCase, host string) (map[string]string, *http
 	if c.creds.SecurityToken != "" {
 		cb = cb.WithSecurityToken(c.creds.SecurityToken)
 	}
-	creds := cb.Build()
+	creds, err := cb.SafeBuild()
+	if err != nil {
+		t.Fatalf("SDK credentials: %v", err)
+	}
 	signed, err := creds.ProcessAuthRequest(nil, req)
 	if err != nil {
 		t.Fatalf("SDK signing: %v", err)

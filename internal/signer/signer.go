@@ -263,7 +263,13 @@ func canonicalHeaders(h http.Header, host string, signed []string) string {
 }
 
 func shouldEscape(c byte) bool {
-	return !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '_' || c == '-' || c == '~' || c == '.')
+	switch {
+	case 'A' <= c && c <= 'Z', 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+		return false
+	case c == '_', c == '-', c == '~', c == '.':
+		return false
+	}
+	return true
 }
 
 // Escape percent-escapes every byte but A-Z a-z 0-9 _ - ~ . with upper-case
