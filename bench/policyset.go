@@ -158,6 +158,17 @@ func jsonList(vs []string) string {
 	return "[" + strings.Join(q, ",") + "]"
 }
 
+// groups are the names that are aliases: Cedar action groups.
+var groups = func() map[string]bool {
+	m := map[string]bool{}
+	for _, a := range catalog.Actions() {
+		for _, al := range a.Aliases {
+			m[al] = true
+		}
+	}
+	return m
+}()
+
 // Cedar translates statements to Cedar policies, one per statement.
 func Cedar(sts []Statement) (string, error) {
 	var b strings.Builder
@@ -168,8 +179,13 @@ func Cedar(sts []Statement) (string, error) {
 		}
 		acts := make([]string, len(s.Actions))
 		for j, a := range s.Actions {
-			// `in` is reflexive, and an alias is a group its actions belong to.
 			acts[j] = fmt.Sprintf("Action::%q", a)
+		}
+		// An alias is an action group its actions belong to (`in` is reflexive); a single
+		// action that is no group needs only `==`.
+		actionScope := "action in [" + strings.Join(acts, ", ") + "]"
+		if len(acts) == 1 && !groups[s.Actions[0]] {
+			actionScope = "action == " + acts[0]
 		}
 		resourceScope := "resource"
 		var when []string
@@ -191,12 +207,10 @@ func Cedar(sts []Statement) (string, error) {
 		switch {
 		case len(exact) == 1 && len(patterns) == 0:
 			resourceScope = fmt.Sprintf("resource == Image::%q", exact[0])
-		case len(exact) > 0:
-			q := make([]string, len(exact))
-			for j, u := range exact {
-				q[j] = fmt.Sprintf("Image::%q", u)
+		default:
+			for _, u := range exact {
+				alts = append(alts, fmt.Sprintf("resource == Image::%q", u))
 			}
-			alts = append(alts, "["+strings.Join(q, ", ")+"].contains(resource)")
 		}
 		for _, p := range patterns {
 			alts = append(alts, fmt.Sprintf("resource.urn like %q", p)) // URNs hold no quotes or backslashes
@@ -211,7 +225,7 @@ func Cedar(sts []Statement) (string, error) {
 			}
 			when = append(when, e)
 		}
-		fmt.Fprintf(&b, "@id(\"s%d\")\n%s (\n  principal,\n  action in [%s],\n  %s\n)", i, effect, strings.Join(acts, ", "), resourceScope)
+		fmt.Fprintf(&b, "@id(\"s%d\")\n%s (\n  principal,\n  %s,\n  %s\n)", i, effect, actionScope, resourceScope)
 		if len(when) > 0 {
 			fmt.Fprintf(&b, "\nwhen { %s }", strings.Join(when, " && "))
 		}
@@ -234,14 +248,16 @@ func cedarCondition(c Cond) (string, error) {
 			return "", fmt.Errorf("key %s has no Cedar type", c.Key)
 		}
 	}
-	set := "[" + strings.Join(values, ", ") + "]"
+	eq := make([]string, len(values))
+	ne := make([]string, len(values))
+	for i, v := range values {
+		eq[i], ne[i] = attr+" == "+v, attr+" != "+v
+	}
 	switch c.Op {
-	case "StringEquals":
-		return fmt.Sprintf("(%s && %s.contains(%s))", has, set, attr), nil
+	case "StringEquals", "Bool": // values are OR'ed
+		return fmt.Sprintf("(%s && (%s))", has, strings.Join(eq, " || ")), nil
 	case "StringNotEquals": // an absent key satisfies a negated operator
-		return fmt.Sprintf("(!(%s) || !%s.contains(%s))", has, set, attr), nil
-	case "Bool":
-		return fmt.Sprintf("(%s && %s.contains(%s))", has, set, attr), nil
+		return fmt.Sprintf("(!(%s) || (%s))", has, strings.Join(ne, " && ")), nil
 	case "NumberLessThan":
 		if len(values) != 1 {
 			return "", fmt.Errorf("NumberLessThan with %d values", len(values))
