@@ -233,12 +233,21 @@ func TestKnownAllocations(t *testing.T) {
 	}{
 		{"IP request value", "condition.Parse tries netip.ParsePrefix first, and its error escapes",
 			"ims:images:get", map[string][]string{"g:SourceIp": {"10.1.2.3"}}},
+		{"date-only request value", "condition.Parse tries two time layouts that fail, and their errors escape",
+			"ims:images:get", map[string][]string{"g:CurrentTime": {"2026-11-25"}}},
+		{"boolean request value not in lower case", "condition.Parse lower-cases booleans (strings.ToLower copies \"True\")",
+			"ims:images:get", map[string][]string{"ims:Encrypted": {"True"}}},
 		{"referenced name with capitals", "namesOf takes the slow path (catalog.LookupAction lower-cases the name) for known names that are not table actions",
 			"obs:object:GetObject", nil},
+		{"unknown action with capitals", "the same slow path",
+			"ecs:Servers:List", nil},
+		{"table action in another spelling", "the same slow path; the index misses too, so every statement is matched",
+			"IMS:Images:Get", nil},
 	}
+	src := doc(`{"Effect":"Allow","Action":["*"],"Condition":{"IpAddressIfExists":{"g:SourceIp":["10.0.0.0/8"]},"DateLessThanIfExists":{"g:CurrentTime":"2027-01-01"},"BoolIfExists":{"ims:Encrypted":"true"}}}`)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			e, err := Compile(identity(t, doc(`{"Effect":"Allow","Action":["ims:images:get","obs:object:*"],"Condition":{"IpAddressIfExists":{"g:SourceIp":["10.0.0.0/8"]}}}`)), nil)
+			e, err := Compile(identity(t, src), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
