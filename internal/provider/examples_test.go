@@ -3,15 +3,20 @@ package provider
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/emulator"
 )
 
-// TestAccExamples runs every data source and function example, and the demo's offline
-// part, through the real Terraform CLI, so that the documentation never shows a
-// configuration that does not work.
+// TestAccExamples applies every resource, data source and function example through the
+// real Terraform CLI, against the in-process emulator, so that the documentation never
+// shows a configuration that does not work.
+var rootIDPattern = regexp.MustCompile(`root_id\s*=\s*"([^"]+)"`)
+
 func TestAccExamples(t *testing.T) {
 	dirs, err := filepath.Glob("../../examples/*/*")
 	if err != nil {
@@ -19,7 +24,7 @@ func TestAccExamples(t *testing.T) {
 	}
 	for _, dir := range dirs {
 		kind := filepath.Base(filepath.Dir(dir))
-		if kind != "data-sources" && kind != "functions" {
+		if kind != "data-sources" && kind != "functions" && kind != "resources" {
 			continue
 		}
 		files, _ := filepath.Glob(filepath.Join(dir, "*.tf"))
@@ -37,9 +42,15 @@ func TestAccExamples(t *testing.T) {
 			config.WriteString("\n")
 		}
 		t.Run(kind+"/"+filepath.Base(dir), func(t *testing.T) {
+			// The emulator's root is the one the example names.
+			cfg := emulator.Config{}
+			if m := rootIDPattern.FindStringSubmatch(config.String()); m != nil {
+				cfg.RootID = m[1]
+			}
+			_, url := startEmulator(t, cfg)
 			resource.UnitTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: protoV6ProviderFactories,
-				Steps:                    []resource.TestStep{{Config: config.String()}},
+				ProtoV6ProviderFactories: fastProviderFactories,
+				Steps:                    []resource.TestStep{{Config: emulatorProviderBlock(url) + config.String()}},
 			})
 		})
 	}
