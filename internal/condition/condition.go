@@ -113,26 +113,32 @@ func Parse(t catalog.ValueType, s string) (Value, error) {
 		}
 		return Value{Number: f}, nil
 	case catalog.Date:
-		for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05Z0700", "2006-01-02"} {
+		// Try the one layout the value's length allows first: a failed time.Parse allocates.
+		layouts := []string{time.RFC3339Nano, "2006-01-02T15:04:05Z0700"}
+		if len(s) == len("2006-01-02") {
+			layouts = []string{"2006-01-02"}
+		}
+		for _, layout := range layouts {
 			if tm, err := time.Parse(layout, s); err == nil {
 				return Value{Time: tm}, nil
 			}
 		}
 		return Value{}, &ValueError{Value: s, Type: t, Want: "an ISO 8601 date such as 2026-08-01T00:00:00Z"}
 	case catalog.Boolean:
-		switch strings.ToLower(s) {
-		case "true":
+		switch {
+		case strings.EqualFold(s, "true"):
 			return Value{Bool: true}, nil
-		case "false":
+		case strings.EqualFold(s, "false"):
 			return Value{Bool: false}, nil
 		}
 		return Value{}, &ValueError{Value: s, Type: t, Want: `"true" or "false"`}
 	case catalog.IPAddress:
-		if p, err := netip.ParsePrefix(s); err == nil {
+		if !strings.Contains(s, "/") {
+			if a, err := netip.ParseAddr(s); err == nil {
+				return Value{Prefix: netip.PrefixFrom(a, a.BitLen())}, nil
+			}
+		} else if p, err := netip.ParsePrefix(s); err == nil {
 			return Value{Prefix: p.Masked()}, nil
-		}
-		if a, err := netip.ParseAddr(s); err == nil {
-			return Value{Prefix: netip.PrefixFrom(a, a.BitLen())}, nil
 		}
 		return Value{}, &ValueError{Value: s, Type: t, Want: "an IP address or CIDR such as 192.0.2.0/24"}
 	default:

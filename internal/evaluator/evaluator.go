@@ -158,8 +158,8 @@ func (e *Evaluator) Evaluate(req *Request, res *Result) {
 type layer struct {
 	name       string
 	statements []statement
-	// byAction maps each name the catalog knows (canonical spelling and lower case) to
-	// the statements whose Action or NotAction matches it, aliases included.
+	// byAction maps each name the catalog knows, in lower case, to the statements whose
+	// Action or NotAction matches it, aliases included.
 	byAction map[string][]int32
 	// all lists every statement, for actions the catalog does not know.
 	all []int32
@@ -171,9 +171,9 @@ type statement struct {
 	sid       string
 	deny      bool
 	notAction bool
-	actions   []string
+	actions   []wildcard.Pattern
 	// resources is nil when the statement has no Resource element (it matches everything).
-	resources   []string
+	resources   []wildcard.Pattern
 	notResource bool
 	conditions  []compiledCondition
 }
@@ -202,16 +202,15 @@ func compileLayer(name string, policies []Policy) (layer, error) {
 			l.statements = append(l.statements, cs)
 		}
 	}
-	for _, known := range catalog.KnownNames() {
-		names := namesOf(known)
+	for _, name := range catalog.KnownNames() {
+		names := namesOf(name)
 		var idx []int32
 		for i := range l.statements {
 			if l.statements[i].matchesAction(names) {
 				idx = append(idx, int32(i))
 			}
 		}
-		l.byAction[known] = idx
-		l.byAction[strings.ToLower(known)] = idx
+		l.byAction[names.key] = idx
 	}
 	return l, nil
 }
@@ -221,26 +220,25 @@ func compileStatement(policyName string, index int, s *policy.Statement) (statem
 	if s.Sid != nil {
 		cs.sid = s.Sid.Value
 	}
-	if s.Effect != nil {
-		switch s.Effect.Value {
-		case "Allow":
-		case "Deny":
-			cs.deny = true
-		default:
-			return statement{}, fmt.Errorf("%s statement %d: Effect %q is neither \"Allow\" nor \"Deny\"", policyName, index, s.Effect.Value)
-		}
+	switch {
+	case s.Effect == nil:
+		return statement{}, fmt.Errorf("%s statement %d has no Effect", policyName, index)
+	case s.Effect.Value == "Deny":
+		cs.deny = true
+	case s.Effect.Value != "Allow":
+		return statement{}, fmt.Errorf("%s statement %d: Effect %q is neither \"Allow\" nor \"Deny\"", policyName, index, s.Effect.Value)
 	}
 	switch {
 	case s.NotAction != nil:
-		cs.notAction, cs.actions = true, s.NotAction.Values()
+		cs.notAction, cs.actions = true, compilePatterns(s.NotAction, true)
 	case s.Action != nil:
-		cs.actions = s.Action.Values()
+		cs.actions = compilePatterns(s.Action, true)
 	}
 	switch {
 	case s.NotResource != nil:
-		cs.notResource, cs.resources = true, s.NotResource.Values()
+		cs.notResource, cs.resources = true, compilePatterns(s.NotResource, false)
 	case s.Resource != nil:
-		cs.resources = s.Resource.Values()
+		cs.resources = compilePatterns(s.Resource, false)
 	}
 	if s.Condition != nil {
 		for _, op := range s.Condition.Ops {
@@ -265,42 +263,75 @@ func compileStatement(policyName string, index int, s *policy.Statement) (statem
 	return cs, nil
 }
 
-// aliases maps every table action, in its catalog spelling and in lower case, to its
-// aliases; built once so that looking them up does not allocate.
-var aliases = func() map[string][]string {
-	m := map[string][]string{}
-	for _, a := range catalog.Actions() {
-		m[a.Name], m[strings.ToLower(a.Name)] = a.Aliases, a.Aliases
+// known maps every name the catalog knows, in its catalog spelling and in lower case, to
+// its index key (the lower-case name) and, for a table action, its aliases; built once so
+// that looking names up does not allocate.
+var known = func() map[string]actionNames {
+	m := map[string]actionNames{}
+	for _, n := range catalog.KnownNames() {
+		names := actionNames{name: n, key: strings.ToLower(n)}
+		if a, ok := catalog.LookupAction(n); ok {
+			names.aliases = a.Aliases
+		}
+		m[n], m[names.key] = names, names
 	}
 	return m
 }()
 
+func compilePatterns(l *policy.List, fold bool) []wildcard.Pattern {
+	out := make([]wildcard.Pattern, len(l.Items))
+	for i, it := range l.Items {
+		out[i] = wildcard.Compile(it.Value, fold)
+	}
+	return out
+}
+
 // namesOf returns the names a statement may use to grant or deny an action: the action
 // itself and, for a table action, its aliases.
 func namesOf(action string) actionNames {
-	if al, ok := aliases[action]; ok {
-		return actionNames{name: action, aliases: al}
+	n, ok := known[action]
+	if !ok && len(action) <= maxKnownName {
+		// Another spelling of a known name: look it up in lower case, in a buffer on the
+		// stack (a map index with string(bytes) does not allocate).
+		var buf [maxKnownName]byte
+		b := buf[:len(action)]
+		for i := 0; i < len(action); i++ {
+			c := action[i]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b[i] = c
+		}
+		n, ok = known[string(b)]
 	}
-	if a, ok := catalog.LookupAction(action); ok { // another spelling: the slow path
-		return actionNames{name: action, aliases: a.Aliases}
+	if !ok {
+		return actionNames{name: action}
 	}
-	return actionNames{name: action}
+	n.name = action
+	return n
 }
 
+// maxKnownName bounds the names namesOf lowers on the stack; every catalog name is shorter.
+const maxKnownName = 64
+
+// actionNames are the names a statement may use for a requested action.
 type actionNames struct {
 	name    string
 	aliases []string
+	// key is the action's key in a layer's index: its lower-case name; empty for names
+	// the catalog does not know.
+	key string
 }
 
 func (s *statement) matchesAction(n actionNames) bool {
 	listed := false
 	for _, p := range s.actions {
-		if wildcard.Match(p, n.name) {
+		if p.Match(n.name) {
 			listed = true
 			break
 		}
 		for _, a := range n.aliases {
-			if wildcard.Match(p, a) {
+			if p.Match(a) {
 				listed = true
 				break
 			}
@@ -318,7 +349,7 @@ func (s *statement) matchesResource(resource string) bool {
 	}
 	listed := false
 	for _, p := range s.resources {
-		if wildcard.MatchCase(p, resource) {
+		if p.Match(resource) {
 			listed = true
 			break
 		}
@@ -329,7 +360,7 @@ func (s *statement) matchesResource(resource string) bool {
 // evaluate records the layer's matching statements in res and reports whether any Allow
 // and any Deny matched.
 func (l *layer) evaluate(req *Request, names actionNames, res *Result) (allow, deny bool) {
-	candidates, indexed := l.byAction[req.Action]
+	candidates, indexed := l.byAction[names.key]
 	if !indexed {
 		candidates = l.all
 	}

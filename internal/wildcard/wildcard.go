@@ -40,7 +40,9 @@ func match(pattern, s string, fold bool) bool {
 			default:
 				pr, pn := utf8.DecodeRuneInString(pattern[p:])
 				sr, sn := utf8.DecodeRuneInString(s[i:])
-				if pr == sr || (fold && equalFold(pr, sr)) {
+				// Identical bytes match; otherwise two characters that fold together (never
+				// two invalid bytes, which both decode as RuneError).
+				if pattern[p:p+pn] == s[i:i+sn] || (fold && pr != utf8.RuneError && sr != utf8.RuneError && equalFold(pr, sr)) {
 					p += pn
 					i += sn
 					continue
@@ -71,4 +73,73 @@ func equalFold(a, b rune) bool {
 		return a == b
 	}
 	return strings.EqualFold(string(a), string(b))
+}
+
+// Pattern is a pattern compiled for repeated matching: a pattern without wildcards is
+// compared whole, and a case-sensitive one with only `*` is matched piece by piece with
+// string searches; the rest use the general matcher.
+type Pattern struct {
+	raw    string
+	fold   bool
+	pieces []string // the pattern split at '*', for starsOnly
+	kind   patternKind
+}
+
+type patternKind uint8
+
+const (
+	literal patternKind = iota
+	anything
+	starsOnly
+	general
+)
+
+// Compile prepares pattern for Match (fold: ignore case) or MatchCase semantics.
+func Compile(pattern string, fold bool) Pattern {
+	p := Pattern{raw: pattern, fold: fold}
+	switch {
+	case !HasWildcard(pattern):
+		p.kind = literal
+	case strings.Trim(pattern, "*") == "":
+		p.kind = anything
+	case !fold && !strings.Contains(pattern, "?") && utf8.ValidString(pattern):
+		p.kind, p.pieces = starsOnly, strings.Split(pattern, "*")
+	default:
+		p.kind = general
+	}
+	return p
+}
+
+// String returns the pattern as written.
+func (p Pattern) String() string { return p.raw }
+
+// Match reports whether s matches the compiled pattern. It does not allocate.
+func (p Pattern) Match(s string) bool {
+	switch {
+	case p.kind == literal && !p.fold:
+		return p.raw == s
+	case p.kind == anything:
+		return true
+	case p.kind == starsOnly:
+		return p.matchPieces(s)
+	default:
+		return match(p.raw, s, p.fold)
+	}
+}
+
+// matchPieces matches "a*b*c": s starts with a, ends with c, and holds b in between.
+func (p Pattern) matchPieces(s string) bool {
+	first, last := p.pieces[0], p.pieces[len(p.pieces)-1]
+	if len(s) < len(first)+len(last) || !strings.HasPrefix(s, first) || !strings.HasSuffix(s, last) {
+		return false
+	}
+	s = s[len(first) : len(s)-len(last)]
+	for _, piece := range p.pieces[1 : len(p.pieces)-1] {
+		i := strings.Index(s, piece)
+		if i < 0 {
+			return false
+		}
+		s = s[i+len(piece):]
+	}
+	return true
 }

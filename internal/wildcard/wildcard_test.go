@@ -69,3 +69,34 @@ func FuzzMatch(f *testing.F) {
 		}
 	})
 }
+
+// FuzzCompiledMatchesMatch checks the compiled matcher against the general one.
+func FuzzCompiledMatchesMatch(f *testing.F) {
+	for _, seed := range [][2]string{
+		{"ims:*:acct:image:*", "ims:cn-north-4:acct:image:a"},
+		{"IMS:*:ACCT:*", "ims:x:acct:y"},
+		{"a*b*c", "abc"},
+		{"*ab*ab*", "ab"},
+		{"é*", "É1"},
+		{"x?z", "xyz"},
+		{"", ""},
+		{"**", "a"},
+	} {
+		f.Add(seed[0], seed[1])
+	}
+	f.Fuzz(func(t *testing.T, pattern, s string) {
+		if got, want := Compile(pattern, true).Match(s), Match(pattern, s); got != want {
+			t.Fatalf("Compile(%q, fold).Match(%q) = %v, Match = %v", pattern, s, got, want)
+		}
+		if got, want := Compile(pattern, false).Match(s), MatchCase(pattern, s); got != want {
+			t.Fatalf("Compile(%q).Match(%q) = %v, MatchCase = %v", pattern, s, got, want)
+		}
+	})
+}
+
+func TestCompiledMatchDoesNotAllocate(t *testing.T) {
+	p := Compile("ims:*:acct:image:*", false)
+	if allocs := testing.AllocsPerRun(100, func() { p.Match("ims:cn-north-4:acct:image:abc") }); allocs != 0 {
+		t.Fatalf("allocates %v times", allocs)
+	}
+}
