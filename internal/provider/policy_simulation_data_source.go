@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/condition"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/validators"
 )
@@ -259,8 +260,21 @@ func simulate(e *evaluator.Evaluator, r simRequestModel, at path.Path) (simResul
 		resource = r.Resource.ValueString()
 	}
 	values := map[string][]string{}
-	for _, c := range r.Context {
+	for ci, c := range r.Context {
+		// A value that cannot be read as its key's type would never match, silently:
+		// refuse it.
+		if k, ok := catalog.LookupConditionKey(c.Key); ok {
+			for _, v := range c.Values {
+				if _, err := condition.Parse(k.Type, v); err != nil {
+					diags.AddAttributeError(at.AtName("context").AtListIndex(ci).AtName("values"), "Invalid context value",
+						fmt.Sprintf("%s is a %s key: %v.", k.Name, k.Type, err))
+				}
+			}
+		}
 		values[c.Key] = append(values[c.Key], c.Values...)
+	}
+	if diags.HasError() {
+		return simResultModel{}, diags
 	}
 	ctx := evaluator.NewContext(values)
 	out := simResultModel{

@@ -222,6 +222,19 @@ data "imspolicy_policy_simulation" "test" {
 			{
 				Config: `
 data "imspolicy_policy_simulation" "test" {
+  request {
+    action = "ims:images:get"
+    context {
+      key    = "g:SourceIp"
+      values = ["localhost"]
+    }
+  }
+}`,
+				ExpectError: regexp.MustCompile(`(?s)Invalid context value.*g:SourceIp is a ip_address key:\s+"localhost"\s+is\s+not\s+a\s+valid\s+ip_address\s+value`),
+			},
+			{
+				Config: `
+data "imspolicy_policy_simulation" "test" {
   request { action = "ims:images:getTag" }
 }`,
 				ExpectError: regexp.MustCompile(`"ims:images:getTag" is not an IMS action.\s+Did\s+you\s+mean\s+"ims:images:getTags"`),
