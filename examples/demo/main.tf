@@ -82,3 +82,124 @@ output "golden_image_urn" {
 output "sharing_actions" {
   value = provider::imspolicy::expand_actions("ims:images:*Member*")
 }
+
+# ---------------------------------------------------------------------------------------
+# Policy documents, checked at plan time against the catalog.
+
+data "imspolicy_policy_document" "readers" {
+  statement {
+    sid     = "ReadImages"
+    actions = ["ims:images:list", "ims:images:get", "ims:quotas:get"]
+  }
+}
+
+data "imspolicy_policy_document" "builders" {
+  source_policy_documents = [data.imspolicy_policy_document.readers.json]
+
+  statement {
+    sid       = "BuildAndCopyOwnImages"
+    actions   = ["ims:serverImages:create", "ims:images:copyInRegion", "ims:images:copyCrossRegion", "ims:images:setTags"]
+    resources = ["*"]
+  }
+  statement {
+    sid       = "ProtectGoldenImages"
+    effect    = "Deny"
+    actions   = ["ims:images:deleteImage", "ims:images:updateImage"]
+    resources = [provider::imspolicy::image_urn("*", local.account_id, "golden-*")]
+  }
+}
+
+data "imspolicy_policy_document" "admins" {
+  statement {
+    sid     = "AllImages"
+    actions = ["ims:*"]
+  }
+}
+
+# An SCP for the production OU: image copies stay in cn-north-4.
+data "imspolicy_policy_document" "stay_in_region" {
+  purpose = "scp"
+  statement {
+    sid     = "StayInChinaNorth"
+    effect  = "Deny"
+    actions = ["ims:images:copyCrossRegion"]
+    condition {
+      operator = "StringNotEquals"
+      key      = "ims:Region"
+      values   = ["cn-north-4"]
+    }
+  }
+}
+
+data "imspolicy_policy_document" "full_access" {
+  purpose = "scp"
+  statement {
+    actions   = ["*"]
+    resources = ["*"]
+  }
+}
+
+output "builders_policy" {
+  description = "The builders' identity policy, canonical."
+  value       = data.imspolicy_policy_document.builders.json
+}
+
+output "stay_in_region_scp" {
+  value = data.imspolicy_policy_document.stay_in_region.minified_json
+}
+
+# ---------------------------------------------------------------------------------------
+# Who can do what: an access matrix from the simulator, under the production OU's SCPs.
+
+locals {
+  golden_image = provider::imspolicy::image_urn("cn-north-4", local.account_id, "golden-base")
+  personas = {
+    readers  = data.imspolicy_policy_document.readers.json
+    builders = data.imspolicy_policy_document.builders.json
+    admins   = data.imspolicy_policy_document.admins.json
+  }
+  questions = {
+    "get golden image"    = { action = "ims:images:get", context = {} }
+    "delete golden image" = { action = "ims:images:deleteImage", context = {} }
+    "copy to cn-north-4"  = { action = "ims:images:copyCrossRegion", context = { "ims:Region" = "cn-north-4" } }
+    "copy abroad"         = { action = "ims:images:copyCrossRegion", context = { "ims:Region" = "ap-southeast-1" } }
+  }
+}
+
+data "imspolicy_policy_simulation" "matrix" {
+  for_each          = local.personas
+  identity_policies = [each.value]
+
+  scp_level {
+    name     = "root"
+    policies = [data.imspolicy_policy_document.full_access.json]
+  }
+  scp_level {
+    name     = "ou-prod"
+    policies = [data.imspolicy_policy_document.full_access.json, data.imspolicy_policy_document.stay_in_region.json]
+  }
+
+  dynamic "request" {
+    for_each = local.questions
+    content {
+      name     = request.key
+      action   = request.value.action
+      resource = local.golden_image
+      dynamic "context" {
+        for_each = request.value.context
+        content {
+          key    = context.key
+          values = [context.value]
+        }
+      }
+    }
+  }
+}
+
+output "access_matrix" {
+  description = "persona => question => decision"
+  value = {
+    for persona, sim in data.imspolicy_policy_simulation.matrix :
+    persona => { for r in sim.results : r.name => r.decision }
+  }
+}
