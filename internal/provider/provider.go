@@ -240,7 +240,11 @@ func stringSetting(v types.String, env, def string) string {
 }
 
 func (p *imsPolicyProvider) Resources(_ context.Context) []func() resource.Resource {
-	return nil
+	return []func() resource.Resource{
+		NewSCPEnablementResource,
+		NewServiceControlPolicyAttachmentResource,
+		NewServiceControlPolicyResource,
+	}
 }
 
 func (p *imsPolicyProvider) DataSources(_ context.Context) []func() datasource.DataSource {
@@ -250,6 +254,7 @@ func (p *imsPolicyProvider) DataSources(_ context.Context) []func() datasource.D
 		NewConditionKeysDataSource,
 		NewPolicyDocumentDataSource,
 		NewPolicySimulationDataSource,
+		NewServiceControlPolicyDataSource,
 	}
 }
 

@@ -1,0 +1,253 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/client"
+)
+
+var (
+	_ resource.Resource                = (*scpEnablementResource)(nil)
+	_ resource.ResourceWithConfigure   = (*scpEnablementResource)(nil)
+	_ resource.ResourceWithImportState = (*scpEnablementResource)(nil)
+)
+
+// scpEnablementTimeout bounds the wait for the root to report SCPs enabled (or disabled).
+// A variable so that tests can shorten it.
+var scpEnablementTimeout = 5 * time.Minute
+
+// NewSCPEnablementResource returns the imspolicy_scp_enablement resource.
+func NewSCPEnablementResource() resource.Resource { return &scpEnablementResource{} }
+
+type scpEnablementResource struct{ data *providerData }
+
+type scpEnablementModel struct {
+	ID               types.String `tfsdk:"id"`
+	RootID           types.String `tfsdk:"root_id"`
+	Status           types.String `tfsdk:"status"`
+	DisableOnDestroy types.Bool   `tfsdk:"disable_on_destroy"`
+}
+
+func (r *scpEnablementResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_scp_enablement"
+}
+
+func (r *scpEnablementResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Enables service control policies for the organisation's root and waits (up to 5 minutes) " +
+			"until the root reports them enabled. Enabling attaches the system `FullAccess` SCP to the root and to every " +
+			"OU and account. Attachments of SCPs fail until SCPs are enabled: give each " +
+			"`imspolicy_service_control_policy_attachment` a `depends_on` on this resource.\n\n" +
+			"~> **Destroying this resource disables SCPs for the whole organisation** (with the default " +
+			"`disable_on_destroy = true`), which detaches **every** SCP from every root, OU and account, including " +
+			"attachments made outside Terraform. Set `disable_on_destroy = false` to leave SCPs enabled when the " +
+			"resource is destroyed or removed from the configuration.\n\n" +
+			"If SCPs are already enabled, creating the resource takes them over (with a warning) without a change.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The root ID.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"root_id": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "The organisation's root ID (`r-…`). Changing it replaces the resource.",
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"status": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The status of the SCP policy type the root reports: `enabled` once applied (`pending_enable` or `pending_disable` while the service changes it).",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"disable_on_destroy": schema.BoolAttribute{
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(true),
+				MarkdownDescription: "Whether destroying this resource disables SCPs for the organisation, detaching every " +
+					"SCP everywhere. Default `true`. Changes in place.",
+			},
+		},
+	}
+}
+
+func (r *scpEnablementResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// scpRoot reads a root, adding an error that lists the organisation's roots when there is
+// no such root.
+func scpRoot(ctx context.Context, c *client.Client, rootID string, diags *diag.Diagnostics) *client.Root {
+	root, err := c.GetRoot(ctx, rootID)
+	if err == nil {
+		return root
+	}
+	if client.IsNotFound(err) {
+		var ids []string
+		if roots, lerr := c.ListRoots(ctx); lerr == nil {
+			for _, r := range roots {
+				ids = append(ids, r.ID)
+			}
+		}
+		diags.AddAttributeError(path.Root("root_id"), "Unknown organisation root", fmt.Sprintf(
+			"The organisation has no root %q. Its roots: %s.", rootID, strings.Join(ids, ", ")))
+		return nil
+	}
+	scpAPIError(diags, "Reading the organisation's root failed", err)
+	return nil
+}
+
+func scpStatus(root *client.Root) string {
+	if st := root.PolicyTypeStatus(client.PolicyTypeServiceControl); st != "" {
+		return st
+	}
+	return client.PolicyTypeStatusDisabled
+}
+
+func (r *scpEnablementResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan scpEnablementModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	c := scpClient(r.data, &resp.Diagnostics)
+	if c == nil {
+		return
+	}
+	rootID := plan.RootID.ValueString()
+	root := scpRoot(ctx, c, rootID, &resp.Diagnostics)
+	if root == nil {
+		return
+	}
+	switch st := scpStatus(root); st {
+	case client.PolicyTypeStatusEnabled, client.PolicyTypeStatusPendingEnable:
+		msg := fmt.Sprintf("Service control policies were already %s on root %s; Terraform now manages the setting.", strings.ReplaceAll(st, "_", " "), rootID)
+		if plan.DisableOnDestroy.ValueBool() {
+			msg += " Destroying this resource will disable them and detach every SCP, including attachments made outside " +
+				"Terraform; set disable_on_destroy = false to leave them enabled."
+		}
+		resp.Diagnostics.AddWarning("Service control policies already enabled", msg)
+	default:
+		if err := c.EnablePolicyType(ctx, rootID, client.PolicyTypeServiceControl); err != nil {
+			scpAPIError(&resp.Diagnostics, "Enabling service control policies failed", err)
+			return
+		}
+	}
+	root, err := c.WaitForPolicyTypeStatus(ctx, rootID, client.PolicyTypeServiceControl, client.PolicyTypeStatusEnabled, scpEnablementTimeout)
+	if err != nil {
+		// Nothing is saved: the next apply enables (adopts) and waits again, where a
+		// tainted resource would be replaced, which disables SCPs.
+		resp.Diagnostics.AddError("Waiting for service control policies to be enabled failed",
+			scpAPIErrorDetail(err)+"\n\nThe request to enable them was accepted; apply again to keep waiting.")
+		return
+	}
+	plan.ID = types.StringValue(rootID)
+	plan.Status = types.StringValue(scpStatus(root))
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *scpEnablementResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state scpEnablementModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	c := scpClient(r.data, &resp.Diagnostics)
+	if c == nil {
+		return
+	}
+	rootID := state.RootID.ValueString()
+	if rootID == "" {
+		rootID = state.ID.ValueString()
+	}
+	root, err := c.GetRoot(ctx, rootID)
+	if client.IsNotFound(err) {
+		tflog.Warn(ctx, "the organisation root no longer exists; removing the SCP enablement from state", map[string]any{"root_id": rootID})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		scpAPIError(&resp.Diagnostics, "Reading the organisation's root failed", err)
+		return
+	}
+	st := scpStatus(root)
+	if st == client.PolicyTypeStatusDisabled || st == client.PolicyTypeStatusPendingDisable {
+		tflog.Warn(ctx, "service control policies were disabled outside Terraform; removing the SCP enablement from state",
+			map[string]any{"root_id": rootID, "status": st})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	state.ID = types.StringValue(rootID)
+	state.RootID = types.StringValue(rootID)
+	state.Status = types.StringValue(st)
+	if state.DisableOnDestroy.IsNull() {
+		state.DisableOnDestroy = types.BoolValue(true) // imported
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Update changes disable_on_destroy only (root_id replaces the resource).
+func (r *scpEnablementResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state scpEnablementModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	plan.ID, plan.Status = state.ID, state.Status
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *scpEnablementResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state scpEnablementModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	rootID := state.RootID.ValueString()
+	if !state.DisableOnDestroy.IsNull() && !state.DisableOnDestroy.ValueBool() {
+		tflog.Info(ctx, "disable_on_destroy is false: leaving service control policies enabled", map[string]any{"root_id": rootID})
+		return
+	}
+	c := scpClient(r.data, &resp.Diagnostics)
+	if c == nil {
+		return
+	}
+	err := c.DisablePolicyType(ctx, rootID, client.PolicyTypeServiceControl)
+	if client.IsNotFound(err) {
+		return // the root is gone
+	}
+	if err != nil {
+		scpAPIError(&resp.Diagnostics, "Disabling service control policies failed", err)
+		return
+	}
+	if _, err := c.WaitForPolicyTypeStatus(ctx, rootID, client.PolicyTypeServiceControl, client.PolicyTypeStatusDisabled, scpEnablementTimeout); err != nil {
+		scpAPIError(&resp.Diagnostics, "Waiting for service control policies to be disabled failed", err)
+	}
+}
+
+func (r *scpEnablementResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id := req.ID
+	if id == "" || strings.TrimSpace(id) != id || strings.Contains(id, "/") {
+		resp.Diagnostics.AddError("Invalid import ID",
+			fmt.Sprintf("Import the SCP enablement by the organisation's root ID, such as \"r-ab12\"; got %q.", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("root_id"), id)...)
+}

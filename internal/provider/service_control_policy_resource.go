@@ -1,0 +1,350 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/client"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/validators"
+)
+
+var (
+	_ resource.Resource                = (*serviceControlPolicyResource)(nil)
+	_ resource.ResourceWithConfigure   = (*serviceControlPolicyResource)(nil)
+	_ resource.ResourceWithImportState = (*serviceControlPolicyResource)(nil)
+)
+
+// NewServiceControlPolicyResource returns the imspolicy_service_control_policy resource.
+func NewServiceControlPolicyResource() resource.Resource { return &serviceControlPolicyResource{} }
+
+type serviceControlPolicyResource struct{ data *providerData }
+
+type serviceControlPolicyModel struct {
+	ID          types.String `tfsdk:"id"`
+	URN         types.String `tfsdk:"urn"`
+	Name        types.String `tfsdk:"name"`
+	Description types.String `tfsdk:"description"`
+	Content     policyJSON   `tfsdk:"content"`
+	Tags        types.Map    `tfsdk:"tags"`
+}
+
+// scpTagsUnverifiedKey marks, in private state, an SCP imported by id: the provider has no
+// call that reads an SCP's tags (the API reference it follows has none), so its tags are
+// unknown until the configuration's are recorded.
+const scpTagsUnverifiedKey = "tags_unverified"
+
+func (r *serviceControlPolicyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_service_control_policy"
+}
+
+func (r *serviceControlPolicyResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages an Organizations service control policy (SCP). The content is checked at plan " +
+			"time with the SCP rules (see the Validation rules guide); name, description and content change in place. " +
+			"Attach it with `imspolicy_service_control_policy_attachment`.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The policy ID, e.g. `p-…`.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"urn": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The policy URN.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"name": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "The policy name, 1 to 64 characters, unique in the organisation. Changes in place.",
+				Validators:          []validator.String{stringvalidator.LengthBetween(1, 64)},
+			},
+			"description": schema.StringAttribute{
+				Optional:            true,
+				Computed:            true,
+				Default:             stringdefault.StaticString(""),
+				MarkdownDescription: "A description, up to 512 characters. Changes in place.",
+				Validators:          []validator.String{stringvalidator.LengthAtMost(512)},
+			},
+			"content": schema.StringAttribute{
+				Required:   true,
+				CustomType: policyJSONType{},
+				MarkdownDescription: "The policy document (JSON), e.g. from `jsonencode` or `imspolicy_policy_document` with " +
+					"`purpose = \"scp\"`. Checked at plan time as an SCP. A document that means the same (other white space, " +
+					"key order or list order) is no change. Changes in place.",
+				Validators:    []validator.String{validators.PolicyDocument("scp")},
+				PlanModifiers: []planmodifier.String{scpKeepEquivalentContent{}},
+			},
+			"tags": schema.MapAttribute{
+				Optional:    true,
+				ElementType: types.StringType,
+				MarkdownDescription: "Tags set when the policy is created. The provider cannot change or read an SCP's tags " +
+					"(its API reference has no such call), so changing them replaces the policy (detach it first from targets it must not leave, " +
+					"or let Terraform replace its attachments too). After an import the configured tags are recorded " +
+					"as they are, without replacing the policy.",
+				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplaceIf(scpTagsRequireReplace,
+					"Changing tags replaces the policy, except to record the tags of an imported policy.",
+					"Changing tags replaces the policy, except to record the tags of an imported policy.")},
+			},
+		},
+	}
+}
+
+// scpKeepEquivalentContent plans the prior content when the configured one means the same
+// policy (policyJSON's semantic equality applies to values read or applied, not to the
+// configuration), so that re-formatting a document plans no change. Terraform accepts a
+// planned value equal to the prior one in place of the configuration's.
+type scpKeepEquivalentContent struct{}
+
+func (scpKeepEquivalentContent) Description(context.Context) string {
+	return "A document that means the same as the current one is no change."
+}
+
+func (m scpKeepEquivalentContent) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
+
+func (scpKeepEquivalentContent) PlanModifyString(_ context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if req.StateValue.IsNull() || req.StateValue.IsUnknown() || req.PlanValue.IsNull() || req.PlanValue.IsUnknown() {
+		return
+	}
+	if policyDocumentsEqual(req.StateValue.ValueString(), req.PlanValue.ValueString()) {
+		resp.PlanValue = req.StateValue
+	}
+}
+
+// scpTagsRequireReplace replaces the policy on a change of tags, unless the policy was
+// imported and its tags were never recorded: then the configuration's are taken as they are.
+func scpTagsRequireReplace(ctx context.Context, req planmodifier.MapRequest, resp *mapplanmodifier.RequiresReplaceIfFuncResponse) {
+	if req.StateValue.IsNull() && req.Private != nil {
+		v, diags := req.Private.GetKey(ctx, scpTagsUnverifiedKey)
+		resp.Diagnostics.Append(diags...)
+		if len(v) > 0 {
+			return
+		}
+	}
+	resp.RequiresReplace = true
+}
+
+func (r *serviceControlPolicyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// scpClient returns the API client, or adds the error that says which setting to fix.
+func scpClient(data *providerData, diags *diag.Diagnostics) *client.Client {
+	if data == nil {
+		diags.AddError("Provider not configured", "The provider was not configured before this resource was used; please report this issue.")
+		return nil
+	}
+	c, d := data.Client()
+	diags.Append(d...)
+	if d.HasError() {
+		return nil
+	}
+	return c
+}
+
+// scpAPIError adds an API failure with a hint for the failures users can fix themselves.
+func scpAPIError(diags *diag.Diagnostics, summary string, err error) {
+	diags.AddError(summary, scpAPIErrorDetail(err))
+}
+
+// scpAPIErrorDetail is an API failure's message, with the setting to fix for a rejected
+// key or a denied call.
+func scpAPIErrorDetail(err error) string {
+	detail := err.Error()
+	switch {
+	case client.IsUnauthorized(err):
+		detail += "\n\nThe API rejected the credentials: check access_key and secret_key (HW_ACCESS_KEY, HW_SECRET_KEY), " +
+			"security_token (HW_SECURITY_TOKEN) for temporary credentials, and account_id (HW_DOMAIN_ID)."
+	case client.IsForbidden(err):
+		detail += "\n\nThe credentials are not allowed to make this call: grant the user or agency behind access_key " +
+			"the Organizations permissions for service control policies, in the organisation's management account."
+	}
+	return detail
+}
+
+func (r *serviceControlPolicyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan serviceControlPolicyModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	c := scpClient(r.data, &resp.Diagnostics)
+	if c == nil {
+		return
+	}
+	tags := map[string]string{}
+	if !plan.Tags.IsNull() {
+		resp.Diagnostics.Append(plan.Tags.ElementsAs(ctx, &tags, false)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
+	created, err := c.CreateSCP(ctx, client.CreateSCPInput{
+		Name:        plan.Name.ValueString(),
+		Description: plan.Description.ValueString(),
+		Content:     plan.Content.ValueString(),
+		Tags:        tags,
+	})
+	if err != nil {
+		scpAPIError(&resp.Diagnostics, "Creating the service control policy failed", err)
+		return
+	}
+	plan.ID = types.StringValue(created.ID)
+	plan.URN = types.StringValue(created.URN)
+
+	got, err := c.WaitForSCP(ctx, created.ID)
+	if err != nil {
+		// The policy exists: keep it in state (tainted) rather than orphan it.
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		scpAPIError(&resp.Diagnostics, "Reading the new service control policy failed",
+			fmt.Errorf("the policy %s was created but could not be read back: %w", created.ID, err))
+		return
+	}
+	if got.URN != "" {
+		plan.URN = types.StringValue(got.URN)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *serviceControlPolicyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state serviceControlPolicyModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	c := scpClient(r.data, &resp.Diagnostics)
+	if c == nil {
+		return
+	}
+	got, err := c.GetSCP(ctx, state.ID.ValueString())
+	if client.IsNotFound(err) {
+		tflog.Warn(ctx, "the service control policy no longer exists; removing it from state", map[string]any{"id": state.ID.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		scpAPIError(&resp.Diagnostics, "Reading the service control policy failed", err)
+		return
+	}
+	if got.Type != "" && got.Type != client.PolicyTypeServiceControl {
+		resp.Diagnostics.AddError("Not a service control policy",
+			fmt.Sprintf("The Organizations policy %s is a %s, not a service control policy.", got.ID, got.Type))
+		return
+	}
+	if got.IsBuiltin {
+		resp.Diagnostics.AddError("System policy",
+			fmt.Sprintf("%s (%s) is a system SCP: it cannot be changed or deleted, so Terraform cannot manage it. "+
+				"Read it with the imspolicy_service_control_policy data source instead.", got.ID, got.Name))
+		return
+	}
+	state.URN = types.StringValue(got.URN)
+	state.Name = types.StringValue(got.Name)
+	state.Description = types.StringValue(got.Description)
+	// A document that means the same as the one in state keeps the state's bytes
+	// (policyJSON's semantic equality).
+	state.Content = newPolicyJSON(got.Content)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *serviceControlPolicyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state serviceControlPolicyModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	c := scpClient(r.data, &resp.Diagnostics)
+	if c == nil {
+		return
+	}
+	var in client.UpdateSCPInput
+	changed := false
+	if !plan.Name.Equal(state.Name) {
+		in.Name, changed = plan.Name.ValueStringPointer(), true
+	}
+	if !plan.Description.Equal(state.Description) {
+		in.Description, changed = plan.Description.ValueStringPointer(), true
+	}
+	if !policyDocumentsEqual(plan.Content.ValueString(), state.Content.ValueString()) {
+		in.Content, changed = plan.Content.ValueStringPointer(), true
+	}
+	if changed {
+		updated, err := c.UpdateSCP(ctx, state.ID.ValueString(), in)
+		if err != nil {
+			scpAPIError(&resp.Diagnostics, "Updating the service control policy failed", err)
+			return
+		}
+		if updated.URN != "" {
+			plan.URN = types.StringValue(updated.URN)
+		}
+	}
+	if !plan.Tags.Equal(state.Tags) {
+		// Only an imported policy's tags change in place (see scpTagsRequireReplace).
+		resp.Diagnostics.AddAttributeWarning(path.Root("tags"), "Tags recorded, not verified",
+			"The provider cannot read or change an SCP's tags (its API reference has no such call), so the tags of this imported policy "+
+				"are recorded as configured without being checked or changed in the cloud.")
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, scpTagsUnverifiedKey, nil)...)
+	}
+	plan.ID = state.ID
+	if plan.URN.IsUnknown() {
+		plan.URN = state.URN
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *serviceControlPolicyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state serviceControlPolicyModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	c := scpClient(r.data, &resp.Diagnostics)
+	if c == nil {
+		return
+	}
+	id := state.ID.ValueString()
+	err := c.DeleteSCP(ctx, id)
+	switch {
+	case err == nil, client.IsNotFound(err):
+		return
+	case client.IsConflict(err):
+		detail := err.Error() + "\n\nA service control policy can only be deleted once it is attached nowhere."
+		if es, lerr := c.ListSCPEntities(ctx, id); lerr == nil && len(es) > 0 {
+			names := make([]string, 0, len(es))
+			for _, e := range es {
+				names = append(names, fmt.Sprintf("%s (%s)", e.ID, e.Type))
+			}
+			detail += " It is attached to " + strings.Join(names, ", ") + ": detach it (remove those " +
+				"imspolicy_service_control_policy_attachment resources, or detach it outside Terraform) and try again."
+		}
+		resp.Diagnostics.AddError("Deleting the service control policy failed", detail)
+	default:
+		scpAPIError(&resp.Diagnostics, "Deleting the service control policy failed", err)
+	}
+}
+
+func (r *serviceControlPolicyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id := strings.TrimSpace(req.ID)
+	if id == "" || strings.Contains(id, "/") {
+		resp.Diagnostics.AddError("Invalid import ID",
+			fmt.Sprintf("Import a service control policy by its policy ID, such as \"p-0123456789abcdef\"; got %q.", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, scpTagsUnverifiedKey, []byte("true"))...)
+}

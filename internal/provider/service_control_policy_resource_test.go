@@ -1,0 +1,346 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/client"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/emulator"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/signer"
+)
+
+const (
+	scpTestDenyDelete = `{"Version":"5.0","Statement":[{"Effect":"Deny","Action":["ims:images:deleteImage"],"Resource":["*"]}]}`
+	scpTestDenyCopy   = `{"Version":"5.0","Statement":[{"Effect":"Deny","Action":["ims:images:copyCrossRegion","ims:images:deleteImage"],"Resource":["*"]}]}`
+)
+
+// scpTestClient is an API client for the emulator at url, to set up or change things
+// outside Terraform.
+func scpTestClient(t *testing.T, url string) *client.Client {
+	t.Helper()
+	c, err := client.New(client.Config{
+		IAMEndpoint: url, OrganizationsEndpoint: url,
+		Credentials: signer.Credentials{AccessKey: testAccessKey, SecretKey: testSecretKey, DomainID: testAccountID},
+		MinBackoff:  5 * time.Millisecond, MaxBackoff: 50 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// scpTestCheckNoCustomSCPs is a CheckDestroy: the emulator holds no custom SCP and no
+// attachment of one.
+func scpTestCheckNoCustomSCPs(srv *emulator.Server) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		for _, p := range srv.SCPs() {
+			if !p.Builtin {
+				return fmt.Errorf("SCP %s (%s) still exists", p.ID, p.Name)
+			}
+		}
+		for _, a := range srv.SCPAttachments() {
+			if !a.Builtin {
+				return fmt.Errorf("SCP %s is still attached to %s", a.PolicyID, a.TargetID)
+			}
+		}
+		return nil
+	}
+}
+
+// scpTestCheckEmulator checks the emulator's copy of the SCP named name.
+func scpTestCheckEmulator(srv *emulator.Server, name, description, content string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		p, ok := srv.SCPByName(name)
+		if !ok {
+			return fmt.Errorf("the emulator has no SCP named %q", name)
+		}
+		if p.Description != description {
+			return fmt.Errorf("description = %q, want %q", p.Description, description)
+		}
+		if !policyDocumentsEqual(p.Content, content) {
+			return fmt.Errorf("content = %s, want %s", p.Content, content)
+		}
+		return nil
+	}
+}
+
+func scpTestConfig(url, name, description, content, tags string) string {
+	return emulatorProviderBlock(url) + fmt.Sprintf(`
+resource "imspolicy_service_control_policy" "test" {
+  name        = %q
+  description = %q
+  content     = %s
+  tags        = %s
+}
+`, name, description, content, tags)
+}
+
+func TestAccServiceControlPolicyResource_lifecycle(t *testing.T) {
+	srv, url := startEmulator(t, emulator.Config{})
+	const r = "imspolicy_service_control_policy.test"
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: fastProviderFactories,
+		CheckDestroy:             scpTestCheckNoCustomSCPs(srv),
+		Steps: []resource.TestStep{
+			{
+				Config: scpTestConfig(url, "deny-delete", "first", fmt.Sprintf("%q", scpTestDenyDelete), `{ team = "platform" }`),
+				Check:  scpTestCheckEmulator(srv, "deny-delete", "first", scpTestDenyDelete),
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(r, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(r, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^p-`))),
+					statecheck.ExpectKnownValue(r, tfjsonpath.New("urn"), knownvalue.StringRegexp(regexp.MustCompile(`^organizations::`+testAccountID+`:policy:.*/service_control_policy/p-`))),
+					statecheck.ExpectKnownValue(r, tfjsonpath.New("content"), knownvalue.StringExact(scpTestDenyDelete)),
+					statecheck.ExpectKnownValue(r, tfjsonpath.New("tags"), knownvalue.MapExact(map[string]knownvalue.Check{"team": knownvalue.StringExact("platform")})),
+				},
+			},
+			{
+				// The same policy, written differently: white space, key order, a string for
+				// a one-element list, action case. No change.
+				Config: scpTestConfig(url, "deny-delete", "first", `<<-EOT
+    {
+      "Statement": [ { "Resource": "*", "Action": "IMS:images:deleteImage", "Effect": "Deny" } ],
+      "Version": "5.0"
+    }
+  EOT`, `{ team = "platform" }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				// Name, description and content change in place.
+				Config: scpTestConfig(url, "deny-delete-and-copy", "second", fmt.Sprintf("%q", scpTestDenyCopy), `{ team = "platform" }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(r, plancheck.ResourceActionUpdate),
+				}},
+				Check: scpTestCheckEmulator(srv, "deny-delete-and-copy", "second", scpTestDenyCopy),
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(r, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(r, tfjsonpath.New("name"), knownvalue.StringExact("deny-delete-and-copy")),
+					statecheck.ExpectKnownValue(r, tfjsonpath.New("content"), knownvalue.StringExact(scpTestDenyCopy)),
+				},
+			},
+			{
+				ResourceName:            r,
+				ImportState:             true,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"tags"}, // the provider cannot read tags back
+			},
+			{
+				// Tags cannot change in place: the policy is replaced.
+				Config: scpTestConfig(url, "deny-delete-and-copy", "second", fmt.Sprintf("%q", scpTestDenyCopy), `{ team = "security" }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(r, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				Check: func(*terraform.State) error {
+					p, _ := srv.SCPByName("deny-delete-and-copy")
+					if len(p.Tags) != 1 || p.Tags[0].Key != "team" || p.Tags[0].Value != "security" {
+						return fmt.Errorf("tags = %v, want team=security", p.Tags)
+					}
+					if n := len(srv.SCPs()); n != 2 {
+						return fmt.Errorf("the emulator holds %d SCPs, want FullAccess and one", n)
+					}
+					return nil
+				},
+			},
+			{
+				// Removing the description sets it to "".
+				Config: emulatorProviderBlock(url) + fmt.Sprintf(`
+resource "imspolicy_service_control_policy" "test" {
+  name    = "deny-delete-and-copy"
+  content = %q
+  tags    = { team = "security" }
+}
+`, scpTestDenyCopy),
+				Check: scpTestCheckEmulator(srv, "deny-delete-and-copy", "", scpTestDenyCopy),
+			},
+		},
+	})
+}
+
+func TestAccServiceControlPolicyResource_drift(t *testing.T) {
+	srv, url := startEmulator(t, emulator.Config{})
+	const r = "imspolicy_service_control_policy.test"
+	config := scpTestConfig(url, "drift", "", fmt.Sprintf("%q", scpTestDenyDelete), "null")
+	id := func() string {
+		p, ok := srv.SCPByName("drift")
+		if !ok {
+			t.Fatal("no SCP named drift")
+		}
+		return p.ID
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: fastProviderFactories,
+		CheckDestroy:             scpTestCheckNoCustomSCPs(srv),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				// Deleted outside Terraform: planned for creation.
+				PreConfig: func() {
+					if err := srv.RemoveSCP(id()); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(r, plancheck.ResourceActionCreate),
+				}},
+				Check: scpTestCheckEmulator(srv, "drift", "", scpTestDenyDelete),
+			},
+			{
+				// Content and description changed outside Terraform: an update puts them back.
+				PreConfig: func() {
+					content, desc := scpTestDenyCopy, "edited by hand"
+					if err := srv.UpdateSCP(id(), nil, &desc, &content); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(r, plancheck.ResourceActionUpdate),
+				}},
+				Check: scpTestCheckEmulator(srv, "drift", "", scpTestDenyDelete),
+			},
+			{
+				// The same content re-formatted outside Terraform: no change.
+				PreConfig: func() {
+					content := `{ "Statement": [ { "Effect": "Deny", "Resource": "*", "Action": "ims:images:deleteImage" } ], "Version": "5.0" }`
+					if err := srv.UpdateSCP(id(), nil, nil, &content); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:           config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
+}
+
+func TestAccServiceControlPolicyResource_invalidContent(t *testing.T) {
+	_, url := startEmulator(t, emulator.Config{})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: fastProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: emulatorProviderBlock(url) + `
+resource "imspolicy_service_control_policy" "test" {
+  name = "allow-with-condition"
+  content = jsonencode({
+    Version = "5.0"
+    Statement = [{
+      Effect    = "Allow"
+      Action    = ["ims:images:*"]
+      Resource  = ["*"]
+      Condition = { StringEquals = { "ims:Region" = ["cn-north-4"] } }
+    }]
+  })
+}
+`,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)scp_allow_condition.*may not have a Condition`),
+			},
+			{
+				Config: emulatorProviderBlock(url) + `
+resource "imspolicy_service_control_policy" "test" {
+  name    = ""
+  content = jsonencode({ Version = "5.0", Statement = [{ Effect = "Deny", Action = ["ims:images:deleteImage"], Resource = ["*"] }] })
+}
+`,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)name.*length must be between 1 and 64`),
+			},
+		},
+	})
+}
+
+// TestAccServiceControlPolicyResource_importTagged imports a tagged SCP made outside
+// Terraform (with an import block): the configuration's tags are recorded, not a reason
+// to replace the policy.
+func TestAccServiceControlPolicyResource_importTagged(t *testing.T) {
+	srv, url := startEmulator(t, emulator.Config{})
+	const r = "imspolicy_service_control_policy.test"
+	made, err := scpTestClient(t, url).CreateSCP(context.Background(), client.CreateSCPInput{
+		Name: "made-by-hand", Content: scpTestDenyDelete, Tags: map[string]string{"team": "platform"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	config := fmt.Sprintf(`
+import {
+  to = imspolicy_service_control_policy.test
+  id = %q
+}
+`, made.ID) + scpTestConfig(url, "made-by-hand", "", fmt.Sprintf("%q", scpTestDenyDelete), `{ team = "platform" }`)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: fastProviderFactories,
+		CheckDestroy:             scpTestCheckNoCustomSCPs(srv),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(r, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(r, tfjsonpath.New("id"), knownvalue.StringExact(made.ID)),
+					statecheck.ExpectKnownValue(r, tfjsonpath.New("tags"), knownvalue.MapExact(map[string]knownvalue.Check{"team": knownvalue.StringExact("platform")})),
+				},
+			},
+			{
+				// Once recorded, tags replace the policy again when they change.
+				Config: scpTestConfig(url, "made-by-hand", "", fmt.Sprintf("%q", scpTestDenyDelete), `{ team = "security" }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(r, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+			},
+		},
+	})
+}
+
+func TestAccServiceControlPolicyResource_importErrors(t *testing.T) {
+	_, url := startEmulator(t, emulator.Config{})
+	config := func(id string) string {
+		return fmt.Sprintf(`
+import {
+  to = imspolicy_service_control_policy.test
+  id = %q
+}
+`, id) + scpTestConfig(url, "x", "", fmt.Sprintf("%q", scpTestDenyDelete), "null")
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: fastProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config("p-doesnotexist"), ExpectError: regexp.MustCompile(`Cannot import non-existent remote object`)},
+			{Config: config(emulator.FullAccessID), ExpectError: regexp.MustCompile(`FullAccess\) is a system SCP`)},
+			{Config: config("p-a/b"), ExpectError: regexp.MustCompile(`Import a service control policy by its policy ID`)},
+		},
+	})
+}
+
+// TestAccServiceControlPolicyResource_example applies the resource's example.
+func TestAccServiceControlPolicyResource_example(t *testing.T) {
+	example, err := os.ReadFile("../../examples/resources/imspolicy_service_control_policy/resource.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, url := startEmulator(t, emulator.Config{})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: fastProviderFactories,
+		CheckDestroy:             scpTestCheckNoCustomSCPs(srv),
+		Steps: []resource.TestStep{{
+			Config: emulatorProviderBlock(url) + string(example),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("imspolicy_service_control_policy.image_guardrails", tfjsonpath.New("name"), knownvalue.StringExact("image-guardrails")),
+			},
+		}},
+	})
+}
