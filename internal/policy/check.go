@@ -656,6 +656,9 @@ func (c *checker) keyAssociation(path string, k ConditionKey, key catalog.Condit
 		for _, a := range catalog.ByConditionKey(key.Name) {
 			users = append(users, a.Name)
 		}
+		if len(users) == 0 {
+			return "the catalog associates it with no IMS action (the vendor's table states none for the actions it would fit), so drop the condition unless you know the API sends it"
+		}
 		return "use it with " + strings.Join(users, ", ") + ", or drop the condition"
 	}
 	if len(actions) == 0 {

@@ -275,3 +275,16 @@ func TestPurpose(t *testing.T) {
 		t.Error("String of out-of-range values")
 	}
 }
+
+func TestUnassociatedKeyWithoutAnyAction(t *testing.T) {
+	_, findings := CheckJSON([]byte(`{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["ims:images:export"],"Resource":["*"],"Condition":{"ForAnyValue:StringEquals":{"ims:TargetBucketOrgPaths":["o-1/r-1/"]}}}]}`), Identity)
+	for _, f := range findings {
+		if f.Code == "unassociated_condition_key" {
+			if strings.Contains(f.Message, "use it with ,") || !strings.Contains(f.Message, "associates it with no IMS action") {
+				t.Fatalf("message: %s", f.Message)
+			}
+			return
+		}
+	}
+	t.Fatalf("no unassociated_condition_key finding: %v", findings)
+}
