@@ -241,6 +241,8 @@ func stringSetting(v types.String, env, def string) string {
 
 func (p *imsPolicyProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
+		NewIdentityPolicyAttachmentResource,
+		NewIdentityPolicyResource,
 		NewSCPEnablementResource,
 		NewServiceControlPolicyAttachmentResource,
 		NewServiceControlPolicyResource,
@@ -252,6 +254,7 @@ func (p *imsPolicyProvider) DataSources(_ context.Context) []func() datasource.D
 		NewActionsDataSource,
 		NewAPIPermissionsDataSource,
 		NewConditionKeysDataSource,
+		NewIdentityPolicyDataSource,
 		NewPolicyDocumentDataSource,
 		NewPolicySimulationDataSource,
 		NewServiceControlPolicyDataSource,

@@ -1,0 +1,166 @@
+package provider
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/emulator"
+)
+
+func TestAccIdentityPolicyDataSource(t *testing.T) {
+	srv, url := startEmulator(t, emulator.Config{})
+	// The document as a user might write it: a string for a list of one, any key order.
+	config := emulatorProviderBlock(url) + `
+resource "imspolicy_identity_policy" "test" {
+  name        = "image-builders"
+  path        = "images/"
+  description = "Builds images, never deletes them"
+  policy = jsonencode({
+    Version = "5.0"
+    Statement = [
+      { Effect = "Allow", Action = ["ims:images:list", "ims:images:get", "ims:images:copyInRegion"] },
+      { Effect = "Deny", Action = "ims:images:deleteImage" },
+    ]
+  })
+}
+
+data "imspolicy_identity_policy" "by_id" {
+  id = imspolicy_identity_policy.test.id
+}
+
+data "imspolicy_identity_policy" "by_name" {
+  name       = "image-builders"
+  depends_on = [imspolicy_identity_policy.test]
+}
+
+# The policy as it is in the account feeds the simulator.
+data "imspolicy_policy_simulation" "check" {
+  identity_policies = [data.imspolicy_identity_policy.by_name.policy]
+  request {
+    name   = "copy"
+    action = "ims:images:copyInRegion"
+  }
+  request {
+    name   = "delete"
+    action = "ims:images:deleteImage"
+  }
+}
+`
+	const canonical = `{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["ims:images:list","ims:images:get","ims:images:copyInRegion"]},{"Effect":"Deny","Action":["ims:images:deleteImage"]}]}`
+	sameAsResource := func(attr string) statecheck.StateCheck {
+		return statecheck.CompareValuePairs("data.imspolicy_identity_policy.by_name", tfjsonpath.New(attr), identityPolicyAddr, tfjsonpath.New(attr), compare.ValuesSame())
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: fastProviderFactories,
+		CheckDestroy:             checkNoIdentityPolicies(srv),
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigStateChecks: []statecheck.StateCheck{
+				sameAsResource("id"),
+				sameAsResource("urn"),
+				sameAsResource("default_version_id"),
+				sameAsResource("created_at"),
+				sameAsResource("updated_at"),
+				statecheck.CompareValuePairs("data.imspolicy_identity_policy.by_id", tfjsonpath.New("id"), identityPolicyAddr, tfjsonpath.New("id"), compare.ValuesSame()),
+				statecheck.ExpectKnownValue("data.imspolicy_identity_policy.by_id", tfjsonpath.New("name"), knownvalue.StringExact("image-builders")),
+				statecheck.ExpectKnownValue("data.imspolicy_identity_policy.by_id", tfjsonpath.New("policy"), knownvalue.StringExact(canonical)),
+				statecheck.ExpectKnownValue("data.imspolicy_identity_policy.by_name", tfjsonpath.New("policy"), knownvalue.StringExact(canonical)),
+				statecheck.ExpectKnownValue("data.imspolicy_identity_policy.by_name", tfjsonpath.New("path"), knownvalue.StringExact("images/")),
+				statecheck.ExpectKnownValue("data.imspolicy_identity_policy.by_name", tfjsonpath.New("description"), knownvalue.StringExact("Builds images, never deletes them")),
+				statecheck.ExpectKnownValue("data.imspolicy_identity_policy.by_name", tfjsonpath.New("default_version_id"), knownvalue.StringExact("v1")),
+				statecheck.ExpectKnownValue("data.imspolicy_identity_policy.by_name", tfjsonpath.New("attachment_count"), knownvalue.Int64Exact(0)),
+				statecheck.ExpectKnownValue("data.imspolicy_policy_simulation.check", tfjsonpath.New("results").AtSliceIndex(0).AtMapKey("decision"), knownvalue.StringExact("allow")),
+				statecheck.ExpectKnownValue("data.imspolicy_policy_simulation.check", tfjsonpath.New("results").AtSliceIndex(1).AtMapKey("decision"), knownvalue.StringExact("explicit_deny")),
+			},
+		}},
+	})
+}
+
+func TestAccIdentityPolicyDataSource_errors(t *testing.T) {
+	_, url := startEmulator(t, emulator.Config{})
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: fastProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      emulatorProviderBlock(url) + `data "imspolicy_identity_policy" "test" { name = "nobody-has-this-name" }`,
+				ExpectError: regexp.MustCompile(`Identity policy not found[\s\S]*"nobody-has-this-name"`),
+			},
+			{
+				Config:      emulatorProviderBlock(url) + `data "imspolicy_identity_policy" "test" { id = "00000000-0000-0000-0000-000000000000" }`,
+				ExpectError: regexp.MustCompile(`Identity policy not found[\s\S]*"00000000-0000-0000-0000-000000000000"`),
+			},
+			{
+				Config:      emulatorProviderBlock(url) + `data "imspolicy_identity_policy" "test" {}`,
+				ExpectError: regexp.MustCompile(`Missing Attribute Configuration[\s\S]*Exactly\s+one\s+of\s+these\s+attributes\s+must\s+be\s+configured:\s+\[id,name\]`),
+			},
+			{
+				Config: emulatorProviderBlock(url) + `
+data "imspolicy_identity_policy" "test" {
+  id   = "00000000-0000-0000-0000-000000000000"
+  name = "both"
+}`,
+				ExpectError: regexp.MustCompile(`Invalid Attribute Combination`),
+			},
+		},
+	})
+}
+
+func TestAccIdentityPolicyDataSource_missingCredentials(t *testing.T) {
+	clearCredentialEnv(t)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      `data "imspolicy_identity_policy" "test" { name = "anything" }`,
+			ExpectError: regexp.MustCompile(`Missing credentials[\s\S]*HW_ACCESS_KEY`),
+		}},
+	})
+}
+
+// The examples of the identity policy resources and data source apply against the emulator.
+func TestAccIdentityPolicyExamples(t *testing.T) {
+	srv, url := startEmulator(t, emulator.Config{})
+	read := func(path string) string {
+		b, err := os.ReadFile(filepath.Join("../../examples", path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b) + "\n"
+	}
+	resources := emulatorProviderBlock(url) +
+		read("resources/imspolicy_identity_policy/resource.tf") +
+		read("resources/imspolicy_identity_policy_attachment/resource.tf")
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: fastProviderFactories,
+		CheckDestroy:             checkNoIdentityPolicies(srv),
+		Steps: []resource.TestStep{
+			{
+				Config: resources,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownOutputValue("image_readers_version", knownvalue.StringExact("v1")),
+				},
+				Check: checkEmulatorIdentityPolicyAttachments(srv, "group/18b2c3d4e5f60718293a4b5c6d7e8f90", "user/07a1b2c3d4e5f60718293a4b5c6d7e8f", "agency/29c3d4e5f60718293a4b5c6d7e8f9001"),
+			},
+			{
+				// The data source example is whole: it reads the policy it defines.
+				Config: emulatorProviderBlock(url) + read("data-sources/imspolicy_identity_policy/data-source.tf"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownOutputValue("image_auditors", knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"version": knownvalue.StringExact("v1"),
+						"decisions": knownvalue.ObjectExact(map[string]knownvalue.Check{
+							"list images":     knownvalue.StringExact("allow"),
+							"delete an image": knownvalue.StringExact("implicit_deny"),
+						}),
+					})),
+				},
+			},
+		},
+	})
+}

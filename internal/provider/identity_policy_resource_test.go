@@ -1,0 +1,687 @@
+package provider
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/client"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/emulator"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/signer"
+)
+
+const identityPolicyAddr = "imspolicy_identity_policy.test"
+
+// identityPolicyDoc is an HCL expression of an identity policy allowing the actions.
+func identityPolicyDoc(actions ...string) string {
+	return fmt.Sprintf(`jsonencode({
+    Version   = "5.0"
+    Statement = [{ Effect = "Allow", Action = %s }]
+  })`, identityPolicyHCLStrings(actions))
+}
+
+// identityPolicyJSON is the JSON jsonencode makes of identityPolicyDoc(actions...).
+func identityPolicyJSON(actions ...string) string {
+	b, _ := json.Marshal(actions)
+	return `{"Statement":[{"Action":` + string(b) + `,"Effect":"Allow"}],"Version":"5.0"}`
+}
+
+func identityPolicyHCLStrings(values []string) string {
+	quoted := make([]string, len(values))
+	for i, v := range values {
+		quoted[i] = fmt.Sprintf("%q", v)
+	}
+	return "[" + strings.Join(quoted, ", ") + "]"
+}
+
+// identityPolicyConfig is an imspolicy_identity_policy.test with the document expression.
+func identityPolicyConfig(url, name, description, policy string) string {
+	return emulatorProviderBlock(url) + fmt.Sprintf(`
+resource "imspolicy_identity_policy" "test" {
+  name        = %q
+  description = %q
+  policy      = %s
+}
+`, name, description, policy)
+}
+
+// checkEmulatorIdentityPolicy runs check on the emulator's policy of that name.
+func checkEmulatorIdentityPolicy(srv *emulator.Server, name string, check func(p emulator.Policy) error) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		p, ok := srv.PolicyByName(name)
+		if !ok {
+			return fmt.Errorf("the emulator has no identity policy named %q", name)
+		}
+		return check(p)
+	}
+}
+
+func emulatorIdentityPolicyVersionIDs(p emulator.Policy) []string {
+	var ids []string
+	for _, v := range p.Versions {
+		ids = append(ids, v.ID)
+	}
+	return ids
+}
+
+// checkEmulatorIdentityPolicyVersions checks the emulator's versions of the policy (oldest first), its
+// default version and that the default document means the same as want.
+func checkEmulatorIdentityPolicyVersions(srv *emulator.Server, name, wantDefault, wantDocument string, wantIDs ...string) resource.TestCheckFunc {
+	return checkEmulatorIdentityPolicy(srv, name, func(p emulator.Policy) error {
+		if got := emulatorIdentityPolicyVersionIDs(p); strings.Join(got, ",") != strings.Join(wantIDs, ",") {
+			return fmt.Errorf("the emulator holds versions %v, want %v", got, wantIDs)
+		}
+		if len(p.Versions) > emulator.MaxVersions {
+			return fmt.Errorf("the emulator holds %d versions", len(p.Versions))
+		}
+		if p.DefaultVersionID != wantDefault {
+			return fmt.Errorf("default version %s, want %s", p.DefaultVersionID, wantDefault)
+		}
+		if wantDocument != "" && !policyDocumentsEqual(p.DefaultDocument(), wantDocument) {
+			return fmt.Errorf("default document %s, want %s", p.DefaultDocument(), wantDocument)
+		}
+		return nil
+	})
+}
+
+// checkNoIdentityPolicies is a CheckDestroy: the emulator holds no identity policy.
+func checkNoIdentityPolicies(srv *emulator.Server) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if ps := srv.Policies(); len(ps) != 0 {
+			return fmt.Errorf("the emulator still holds %d identity policies, e.g. %s (%s)", len(ps), ps[0].Name, ps[0].ID)
+		}
+		if as := srv.PolicyAttachments(); len(as) != 0 {
+			return fmt.Errorf("the emulator still holds %d identity policy attachments", len(as))
+		}
+		return nil
+	}
+}
+
+func TestAccIdentityPolicy_lifecycle(t *testing.T) {
+	srv, url := startEmulator(t, emulator.Config{})
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	docA := identityPolicyDoc("ims:images:list", "ims:images:get")
+	docB := identityPolicyDoc("ims:images:list", "ims:images:get", "ims:quotas:get")
+	// docB in another form: layout, key order, a string for a list of one, action case.
+	docBReformatted := `<<-EOT
+    {
+      "Statement": [ {
+        "Effect": "Allow",
+        "Action": ["IMS:Quotas:Get", "ims:images:list", "ims:images:get"]
+      } ],
+      "Version": "5.0"
+    }
+  EOT`
+
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: fastProviderFactories,
+		CheckDestroy:             checkNoIdentityPolicies(srv),
+		Steps: []resource.TestStep{
+			{
+				Config: identityPolicyConfig(url, "image-readers", "Read images", docA),
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(identityPolicyAddr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(identityPolicyAddr, tfjsonpath.New("name"), knownvalue.StringExact("image-readers")),
+					statecheck.ExpectKnownValue(identityPolicyAddr, tfjsonpath.New("path"), knownvalue.StringExact("/")),
+					statecheck.ExpectKnownValue(identityPolicyAddr, tfjsonpath.New("description"), knownvalue.StringExact("Read images")),
+					statecheck.ExpectKnownValue(identityPolicyAddr, tfjsonpath.New("policy"), knownvalue.StringExact(identityPolicyJSON("ims:images:list", "ims:images:get"))),
+					statecheck.ExpectKnownValue(identityPolicyAddr, tfjsonpath.New("urn"), knownvalue.StringExact("iam::"+testAccountID+":policy:image-readers")),
+					statecheck.ExpectKnownValue(identityPolicyAddr, tfjsonpath.New("default_version_id"), knownvalue.StringExact("v1")),
+					statecheck.ExpectKnownValue(identityPolicyAddr, tfjsonpath.New("version_ids"), stringList("v1")),
+					statecheck.ExpectKnownValue(identityPolicyAddr, tfjsonpath.New("attachment_count"), knownvalue.Int64Exact(0)),
+					statecheck.ExpectKnownValue(identityPolicyAddr, tfjsonpath.New("created_at"), knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT`))),
+					statecheck.ExpectKnownValue(identityPolicyAddr, tfjsonpath.New("updated_at"), knownvalue.NotNull()),
+				},
+				Check: resource.ComposeTestCheckFunc(
+					checkEmulatorIdentityPolicyVersions(srv, "image-readers", "v1", identityPolicyJSON("ims:images:list", "ims:images:get"), "v1"),
+					checkEmulatorIdentityPolicy(srv, "image-readers", func(p emulator.Policy) error {
+						if p.Description != "Read images" {
+							return fmt.Errorf("description %q", p.Description)
+						}
+						return nil
+					}),
+				),
+			},
+			{
+				// The description changes in place; nothing else is planned to change.
+				Config: identityPolicyConfig(url, "image-readers", "Read images and their metadata", docA),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(identityPolicyAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(identityPolicyAddr, tfjsonpath.New("default_version_id"), knownvalue.StringExact("v1")),
+					plancheck.ExpectKnownValue(identityPolicyAddr, tfjsonpath.New("version_ids"), stringList("v1")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(identityPolicyAddr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(identityPolicyAddr, tfjsonpath.New("description"), knownvalue.StringExact("Read images and their metadata")),
+				},
+				Check: checkEmulatorIdentityPolicy(srv, "image-readers", func(p emulator.Policy) error {
+					if p.Description != "Read images and their metadata" || len(p.Versions) != 1 {
+						return fmt.Errorf("description %q, %d versions", p.Description, len(p.Versions))
+					}
+					return nil
+				}),
+			},
+			{
+				// A new document is a new default version.
+				Config: identityPolicyConfig(url, "image-readers", "Read images and their metadata", docB),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(identityPolicyAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue(identityPolicyAddr, tfjsonpath.New("default_version_id")),
+					plancheck.ExpectUnknownValue(identityPolicyAddr, tfjsonpath.New("version_ids")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(identityPolicyAddr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(identityPolicyAddr, tfjsonpath.New("default_version_id"), knownvalue.StringExact("v2")),
+					statecheck.ExpectKnownValue(identityPolicyAddr, tfjsonpath.New("version_ids"), stringList("v1", "v2")),
+				},
+				Check: checkEmulatorIdentityPolicyVersions(srv, "image-readers", "v2", identityPolicyJSON("ims:images:list", "ims:images:get", "ims:quotas:get"), "v1", "v2"),
+			},
+			{
+				// The same document in another form plans nothing.
+				Config: identityPolicyConfig(url, "image-readers", "Read images and their metadata", docBReformatted),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+				Check: checkEmulatorIdentityPolicyVersions(srv, "image-readers", "v2", "", "v1", "v2"),
+			},
+			{
+				ResourceName:      identityPolicyAddr,
+				ImportState:       true,
+				ImportStateVerify: true,
+			},
+		},
+	})
+}
+
+func TestAccIdentityPolicy_pathAndDefaults(t *testing.T) {
+	srv, url := startEmulator(t, emulator.Config{})
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: fastProviderFactories,
+		CheckDestroy:             checkNoIdentityPolicies(srv),
+		Steps: []resource.TestStep{
+			{
+				Config: emulatorProviderBlock(url) + `
+resource "imspolicy_identity_policy" "test" {
+  name   = "quota-readers"
+  path   = "images/readers/"
+  policy = ` + identityPolicyDoc("ims:quotas:get") + `
+}
+`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(identityPolicyAddr, tfjsonpath.New("path"), knownvalue.StringExact("images/readers/")),
+					statecheck.ExpectKnownValue(identityPolicyAddr, tfjsonpath.New("description"), knownvalue.StringExact("")),
+				},
+				Check: checkEmulatorIdentityPolicy(srv, "quota-readers", func(p emulator.Policy) error {
+					if p.Path != "images/readers/" {
+						return fmt.Errorf("path %q", p.Path)
+					}
+					return nil
+				}),
+			},
+			{
+				// A new path replaces the policy.
+				Config: emulatorProviderBlock(url) + `
+resource "imspolicy_identity_policy" "test" {
+  name   = "quota-readers"
+  policy = ` + identityPolicyDoc("ims:quotas:get") + `
+}
+`,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(identityPolicyAddr, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(identityPolicyAddr, tfjsonpath.New("path"), knownvalue.StringExact("/")),
+				},
+			},
+			{
+				ResourceName:      identityPolicyAddr,
+				ImportState:       true,
+				ImportStateVerify: true,
+			},
+		},
+	})
+}
+
+// identityPolicyRequestLog records the emulator's request log lines.
+type identityPolicyRequestLog struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (l *identityPolicyRequestLog) logf(format string, args ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.lines = append(l.lines, fmt.Sprintf(format, args...))
+}
+
+func (l *identityPolicyRequestLog) matching(re *regexp.Regexp) []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []string
+	for _, line := range l.lines {
+		if re.MatchString(line) {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+func TestAccIdentityPolicy_versionRotation(t *testing.T) {
+	var log identityPolicyRequestLog
+	srv, url := startEmulator(t, emulator.Config{Logf: log.logf})
+	// Seven documents: the first, then six changes.
+	actions := []string{"ims:images:list", "ims:images:get", "ims:quotas:get", "ims:images:getJob", "ims:images:getTags", "ims:images:listOsVersion", "ims:images:listImagesByTag"}
+	wantIDs := [][]string{
+		{"v1"}, {"v1", "v2"}, {"v1", "v2", "v3"}, {"v1", "v2", "v3", "v4"}, {"v1", "v2", "v3", "v4", "v5"},
+		{"v2", "v3", "v4", "v5", "v6"}, // at 5 versions, the oldest (v1) goes first
+		{"v3", "v4", "v5", "v6", "v7"},
+	}
+	var steps []resource.TestStep
+	for i := range actions {
+		doc := actions[:i+1]
+		def := fmt.Sprintf("v%d", i+1)
+		steps = append(steps, resource.TestStep{
+			Config: identityPolicyConfig(url, "rotating", "", identityPolicyDoc(doc...)),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(identityPolicyAddr, tfjsonpath.New("default_version_id"), knownvalue.StringExact(def)),
+				statecheck.ExpectKnownValue(identityPolicyAddr, tfjsonpath.New("version_ids"), stringList(wantIDs[i]...)),
+			},
+			Check: checkEmulatorIdentityPolicyVersions(srv, "rotating", def, identityPolicyJSON(doc...), wantIDs[i]...),
+		})
+	}
+	steps = append(steps, resource.TestStep{ResourceName: identityPolicyAddr, ImportState: true, ImportStateVerify: true})
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: fastProviderFactories,
+		CheckDestroy: resource.ComposeTestCheckFunc(checkNoIdentityPolicies(srv), func(*terraform.State) error {
+			// The limit was never hit: the oldest version was deleted before each create.
+			if hits := log.matching(regexp.MustCompile(`-> 409`)); len(hits) != 0 {
+				return fmt.Errorf("the emulator answered 409: %v", hits)
+			}
+			if dels := log.matching(regexp.MustCompile(`DELETE /v5/policies/[^/ ]+/versions/v[12] -> 204`)); len(dels) != 2 {
+				return fmt.Errorf("want v1 and v2 deleted once each, got %v", dels)
+			}
+			return nil
+		}),
+		Steps: steps,
+	})
+}
+
+// The version deleted to make room is the oldest that is not the default, even when the
+// default is older.
+func TestAccIdentityPolicy_rotationKeepsOldDefault(t *testing.T) {
+	srv, url := startEmulator(t, emulator.Config{})
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: fastProviderFactories,
+		CheckDestroy:             checkNoIdentityPolicies(srv),
+		Steps: []resource.TestStep{
+			{
+				Config: identityPolicyConfig(url, "old-default", "", identityPolicyDoc("ims:images:list")),
+			},
+			{
+				// Someone adds four versions without making them the default: no diff.
+				PreConfig: func() {
+					p, _ := srv.PolicyByName("old-default")
+					for i := 0; i < 4; i++ {
+						if _, err := srv.AddPolicyVersion(p.ID, identityPolicyJSON("ims:images:get"), false); err != nil {
+							t.Fatal(err)
+						}
+					}
+				},
+				Config: identityPolicyConfig(url, "old-default", "", identityPolicyDoc("ims:images:list")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(identityPolicyAddr, tfjsonpath.New("version_ids"), stringList("v1", "v2", "v3", "v4", "v5")),
+				},
+			},
+			{
+				Config: identityPolicyConfig(url, "old-default", "", identityPolicyDoc("ims:quotas:get")),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(identityPolicyAddr, tfjsonpath.New("default_version_id"), knownvalue.StringExact("v6")),
+					statecheck.ExpectKnownValue(identityPolicyAddr, tfjsonpath.New("version_ids"), stringList("v1", "v3", "v4", "v5", "v6")),
+				},
+				Check: checkEmulatorIdentityPolicyVersions(srv, "old-default", "v6", identityPolicyJSON("ims:quotas:get"), "v1", "v3", "v4", "v5", "v6"),
+			},
+		},
+	})
+}
+
+func TestAccIdentityPolicy_deletedOutsideTerraform(t *testing.T) {
+	srv, url := startEmulator(t, emulator.Config{})
+	config := identityPolicyConfig(url, "short-lived", "", identityPolicyDoc("ims:images:list"))
+	var firstID string
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: fastProviderFactories,
+		CheckDestroy:             checkNoIdentityPolicies(srv),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: checkEmulatorIdentityPolicy(srv, "short-lived", func(p emulator.Policy) error {
+					firstID = p.ID
+					return nil
+				}),
+			},
+			{
+				// Deleted outside Terraform: the refresh drops it and the plan creates it.
+				PreConfig: func() {
+					if err := srv.RemovePolicy(firstID); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:             config,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(identityPolicyAddr, plancheck.ResourceActionCreate),
+				}},
+				Check: checkEmulatorIdentityPolicy(srv, "short-lived", func(p emulator.Policy) error {
+					if p.ID == firstID {
+						return fmt.Errorf("the policy was not created again")
+					}
+					if n := len(srv.Policies()); n != 1 {
+						return fmt.Errorf("the emulator holds %d policies", n)
+					}
+					return nil
+				}),
+			},
+		},
+	})
+}
+
+func TestAccIdentityPolicy_editedOutsideTerraform(t *testing.T) {
+	srv, url := startEmulator(t, emulator.Config{})
+	config := identityPolicyConfig(url, "edited", "As configured", identityPolicyDoc("ims:images:list"))
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: fastProviderFactories,
+		CheckDestroy:             checkNoIdentityPolicies(srv),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				// A new default version and a new description, made outside Terraform.
+				PreConfig: func() {
+					p, _ := srv.PolicyByName("edited")
+					if _, err := srv.AddPolicyVersion(p.ID, identityPolicyJSON("ims:images:list", "ims:images:deleteImage"), true); err != nil {
+						t.Fatal(err)
+					}
+					if err := srv.SetPolicyDescription(p.ID, "Edited in the console"); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(identityPolicyAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(identityPolicyAddr, tfjsonpath.New("policy"), knownvalue.StringExact(identityPolicyJSON("ims:images:list"))),
+					plancheck.ExpectKnownValue(identityPolicyAddr, tfjsonpath.New("description"), knownvalue.StringExact("As configured")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(identityPolicyAddr, tfjsonpath.New("default_version_id"), knownvalue.StringExact("v3")),
+					statecheck.ExpectKnownValue(identityPolicyAddr, tfjsonpath.New("version_ids"), stringList("v1", "v2", "v3")),
+				},
+				Check: resource.ComposeTestCheckFunc(
+					checkEmulatorIdentityPolicyVersions(srv, "edited", "v3", identityPolicyJSON("ims:images:list"), "v1", "v2", "v3"),
+					checkEmulatorIdentityPolicy(srv, "edited", func(p emulator.Policy) error {
+						if p.Description != "As configured" {
+							return fmt.Errorf("description %q", p.Description)
+						}
+						return nil
+					}),
+				),
+			},
+		},
+	})
+}
+
+func TestAccIdentityPolicy_invalidArgumentsFailThePlan(t *testing.T) {
+	srv, url := startEmulator(t, emulator.Config{})
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: fastProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if n := srv.Stats().Requests; n != 0 {
+				return fmt.Errorf("the emulator got %d requests; validation should not call the API", n)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config:      identityPolicyConfig(url, "bad-action", "", identityPolicyDoc("ims:images:frobnicate")),
+				ExpectError: regexp.MustCompile(`Invalid identity policy: unknown_action[\s\S]*ims:images:frobnicate`),
+			},
+			{
+				Config:      identityPolicyConfig(url, "bad-json", "", `"{\"Version\": \"5.0\", "`),
+				ExpectError: regexp.MustCompile(`Invalid identity policy: malformed_json`),
+			},
+			{
+				Config:      identityPolicyConfig(url, "bad name!", "", identityPolicyDoc("ims:images:list")),
+				ExpectError: regexp.MustCompile(`must\s+be\s+1\s+to\s+128\s+letters,\s+digits\s+or\s+the\s+characters\s+_\+=\.@-`),
+			},
+			{
+				Config: emulatorProviderBlock(url) + `
+resource "imspolicy_identity_policy" "test" {
+  name   = "bad-path"
+  path   = "no-trailing-slash"
+  policy = ` + identityPolicyDoc("ims:images:list") + `
+}
+`,
+				ExpectError: regexp.MustCompile(`Invalid Attribute Value[\s\S]*segments\s+of\s+letters,\s+digits\s+or\s+\.,\+@=_-\s+each\s+ending\s+in\s+/`),
+			},
+		},
+	})
+}
+
+func TestAccIdentityPolicy_missingCredentials(t *testing.T) {
+	clearCredentialEnv(t)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+resource "imspolicy_identity_policy" "test" {
+  name   = "no-credentials"
+  policy = ` + identityPolicyDoc("ims:images:list") + `
+}
+`,
+			ExpectError: regexp.MustCompile(`Missing credentials[\s\S]*HW_ACCESS_KEY`),
+		}},
+	})
+}
+
+func TestAccIdentityPolicy_wrongSecretKey(t *testing.T) {
+	srv, url := startEmulator(t, emulator.Config{})
+	clearCredentialEnv(t)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: fastProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+provider "imspolicy" {
+  access_key   = %q
+  secret_key   = "not-the-secret-key"
+  account_id   = %q
+  iam_endpoint = %q
+}
+resource "imspolicy_identity_policy" "test" {
+  name   = "wrong-key"
+  policy = %s
+}
+`, testAccessKey, testAccountID, url, identityPolicyDoc("ims:images:list")),
+			ExpectError: regexp.MustCompile(`Invalid credentials[\s\S]*access_key\s+and\s+secret_key[\s\S]*HW_ACCESS_KEY\s+and\s+HW_SECRET_KEY`),
+		}},
+	})
+	if st := srv.Stats(); st.Unauthorized == 0 || len(srv.Policies()) != 0 {
+		t.Errorf("want only rejected calls, got %+v and %d policies", st, len(srv.Policies()))
+	}
+}
+
+// The error for rejected credentials names the settings and never shows the secret.
+func TestIdentityPolicy_unauthorizedErrorNamesSettings(t *testing.T) {
+	_, url := startEmulator(t, emulator.Config{})
+	const wrongSecret = "sk-wrong-secret-must-not-appear"
+	c, err := client.New(client.Config{
+		IAMEndpoint: url, OrganizationsEndpoint: url, MaxRetries: -1,
+		Credentials: signer.Credentials{AccessKey: testAccessKey, SecretKey: wrongSecret, DomainID: testAccountID},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.GetPolicy(context.Background(), "0123")
+	if !client.IsUnauthorized(err) {
+		t.Fatalf("want a 401, got %v", err)
+	}
+	var diags diag.Diagnostics
+	iamAPIError(&diags, "reading identity policy 0123", err)
+	if len(diags) != 1 {
+		t.Fatalf("want one diagnostic, got %v", diags)
+	}
+	d := diags[0]
+	text := d.Summary() + "\n" + d.Detail()
+	for _, want := range []string{"Invalid credentials", "access_key", "secret_key", "HW_ACCESS_KEY", "HW_SECRET_KEY", "APIGW.0301"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the error does not mention %s:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, wrongSecret) || strings.Contains(text, testSecretKey) {
+		t.Errorf("the error shows a secret:\n%s", text)
+	}
+}
+
+func TestIdentityPolicy_oldestNonDefaultVersion(t *testing.T) {
+	vs := func(def string, ids ...string) []client.PolicyVersion {
+		var out []client.PolicyVersion
+		for _, id := range ids {
+			out = append(out, client.PolicyVersion{VersionID: id, IsDefault: id == def})
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		versions []client.PolicyVersion
+		want     string
+	}{
+		{vs("v5", "v5", "v4", "v3", "v2", "v1"), "v1"}, // newest first, as the service lists them
+		{vs("v1", "v1", "v2", "v3", "v4", "v5"), "v2"},
+		{vs("v3", "v10", "v9", "v3", "v12", "v11"), "v9"},
+		{vs("v1", "v1"), ""},
+	} {
+		if got := oldestNonDefaultVersion(tc.versions); got != tc.want {
+			t.Errorf("oldestNonDefaultVersion(%v) = %q, want %q", tc.versions, got, tc.want)
+		}
+	}
+}
+
+// Warnings of the checker show in `terraform plan -json`, on the policy attribute. The
+// plugin-testing harness cannot assert warnings, so this test builds the provider and runs
+// Terraform itself, with a CLI configuration whose dev_overrides point at the build.
+func TestAccIdentityPolicy_planShowsPolicyWarnings(t *testing.T) {
+	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if os.Getenv("TF_ACC") == "" || tf == "" {
+		t.Skip("set TF_ACC=1 and TF_ACC_TERRAFORM_PATH to run Terraform")
+	}
+	_, url := startEmulator(t, emulator.Config{})
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+
+	bin := t.TempDir()
+	build := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(bin, "terraform-provider-imspolicy"), ".")
+	build.Dir = "../.."
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	cliConfig := filepath.Join(t.TempDir(), "dev.tfrc")
+	if err := os.WriteFile(cliConfig, []byte(fmt.Sprintf(`provider_installation {
+  dev_overrides {
+    "registry.terraform.io/imspolicy/imspolicy" = %q
+  }
+  direct {}
+}
+`, bin)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	work := t.TempDir()
+	config := `terraform {
+  required_providers {
+    imspolicy = { source = "imspolicy/imspolicy" }
+  }
+}
+` + identityPolicyConfig(url, "sharers", "", identityPolicyDoc("ims:images:list", "ims:images:share"))
+	if err := os.WriteFile(filepath.Join(work, "main.tf"), []byte(config), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	plan := exec.CommandContext(ctx, tf, "plan", "-json", "-input=false", "-lock=false")
+	plan.Dir = work
+	plan.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_LOG=")
+	var stderr bytes.Buffer
+	plan.Stderr = &stderr
+	out, err := plan.Output()
+	if err != nil {
+		t.Fatalf("terraform plan: %v\n%s\n%s", err, out, stderr.String())
+	}
+
+	type jsonDiagnostic struct {
+		Severity string `json:"severity"`
+		Summary  string `json:"summary"`
+		Detail   string `json:"detail"`
+		Address  string `json:"address"`
+		Snippet  *struct {
+			Code string `json:"code"`
+		} `json:"snippet"`
+	}
+	var found []jsonDiagnostic
+	planned := false
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		var msg struct {
+			Type       string          `json:"type"`
+			Diagnostic *jsonDiagnostic `json:"diagnostic"`
+			Changes    *struct {
+				Add int `json:"add"`
+			} `json:"changes"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &msg); err != nil {
+			t.Fatalf("a line of plan -json is not JSON: %v\n%s", err, sc.Text())
+		}
+		if msg.Type == "diagnostic" && msg.Diagnostic != nil && strings.Contains(msg.Diagnostic.Summary, "deprecated_action") {
+			found = append(found, *msg.Diagnostic)
+		}
+		if msg.Type == "change_summary" && msg.Changes != nil && msg.Changes.Add == 1 {
+			planned = true
+		}
+	}
+	// Terraform validates the configuration twice during a plan (the validate walk, then
+	// each instance as it is planned) and -json does not merge equal warnings: the same
+	// warning may come twice.
+	if len(found) == 0 {
+		t.Fatalf("no deprecated_action diagnostic in:\n%s", out)
+	}
+	for _, d := range found {
+		if d.Severity != "warning" || d.Address != identityPolicyAddr ||
+			!strings.Contains(d.Detail, "Statement[0].Action[1]") || !strings.Contains(d.Detail, "ims:images:share") ||
+			d.Snippet == nil || !strings.HasPrefix(strings.TrimSpace(d.Snippet.Code), "policy") {
+			t.Errorf("unexpected diagnostic %+v", d)
+		}
+	}
+	if !planned {
+		t.Errorf("the plan does not create the policy:\n%s", out)
+	}
+}
