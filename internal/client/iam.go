@@ -564,3 +564,63 @@ func versionNumber(v string) int {
 	}
 	return -1
 }
+
+// MaxPolicyVersions is how many versions an identity policy keeps: the vendor answers a
+// sixth with 409 PAP5.0028.
+const MaxPolicyVersions = 5
+
+// ErrCodeVersionLimit is the vendor's error code for a version over MaxPolicyVersions.
+const ErrCodeVersionLimit = "PAP5.0028"
+
+// CreateDefaultPolicyVersion adds a version with the document and makes it the default.
+// At the limit of versions it first deletes the oldest version that is not the default
+// (and again, at most twice, if another writer filled the free place meanwhile).
+func (c *Client) CreateDefaultPolicyVersion(ctx context.Context, policyID, document string) (*PolicyVersion, error) {
+	for attempt := 0; ; attempt++ {
+		versions, err := c.ListPolicyVersions(ctx, policyID)
+		if err != nil {
+			return nil, err
+		}
+		if len(versions) >= MaxPolicyVersions {
+			oldest := OldestNonDefaultVersion(versions)
+			if oldest == "" {
+				return nil, fmt.Errorf("identity policy %s has %d versions and none of them can be deleted", policyID, len(versions))
+			}
+			tflog.Info(c.logContext(ctx), "deleting the oldest non-default version to make room for a new one",
+				map[string]any{"policy_id": policyID, "version_id": oldest, "versions": len(versions)})
+			if err := c.DeletePolicyVersion(ctx, policyID, oldest); err != nil && !IsNotFound(err) {
+				return nil, err
+			}
+		}
+		v, err := c.CreatePolicyVersion(ctx, policyID, document, true)
+		if err != nil && ErrorCode(err) == ErrCodeVersionLimit && attempt < 2 {
+			continue
+		}
+		return v, err
+	}
+}
+
+// OldestNonDefaultVersion returns the id of the lowest-numbered version that is not the
+// default, or "".
+func OldestNonDefaultVersion(versions []PolicyVersion) string {
+	oldest := ""
+	for _, v := range versions {
+		if v.IsDefault {
+			continue
+		}
+		if oldest == "" || VersionNumber(v.VersionID) < VersionNumber(oldest) {
+			oldest = v.VersionID
+		}
+	}
+	return oldest
+}
+
+// VersionNumber reads N from a version id "vN"; -1 when it is not of that form.
+func VersionNumber(id string) int {
+	if len(id) > 1 && (id[0] == 'v' || id[0] == 'V') {
+		if n, err := strconv.Atoi(id[1:]); err == nil {
+			return n
+		}
+	}
+	return -1
+}

@@ -2,6 +2,9 @@ package provider
 
 import (
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -72,4 +75,29 @@ var fastProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
 			}
 		},
 	}),
+}
+
+// cliWithBuiltProvider builds the provider from this tree for tests that run the CLI
+// themselves (TF_ACC_TERRAFORM_PATH: Terraform or OpenTofu). It returns a CLI
+// configuration whose dev_overrides point at the build, and the terraform block that
+// requires the provider from the registry host the CLI uses (TF_ACC_PROVIDER_HOST).
+func cliWithBuiltProvider(t *testing.T) (cliConfig, terraformBlock string) {
+	t.Helper()
+	bin := t.TempDir()
+	build := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-imspolicy"), ".")
+	build.Dir = "../.."
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	host := os.Getenv("TF_ACC_PROVIDER_HOST")
+	if host == "" {
+		host = "registry.terraform.io"
+	}
+	source := host + "/imspolicy/imspolicy"
+	cliConfig = filepath.Join(t.TempDir(), "dev.tfrc")
+	content := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n", source, bin)
+	if err := os.WriteFile(cliConfig, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return cliConfig, fmt.Sprintf("terraform {\n  required_providers {\n    imspolicy = { source = %q }\n  }\n}\n", source)
 }

@@ -92,14 +92,14 @@ func (r *identityPolicyAttachmentResource) Configure(_ context.Context, req reso
 // ModifyPlan reports missing credentials at plan time.
 func (r *identityPolicyAttachmentResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if !req.Plan.Raw.IsNull() {
-		iamClient(r.data, &resp.Diagnostics)
+		apiClient(r.data, &resp.Diagnostics)
 	}
 }
 
 func (r *identityPolicyAttachmentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan identityPolicyAttachmentModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	c := iamClient(r.data, &resp.Diagnostics)
+	c := apiClient(r.data, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() || c == nil {
 		return
 	}
@@ -123,7 +123,7 @@ func (r *identityPolicyAttachmentResource) Create(ctx context.Context, req resou
 		}
 	}
 	if err != nil {
-		iamAPIError(&resp.Diagnostics, doing, err)
+		addAPIError(&resp.Diagnostics, doing, err)
 		return
 	}
 	plan.ID = types.StringValue(identityPolicyAttachmentID(policyID, string(pt), principalID))
@@ -133,7 +133,7 @@ func (r *identityPolicyAttachmentResource) Create(ctx context.Context, req resou
 func (r *identityPolicyAttachmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state identityPolicyAttachmentModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := iamClient(r.data, &resp.Diagnostics)
+	c := apiClient(r.data, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() || c == nil {
 		return
 	}
@@ -160,7 +160,7 @@ func (r *identityPolicyAttachmentResource) Read(ctx context.Context, req resourc
 		}
 	}
 	if err != nil {
-		iamAPIError(&resp.Diagnostics, fmt.Sprintf("reading the attachment of identity policy %s to %s %s", policyID, pt, principalID), err)
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("reading the attachment of identity policy %s to %s %s", policyID, pt, principalID), err)
 		return
 	}
 	if !attached {
@@ -182,14 +182,14 @@ func (r *identityPolicyAttachmentResource) Update(ctx context.Context, req resou
 func (r *identityPolicyAttachmentResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state identityPolicyAttachmentModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := iamClient(r.data, &resp.Diagnostics)
+	c := apiClient(r.data, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() || c == nil {
 		return
 	}
 	policyID, pt, principalID := state.PolicyID.ValueString(), client.PrincipalType(state.PrincipalType.ValueString()), state.PrincipalID.ValueString()
 	err := c.DetachPolicy(ctx, policyID, pt, principalID)
 	if err != nil && !client.IsNotFound(err) { // 404: the policy or the attachment is gone already
-		iamAPIError(&resp.Diagnostics, fmt.Sprintf("detaching identity policy %s from %s %s", policyID, pt, principalID), err)
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("detaching identity policy %s from %s %s", policyID, pt, principalID), err)
 	}
 }
 

@@ -84,7 +84,7 @@ func (d *identityPolicyDataSource) Configure(_ context.Context, req datasource.C
 func (d *identityPolicyDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg identityPolicyDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	c := iamClient(d.data, &resp.Diagnostics)
+	c := apiClient(d.data, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() || c == nil {
 		return
 	}
@@ -99,7 +99,7 @@ func (d *identityPolicyDataSource) Read(ctx context.Context, req datasource.Read
 			return
 		}
 		if err != nil {
-			iamAPIError(&resp.Diagnostics, fmt.Sprintf("looking up identity policy %q", name), err)
+			addAPIError(&resp.Diagnostics, fmt.Sprintf("looking up identity policy %q", name), err)
 			return
 		}
 		id = p.PolicyID
@@ -128,7 +128,7 @@ func (d *identityPolicyDataSource) Read(ctx context.Context, req datasource.Read
 		}
 	}
 	if err != nil {
-		iamAPIError(&resp.Diagnostics, fmt.Sprintf("reading identity policy %s", id), err)
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("reading identity policy %s", id), err)
 		return
 	}
 

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -30,13 +29,6 @@ var (
 	_ resource.ResourceWithImportState = (*identityPolicyResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*identityPolicyResource)(nil)
 )
-
-// identityPolicyMaxVersions is how many versions an identity policy keeps (the vendor's
-// limit: a sixth answers 409 PAP5.0028).
-const identityPolicyMaxVersions = 5
-
-// iamErrCodeVersionLimit is the vendor's answer to a sixth version.
-const iamErrCodeVersionLimit = "PAP5.0028"
 
 var identityPolicyNameRE = regexp.MustCompile(`^[A-Za-z0-9_+=.@-]{1,128}$`)
 
@@ -115,7 +107,7 @@ func (r *identityPolicyResource) Schema(_ context.Context, _ resource.SchemaRequ
 					"Checked at plan time as an identity policy. A document that means the same (white space, key order, a " +
 					"string for a list of one, list order, action case) makes no diff. Changing it creates a new default version.",
 				Validators:    []validator.String{validators.PolicyDocument("identity")},
-				PlanModifiers: []planmodifier.String{keepEquivalentIdentityPolicy{}},
+				PlanModifiers: []planmodifier.String{keepEquivalentPolicy{}},
 			},
 			"urn": schema.StringAttribute{
 				Computed:            true,
@@ -158,7 +150,7 @@ func (r *identityPolicyResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if req.Plan.Raw.IsNull() {
 		return // destroy
 	}
-	if iamClient(r.data, &resp.Diagnostics) == nil || req.State.Raw.IsNull() {
+	if apiClient(r.data, &resp.Diagnostics) == nil || req.State.Raw.IsNull() {
 		return
 	}
 	var plan, state identityPolicyModel
@@ -182,7 +174,7 @@ func (r *identityPolicyResource) ModifyPlan(ctx context.Context, req resource.Mo
 func (r *identityPolicyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan identityPolicyModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	c := iamClient(r.data, &resp.Diagnostics)
+	c := apiClient(r.data, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() || c == nil {
 		return
 	}
@@ -198,7 +190,7 @@ func (r *identityPolicyResource) Create(ctx context.Context, req resource.Create
 	}
 	created, err := c.CreatePolicy(ctx, in)
 	if err != nil {
-		iamAPIError(&resp.Diagnostics, fmt.Sprintf("creating identity policy %q", name), err)
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("creating identity policy %q", name), err)
 		return
 	}
 	tflog.Info(ctx, "created identity policy", map[string]any{"policy_id": created.PolicyID, "name": name})
@@ -206,7 +198,7 @@ func (r *identityPolicyResource) Create(ctx context.Context, req resource.Create
 	p, versions, err := readIdentityPolicy(ctx, c, created.PolicyID)
 	if err != nil {
 		// The policy exists: keep it in state (tainted), so that it is not orphaned.
-		iamAPIError(&resp.Diagnostics, fmt.Sprintf("reading identity policy %q (%s) after creating it", name, created.PolicyID), err)
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("reading identity policy %q (%s) after creating it", name, created.PolicyID), err)
 		plan.ID = types.StringValue(created.PolicyID)
 		plan.URN = types.StringValue(created.URN)
 		plan.DefaultVersionID = types.StringValue(created.DefaultVersionID)
@@ -224,7 +216,7 @@ func (r *identityPolicyResource) Create(ctx context.Context, req resource.Create
 func (r *identityPolicyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state identityPolicyModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := iamClient(r.data, &resp.Diagnostics)
+	c := apiClient(r.data, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() || c == nil {
 		return
 	}
@@ -253,12 +245,12 @@ func (r *identityPolicyResource) Read(ctx context.Context, req resource.ReadRequ
 		}
 	}
 	if err != nil {
-		iamAPIError(&resp.Diagnostics, fmt.Sprintf("reading identity policy %s", id), err)
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("reading identity policy %s", id), err)
 		return
 	}
 	versions, err := c.ListPolicyVersions(ctx, id)
 	if err != nil {
-		iamAPIError(&resp.Diagnostics, fmt.Sprintf("listing the versions of identity policy %s", id), err)
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("listing the versions of identity policy %s", id), err)
 		return
 	}
 	// The document in force is the default version's. Keep the configuration's form when
@@ -274,7 +266,7 @@ func (r *identityPolicyResource) Update(ctx context.Context, req resource.Update
 	var plan, state identityPolicyModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := iamClient(r.data, &resp.Diagnostics)
+	c := apiClient(r.data, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() || c == nil {
 		return
 	}
@@ -283,14 +275,14 @@ func (r *identityPolicyResource) Update(ctx context.Context, req resource.Update
 
 	if !plan.Description.Equal(state.Description) {
 		if err := c.UpdatePolicyDescription(ctx, id, plan.Description.ValueString()); err != nil {
-			iamAPIError(&resp.Diagnostics, fmt.Sprintf("updating the description of identity policy %s", id), err)
+			addAPIError(&resp.Diagnostics, fmt.Sprintf("updating the description of identity policy %s", id), err)
 			return
 		}
 	}
 	if !policyDocumentsEqual(plan.Policy.ValueString(), state.Policy.ValueString()) {
-		v, err := createDefaultPolicyVersion(ctx, c, id, plan.Policy.ValueString())
+		v, err := c.CreateDefaultPolicyVersion(ctx, id, plan.Policy.ValueString())
 		if err != nil {
-			iamAPIError(&resp.Diagnostics, fmt.Sprintf("creating a new version of identity policy %s", id), err)
+			addAPIError(&resp.Diagnostics, fmt.Sprintf("creating a new version of identity policy %s", id), err)
 			return
 		}
 		tflog.Info(ctx, "new default version of identity policy", map[string]any{"policy_id": id, "version_id": v.VersionID})
@@ -298,7 +290,7 @@ func (r *identityPolicyResource) Update(ctx context.Context, req resource.Update
 
 	p, versions, err := readIdentityPolicy(ctx, c, id)
 	if err != nil {
-		iamAPIError(&resp.Diagnostics, fmt.Sprintf("reading identity policy %s after updating it", id), err)
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("reading identity policy %s after updating it", id), err)
 		return
 	}
 	resp.Diagnostics.Append(plan.fill(ctx, p, versions)...)
@@ -308,7 +300,7 @@ func (r *identityPolicyResource) Update(ctx context.Context, req resource.Update
 func (r *identityPolicyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state identityPolicyModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := iamClient(r.data, &resp.Diagnostics)
+	c := apiClient(r.data, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() || c == nil {
 		return
 	}
@@ -324,7 +316,7 @@ func (r *identityPolicyResource) Delete(ctx context.Context, req resource.Delete
 				"detach the others, or bring them under Terraform, then destroy again.\n\nThe API said: %v",
 				state.Name.ValueString(), id, describeIdentityPolicyAttachments(ctx, c, id), err))
 	default:
-		iamAPIError(&resp.Diagnostics, fmt.Sprintf("deleting identity policy %s", id), err)
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("deleting identity policy %s", id), err)
 	}
 }
 
@@ -350,7 +342,7 @@ func (m *identityPolicyModel) fill(ctx context.Context, p *client.Policy, versio
 	for _, v := range versions {
 		ids = append(ids, v.VersionID)
 	}
-	slices.SortFunc(ids, func(a, b string) int { return iamVersionNumber(a) - iamVersionNumber(b) })
+	slices.SortFunc(ids, func(a, b string) int { return client.VersionNumber(a) - client.VersionNumber(b) })
 	var diags diag.Diagnostics
 	m.VersionIDs, diags = types.ListValueFrom(ctx, types.StringType, ids)
 	return diags
@@ -370,59 +362,6 @@ func readIdentityPolicy(ctx context.Context, c *client.Client, id string) (*clie
 		return e
 	})
 	return p, versions, err
-}
-
-// createDefaultPolicyVersion adds a version with the document and makes it the default.
-// At the limit of versions it first deletes the oldest version that is not the default
-// (and again if another writer filled the free place meanwhile).
-func createDefaultPolicyVersion(ctx context.Context, c *client.Client, id, document string) (*client.PolicyVersion, error) {
-	for attempt := 0; ; attempt++ {
-		versions, err := c.ListPolicyVersions(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		if len(versions) >= identityPolicyMaxVersions {
-			oldest := oldestNonDefaultVersion(versions)
-			if oldest == "" {
-				return nil, fmt.Errorf("identity policy %s has %d versions and none of them can be deleted", id, len(versions))
-			}
-			tflog.Info(ctx, "deleting the oldest non-default version to make room for a new one",
-				map[string]any{"policy_id": id, "version_id": oldest, "versions": len(versions)})
-			if err := c.DeletePolicyVersion(ctx, id, oldest); err != nil && !client.IsNotFound(err) {
-				return nil, err
-			}
-		}
-		v, err := c.CreatePolicyVersion(ctx, id, document, true)
-		if err != nil && client.ErrorCode(err) == iamErrCodeVersionLimit && attempt < 2 {
-			continue
-		}
-		return v, err
-	}
-}
-
-// oldestNonDefaultVersion returns the id of the lowest-numbered version that is not the
-// default, or "".
-func oldestNonDefaultVersion(versions []client.PolicyVersion) string {
-	oldest := ""
-	for _, v := range versions {
-		if v.IsDefault {
-			continue
-		}
-		if oldest == "" || iamVersionNumber(v.VersionID) < iamVersionNumber(oldest) {
-			oldest = v.VersionID
-		}
-	}
-	return oldest
-}
-
-// iamVersionNumber is N of a version id "vN" (-1 when it is not of that form).
-func iamVersionNumber(id string) int {
-	if len(id) > 1 && (id[0] == 'v' || id[0] == 'V') {
-		if n, err := strconv.Atoi(id[1:]); err == nil {
-			return n
-		}
-	}
-	return -1
 }
 
 // identityPolicyListed reports whether the list of custom policies holds the id: after a
@@ -454,60 +393,4 @@ func describeIdentityPolicyAttachments(ctx context.Context, c *client.Client, id
 		return strings.Join(names[:10], ", ") + fmt.Sprintf(" and %d more", len(names)-10)
 	}
 	return strings.Join(names, ", ")
-}
-
-// keepEquivalentIdentityPolicy plans the prior document when the configured one means the same,
-// so that a change of form only (white space, key order, ...) plans nothing.
-type keepEquivalentIdentityPolicy struct{}
-
-func (keepEquivalentIdentityPolicy) Description(context.Context) string {
-	return "A document that means the same as the current one makes no diff."
-}
-
-func (m keepEquivalentIdentityPolicy) MarkdownDescription(ctx context.Context) string {
-	return m.Description(ctx)
-}
-
-func (keepEquivalentIdentityPolicy) PlanModifyString(_ context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
-	if req.StateValue.IsNull() || req.StateValue.IsUnknown() || req.PlanValue.IsNull() || req.PlanValue.IsUnknown() {
-		return
-	}
-	if policyDocumentsEqual(req.StateValue.ValueString(), req.PlanValue.ValueString()) {
-		resp.PlanValue = req.StateValue
-	}
-}
-
-// iamClient returns the provider's API client, or nil with an error diagnostic that names
-// the settings to fix (missing credentials, or an unconfigured provider).
-func iamClient(data *providerData, diags *diag.Diagnostics) *client.Client {
-	if data == nil {
-		diags.AddError("Unconfigured provider",
-			"The provider was not configured before this resource was used; please report this issue.")
-		return nil
-	}
-	c, d := data.Client()
-	diags.Append(d...)
-	if d.HasError() {
-		return nil
-	}
-	return c
-}
-
-// iamAPIError adds one error for a failed API call. Rejected credentials and denied calls
-// name the settings to fix; secrets never appear (API errors do not carry them).
-func iamAPIError(diags *diag.Diagnostics, doing string, err error) {
-	switch {
-	case client.IsUnauthorized(err):
-		diags.AddError("Invalid credentials",
-			fmt.Sprintf("The API rejected the provider's credentials while %s. Check access_key and secret_key in the "+
-				"provider block, or the HW_ACCESS_KEY and HW_SECRET_KEY environment variables (with temporary credentials "+
-				"also security_token / HW_SECURITY_TOKEN; account_id / HW_DOMAIN_ID, when set, must be the account of the "+
-				"access key).\n\nThe API said: %v", doing, err))
-	case client.IsForbidden(err):
-		diags.AddError("Access denied",
-			fmt.Sprintf("The API denied the call while %s: the user or agency of access_key (HW_ACCESS_KEY) lacks the "+
-				"IAM permission for it. Grant it, or use other credentials.\n\nThe API said: %v", doing, err))
-	default:
-		diags.AddError("API call failed", fmt.Sprintf("Error %s: %v", doing, err))
-	}
 }

@@ -549,7 +549,7 @@ func TestIdentityPolicy_unauthorizedErrorNamesSettings(t *testing.T) {
 		t.Fatalf("want a 401, got %v", err)
 	}
 	var diags diag.Diagnostics
-	iamAPIError(&diags, "reading identity policy 0123", err)
+	addAPIError(&diags, "reading identity policy 0123", err)
 	if len(diags) != 1 {
 		t.Fatalf("want one diagnostic, got %v", diags)
 	}
@@ -565,29 +565,6 @@ func TestIdentityPolicy_unauthorizedErrorNamesSettings(t *testing.T) {
 	}
 }
 
-func TestIdentityPolicy_oldestNonDefaultVersion(t *testing.T) {
-	vs := func(def string, ids ...string) []client.PolicyVersion {
-		var out []client.PolicyVersion
-		for _, id := range ids {
-			out = append(out, client.PolicyVersion{VersionID: id, IsDefault: id == def})
-		}
-		return out
-	}
-	for _, tc := range []struct {
-		versions []client.PolicyVersion
-		want     string
-	}{
-		{vs("v5", "v5", "v4", "v3", "v2", "v1"), "v1"}, // newest first, as the service lists them
-		{vs("v1", "v1", "v2", "v3", "v4", "v5"), "v2"},
-		{vs("v3", "v10", "v9", "v3", "v12", "v11"), "v9"},
-		{vs("v1", "v1"), ""},
-	} {
-		if got := oldestNonDefaultVersion(tc.versions); got != tc.want {
-			t.Errorf("oldestNonDefaultVersion(%v) = %q, want %q", tc.versions, got, tc.want)
-		}
-	}
-}
-
 // Warnings of the checker show in `terraform plan -json`, on the policy attribute. The
 // plugin-testing harness cannot assert warnings, so this test builds the provider and runs
 // Terraform itself, with a CLI configuration whose dev_overrides point at the build.
@@ -600,29 +577,9 @@ func TestAccIdentityPolicy_planShowsPolicyWarnings(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 
-	bin := t.TempDir()
-	build := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(bin, "terraform-provider-imspolicy"), ".")
-	build.Dir = "../.."
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	cliConfig := filepath.Join(t.TempDir(), "dev.tfrc")
-	if err := os.WriteFile(cliConfig, []byte(fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    "registry.terraform.io/imspolicy/imspolicy" = %q
-  }
-  direct {}
-}
-`, bin)), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	cliConfig, terraformBlock := cliWithBuiltProvider(t)
 	work := t.TempDir()
-	config := `terraform {
-  required_providers {
-    imspolicy = { source = "imspolicy/imspolicy" }
-  }
-}
-` + identityPolicyConfig(url, "sharers", "", identityPolicyDoc("ims:images:list", "ims:images:share"))
+	config := terraformBlock + identityPolicyConfig(url, "sharers", "", identityPolicyDoc("ims:images:list", "ims:images:share"))
 	if err := os.WriteFile(filepath.Join(work, "main.tf"), []byte(config), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
@@ -79,3 +80,27 @@ func policyDocumentsEqual(a, b string) bool {
 }
 
 func newPolicyJSON(s string) policyJSON { return policyJSON{StringValue: basetypes.NewStringValue(s)} }
+
+// keepEquivalentPolicy plans the prior document when the configured one means the same
+// policy, so that a change of form only (white space, key order, a string for a list of
+// one) plans nothing. policyJSON's semantic equality applies to values read or applied,
+// not to the plan; Terraform accepts a planned value equal to the prior one in place of
+// the configuration's.
+type keepEquivalentPolicy struct{}
+
+func (keepEquivalentPolicy) Description(context.Context) string {
+	return "A document that means the same as the current one makes no diff."
+}
+
+func (m keepEquivalentPolicy) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
+
+func (keepEquivalentPolicy) PlanModifyString(_ context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if req.StateValue.IsNull() || req.StateValue.IsUnknown() || req.PlanValue.IsNull() || req.PlanValue.IsUnknown() {
+		return
+	}
+	if policyDocumentsEqual(req.StateValue.ValueString(), req.PlanValue.ValueString()) {
+		resp.PlanValue = req.StateValue
+	}
+}

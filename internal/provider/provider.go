@@ -213,6 +213,46 @@ func (d *providerData) Client() (*client.Client, diag.Diagnostics) {
 	return d.client, diags
 }
 
+// apiClient returns the provider's API client, or nil with an error diagnostic that names
+// the settings to fix (missing credentials, or an unconfigured provider).
+func apiClient(data *providerData, diags *diag.Diagnostics) *client.Client {
+	if data == nil {
+		diags.AddError("Unconfigured provider",
+			"The provider was not configured before this resource was used; please report this issue.")
+		return nil
+	}
+	c, d := data.Client()
+	diags.Append(d...)
+	if d.HasError() {
+		return nil
+	}
+	return c
+}
+
+// addAPIError adds one error for a failed API call; doing says what the provider was
+// doing ("creating identity policy \"x\""). See apiError.
+func addAPIError(diags *diag.Diagnostics, doing string, err error) {
+	diags.AddError(apiError(doing, err))
+}
+
+// apiError is the summary and detail of a failed API call. Rejected credentials and denied
+// calls name the settings to fix; secrets never appear (API errors do not carry them).
+func apiError(doing string, err error) (summary, detail string) {
+	switch {
+	case client.IsUnauthorized(err):
+		return "Invalid credentials", fmt.Sprintf("The API rejected the provider's credentials while %s. Check access_key and secret_key in the "+
+			"provider block, or the HW_ACCESS_KEY and HW_SECRET_KEY environment variables (with temporary credentials "+
+			"also security_token / HW_SECURITY_TOKEN; account_id / HW_DOMAIN_ID, when set, must be the account of the "+
+			"access key).\n\nThe API said: %v", doing, err)
+	case client.IsForbidden(err):
+		return "Access denied", fmt.Sprintf("The API denied the call while %s: the user or agency of access_key (HW_ACCESS_KEY) lacks the "+
+			"permission for it (IAM permissions for identity policies; Organizations permissions in the management account "+
+			"for service control policies). Grant it, or use other credentials.\n\nThe API said: %v", doing, err)
+	default:
+		return "API call failed", fmt.Sprintf("Error %s: %v", doing, err)
+	}
+}
+
 // providerDataFrom reads the provider's data in a resource's or data source's Configure.
 // It is nil until the provider is configured (during validation).
 func providerDataFrom(data any, diags *diag.Diagnostics) *providerData {

@@ -108,7 +108,7 @@ func scpRoot(ctx context.Context, c *client.Client, rootID string, diags *diag.D
 			"The organisation has no root %q. Its roots: %s.", rootID, strings.Join(ids, ", ")))
 		return nil
 	}
-	scpAPIError(diags, "Reading the organisation's root failed", err)
+	addAPIError(diags, "reading the organisation's root", err)
 	return nil
 }
 
@@ -125,7 +125,7 @@ func (r *scpEnablementResource) Create(ctx context.Context, req resource.CreateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	c := scpClient(r.data, &resp.Diagnostics)
+	c := apiClient(r.data, &resp.Diagnostics)
 	if c == nil {
 		return
 	}
@@ -144,7 +144,7 @@ func (r *scpEnablementResource) Create(ctx context.Context, req resource.CreateR
 		resp.Diagnostics.AddWarning("Service control policies already enabled", msg)
 	default:
 		if err := c.EnablePolicyType(ctx, rootID, client.PolicyTypeServiceControl); err != nil {
-			scpAPIError(&resp.Diagnostics, "Enabling service control policies failed", err)
+			addAPIError(&resp.Diagnostics, "enabling service control policies", err)
 			return
 		}
 	}
@@ -152,8 +152,8 @@ func (r *scpEnablementResource) Create(ctx context.Context, req resource.CreateR
 	if err != nil {
 		// Nothing is saved: the next apply enables (adopts) and waits again, where a
 		// tainted resource would be replaced, which disables SCPs.
-		resp.Diagnostics.AddError("Waiting for service control policies to be enabled failed",
-			scpAPIErrorDetail(err)+"\n\nThe request to enable them was accepted; apply again to keep waiting.")
+		summary, detail := apiError("waiting for service control policies to be enabled", err)
+		resp.Diagnostics.AddError(summary, detail+"\n\nThe request to enable them was accepted; apply again to keep waiting.")
 		return
 	}
 	plan.ID = types.StringValue(rootID)
@@ -167,7 +167,7 @@ func (r *scpEnablementResource) Read(ctx context.Context, req resource.ReadReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	c := scpClient(r.data, &resp.Diagnostics)
+	c := apiClient(r.data, &resp.Diagnostics)
 	if c == nil {
 		return
 	}
@@ -182,7 +182,7 @@ func (r *scpEnablementResource) Read(ctx context.Context, req resource.ReadReque
 		return
 	}
 	if err != nil {
-		scpAPIError(&resp.Diagnostics, "Reading the organisation's root failed", err)
+		addAPIError(&resp.Diagnostics, "reading the organisation's root", err)
 		return
 	}
 	st := scpStatus(root)
@@ -224,7 +224,7 @@ func (r *scpEnablementResource) Delete(ctx context.Context, req resource.DeleteR
 		tflog.Info(ctx, "disable_on_destroy is false: leaving service control policies enabled", map[string]any{"root_id": rootID})
 		return
 	}
-	c := scpClient(r.data, &resp.Diagnostics)
+	c := apiClient(r.data, &resp.Diagnostics)
 	if c == nil {
 		return
 	}
@@ -233,11 +233,11 @@ func (r *scpEnablementResource) Delete(ctx context.Context, req resource.DeleteR
 		return // the root is gone
 	}
 	if err != nil {
-		scpAPIError(&resp.Diagnostics, "Disabling service control policies failed", err)
+		addAPIError(&resp.Diagnostics, "disabling service control policies", err)
 		return
 	}
 	if _, err := c.WaitForPolicyTypeStatus(ctx, rootID, client.PolicyTypeServiceControl, client.PolicyTypeStatusDisabled, scpEnablementTimeout); err != nil {
-		scpAPIError(&resp.Diagnostics, "Waiting for service control policies to be disabled failed", err)
+		addAPIError(&resp.Diagnostics, "waiting for service control policies to be disabled", err)
 	}
 }
 

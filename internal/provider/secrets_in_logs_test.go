@@ -27,24 +27,9 @@ func TestAccSecretsNeverLogged(t *testing.T) {
 		AccessKey: testAccessKey, SecretKey: secret, SecurityToken: token, AccountID: testAccountID,
 	})
 
-	dir := t.TempDir()
-	build := exec.Command("go", "build", "-o", filepath.Join(dir, "bin", "terraform-provider-imspolicy"), "../..")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	tfrc := filepath.Join(dir, "dev.tfrc")
-	writeTestFile(t, tfrc, `provider_installation {
-  dev_overrides { "registry.terraform.io/imspolicy/imspolicy" = "`+filepath.Join(dir, "bin")+`" }
-  direct {}
-}
-`)
-	work := filepath.Join(dir, "work")
-	writeTestFile(t, filepath.Join(work, "main.tf"), `
-terraform {
-  required_providers {
-    imspolicy = { source = "imspolicy/imspolicy" }
-  }
-}
+	tfrc, terraformBlock := cliWithBuiltProvider(t)
+	work := t.TempDir()
+	writeTestFile(t, filepath.Join(work, "main.tf"), terraformBlock+`
 provider "imspolicy" {
   access_key             = "`+testAccessKey+`"
   secret_key             = "`+secret+`"

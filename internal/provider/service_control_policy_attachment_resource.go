@@ -89,7 +89,7 @@ func (r *serviceControlPolicyAttachmentResource) Create(ctx context.Context, req
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	c := scpClient(r.data, &resp.Diagnostics)
+	c := apiClient(r.data, &resp.Diagnostics)
 	if c == nil {
 		return
 	}
@@ -106,11 +106,11 @@ func (r *serviceControlPolicyAttachmentResource) Create(ctx context.Context, req
 // scpAttachFailure explains a failed attach: SCPs not enabled, already attached, or the
 // API's own answer.
 func scpAttachFailure(ctx context.Context, c *client.Client, policyID, targetID string, err error) (string, string) {
-	const summary = "Attaching the service control policy failed"
+	const doing = "attaching the service control policy"
 	var ae *client.APIError
 	if !errors.As(err, &ae) || ae.StatusCode < 400 || ae.StatusCode >= 500 ||
 		ae.StatusCode == http.StatusUnauthorized || ae.StatusCode == http.StatusForbidden {
-		return summary, scpAPIErrorDetail(err)
+		return apiError(doing, err)
 	}
 	// Are SCPs enabled? The root says so (the error code for "not enabled" is not documented).
 	if roots, rerr := c.ListRoots(ctx); rerr == nil {
@@ -141,10 +141,11 @@ func scpAttachFailure(ctx context.Context, c *client.Client, policyID, targetID 
 					"  terraform import imspolicy_service_control_policy_attachment.<name> %s\n\nThe API answered: %s",
 				policyID, targetID, scpAttachmentID(policyID, targetID), err)
 		}
-		return summary, err.Error() + "\n\nA root, OU or account holds at most 5 service control policies, the system " +
+		summary, detail := apiError(doing, err)
+		return summary, detail + "\n\nA root, OU or account holds at most 5 service control policies, the system " +
 			"FullAccess included: detach one, or attach a broader policy instead."
 	}
-	return summary, err.Error()
+	return apiError(doing, err)
 }
 
 func (r *serviceControlPolicyAttachmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -153,7 +154,7 @@ func (r *serviceControlPolicyAttachmentResource) Read(ctx context.Context, req r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	c := scpClient(r.data, &resp.Diagnostics)
+	c := apiClient(r.data, &resp.Diagnostics)
 	if c == nil {
 		return
 	}
@@ -166,7 +167,7 @@ func (r *serviceControlPolicyAttachmentResource) Read(ctx context.Context, req r
 		return
 	}
 	if err != nil {
-		scpAPIError(&resp.Diagnostics, "Reading the service control policy attachment failed", err)
+		addAPIError(&resp.Diagnostics, "reading the service control policy attachment", err)
 		return
 	}
 	state.ID = types.StringValue(scpAttachmentID(policyID, targetID))
@@ -186,7 +187,7 @@ func (r *serviceControlPolicyAttachmentResource) Delete(ctx context.Context, req
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	c := scpClient(r.data, &resp.Diagnostics)
+	c := apiClient(r.data, &resp.Diagnostics)
 	if c == nil {
 		return
 	}
@@ -202,7 +203,7 @@ func (r *serviceControlPolicyAttachmentResource) Delete(ctx context.Context, req
 			"%s\n\nEvery root, OU and account keeps at least one service control policy: attach another one to %s "+
 				"(for example the system FullAccess policy) before detaching %s.", err, targetID, policyID))
 	default:
-		scpAPIError(&resp.Diagnostics, "Detaching the service control policy failed", err)
+		addAPIError(&resp.Diagnostics, "detaching the service control policy", err)
 	}
 }
 

@@ -85,7 +85,7 @@ func (d *serviceControlPolicyDataSource) Read(ctx context.Context, req datasourc
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	c := scpClient(d.data, &resp.Diagnostics)
+	c := apiClient(d.data, &resp.Diagnostics)
 	if c == nil {
 		return
 	}
@@ -99,7 +99,7 @@ func (d *serviceControlPolicyDataSource) Read(ctx context.Context, req datasourc
 			return
 		}
 		if err != nil {
-			scpAPIError(&resp.Diagnostics, "Listing service control policies failed", err)
+			addAPIError(&resp.Diagnostics, "listing service control policies", err)
 			return
 		}
 		id = found.ID
@@ -111,7 +111,7 @@ func (d *serviceControlPolicyDataSource) Read(ctx context.Context, req datasourc
 		return
 	}
 	if err != nil {
-		scpAPIError(&resp.Diagnostics, "Reading the service control policy failed", err)
+		addAPIError(&resp.Diagnostics, "reading the service control policy", err)
 		return
 	}
 	if got.Type != "" && got.Type != client.PolicyTypeServiceControl {

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -86,7 +85,7 @@ func (r *serviceControlPolicyResource) Schema(_ context.Context, _ resource.Sche
 					"`purpose = \"scp\"`. Checked at plan time as an SCP. A document that means the same (other white space, " +
 					"key order or list order) is no change. Changes in place.",
 				Validators:    []validator.String{validators.PolicyDocument("scp")},
-				PlanModifiers: []planmodifier.String{scpKeepEquivalentContent{}},
+				PlanModifiers: []planmodifier.String{keepEquivalentPolicy{}},
 			},
 			"tags": schema.MapAttribute{
 				Optional:    true,
@@ -100,29 +99,6 @@ func (r *serviceControlPolicyResource) Schema(_ context.Context, _ resource.Sche
 					"Changing tags replaces the policy, except to record the tags of an imported policy.")},
 			},
 		},
-	}
-}
-
-// scpKeepEquivalentContent plans the prior content when the configured one means the same
-// policy (policyJSON's semantic equality applies to values read or applied, not to the
-// configuration), so that re-formatting a document plans no change. Terraform accepts a
-// planned value equal to the prior one in place of the configuration's.
-type scpKeepEquivalentContent struct{}
-
-func (scpKeepEquivalentContent) Description(context.Context) string {
-	return "A document that means the same as the current one is no change."
-}
-
-func (m scpKeepEquivalentContent) MarkdownDescription(ctx context.Context) string {
-	return m.Description(ctx)
-}
-
-func (scpKeepEquivalentContent) PlanModifyString(_ context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
-	if req.StateValue.IsNull() || req.StateValue.IsUnknown() || req.PlanValue.IsNull() || req.PlanValue.IsUnknown() {
-		return
-	}
-	if policyDocumentsEqual(req.StateValue.ValueString(), req.PlanValue.ValueString()) {
-		resp.PlanValue = req.StateValue
 	}
 }
 
@@ -143,47 +119,13 @@ func (r *serviceControlPolicyResource) Configure(_ context.Context, req resource
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// scpClient returns the API client, or adds the error that says which setting to fix.
-func scpClient(data *providerData, diags *diag.Diagnostics) *client.Client {
-	if data == nil {
-		diags.AddError("Provider not configured", "The provider was not configured before this resource was used; please report this issue.")
-		return nil
-	}
-	c, d := data.Client()
-	diags.Append(d...)
-	if d.HasError() {
-		return nil
-	}
-	return c
-}
-
-// scpAPIError adds an API failure with a hint for the failures users can fix themselves.
-func scpAPIError(diags *diag.Diagnostics, summary string, err error) {
-	diags.AddError(summary, scpAPIErrorDetail(err))
-}
-
-// scpAPIErrorDetail is an API failure's message, with the setting to fix for a rejected
-// key or a denied call.
-func scpAPIErrorDetail(err error) string {
-	detail := err.Error()
-	switch {
-	case client.IsUnauthorized(err):
-		detail += "\n\nThe API rejected the credentials: check access_key and secret_key (HW_ACCESS_KEY, HW_SECRET_KEY), " +
-			"security_token (HW_SECURITY_TOKEN) for temporary credentials, and account_id (HW_DOMAIN_ID)."
-	case client.IsForbidden(err):
-		detail += "\n\nThe credentials are not allowed to make this call: grant the user or agency behind access_key " +
-			"the Organizations permissions for service control policies, in the organisation's management account."
-	}
-	return detail
-}
-
 func (r *serviceControlPolicyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan serviceControlPolicyModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	c := scpClient(r.data, &resp.Diagnostics)
+	c := apiClient(r.data, &resp.Diagnostics)
 	if c == nil {
 		return
 	}
@@ -201,7 +143,7 @@ func (r *serviceControlPolicyResource) Create(ctx context.Context, req resource.
 		Tags:        tags,
 	})
 	if err != nil {
-		scpAPIError(&resp.Diagnostics, "Creating the service control policy failed", err)
+		addAPIError(&resp.Diagnostics, "creating the service control policy", err)
 		return
 	}
 	plan.ID = types.StringValue(created.ID)
@@ -211,7 +153,7 @@ func (r *serviceControlPolicyResource) Create(ctx context.Context, req resource.
 	if err != nil {
 		// The policy exists: keep it in state (tainted) rather than orphan it.
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-		scpAPIError(&resp.Diagnostics, "Reading the new service control policy failed",
+		addAPIError(&resp.Diagnostics, "reading the new service control policy",
 			fmt.Errorf("the policy %s was created but could not be read back: %w", created.ID, err))
 		return
 	}
@@ -227,7 +169,7 @@ func (r *serviceControlPolicyResource) Read(ctx context.Context, req resource.Re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	c := scpClient(r.data, &resp.Diagnostics)
+	c := apiClient(r.data, &resp.Diagnostics)
 	if c == nil {
 		return
 	}
@@ -238,7 +180,7 @@ func (r *serviceControlPolicyResource) Read(ctx context.Context, req resource.Re
 		return
 	}
 	if err != nil {
-		scpAPIError(&resp.Diagnostics, "Reading the service control policy failed", err)
+		addAPIError(&resp.Diagnostics, "reading the service control policy", err)
 		return
 	}
 	if got.Type != "" && got.Type != client.PolicyTypeServiceControl {
@@ -268,7 +210,7 @@ func (r *serviceControlPolicyResource) Update(ctx context.Context, req resource.
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	c := scpClient(r.data, &resp.Diagnostics)
+	c := apiClient(r.data, &resp.Diagnostics)
 	if c == nil {
 		return
 	}
@@ -286,7 +228,7 @@ func (r *serviceControlPolicyResource) Update(ctx context.Context, req resource.
 	if changed {
 		updated, err := c.UpdateSCP(ctx, state.ID.ValueString(), in)
 		if err != nil {
-			scpAPIError(&resp.Diagnostics, "Updating the service control policy failed", err)
+			addAPIError(&resp.Diagnostics, "updating the service control policy", err)
 			return
 		}
 		if updated.URN != "" {
@@ -313,7 +255,7 @@ func (r *serviceControlPolicyResource) Delete(ctx context.Context, req resource.
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	c := scpClient(r.data, &resp.Diagnostics)
+	c := apiClient(r.data, &resp.Diagnostics)
 	if c == nil {
 		return
 	}
@@ -334,7 +276,7 @@ func (r *serviceControlPolicyResource) Delete(ctx context.Context, req resource.
 		}
 		resp.Diagnostics.AddError("Deleting the service control policy failed", detail)
 	default:
-		scpAPIError(&resp.Diagnostics, "Deleting the service control policy failed", err)
+		addAPIError(&resp.Diagnostics, "deleting the service control policy", err)
 	}
 }
 
