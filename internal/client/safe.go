@@ -3,9 +3,11 @@ package client
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"reflect"
+	"slices"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -161,4 +163,27 @@ func JSONEqual(a, b string) bool {
 		return false
 	}
 	return reflect.DeepEqual(va, vb)
+}
+
+// ErrPolicyGone is what WithPolicy returns when the identity policy does not exist.
+var ErrPolicyGone = errors.New("the identity policy does not exist")
+
+// WithPolicy runs call, a request about identity policy policyID. Right after a create,
+// reads of a new policy may answer 404 for a while (eventual consistency), so on a 404 it
+// asks the list of custom policies, which tells a missing policy (ErrPolicyGone) from one
+// not yet visible to reads (call is retried while it answers 404).
+func (c *Client) WithPolicy(ctx context.Context, policyID string, call func(context.Context) error) error {
+	err := call(ctx)
+	if !IsNotFound(err) {
+		return err
+	}
+	ps, lerr := c.ListPolicies(ctx, ListPoliciesOptions{PolicyType: PolicyTypeCustom})
+	switch {
+	case lerr != nil:
+		return lerr
+	case !slices.ContainsFunc(ps, func(p Policy) bool { return p.PolicyID == policyID }):
+		return ErrPolicyGone
+	default:
+		return c.RetryWhileNotFound(ctx, call)
+	}
 }

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -107,20 +108,11 @@ func (r *identityPolicyAttachmentResource) Create(ctx context.Context, req resou
 	doing := fmt.Sprintf("attaching identity policy %s to %s %s", policyID, pt, principalID)
 
 	attach := func(ctx context.Context) error { return c.AttachPolicy(ctx, policyID, pt, principalID) }
-	err := attach(ctx)
-	if client.IsNotFound(err) {
-		// A policy created a moment ago may not be visible yet; a missing one fails now.
-		listed, lerr := identityPolicyListed(ctx, c, policyID)
-		switch {
-		case lerr != nil:
-			err = lerr
-		case !listed:
-			resp.Diagnostics.AddAttributeError(path.Root("policy_id"), "Identity policy not found",
-				fmt.Sprintf("There is no custom identity policy with id %q in the account, so it cannot be attached to %s %s.", policyID, pt, principalID))
-			return
-		default:
-			err = c.RetryWhileNotFound(ctx, attach)
-		}
+	err := c.WithPolicy(ctx, policyID, attach)
+	if errors.Is(err, client.ErrPolicyGone) {
+		resp.Diagnostics.AddAttributeError(path.Root("policy_id"), "Identity policy not found",
+			fmt.Sprintf("There is no custom identity policy with id %q in the account, so it cannot be attached to %s %s.", policyID, pt, principalID))
+		return
 	}
 	if err != nil {
 		addAPIError(&resp.Diagnostics, doing, err)
@@ -145,19 +137,11 @@ func (r *identityPolicyAttachmentResource) Read(ctx context.Context, req resourc
 		attached, err = c.IsPolicyAttached(ctx, policyID, pt, principalID)
 		return err
 	}
-	err := check(ctx)
-	if client.IsNotFound(err) {
-		listed, lerr := identityPolicyListed(ctx, c, policyID)
-		switch {
-		case lerr != nil:
-			err = lerr
-		case !listed:
-			tflog.Warn(ctx, "identity policy deleted outside Terraform; removing its attachment from state", map[string]any{"policy_id": policyID})
-			resp.State.RemoveResource(ctx)
-			return
-		default:
-			err = c.RetryWhileNotFound(ctx, check)
-		}
+	err := c.WithPolicy(ctx, policyID, check)
+	if errors.Is(err, client.ErrPolicyGone) {
+		tflog.Warn(ctx, "identity policy deleted outside Terraform; removing its attachment from state", map[string]any{"policy_id": policyID})
+		resp.State.RemoveResource(ctx)
+		return
 	}
 	if err != nil {
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("reading the attachment of identity policy %s to %s %s", policyID, pt, principalID), err)

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
@@ -112,20 +113,11 @@ func (d *identityPolicyDataSource) Read(ctx context.Context, req datasource.Read
 		p, v, err = c.GetPolicyDocument(ctx, id)
 		return err
 	}
-	err := get(ctx)
-	if client.IsNotFound(err) {
-		// A policy created a moment ago may not be visible to reads yet; a missing one fails now.
-		listed, lerr := identityPolicyListed(ctx, c, id)
-		switch {
-		case lerr != nil:
-			err = lerr
-		case !listed:
-			resp.Diagnostics.AddAttributeError(path.Root("id"), "Identity policy not found",
-				fmt.Sprintf("There is no custom identity policy with id %q in the account.", id))
-			return
-		default:
-			err = c.RetryWhileNotFound(ctx, get)
-		}
+	err := c.WithPolicy(ctx, id, get)
+	if errors.Is(err, client.ErrPolicyGone) {
+		resp.Diagnostics.AddAttributeError(path.Root("id"), "Identity policy not found",
+			fmt.Sprintf("There is no custom identity policy with id %q in the account.", id))
+		return
 	}
 	if err != nil {
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("reading identity policy %s", id), err)

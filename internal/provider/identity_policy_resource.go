@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -229,20 +230,11 @@ func (r *identityPolicyResource) Read(ctx context.Context, req resource.ReadRequ
 		p, v, err = c.GetPolicyDocument(ctx, id)
 		return err
 	}
-	err := get(ctx)
-	if client.IsNotFound(err) {
-		// Deleted, or (right after a create) not visible to reads yet: the list tells.
-		listed, lerr := identityPolicyListed(ctx, c, id)
-		switch {
-		case lerr != nil:
-			err = lerr
-		case !listed:
-			tflog.Warn(ctx, "identity policy deleted outside Terraform; removing it from state", map[string]any{"policy_id": id})
-			resp.State.RemoveResource(ctx)
-			return
-		default:
-			err = c.RetryWhileNotFound(ctx, get)
-		}
+	err := c.WithPolicy(ctx, id, get)
+	if errors.Is(err, client.ErrPolicyGone) {
+		tflog.Warn(ctx, "identity policy deleted outside Terraform; removing it from state", map[string]any{"policy_id": id})
+		resp.State.RemoveResource(ctx)
+		return
 	}
 	if err != nil {
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("reading identity policy %s", id), err)
@@ -362,16 +354,6 @@ func readIdentityPolicy(ctx context.Context, c *client.Client, id string) (*clie
 		return e
 	})
 	return p, versions, err
-}
-
-// identityPolicyListed reports whether the list of custom policies holds the id: after a
-// read answered 404, it tells a deleted policy from one not yet visible to reads.
-func identityPolicyListed(ctx context.Context, c *client.Client, id string) (bool, error) {
-	ps, err := c.ListPolicies(ctx, client.ListPoliciesOptions{PolicyType: client.PolicyTypeCustom})
-	if err != nil {
-		return false, err
-	}
-	return slices.ContainsFunc(ps, func(p client.Policy) bool { return p.PolicyID == id }), nil
 }
 
 // describeIdentityPolicyAttachments names the principals a policy is attached to, for error messages.
