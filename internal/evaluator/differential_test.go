@@ -20,6 +20,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/condition"
@@ -350,9 +351,10 @@ func naiveConditionHolds(o *condition.Operator, qualifier string, ifExists bool,
 }
 
 // naiveWildcard matches `*` (any run) and `?` (one character) by dynamic programming over
-// runes: m[i][j] says whether pattern[:i] matches s[:j].
+// characters: m[i][j] says whether pattern[:i] matches s[:j]. A character is a rune, or
+// an invalid byte, which equals only the same byte.
 func naiveWildcard(pattern, s string, fold bool) bool {
-	p, r := []rune(pattern), []rune(s)
+	p, r := naiveChars(pattern), naiveChars(s)
 	m := make([][]bool, len(p)+1)
 	for i := range m {
 		m[i] = make([]bool, len(r)+1)
@@ -361,26 +363,36 @@ func naiveWildcard(pattern, s string, fold bool) bool {
 	for i := 1; i <= len(p); i++ {
 		for j := 0; j <= len(r); j++ {
 			switch p[i-1] {
-			case '*':
+			case "*":
 				m[i][j] = m[i-1][j] || (j > 0 && m[i][j-1])
-			case '?':
+			case "?":
 				m[i][j] = j > 0 && m[i-1][j-1]
 			default:
-				m[i][j] = j > 0 && m[i-1][j-1] && naiveRuneEqual(p[i-1], r[j-1], fold)
+				m[i][j] = j > 0 && m[i-1][j-1] && naiveCharEqual(p[i-1], r[j-1], fold)
 			}
 		}
 	}
 	return m[len(p)][len(r)]
 }
 
-func naiveRuneEqual(a, b rune, fold bool) bool {
+func naiveChars(s string) []string {
+	var out []string
+	for len(s) > 0 {
+		_, n := utf8.DecodeRuneInString(s)
+		out = append(out, s[:n])
+		s = s[n:]
+	}
+	return out
+}
+
+func naiveCharEqual(a, b string, fold bool) bool {
 	if a == b {
 		return true
 	}
-	if !fold {
+	if !fold || !utf8.ValidString(a) || !utf8.ValidString(b) {
 		return false
 	}
-	return strings.EqualFold(string(a), string(b))
+	return strings.EqualFold(a, b)
 }
 
 // ---------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ package evaluator
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
@@ -160,7 +161,7 @@ type layer struct {
 	statements []statement
 	// byAction maps each name the catalog knows, in lower case, to the statements whose
 	// Action or NotAction matches it, aliases included.
-	byAction map[string][]int32
+	byAction map[string]*candidates
 	// all lists every statement, for actions the catalog does not know.
 	all []int32
 }
@@ -173,7 +174,10 @@ type statement struct {
 	notAction bool
 	actions   []wildcard.Pattern
 	// resources is nil when the statement has no Resource element (it matches everything).
-	resources   []wildcard.Pattern
+	resources []wildcard.Pattern
+	// anyResource is set when the statement matches every resource: no Resource element,
+	// or a Resource pattern such as "*".
+	anyResource bool
 	notResource bool
 	conditions  []compiledCondition
 }
@@ -191,7 +195,7 @@ type compiledCondition struct {
 }
 
 func compileLayer(name string, policies []Policy) (layer, error) {
-	l := layer{name: name, byAction: map[string][]int32{}}
+	l := layer{name: name, byAction: map[string]*candidates{}}
 	for _, p := range policies {
 		for si, s := range p.Document.Statements {
 			cs, err := compileStatement(p.Name, si, &s)
@@ -204,15 +208,53 @@ func compileLayer(name string, policies []Policy) (layer, error) {
 	}
 	for _, name := range catalog.KnownNames() {
 		names := namesOf(name)
-		var idx []int32
+		c := &candidates{}
 		for i := range l.statements {
-			if l.statements[i].matchesAction(names) {
-				idx = append(idx, int32(i))
+			s := &l.statements[i]
+			if !s.matchesAction(names) {
+				continue
+			}
+			literals := s.literalResources()
+			if literals == nil {
+				c.general = append(c.general, int32(i))
+				continue
+			}
+			if c.byResource == nil {
+				c.byResource = map[string][]int32{}
+			}
+			for _, r := range literals {
+				if ids := c.byResource[r]; len(ids) == 0 || ids[len(ids)-1] != int32(i) {
+					c.byResource[r] = append(ids, int32(i))
+				}
 			}
 		}
-		l.byAction[names.key] = idx
+		l.byAction[names.key] = c
 	}
 	return l, nil
+}
+
+// candidates are the statements of a layer that may match one action: the ones whose
+// Resource lists only exact URNs, by URN, and the others, each in statement order.
+type candidates struct {
+	general    []int32
+	byResource map[string][]int32
+}
+
+// literalResources returns the exact URNs of a statement whose Resource lists nothing
+// else, or nil.
+func (s *statement) literalResources() []string {
+	if s.notResource || s.resources == nil {
+		return nil
+	}
+	out := make([]string, 0, len(s.resources))
+	for i := range s.resources {
+		r, ok := s.resources[i].Literal()
+		if !ok {
+			return nil
+		}
+		out = append(out, r)
+	}
+	return out
 }
 
 func compileStatement(policyName string, index int, s *policy.Statement) (statement, error) {
@@ -240,6 +282,7 @@ func compileStatement(policyName string, index int, s *policy.Statement) (statem
 	case s.Resource != nil:
 		cs.resources = compilePatterns(s.Resource, false)
 	}
+	cs.anyResource = s.NotResource == nil && (cs.resources == nil || slices.ContainsFunc(cs.resources, func(p wildcard.Pattern) bool { return p.MatchesEverything() }))
 	if s.Condition != nil {
 		for _, op := range s.Condition.Ops {
 			parts := op.Operator()
@@ -325,7 +368,8 @@ type actionNames struct {
 
 func (s *statement) matchesAction(n actionNames) bool {
 	listed := false
-	for _, p := range s.actions {
+	for i := range s.actions {
+		p := &s.actions[i]
 		if p.Match(n.name) {
 			listed = true
 			break
@@ -344,12 +388,12 @@ func (s *statement) matchesAction(n actionNames) bool {
 }
 
 func (s *statement) matchesResource(resource string) bool {
-	if s.resources == nil {
+	if s.anyResource {
 		return true
 	}
 	listed := false
-	for _, p := range s.resources {
-		if p.Match(resource) {
+	for i := range s.resources {
+		if s.resources[i].Match(resource) {
 			listed = true
 			break
 		}
@@ -360,26 +404,43 @@ func (s *statement) matchesResource(resource string) bool {
 // evaluate records the layer's matching statements in res and reports whether any Allow
 // and any Deny matched.
 func (l *layer) evaluate(req *Request, names actionNames, res *Result) (allow, deny bool) {
-	candidates, indexed := l.byAction[names.key]
+	c, indexed := l.byAction[names.key]
 	if !indexed {
-		candidates = l.all
+		for _, i := range l.all {
+			if l.statements[i].matchesAction(names) {
+				l.consider(i, false, req, res, &allow, &deny)
+			}
+		}
+		return allow, deny
 	}
-	for _, i := range candidates {
-		s := &l.statements[i]
-		if !indexed && !s.matchesAction(names) {
-			continue
-		}
-		if !s.matchesResource(req.Resource) || !s.conditionsHold(req.Context, res) {
-			continue
-		}
-		res.Matched = append(res.Matched, Match{Layer: l.name, Policy: s.policy, Statement: s.index, Sid: s.sid, Deny: s.deny})
-		if s.deny {
-			deny = true
+	// Merge the general candidates with those listing the request's exact URN (whose
+	// resource is known to match), so that matches stay in statement order.
+	general, exact := c.general, c.byResource[req.Resource]
+	for len(general) > 0 || len(exact) > 0 {
+		if len(exact) == 0 || len(general) > 0 && general[0] < exact[0] {
+			l.consider(general[0], false, req, res, &allow, &deny)
+			general = general[1:]
 		} else {
-			allow = true
+			l.consider(exact[0], true, req, res, &allow, &deny)
+			exact = exact[1:]
 		}
 	}
 	return allow, deny
+}
+
+// consider records statement i in res when its resource (unless known to match) and its
+// conditions match the request.
+func (l *layer) consider(i int32, resourceMatches bool, req *Request, res *Result, allow, deny *bool) {
+	s := &l.statements[i]
+	if !resourceMatches && !s.matchesResource(req.Resource) || !s.conditionsHold(req.Context, res) {
+		return
+	}
+	res.Matched = append(res.Matched, Match{Layer: l.name, Policy: s.policy, Statement: s.index, Sid: s.sid, Deny: s.deny})
+	if s.deny {
+		*deny = true
+	} else {
+		*allow = true
+	}
 }
 
 // conditionsHold evaluates every condition (without stopping at the first false one, so

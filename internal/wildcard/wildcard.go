@@ -110,11 +110,18 @@ func Compile(pattern string, fold bool) Pattern {
 	return p
 }
 
+// Literal returns the string a case-sensitive pattern without wildcards matches, and
+// whether it is one.
+func (p *Pattern) Literal() (string, bool) { return p.raw, p.kind == literal && !p.fold }
+
+// MatchesEverything reports whether the pattern matches every string ("*", "**").
+func (p *Pattern) MatchesEverything() bool { return p.kind == anything }
+
 // String returns the pattern as written.
-func (p Pattern) String() string { return p.raw }
+func (p *Pattern) String() string { return p.raw }
 
 // Match reports whether s matches the compiled pattern. It does not allocate.
-func (p Pattern) Match(s string) bool {
+func (p *Pattern) Match(s string) bool {
 	switch {
 	case p.kind == literal && !p.fold:
 		return p.raw == s
@@ -128,7 +135,7 @@ func (p Pattern) Match(s string) bool {
 }
 
 // matchPieces matches "a*b*c": s starts with a, ends with c, and holds b in between.
-func (p Pattern) matchPieces(s string) bool {
+func (p *Pattern) matchPieces(s string) bool {
 	first, last := p.pieces[0], p.pieces[len(p.pieces)-1]
 	if len(s) < len(first)+len(last) || !strings.HasPrefix(s, first) || !strings.HasSuffix(s, last) {
 		return false
