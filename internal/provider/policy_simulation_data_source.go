@@ -184,6 +184,7 @@ func (d *policySimulationDataSource) Schema(_ context.Context, _ datasource.Sche
 							Optional: true,
 							MarkdownDescription: "The resource URN. Default `*`, taken literally: it matches only `Resource` patterns that " +
 								"match the string `*`. Build image URNs with `provider::imspolicy::image_urn`.",
+							Validators: []validator.String{validators.ResourceURN()},
 						},
 					},
 					Blocks: map[string]schema.Block{

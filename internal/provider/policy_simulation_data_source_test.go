@@ -235,6 +235,16 @@ data "imspolicy_policy_simulation" "test" {
 			{
 				Config: `
 data "imspolicy_policy_simulation" "test" {
+  request {
+    action   = "ims:images:get"
+    resource = "ims:cn-north-4:image:img-1"
+  }
+}`,
+				ExpectError: regexp.MustCompile(`(?s)Malformed resource URN.*has 4 of the 5 parts`),
+			},
+			{
+				Config: `
+data "imspolicy_policy_simulation" "test" {
   request { action = "ims:images:getTag" }
 }`,
 				ExpectError: regexp.MustCompile(`"ims:images:getTag" is not an IMS action.\s+Did\s+you\s+mean\s+"ims:images:getTags"`),

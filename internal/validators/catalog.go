@@ -98,3 +98,27 @@ func quoteJoin(names []string) string {
 		return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
 	}
 }
+
+// ResourceURN accepts "*" and well-formed resource URNs,
+// <service>:<region>:<account-id>:<type>:<resource-path>; an ims: URN must name an IMS
+// resource type (image).
+func ResourceURN() validator.String {
+	return stringCheck{
+		description: "must be \"*\" or a resource URN such as ims:<region>:<account-id>:image:<image-id>",
+		check: func(s string) (string, string, bool) {
+			if s == "*" {
+				return "", "", true
+			}
+			u, err := catalog.ParseURN(s)
+			if err != nil {
+				return "Malformed resource URN", err.Error() + ".", false
+			}
+			if strings.EqualFold(u.Service, "ims") {
+				if _, ok := catalog.LookupResourceType(u.Type); !ok {
+					return "Unknown IMS resource type", fmt.Sprintf("%q names the resource type %q, which IMS does not have; an image is ims:<region>:<account-id>:image:<image-id>.", s, u.Type), false
+				}
+			}
+			return "", "", true
+		},
+	}
+}
