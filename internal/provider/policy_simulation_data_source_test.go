@@ -1,7 +1,9 @@
 package provider
 
 import (
+	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -275,5 +277,79 @@ data "imspolicy_policy_simulation" "test" {
 				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination`),
 			},
 		},
+	})
+}
+
+// TestAccPolicySimulationDataSource_rules walks the evaluation rules of the simulator
+// through Terraform, one request per rule.
+func TestAccPolicySimulationDataSource_rules(t *testing.T) {
+	type rule struct {
+		name, action, resource, context, want string
+	}
+	rules := []rule{
+		{"wildcards ignore case", "ims:images:getJob", "*", "", "allow"},
+		{"? matches one character", "ims:images:upload", "*", "", "allow"},
+		{"NotAction matches what it does not list", "ims:quotas:get", "*", "", "allow"},
+		{"alias grants", "ims:images:setTags", "ims:cn-north-4:acct:image:a", "", "allow"},
+		{"alias denies", "ims:images:addMember", "ims:cn-north-4:acct:image:a", "", "explicit_deny"},
+		{"resource * is literal", "ims:images:updateImage", "*", "", "implicit_deny"},
+		{"resource pattern", "ims:images:updateImage", "ims:cn-north-4:acct:image:team-1", "", "allow"},
+		{"NotResource", "ims:images:copyInRegion", "ims:cn-north-4:acct:image:b", "", "allow"},
+		{"NotResource excludes", "ims:images:copyInRegion", "ims:cn-north-4:acct:image:golden", "", "implicit_deny"},
+		{"string condition", "ims:images:copyCrossRegion", "*", `{ key = "ims:Region", values = ["cn-east-3"] }`, "allow"},
+		{"string conditions are case-sensitive", "ims:images:copyCrossRegion", "*", `{ key = "ims:Region", values = ["CN-EAST-3"] }`, "implicit_deny"},
+		{"absent key: positive operator false", "ims:images:copyCrossRegion", "*", "", "implicit_deny"},
+		{"absent key: IfExists true", "ims:wholeImages:create", "*", "", "allow"},
+		{"present key: IfExists applies", "ims:wholeImages:create", "*", `{ key = "ims:Encrypted", values = ["false"] }`, "implicit_deny"},
+		{"absent key: negated operator true, so the Deny applies", "ims:images:import", "*", "", "explicit_deny"},
+		{"negated operator on a listed value", "ims:images:import", "*", `{ key = "g:SourceVpce", values = ["vpce-1"] }`, "allow"},
+		{"ForAllValues: every value listed", "ims:serverImages:create", "*", `{ key = "ims:VolumeId", values = ["v1", "v2"] }`, "allow"},
+		{"ForAllValues: one value not listed", "ims:serverImages:create", "*", `{ key = "ims:VolumeId", values = ["v1", "v9"] }`, "implicit_deny"},
+		{"ForAnyValue: one value listed", "ims:dataImages:create", "*", `{ key = "ims:OriginBucketOrgPaths", values = ["o-1/r-1/ou-9/", "o-1/r-1/ou-prod/"] }`, "allow"},
+		{"Null: key absent", "ims:images:listImageTags", "*", "", "allow"},
+		{"Null: key present", "ims:images:listImageTags", "*", `{ key = "g:SourceVpce", values = ["vpce-1"] }`, "implicit_deny"},
+		{"numbers (on a key the catalog does not type)", "ims:images:listImagesByTag", "*", `{ key = "g:ImageSizeGB", values = ["9"] }`, "allow"},
+		{"dates", "ims:images:listOsVersion", "*", `{ key = "g:CurrentTime", values = ["2026-11-25T10:00:00Z"] }`, "allow"},
+		{"IP addresses", "ims:images:showImageTags", "*", `{ key = "g:SourceIp", values = ["192.0.2.7"] }`, "allow"},
+		{"IP addresses outside the CIDR", "ims:images:showImageTags", "*", `{ key = "g:SourceIp", values = ["198.51.100.7"] }`, "implicit_deny"},
+	}
+	policy := `jsonencode({ Version = "5.0", Statement = [
+    { Effect = "Allow", Action = ["IMS:Images:GET*", "ims:images:upl?ad"] },
+    { Effect = "Allow", NotAction = ["ims:images:*", "ims:wholeImages:*", "ims:serverImages:*", "ims:dataImages:*"] },
+    { Effect = "Allow", Action = ["ims:images:update", "ims:images:share"], Resource = ["ims:*:acct:image:*"] },
+    { Effect = "Deny", Action = ["ims:images:share"] },
+    { Effect = "Allow", Action = ["ims:images:updateImage"], Resource = ["ims:*:acct:image:team-*"] },
+    { Effect = "Allow", Action = ["ims:images:copyInRegion"], NotResource = ["ims:*:acct:image:golden"] },
+    { Effect = "Allow", Action = ["ims:images:copyCrossRegion"], Condition = { StringEquals = { "ims:Region" = ["cn-east-3"] } } },
+    { Effect = "Allow", Action = ["ims:wholeImages:create"], Condition = { BoolIfExists = { "ims:Encrypted" = ["true"] } } },
+    { Effect = "Allow", Action = ["ims:images:import"] },
+    { Effect = "Deny", Action = ["ims:images:import"], Condition = { StringNotEquals = { "g:SourceVpce" = ["vpce-1"] } } },
+    { Effect = "Allow", Action = ["ims:serverImages:create"], Condition = { "ForAllValues:StringEquals" = { "ims:VolumeId" = ["v1", "v2"] } } },
+    { Effect = "Allow", Action = ["ims:dataImages:create"], Condition = { "ForAnyValue:StringStartWith" = { "ims:OriginBucketOrgPaths" = ["o-1/r-1/ou-prod/"] } } },
+    { Effect = "Allow", Action = ["ims:images:listImageTags"], Condition = { Null = { "g:SourceVpce" = ["true"] } } },
+    { Effect = "Allow", Action = ["ims:images:listImagesByTag"], Condition = { NumberLessThan = { "g:ImageSizeGB" = ["10"] } } },
+    { Effect = "Allow", Action = ["ims:images:listOsVersion"], Condition = { DateLessThan = { "g:CurrentTime" = ["2027-01-01T00:00:00Z"] } } },
+    { Effect = "Allow", Action = ["ims:images:showImageTags"], Condition = { IpAddress = { "g:SourceIp" = ["192.0.2.0/24"] } } },
+  ] })`
+	var requests strings.Builder
+	var checks []statecheck.StateCheck
+	for i, r := range rules {
+		fmt.Fprintf(&requests, "  request {\n    name     = %q\n    action   = %q\n    resource = %q\n", r.name, r.action, r.resource)
+		if r.context != "" {
+			fmt.Fprintf(&requests, "    context %s\n", strings.NewReplacer("{ key", "{\n      key", ", values", "\n      values", "] }", "]\n    }").Replace(r.context))
+		}
+		requests.WriteString("  }\n")
+		checks = append(checks, statecheck.ExpectKnownValue("data.imspolicy_policy_simulation.rules",
+			tfjsonpath.New("results").AtSliceIndex(i), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+				"name":     knownvalue.StringExact(r.name),
+				"decision": knownvalue.StringExact(r.want),
+			})))
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:            "data \"imspolicy_policy_simulation\" \"rules\" {\n  identity_policies = [" + policy + "]\n" + requests.String() + "}\n",
+			ConfigStateChecks: checks,
+		}},
 	})
 }
