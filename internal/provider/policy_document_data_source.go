@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -127,11 +128,10 @@ func (d *policyDocumentDataSource) Schema(_ context.Context, _ datasource.Schema
 	}
 }
 
-// origin says which argument a merged statement came from, to point diagnostics at it.
+// origin is the attribute a merged statement came from, to point diagnostics at it.
 type origin struct {
-	at     path.Path
-	source bool // from source_policy_documents
-	block  bool // from a statement block
+	at    path.Path
+	block bool // from a statement block
 }
 
 // blockAttributes maps a statement's JSON fields to the statement block's arguments.
@@ -199,61 +199,28 @@ func (d *policyDocumentDataSource) Read(ctx context.Context, req datasource.Read
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-// mergeStatements builds the document the way the AWS provider's aws_iam_policy_document
-// does: source documents first, then statement blocks, then override documents, a
-// statement with a Sid replacing the earlier statement with that Sid.
+// mergeStatements parses the argument's documents, turns the statement blocks into
+// statements and merges them (policy.Merge), with the attribute each statement came from.
 func mergeStatements(m policyDocumentModel) (*policy.Document, []origin, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	doc := &policy.Document{Version: &policy.Str{Value: "5.0"}}
-	var origins []origin
-	bySid := map[string]int{}
-	// put adds a statement, replacing the earlier one with its Sid when replaces says the
-	// earlier one's origin may be replaced. Statement blocks replace source statements but
-	// not each other: two blocks with one Sid stay, and the checker reports it.
-	put := func(s policy.Statement, o origin, replaces func(origin) bool) {
-		sid := ""
-		if s.Sid != nil {
-			sid = s.Sid.Value
-		}
-		if i, ok := bySid[sid]; ok && sid != "" && replaces(origins[i]) {
-			doc.Statements[i], origins[i] = s, o
-			return
-		}
-		if sid != "" {
-			bySid[sid] = len(doc.Statements)
-		}
-		doc.Statements = append(doc.Statements, s)
-		origins = append(origins, o)
-	}
-	never := func(origin) bool { return false }
-	always := func(origin) bool { return true }
-	fromSource := func(o origin) bool { return o.source }
-	parseAll := func(name string, docs []string, replace bool) {
+	parseAll := func(name string, docs []string) []*policy.Document {
+		var out []*policy.Document
 		for i, src := range docs {
-			at := path.Root(name).AtListIndex(i)
 			d, err := policy.Parse([]byte(src))
 			if err != nil {
-				diags.AddAttributeError(at, "Invalid policy document", fmt.Sprintf("%s[%d]: %v", name, i, err))
+				diags.AddAttributeError(path.Root(name).AtListIndex(i), "Invalid policy document", fmt.Sprintf("%s[%d]: %v", name, i, err))
 				continue
 			}
-			for _, s := range d.Statements {
-				if !replace && s.Sid != nil && s.Sid.Value != "" {
-					if _, dup := bySid[s.Sid.Value]; dup {
-						diags.AddAttributeError(at, "Duplicate Sid in source policy documents",
-							fmt.Sprintf("Sid %q appears more than once in source_policy_documents; give each source statement its own Sid, or move the replacement to override_policy_documents.", s.Sid.Value))
-						continue
-					}
-				}
-				if replace {
-					put(s, origin{at: at}, always)
-				} else {
-					put(s, origin{at: at, source: true}, never)
-				}
-			}
+			out = append(out, d)
 		}
+		return out
 	}
-
-	parseAll("source_policy_documents", m.SourcePolicyDocuments, false)
+	sources := parseAll("source_policy_documents", m.SourcePolicyDocuments)
+	overrides := parseAll("override_policy_documents", m.OverridePolicyDocuments)
+	if diags.HasError() {
+		return nil, nil, diags
+	}
+	statements := make([]policy.Statement, len(m.Statements))
 	for i, st := range m.Statements {
 		s := policy.Statement{Effect: &policy.Str{Value: "Allow"}}
 		if !st.Sid.IsNull() && st.Sid.ValueString() != "" {
@@ -267,9 +234,25 @@ func mergeStatements(m policyDocumentModel) (*policy.Document, []origin, diag.Di
 		for _, c := range st.Conditions {
 			s.AddCondition(c.Operator, c.Key, c.Values...)
 		}
-		put(s, origin{at: path.Root("statement").AtListIndex(i), block: true}, fromSource)
+		statements[i] = s
 	}
-	parseAll("override_policy_documents", m.OverridePolicyDocuments, true)
+	doc, merged, err := policy.Merge(sources, statements, overrides)
+	var dup *policy.DuplicateSidError
+	if errors.As(err, &dup) {
+		diags.AddAttributeError(path.Root("source_policy_documents").AtListIndex(dup.Source), "Duplicate Sid in source policy documents", dup.Error()+".")
+		return nil, nil, diags
+	}
+	origins := make([]origin, len(merged))
+	for i, o := range merged {
+		switch o.Layer {
+		case policy.SourceLayer:
+			origins[i] = origin{at: path.Root("source_policy_documents").AtListIndex(o.Index)}
+		case policy.StatementLayer:
+			origins[i] = origin{at: path.Root("statement").AtListIndex(o.Index), block: true}
+		default:
+			origins[i] = origin{at: path.Root("override_policy_documents").AtListIndex(o.Index)}
+		}
+	}
 	return doc, origins, diags
 }
 

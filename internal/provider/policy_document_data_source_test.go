@@ -150,7 +150,7 @@ data "imspolicy_policy_document" "test" {
   source_policy_documents = ["{\"Version\":\"5.0\",\"Statement\":[{\"Sid\":\"A\",\"Effect\":\"Allow\",\"Action\":\"ims:images:list\"},{\"Sid\":\"A\",\"Effect\":\"Allow\",\"Action\":\"ims:images:get\"}]}"]
 }
 `,
-				ExpectError: regexp.MustCompile(`Sid "A" appears more than once in source_policy_documents`),
+				ExpectError: regexp.MustCompile(`Sid "A" appears more than once in the source documents`),
 			},
 			{
 				Config:      `data "imspolicy_policy_document" "test" {}`,
