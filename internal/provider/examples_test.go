@@ -24,7 +24,7 @@ func TestAccExamples(t *testing.T) {
 	}
 	for _, dir := range dirs {
 		kind := filepath.Base(filepath.Dir(dir))
-		if kind != "data-sources" && kind != "functions" && kind != "resources" {
+		if kind != "data-sources" && kind != "functions" && kind != "resources" && kind != "overview" {
 			continue
 		}
 		files, _ := filepath.Glob(filepath.Join(dir, "*.tf"))
