@@ -443,8 +443,8 @@ func (l *layer) consider(i int32, resourceMatches bool, req *Request, res *Resul
 	}
 }
 
-// conditionsHold evaluates every condition (without stopping at the first false one, so
-// that every missing key is reported) and reports whether all hold.
+// conditionsHold reports whether all the statement's conditions hold. Once one fails the
+// rest are only looked up, so that every missing key is still reported.
 func (s *statement) conditionsHold(ctx Context, res *Result) bool {
 	all := true
 	for i := range s.conditions {
@@ -453,7 +453,7 @@ func (s *statement) conditionsHold(ctx Context, res *Result) bool {
 		if !present {
 			res.addMissing(c.key)
 		}
-		if !c.holds(values, present) {
+		if all && !c.holds(values, present) {
 			all = false
 		}
 	}
