@@ -26,7 +26,7 @@ type Operator struct {
 	// Inferred is true for operators the reference notes mark as inferred.
 	Inferred bool
 	// compare reports whether a request value matches a policy value, both parsed.
-	compare func(request, policy Value) bool
+	compare func(request, policy *Value) bool
 }
 
 // Null is the operator that tests whether a key is present.
@@ -53,7 +53,7 @@ var operators = []Operator{
 	{Name: "DateLessThanEquals", Type: catalog.Date, compare: dateCmp(func(c int) bool { return c <= 0 })},
 	{Name: "DateGreaterThan", Type: catalog.Date, compare: dateCmp(func(c int) bool { return c > 0 })},
 	{Name: "DateGreaterThanEquals", Type: catalog.Date, compare: dateCmp(func(c int) bool { return c >= 0 })},
-	{Name: "Bool", Type: catalog.Boolean, compare: func(r, p Value) bool { return r.Bool == p.Bool }},
+	{Name: "Bool", Type: catalog.Boolean, compare: func(r, p *Value) bool { return r.Bool == p.Bool }},
 	{Name: "IpAddress", Type: catalog.IPAddress, Inferred: true, compare: ipIn},
 	{Name: "NotIpAddress", Type: catalog.IPAddress, Negated: true, Inferred: true, compare: ipIn},
 	{Name: Null, Type: catalog.Boolean},
@@ -87,7 +87,7 @@ func Names() []string {
 
 // Compare reports whether a request value matches a policy value under the operator,
 // ignoring negation. Both values must have been parsed for the operator's type.
-func (o *Operator) Compare(request, policy Value) bool { return o.compare(request, policy) }
+func (o *Operator) Compare(request, policy *Value) bool { return o.compare(request, policy) }
 
 // Fits reports whether the operator can ever match a key of the given type: a key whose
 // type does not fit the operator never matches. Null fits every key.
@@ -157,14 +157,14 @@ func (e *ValueError) Error() string {
 	return strconv.Quote(e.Value) + " is not a valid " + string(e.Type) + " value: write " + e.Want
 }
 
-func stringEq(r, p Value) bool     { return r.Str == p.Str }
-func stringEqFold(r, p Value) bool { return strings.EqualFold(r.Str, p.Str) }
-func stringMatch(r, p Value) bool  { return wildcard.MatchCase(p.Str, r.Str) }
-func stringPrefix(r, p Value) bool { return strings.HasPrefix(r.Str, p.Str) }
-func stringSuffix(r, p Value) bool { return strings.HasSuffix(r.Str, p.Str) }
+func stringEq(r, p *Value) bool     { return r.Str == p.Str }
+func stringEqFold(r, p *Value) bool { return strings.EqualFold(r.Str, p.Str) }
+func stringMatch(r, p *Value) bool  { return wildcard.MatchCase(p.Str, r.Str) }
+func stringPrefix(r, p *Value) bool { return strings.HasPrefix(r.Str, p.Str) }
+func stringSuffix(r, p *Value) bool { return strings.HasSuffix(r.Str, p.Str) }
 
-func numberCmp(ok func(int) bool) func(r, p Value) bool {
-	return func(r, p Value) bool {
+func numberCmp(ok func(int) bool) func(r, p *Value) bool {
+	return func(r, p *Value) bool {
 		switch {
 		case r.Number < p.Number:
 			return ok(-1)
@@ -176,11 +176,51 @@ func numberCmp(ok func(int) bool) func(r, p Value) bool {
 	}
 }
 
-func dateCmp(ok func(int) bool) func(r, p Value) bool {
-	return func(r, p Value) bool { return ok(r.Time.Compare(p.Time)) }
+func dateCmp(ok func(int) bool) func(r, p *Value) bool {
+	return func(r, p *Value) bool { return ok(r.Time.Compare(p.Time)) }
 }
 
 // ipIn reports whether the request address lies in the policy's CIDR.
-func ipIn(r, p Value) bool {
+func ipIn(r, p *Value) bool {
 	return r.Prefix.IsValid() && p.Prefix.IsValid() && p.Prefix.Contains(r.Prefix.Addr())
+}
+
+// Types is a set of value types.
+type Types uint8
+
+// Has reports whether t is in the set.
+func (ts Types) Has(t ValueTypeBit) bool { return ts&Types(t) != 0 }
+
+// ValueTypeBit is a value type's bit in Types.
+type ValueTypeBit uint8
+
+// Bit returns a value type's bit in Types.
+func Bit(t catalog.ValueType) ValueTypeBit {
+	for i, vt := range valueTypes {
+		if vt == t {
+			return ValueTypeBit(1 << i)
+		}
+	}
+	return 0
+}
+
+var valueTypes = []catalog.ValueType{catalog.String, catalog.Numeric, catalog.Date, catalog.Boolean, catalog.IPAddress}
+
+// ParseAll reads s as every value type it can be, for a request value that operators of
+// any type may compare: the Value holds each reading, and the set says which succeeded.
+func ParseAll(s string) (Value, Types) {
+	v, ok := Value{Str: s}, Types(Bit(catalog.String))
+	if pv, err := Parse(catalog.Numeric, s); err == nil {
+		v.Number, ok = pv.Number, ok|Types(Bit(catalog.Numeric))
+	}
+	if pv, err := Parse(catalog.Date, s); err == nil {
+		v.Time, ok = pv.Time, ok|Types(Bit(catalog.Date))
+	}
+	if pv, err := Parse(catalog.Boolean, s); err == nil {
+		v.Bool, ok = pv.Bool, ok|Types(Bit(catalog.Boolean))
+	}
+	if pv, err := Parse(catalog.IPAddress, s); err == nil {
+		v.Prefix, ok = pv.Prefix, ok|Types(Bit(catalog.IPAddress))
+	}
+	return v, ok
 }

@@ -44,7 +44,7 @@ func TestCompare(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", c.op, err)
 		}
-		if got := op.Compare(r, p); got != c.want {
+		if got := op.Compare(&r, &p); got != c.want {
 			t.Errorf("%s(%q, %q) = %v, want %v", c.op, c.request, c.with, got, c.want)
 		}
 	}
@@ -78,5 +78,19 @@ func TestFits(t *testing.T) {
 	}
 	if _, ok := Lookup("stringequals"); ok {
 		t.Error("operator names are case-sensitive")
+	}
+}
+
+func TestParseAll(t *testing.T) {
+	v, types := ParseAll("true")
+	if !types.Has(Bit(catalog.Boolean)) || !v.Bool || !types.Has(Bit(catalog.String)) || types.Has(Bit(catalog.Numeric)) {
+		t.Fatalf("ParseAll(true) = %+v, %b", v, types)
+	}
+	v, types = ParseAll("192.0.2.1")
+	if !types.Has(Bit(catalog.IPAddress)) || types.Has(Bit(catalog.Date)) || v.Prefix.Bits() != 32 {
+		t.Fatalf("ParseAll(192.0.2.1) = %+v, %b", v, types)
+	}
+	if _, types = ParseAll("42"); !types.Has(Bit(catalog.Numeric)) || types.Has(Bit(catalog.Boolean)) {
+		t.Fatalf("ParseAll(42) types %b", types)
 	}
 }

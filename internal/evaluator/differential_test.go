@@ -321,7 +321,7 @@ func naiveConditionHolds(o *condition.Operator, qualifier string, ifExists bool,
 		}
 		matched := false
 		for _, pv := range pvs {
-			if o.Compare(parsed, pv) {
+			if o.Compare(&parsed, &pv) {
 				matched = true
 			}
 		}

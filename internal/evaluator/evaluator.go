@@ -56,15 +56,27 @@ type Request struct {
 	Context  Context
 }
 
-// Context holds the request's condition key values, keyed by lower-cased key name.
-type Context map[string][]string
+// Context holds the request's condition key values, keyed by lower-cased key name, each
+// read once as every type an operator may compare it as.
+type Context map[string][]contextValue
+
+type contextValue struct {
+	value condition.Value
+	types condition.Types // the types value could be read as
+}
 
 // NewContext returns a Context of the given values.
 func NewContext(values map[string][]string) Context {
 	c := make(Context, len(values))
-	for k, v := range values {
+	for k, vs := range values {
 		lk := strings.ToLower(k)
-		c[lk] = append(c[lk], v...)
+		if _, ok := c[lk]; !ok {
+			c[lk] = nil // a key given without values is present
+		}
+		for _, v := range vs {
+			value, types := condition.ParseAll(v)
+			c[lk] = append(c[lk], contextValue{value: value, types: types})
+		}
 	}
 	return c
 }
@@ -184,6 +196,7 @@ type statement struct {
 
 type compiledCondition struct {
 	op        *condition.Operator
+	typeBit   condition.ValueTypeBit // op.Type's bit
 	qualifier policy.Qualifier
 	ifExists  bool
 	key       string // as written
@@ -291,7 +304,7 @@ func compileStatement(policyName string, index int, s *policy.Statement) (statem
 				return statement{}, fmt.Errorf("%s statement %d: unknown condition operator %q", policyName, index, op.Name)
 			}
 			for _, k := range op.Keys {
-				cc := compiledCondition{op: base, qualifier: parts.Qualifier, ifExists: parts.IfExists, key: k.Name, lookupKey: strings.ToLower(k.Name)}
+				cc := compiledCondition{op: base, typeBit: condition.Bit(base.Type), qualifier: parts.Qualifier, ifExists: parts.IfExists, key: k.Name, lookupKey: strings.ToLower(k.Name)}
 				for _, v := range k.Values.Values() {
 					pv, err := condition.Parse(base.Type, v)
 					if err != nil {
@@ -469,7 +482,7 @@ func (r *Result) addMissing(key string) {
 	r.MissingKeys = append(r.MissingKeys, key)
 }
 
-func (c *compiledCondition) holds(values []string, present bool) bool {
+func (c *compiledCondition) holds(values []contextValue, present bool) bool {
 	if c.op.Name == condition.Null {
 		// "true": the key must be absent; "false": present.
 		if c.broken {
@@ -491,8 +504,8 @@ func (c *compiledCondition) holds(values []string, present bool) bool {
 	// For each request value: does it satisfy the operator (any policy value matches; for
 	// a negated operator, none does)?
 	some, all := false, true
-	for _, v := range values {
-		ok := c.valueHolds(v)
+	for i := range values {
+		ok := c.valueHolds(&values[i])
 		some = some || ok
 		all = all && ok
 	}
@@ -509,26 +522,16 @@ func (c *compiledCondition) holds(values []string, present bool) bool {
 	}
 }
 
-func (c *compiledCondition) valueHolds(v string) bool {
-	rv, err := parseRequestValue(c.op.Type, v)
-	if err {
-		return false
+func (c *compiledCondition) valueHolds(v *contextValue) bool {
+	if !v.types.Has(c.typeBit) {
+		return false // a value that cannot be read as the operator's type never matches
 	}
 	matched := false
-	for _, pv := range c.values {
-		if c.op.Compare(rv, pv) {
+	for i := range c.values {
+		if c.op.Compare(&v.value, &c.values[i]) {
 			matched = true
 			break
 		}
 	}
 	return matched != c.op.Negated
-}
-
-// parseRequestValue parses a request value; strings, the hot path, do not allocate.
-func parseRequestValue(t catalog.ValueType, v string) (condition.Value, bool) {
-	if t == catalog.String {
-		return condition.Value{Str: v}, false
-	}
-	pv, err := condition.Parse(t, v)
-	return pv, err != nil
 }
