@@ -80,7 +80,7 @@ type iamPageInfo struct {
 // CreatePolicyInput is the body of CreatePolicyV5.
 type CreatePolicyInput struct {
 	Name        string // policy_name
-	Path        string // path; "" leaves the server's default
+	Path        string // path; "" or RootPath leaves the server's default
 	Document    string // policy_document (JSON as a string)
 	Description string // description; "" omits it
 }
@@ -94,7 +94,7 @@ func (c *Client) CreatePolicy(ctx context.Context, in CreatePolicyInput) (*Polic
 		return nil, fmt.Errorf("CreatePolicyV5: policy name is required")
 	}
 	body := map[string]any{"policy_name": in.Name, "policy_document": in.Document}
-	if in.Path != "" {
+	if in.Path != "" && in.Path != RootPath {
 		body["path"] = in.Path
 	}
 	if in.Description != "" {
@@ -623,4 +623,17 @@ func VersionNumber(id string) int {
 		}
 	}
 	return -1
+}
+
+// RootPath is how the provider names the root of the policy path tree. The vendor's path
+// grammar ("" or segments each ending in "/") has no "/": the API reports the root as "",
+// and a create with RootPath sends no path.
+const RootPath = "/"
+
+// PathOrRoot returns the policy's path, RootPath for the root.
+func (p Policy) PathOrRoot() string {
+	if p.Path == "" {
+		return RootPath
+	}
+	return p.Path
 }

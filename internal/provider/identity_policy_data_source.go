@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/client"
-	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 )
 
 var (
@@ -124,18 +123,11 @@ func (d *identityPolicyDataSource) Read(ctx context.Context, req datasource.Read
 		return
 	}
 
-	document := v.Document
-	if doc, perr := policy.Parse([]byte(document)); perr == nil {
-		document = string(doc.Minified())
-	}
-	pathValue := p.Path
-	if pathValue == "" {
-		pathValue = "/"
-	}
+	document, _ := canonicalDocument(v.Document)
 	state := identityPolicyDataSourceModel{
 		ID:               types.StringValue(p.PolicyID),
 		Name:             types.StringValue(p.PolicyName),
-		Path:             types.StringValue(pathValue),
+		Path:             types.StringValue(p.PathOrRoot()),
 		Description:      types.StringValue(p.Description),
 		URN:              types.StringValue(p.URN),
 		DefaultVersionID: types.StringValue(p.DefaultVersionID),

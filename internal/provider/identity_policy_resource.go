@@ -82,14 +82,14 @@ func (r *identityPolicyResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"path": schema.StringAttribute{
 				Optional: true,
 				Computed: true,
-				Default:  stringdefault.StaticString("/"),
+				Default:  stringdefault.StaticString(client.RootPath),
 				MarkdownDescription: "Path, for organising policies: `/` (the default) or segments each ending in `/`, " +
 					"like `images/builders/`. Changing it replaces the policy.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 				Validators: []validator.String{
 					stringvalidator.LengthAtMost(512),
 					stringvalidator.Any(
-						stringvalidator.OneOf("/"),
+						stringvalidator.OneOf(client.RootPath),
 						stringvalidator.RegexMatches(identityPolicyPathRE, "must be segments of letters, digits or .,+@=_- each ending in /"),
 					),
 				},
@@ -185,9 +185,6 @@ func (r *identityPolicyResource) Create(ctx context.Context, req resource.Create
 		Path:        plan.Path.ValueString(),
 		Document:    plan.Policy.ValueString(),
 		Description: plan.Description.ValueString(),
-	}
-	if in.Path == "/" {
-		in.Path = "" // the service's default; "/" itself is not in the vendor's path grammar
 	}
 	created, err := c.CreatePolicy(ctx, in)
 	if err != nil {
@@ -320,10 +317,7 @@ func (r *identityPolicyResource) ImportState(ctx context.Context, req resource.I
 func (m *identityPolicyModel) fill(ctx context.Context, p *client.Policy, versions []client.PolicyVersion) diag.Diagnostics {
 	m.ID = types.StringValue(p.PolicyID)
 	m.Name = types.StringValue(p.PolicyName)
-	m.Path = types.StringValue(p.Path)
-	if p.Path == "" {
-		m.Path = types.StringValue("/")
-	}
+	m.Path = types.StringValue(p.PathOrRoot())
 	m.Description = types.StringValue(p.Description)
 	m.URN = types.StringValue(p.URN)
 	m.DefaultVersionID = types.StringValue(p.DefaultVersionID)

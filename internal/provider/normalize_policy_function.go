@@ -4,8 +4,6 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework/function"
-
-	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 )
 
 var _ function.Function = (*normalizePolicyFunction)(nil)
@@ -38,10 +36,10 @@ func (f *normalizePolicyFunction) Run(ctx context.Context, req function.RunReque
 	if resp.Error != nil {
 		return
 	}
-	d, err := policy.Parse([]byte(src))
+	canonical, err := canonicalDocument(src)
 	if err != nil {
 		resp.Error = function.NewArgumentFuncError(0, "the policy document does not parse: "+err.Error())
 		return
 	}
-	resp.Error = function.ConcatFuncErrors(resp.Error, resp.Result.Set(ctx, string(d.Minified())))
+	resp.Error = function.ConcatFuncErrors(resp.Error, resp.Result.Set(ctx, canonical))
 }

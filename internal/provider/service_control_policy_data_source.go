@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/client"
-	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 )
 
 var (
@@ -120,10 +119,8 @@ func (d *serviceControlPolicyDataSource) Read(ctx context.Context, req datasourc
 		return
 	}
 
-	content := got.Content
-	if doc, err := policy.Parse([]byte(got.Content)); err == nil {
-		content = string(doc.Minified())
-	} else {
+	content, err := canonicalDocument(got.Content)
+	if err != nil {
 		resp.Diagnostics.AddAttributeWarning(path.Root("content"), "Policy content not canonical",
 			fmt.Sprintf("The content of %s does not parse as a policy document (%v); it is returned as the API sent it.", got.ID, err))
 	}
