@@ -235,14 +235,15 @@ func TestCreatePolicyBodyAndResult(t *testing.T) {
 		t.Fatalf("policy = %+v", p)
 	}
 	var body map[string]any
-	if err := json.Unmarshal([]byte(f.requests[0].Body), &body); err != nil {
-		t.Fatalf("request body %s: %v", f.requests[0].Body, err)
+	post := f.first("POST")
+	if err := json.Unmarshal([]byte(post.Body), &body); err != nil {
+		t.Fatalf("request body %s: %v", post.Body, err)
 	}
 	want := map[string]any{"policy_name": "p1", "path": "team/", "policy_document": doc1, "description": "d <&>"}
 	if fmt.Sprint(body) != fmt.Sprint(want) {
 		t.Fatalf("body = %v", body)
 	}
-	if !strings.Contains(f.requests[0].Body, "<&>") {
+	if !strings.Contains(post.Body, "<&>") {
 		t.Fatal("HTML escaping in the body")
 	}
 	f.checkSignatures(t)
@@ -306,7 +307,8 @@ func TestCreatePolicyRetriesWhenServerDidNotAct(t *testing.T) {
 	}
 }
 
-// 429 means the server did not act: retry without lookups.
+// 429 means the server did not act: retry without lookups (beyond the one
+// that proves the name free before the first attempt).
 func TestCreatePolicy429RetriesWithoutLookup(t *testing.T) {
 	f := newFake(t)
 	f.addFault(&fault{match: match("POST", "/v5/policies"), times: 1, status: 429})
@@ -314,24 +316,45 @@ func TestCreatePolicy429RetriesWithoutLookup(t *testing.T) {
 	if _, err := c.CreatePolicy(context.Background(), CreatePolicyInput{Name: "p", Document: doc1}); err != nil {
 		t.Fatal(err)
 	}
-	if n := f.count("GET", "/v5/policies"); n != 0 {
-		t.Fatalf("lookups = %d", n)
+	if n := f.count("GET", "/v5/policies"); n != 1 {
+		t.Fatalf("lookups = %d, want only the one before the first attempt", n)
 	}
 }
 
-// A name taken before the first attempt is a conflict, not an adoption.
-func TestCreatePolicyConflictOnFirstAttemptIsAnError(t *testing.T) {
+// A name taken before the first attempt is refused with the holder's id,
+// without sending the create: never an adoption.
+func TestCreatePolicyNameTakenBeforeIsRefused(t *testing.T) {
 	f := newFake(t)
 	c := f.client(t)
-	if _, err := c.CreatePolicy(context.Background(), CreatePolicyInput{Name: "taken", Document: doc1}); err != nil {
+	first, err := c.CreatePolicy(context.Background(), CreatePolicyInput{Name: "taken", Document: doc1})
+	if err != nil {
 		t.Fatal(err)
 	}
-	_, err := c.CreatePolicy(context.Background(), CreatePolicyInput{Name: "taken", Document: doc2})
-	if !IsConflict(err) || ErrorCode(err) != "PAP5.0017" {
-		t.Fatalf("want a 409, got %v", err)
+	_, err = c.CreatePolicy(context.Background(), CreatePolicyInput{Name: "taken", Document: doc1})
+	var taken *NameTakenError
+	if !errors.As(err, &taken) || taken.ID != first.PolicyID || taken.Mismatch != "" {
+		t.Fatalf("want a NameTakenError for %s, got %v", first.PolicyID, err)
 	}
-	if n := f.count("POST", "/v5/policies"); n != 2 {
-		t.Fatalf("POSTs = %d", n)
+	if n := f.count("POST", "/v5/policies"); n != 1 {
+		t.Fatalf("POSTs = %d, want 1", n)
+	}
+}
+
+// A name taken between the check and the create (a 409 on an attempt that
+// no lost answer preceded) is someone else's: refused with its id.
+func TestCreatePolicyNameTakenMeanwhileIsRefused(t *testing.T) {
+	f := newFake(t)
+	c := f.client(t)
+	f.listHidden["racer"] = 1 // the check before the first attempt does not see it
+	f.mu.Lock()
+	f.nextID++
+	f.policies = append(f.policies, &Policy{PolicyID: "p-racer", PolicyName: "racer", PolicyType: "custom", DefaultVersionID: "v1"})
+	f.versions["p-racer"] = []*PolicyVersion{{Document: doc2, VersionID: "v1", IsDefault: true}}
+	f.mu.Unlock()
+	_, err := c.CreatePolicy(context.Background(), CreatePolicyInput{Name: "racer", Document: doc1})
+	var taken *NameTakenError
+	if !errors.As(err, &taken) || taken.ID != "p-racer" || !IsConflict(err) {
+		t.Fatalf("want a NameTakenError wrapping the 409, got %v", err)
 	}
 }
 
@@ -339,8 +362,110 @@ func TestCreatePolicyBadRequestNotRetried(t *testing.T) {
 	f := newFake(t)
 	c := f.client(t)
 	_, err := c.CreatePolicy(context.Background(), CreatePolicyInput{Name: "p", Document: ""})
-	if statusOf(err) != 400 || f.count("POST", "/v5/policies") != 1 || f.count("GET", "/v5/policies") != 0 {
+	if statusOf(err) != 400 || f.count("POST", "/v5/policies") != 1 || f.count("GET", "/v5/policies") != 1 {
 		t.Fatalf("err %v", err)
+	}
+}
+
+// Under every kind of lost answer, an object of the same name that existed
+// before the create is never adopted, whatever it holds.
+func TestCreateNeverAdoptsWhatItDidNotMake(t *testing.T) {
+	faults := map[string]fault{
+		"dropAfterAct": {dropAfterAct: true},
+		"503":          {status: 503},
+		"cutBody":      {cutBody: true},
+	}
+	for name, fl := range faults {
+		t.Run(name, func(t *testing.T) {
+			f := newFake(t)
+			c := f.client(t)
+			old, err := c.CreatePolicy(context.Background(), CreatePolicyInput{Name: "theirs", Document: doc1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			fl := fl
+			fl.match, fl.times = match("POST", "/v5/policies"), 3
+			f.addFault(&fl)
+			_, err = c.CreatePolicy(context.Background(), CreatePolicyInput{Name: "theirs", Document: doc1})
+			var taken *NameTakenError
+			if !errors.As(err, &taken) || taken.ID != old.PolicyID {
+				t.Fatalf("want a NameTakenError for %s, got %v", old.PolicyID, err)
+			}
+			if len(f.policies) != 1 {
+				t.Fatalf("policies = %d", len(f.policies))
+			}
+		})
+	}
+}
+
+// After a lost answer, what holds the name is adopted only when it holds what
+// was sent: another document, description or path is refused with its id.
+func TestCreatePolicyRefusesAMismatchAfterALostAnswer(t *testing.T) {
+	for _, tc := range []struct{ field, want string }{
+		{"document", "another document"}, {"description", "another description"}, {"path", "another path"},
+	} {
+		t.Run(tc.field, func(t *testing.T) {
+			f := newFake(t)
+			c := f.client(t)
+			// The first attempt acts and its answer is lost; before the
+			// lookup, someone changes what it made.
+			f.addFault(&fault{match: match("POST", "/v5/policies"), times: 1, dropAfterAct: true})
+			f.afterAct = func() {
+				p := f.policies[len(f.policies)-1]
+				switch tc.field {
+				case "document":
+					f.versions[p.PolicyID][0].Document = doc2
+				case "description":
+					p.Description = "changed"
+				case "path":
+					p.Path = "other/"
+				}
+			}
+			_, err := c.CreatePolicy(context.Background(), CreatePolicyInput{Name: "changed", Document: doc1})
+			var taken *NameTakenError
+			if !errors.As(err, &taken) || !strings.Contains(taken.Mismatch, tc.want) || taken.ID == "" {
+				t.Fatalf("want a NameTakenError naming %q, got %v", tc.want, err)
+			}
+		})
+	}
+}
+
+// A 2xx whose body is cut is an ambiguous answer: the create looks the object
+// up and adopts what it made, once.
+func TestCreatePolicyAdoptsAfterCutAnswer(t *testing.T) {
+	f := newFake(t)
+	f.addFault(&fault{match: match("POST", "/v5/policies"), times: 1, cutBody: true})
+	c := f.client(t)
+	p, err := c.CreatePolicy(context.Background(), CreatePolicyInput{Name: "cut", Document: doc1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.policies) != 1 || p.PolicyID != f.policies[0].PolicyID {
+		t.Fatalf("policies %d, adopted %+v", len(f.policies), p)
+	}
+	if n := f.count("POST", "/v5/policies"); n != 1 {
+		t.Fatalf("the create was re-sent: %d POSTs", n)
+	}
+}
+
+// A GET whose 2xx body is cut is retried like a lost connection, and the
+// error after the last attempt counts every attempt.
+func TestCutAnswerIsRetriedAndCounted(t *testing.T) {
+	f := newFake(t)
+	c := f.client(t)
+	p, err := c.CreatePolicy(context.Background(), CreatePolicyInput{Name: "p", Document: doc1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.addFault(&fault{match: match("GET", "/v5/policies/*"), times: 2, cutBody: true})
+	if _, err := c.GetPolicy(context.Background(), p.PolicyID); err != nil {
+		t.Fatalf("not retried: %v", err)
+	}
+	f.addFault(&fault{match: match("GET", "/v5/policies/*"), times: 100, cutBody: true})
+	_, err = c.GetPolicy(context.Background(), p.PolicyID)
+	var re *RequestError
+	if !errors.As(err, &re) || re.Attempts != c.Config().MaxRetries+1 || !strings.Contains(err.Error(), fmt.Sprintf("after %d attempt(s)", re.Attempts)) {
+		t.Fatalf("want a RequestError after %d attempts, got %v", c.Config().MaxRetries+1, err)
 	}
 }
 
@@ -357,8 +482,9 @@ func TestCreateSCPAdoptsAfterDroppedConnection(t *testing.T) {
 		t.Fatalf("scps %d, got %+v", len(f.scps), s)
 	}
 	var body map[string]any
-	if err := json.Unmarshal([]byte(f.requests[0].Body), &body); err != nil {
-		t.Fatalf("request body %s: %v", f.requests[0].Body, err)
+	post := f.first("POST")
+	if err := json.Unmarshal([]byte(post.Body), &body); err != nil {
+		t.Fatalf("request body %s: %v", post.Body, err)
 	}
 	if body["type"] != "service_control_policy" || fmt.Sprint(body["tags"]) != "[map[key:a value:1] map[key:b value:2]]" || body["description"] != "d" {
 		t.Fatalf("body = %v", body)
@@ -821,7 +947,7 @@ func TestJSONEqual(t *testing.T) {
 func TestCreatePolicyNoRecreateWhenLookupFails(t *testing.T) {
 	f := newFake(t)
 	f.addFault(&fault{match: match("POST", "/v5/policies"), times: 1, dropAfterAct: true})
-	f.addFault(&fault{match: match("GET", "/v5/policies"), times: 100, status: 400})
+	f.addFault(&fault{match: match("GET", "/v5/policies"), skip: 1, times: 100, status: 400})
 	c := f.client(t)
 	_, err := c.CreatePolicy(context.Background(), CreatePolicyInput{Name: "p", Document: doc1})
 	var re *RequestError
@@ -837,7 +963,7 @@ func TestCreatePolicyNoRecreateWhenLookupFails(t *testing.T) {
 func TestCreatePolicyAdoptsAfterTimeout(t *testing.T) {
 	f := newFake(t)
 	f.addFault(&fault{match: match("POST", "/v5/policies"), times: 1, delayAfterAct: 400 * time.Millisecond})
-	c := f.client(t, func(cfg *Config) { cfg.Timeout = 100 * time.Millisecond })
+	c := f.client(t, func(cfg *Config) { cfg.RequestTimeout = 100 * time.Millisecond })
 	p, err := c.CreatePolicy(context.Background(), CreatePolicyInput{Name: "slow", Document: doc1})
 	if err != nil {
 		t.Fatal(err)

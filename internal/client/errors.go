@@ -1,6 +1,7 @@
 package client
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -31,6 +32,11 @@ type APIError struct {
 	Method    string
 	Path      string
 
+	// Attempts is how many requests the call made, Elapsed how long they took
+	// (retry waits included).
+	Attempts int
+	Elapsed  time.Duration
+
 	retryAfter time.Duration
 	// ambiguous is set when an earlier attempt of the same call failed in a
 	// way the server may have acted on (connection lost, 500/502/503/504).
@@ -58,6 +64,9 @@ func (e *APIError) Error() string {
 	if e.RequestID != "" {
 		fmt.Fprintf(&b, " (request id %s)", e.RequestID)
 	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " (after %d attempts in %s)", e.Attempts, roundDuration(e.Elapsed))
+	}
 	return b.String()
 }
 
@@ -68,6 +77,7 @@ type RequestError struct {
 	Method    string
 	Path      string
 	Attempts  int
+	Elapsed   time.Duration
 	Err       error
 
 	retryable bool
@@ -76,7 +86,75 @@ type RequestError struct {
 }
 
 func (e *RequestError) Error() string {
-	return fmt.Sprintf("%s: %s %s: no answer after %d attempt(s): %v", e.Operation, e.Method, e.Path, e.Attempts, e.Err)
+	return fmt.Sprintf("%s: %s %s: no usable answer after %d attempt(s) in %s: %v", e.Operation, e.Method, e.Path, e.Attempts, roundDuration(e.Elapsed), e.Err)
+}
+
+// roundDuration prints durations of errors readably: milliseconds below a
+// second, otherwise tenths of seconds.
+func roundDuration(d time.Duration) time.Duration {
+	if d < time.Second {
+		return d.Round(time.Millisecond)
+	}
+	return d.Round(100 * time.Millisecond)
+}
+
+// IsTimeout reports whether err ended because the operation's deadline passed
+// (the resource's timeouts) or it was cancelled.
+func IsTimeout(err error) bool {
+	return errors.Is(err, context.DeadlineExceeded)
+}
+
+// NameTakenError is a create refused because the name is held by an object
+// that this call did not create: it existed before the first attempt, or it
+// was found after an attempt whose answer was lost but does not hold what was
+// sent. The object is never adopted: importing it is the user's decision.
+type NameTakenError struct {
+	Kind string // "identity policy", "service control policy"
+	Name string
+	// ID of the object holding the name; "" when it could not be found.
+	ID string
+	// Mismatch names what the found object holds differently from what was
+	// sent ("" when it existed before the first attempt).
+	Mismatch string
+	// Err is the API's answer, when the create was refused (409).
+	Err error
+}
+
+func (e *NameTakenError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "the %s name %q is already taken", e.Kind, e.Name)
+	if e.ID != "" {
+		fmt.Fprintf(&b, " by %s", e.ID)
+	}
+	if e.Mismatch != "" {
+		fmt.Fprintf(&b, ", which appeared while an attempt's answer was lost but %s than this create sent, so it is not the one this create made", e.Mismatch)
+	} else {
+		b.WriteString(", which this apply did not create")
+	}
+	if e.Err != nil {
+		fmt.Fprintf(&b, " (%v)", e.Err)
+	}
+	return b.String()
+}
+
+func (e *NameTakenError) Unwrap() error { return e.Err }
+
+// withAttempts returns err with the attempts and time of the whole operation
+// (a create's attempts are separate calls); other errors are returned as they are.
+func withAttempts(err error, attempts int, elapsed time.Duration) error {
+	var ae *APIError
+	if errors.As(err, &ae) && ae == err {
+		cp := *ae
+		cp.Attempts, cp.Elapsed = attempts, elapsed
+		return &cp
+	}
+	var re *RequestError
+	if errors.As(err, &re) && re == err {
+		cp := *re
+		cp.Attempts, cp.Elapsed = attempts, elapsed
+		return &cp
+	}
+	return err
 }
 
 func (e *RequestError) Unwrap() error { return e.Err }

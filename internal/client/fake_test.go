@@ -29,6 +29,9 @@ type fakeAPI struct {
 
 	mu             sync.Mutex
 	requests       []recorded
+	// afterAct, when set, runs (under mu) after a faulted request has acted,
+	// before its answer is lost: someone else's change in between.
+	afterAct func()
 	verifyFailures []string
 	faults         []*fault
 	pageSize       int
@@ -53,12 +56,14 @@ type recorded struct {
 type fault struct {
 	match         func(r *http.Request) bool
 	times         int    // matching requests affected
+	skip          int    // matching requests let through before the fault applies
 	status        int    // answer this status without acting
 	body          string // body for status answers
 	retryAfter    string
 	dropAfterAct  bool          // act, then drop the connection without an answer
 	dropBefore    bool          // drop the connection without acting
 	delayAfterAct time.Duration // act, then wait before answering
+	cutBody       bool          // act, then send the status line, headers and half the body, and close
 }
 
 func newFake(t *testing.T) *fakeAPI {
@@ -91,7 +96,7 @@ func (f *fakeAPI) client(t *testing.T, mod ...func(*Config)) *Client {
 		MinBackoff:            time.Millisecond,
 		MaxBackoff:            5 * time.Millisecond,
 		ReadAfterWriteTimeout: 2 * time.Second,
-		Timeout:               5 * time.Second,
+		RequestTimeout:        5 * time.Second,
 	}
 	for _, m := range mod {
 		m(&cfg)
@@ -130,6 +135,19 @@ func (f *fakeAPI) count(method, path string) int {
 	return n
 }
 
+// first returns the first request recorded with this method.
+func (f *fakeAPI) first(method string) recorded {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, r := range f.requests {
+		if r.Method == method {
+			return r
+		}
+	}
+	f.t.Fatalf("no %s request", method)
+	return recorded{}
+}
+
 func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	secretFor := func(ak string) (string, bool) {
@@ -158,6 +176,10 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 	var fl *fault
 	for _, cand := range f.faults {
 		if cand.times > 0 && cand.match(r) {
+			if cand.skip > 0 {
+				cand.skip--
+				continue
+			}
 			cand.times--
 			fl = cand
 			break
@@ -187,6 +209,11 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	rec := httptest.NewRecorder()
 	f.mux.ServeHTTP(rec, r)
+	if fl != nil && f.afterAct != nil {
+		f.mu.Lock()
+		f.afterAct()
+		f.mu.Unlock()
+	}
 	if fl != nil && fl.delayAfterAct > 0 {
 		time.Sleep(fl.delayAfterAct)
 	}
@@ -194,11 +221,33 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 		drop(w)
 		return
 	}
+	if fl != nil && fl.cutBody {
+		cut(w, rec)
+		return
+	}
 	for k, vs := range rec.Header() {
 		w.Header()[k] = vs
 	}
 	w.WriteHeader(rec.Code)
 	_, _ = w.Write(rec.Body.Bytes()) // a failed write means the client went away; no one to tell
+}
+
+// cut writes the recorded answer with its full Content-Length but only half
+// of its body, then closes the connection.
+func cut(w http.ResponseWriter, rec *httptest.ResponseRecorder) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		panic("no hijacker")
+	}
+	conn, buf, err := hj.Hijack()
+	if err != nil {
+		return
+	}
+	defer conn.Close()
+	body := rec.Body.Bytes()
+	fmt.Fprintf(buf, "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", rec.Code, http.StatusText(rec.Code), len(body))
+	_, _ = buf.Write(body[:len(body)/2])
+	_ = buf.Flush()
 }
 
 // drop closes the connection without an answer.

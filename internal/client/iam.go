@@ -112,15 +112,66 @@ func (c *Client) CreatePolicy(ctx context.Context, in CreatePolicyInput) (*Polic
 		}
 		return out.Policy, nil
 	}
-	lookup := func(ctx context.Context) (*Policy, bool, error) {
+	find := func(ctx context.Context) (*Policy, error) {
 		p, err := c.FindPolicyByName(ctx, in.Name)
 		if IsNotFound(err) {
-			return nil, false, nil
+			return nil, nil
 		}
-		return p, err == nil, err
+		return p, err
 	}
-	return safeCreate(ctx, c, "identity policy", in.Name, create, lookup)
+	wantPath := in.Path
+	if wantPath == "" {
+		wantPath = RootPath
+	}
+	cr := creation[*Policy]{
+		kind: kindIdentityPolicy, name: in.Name, create: create,
+		before: func(ctx context.Context) error {
+			p, err := find(ctx)
+			switch {
+			case err != nil:
+				return fmt.Errorf("CreatePolicyV5: checking that no identity policy is named %q before creating one: %w", in.Name, err)
+			case p != nil:
+				return &NameTakenError{Kind: kindIdentityPolicy, Name: in.Name, ID: p.PolicyID}
+			}
+			return nil
+		},
+		made: func(ctx context.Context) (*Policy, bool, error) {
+			p, err := find(ctx)
+			if p == nil || err != nil {
+				return nil, false, err
+			}
+			var got *Policy
+			var v *PolicyVersion
+			if err := c.RetryWhileNotFound(ctx, func(ctx context.Context) error {
+				var e error
+				got, v, e = c.GetPolicyDocument(ctx, p.PolicyID)
+				return e
+			}); err != nil {
+				return nil, false, err
+			}
+			var mismatch string
+			switch {
+			case !JSONEqual(v.Document, in.Document):
+				mismatch = "it holds another document"
+			case got.Description != in.Description:
+				mismatch = "it has another description"
+			case got.PathOrRoot() != wantPath:
+				mismatch = "it has another path"
+			}
+			if mismatch != "" {
+				return nil, false, &NameTakenError{Kind: kindIdentityPolicy, Name: in.Name, ID: p.PolicyID, Mismatch: mismatch}
+			}
+			return got, true, nil
+		},
+	}
+	return safeCreate(ctx, c, cr)
 }
+
+// Kinds of objects, as errors name them.
+const (
+	kindIdentityPolicy       = "identity policy"
+	kindServiceControlPolicy = "service control policy"
+)
 
 // GetPolicy reads a policy by id (GetPolicyV5).
 func (c *Client) GetPolicy(ctx context.Context, policyID string) (*Policy, error) {
@@ -250,34 +301,54 @@ func (c *Client) CreatePolicyVersion(ctx context.Context, policyID, document str
 		}
 		return out.PolicyVersion, nil
 	}
-	lookup := func(ctx context.Context) (*PolicyVersion, bool, error) {
+	listVersions := func(ctx context.Context) ([]PolicyVersion, error) {
 		var vs []PolicyVersion
 		err := c.RetryWhileNotFound(ctx, func(ctx context.Context) error {
 			var e error
 			vs, e = c.ListPolicyVersions(ctx, id)
 			return e
 		})
-		if err != nil {
-			return nil, false, err
-		}
-		var match *PolicyVersion
-		for i := range vs {
-			if JSONEqual(vs[i].Document, document) && (match == nil || versionNumber(vs[i].VersionID) > versionNumber(match.VersionID)) {
-				match = &vs[i]
+		return vs, err
+	}
+	// Versions numbered up to newest existed before this call: never adopted.
+	newest := 0
+	cr := creation[*PolicyVersion]{
+		kind: "identity policy version", name: "of " + id, create: create,
+		before: func(ctx context.Context) error {
+			vs, err := listVersions(ctx)
+			if err != nil {
+				return fmt.Errorf("CreatePolicyVersionV5: listing the versions of %s before adding one: %w", id, err)
 			}
-		}
-		if match == nil {
-			return nil, false, nil
-		}
-		if setAsDefault && !match.IsDefault {
-			if err := c.SetDefaultPolicyVersion(ctx, id, match.VersionID); err != nil {
+			for _, v := range vs {
+				newest = max(newest, versionNumber(v.VersionID))
+			}
+			return nil
+		},
+		made: func(ctx context.Context) (*PolicyVersion, bool, error) {
+			vs, err := listVersions(ctx)
+			if err != nil {
 				return nil, false, err
 			}
-			match.IsDefault = true
-		}
-		return match, true, nil
+			var match *PolicyVersion
+			for i := range vs {
+				n := versionNumber(vs[i].VersionID)
+				if n > newest && JSONEqual(vs[i].Document, document) && (match == nil || n > versionNumber(match.VersionID)) {
+					match = &vs[i]
+				}
+			}
+			if match == nil {
+				return nil, false, nil
+			}
+			if setAsDefault && !match.IsDefault {
+				if err := c.SetDefaultPolicyVersion(ctx, id, match.VersionID); err != nil {
+					return nil, false, err
+				}
+				match.IsDefault = true
+			}
+			return match, true, nil
+		},
 	}
-	return safeCreate(ctx, c, "identity policy version of", id, create, lookup)
+	return safeCreate(ctx, c, cr)
 }
 
 // ListPolicyVersions returns every version of a policy, all pages

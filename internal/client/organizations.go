@@ -124,24 +124,51 @@ func (c *Client) CreateSCP(ctx context.Context, in CreateSCPInput) (*SCP, error)
 		}
 		return s, nil
 	}
-	lookup := func(ctx context.Context) (*SCP, bool, error) {
+	find := func(ctx context.Context) (*SCP, error) {
 		s, err := c.FindSCPByName(ctx, in.Name)
 		if IsNotFound(err) {
-			return nil, false, nil
+			return nil, nil
 		}
-		if err != nil {
-			return nil, false, err
-		}
-		if s.IsBuiltin {
-			// Never adopt a system SCP (e.g. FullAccess).
-			return nil, false, nil
-		}
-		// List answers carry no content; the adopted SCP was created by
-		// this call's own lost request, with this content.
-		s.Content = in.Content
-		return s, true, nil
+		return s, err
 	}
-	return safeCreate(ctx, c, "service control policy", in.Name, create, lookup)
+	cr := creation[*SCP]{
+		kind: kindServiceControlPolicy, name: in.Name, create: create,
+		before: func(ctx context.Context) error {
+			s, err := find(ctx)
+			switch {
+			case err != nil:
+				return fmt.Errorf("CreatePolicy: checking that no service control policy is named %q before creating one: %w", in.Name, err)
+			case s != nil:
+				return &NameTakenError{Kind: kindServiceControlPolicy, Name: in.Name, ID: s.ID}
+			}
+			return nil
+		},
+		made: func(ctx context.Context) (*SCP, bool, error) {
+			s, err := find(ctx)
+			if s == nil || err != nil {
+				return nil, false, err
+			}
+			// List answers carry no content: read it to compare.
+			got, err := c.WaitForSCP(ctx, s.ID)
+			if err != nil {
+				return nil, false, err
+			}
+			var mismatch string
+			switch {
+			case got.IsBuiltin:
+				mismatch = "it is a system policy"
+			case !JSONEqual(got.Content, in.Content):
+				mismatch = "it holds another content"
+			case got.Description != in.Description:
+				mismatch = "it has another description"
+			}
+			if mismatch != "" {
+				return nil, false, &NameTakenError{Kind: kindServiceControlPolicy, Name: in.Name, ID: s.ID, Mismatch: mismatch}
+			}
+			return got, true, nil
+		},
+	}
+	return safeCreate(ctx, c, cr)
 }
 
 // GetSCP reads an Organizations policy with its content (ShowPolicy).

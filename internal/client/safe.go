@@ -13,66 +13,96 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
-// safeCreate runs a non-idempotent create without blind retries.
+// creation is a non-idempotent create, as safeCreate runs it.
+type creation[T any] struct {
+	kind, name string
+	// before runs once before the first attempt. It fails when the name is
+	// taken (a *NameTakenError), and records what exists, so that made can
+	// tell the object an attempt of this call made from an older one.
+	before func(context.Context) error
+	// create makes one attempt.
+	create func(context.Context) (T, error)
+	// made looks for the object an attempt whose answer was lost made:
+	// ok is false when there is none; a *NameTakenError (Mismatch set) when
+	// what holds the name does not hold what was sent.
+	made func(context.Context) (found T, ok bool, err error)
+}
+
+// safeCreate runs a non-idempotent create without blind retries and without
+// ever taking over an object it did not make.
 //
-// create makes one attempt. After a failure the server may have acted on (a
-// lost connection or timeout, 500/502/503/504), lookup is asked whether the
-// object exists (names are unique per account) and, if so, it is adopted;
-// otherwise the create is retried after a backoff, up to MaxRetries times.
-// 429 answers are retried without a lookup (the server did not act). When a
-// retry after such an ambiguous failure answers 409 (name taken: most likely
-// by the earlier attempt, not yet visible in lists), lookup is polled for up
-// to ReadAfterWriteTimeout before giving up; other 4xx answers get one
-// lookup. When the lookup itself fails (after its own retries), the create
-// is not retried (it could duplicate) and the create's error is returned.
-// A failure of the very first attempt that is not retryable (400,
-// 401, 403, a 409 for a name taken before) is returned as is.
-func safeCreate[T any](ctx context.Context, c *Client, what, name string,
-	create func(context.Context) (T, error),
-	lookup func(context.Context) (T, bool, error),
-) (T, error) {
+// Before the first attempt, before proves the name free (names are unique per
+// account), so whatever holds it after a lost answer was made by this call,
+// and even then only an object holding exactly what was sent is adopted.
+// After a failure the server may have acted on (a lost connection or a cut
+// answer, a timeout, 500/502/503/504), made is asked whether the object
+// exists and, if so, it is adopted; otherwise the create is retried after a
+// backoff, up to MaxRetries times. 429 answers are retried without a lookup
+// (the server did not act). When a retry after such an ambiguous failure
+// answers 409 (most likely the earlier attempt's object, not yet visible),
+// made is polled for up to ReadAfterWriteTimeout. When the lookup itself
+// fails (after its own retries), the create is not retried (it could
+// duplicate) and the create's error is returned. Errors carry the attempts
+// and the time of the whole create.
+func safeCreate[T any](ctx context.Context, c *Client, cr creation[T]) (T, error) {
 	var zero T
+	began := time.Now()
+	if err := cr.before(ctx); err != nil {
+		return zero, err
+	}
 	maybeActed := false
-	for attempt := 0; ; attempt++ {
-		v, err := create(ctx)
+	for attempt := 1; ; attempt++ {
+		v, err := cr.create(ctx)
 		if err == nil {
-			if attempt > 0 {
-				tflog.Info(ctx, "created after retries", map[string]any{"object": what, "name": name, "attempts": attempt + 1})
+			if attempt > 1 {
+				tflog.Info(ctx, "created after retries", map[string]any{"object": cr.kind, "name": cr.name, "attempts": attempt})
 			}
 			return v, nil
 		}
+		err = withAttempts(err, attempt, time.Since(began))
 		if ctx.Err() != nil {
 			return zero, err
 		}
-		retry := isRetryable(err)
 		if mayHaveActed(err) {
 			maybeActed = true
+		}
+		if IsConflict(err) && !maybeActed {
+			// Taken between the check and this attempt, by someone else.
+			var taken *NameTakenError
+			if errors.As(cr.before(ctx), &taken) {
+				taken.Err = err
+				return zero, taken
+			}
+			return zero, err
 		}
 		if maybeActed {
 			var wait time.Duration
 			if IsConflict(err) {
 				wait = c.cfg.ReadAfterWriteTimeout
 			}
-			found, ok, lerr := pollLookup(ctx, c, lookup, wait)
-			if ok {
-				tflog.Warn(ctx, "adopting the object an earlier create attempt made (its answer was lost)", map[string]any{"object": what, "name": name, "attempts": attempt + 1})
+			found, ok, lerr := pollLookup(ctx, c, cr.made, wait)
+			var taken *NameTakenError
+			switch {
+			case errors.As(lerr, &taken):
+				return zero, lerr
+			case ok:
+				tflog.Warn(ctx, "adopting the object an earlier attempt of this create made (its answer was lost)", map[string]any{"object": cr.kind, "name": cr.name, "attempts": attempt})
 				return found, nil
-			}
-			if lerr != nil {
+			case lerr != nil:
 				// Without knowing whether the object exists, another create
 				// could duplicate it: give up with the create's error.
-				tflog.Warn(ctx, "lookup after a failed create failed; not retrying the create", map[string]any{"object": what, "name": name, "error": c.redact(lerr.Error())})
-				return zero, err
+				tflog.Warn(ctx, "lookup after a failed create failed; not retrying the create", map[string]any{"object": cr.kind, "name": cr.name, "error": c.redact(lerr.Error())})
+				return zero, fmt.Errorf("%w; this create may have made the %s %q, but looking it up failed (%v): the next apply looks again before creating", err, cr.kind, cr.name, lerr)
 			}
 		}
-		if !retry || attempt >= c.cfg.MaxRetries {
+		if !isRetryable(err) || attempt > c.cfg.MaxRetries {
 			return zero, err
 		}
-		wait := c.backoff(attempt, retryAfterOf(err))
+		wait := c.backoff(attempt-1, retryAfterOf(err))
 		if dl, ok := ctx.Deadline(); ok && time.Now().Add(wait).After(dl) {
 			return zero, err
 		}
-		tflog.Warn(ctx, "retrying create", map[string]any{"object": what, "name": name, "attempt": attempt + 1, "wait": wait.String(), "error": err.Error()})
+		tflog.Warn(ctx, "retrying create", map[string]any{"object": cr.kind, "name": cr.name, "attempt": attempt, "wait": wait.String(), "error": err.Error()})
 		if sleep(ctx, wait) != nil {
 			return zero, err
 		}
