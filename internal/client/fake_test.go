@@ -27,11 +27,11 @@ type fakeAPI struct {
 	srv   *httptest.Server
 	mux   *http.ServeMux
 
-	mu             sync.Mutex
-	requests       []recorded
+	mu       sync.Mutex
+	requests []recorded
 	// afterAct, when set, runs (under mu) after a faulted request has acted,
 	// before its answer is lost: someone else's change in between.
-	afterAct func()
+	afterAct       func()
 	verifyFailures []string
 	faults         []*fault
 	pageSize       int
