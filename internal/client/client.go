@@ -170,10 +170,23 @@ func New(cfg Config) (*Client, error) {
 	return c, nil
 }
 
+// CheckEndpoint tells whether raw is a usable endpoint: an http or https URL
+// with a host (and optionally a port and a path prefix).
+func CheckEndpoint(raw string) error {
+	_, err := parseEndpoint("", raw)
+	return err
+}
+
 func parseEndpoint(name, raw string) (*url.URL, error) {
+	if name != "" {
+		name += " "
+	}
+	if strings.TrimSpace(raw) == "" {
+		return nil, fmt.Errorf("the %sendpoint is empty: want http(s)://host[:port]", name)
+	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("invalid %s endpoint %q: want http(s)://host[:port]", name, raw)
+		return nil, fmt.Errorf("invalid %sendpoint %q: want http(s)://host[:port]", name, raw)
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath, u.RawQuery, u.Fragment = "", "", ""

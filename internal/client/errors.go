@@ -109,7 +109,7 @@ func IsTimeout(err error) bool {
 // was found after an attempt whose answer was lost but does not hold what was
 // sent. The object is never adopted: importing it is the user's decision.
 type NameTakenError struct {
-	Kind string // "identity policy", "service control policy"
+	Kind ObjectKind
 	Name string
 	// ID of the object holding the name; "" when it could not be found.
 	ID string

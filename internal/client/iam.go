@@ -124,14 +124,14 @@ func (c *Client) CreatePolicy(ctx context.Context, in CreatePolicyInput) (*Polic
 		wantPath = RootPath
 	}
 	cr := creation[*Policy]{
-		kind: kindIdentityPolicy, name: in.Name, create: create,
+		kind: KindIdentityPolicy, name: in.Name, create: create,
 		before: func(ctx context.Context) error {
 			p, err := find(ctx)
 			switch {
 			case err != nil:
 				return fmt.Errorf("CreatePolicyV5: checking that no identity policy is named %q before creating one: %w", in.Name, err)
 			case p != nil:
-				return &NameTakenError{Kind: kindIdentityPolicy, Name: in.Name, ID: p.PolicyID}
+				return &NameTakenError{Kind: KindIdentityPolicy, Name: in.Name, ID: p.PolicyID}
 			}
 			return nil
 		},
@@ -159,7 +159,7 @@ func (c *Client) CreatePolicy(ctx context.Context, in CreatePolicyInput) (*Polic
 				mismatch = "it has another path"
 			}
 			if mismatch != "" {
-				return nil, false, &NameTakenError{Kind: kindIdentityPolicy, Name: in.Name, ID: p.PolicyID, Mismatch: mismatch}
+				return nil, false, &NameTakenError{Kind: KindIdentityPolicy, Name: in.Name, ID: p.PolicyID, Mismatch: mismatch}
 			}
 			return got, true, nil
 		},
@@ -167,10 +167,14 @@ func (c *Client) CreatePolicy(ctx context.Context, in CreatePolicyInput) (*Polic
 	return safeCreate(ctx, c, cr)
 }
 
-// Kinds of objects, as errors name them.
+// ObjectKind is the kind of object a create makes, as errors name it.
+type ObjectKind string
+
+// The kinds of objects the client creates.
 const (
-	kindIdentityPolicy       = "identity policy"
-	kindServiceControlPolicy = "service control policy"
+	KindIdentityPolicy        ObjectKind = "identity policy"
+	KindIdentityPolicyVersion ObjectKind = "identity policy version"
+	KindServiceControlPolicy  ObjectKind = "service control policy"
 )
 
 // GetPolicy reads a policy by id (GetPolicyV5).
@@ -313,7 +317,7 @@ func (c *Client) CreatePolicyVersion(ctx context.Context, policyID, document str
 	// Versions numbered up to newest existed before this call: never adopted.
 	newest := 0
 	cr := creation[*PolicyVersion]{
-		kind: "identity policy version", name: "of " + id, create: create,
+		kind: KindIdentityPolicyVersion, name: "of " + id, create: create,
 		before: func(ctx context.Context) error {
 			vs, err := listVersions(ctx)
 			if err != nil {

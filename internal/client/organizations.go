@@ -132,14 +132,14 @@ func (c *Client) CreateSCP(ctx context.Context, in CreateSCPInput) (*SCP, error)
 		return s, err
 	}
 	cr := creation[*SCP]{
-		kind: kindServiceControlPolicy, name: in.Name, create: create,
+		kind: KindServiceControlPolicy, name: in.Name, create: create,
 		before: func(ctx context.Context) error {
 			s, err := find(ctx)
 			switch {
 			case err != nil:
 				return fmt.Errorf("CreatePolicy: checking that no service control policy is named %q before creating one: %w", in.Name, err)
 			case s != nil:
-				return &NameTakenError{Kind: kindServiceControlPolicy, Name: in.Name, ID: s.ID}
+				return &NameTakenError{Kind: KindServiceControlPolicy, Name: in.Name, ID: s.ID}
 			}
 			return nil
 		},
@@ -163,7 +163,7 @@ func (c *Client) CreateSCP(ctx context.Context, in CreateSCPInput) (*SCP, error)
 				mismatch = "it has another description"
 			}
 			if mismatch != "" {
-				return nil, false, &NameTakenError{Kind: kindServiceControlPolicy, Name: in.Name, ID: s.ID, Mismatch: mismatch}
+				return nil, false, &NameTakenError{Kind: KindServiceControlPolicy, Name: in.Name, ID: s.ID, Mismatch: mismatch}
 			}
 			return got, true, nil
 		},

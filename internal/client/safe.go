@@ -15,7 +15,8 @@ import (
 
 // creation is a non-idempotent create, as safeCreate runs it.
 type creation[T any] struct {
-	kind, name string
+	kind ObjectKind
+	name string
 	// before runs once before the first attempt. It fails when the name is
 	// taken (a *NameTakenError), and records what exists, so that made can
 	// tell the object an attempt of this call made from an older one.

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -42,17 +43,18 @@ func NewIdentityPolicyAttachmentResource() resource.Resource {
 type identityPolicyAttachmentResource struct{ data *providerData }
 
 type identityPolicyAttachmentModel struct {
-	ID            types.String `tfsdk:"id"`
-	PolicyID      types.String `tfsdk:"policy_id"`
-	PrincipalType types.String `tfsdk:"principal_type"`
-	PrincipalID   types.String `tfsdk:"principal_id"`
+	ID            types.String   `tfsdk:"id"`
+	PolicyID      types.String   `tfsdk:"policy_id"`
+	PrincipalType types.String   `tfsdk:"principal_type"`
+	PrincipalID   types.String   `tfsdk:"principal_id"`
+	Timeouts      timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (r *identityPolicyAttachmentResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_identity_policy_attachment"
 }
 
-func (r *identityPolicyAttachmentResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *identityPolicyAttachmentResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	idPart := stringvalidator.RegexMatches(identityPolicyAttachmentIDPartRE, "must be an id: not empty, without / or white space")
 	resp.Schema = schema.Schema{
@@ -83,6 +85,7 @@ func (r *identityPolicyAttachmentResource) Schema(_ context.Context, _ resource.
 				Validators:          []validator.String{idPart},
 			},
 		},
+		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx, false)},
 	}
 }
 
@@ -104,6 +107,8 @@ func (r *identityPolicyAttachmentResource) Create(ctx context.Context, req resou
 	if resp.Diagnostics.HasError() || c == nil {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, plan.Timeouts, opCreate, &resp.Diagnostics)
+	defer cancel()
 	policyID, pt, principalID := plan.PolicyID.ValueString(), client.PrincipalType(plan.PrincipalType.ValueString()), plan.PrincipalID.ValueString()
 	doing := fmt.Sprintf("attaching identity policy %s to %s %s", policyID, pt, principalID)
 
@@ -129,6 +134,8 @@ func (r *identityPolicyAttachmentResource) Read(ctx context.Context, req resourc
 	if resp.Diagnostics.HasError() || c == nil {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, state.Timeouts, opRead, &resp.Diagnostics)
+	defer cancel()
 	policyID, pt, principalID := state.PolicyID.ValueString(), client.PrincipalType(state.PrincipalType.ValueString()), state.PrincipalID.ValueString()
 
 	var attached bool
@@ -157,10 +164,12 @@ func (r *identityPolicyAttachmentResource) Read(ctx context.Context, req resourc
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
-// Update is never called: every argument replaces the attachment.
+// Update changes only timeouts: every other argument replaces the attachment.
 func (r *identityPolicyAttachmentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &identityPolicyAttachmentModel{})...)
-	resp.Diagnostics.AddError("Unexpected update", "imspolicy_identity_policy_attachment has no argument that updates in place; please report this issue.")
+	// Only timeouts change in place: nothing to call.
+	var plan identityPolicyAttachmentModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
 func (r *identityPolicyAttachmentResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -170,6 +179,8 @@ func (r *identityPolicyAttachmentResource) Delete(ctx context.Context, req resou
 	if resp.Diagnostics.HasError() || c == nil {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, state.Timeouts, opDelete, &resp.Diagnostics)
+	defer cancel()
 	policyID, pt, principalID := state.PolicyID.ValueString(), client.PrincipalType(state.PrincipalType.ValueString()), state.PrincipalID.ValueString()
 	err := c.DetachPolicy(ctx, policyID, pt, principalID)
 	if err != nil && !client.IsNotFound(err) { // 404: the policy or the attachment is gone already

@@ -88,6 +88,9 @@ func (d *identityPolicyDataSource) Read(ctx context.Context, req datasource.Read
 	if resp.Diagnostics.HasError() || c == nil {
 		return
 	}
+	// Bounded like a resource's read (a data source has no timeouts block).
+	ctx, cancel := context.WithTimeout(ctx, defaultTimeouts[opRead])
+	defer cancel()
 
 	id := cfg.ID.ValueString()
 	if !cfg.Name.IsNull() {

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -42,24 +43,25 @@ func NewIdentityPolicyResource() resource.Resource { return &identityPolicyResou
 type identityPolicyResource struct{ data *providerData }
 
 type identityPolicyModel struct {
-	ID               types.String `tfsdk:"id"`
-	Name             types.String `tfsdk:"name"`
-	Path             types.String `tfsdk:"path"`
-	Description      types.String `tfsdk:"description"`
-	Policy           policyJSON   `tfsdk:"policy"`
-	URN              types.String `tfsdk:"urn"`
-	DefaultVersionID types.String `tfsdk:"default_version_id"`
-	VersionIDs       types.List   `tfsdk:"version_ids"`
-	AttachmentCount  types.Int64  `tfsdk:"attachment_count"`
-	CreatedAt        types.String `tfsdk:"created_at"`
-	UpdatedAt        types.String `tfsdk:"updated_at"`
+	ID               types.String   `tfsdk:"id"`
+	Name             types.String   `tfsdk:"name"`
+	Path             types.String   `tfsdk:"path"`
+	Description      types.String   `tfsdk:"description"`
+	Policy           policyJSON     `tfsdk:"policy"`
+	URN              types.String   `tfsdk:"urn"`
+	DefaultVersionID types.String   `tfsdk:"default_version_id"`
+	VersionIDs       types.List     `tfsdk:"version_ids"`
+	AttachmentCount  types.Int64    `tfsdk:"attachment_count"`
+	CreatedAt        types.String   `tfsdk:"created_at"`
+	UpdatedAt        types.String   `tfsdk:"updated_at"`
+	Timeouts         timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (r *identityPolicyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_identity_policy"
 }
 
-func (r *identityPolicyResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *identityPolicyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A custom identity policy (IAM v5). The document is checked at plan time against the IMS " +
@@ -138,6 +140,7 @@ func (r *identityPolicyResource) Schema(_ context.Context, _ resource.SchemaRequ
 				MarkdownDescription: "When the policy's default version last changed (UTC).",
 			},
 		},
+		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx, true)},
 	}
 }
 
@@ -179,6 +182,8 @@ func (r *identityPolicyResource) Create(ctx context.Context, req resource.Create
 	if resp.Diagnostics.HasError() || c == nil {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, plan.Timeouts, opCreate, &resp.Diagnostics)
+	defer cancel()
 	name := plan.Name.ValueString()
 	in := client.CreatePolicyInput{
 		Name:        name,
@@ -195,17 +200,14 @@ func (r *identityPolicyResource) Create(ctx context.Context, req resource.Create
 
 	p, versions, err := readIdentityPolicy(ctx, c, created.PolicyID)
 	if err != nil {
-		// The policy exists: keep it in state (tainted), so that it is not orphaned.
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("reading identity policy %q (%s) after creating it", name, created.PolicyID), err)
-		plan.ID = types.StringValue(created.PolicyID)
-		plan.URN = types.StringValue(created.URN)
-		plan.DefaultVersionID = types.StringValue(created.DefaultVersionID)
-		plan.VersionIDs = types.ListNull(types.StringType)
-		plan.AttachmentCount = types.Int64Null()
-		plan.CreatedAt = types.StringValue(created.CreatedAt)
-		plan.UpdatedAt = types.StringValue(created.UpdatedAt)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-		return
+		// The policy exists and holds what was planned: record it from the create's answer
+		// (a new policy has one version and no attachments), so that it is neither
+		// orphaned nor tainted; the next refresh reads it.
+		resp.Diagnostics.AddWarning("Identity policy created, reading it back failed",
+			fmt.Sprintf("Identity policy %q (%s) was created; reading it back failed, so its attributes are recorded from the create's "+
+				"answer and the next refresh reads them. The API said: %v", name, created.PolicyID, err))
+		p = created
+		versions = []client.PolicyVersion{{VersionID: created.DefaultVersionID, IsDefault: true}}
 	}
 	resp.Diagnostics.Append(plan.fill(ctx, p, versions)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -218,6 +220,8 @@ func (r *identityPolicyResource) Read(ctx context.Context, req resource.ReadRequ
 	if resp.Diagnostics.HasError() || c == nil {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, state.Timeouts, opRead, &resp.Diagnostics)
+	defer cancel()
 	id := state.ID.ValueString()
 
 	var p *client.Policy
@@ -259,14 +263,20 @@ func (r *identityPolicyResource) Update(ctx context.Context, req resource.Update
 	if resp.Diagnostics.HasError() || c == nil {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, plan.Timeouts, opUpdate, &resp.Diagnostics)
+	defer cancel()
 	id := state.ID.ValueString()
 	plan.ID = state.ID
 
-	if !plan.Description.Equal(state.Description) {
+	setDescription := func() bool {
 		if err := c.UpdatePolicyDescription(ctx, id, plan.Description.ValueString()); err != nil {
 			addAPIError(&resp.Diagnostics, fmt.Sprintf("updating the description of identity policy %s", id), err)
-			return
+			return false
 		}
+		return true
+	}
+	if !plan.Description.Equal(state.Description) && !setDescription() {
+		return
 	}
 	if !policyDocumentsEqual(plan.Policy.ValueString(), state.Policy.ValueString()) {
 		v, err := c.CreateDefaultPolicyVersion(ctx, id, plan.Policy.ValueString())
@@ -278,6 +288,14 @@ func (r *identityPolicyResource) Update(ctx context.Context, req resource.Update
 	}
 
 	p, versions, err := readIdentityPolicy(ctx, c, id)
+	if err == nil && p.Description != plan.Description.ValueString() {
+		// Changed outside Terraform since the plan: the plan says what it must be.
+		tflog.Warn(ctx, "identity policy description changed outside Terraform during the update; setting the planned one", map[string]any{"policy_id": id})
+		if !setDescription() {
+			return
+		}
+		p.Description = plan.Description.ValueString()
+	}
 	if err != nil {
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("reading identity policy %s after updating it", id), err)
 		return
@@ -293,6 +311,8 @@ func (r *identityPolicyResource) Delete(ctx context.Context, req resource.Delete
 	if resp.Diagnostics.HasError() || c == nil {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, state.Timeouts, opDelete, &resp.Diagnostics)
+	defer cancel()
 	id := state.ID.ValueString()
 	err := c.DeletePolicy(ctx, id)
 	switch {
@@ -310,7 +330,13 @@ func (r *identityPolicyResource) Delete(ctx context.Context, req resource.Delete
 }
 
 func (r *identityPolicyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+	id := strings.TrimSpace(req.ID)
+	if id == "" || strings.ContainsAny(id, "/?#") {
+		resp.Diagnostics.AddError("Invalid import ID",
+			fmt.Sprintf("Import an identity policy by its policy ID, as the imspolicy_identity_policy data source or the console shows it; got %q.", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 }
 
 // fill sets the attributes the service owns from what it answered.

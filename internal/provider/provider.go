@@ -9,8 +9,11 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/function"
@@ -18,16 +21,22 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/client"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/signer"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/validators"
 )
 
 const (
-	defaultIAMEndpoint           = "https://iam.myhuaweicloud.com"
-	defaultOrganizationsEndpoint = "https://organizations.myhuaweicloud.com"
-	defaultMaxRetries            = 5
+	defaultIAMEndpoint           = client.DefaultIAMEndpoint
+	defaultOrganizationsEndpoint = client.DefaultOrganizationsEndpoint
+	defaultMaxRetries            = client.DefaultMaxRetries
+	defaultRequestTimeout        = client.DefaultRequestTimeout
+	// maxRequestTimeout bounds request_timeout: one attempt longer than the
+	// shortest default operation timeout could never be retried.
+	maxRequestTimeout = 5 * time.Minute
 )
 
 var (
@@ -56,6 +65,7 @@ type providerModel struct {
 	IAMEndpoint           types.String `tfsdk:"iam_endpoint"`
 	OrganizationsEndpoint types.String `tfsdk:"organizations_endpoint"`
 	MaxRetries            types.Int64  `tfsdk:"max_retries"`
+	RequestTimeout        types.String `tfsdk:"request_timeout"`
 }
 
 // providerConfig is the resolved configuration: attributes first, then environment
@@ -70,6 +80,7 @@ type providerConfig struct {
 	IAMEndpoint           string
 	OrganizationsEndpoint string
 	MaxRetries            int
+	RequestTimeout        time.Duration
 }
 
 func (p *imsPolicyProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -107,16 +118,31 @@ func (p *imsPolicyProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 				MarkdownDescription: "Account (domain) ID, sent as `X-Domain-Id` to the global IAM and Organizations services. Environment variable: `HW_DOMAIN_ID`.",
 			},
 			"iam_endpoint": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "IAM endpoint. Default `" + defaultIAMEndpoint + "`. Environment variable: `HW_IAM_ENDPOINT`.",
+				Optional: true,
+				MarkdownDescription: "IAM endpoint, an `http` or `https` URL. Default `" + defaultIAMEndpoint + "`. Environment variable: `HW_IAM_ENDPOINT`. " +
+					"An empty value is an error, never the default: leave the argument out to use the default.",
+				Validators: []validator.String{validators.Endpoint()},
 			},
 			"organizations_endpoint": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "Organizations endpoint. Default `" + defaultOrganizationsEndpoint + "`. Environment variable: `HW_ORGANIZATIONS_ENDPOINT`.",
+				Optional: true,
+				MarkdownDescription: "Organizations endpoint, an `http` or `https` URL. Default `" + defaultOrganizationsEndpoint + "`. Environment variable: `HW_ORGANIZATIONS_ENDPOINT`. " +
+					"An empty value is an error, never the default: leave the argument out to use the default.",
+				Validators: []validator.String{validators.Endpoint()},
 			},
 			"max_retries": schema.Int64Attribute{
-				Optional:            true,
-				MarkdownDescription: "How many times a throttled or failed API call is retried. Default `5`. Environment variable: `HW_MAX_RETRIES`.",
+				Optional: true,
+				MarkdownDescription: fmt.Sprintf("How many times a throttled or failed API call is retried, from 0 to %d. Default `%d` (as the AWS provider). "+
+					"Retries back off exponentially (1 s doubling to 30 s, with jitter, or as long as a `Retry-After` asks, up to 2 minutes), "+
+					"and never past the operation's timeout (each resource's `timeouts` block). Environment variable: `HW_MAX_RETRIES`.",
+					client.MaxMaxRetries, defaultMaxRetries),
+				Validators: []validator.Int64{int64validator.Between(0, client.MaxMaxRetries)},
+			},
+			"request_timeout": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: fmt.Sprintf("How long one attempt of an API call may take, from sending it to reading the whole answer, as a duration "+
+					"such as `30s`; an attempt that takes longer is retried. At most `%s`. Default `%s`. Environment variable: `HW_REQUEST_TIMEOUT`.",
+					validators.ShortDuration(maxRequestTimeout), validators.ShortDuration(defaultRequestTimeout)),
+				Validators: []validator.String{validators.Duration(maxRequestTimeout)},
 			},
 		},
 	}
@@ -138,6 +164,7 @@ func (p *imsPolicyProvider) Configure(ctx context.Context, req provider.Configur
 		IAMEndpoint:           stringSetting(model.IAMEndpoint, "HW_IAM_ENDPOINT", defaultIAMEndpoint),
 		OrganizationsEndpoint: stringSetting(model.OrganizationsEndpoint, "HW_ORGANIZATIONS_ENDPOINT", defaultOrganizationsEndpoint),
 		MaxRetries:            defaultMaxRetries,
+		RequestTimeout:        defaultRequestTimeout,
 	}
 
 	switch {
@@ -145,16 +172,42 @@ func (p *imsPolicyProvider) Configure(ctx context.Context, req provider.Configur
 		cfg.MaxRetries = int(model.MaxRetries.ValueInt64())
 	case os.Getenv("HW_MAX_RETRIES") != "":
 		n, err := strconv.Atoi(os.Getenv("HW_MAX_RETRIES"))
-		if err != nil {
+		if err != nil || n < 0 || n > client.MaxMaxRetries {
 			resp.Diagnostics.AddAttributeError(path.Root("max_retries"), "Invalid HW_MAX_RETRIES",
-				fmt.Sprintf("HW_MAX_RETRIES must be a whole number, got %q. Set it to, for example, 5.", os.Getenv("HW_MAX_RETRIES")))
+				fmt.Sprintf("HW_MAX_RETRIES must be a whole number from 0 to %d, got %q. Set it to, for example, %d.",
+					client.MaxMaxRetries, os.Getenv("HW_MAX_RETRIES"), defaultMaxRetries))
 			return
 		}
 		cfg.MaxRetries = n
 	}
-	if cfg.MaxRetries < 0 {
+	if cfg.MaxRetries < 0 || cfg.MaxRetries > client.MaxMaxRetries {
 		resp.Diagnostics.AddAttributeError(path.Root("max_retries"), "Invalid max_retries",
-			fmt.Sprintf("max_retries must be 0 or more, got %d.", cfg.MaxRetries))
+			fmt.Sprintf("max_retries must be from 0 to %d, got %d.", client.MaxMaxRetries, cfg.MaxRetries))
+		return
+	}
+	if raw := stringSetting(model.RequestTimeout, "HW_REQUEST_TIMEOUT", ""); raw != "" {
+		d, err := validators.ParseDuration(raw, maxRequestTimeout)
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("request_timeout"), "Invalid request_timeout",
+				fmt.Sprintf("request_timeout (or HW_REQUEST_TIMEOUT) %s. Set it to, for example, %q.", err, validators.ShortDuration(defaultRequestTimeout)))
+			return
+		}
+		cfg.RequestTimeout = d
+	}
+	// Endpoints from the environment are checked here; configured ones were
+	// checked by their validators already, and are again here for unknown values.
+	for _, e := range []struct {
+		attr, env, value string
+	}{
+		{"iam_endpoint", "HW_IAM_ENDPOINT", cfg.IAMEndpoint},
+		{"organizations_endpoint", "HW_ORGANIZATIONS_ENDPOINT", cfg.OrganizationsEndpoint},
+	} {
+		if err := client.CheckEndpoint(e.value); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root(e.attr), "Invalid "+e.attr,
+				fmt.Sprintf("%s (or %s): %s. Leave it out to use the default.", e.attr, e.env, err))
+		}
+	}
+	if resp.Diagnostics.HasError() {
 		return
 	}
 
@@ -189,8 +242,9 @@ func (d *providerData) Client() (*client.Client, diag.Diagnostics) {
 				DomainID:      d.config.AccountID,
 			},
 			// The client reads 0 as its default; the user's 0 means no retries.
-			MaxRetries: d.config.MaxRetries,
-			UserAgent:  "terraform-provider-imspolicy/" + d.version,
+			MaxRetries:     d.config.MaxRetries,
+			RequestTimeout: d.config.RequestTimeout,
+			UserAgent:      "terraform-provider-imspolicy/" + d.version,
 		}
 		if cfg.MaxRetries == 0 {
 			cfg.MaxRetries = -1
@@ -238,7 +292,16 @@ func addAPIError(diags *diag.Diagnostics, doing string, err error) {
 // apiError is the summary and detail of a failed API call. Rejected credentials and denied
 // calls name the settings to fix; secrets never appear (API errors do not carry them).
 func apiError(doing string, err error) (summary, detail string) {
+	var taken *client.NameTakenError
 	switch {
+	case errors.As(err, &taken):
+		return "Name already taken", nameTakenDetail(doing, taken)
+	case client.IsTimeout(err):
+		return "API call timed out", fmt.Sprintf("Error %s: it did not finish within the operation's timeout. Each resource has a "+
+			"timeouts block (create %s, read %s, update %s and delete %s by default) and each attempt of a call is bounded by the "+
+			"provider's request_timeout (default %s). Check that iam_endpoint and organizations_endpoint answer, or give the "+
+			"operation more time.\n\n%v", doing, validators.ShortDuration(defaultTimeouts[opCreate]), validators.ShortDuration(defaultTimeouts[opRead]),
+			validators.ShortDuration(defaultTimeouts[opUpdate]), validators.ShortDuration(defaultTimeouts[opDelete]), validators.ShortDuration(defaultRequestTimeout), err)
 	case client.IsUnauthorized(err):
 		return "Invalid credentials", fmt.Sprintf("The API rejected the provider's credentials while %s. Check access_key and secret_key in the "+
 			"provider block, or the HW_ACCESS_KEY and HW_SECRET_KEY environment variables (with temporary credentials "+
@@ -251,6 +314,27 @@ func apiError(doing string, err error) (summary, detail string) {
 	default:
 		return "API call failed", fmt.Sprintf("Error %s: %v", doing, err)
 	}
+}
+
+// resourceTypeOf names the resource that manages each kind of object the client creates.
+var resourceTypeOf = map[client.ObjectKind]string{
+	client.KindIdentityPolicy:       "imspolicy_identity_policy",
+	client.KindServiceControlPolicy: "imspolicy_service_control_policy",
+}
+
+// nameTakenDetail says which object holds the name and how to adopt it deliberately.
+func nameTakenDetail(doing string, taken *client.NameTakenError) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Error %s: %v.\n\nTerraform never takes over an object that this apply did not create.", doing, taken)
+	rt := resourceTypeOf[taken.Kind]
+	if taken.ID == "" || rt == "" {
+		b.WriteString(" Choose another name, or find the object that holds this one and import it.")
+		return b.String()
+	}
+	fmt.Fprintf(&b, " To manage %s with this resource, import it (with Terraform 1.5 or later, an import block; "+
+		"replace <name> with this resource's name):\n\nimport {\n  to = %s.<name>\n  id = %q\n}\n\n"+
+		"or: terraform import %s.<name> %s\n\nOtherwise choose another name.", taken.ID, rt, taken.ID, rt, taken.ID)
+	return b.String()
 }
 
 // providerDataFrom reads the provider's data in a resource's or data source's Configure.

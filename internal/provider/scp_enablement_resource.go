@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -37,17 +38,18 @@ func NewSCPEnablementResource() resource.Resource { return &scpEnablementResourc
 type scpEnablementResource struct{ data *providerData }
 
 type scpEnablementModel struct {
-	ID               types.String `tfsdk:"id"`
-	RootID           types.String `tfsdk:"root_id"`
-	Status           types.String `tfsdk:"status"`
-	DisableOnDestroy types.Bool   `tfsdk:"disable_on_destroy"`
+	ID               types.String   `tfsdk:"id"`
+	RootID           types.String   `tfsdk:"root_id"`
+	Status           types.String   `tfsdk:"status"`
+	DisableOnDestroy types.Bool     `tfsdk:"disable_on_destroy"`
+	Timeouts         timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (r *scpEnablementResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_scp_enablement"
 }
 
-func (r *scpEnablementResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *scpEnablementResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Enables service control policies for the organisation's root and waits (up to 5 minutes) " +
 			"until the root reports them enabled. Enabling attaches the system `FullAccess` SCP to the root and to every " +
@@ -83,6 +85,7 @@ func (r *scpEnablementResource) Schema(_ context.Context, _ resource.SchemaReque
 					"SCP everywhere. Default `true`. Changes in place.",
 			},
 		},
+		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx, true)},
 	}
 }
 
@@ -129,6 +132,8 @@ func (r *scpEnablementResource) Create(ctx context.Context, req resource.CreateR
 	if c == nil {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, plan.Timeouts, opCreate, &resp.Diagnostics)
+	defer cancel()
 	rootID := plan.RootID.ValueString()
 	root := scpRoot(ctx, c, rootID, &resp.Diagnostics)
 	if root == nil {
@@ -171,6 +176,8 @@ func (r *scpEnablementResource) Read(ctx context.Context, req resource.ReadReque
 	if c == nil {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, state.Timeouts, opRead, &resp.Diagnostics)
+	defer cancel()
 	rootID := state.RootID.ValueString()
 	if rootID == "" {
 		rootID = state.ID.ValueString()
@@ -228,6 +235,8 @@ func (r *scpEnablementResource) Delete(ctx context.Context, req resource.DeleteR
 	if c == nil {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, state.Timeouts, opDelete, &resp.Diagnostics)
+	defer cancel()
 	err := c.DisablePolicyType(ctx, rootID, client.PolicyTypeServiceControl)
 	if client.IsNotFound(err) {
 		return // the root is gone

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -36,16 +37,17 @@ func NewServiceControlPolicyAttachmentResource() resource.Resource {
 type serviceControlPolicyAttachmentResource struct{ data *providerData }
 
 type serviceControlPolicyAttachmentModel struct {
-	ID       types.String `tfsdk:"id"`
-	PolicyID types.String `tfsdk:"policy_id"`
-	TargetID types.String `tfsdk:"target_id"`
+	ID       types.String   `tfsdk:"id"`
+	PolicyID types.String   `tfsdk:"policy_id"`
+	TargetID types.String   `tfsdk:"target_id"`
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (r *serviceControlPolicyAttachmentResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_service_control_policy_attachment"
 }
 
-func (r *serviceControlPolicyAttachmentResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *serviceControlPolicyAttachmentResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Attaches a service control policy to the organisation's root, an organisational unit or " +
@@ -71,6 +73,7 @@ func (r *serviceControlPolicyAttachmentResource) Schema(_ context.Context, _ res
 				PlanModifiers:       replace,
 			},
 		},
+		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx, false)},
 	}
 }
 
@@ -93,6 +96,8 @@ func (r *serviceControlPolicyAttachmentResource) Create(ctx context.Context, req
 	if c == nil {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, plan.Timeouts, opCreate, &resp.Diagnostics)
+	defer cancel()
 	policyID, targetID := plan.PolicyID.ValueString(), plan.TargetID.ValueString()
 	if err := c.AttachSCP(ctx, policyID, targetID); err != nil {
 		summary, detail := scpAttachFailure(ctx, c, policyID, targetID, err)
@@ -158,6 +163,8 @@ func (r *serviceControlPolicyAttachmentResource) Read(ctx context.Context, req r
 	if c == nil {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, state.Timeouts, opRead, &resp.Diagnostics)
+	defer cancel()
 	policyID, targetID := state.PolicyID.ValueString(), state.TargetID.ValueString()
 	attached, err := c.IsSCPAttached(ctx, policyID, targetID)
 	if client.IsNotFound(err) || (err == nil && !attached) {
@@ -191,6 +198,8 @@ func (r *serviceControlPolicyAttachmentResource) Delete(ctx context.Context, req
 	if c == nil {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, state.Timeouts, opDelete, &resp.Diagnostics)
+	defer cancel()
 	policyID, targetID := state.PolicyID.ValueString(), state.TargetID.ValueString()
 	err := c.DetachSCP(ctx, policyID, targetID)
 	switch {

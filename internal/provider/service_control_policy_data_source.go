@@ -88,6 +88,9 @@ func (d *serviceControlPolicyDataSource) Read(ctx context.Context, req datasourc
 	if c == nil {
 		return
 	}
+	// Bounded like a resource's read (a data source has no timeouts block).
+	ctx, cancel := context.WithTimeout(ctx, defaultTimeouts[opRead])
+	defer cancel()
 
 	id := model.ID.ValueString()
 	if model.ID.IsNull() {

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -33,12 +33,13 @@ func NewServiceControlPolicyResource() resource.Resource { return &serviceContro
 type serviceControlPolicyResource struct{ data *providerData }
 
 type serviceControlPolicyModel struct {
-	ID          types.String `tfsdk:"id"`
-	URN         types.String `tfsdk:"urn"`
-	Name        types.String `tfsdk:"name"`
-	Description types.String `tfsdk:"description"`
-	Content     policyJSON   `tfsdk:"content"`
-	Tags        types.Map    `tfsdk:"tags"`
+	ID          types.String   `tfsdk:"id"`
+	URN         types.String   `tfsdk:"urn"`
+	Name        types.String   `tfsdk:"name"`
+	Description types.String   `tfsdk:"description"`
+	Content     policyJSON     `tfsdk:"content"`
+	Tags        types.Map      `tfsdk:"tags"`
+	Timeouts    timeouts.Value `tfsdk:"timeouts"`
 }
 
 // scpTagsUnverifiedKey marks, in private state, an SCP imported by id: the provider has no
@@ -50,7 +51,7 @@ func (r *serviceControlPolicyResource) Metadata(_ context.Context, req resource.
 	resp.TypeName = req.ProviderTypeName + "_service_control_policy"
 }
 
-func (r *serviceControlPolicyResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *serviceControlPolicyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Manages an Organizations service control policy (SCP). The content is checked at plan " +
 			"time with the SCP rules (see the Validation rules guide); name, description and content change in place. " +
@@ -68,15 +69,15 @@ func (r *serviceControlPolicyResource) Schema(_ context.Context, _ resource.Sche
 			},
 			"name": schema.StringAttribute{
 				Required:            true,
-				MarkdownDescription: "The policy name, 1 to 64 characters, unique in the organisation. Changes in place.",
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, 64)},
+				MarkdownDescription: fmt.Sprintf("The policy name, 1 to %d characters (not bytes), not only white space and without control characters, unique in the organisation. Changes in place.", client.MaxSCPNameLength),
+				Validators:          []validator.String{validators.Text(1, client.MaxSCPNameLength, true)},
 			},
 			"description": schema.StringAttribute{
 				Optional:            true,
 				Computed:            true,
 				Default:             stringdefault.StaticString(""),
-				MarkdownDescription: "A description, up to 512 characters. Changes in place.",
-				Validators:          []validator.String{stringvalidator.LengthAtMost(512)},
+				MarkdownDescription: fmt.Sprintf("A description, up to %d characters (not bytes). Changes in place.", client.MaxSCPDescriptionLength),
+				Validators:          []validator.String{validators.Text(0, client.MaxSCPDescriptionLength, false)},
 			},
 			"content": schema.StringAttribute{
 				Required:   true,
@@ -99,6 +100,7 @@ func (r *serviceControlPolicyResource) Schema(_ context.Context, _ resource.Sche
 					"Changing tags replaces the policy, except to record the tags of an imported policy.")},
 			},
 		},
+		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx, true)},
 	}
 }
 
@@ -129,6 +131,8 @@ func (r *serviceControlPolicyResource) Create(ctx context.Context, req resource.
 	if c == nil {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, plan.Timeouts, opCreate, &resp.Diagnostics)
+	defer cancel()
 	tags := map[string]string{}
 	if !plan.Tags.IsNull() {
 		resp.Diagnostics.Append(plan.Tags.ElementsAs(ctx, &tags, false)...)
@@ -151,10 +155,12 @@ func (r *serviceControlPolicyResource) Create(ctx context.Context, req resource.
 
 	got, err := c.WaitForSCP(ctx, created.ID)
 	if err != nil {
-		// The policy exists: keep it in state (tainted) rather than orphan it.
+		// The policy exists and holds what was planned: record it from the create's answer,
+		// neither orphaned nor tainted; the next refresh reads it.
+		resp.Diagnostics.AddWarning("Service control policy created, reading it back failed",
+			fmt.Sprintf("The service control policy %s was created; reading it back failed, so it is recorded from the create's "+
+				"answer and the next refresh reads it. The API said: %v", created.ID, err))
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-		addAPIError(&resp.Diagnostics, "reading the new service control policy",
-			fmt.Errorf("the policy %s was created but could not be read back: %w", created.ID, err))
 		return
 	}
 	if got.URN != "" {
@@ -173,6 +179,8 @@ func (r *serviceControlPolicyResource) Read(ctx context.Context, req resource.Re
 	if c == nil {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, state.Timeouts, opRead, &resp.Diagnostics)
+	defer cancel()
 	got, err := c.GetSCP(ctx, state.ID.ValueString())
 	if client.IsNotFound(err) {
 		tflog.Warn(ctx, "the service control policy no longer exists; removing it from state", map[string]any{"id": state.ID.ValueString()})
@@ -214,6 +222,8 @@ func (r *serviceControlPolicyResource) Update(ctx context.Context, req resource.
 	if c == nil {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, plan.Timeouts, opUpdate, &resp.Diagnostics)
+	defer cancel()
 	var in client.UpdateSCPInput
 	changed := false
 	if !plan.Name.Equal(state.Name) {
@@ -259,6 +269,8 @@ func (r *serviceControlPolicyResource) Delete(ctx context.Context, req resource.
 	if c == nil {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, state.Timeouts, opDelete, &resp.Diagnostics)
+	defer cancel()
 	id := state.ID.ValueString()
 	err := c.DeleteSCP(ctx, id)
 	switch {
