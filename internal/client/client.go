@@ -315,7 +315,7 @@ func (c *Client) do(ctx context.Context, cl call, out any) (*response, error) {
 		re := &RequestError{Operation: cl.op, Method: cl.method, Path: cl.path, Attempts: attempts, Elapsed: time.Since(began),
 			Err: errors.New(c.redact(err.Error())), retryable: st.retryable, ambiguous: st.ambiguous}
 		if ctx.Err() != nil {
-			re.Err = fmt.Errorf("%s: %w", c.redact(err.Error()), ctx.Err())
+			re.Err = withCause(c.redact(err.Error()), ctx.Err())
 		}
 		tflog.Warn(ctx, "API call failed without a usable answer", map[string]any{"operation": cl.op, "method": cl.method, "path": cl.path, "attempts": re.Attempts, "error": re.Err.Error()})
 		return nil, re
@@ -348,6 +348,24 @@ func (c *Client) do(ctx context.Context, cl call, out any) (*response, error) {
 		}
 	}
 	return &response{status: resp.StatusCode, header: resp.Header, body: body}, nil
+}
+
+// causedError is a message (a redacted error's) that keeps its cause for errors.Is.
+type causedError struct {
+	msg   string
+	cause error
+}
+
+func (e *causedError) Error() string { return e.msg }
+func (e *causedError) Unwrap() error { return e.cause }
+
+// withCause is msg with cause to unwrap, adding the cause's text only when msg does not
+// already end with it.
+func withCause(msg string, cause error) error {
+	if !strings.HasSuffix(msg, cause.Error()) {
+		msg += ": " + cause.Error()
+	}
+	return &causedError{msg: msg, cause: cause}
 }
 
 // bodyError is an answer whose body could not be read whole.

@@ -70,9 +70,6 @@ var fastProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
 			c.MaxBackoff = 50 * time.Millisecond
 			c.MaxRetryAfter = 100 * time.Millisecond
 			c.ReadAfterWriteTimeout = 10 * time.Second
-			if c.MaxRetries >= 0 && c.MaxRetries < 10 {
-				c.MaxRetries = 10
-			}
 		},
 	}),
 }

@@ -194,12 +194,12 @@ func (r *identityPolicyAttachmentResource) ImportState(ctx context.Context, req 
 		resp.Diagnostics.AddError("Invalid import ID", err.Error())
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &identityPolicyAttachmentModel{
-		ID:            types.StringValue(identityPolicyAttachmentID(policyID, pt, principalID)),
-		PolicyID:      types.StringValue(policyID),
-		PrincipalType: types.StringValue(pt),
-		PrincipalID:   types.StringValue(principalID),
-	})...)
+	for attr, v := range map[string]string{
+		"id": identityPolicyAttachmentID(policyID, pt, principalID), "policy_id": policyID,
+		"principal_type": pt, "principal_id": principalID,
+	} {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attr), v)...)
+	}
 }
 
 func identityPolicyAttachmentID(policyID, principalType, principalID string) string {

@@ -54,7 +54,7 @@ func TestAccProvider_configuration(t *testing.T) {
 provider "imspolicy" { max_retries = -1 }
 data "imspolicy_actions" "all" {}
 `,
-				ExpectError: regexp.MustCompile(`max_retries must be 0 or more`),
+				ExpectError: regexp.MustCompile(`max_retries value must be between 0 and 100, got: -1`),
 			},
 			{
 				// Every argument set: configuring the provider contacts nothing.
@@ -88,7 +88,7 @@ func TestAccProvider_invalidMaxRetriesEnvironment(t *testing.T) {
 			{
 				PreConfig:   func() { t.Setenv("HW_MAX_RETRIES", "five") },
 				Config:      `data "imspolicy_actions" "all" {}`,
-				ExpectError: regexp.MustCompile(`HW_MAX_RETRIES must be a whole number, got "five"`),
+				ExpectError: regexp.MustCompile(`HW_MAX_RETRIES must be a whole number from 0 to 100, got "five"`),
 			},
 			{
 				// A valid value, so that the test's final destroy can configure the provider.

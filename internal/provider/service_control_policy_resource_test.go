@@ -2,9 +2,11 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -257,7 +259,7 @@ resource "imspolicy_service_control_policy" "test" {
 }
 `,
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)name.*length must be between 1 and 64`),
+				ExpectError: regexp.MustCompile(`(?s)Invalid name.*name must be at least 1 character\(s\), got 0`),
 			},
 		},
 	})
@@ -342,5 +344,45 @@ func TestAccServiceControlPolicyResource_example(t *testing.T) {
 				statecheck.ExpectKnownValue("imspolicy_service_control_policy.image_guardrails", tfjsonpath.New("name"), knownvalue.StringExact("image-guardrails")),
 			},
 		}},
+	})
+}
+
+// TestAccServiceControlPolicyResource_namesCountCharacters: names and descriptions are
+// counted in characters, as the service counts them (64 × "é" is 64, not 128), and what the
+// service refuses (only white space, control characters, one character too many) fails the
+// plan on its attribute.
+func TestAccServiceControlPolicyResource_namesCountCharacters(t *testing.T) {
+	srv, url := startEmulator(t, emulator.Config{})
+	longName, longDescription := strings.Repeat("é", 64), strings.Repeat("é", 512)
+	config := func(name, description string) string {
+		// JSON strings are HCL strings, with control characters as \uNNNN.
+		quote := func(s string) string { b, _ := json.Marshal(s); return string(b) }
+		return emulatorProviderBlock(url) + fmt.Sprintf(`
+resource "imspolicy_service_control_policy" "test" {
+  name        = %s
+  description = %s
+  content     = %q
+}
+`, quote(name), quote(description), scpTestDenyDelete)
+	}
+	steps := []resource.TestStep{{
+		Config: config(longName, longDescription),
+		Check:  scpTestCheckEmulator(srv, longName, longDescription, scpTestDenyDelete),
+	}}
+	for _, tc := range []struct{ name, description, want string }{
+		{strings.Repeat("é", 65), "", `(?s)Invalid name.*name must be at most 64 characters, got 65`},
+		{"   ", "", `(?s)Invalid name.*name must hold more than white space`},
+		{"bell\a", "", `(?s)Invalid name.*name must not hold control characters, found U\+0007 at character 5`},
+		{"ok", strings.Repeat("é", 513), `(?s)Invalid description.*description must be at most 512 characters, got 513`},
+		{"ok", "nul\x00", `(?s)Invalid description.*must not hold control characters`},
+	} {
+		steps = append(steps, resource.TestStep{Config: config(tc.name, tc.description), PlanOnly: true, ExpectError: regexp.MustCompile(tc.want)})
+	}
+	// A valid configuration last, for the destroy.
+	steps = append(steps, resource.TestStep{Config: config(longName, longDescription)})
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: fastProviderFactories,
+		Steps:                    steps,
+		CheckDestroy:             scpTestCheckNoCustomSCPs(srv),
 	})
 }

@@ -1,0 +1,192 @@
+package provider
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// faultProxy stands between the provider and the emulator and spoils chosen answers the
+// way networks and proxies do: a 2xx answer cut in half, or stalled half-way. Everything
+// else is forwarded as it is (the Host header is kept, so signatures still verify).
+type faultProxy struct {
+	target string
+	hc     *http.Client
+	done   chan struct{}
+
+	mu    sync.Mutex
+	rules []*proxyRule
+	hits  map[string]int
+}
+
+// proxyRule spoils the next times answers to method and path (a trailing "*" matches any
+// rest); before, when set, runs before the request is forwarded.
+type proxyRule struct {
+	method, path string
+	times        int
+	spoil        proxySpoil
+	before       func()
+}
+
+type proxySpoil int
+
+const (
+	passThrough proxySpoil = iota
+	cutAnswer              // the status line, the headers and half the body, then the connection is closed
+	stallAnswer            // the status line, the headers and half the body, then nothing until the client gives up
+)
+
+// startFaultProxy starts a proxy to the emulator at target on a loopback port and returns
+// it with its URL.
+func startFaultProxy(t *testing.T, target string) (*faultProxy, string) {
+	t.Helper()
+	p := &faultProxy{target: target, hc: &http.Client{Timeout: 30 * time.Second}, done: make(chan struct{}), hits: map[string]int{}}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: p, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }() // ends with Close below
+	t.Cleanup(func() {
+		close(p.done)
+		_ = srv.Close()
+	})
+	return p, "http://" + ln.Addr().String()
+}
+
+func (p *faultProxy) add(r *proxyRule) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.rules = append(p.rules, r)
+}
+
+// spoiled says how many answers to method and path were spoiled.
+func (p *faultProxy) spoiled(method, path string) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.hits[method+" "+path]
+}
+
+func (p *faultProxy) take(r *http.Request) *proxyRule {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, rule := range p.rules {
+		match := rule.path == r.URL.Path || (strings.HasSuffix(rule.path, "*") && strings.HasPrefix(r.URL.Path, strings.TrimSuffix(rule.path, "*")))
+		if rule.times > 0 && rule.method == r.Method && match {
+			rule.times--
+			if rule.spoil != passThrough {
+				p.hits[rule.method+" "+rule.path]++
+			}
+			return rule
+		}
+	}
+	return nil
+}
+
+func (p *faultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	rule := p.take(r)
+	if rule != nil && rule.before != nil {
+		rule.before()
+	}
+	out, err := http.NewRequestWithContext(r.Context(), r.Method, p.target+r.URL.RequestURI(), bytes.NewReader(body))
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
+	}
+	out.Header = r.Header.Clone()
+	out.Host = r.Host
+	resp, err := p.hc.Do(out)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
+	}
+	answer, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
+	}
+	if rule == nil || rule.spoil == passThrough || resp.StatusCode/100 != 2 {
+		for k, vs := range resp.Header {
+			w.Header()[k] = vs
+		}
+		w.WriteHeader(resp.StatusCode)
+		_, _ = w.Write(answer) // a failed write means the client went away
+		return
+	}
+	conn, buf, err := w.(http.Hijacker).Hijack()
+	if err != nil {
+		return
+	}
+	defer conn.Close()
+	writeHalfAnswer(buf, resp, answer)
+	if rule.spoil == stallAnswer {
+		// Hold the connection until the client closes it, or the test ends.
+		go func() { _, _ = conn.Read(make([]byte, 1)); _ = conn.Close() }()
+		select {
+		case <-p.done:
+		case <-time.After(60 * time.Second):
+		}
+	}
+}
+
+// writeHalfAnswer writes the status line and the headers of resp, with the Content-Length
+// of the whole answer, and then only the first half of it.
+func writeHalfAnswer(buf *bufio.ReadWriter, resp *http.Response, answer []byte) {
+	fmt.Fprintf(buf, "HTTP/1.1 %d %s\r\n", resp.StatusCode, http.StatusText(resp.StatusCode))
+	for k, vs := range resp.Header {
+		if k == "Content-Length" || k == "Transfer-Encoding" || k == "Connection" {
+			continue
+		}
+		for _, v := range vs {
+			fmt.Fprintf(buf, "%s: %s\r\n", k, v)
+		}
+	}
+	fmt.Fprintf(buf, "Content-Length: %d\r\nConnection: close\r\n\r\n", len(answer))
+	_, _ = buf.Write(answer[:len(answer)/2])
+	_ = buf.Flush()
+}
+
+// startSilentListener accepts connections on a loopback port and never answers them: an
+// endpoint that hangs. It returns its URL.
+func startSilentListener(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var conns []net.Conn
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return // closed by the cleanup
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		_ = ln.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			_ = c.Close()
+		}
+	})
+	return "http://" + ln.Addr().String()
+}

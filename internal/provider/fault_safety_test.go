@@ -1,0 +1,373 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/client"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/emulator"
+)
+
+// providerBlockWith is emulatorProviderBlock with more provider arguments.
+func providerBlockWith(url, extra string) string {
+	b := emulatorProviderBlock(url)
+	i := strings.LastIndex(b, "}")
+	return b[:i] + extra + "\n}\n"
+}
+
+// theirDocument is what the objects that exist before the apply hold: something the
+// configuration does not say, which an adoption would hide.
+const theirDocument = `{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["ims:images:deleteImage"]}]}`
+
+// TestAccFaultTolerance_neverAdoptsPreexisting declares 20 identity policies and 10 SCPs
+// whose names are taken by objects that existed before the apply (someone else's), beside
+// 5 and 2 free names, while the emulator fails half the calls and drops a tenth of the
+// connections after acting. The taken names must fail with the holder's id and the import
+// block; the free ones are created once; and the pre-existing objects must survive the
+// destroy as they were (an adopted one would be destroyed with the rest).
+func TestAccFaultTolerance_neverAdoptsPreexisting(t *testing.T) {
+	srv, url := startEmulator(t, emulator.Config{Seed: 7})
+	c := scpTestClient(t, url)
+	ctx := context.Background()
+	theirs := map[string]string{} // name -> id
+	for i := range 20 {
+		p, err := c.CreatePolicy(ctx, client.CreatePolicyInput{Name: fmt.Sprintf("taken-%d", i), Document: theirDocument, Description: "theirs"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		theirs[p.PolicyName] = p.PolicyID
+	}
+	for i := range 10 {
+		s, err := c.CreateSCP(ctx, client.CreateSCPInput{Name: fmt.Sprintf("taken-scp-%d", i), Content: scpTestDenyCopy, Description: "theirs"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		theirs[s.Name] = s.ID
+	}
+	config := emulatorProviderBlock(url) + `
+resource "imspolicy_identity_policy" "taken" {
+  count  = 20
+  name   = "taken-${count.index}"
+  policy = jsonencode({ Version = "5.0", Statement = [{ Effect = "Allow", Action = ["ims:images:get"] }] })
+}
+
+resource "imspolicy_identity_policy" "free" {
+  count  = 5
+  name   = "free-${count.index}"
+  policy = jsonencode({ Version = "5.0", Statement = [{ Effect = "Allow", Action = ["ims:images:get"] }] })
+}
+
+resource "imspolicy_service_control_policy" "taken" {
+  count   = 10
+  name    = "taken-scp-${count.index}"
+  content = jsonencode({ Version = "5.0", Statement = [{ Effect = "Deny", Action = ["ims:images:deleteImage"], Resource = ["*"] }] })
+}
+
+resource "imspolicy_service_control_policy" "free" {
+  count   = 2
+  name    = "free-scp-${count.index}"
+  content = jsonencode({ Version = "5.0", Statement = [{ Effect = "Deny", Action = ["ims:images:deleteImage"], Resource = ["*"] }] })
+}
+`
+	checkTheirsIntact := func(*terraform.State) error {
+		srv.SetFaults(emulator.Faults{})
+		for name, id := range theirs {
+			if strings.HasPrefix(name, "taken-scp-") {
+				s, ok := srv.SCP(id)
+				if !ok || s.Name != name || s.Description != "theirs" || !policyDocumentsEqual(s.Content, scpTestDenyCopy) {
+					return fmt.Errorf("the pre-existing SCP %s (%s) was taken over: %+v", name, id, s)
+				}
+				continue
+			}
+			p, ok := srv.Policy(id)
+			if !ok || p.Name != name || p.Description != "theirs" || !policyDocumentsEqual(p.DefaultDocument(), theirDocument) || len(p.Versions) != 1 {
+				return fmt.Errorf("the pre-existing identity policy %s (%s) was taken over: %+v", name, id, p)
+			}
+		}
+		if n := len(srv.Policies()); n != 20 {
+			return fmt.Errorf("%d identity policies after destroy, want the 20 pre-existing ones", n)
+		}
+		custom := 0
+		for _, s := range srv.SCPs() {
+			if !s.Builtin {
+				custom++
+			}
+		}
+		if custom != 10 {
+			return fmt.Errorf("%d custom SCPs after destroy, want the 10 pre-existing ones", custom)
+		}
+		return nil
+	}
+	srv.SetFaults(emulator.Faults{FailRate: 0.5, DropRate: 0.1})
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: fastProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: config,
+			// Each taken name fails with its holder's id and the import block.
+			ExpectError: regexp.MustCompile(`(?s)Name already taken.*already taken by\s+(p-|[0-9a-f]).*import \{.*to = imspolicy_(identity_policy|service_control_policy)\.<name>`),
+			Check: func(*terraform.State) error {
+				count := map[string]int{}
+				for _, p := range srv.Policies() {
+					count[p.Name]++
+				}
+				for _, s := range srv.SCPs() {
+					count[s.Name]++
+				}
+				for name, n := range count {
+					if n != 1 {
+						return fmt.Errorf("%s is there %d times", name, n)
+					}
+				}
+				return nil
+			},
+		}},
+		CheckDestroy: checkTheirsIntact,
+	})
+	stats := srv.Stats()
+	t.Logf("emulator: %+v", stats)
+	if stats.Failed == 0 || stats.Dropped == 0 {
+		t.Fatalf("no fault was injected (%+v): the test proves nothing", stats)
+	}
+}
+
+// spoiledAnswerConfig is one identity policy and one SCP through the proxy at url.
+func spoiledAnswerConfig(url, extra string) string {
+	return providerBlockWith(url, extra) + `
+resource "imspolicy_identity_policy" "cut" {
+  name   = "cut-answer"
+  policy = jsonencode({ Version = "5.0", Statement = [{ Effect = "Allow", Action = ["ims:images:get"] }] })
+}
+
+resource "imspolicy_service_control_policy" "cut" {
+  name    = "cut-answer-scp"
+  content = jsonencode({ Version = "5.0", Statement = [{ Effect = "Deny", Action = ["ims:images:deleteImage"], Resource = ["*"] }] })
+}
+`
+}
+
+// checkOneOfEach checks that the emulator holds exactly one identity policy and one custom
+// SCP of the spoiled-answer configuration, and that the proxy spoiled both creates.
+func checkOneOfEach(srv *emulator.Server, proxy *faultProxy) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if ps := srv.Policies(); len(ps) != 1 || ps[0].Name != "cut-answer" {
+			return fmt.Errorf("the emulator holds %d identity policies, want exactly cut-answer", len(ps))
+		}
+		custom := 0
+		for _, s := range srv.SCPs() {
+			if !s.Builtin {
+				custom++
+			}
+		}
+		if custom != 1 {
+			return fmt.Errorf("the emulator holds %d custom SCPs, want 1", custom)
+		}
+		if proxy.spoiled("POST", "/v5/policies") != 1 || proxy.spoiled("POST", "/v1/organizations/policies") != 1 {
+			return fmt.Errorf("the proxy did not spoil both creates: the test proves nothing")
+		}
+		return nil
+	}
+}
+
+// TestAccFaultTolerance_cutCreateAnswers: the 2xx answers of both creates are cut in half
+// (a proxy closing the connection mid-body). The server acted, so the provider looks the
+// objects up and records them: no orphan, nothing twice, and the next plan is empty.
+func TestAccFaultTolerance_cutCreateAnswers(t *testing.T) {
+	srv, url := startEmulator(t, emulator.Config{})
+	proxy, purl := startFaultProxy(t, url)
+	proxy.add(&proxyRule{method: "POST", path: "/v5/policies", times: 1, spoil: cutAnswer})
+	proxy.add(&proxyRule{method: "POST", path: "/v1/organizations/policies", times: 1, spoil: cutAnswer})
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: fastProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: spoiledAnswerConfig(purl, ""), Check: checkOneOfEach(srv, proxy)},
+			{
+				Config:           spoiledAnswerConfig(purl, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check:            checkOneOfEach(srv, proxy),
+			},
+		},
+		CheckDestroy: func(*terraform.State) error {
+			if err := checkNoIdentityPolicies(srv)(nil); err != nil {
+				return err
+			}
+			return scpTestCheckNoCustomSCPs(srv)(nil)
+		},
+	})
+}
+
+// TestAccFaultTolerance_stalledCreateAnswers: the answers of both creates stall half-way
+// through the body; request_timeout ends the attempt, and the objects are looked up and
+// recorded as after a cut answer.
+func TestAccFaultTolerance_stalledCreateAnswers(t *testing.T) {
+	srv, url := startEmulator(t, emulator.Config{})
+	proxy, purl := startFaultProxy(t, url)
+	proxy.add(&proxyRule{method: "POST", path: "/v5/policies", times: 1, spoil: stallAnswer})
+	proxy.add(&proxyRule{method: "POST", path: "/v1/organizations/policies", times: 1, spoil: stallAnswer})
+	extra := `  request_timeout = "1s"`
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: fastProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: spoiledAnswerConfig(purl, extra), Check: checkOneOfEach(srv, proxy)},
+			{
+				Config:           spoiledAnswerConfig(purl, extra),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+		CheckDestroy: checkNoIdentityPolicies(srv),
+	})
+}
+
+// TestAccFaultTolerance_hungEndpoint: an endpoint that accepts connections and never
+// answers. A create fails once its timeouts.create passes, with an error that says it
+// timed out and how many attempts it made; a refresh fails once timeouts.read passes.
+func TestAccFaultTolerance_hungEndpoint(t *testing.T) {
+	hung := startSilentListener(t)
+	srv, url := startEmulator(t, emulator.Config{})
+	extra := `  request_timeout = "500ms"`
+	withTimeouts := func(endpoint, timeouts string) string {
+		return providerBlockWith(endpoint, extra) + fmt.Sprintf(`
+resource "imspolicy_identity_policy" "test" {
+  name   = "hung"
+  policy = jsonencode({ Version = "5.0", Statement = [{ Effect = "Allow", Action = ["ims:images:get"] }] })
+  timeouts {
+    %s
+  }
+}
+`, timeouts)
+	}
+	// Each failing step is timed from its PreConfig to the Check of the step after it,
+	// which runs against the emulator and takes a second or two.
+	var began time.Time
+	start := func() { began = time.Now() }
+	tookAtMost := func(limit time.Duration) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			if d := time.Since(began); d > limit {
+				return fmt.Errorf("the step against the hung endpoint took %s, more than %s", d, limit)
+			}
+			return nil
+		}
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: fastProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig:   start,
+				Config:      withTimeouts(hung, `create = "3s"`),
+				ExpectError: regexp.MustCompile(`(?s)API call timed out.*did not finish within\s+the\s+operation's\s+timeout.*no\s+usable\s+answer\s+after\s+\d+\s+attempt\(s\)\s+in`),
+			},
+			{
+				// The policy is created against the emulator; then the endpoint hangs.
+				Config: withTimeouts(url, `read = "3s"`),
+				Check:  tookAtMost(time.Minute),
+			},
+			{
+				PreConfig:   start,
+				Config:      withTimeouts(hung, `read = "3s"`),
+				ExpectError: regexp.MustCompile(`(?s)API call timed out.*reading\s+identity\s+policy`),
+			},
+			{
+				// Back to the emulator, so that the destroy works.
+				Config: withTimeouts(url, `read = "3s"`),
+				Check:  tookAtMost(time.Minute),
+			},
+		},
+		CheckDestroy: checkNoIdentityPolicies(srv),
+	})
+}
+
+// TestAccIdentityPolicy_descriptionChangedDuringUpdate: someone changes the description
+// while Terraform is creating a new version. The update ends with the planned description
+// (no "inconsistent result"), and the next plan is empty.
+func TestAccIdentityPolicy_descriptionChangedDuringUpdate(t *testing.T) {
+	srv, url := startEmulator(t, emulator.Config{})
+	proxy, purl := startFaultProxy(t, url)
+	proxy.add(&proxyRule{method: "POST", path: "/v5/policies/*", times: 1, before: func() {
+		if p, ok := srv.PolicyByName("racy"); ok {
+			_ = srv.SetPolicyDescription(p.ID, "changed meanwhile")
+		}
+	}})
+	config := func(action string) string {
+		return identityPolicyConfig(purl, "racy", "planned", identityPolicyDoc(action))
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: fastProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config("ims:images:get")},
+			{
+				Config: config("ims:images:list"),
+				Check: checkEmulatorIdentityPolicy(srv, "racy", func(p emulator.Policy) error {
+					if p.Description != "planned" {
+						return fmt.Errorf("description %q, want the planned one", p.Description)
+					}
+					return nil
+				}),
+			},
+			{
+				Config:           config("ims:images:list"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+		CheckDestroy: checkNoIdentityPolicies(srv),
+	})
+}
+
+// TestAccIdentityPolicy_importNeedsAnID: an empty import id is an "Invalid import ID".
+func TestAccIdentityPolicy_importNeedsAnID(t *testing.T) {
+	srv, url := startEmulator(t, emulator.Config{})
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: fastProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: identityPolicyConfig(url, "imported", "", identityPolicyDoc("ims:images:get"))},
+			{
+				ResourceName:  identityPolicyAddr,
+				ImportState:   true,
+				ImportStateId: " ",
+				ExpectError:   regexp.MustCompile(`Invalid import ID`),
+			},
+		},
+		CheckDestroy: checkNoIdentityPolicies(srv),
+	})
+}
+
+// TestAccProvider_invalidSettingsFailThePlan: each bad provider setting fails the plan
+// with an error on its attribute that names the fix; an empty endpoint never means the
+// production one.
+func TestAccProvider_invalidSettingsFailThePlan(t *testing.T) {
+	_, url := startEmulator(t, emulator.Config{})
+	withSetting := func(setting string) string {
+		return providerBlockWith(url, "  "+setting) + `
+resource "imspolicy_identity_policy" "test" {
+  name   = "settings"
+  policy = jsonencode({ Version = "5.0", Statement = [{ Effect = "Allow", Action = ["ims:images:get"] }] })
+}
+`
+	}
+	var steps []resource.TestStep
+	for _, tc := range []struct{ setting, want string }{
+		{`max_retries = 1000`, `(?s)max_retries.*between 0 and 100`},
+		{`max_retries = -1`, `(?s)max_retries.*between 0 and 100`},
+		{`request_timeout = "soon"`, `(?s)request_timeout is not a duration`},
+		{`request_timeout = "1h"`, `(?s)request_timeout must be at most 5m`},
+	} {
+		steps = append(steps, resource.TestStep{Config: withSetting(tc.setting), PlanOnly: true, ExpectError: regexp.MustCompile(tc.want)})
+	}
+	// The endpoints come last in the block, so a bad one replaces the emulator's.
+	for _, tc := range []struct{ setting, want string }{
+		{`iam_endpoint = ""`, `(?s)Invalid endpoint.*iam_endpoint: the endpoint is empty.*Leave the\s+argument\s+out`},
+		{`organizations_endpoint = "ftp://example.com"`, `(?s)Invalid endpoint.*organizations_endpoint: invalid endpoint`},
+	} {
+		cfg := strings.Replace(withSetting(""), fmt.Sprintf("iam_endpoint           = %q", url), "", 1)
+		cfg = strings.Replace(cfg, fmt.Sprintf("organizations_endpoint = %q", url), "", 1)
+		cfg = strings.Replace(cfg, "  \n}\n", "  "+tc.setting+"\n}\n", 1)
+		steps = append(steps, resource.TestStep{Config: cfg, PlanOnly: true, ExpectError: regexp.MustCompile(tc.want)})
+	}
+	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: fastProviderFactories, Steps: steps})
+}
