@@ -34,8 +34,10 @@ var (
 
 var identityPolicyNameRE = regexp.MustCompile(`^[A-Za-z0-9_+=.@-]{1,128}$`)
 
-// identityPolicyPathRE is the vendor's path grammar: segments each ending in "/".
-var identityPolicyPathRE = regexp.MustCompile(`^([A-Za-z0-9.,+@=_-]+/)+$`)
+// identityPolicyPathRE is the vendor's path grammar: segments each ending in "/". A
+// segment of only dots ("./", "../") is refused (inferred: a path is a name, and
+// relative segments are what a path check exists to stop).
+var identityPolicyPathRE = regexp.MustCompile(`^(([A-Za-z0-9.,+@=_-]*[A-Za-z0-9,+@=_-][A-Za-z0-9.,+@=_-]*)/)+$`)
 
 // NewIdentityPolicyResource returns the imspolicy_identity_policy resource.
 func NewIdentityPolicyResource() resource.Resource { return &identityPolicyResource{} }
@@ -92,7 +94,7 @@ func (r *identityPolicyResource) Schema(ctx context.Context, _ resource.SchemaRe
 					stringvalidator.LengthAtMost(512),
 					stringvalidator.Any(
 						stringvalidator.OneOf(client.RootPath),
-						stringvalidator.RegexMatches(identityPolicyPathRE, "must be segments of letters, digits or .,+@=_- each ending in /"),
+						stringvalidator.RegexMatches(identityPolicyPathRE, "must be segments of letters, digits or .,+@=_- each ending in /, none of them . or .."),
 					),
 				},
 			},

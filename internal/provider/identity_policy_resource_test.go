@@ -487,6 +487,16 @@ resource "imspolicy_identity_policy" "test" {
 `,
 				ExpectError: regexp.MustCompile(`Invalid Attribute Value[\s\S]*segments\s+of\s+letters,\s+digits\s+or\s+\.,\+@=_-\s+each\s+ending\s+in\s+/`),
 			},
+			{
+				Config: emulatorProviderBlock(url) + `
+resource "imspolicy_identity_policy" "test" {
+  name   = "dot-path"
+  path   = "images/../"
+  policy = ` + identityPolicyDoc("ims:images:list") + `
+}
+`,
+				ExpectError: regexp.MustCompile(`Invalid Attribute Value[\s\S]*none\s+of\s+them\s+\.\s+or\s+\.\.`),
+			},
 		},
 	})
 }
