@@ -99,6 +99,9 @@ type Client struct {
 	http      *http.Client
 	userAgent string
 	secrets   []string
+
+	// Runs of unanswered attempts, per endpoint.
+	iamSilence, orgsSilence silence
 }
 
 // New checks cfg, applies defaults and returns a Client.
@@ -193,6 +196,13 @@ func parseEndpoint(name, raw string) (*url.URL, error) {
 	return u, nil
 }
 
+func (c *Client) silenceOf(base *url.URL) *silence {
+	if base == c.orgs {
+		return &c.orgsSilence
+	}
+	return &c.iamSilence
+}
+
 // Config returns the effective configuration (with defaults applied).
 func (c *Client) Config() Config { return c.cfg }
 
@@ -222,9 +232,12 @@ type attemptState struct {
 	retryable bool
 	nextWait  time.Duration
 	start     time.Time // of the current attempt
+	quiet     *silence  // the endpoint's run of unanswered attempts
 	// retryAfterTooLong is set when the server asked for a wait the
-	// operation's deadline does not leave.
+	// operation's deadline does not leave; outOfTime when a backoff would
+	// pass it.
 	retryAfterTooLong time.Duration
+	outOfTime         bool
 }
 
 // do performs a call with signing, retries and logging, and decodes a 2xx
@@ -271,7 +284,11 @@ func (c *Client) do(ctx context.Context, cl call, out any) (*response, error) {
 		return nil
 	})
 
-	st := &attemptState{}
+	quiet := c.silenceOf(cl.base)
+	if err := quiet.admit(time.Now(), c.cfg.RequestTimeout); err != nil {
+		return nil, &RequestError{Operation: cl.op, Method: cl.method, Path: cl.path, Elapsed: time.Since(began), Err: err}
+	}
+	st := &attemptState{quiet: quiet}
 	retries := c.cfg.MaxRetries
 	if cl.noRetry {
 		retries = 0
@@ -289,6 +306,9 @@ func (c *Client) do(ctx context.Context, cl call, out any) (*response, error) {
 		},
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 		PrepareRetry: func(r *http.Request) error {
+			if !quiet.mayRetry() {
+				return fmt.Errorf("%w: %d attempts in a row got no answer within request_timeout (%s)", errSilent, silenceLimit, roundDuration(c.cfg.RequestTimeout))
+			}
 			// New header map: the previous attempt's transport may still
 			// hold the old one. New X-Sdk-Date and signature.
 			r.Header = r.Header.Clone()
@@ -314,8 +334,13 @@ func (c *Client) do(ctx context.Context, cl call, out any) (*response, error) {
 		}
 		re := &RequestError{Operation: cl.op, Method: cl.method, Path: cl.path, Attempts: attempts, Elapsed: time.Since(began),
 			Err: errors.New(c.redact(err.Error())), retryable: st.retryable, ambiguous: st.ambiguous}
-		if ctx.Err() != nil {
+		// The message is redacted; the causes callers test for are kept.
+		switch {
+		case ctx.Err() != nil:
 			re.Err = withCause(c.redact(err.Error()), ctx.Err())
+		case errors.Is(err, errSilent):
+			re.Err = withCause(c.redact(err.Error()), errSilent)
+			re.retryable = false
 		}
 		tflog.Warn(ctx, "API call failed without a usable answer", map[string]any{"operation": cl.op, "method": cl.method, "path": cl.path, "attempts": re.Attempts, "error": re.Err.Error()})
 		return nil, re
@@ -331,8 +356,13 @@ func (c *Client) do(ctx context.Context, cl call, out any) (*response, error) {
 		if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
 			ae.retryAfter = d
 		}
-		if st.retryAfterTooLong > 0 {
+		switch {
+		case st.retryAfterTooLong > 0:
 			ae.Message += fmt.Sprintf(" (the server asked to retry after %s, past the operation's deadline)", roundDuration(st.retryAfterTooLong))
+			ae.outOfTime = true
+		case st.outOfTime:
+			ae.Message += " (no time was left for another attempt before the operation's deadline)"
+			ae.outOfTime = true
 		}
 		if retryableStatus(resp.StatusCode) {
 			tflog.Warn(ctx, "API call failed after retries", map[string]any{"operation": cl.op, "status": resp.StatusCode, "attempts": attempts, "error_code": ae.Code})
@@ -393,6 +423,7 @@ func (c *Client) checkRetry(ctx context.Context, st *attemptState, retries int, 
 	}
 	var status int
 	var be *bodyError
+	st.quiet.record(resp != nil || errors.As(err, &be), err)
 	if errors.As(err, &be) {
 		// The answer's body was cut or stalled: the server may have acted.
 		st.retryable, st.ambiguous = true, true
@@ -429,6 +460,8 @@ func (c *Client) checkRetry(ctx context.Context, st *attemptState, retries int, 
 		tflog.Debug(ctx, "not retrying: the wait would pass the operation's deadline", map[string]any{"operation": cl.op, "wait": wait.String()})
 		if retryAfter > 0 {
 			st.retryAfterTooLong = retryAfter
+		} else {
+			st.outOfTime = true
 		}
 		return false, nil
 	}

@@ -38,6 +38,9 @@ type APIError struct {
 	Elapsed  time.Duration
 
 	retryAfter time.Duration
+	// outOfTime is set when the call stopped retrying because the next wait
+	// would pass the operation's deadline.
+	outOfTime bool
 	// ambiguous is set when an earlier attempt of the same call failed in a
 	// way the server may have acted on (connection lost, 500/502/503/504).
 	ambiguous bool
@@ -98,10 +101,23 @@ func roundDuration(d time.Duration) time.Duration {
 	return d.Round(100 * time.Millisecond)
 }
 
-// IsTimeout reports whether err ended because the operation's deadline passed
-// (the resource's timeouts) or it was cancelled.
+// IsTimeout reports whether err ended because of the operation's deadline (the
+// resource's timeouts): it passed, or it left no time for another attempt.
 func IsTimeout(err error) bool {
-	return errors.Is(err, context.DeadlineExceeded)
+	var ae *APIError
+	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ae) && ae.outOfTime)
+}
+
+// outOfTime marks err as stopped by the operation's deadline (see IsTimeout).
+func outOfTime(err error) error {
+	var ae *APIError
+	if errors.As(err, &ae) && ae == err && !ae.outOfTime {
+		cp := *ae
+		cp.outOfTime = true
+		cp.Message += " (no time was left for another attempt before the operation's deadline)"
+		return &cp
+	}
+	return err
 }
 
 // NameTakenError is a create refused because the name is held by an object

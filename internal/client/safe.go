@@ -101,7 +101,7 @@ func safeCreate[T any](ctx context.Context, c *Client, cr creation[T]) (T, error
 		}
 		wait := c.backoff(attempt-1, retryAfterOf(err))
 		if dl, ok := ctx.Deadline(); ok && time.Now().Add(wait).After(dl) {
-			return zero, err
+			return zero, outOfTime(err)
 		}
 		tflog.Warn(ctx, "retrying create", map[string]any{"object": cr.kind, "name": cr.name, "attempt": attempt, "wait": wait.String(), "error": err.Error()})
 		if sleep(ctx, wait) != nil {

@@ -3,6 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
@@ -226,8 +228,8 @@ func TestAccFaultTolerance_stalledCreateAnswers(t *testing.T) {
 }
 
 // TestAccFaultTolerance_hungEndpoint: an endpoint that accepts connections and never
-// answers. A create fails once its timeouts.create passes, with an error that says it
-// timed out and how many attempts it made; a refresh fails once timeouts.read passes.
+// answers. After a few attempts that each wait out request_timeout, a create and a refresh
+// fail, saying that the endpoint does not answer; they do not wait out every retry.
 func TestAccFaultTolerance_hungEndpoint(t *testing.T) {
 	hung := startSilentListener(t)
 	srv, url := startEmulator(t, emulator.Config{})
@@ -260,8 +262,8 @@ resource "imspolicy_identity_policy" "test" {
 		Steps: []resource.TestStep{
 			{
 				PreConfig:   start,
-				Config:      withTimeouts(hung, `create = "3s"`),
-				ExpectError: regexp.MustCompile(`(?s)API call timed out.*did not finish within\s+the\s+operation's\s+timeout.*no\s+usable\s+answer\s+after\s+\d+\s+attempt\(s\)\s+in`),
+				Config:      withTimeouts(hung, `create = "1m"`),
+				ExpectError: regexp.MustCompile(`(?s)API endpoint not answering.*creating identity policy.*no\s+usable\s+answer\s+after\s+3\s+attempt\(s\)\s+in.*got\s+no\s+answer\s+within\s+request_timeout\s+\(500ms\)`),
 			},
 			{
 				// The policy is created against the emulator; then the endpoint hangs.
@@ -270,8 +272,8 @@ resource "imspolicy_identity_policy" "test" {
 			},
 			{
 				PreConfig:   start,
-				Config:      withTimeouts(hung, `read = "3s"`),
-				ExpectError: regexp.MustCompile(`(?s)API call timed out.*reading\s+identity\s+policy`),
+				Config:      withTimeouts(hung, `read = "1m"`),
+				ExpectError: regexp.MustCompile(`(?s)API endpoint not answering.*reading\s+identity\s+policy`),
 			},
 			{
 				// Back to the emulator, so that the destroy works.
@@ -370,4 +372,42 @@ resource "imspolicy_identity_policy" "test" {
 		steps = append(steps, resource.TestStep{Config: cfg, PlanOnly: true, ExpectError: regexp.MustCompile(tc.want)})
 	}
 	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: fastProviderFactories, Steps: steps})
+}
+
+// TestAccFaultTolerance_unavailableEndpoint: an endpoint that answers every call with 503.
+// With a short Retry-After the create retries until timeouts.create passes and then says it
+// timed out; a Retry-After longer than the time left fails at once, saying so, instead of
+// holding the resource.
+func TestAccFaultTolerance_unavailableEndpoint(t *testing.T) {
+	retryAfter := "1"
+	unavailable := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Retry-After", retryAfter)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte(`{"error_code":"APIGW.0503","error_msg":"service unavailable"}`))
+	}))
+	t.Cleanup(unavailable.Close)
+	config := emulatorProviderBlock(unavailable.URL) + `
+resource "imspolicy_identity_policy" "test" {
+  name   = "unavailable"
+  policy = jsonencode({ Version = "5.0", Statement = [{ Effect = "Allow", Action = ["ims:images:get"] }] })
+  timeouts {
+    create = "3s"
+  }
+}
+`
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      config,
+				ExpectError: regexp.MustCompile(`(?s)API call timed out.*creating identity policy.*HTTP\s+503.*\(after\s+\d+\s+attempts\s+in\s+\d`),
+			},
+			{
+				PreConfig:   func() { retryAfter = "600" },
+				Config:      config,
+				ExpectError: regexp.MustCompile(`(?s)HTTP\s+503.*the\s+server\s+asked\s+to\s+retry\s+after\s+10m0s,\s+past\s+the\s+operation's\s+deadline`),
+			},
+		},
+	})
 }

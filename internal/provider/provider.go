@@ -296,6 +296,11 @@ func apiError(doing string, err error) (summary, detail string) {
 	switch {
 	case errors.As(err, &taken):
 		return "Name already taken", nameTakenDetail(doing, taken)
+	case client.IsSilent(err):
+		return "API endpoint not answering", fmt.Sprintf("Error %s: the endpoint took connections but answered nothing, attempt after "+
+			"attempt, so the provider stopped waiting on it for this run (each attempt waits request_timeout, default %s). Check "+
+			"that iam_endpoint and organizations_endpoint are the right URLs and that the service is up, then run again.\n\n%v",
+			doing, validators.ShortDuration(defaultRequestTimeout), err)
 	case client.IsTimeout(err):
 		return "API call timed out", fmt.Sprintf("Error %s: it did not finish within the operation's timeout. Each resource has a "+
 			"timeouts block (create %s, read %s, update %s and delete %s by default) and each attempt of a call is bounded by the "+
