@@ -126,7 +126,12 @@ func (p *faultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write(answer) // a failed write means the client went away
 		return
 	}
-	conn, buf, err := w.(http.Hijacker).Hijack()
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		http.Error(w, "the proxy cannot take over the connection", http.StatusInternalServerError)
+		return
+	}
+	conn, buf, err := hj.Hijack()
 	if err != nil {
 		return
 	}
