@@ -175,9 +175,22 @@ func withAttempts(err error, attempts int, elapsed time.Duration) error {
 
 func (e *RequestError) Unwrap() error { return e.Err }
 
-// IsNotFound reports whether err is an API answer 404 (the object does not
-// exist, or does not exist yet after a create).
-func IsNotFound(err error) bool { return statusOf(err) == http.StatusNotFound }
+// IsNotFound reports whether err is an API answer 404 about an object (it does
+// not exist, or does not exist yet after a create). The gateway's 404 for an API
+// it does not serve is not one (see IsAPINotServed): an object must never be
+// taken for gone because its endpoint lacks a call.
+func IsNotFound(err error) bool {
+	return statusOf(err) == http.StatusNotFound && !IsAPINotServed(err)
+}
+
+// apiNotServedCode is the API gateway's error code for a call it does not
+// route ("The API does not exist or has not been published in the
+// environment").
+const apiNotServedCode = "APIGW.0101"
+
+// IsAPINotServed reports whether err is the gateway's answer that the endpoint
+// does not serve the API called (APIGW.0101).
+func IsAPINotServed(err error) bool { return ErrorCode(err) == apiNotServedCode }
 
 // IsConflict reports whether err is an API answer 409 (duplicate name, limit
 // of versions reached, policy still attached, ...).

@@ -33,6 +33,10 @@ type proxyRule struct {
 	times        int
 	spoil        proxySpoil
 	before       func()
+	// status and body, when status is set, answer instead of the emulator (nothing is
+	// forwarded).
+	status int
+	body   string
 }
 
 type proxySpoil int
@@ -81,7 +85,7 @@ func (p *faultProxy) take(r *http.Request) *proxyRule {
 		match := rule.path == r.URL.Path || (strings.HasSuffix(rule.path, "*") && strings.HasPrefix(r.URL.Path, strings.TrimSuffix(rule.path, "*")))
 		if rule.times > 0 && rule.method == r.Method && match {
 			rule.times--
-			if rule.spoil != passThrough {
+			if rule.spoil != passThrough || rule.status != 0 {
 				p.hits[rule.method+" "+rule.path]++
 			}
 			return rule
@@ -99,6 +103,12 @@ func (p *faultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rule := p.take(r)
 	if rule != nil && rule.before != nil {
 		rule.before()
+	}
+	if rule != nil && rule.status != 0 {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(rule.status)
+		_, _ = io.WriteString(w, rule.body)
+		return
 	}
 	out, err := http.NewRequestWithContext(r.Context(), r.Method, p.target+r.URL.RequestURI(), bytes.NewReader(body))
 	if err != nil {

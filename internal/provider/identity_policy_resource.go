@@ -271,7 +271,19 @@ func (r *identityPolicyResource) Update(ctx context.Context, req resource.Update
 	plan.ID = state.ID
 
 	setDescription := func() bool {
-		if err := c.UpdatePolicyDescription(ctx, id, plan.Description.ValueString()); err != nil {
+		err := c.UpdatePolicyDescription(ctx, id, plan.Description.ValueString())
+		switch {
+		case client.IsAPINotServed(err):
+			// UpdatePolicyV5 is in the vendor's API reference but not in its SDK: an
+			// endpoint may not serve it. The policy is untouched and stays in state.
+			resp.Diagnostics.AddAttributeError(path.Root("description"), "Description cannot be changed in place here",
+				fmt.Sprintf("The IAM endpoint does not serve UpdatePolicyV5 (PUT /v5/policies/{policy_id}), the call that changes an "+
+					"identity policy's description in place, so the description of %s (%q) cannot be changed. Keep the description "+
+					"as it is, or replace the policy to change it: terraform apply -replace=<this resource's address> (the policy is "+
+					"deleted and created again; detach it first if it is attached outside Terraform).\n\nThe API said: %v",
+					id, state.Name.ValueString(), err))
+			return false
+		case err != nil:
 			addAPIError(&resp.Diagnostics, fmt.Sprintf("updating the description of identity policy %s", id), err)
 			return false
 		}

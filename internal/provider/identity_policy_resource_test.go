@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -651,4 +652,47 @@ func TestAccIdentityPolicy_planShowsPolicyWarnings(t *testing.T) {
 	if !planned {
 		t.Errorf("the plan does not create the policy:\n%s", out)
 	}
+}
+
+// TestAccIdentityPolicy_descriptionUpdateNotServed: an endpoint whose gateway does not
+// route UpdatePolicyV5 (404 APIGW.0101) fails a description change with an error on the
+// attribute that says how to replace the policy instead; the policy stays in state, and a
+// gateway 404 on a read is an error, never "deleted outside Terraform".
+func TestAccIdentityPolicy_descriptionUpdateNotServed(t *testing.T) {
+	srv, url := startEmulator(t, emulator.Config{})
+	proxy, purl := startFaultProxy(t, url)
+	notServed := `{"error_code":"APIGW.0101","error_msg":"The API does not exist or has not been published in the environment"}`
+	proxy.add(&proxyRule{method: "PUT", path: "/v5/policies/*", times: 1, status: http.StatusNotFound, body: notServed})
+	doc := identityPolicyDoc("ims:images:get")
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: fastProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: identityPolicyConfig(purl, "not-served", "first", doc)},
+			{
+				Config:      identityPolicyConfig(purl, "not-served", "second", doc),
+				ExpectError: regexp.MustCompile(`(?s)Description cannot be changed in place here.*-replace=`),
+			},
+			{
+				PreConfig: func() {
+					proxy.add(&proxyRule{method: "GET", path: "/v5/policies/*", times: 1000, status: http.StatusNotFound, body: notServed})
+				},
+				Config:      identityPolicyConfig(purl, "not-served", "first", doc),
+				ExpectError: regexp.MustCompile(`APIGW\.0101`),
+			},
+			{
+				// Straight to the emulator: the policy was never dropped from state.
+				Config: identityPolicyConfig(url, "not-served", "first", doc),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: checkEmulatorIdentityPolicy(srv, "not-served", func(p emulator.Policy) error {
+					if p.Description != "first" {
+						return fmt.Errorf("description %q, want the unchanged %q", p.Description, "first")
+					}
+					return nil
+				}),
+			},
+		},
+		CheckDestroy: checkNoIdentityPolicies(srv),
+	})
 }
