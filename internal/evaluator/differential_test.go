@@ -170,7 +170,7 @@ func naiveEvaluateAPI(identity []Policy, levels []Level, api catalog.APIPermissi
 			}
 		}
 		for _, k := range r.Missing {
-			if !slices.ContainsFunc(overall.Missing, func(m string) bool { return strings.EqualFold(m, k) }) {
+			if !slices.ContainsFunc(overall.Missing, func(m string) bool { return naiveSameName(m, k) }) {
 				overall.Missing = append(overall.Missing, k)
 			}
 		}
@@ -191,8 +191,10 @@ func naiveEvaluateAPI(identity []Policy, levels []Level, api catalog.APIPermissi
 // aliases; NotAction matches every action none of its patterns matches that way.
 func naiveActionMatches(s *policy.Statement, action string) bool {
 	names := []string{action}
-	if a, ok := catalog.LookupAction(action); ok {
-		names = append(names, a.Aliases...)
+	for _, a := range catalog.Actions() {
+		if naiveSameName(a.Name, action) {
+			names = append(names, a.Aliases...)
+		}
 	}
 	listed := func(l *policy.List) bool {
 		for _, p := range l.Values() {
@@ -248,7 +250,7 @@ func naiveSplitOperator(name string) (qualifier, base string, ifExists bool) {
 // naiveLookup finds a context key ignoring case; keys that differ only in case are one key.
 func naiveLookup(ctx map[string][]string, key string) (values []string, present bool) {
 	for k, v := range ctx {
-		if strings.EqualFold(k, key) {
+		if naiveSameName(k, key) {
 			values, present = append(values, v...), true
 		}
 	}
@@ -267,7 +269,7 @@ func naiveConditionsHold(s *policy.Statement, ctx map[string][]string, missing *
 		o, _ := condition.Lookup(base)
 		for _, k := range op.Keys {
 			values, present := naiveLookup(ctx, k.Name)
-			if !present && !slices.ContainsFunc(*missing, func(m string) bool { return strings.EqualFold(m, k.Name) }) {
+			if !present && !slices.ContainsFunc(*missing, func(m string) bool { return naiveSameName(m, k.Name) }) {
 				*missing = append(*missing, k.Name)
 			}
 			if !naiveConditionHolds(o, qualifier, ifExists, k.Values.Values(), values, present) {
@@ -385,15 +387,26 @@ func naiveChars(s string) []string {
 	return out
 }
 
+// naiveCharEqual: names ignore ASCII case only, as the vendor's names are ASCII: A-Z
+// equal a-z, and every other character equals only itself (ſ is not s).
 func naiveCharEqual(a, b string, fold bool) bool {
 	if a == b {
 		return true
 	}
-	if !fold || !utf8.ValidString(a) || !utf8.ValidString(b) {
-		return false
-	}
-	return strings.EqualFold(a, b)
+	return fold && len(a) == 1 && len(b) == 1 && naiveASCIILower(a) == naiveASCIILower(b)
 }
+
+func naiveASCIILower(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'A' && r <= 'Z' {
+			return r - 'A' + 'a'
+		}
+		return r
+	}, s)
+}
+
+// naiveSameName compares names (actions, condition keys) under the ASCII case rule.
+func naiveSameName(a, b string) bool { return naiveASCIILower(a) == naiveASCIILower(b) }
 
 // ---------------------------------------------------------------------------------------
 // The generator. A case is a policy set (identity policies and SCP levels) and requests,
@@ -543,13 +556,35 @@ func (g *gen) mixCase(s string) string {
 // spelling returns a name as a request or a policy may write it: mostly as the catalog
 // does, sometimes lower case or mixed.
 func (g *gen) spelling(s string) string {
-	switch g.r.IntN(10) {
-	case 0:
+	switch g.r.IntN(20) {
+	case 0, 1:
 		return strings.ToLower(s)
-	case 1:
+	case 2, 3:
 		return g.mixCase(s)
+	case 4:
+		return g.lookalike(s)
 	}
 	return s
+}
+
+// lookalikes are non-ASCII characters that Unicode case rules equate with ASCII letters:
+// the long s and the Kelvin sign fold into s and k; the dotless ı upper-cases to I, and
+// the dotted İ lower-cases to i and a combining dot.
+var lookalikes = map[byte][]string{'s': {"ſ"}, 'S': {"ſ"}, 'k': {"\u212a"}, 'K': {"\u212a"}, 'i': {"ı", "İ"}, 'I': {"ı", "İ"}}
+
+// lookalike replaces one letter of s by a look-alike, when s has a letter that has one.
+func (g *gen) lookalike(s string) string {
+	var at []int
+	for i := 0; i < len(s); i++ {
+		if lookalikes[s[i]] != nil {
+			at = append(at, i)
+		}
+	}
+	if len(at) == 0 {
+		return s
+	}
+	i := at[g.r.IntN(len(at))]
+	return s[:i] + g.pick(lookalikes[s[i]]...) + s[i+1:]
 }
 
 var otherActions = []string{"ecs:servers:list", "obs:object:GetObject", "obs:object:PutObject", "evs:volumes:create", "iam:users:get", "ims:images:nonesuch"}
@@ -587,6 +622,10 @@ func (g *gen) actionPattern() string {
 		return n[:i] + "*" + n[j:]
 	case 2:
 		return g.mixCase(n)
+	case 3:
+		if g.chance(0.2) {
+			return g.lookalike(n)
+		}
 	}
 	return n
 }
@@ -765,6 +804,8 @@ func (g *gen) context() map[string][]string {
 		n := 1
 		if k.multi {
 			n = g.r.IntN(4) // none, one or several values
+		} else if g.chance(0.05) {
+			n = 0 // given with no values: present, and empty
 		}
 		var vs []string
 		for range n {

@@ -14,7 +14,6 @@ package evaluator
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/condition"
@@ -69,7 +68,7 @@ type contextValue struct {
 func NewContext(values map[string][]string) Context {
 	c := make(Context, len(values))
 	for k, vs := range values {
-		lk := strings.ToLower(k)
+		lk := wildcard.Lower(k)
 		if _, ok := c[lk]; !ok {
 			c[lk] = nil // a key given without values is present
 		}
@@ -304,7 +303,7 @@ func compileStatement(policyName string, index int, s *policy.Statement) (statem
 				return statement{}, fmt.Errorf("%s statement %d: unknown condition operator %q", policyName, index, op.Name)
 			}
 			for _, k := range op.Keys {
-				cc := compiledCondition{op: base, typeBit: condition.Bit(base.Type), qualifier: parts.Qualifier, ifExists: parts.IfExists, key: k.Name, lookupKey: strings.ToLower(k.Name)}
+				cc := compiledCondition{op: base, typeBit: condition.Bit(base.Type), qualifier: parts.Qualifier, ifExists: parts.IfExists, key: k.Name, lookupKey: wildcard.Lower(k.Name)}
 				for _, v := range k.Values.Values() {
 					pv, err := condition.Parse(base.Type, v)
 					if err != nil {
@@ -325,7 +324,7 @@ func compileStatement(policyName string, index int, s *policy.Statement) (statem
 var known = func() map[string]actionNames {
 	m := map[string]actionNames{}
 	for _, n := range catalog.KnownNames() {
-		names := actionNames{name: n, key: strings.ToLower(n)}
+		names := actionNames{name: n, key: wildcard.Lower(n)}
 		if a, ok := catalog.LookupAction(n); ok {
 			names.aliases = a.Aliases
 		}
@@ -475,7 +474,7 @@ func (s *statement) conditionsHold(ctx Context, res *Result) bool {
 
 func (r *Result) addMissing(key string) {
 	for _, k := range r.MissingKeys {
-		if strings.EqualFold(k, key) {
+		if wildcard.EqualFold(k, key) {
 			return
 		}
 	}

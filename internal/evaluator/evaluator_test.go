@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
@@ -315,5 +317,79 @@ func TestEvaluateDoesNotAllocate(t *testing.T) {
 	}
 	if !r.Allowed() {
 		t.Fatalf("decision %s", r.Decision)
+	}
+}
+
+// unicodeVariants returns s with one ASCII letter replaced by a non-ASCII character that
+// Unicode case folding equates with it (ſ for s, the Kelvin sign for k, ...).
+func unicodeVariants(s string) []string {
+	var out []string
+	for i, c := range s {
+		for f := unicode.SimpleFold(c); f != c; f = unicode.SimpleFold(f) {
+			if c < utf8.RuneSelf && f >= utf8.RuneSelf {
+				out = append(out, s[:i]+string(f)+s[i+1:])
+			}
+		}
+	}
+	return out
+}
+
+// TestActionNamesFoldASCIIOnly: an action name with a non-ASCII look-alike of a letter
+// (imſ:images:addMember) is another name, for patterns and for the catalog alike, so it
+// can neither be granted by "ims:*" nor escape a Deny of its look-alike.
+func TestActionNamesFoldASCIIOnly(t *testing.T) {
+	tried := 0
+	for _, name := range catalog.KnownNames() {
+		if !strings.HasPrefix(name, "ims:") {
+			continue
+		}
+		e, err := Compile(identity(t, doc(`{"Effect":"Allow","Action":["ims:*"]}`, fmt.Sprintf(`{"Effect":"Deny","Action":[%q]}`, name))), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := evaluate(t, e, strings.ToUpper(name), "*", nil); r.Decision != ExplicitDeny {
+			t.Errorf("%s in upper case: %s, want explicit_deny", name, r.Decision)
+		}
+		for _, v := range unicodeVariants(name) {
+			tried++
+			// v is another name: the Deny of its look-alike never applies, and "ims:*"
+			// grants it only when it really begins with "ims:".
+			want := ImplicitDeny
+			if strings.HasPrefix(v, "ims:") {
+				want = Allow
+			}
+			if r := evaluate(t, e, v, "*", nil); r.Decision != want {
+				t.Errorf("%q: %s (matched %+v), want %s", v, r.Decision, r.Matched, want)
+			}
+			ev, err := Compile(identity(t, doc(fmt.Sprintf(`{"Effect":"Allow","Action":[%q]}`, v))), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r := evaluate(t, ev, name, "*", nil); r.Decision != ImplicitDeny {
+				t.Errorf("Allow %q grants %s", v, name)
+			}
+		}
+	}
+	// The case of the issue: allowed by ims:* and not denied by the alias's Deny.
+	e, err := Compile(identity(t, doc(`{"Effect":"Allow","Action":["ims:*"]}`, `{"Effect":"Deny","Action":["ims:images:share"]}`)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := evaluate(t, e, "im\u017f:images:addMember", "*", nil); r.Decision != ImplicitDeny {
+		t.Errorf("imſ:images:addMember: %s, want implicit_deny", r.Decision)
+	}
+	if tried < 50 {
+		t.Fatalf("only %d variants", tried)
+	}
+	// Condition keys follow the same rule.
+	e, err = Compile(identity(t, doc(`{"Effect":"Allow","Action":["*"],"Condition":{"StringEquals":{"g:ResourceTag/Kind":["x"]}}}`)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := evaluate(t, e, "ims:images:get", "*", map[string][]string{"G:RESOURCETAG/KIND": {"x"}}); r.Decision != Allow {
+		t.Errorf("a key in another ASCII case: %s, want allow", r.Decision)
+	}
+	if r := evaluate(t, e, "ims:images:get", "*", map[string][]string{"g:ResourceTag/\u212aind": {"x"}}); r.Decision != ImplicitDeny || len(r.MissingKeys) != 1 {
+		t.Errorf("a key spelt with the Kelvin sign: %s (missing %q), want implicit_deny with the key missing", r.Decision, r.MissingKeys)
 	}
 }

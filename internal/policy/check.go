@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/condition"
@@ -285,6 +286,10 @@ func actionShape(name string) string {
 		return "is empty"
 	case strings.ContainsFunc(name, unicode.IsSpace):
 		return "contains white space"
+	case strings.ContainsFunc(name, func(r rune) bool { return r >= utf8.RuneSelf }):
+		// Action names are ASCII and ignore ASCII case only (wildcard.EqualFold): "imſ:..."
+		// is no spelling of "ims:...", and no service's action.
+		return "contains a character that is not ASCII (action names are ASCII)"
 	case name == "*":
 		return ""
 	}
@@ -296,7 +301,7 @@ func actionShape(name string) string {
 }
 
 // isIMS reports whether an action name or pattern is of the ims service.
-func isIMS(name string) bool { return len(name) >= 4 && strings.EqualFold(name[:4], "ims:") }
+func isIMS(name string) bool { return wildcard.HasPrefixFold(name, "ims:") }
 
 // actionHint suggests what to write for an unknown IMS action or pattern.
 func actionHint(name string) string {
@@ -336,7 +341,7 @@ func quoteList(names []string) string {
 // statements repeat names, and catalog lookups copy their rows. Callers must not change
 // the map.
 func (c *checker) granted(name string) map[string]catalog.Action {
-	key := strings.ToLower(name)
+	key := wildcard.Lower(name)
 	if g, ok := c.grants[key]; ok {
 		return g
 	}
@@ -474,7 +479,7 @@ func (c *checker) urn(path string, it Str) (catalog.URN, bool) {
 		c.report("malformed_urn", path, it.Pos, "%v", err)
 		return u, false
 	}
-	if !strings.EqualFold(u.Service, "ims") {
+	if !wildcard.EqualFold(u.Service, "ims") {
 		return u, true
 	}
 	types := imsResourceTypes()
@@ -486,7 +491,7 @@ func (c *checker) urn(path string, it Str) (catalog.URN, bool) {
 		c.report("unknown_resource_type", path, it.Pos, "IMS has no resource type %q (it has %s); write %s", u.Type, quoteList(names), urnFormats(types))
 		return u, false
 	}
-	if strings.EqualFold(u.Type, "image") { // the one IMS type whose URN parts the catalog checks
+	if wildcard.EqualFold(u.Type, "image") { // the one IMS type whose URN parts the catalog checks
 		if _, err := catalog.ImageURN(u.Region, u.Account, u.Path); err != nil {
 			c.report("malformed_urn", path, it.Pos, "in URN %q, %v", it.Value, err)
 			return u, false
@@ -533,7 +538,7 @@ func urnHint(actions *List, u catalog.URN) string {
 func imsResourceTypes() []catalog.ResourceType {
 	var out []catalog.ResourceType
 	for _, rt := range catalog.ResourceTypes() {
-		if strings.EqualFold(rt.Service, "ims") {
+		if wildcard.EqualFold(rt.Service, "ims") {
 			out = append(out, rt)
 		}
 	}
@@ -616,7 +621,7 @@ func (c *checker) conditionKey(path string, k ConditionKey) (catalog.ConditionKe
 	if ok {
 		return key, true
 	}
-	prefix, _, _ := strings.Cut(strings.ToLower(k.Name), ":")
+	prefix, _, _ := strings.Cut(wildcard.Lower(k.Name), ":")
 	code := map[string]string{"ims": "unknown_condition_key", "g": "unknown_global_condition_key"}[prefix]
 	if code == "" {
 		return key, false

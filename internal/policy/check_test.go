@@ -111,6 +111,10 @@ func TestCheck(t *testing.T) {
 			want: []string{"malformed_action@Statement[0].Action[0]"}},
 		{name: "empty action", src: `{` + v + `"Statement": [{"Effect": "Deny", "Action": [""]}]}`,
 			want: []string{"malformed_action@Statement[0].Action[0]"}, message: "is empty"},
+		{name: "a long s is not an s", src: `{` + v + `"Statement": [{"Effect": "Deny", "Action": ["imſ:images:share"]}]}`,
+			want: []string{"malformed_action@Statement[0].Action[0]"}, message: "not ASCII"},
+		{name: "the Kelvin sign is not a k in a pattern either", src: `{` + v + `"Statement": [{"Effect": "Allow", "Action": ["ecs:\u212aeys:*"]}]}`,
+			want: []string{"malformed_action@Statement[0].Action[0]"}, message: "not ASCII"},
 
 		// Resources.
 		{name: "alias of an action with a resource type takes a URN", src: `{` + v + `"Statement": [{"Effect": "Allow", "Action": ["ims:images:list", "ims:images:copy"], "Resource": ["ims:cn-north-4:0a1b:image:abc"]}]}`},

@@ -141,7 +141,7 @@ var rules = []Rule{
 
 	// Actions.
 	{Code: "malformed_action", Severity: Error,
-		Summary: "An action is not of the form service:resourceType:operation (or a wildcard pattern, or \"*\").",
+		Summary: "An action is not of the form service:resourceType:operation (or a wildcard pattern, or \"*\"), or has a character that is not ASCII (action names are ASCII, and ignore ASCII case only: `imſ:images:get` with a long s is not `ims:images:get`).",
 		Fix:     "Write service:resourceType:operation, such as ims:images:get.",
 		Example: `{"Version": "5.0", "Statement": [{"Effect": "Allow", "Action": ["ims.images.get"]}]}`},
 	{Code: "unknown_action", Severity: Error,
