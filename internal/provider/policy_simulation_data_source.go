@@ -266,7 +266,7 @@ func simulate(e *evaluator.Evaluator, r simRequestModel, at path.Path) (simResul
 		// refuse it.
 		if k, ok := catalog.LookupConditionKey(c.Key); ok {
 			for _, v := range c.Values {
-				if _, err := condition.Parse(k.Type, v); err != nil {
+				if _, err := condition.ParseRequest(k.Type, v); err != nil {
 					diags.AddAttributeError(at.AtName("context").AtListIndex(ci).AtName("values"), "Invalid context value",
 						fmt.Sprintf("%s is a %s key: %v.", k.Name, k.Type, err))
 				}
