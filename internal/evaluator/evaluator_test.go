@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/condition"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 )
 
@@ -194,8 +195,17 @@ func TestConditions(t *testing.T) {
 		{"Bool", `{"Bool":{"ims:Encrypted":"true"}}`, map[string][]string{"ims:Encrypted": {"true"}}, true},
 		{"Bool false", `{"Bool":{"ims:Encrypted":"true"}}`, map[string][]string{"ims:Encrypted": {"false"}}, false},
 		{"Bool with a value that is not a boolean never matches", `{"Bool":{"ims:Encrypted":"yes"}}`, map[string][]string{"ims:Encrypted": {"yes"}}, false},
-		{"NumberLessThan", `{"NumberLessThan":{"g:ResourceTag/size":"10"}}`, map[string][]string{"g:ResourceTag/size": {"9"}}, true},
-		{"NumberLessThan on a request value that is not a number", `{"NumberLessThan":{"g:ResourceTag/size":"10"}}`, map[string][]string{"g:ResourceTag/size": {"nine"}}, false},
+		{"NumberLessThan", `{"NumberLessThan":{"ecs:DiskSize":"10"}}`, map[string][]string{"ecs:DiskSize": {"9"}}, true},
+		{"NumberLessThan on a request value that is not a number", `{"NumberLessThan":{"ecs:DiskSize":"10"}}`, map[string][]string{"ecs:DiskSize": {"nine"}}, false},
+		{"a number is a plain decimal: no NaN", `{"NumberNotEquals":{"ecs:DiskSize":"10"}}`, map[string][]string{"ecs:DiskSize": {"NaN"}}, false},
+		{"a number is a plain decimal: no hex", `{"NumberEquals":{"ecs:DiskSize":"16"}}`, map[string][]string{"ecs:DiskSize": {"0x10"}}, false},
+		{"a catalog key is read as its type only: a string tag is no number", `{"NumberLessThan":{"g:ResourceTag/size":"10"}}`, map[string][]string{"g:ResourceTag/size": {"9"}}, false},
+		{"a catalog key is read as its type only: a date is no string", `{"StringStartWith":{"g:CurrentTime":"2026"}}`, map[string][]string{"g:CurrentTime": {"2026-11-25T10:00:00Z"}}, false},
+		{"a key the catalog does not know is read as each operator's type", `{"StringEquals":{"ecs:DiskSize":"10"},"NumberEquals":{"ecs:DiskSize":"10.0"}}`, map[string][]string{"ecs:DiskSize": {"10"}}, true},
+		{"IpAddress: an IPv4-mapped address is IPv4", `{"IpAddress":{"g:SourceIp":"10.0.0.0/8"}}`, map[string][]string{"g:SourceIp": {"::ffff:10.1.2.3"}}, true},
+		{"NotIpAddress: an IPv4-mapped address is IPv4", `{"NotIpAddress":{"g:SourceIp":"10.0.0.0/8"}}`, map[string][]string{"g:SourceIp": {"::ffff:10.1.2.3"}}, false},
+		{"IpAddress: a request CIDR is no address", `{"IpAddress":{"g:SourceIp":"10.0.0.0/8"}}`, map[string][]string{"g:SourceIp": {"10.1.0.0/16"}}, false},
+		{"IpAddress: a zoned address is no address", `{"IpAddress":{"g:SourceIp":"fe80::/10"}}`, map[string][]string{"g:SourceIp": {"fe80::1%eth0"}}, false},
 		{"DateLessThan", `{"DateLessThan":{"g:CurrentTime":"2027-01-01T00:00:00Z"}}`, map[string][]string{"g:CurrentTime": {"2026-11-25T10:00:00Z"}}, true},
 		{"DateGreaterThan", `{"DateGreaterThan":{"g:CurrentTime":"2027-01-01T00:00:00Z"}}`, map[string][]string{"g:CurrentTime": {"2026-11-25T10:00:00Z"}}, false},
 		{"IpAddress", `{"IpAddress":{"g:SourceIp":"192.0.2.0/24"}}`, map[string][]string{"g:SourceIp": {"192.0.2.7"}}, true},
@@ -204,7 +214,15 @@ func TestConditions(t *testing.T) {
 		{"ForAnyValue: none matches", `{"ForAnyValue:StringEquals":{"ims:VolumeId":["v1"]}}`, map[string][]string{"ims:VolumeId": {"v8", "v9"}}, false},
 		{"ForAllValues: every value matches", `{"ForAllValues:StringEquals":{"ims:VolumeId":["v1","v2"]}}`, map[string][]string{"ims:VolumeId": {"v1", "v2"}}, true},
 		{"ForAllValues: one value does not", `{"ForAllValues:StringEquals":{"ims:VolumeId":["v1","v2"]}}`, map[string][]string{"ims:VolumeId": {"v1", "v3"}}, false},
-		{"ForAllValues absent key without IfExists", `{"ForAllValues:StringEquals":{"ims:VolumeId":["v1"]}}`, nil, false},
+		{"ForAllValues absent key: true (AWS's rule; the vendor is silent)", `{"ForAllValues:StringEquals":{"ims:VolumeId":["v1"]}}`, nil, true},
+		{"ForAllValues absent key, negated: true", `{"ForAllValues:StringNotEquals":{"ims:VolumeId":["v1"]}}`, nil, true},
+		{"ForAllValues key given with no values: true", `{"ForAllValues:StringEquals":{"ims:VolumeId":["v1"]}}`, map[string][]string{"ims:VolumeId": {}}, true},
+		{"ForAnyValue absent key: false", `{"ForAnyValue:StringEquals":{"ims:VolumeId":["v1"]}}`, nil, false},
+		{"ForAnyValue absent key, negated: false", `{"ForAnyValue:StringNotEquals":{"ims:VolumeId":["v1"]}}`, nil, false},
+		{"ForAnyValue absent key with IfExists: true", `{"ForAnyValue:StringEqualsIfExists":{"ims:VolumeId":["v1"]}}`, nil, true},
+		{"key given with no values is present: IfExists applies the operator", `{"StringEqualsIfExists":{"ims:VolumeId":["v1"]}}`, map[string][]string{"ims:VolumeId": {}}, false},
+		{"key given with no values is present: Null false holds", `{"Null":{"ims:VolumeId":"false"}}`, map[string][]string{"ims:VolumeId": {}}, true},
+		{"key given with no values: a negated operator holds", `{"StringNotEquals":{"ims:VolumeId":["v1"]}}`, map[string][]string{"ims:VolumeId": {}}, true},
 		{"ForAllValues absent key with IfExists", `{"ForAllValues:StringEqualsIfExists":{"ims:VolumeId":["v1"]}}`, nil, true},
 		{"ForAnyValue with a negated operator", `{"ForAnyValue:StringNotEquals":{"ims:VolumeId":["v1"]}}`, map[string][]string{"ims:VolumeId": {"v1", "v2"}}, true},
 		{"ForAllValues with a negated operator", `{"ForAllValues:StringNotEquals":{"ims:VolumeId":["v1"]}}`, map[string][]string{"ims:VolumeId": {"v1", "v2"}}, false},
@@ -391,5 +409,49 @@ func TestActionNamesFoldASCIIOnly(t *testing.T) {
 	}
 	if r := evaluate(t, e, "ims:images:get", "*", map[string][]string{"g:ResourceTag/\u212aind": {"x"}}); r.Decision != ImplicitDeny || len(r.MissingKeys) != 1 {
 		t.Errorf("a key spelt with the Kelvin sign: %s (missing %q), want implicit_deny with the key missing", r.Decision, r.MissingKeys)
+	}
+}
+
+// TestCheckerAndEvaluatorAgreeOnAbsentKeys: for every operator with each set qualifier,
+// with and without IfExists, what the checker's qualifier_on_single_valued_key says a
+// condition is on an absent key is what the evaluator decides.
+func TestCheckerAndEvaluatorAgreeOnAbsentKeys(t *testing.T) {
+	checked := 0
+	for _, name := range condition.Names() {
+		if name == condition.Null {
+			continue
+		}
+		for _, q := range []string{"ForAnyValue:", "ForAllValues:"} {
+			for _, suffix := range []string{"", "IfExists"} {
+				op := q + name + suffix
+				src := doc(fmt.Sprintf(`{"Effect":"Allow","Action":["ims:images:copyCrossRegion"],"Condition":{%q:{"ims:Region":["cn-north-4"]}}}`, op))
+				d, findings := policy.CheckJSON([]byte(src), policy.Identity)
+				var said string
+				for _, f := range findings {
+					if f.Code == "qualifier_on_single_valued_key" {
+						said = f.Message
+					}
+				}
+				var holds bool
+				switch {
+				case strings.Contains(said, op+" is true whenever the key is absent"):
+					holds = true
+				case strings.Contains(said, op+" is false whenever the key is absent"):
+				default:
+					t.Fatalf("%s: the checker says %q", op, said)
+				}
+				e, err := Compile([]Policy{{Name: "p", Document: d}}, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if r := evaluate(t, e, "ims:images:copyCrossRegion", "*", nil); r.Allowed() != holds {
+					t.Errorf("%s on an absent key: the checker says %v, the evaluator decides %s", op, holds, r.Decision)
+				}
+				checked++
+			}
+		}
+	}
+	if checked < 40 {
+		t.Fatalf("only %d operators checked", checked)
 	}
 }

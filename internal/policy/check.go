@@ -601,8 +601,9 @@ func (c *checker) conditions(s *Statement) {
 				}
 			}
 			if o.Qualifier != NoQualifier && !key.MultiValued {
-				c.report("qualifier_on_single_valued_key", keyPath, k.Pos, "%s: is for multi-valued keys and %s is single-valued (ForAllValues: is then true whenever the key is absent); write %q",
-					o.Qualifier, key.Name, Operator{Base: o.Base, IfExists: o.IfExists}.String())
+				plain := Operator{Base: o.Base, IfExists: o.IfExists}
+				c.report("qualifier_on_single_valued_key", keyPath, k.Pos, "%s: is for multi-valued keys and %s is single-valued (%s)%s; write %q",
+					o.Qualifier, key.Name, absentKeyReading(base, o), absentKeyDifference(base, o, plain), plain.String())
 			}
 			if !key.Global {
 				if actions == nil {
@@ -612,6 +613,23 @@ func (c *checker) conditions(s *Statement) {
 			}
 		}
 	}
+}
+
+// absentKeyReading says what a qualified condition is on an absent key, by the
+// evaluator's rule (condition.Operator.HoldsWhenAbsent, which cites its source).
+func absentKeyReading(base *condition.Operator, o Operator) string {
+	if base == nil || base.Name == condition.Null {
+		return "Null tests presence either way"
+	}
+	return fmt.Sprintf("%s is %v whenever the key is absent", o.String(), base.HoldsWhenAbsent(o.Qualifier.Set(), o.IfExists))
+}
+
+// absentKeyDifference notes when dropping the qualifier changes that.
+func absentKeyDifference(base *condition.Operator, o, plain Operator) string {
+	if base == nil || base.Name == condition.Null || base.HoldsWhenAbsent(o.Qualifier.Set(), o.IfExists) == base.HoldsWhenAbsent(plain.Qualifier.Set(), plain.IfExists) {
+		return ""
+	}
+	return fmt.Sprintf(", %s is %v", plain.String(), base.HoldsWhenAbsent(plain.Qualifier.Set(), plain.IfExists))
 }
 
 // conditionKey looks up a key: ims: keys must be in Table 4, g: keys should be among the
