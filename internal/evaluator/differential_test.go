@@ -595,13 +595,15 @@ func naiveCharEqual(a, b string, fold bool) bool {
 	return fold && len(a) == 1 && len(b) == 1 && naiveASCIILower(a) == naiveASCIILower(b)
 }
 
+// naiveASCIILower lowers A-Z byte by byte (leaving invalid UTF-8 as it is).
 func naiveASCIILower(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r >= 'A' && r <= 'Z' {
-			return r - 'A' + 'a'
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c - 'A' + 'a'
 		}
-		return r
-	}, s)
+	}
+	return string(b)
 }
 
 // naiveSameName compares names (actions, condition keys) under the ASCII case rule.
