@@ -159,6 +159,10 @@ func (m Match) Effect() string {
 // Evaluator is a compiled set of identity policies and SCP levels.
 type Evaluator struct {
 	layers []layer // identity first, then the SCP levels root first
+	// keyReaders lists, for each condition key the catalog does not know (in lower case),
+	// the operators of distinct types the policies apply to it: the types its request
+	// values are read as.
+	keyReaders map[string][]*condition.Operator
 }
 
 // Compile indexes identity policies and SCP levels for evaluation. Policies must be
@@ -178,7 +182,41 @@ func Compile(identity []Policy, scpLevels []Level) (*Evaluator, error) {
 		}
 		e.layers = append(e.layers, l)
 	}
+	e.keyReaders = map[string][]*condition.Operator{}
+	for i := range e.layers {
+		for j := range e.layers[i].statements {
+			for _, c := range e.layers[i].statements[j].conditions {
+				if _, known := catalog.LookupConditionKey(c.key); known || c.op.Name == condition.Null {
+					continue
+				}
+				readers := e.keyReaders[c.lookupKey]
+				if !slices.ContainsFunc(readers, func(o *condition.Operator) bool { return o.Type == c.op.Type }) {
+					e.keyReaders[c.lookupKey] = append(readers, c.op)
+				}
+			}
+		}
+	}
 	return e, nil
+}
+
+// CheckValue reports whether a request value of the key can be read as the key's type,
+// as NewContext reads it: a key of the catalog as its catalog type; any other key as the
+// type of every operator the policies apply to it (a value one of them cannot read
+// would satisfy neither that operator nor its negation, silently). The error says which
+// type and why.
+func (e *Evaluator) CheckValue(key, value string) error {
+	if k, ok := catalog.LookupConditionKey(key); ok {
+		if _, err := condition.ParseRequest(k.Type, value); err != nil {
+			return fmt.Errorf("%s is a %s key: %w", k.Name, k.Type, err)
+		}
+		return nil
+	}
+	for _, op := range e.keyReaders[wildcard.Lower(key)] {
+		if _, err := condition.ParseRequest(op.Type, value); err != nil {
+			return fmt.Errorf("%s is compared as a %s value (by %s): %w", key, op.Type, op.Name, err)
+		}
+	}
+	return nil
 }
 
 // Evaluate decides a request into res, which it resets first.

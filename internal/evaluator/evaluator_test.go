@@ -455,3 +455,38 @@ func TestCheckerAndEvaluatorAgreeOnAbsentKeys(t *testing.T) {
 		t.Fatalf("only %d operators checked", checked)
 	}
 }
+
+// TestCheckValue: a request value is refused exactly when it cannot be read as its key's
+// type: the catalog type for a catalog key, each operator's type for another key.
+func TestCheckValue(t *testing.T) {
+	e, err := Compile(identity(t, doc(`{"Effect":"Allow","Action":["*"],"Condition":{"NumberLessThan":{"ecs:DiskSize":"10"},"StringEquals":{"ecs:DiskSize":"x","ecs:Name":"n"},"Null":{"ecs:Flag":"true"}}}`)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		key, value string
+		refused    string // "" when accepted, else part of the error
+	}{
+		{"ecs:DiskSize", "9", ""},
+		{"ECS:disksize", "NaN", "is compared as a numeric value (by NumberLessThan)"},
+		{"ecs:DiskSize", "0x10", "plain decimal"},
+		{"ecs:DiskSize", " 9", "plain decimal"},
+		{"ecs:Name", "NaN", ""},  // only StringEquals reads it
+		{"ecs:Flag", "NaN", ""},  // Null reads no value
+		{"ecs:Other", "NaN", ""}, // no operator reads it
+		{"g:SourceIp", "::ffff:10.1.2.3", ""},
+		{"g:SourceIp", "10.0.0.0/8", "g:SourceIp is a ip_address key"},
+		{"g:SourceIp", "fe80::1%eth0", "without a zone"},
+		{"g:CurrentTime", "tomorrow", "g:CurrentTime is a date key"},
+		{"ims:Encrypted", "falſe", "ims:Encrypted is a boolean key"},
+		{"g:ResourceTag/size", "NaN", ""}, // a string key
+	} {
+		err := e.CheckValue(c.key, c.value)
+		switch {
+		case c.refused == "" && err != nil:
+			t.Errorf("CheckValue(%s, %q): %v", c.key, c.value, err)
+		case c.refused != "" && (err == nil || !strings.Contains(err.Error(), c.refused)):
+			t.Errorf("CheckValue(%s, %q) = %v, want an error with %q", c.key, c.value, err, c.refused)
+		}
+	}
+}
