@@ -8,6 +8,13 @@ package evaluator
 // Where the issue says nothing, the naive evaluator makes the evaluator's documented choice
 // and says so (see the naive* constants below), so that a difference is always a bug in one
 // of the two and never a question of taste.
+//
+// It shares no matching or comparison code with the evaluator (nor with the condition and
+// wildcard packages): the ASCII case rule of names, the wildcard matcher, the reading of
+// numbers, dates, booleans and IP addresses, every operator, IfExists, Null and the set
+// qualifiers are transcribed below, so that comparisons are tested differentially too. It
+// reads the catalog as data only (actions and their aliases, key types, APIs), and takes
+// documents from the policy parser.
 
 import (
 	"encoding/json"
