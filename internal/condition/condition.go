@@ -5,6 +5,7 @@
 package condition
 
 import (
+	"fmt"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -145,8 +146,8 @@ type Value struct {
 //
 //   - Numbers are plain decimals: an optional sign, digits, and an optional fraction of a
 //     point and digits ("42", "-3", "+0.5", "007"). Nothing else is a number: no exponent
-//     (the vendor documents none, and "1e1" reads as a string to anyone but a float
-//     parser), no spaces, no "NaN" or "Inf", no hex, no digit separators, no ".5" or "5.".
+//     (the vendor documents none, and accepting one would guess at how the vendor
+//     reads "1e1"), no spaces, no "NaN" or "Inf", no hex, no digit separators, no ".5" or "5.".
 //     A number too large for a float64 is refused. Numbers are compared as float64
 //     values: decimals that differ beyond about 15 significant digits compare equal.
 //   - Booleans are "true" or "false" in any ASCII case.
@@ -305,20 +306,21 @@ func Bit(t catalog.ValueType) ValueTypeBit {
 var valueTypes = []catalog.ValueType{catalog.String, catalog.Numeric, catalog.Date, catalog.Boolean, catalog.IPAddress}
 
 // ReadRequest reads a request value of the condition key: as the key's catalog type when
-// the catalog knows the key (the set holds that type, or nothing when the value does not
-// parse as it), else as every type it parses as (see ParseAll), so that each operator
-// applied to the key reads it as the operator's own type.
-func ReadRequest(key, s string) (Value, Types) {
+// the catalog knows the key (the set holds that type; when the value does not parse as
+// it, the set is empty and the error says why), else as every type it parses as (see
+// ParseAll), so that each operator applied to the key reads it as the operator's own type.
+func ReadRequest(key, s string) (Value, Types, error) {
 	k, ok := catalog.LookupConditionKey(key)
 	if !ok {
-		return ParseAll(s)
+		v, ts := ParseAll(s)
+		return v, ts, nil
 	}
 	v, err := ParseRequest(k.Type, s)
 	if err != nil {
-		return Value{Str: s}, 0
+		return Value{Str: s}, 0, fmt.Errorf("%s is a %s key: %w", k.Name, k.Type, err)
 	}
 	v.Str = s
-	return v, Types(Bit(k.Type))
+	return v, Types(Bit(k.Type)), nil
 }
 
 // ParseAll reads s as every value type it can be, for a request value that operators of

@@ -114,7 +114,7 @@ func NewContext(values map[string][]string) Context {
 			c[lk] = nil // a key given without values is present
 		}
 		for _, v := range vs {
-			value, types := condition.ReadRequest(k, v)
+			value, types, _ := condition.ReadRequest(k, v) // CheckValue reports the error
 			c[lk] = append(c[lk], contextValue{value: value, types: types})
 		}
 	}
@@ -205,11 +205,8 @@ func Compile(identity []Policy, scpLevels []Level) (*Evaluator, error) {
 // would satisfy neither that operator nor its negation, silently). The error says which
 // type and why.
 func (e *Evaluator) CheckValue(key, value string) error {
-	if k, ok := catalog.LookupConditionKey(key); ok {
-		if _, err := condition.ParseRequest(k.Type, value); err != nil {
-			return fmt.Errorf("%s is a %s key: %w", k.Name, k.Type, err)
-		}
-		return nil
+	if _, _, err := condition.ReadRequest(key, value); err != nil {
+		return err
 	}
 	for _, op := range e.keyReaders[wildcard.Lower(key)] {
 		if _, err := condition.ParseRequest(op.Type, value); err != nil {
