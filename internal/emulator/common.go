@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 	"unicode"
 )
@@ -102,13 +103,24 @@ var (
 	reMarkerChars = regexp.MustCompile(`^[A-Za-z0-9+/=_-]{4,400}$`)
 )
 
-// validPath accepts the vendor's path grammar ("", or segments each ending in "/", like
-// "foo/bar/"), and also "/" alone (inferred leniency: the vendor's grammar does not allow it).
+// validPath accepts the vendor's path grammar (stated): "" or segments each ending in "/",
+// like "foo/bar/", each of one or more letters, digits or .,+@=_-. It refuses the segments
+// "." and ".." (inferred: the stated character set admits them, but they are the forms a
+// path service refuses as traversal) and, as the grammar does, "/" alone, "//" and a path
+// without its final "/".
 func validPath(p string) bool {
-	if p == "" || p == "/" {
+	if p == "" {
 		return true
 	}
-	return len(p) <= MaxPathLen && rePath.MatchString(p)
+	if len(p) > MaxPathLen || !rePath.MatchString(p) {
+		return false
+	}
+	for _, seg := range strings.Split(strings.TrimSuffix(p, "/"), "/") {
+		if seg == "." || seg == ".." {
+			return false
+		}
+	}
+	return true
 }
 
 // nonSpaceLen counts the characters of s that are not white space: the vendor's quota on

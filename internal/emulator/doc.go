@@ -70,7 +70,8 @@
 //   - Versions are listed newest first; version numbers are never reused.
 //   - PUT /v5/policies/{id} with new_description changes the description and not updated_at
 //     (which the vendor defines as the time of the default version's last change).
-//   - path "/" is accepted besides the vendor's grammar ("" or "foo/bar/").
+//   - Policy paths follow the vendor's grammar ("" or "foo/bar/"); the segments "." and
+//     ".." (as in "../"), which its character set admits, are refused with 400 PAP5.0030.
 //   - SCP content is measured, like identity policies, without white space.
 //   - Documents are rejected (400 PAP5.0011 / Organizations.1201) when the provider's checker
 //     (package policy) reports an error finding.

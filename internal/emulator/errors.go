@@ -45,7 +45,8 @@ var (
 	ErrIAMInvalidMarker   = ErrorCode{400, "PAP5.0010", "invalid marker", Stated, ""}
 	ErrIAMMalformedPolicy = ErrorCode{400, "PAP5.0011", "malformed policy document", Stated,
 		"the code is stated; answering it for the checker's error findings and the size quota is inferred"}
-	ErrIAMInvalidPath  = ErrorCode{400, "PAP5.0030", "invalid path", Stated, ""}
+	ErrIAMInvalidPath = ErrorCode{400, "PAP5.0030", "invalid path", Stated,
+		"the code is stated; refusing the segments . and .. (which the stated character set admits) is inferred"}
 	ErrIAMVersionLimit = ErrorCode{409, "PAP5.0028", "versions per policy limit exceeded", Stated,
 		"code and message from the vendor's Terraform provider, which retries on it"}
 	ErrIAMAgencyLimit = ErrorCode{409, "PAP5.0003", "attached policies per agency limit exceeded", Stated,
