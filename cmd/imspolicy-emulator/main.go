@@ -21,6 +21,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"syscall"
+	"time"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/emulator"
 )
@@ -63,6 +64,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&cfg.MaxSCPsPerTarget, "max-scps-per-target", emulator.DefaultMaxSCPsPerTarget, "quota of SCPs attached to one root, OU or account, FullAccess included")
 	fs.Int64Var(&cfg.Seed, "seed", 1, "seed of the random numbers behind faults and ids")
 	fs.DurationVar(&cfg.MaxSkew, "max-skew", emulator.DefaultMaxSkew, "how far X-Sdk-Date may be from the clock")
+	d := emulator.DefaultLimits
+	fs.DurationVar(&cfg.Limits.ReadHeaderTimeout, "read-header-timeout", d.ReadHeaderTimeout, "how long a client has to send a request's headers")
+	fs.DurationVar(&cfg.Limits.ReadTimeout, "read-timeout", d.ReadTimeout, "how long a client has to send a whole request, body included")
+	fs.DurationVar(&cfg.Limits.WriteTimeout, "write-timeout", d.WriteTimeout, "how long the emulator has to send an answer, from the end of the request's headers")
+	fs.DurationVar(&cfg.Limits.IdleTimeout, "idle-timeout", d.IdleTimeout, "how long a kept-alive connection may wait for its next request")
+	fs.IntVar(&cfg.Limits.MaxHeaderBytes, "max-header-bytes", d.MaxHeaderBytes, "the largest request headers accepted, in bytes")
+	fs.IntVar(&cfg.Limits.MaxConns, "max-conns", d.MaxConns, "connections served at once; further ones wait to be accepted")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -75,6 +83,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	for name, rate := range map[string]float64{"-fail-rate": cfg.Faults.FailRate, "-drop-rate": cfg.Faults.DropRate} {
 		if rate < 0 || rate > 1 {
 			return fmt.Errorf("%s %v is not between 0 and 1", name, rate)
+		}
+	}
+	l := cfg.Limits
+	for name, v := range map[string]time.Duration{"-read-header-timeout": l.ReadHeaderTimeout, "-read-timeout": l.ReadTimeout, "-write-timeout": l.WriteTimeout, "-idle-timeout": l.IdleTimeout} {
+		if v <= 0 {
+			return fmt.Errorf("%s %v must be positive", name, v)
+		}
+	}
+	for name, v := range map[string]int{"-max-header-bytes": l.MaxHeaderBytes, "-max-conns": l.MaxConns} {
+		if v <= 0 {
+			return fmt.Errorf("%s %d must be positive", name, v)
 		}
 	}
 	logger := log.New(stderr, "imspolicy-emulator: ", log.LstdFlags)
