@@ -55,7 +55,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&cfg.RootID, "root-id", emulator.DefaultRootID, "the id of the organisation's root")
 	fs.BoolVar(&cfg.SCPEnabled, "scp-enabled", false, "start with SCPs enabled on the root (new state only)")
 	fs.DurationVar(&cfg.EnableDelay, "enable-delay", 0, "how long the root reports pending_enable after SCPs are enabled")
-	fs.StringVar(&cfg.StatePath, "state", "", "keep the state in this JSON `FILE` (loaded at start, rewritten atomically after each change); in memory when empty")
+	fs.StringVar(&cfg.StatePath, "state", "", "keep the state in this JSON `FILE` (loaded at start; each change is appended to FILE.journal, folded into FILE at start and every 1,000 changes); in memory when empty")
 	fs.Float64Var(&cfg.Faults.FailRate, "fail-rate", 0, "fraction of requests answered 429, 500 or 503 before acting")
 	fs.Float64Var(&cfg.Faults.DropRate, "drop-rate", 0, "fraction of requests whose connection is dropped after acting")
 	fs.DurationVar(&cfg.Faults.ReadAfterWriteDelay, "read-after-write-delay", 0, "how long GETs of a new policy or SCP answer 404")
@@ -105,6 +105,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	defer srv.Close()
 	if host, _, err := net.SplitHostPort(*listen); err == nil {
 		if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
 			logger.Printf("warning: listening on %s, not only on loopback", *listen)

@@ -227,12 +227,13 @@ func (s *Server) freshLocked(t time.Time) bool {
 	return d > 0 && s.cfg.Now().Sub(t) < d
 }
 
-// persistLocked writes the state file, when there is one.
-func (s *Server) persistLocked() *apiError {
-	if s.cfg.StatePath == "" {
+// persistLocked records a write that changed the objects refs name (the state's counter
+// and root are always recorded), when there is a state file.
+func (s *Server) persistLocked(refs ...objectRef) *apiError {
+	if s.store == nil {
 		return nil
 	}
-	if err := saveState(s.cfg.StatePath, s.st); err != nil {
+	if err := s.store.append(s.st, refs); err != nil {
 		return fail(ErrInternal, "writing the state: %v", err)
 	}
 	return nil

@@ -143,8 +143,10 @@ type Config struct {
 	SCPEnabled bool
 	// EnableDelay is how long the root reports pending_enable after SCPs are enabled.
 	EnableDelay time.Duration
-	// StatePath, when set, is a JSON file the state is loaded from at start and written to,
-	// atomically, after every change.
+	// StatePath, when set, is a JSON file the state is loaded from at start. Every change
+	// is appended to a journal beside it (StatePath + ".journal") before it is answered,
+	// and the journal is folded into the file, atomically, at start and every 1,000
+	// changes. Temporary files a killed emulator left beside it are removed at start.
 	StatePath string
 	// Faults to inject; see also Server.SetFaults.
 	Faults Faults
@@ -189,6 +191,7 @@ type Server struct {
 
 	mu     sync.Mutex
 	st     *state
+	store  *store // nil without a state file
 	rng    *mrand.Rand
 	faults Faults
 	stats  Stats
@@ -235,8 +238,11 @@ func New(cfg Config) (*Server, error) {
 	st := newState()
 	loaded := false
 	if cfg.StatePath != "" {
+		if err := removeTempFiles(cfg.StatePath); err != nil {
+			return nil, fmt.Errorf("emulator: removing temporary files: %w", err)
+		}
 		var err error
-		st, loaded, err = loadState(cfg.StatePath)
+		st, loaded, err = readState(cfg.StatePath)
 		if err != nil {
 			return nil, fmt.Errorf("emulator: %w", err)
 		}
@@ -263,8 +269,9 @@ func New(cfg Config) (*Server, error) {
 		}
 	}
 	s.st = st
-	if cfg.StatePath != "" && !loaded {
-		if err := saveState(cfg.StatePath, st); err != nil {
+	if cfg.StatePath != "" {
+		var err error
+		if s.store, err = openStore(cfg.StatePath, st); err != nil {
 			return nil, fmt.Errorf("emulator: %w", err)
 		}
 	}
@@ -272,6 +279,16 @@ func New(cfg Config) (*Server, error) {
 	s.routes()
 	s.handler = http.HandlerFunc(s.serve)
 	return s, nil
+}
+
+// Close closes the state's journal; the Server must not serve afterwards.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.store == nil {
+		return nil
+	}
+	return s.store.close()
 }
 
 // Handler returns the emulator's http.Handler.

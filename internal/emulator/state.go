@@ -248,7 +248,8 @@ func cmpInt64(a, b int64) int {
 	return 0
 }
 
-// loadState reads a state file; a missing file is an empty state.
+// loadState reads a state file (without its journal: see readState); a missing file is an
+// empty state.
 func loadState(path string) (*state, bool, error) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -281,7 +282,7 @@ func saveState(path string, st *state) error {
 		return err
 	}
 	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	f, err := os.CreateTemp(dir, tempPrefix(path)+"*")
 	if err != nil {
 		return err
 	}
@@ -298,5 +299,8 @@ func saveState(path string, st *state) error {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	return os.Rename(tmp, path)
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	return syncDir(dir)
 }
