@@ -258,12 +258,20 @@ func loadState(path string) (*state, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
-	st := newState()
-	if err := json.Unmarshal(b, st); err != nil {
+	st, err := decodeState(b)
+	if err != nil {
 		return nil, false, fmt.Errorf("state file %s: %w", path, err)
 	}
+	return st, true, nil
+}
+
+func decodeState(b []byte) (*state, error) {
+	st := newState()
+	if err := json.Unmarshal(b, st); err != nil {
+		return nil, err
+	}
 	if st.Version != stateFormat {
-		return nil, false, fmt.Errorf("state file %s: format %d, want %d", path, st.Version, stateFormat)
+		return nil, fmt.Errorf("format %d, want %d", st.Version, stateFormat)
 	}
 	if st.Policies == nil {
 		st.Policies = map[string]*Policy{}
@@ -271,7 +279,7 @@ func loadState(path string) (*state, bool, error) {
 	if st.SCPs == nil {
 		st.SCPs = map[string]*SCP{}
 	}
-	return st, true, nil
+	return st, nil
 }
 
 // saveState writes the state file atomically: a temporary file in the same directory,

@@ -165,22 +165,32 @@ func readState(statePath string) (*state, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
-	recs, err := parseJournal(b)
+	n, err := replayJournal(st, b)
 	if err != nil {
 		return nil, false, fmt.Errorf("journal %s: %w", journalPath(statePath), err)
 	}
-	if len(recs) > 0 && !loaded {
+	if n > 0 && !loaded {
 		return nil, false, fmt.Errorf("journal %s has records but there is no state file %s", journalPath(statePath), statePath)
+	}
+	return st, loaded, nil
+}
+
+// replayJournal applies a journal's whole records to st and returns how many there were.
+func replayJournal(st *state, journal []byte) (int, error) {
+	recs, err := parseJournal(journal)
+	if err != nil {
+		return 0, err
 	}
 	for _, rec := range recs {
 		rec.applyTo(st)
 	}
-	return st, loaded, nil
+	return len(recs), nil
 }
 
 // store appends writes to the journal and compacts it.
 type store struct {
 	path    string
+	every   int // compactEvery; tests lower it
 	journal *os.File
 	size    int64 // bytes of whole records in the journal
 	records int   // records since the last compaction
@@ -209,7 +219,7 @@ func openStore(statePath string, st *state) (*store, error) {
 		f.Close()
 		return nil, err
 	}
-	return &store{path: statePath, journal: f}, nil
+	return &store{path: statePath, every: compactEvery, journal: f}, nil
 }
 
 // append records a write that changed the objects refs name, and returns once it is on
@@ -250,7 +260,7 @@ func (s *store) append(st *state, refs []objectRef) error {
 	}
 	s.size += int64(len(line))
 	s.records++
-	if s.records >= compactEvery {
+	if s.records >= s.every {
 		// The write is on disk; a failed compaction is tried again at the next write.
 		_ = s.compact(st)
 	}

@@ -1,0 +1,282 @@
+package emulator
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// stateJSON prints the emulator's whole state, for comparing states.
+func stateJSON(t *testing.T, s *Server) []byte {
+	t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return mustJSON(t, s.st)
+}
+
+func mustJSON(t *testing.T, st *state) []byte {
+	t.Helper()
+	b, err := json.Marshal(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// acked is the state after an acknowledged write and where its record ends in the journal.
+type acked struct {
+	what  string
+	state []byte
+	end   int64
+}
+
+// writeEverything makes every kind of write the emulator has (each API that changes the
+// state, and the out-of-band changes of tests) and returns, after each, the state and the
+// journal's length.
+func writeEverything(t *testing.T, e *testEnv) []acked {
+	t.Helper()
+	var out []acked
+	note := func(what string) {
+		e.srv.mu.Lock()
+		end := e.srv.store.size
+		e.srv.mu.Unlock()
+		out = append(out, acked{what: what, state: stateJSON(t, e.srv), end: end})
+	}
+	api := func(status int, method, path string, body any) resp {
+		t.Helper()
+		r := e.must(status, method, path, body)
+		note(method + " " + path)
+		return r
+	}
+	a := str(api(200, "POST", "/v5/policies", map[string]any{"policy_name": "a", "policy_document": allowDoc, "path": "team/", "description": "first"}).body, "policy", "policy_id")
+	api(200, "PUT", "/v5/policies/"+a, map[string]any{"new_description": "second"})
+	api(200, "POST", "/v5/policies/"+a+"/versions", map[string]any{"policy_document": denyDoc, "set_as_default": true})
+	api(200, "POST", "/v5/policies/"+a+"/versions/v1/set-default", nil)
+	api(204, "DELETE", "/v5/policies/"+a+"/versions/v2", nil)
+	api(200, "POST", "/v5/policies/"+a+"/attach-user", map[string]any{"user_id": "u1"})
+	api(200, "POST", "/v5/policies/"+a+"/attach-group", map[string]any{"group_id": "g1"})
+	api(200, "POST", "/v5/policies/"+a+"/attach-agency", map[string]any{"agency_id": "a1"})
+	api(200, "POST", "/v5/policies/"+a+"/detach-group", map[string]any{"group_id": "g1"})
+	b := str(api(200, "POST", "/v5/policies", create("b", allowDoc)).body, "policy", "policy_id")
+	api(204, "DELETE", "/v5/policies/"+b, nil)
+	s := str(api(201, "POST", "/v1/organizations/policies", scpBody("s", scpDoc)).body, "policy", "policy_summary", "id")
+	api(200, "PATCH", "/v1/organizations/policies/"+s, map[string]any{"name": "s2", "description": "d", "content": denyDoc})
+	root := e.srv.Config().RootID
+	api(202, "POST", "/v1/organizations/policies/enable", map[string]any{"policy_type": "service_control_policy", "root_id": root})
+	api(200, "POST", "/v1/organizations/policies/"+s+"/attach", map[string]any{"entity_id": "acct-1"})
+	api(200, "POST", "/v1/organizations/policies/"+s+"/detach", map[string]any{"entity_id": "acct-1"})
+	api(200, "POST", "/v1/organizations/policies/"+s+"/attach", map[string]any{"entity_id": root})
+	tid := str(api(201, "POST", "/v1/organizations/policies", scpBody("t", scpDoc)).body, "policy", "policy_summary", "id")
+	api(204, "DELETE", "/v1/organizations/policies/"+tid, nil)
+	api(202, "POST", "/v1/organizations/policies/disable", map[string]any{"policy_type": "service_control_policy", "root_id": root})
+
+	oob := func(what string, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		note(what)
+	}
+	oob("SetPolicyDescription", e.srv.SetPolicyDescription(a, "third"))
+	_, err := e.srv.AddPolicyVersion(a, denyDoc, true)
+	oob("AddPolicyVersion", err)
+	oob("RemovePolicyAttachment", e.srv.RemovePolicyAttachment(a, PrincipalUser, "u1"))
+	content := allowDoc
+	oob("UpdateSCP", e.srv.UpdateSCP(s, nil, nil, &content))
+	api(202, "POST", "/v1/organizations/policies/enable", map[string]any{"policy_type": "service_control_policy", "root_id": root})
+	api(200, "POST", "/v1/organizations/policies/"+s+"/attach", map[string]any{"entity_id": "acct-2"})
+	oob("RemoveSCPAttachment", e.srv.RemoveSCPAttachment(s, "acct-2"))
+	oob("RemoveSCP", e.srv.RemoveSCP(s))
+	oob("RemovePolicy", e.srv.RemovePolicy(a))
+	return out
+}
+
+// TestJournalCrashAtEveryByte simulates a kill at every point of every write: the journal
+// cut at each byte offset must load, holding every write acknowledged before the cut and
+// nothing of the write it cuts, and an emulator started on it must carry on.
+func TestJournalCrashAtEveryByte(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "state.json")
+	e := start(t, Config{StatePath: path})
+	initial := stateJSON(t, e.srv)
+	writes := writeEverything(t, e)
+	snapshot, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	journal, err := os.ReadFile(journalPath(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if int64(len(journal)) != writes[len(writes)-1].end {
+		t.Fatalf("journal of %d bytes, the last write ends at %d", len(journal), writes[len(writes)-1].end)
+	}
+
+	// Every cut is checked on the functions readState runs once it has read the two files
+	// (decodeState, replayJournal), in memory. A journal is read line by line, so a cut
+	// inside record k gives the state at the end of record k-1 when that record's torn
+	// prefix adds nothing; both are checked, and the last record's cuts are checked whole.
+	replay := func(journal []byte) []byte {
+		st, err := decodeState(snapshot)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := replayJournal(st, journal); err != nil {
+			t.Fatalf("journal of %d bytes: %v", len(journal), err)
+		}
+		return mustJSON(t, st)
+	}
+	if got := replay(nil); !bytes.Equal(got, initial) {
+		t.Fatalf("the state file alone:\n got %s\nwant %s", got, initial)
+	}
+	begin := int64(0)
+	for k, w := range writes {
+		if got := replay(journal[:w.end]); !bytes.Equal(got, w.state) {
+			t.Fatalf("journal cut after %s: the state is not the one after it:\n got %s\nwant %s", w.what, got, w.state)
+		}
+		before := initial
+		if k > 0 {
+			before = writes[k-1].state
+		}
+		for cut := begin; cut < w.end; cut++ {
+			if recs, err := parseJournal(journal[begin:cut]); err != nil || len(recs) != 0 {
+				t.Fatalf("%s cut %d bytes in: %d records, %v; want none (it was never acknowledged)", w.what, cut-begin, len(recs), err)
+			}
+			if k == len(writes)-1 {
+				if got := replay(journal[:cut]); !bytes.Equal(got, before) {
+					t.Fatalf("%s cut %d bytes in:\n got %s\nwant %s", w.what, cut-begin, got, before)
+				}
+			}
+		}
+		begin = w.end
+	}
+
+	// At a cut in the middle of each record, a new emulator started on the files loads,
+	// compacts and carries on: a write after the restart is kept by the next restart.
+	crash := filepath.Join(t.TempDir(), "state.json")
+	prev := int64(0)
+	for _, w := range writes {
+		cut := (prev + w.end) / 2
+		prev = w.end
+		os.WriteFile(crash, snapshot, 0o600)
+		os.WriteFile(journalPath(crash), journal[:cut], 0o600)
+		e2 := start(t, Config{StatePath: crash})
+		e2.must(200, "POST", "/v5/policies", create("after-restart", allowDoc))
+		after := stateJSON(t, e2.srv)
+		e2.srv.Close()
+		st, _, err := readState(crash)
+		if err != nil || !bytes.Equal(mustJSON(t, st), after) {
+			t.Fatalf("restart in the middle of %s, then a write: %v\n got %s\nwant %s", w.what, err, mustJSON(t, st), after)
+		}
+	}
+}
+
+// TestCompactionCrashSafe: the journal is folded into the state file every few writes, and
+// a kill at any step of the compaction (a half-written temporary snapshot, or the new
+// snapshot in place before the journal is emptied) loads every acknowledged write.
+func TestCompactionCrashSafe(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "state.json")
+	e := start(t, Config{StatePath: path})
+	e.srv.mu.Lock()
+	e.srv.store.every = 4
+	e.srv.mu.Unlock()
+	for i := range 10 {
+		createPolicy(e, "p"+string(rune('a'+i)))
+	}
+	final := stateJSON(t, e.srv)
+	journal, _ := os.ReadFile(journalPath(path))
+	recs, err := parseJournal(journal)
+	if err != nil || len(recs) != 2 {
+		t.Fatalf("after 10 writes compacted every 4, the journal holds %d records (%v), want 2", len(recs), err)
+	}
+	newSnapshot, _ := os.ReadFile(path)
+
+	// Killed while writing the temporary snapshot: the old files and a partial temporary one.
+	crash := filepath.Join(t.TempDir(), "state.json")
+	os.WriteFile(crash, newSnapshot, 0o600)
+	os.WriteFile(journalPath(crash), journal, 0o600)
+	tmp := filepath.Join(filepath.Dir(crash), tempPrefix(crash)+"4242")
+	os.WriteFile(tmp, newSnapshot[:len(newSnapshot)/2], 0o600)
+	again, err := New(Config{AccessKey: testAK, SecretKey: testSK, StatePath: crash})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := stateJSON(t, again); !bytes.Equal(got, final) {
+		t.Fatalf("killed while writing the snapshot:\n got %s\nwant %s", got, final)
+	}
+	again.Close()
+	if _, err := os.Stat(tmp); !os.IsNotExist(err) {
+		t.Fatalf("the half-written temporary snapshot is still there: %v", err)
+	}
+
+	// Killed after the rename, before the journal was emptied: its records replay onto the
+	// snapshot that already holds them.
+	os.WriteFile(crash, []byte(final), 0o600)
+	os.WriteFile(journalPath(crash), journal, 0o600)
+	st, _, err := readState(crash)
+	if err != nil || !bytes.Equal(mustJSON(t, st), final) {
+		t.Fatalf("journal replayed onto the new snapshot: %v\n got %s\nwant %s", err, mustJSON(t, st), final)
+	}
+}
+
+// TestJournalDamage: a damaged record followed by others (acknowledged writes) stops the
+// start with an error naming the journal, instead of dropping those writes.
+func TestJournalDamage(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	e := start(t, Config{StatePath: path})
+	createPolicy(e, "one")
+	createPolicy(e, "two")
+	journal, _ := os.ReadFile(journalPath(path))
+	damaged := bytes.Replace(journal, []byte(`"one"`), []byte(`"onf"`), 1)
+	if bytes.Equal(damaged, journal) {
+		t.Fatal("the test did not damage the journal")
+	}
+	os.WriteFile(journalPath(path), damaged, 0o600)
+	_, err := New(Config{AccessKey: testAK, SecretKey: testSK, StatePath: path})
+	if err == nil || !strings.Contains(err.Error(), journalPath(path)) || !strings.Contains(err.Error(), "damaged record at byte 0") {
+		t.Fatalf("a damaged journal: %v", err)
+	}
+}
+
+// TestTempFilesRemovedAtStart: the temporary files of a kill -9 during a snapshot are
+// removed at start; other files, even with similar names, are left alone.
+func TestTempFilesRemovedAtStart(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "state.json")
+	e := start(t, Config{StatePath: path})
+	createPolicy(e, "kept")
+	e.srv.Close()
+	leftovers := []string{".state.json.tmp-123456789", ".state.json.tmp-7"}
+	others := []string{".state.json.tmp-abc", ".state.json.tmp-", ".other.json.tmp-123", "state.json.tmp-1", ".state.json.tmp-12.bak"}
+	for _, name := range append(slices.Clone(leftovers), others...) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(`{"format":1,"poli`), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Mkdir(filepath.Join(dir, ".state.json.tmp-99"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	again, err := New(Config{AccessKey: testAK, SecretKey: testSK, StatePath: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	if _, ok := again.PolicyByName("kept"); !ok {
+		t.Fatal("the state was not loaded")
+	}
+	var names []string
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	want := append(slices.Clone(others), ".state.json.tmp-99", "state.json", "state.json.journal")
+	slices.Sort(want)
+	if !slices.Equal(names, want) {
+		t.Fatalf("files after start:\n got %v\nwant %v", names, want)
+	}
+}
