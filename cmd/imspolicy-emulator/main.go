@@ -6,6 +6,9 @@
 //
 //	imspolicy-emulator -access-key AK -secret-key SK [-listen 127.0.0.1:0] [-state FILE]
 //
+// It bounds what clients can hold (-read-header-timeout, -read-timeout, -write-timeout,
+// -idle-timeout, -max-header-bytes, -max-conns; see -h for the defaults).
+//
 // The keys may also come from IMSPOLICY_EMULATOR_ACCESS_KEY and IMSPOLICY_EMULATOR_SECRET_KEY.
 package main
 
