@@ -111,7 +111,9 @@ func TestRun(t *testing.T) {
 	if _, err := io.WriteString(conn, "GET /v1/organizations/roots HTTP/1.1\r\nHost: emulator\r\n"); err != nil {
 		t.Fatal(err)
 	}
-	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if err := conn.SetReadDeadline(time.Now().Add(5 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := io.Copy(io.Discard, conn); err != nil {
 		t.Fatalf("a client that never finished its headers was not cut off: %v", err)
 	}

@@ -504,16 +504,6 @@ func (s *Server) log(r *http.Request, reqID string, status int, note string, arg
 	s.cfg.Logf("%s", line)
 }
 
-// invalidParam is the generic bad-input code of the service a path belongs to.
-func (s *Server) invalidParam(r *http.Request) ErrorCode {
-	if isOrgPath(r.URL.Path) {
-		return ErrOrgInvalidParam
-	}
-	return ErrIAMInvalidParam
-}
-
-func isOrgPath(p string) bool { return len(p) >= 18 && p[:18] == "/v1/organizations/" }
-
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, reqID string, e *apiError) {
 	err := writeJSON(w, reqID, e.code.Status, errorBody{ErrorCode: e.code.Code, ErrorMsg: e.msg, RequestID: reqID})
 	if _, ok := w.(*recorder); !ok {

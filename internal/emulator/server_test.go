@@ -30,6 +30,13 @@ func dial(t *testing.T, e *testEnv) net.Conn {
 	return c
 }
 
+func deadline(t *testing.T, c net.Conn, at time.Time) {
+	t.Helper()
+	if err := c.SetReadDeadline(at); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // headerBlock prints a request's line and headers as sent on the wire, with the given
 // Content-Length (none when negative), and the blank line that ends them.
 func headerBlock(req *http.Request, contentLength int64) string {
@@ -56,10 +63,14 @@ func cutOff(c net.Conn, steps int, pause time.Duration, piece func(i int) string
 		if _, err := io.WriteString(c, piece(i)); err != nil {
 			return true
 		}
-		c.SetReadDeadline(time.Now().Add(pause))
+		if err := c.SetReadDeadline(time.Now().Add(pause)); err != nil {
+			return true // closed
+		}
 		if _, err := c.Read(buf); err == nil || !errors.Is(err, os.ErrDeadlineExceeded) {
 			// An answer or a closed connection: drain what is left until it closes.
-			c.SetReadDeadline(time.Now().Add(5 * time.Second))
+			if err := c.SetReadDeadline(time.Now().Add(5 * time.Second)); err != nil {
+				return true
+			}
 			_, err := io.Copy(io.Discard, c)
 			return err == nil
 		}
@@ -121,19 +132,21 @@ func TestSlowClientsCutOff(t *testing.T) {
 		if _, err := io.WriteString(c, headerBlock(req, -1)); err != nil {
 			t.Fatal(err)
 		}
-		c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		deadline(t, c, time.Now().Add(5*time.Second))
 		br := bufio.NewReader(c)
 		hr, err := http.ReadResponse(br, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		io.Copy(io.Discard, hr.Body)
+		if _, err := io.Copy(io.Discard, hr.Body); err != nil {
+			t.Fatal(err)
+		}
 		hr.Body.Close()
 		if hr.StatusCode != 200 || hr.Close {
 			t.Fatalf("status %d, close %v", hr.StatusCode, hr.Close)
 		}
 		// The connection is kept alive, then closed once idle for IdleTimeout.
-		c.SetReadDeadline(time.Now().Add(time.Duration(steps) * pause))
+		deadline(t, c, time.Now().Add(time.Duration(steps)*pause))
 		if _, err := br.ReadByte(); !errors.Is(err, io.EOF) {
 			t.Fatalf("an idle kept-alive connection was not closed: %v", err)
 		}
@@ -176,7 +189,7 @@ func answerBeforeBody(t *testing.T, e *testEnv, head string) resp {
 	if _, err := io.WriteString(c, head+strings.Repeat(" ", 1024)); err != nil {
 		t.Fatal(err)
 	}
-	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	deadline(t, c, time.Now().Add(5*time.Second))
 	hr, err := http.ReadResponse(bufio.NewReader(c), nil)
 	if err != nil {
 		t.Fatalf("no answer before the body was sent whole: %v", err)

@@ -10,6 +10,13 @@ import (
 	"testing"
 )
 
+func writeFile(t *testing.T, path string, b []byte) {
+	t.Helper()
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // stateJSON prints the emulator's whole state, for comparing states.
 func stateJSON(t *testing.T, s *Server) []byte {
 	t.Helper()
@@ -162,8 +169,8 @@ func TestJournalCrashAtEveryByte(t *testing.T) {
 	for _, w := range writes {
 		cut := (prev + w.end) / 2
 		prev = w.end
-		os.WriteFile(crash, snapshot, 0o600)
-		os.WriteFile(journalPath(crash), journal[:cut], 0o600)
+		writeFile(t, crash, snapshot)
+		writeFile(t, journalPath(crash), journal[:cut])
 		e2 := start(t, Config{StatePath: crash})
 		e2.must(200, "POST", "/v5/policies", create("after-restart", allowDoc))
 		after := stateJSON(t, e2.srv)
@@ -198,10 +205,10 @@ func TestCompactionCrashSafe(t *testing.T) {
 
 	// Killed while writing the temporary snapshot: the old files and a partial temporary one.
 	crash := filepath.Join(t.TempDir(), "state.json")
-	os.WriteFile(crash, newSnapshot, 0o600)
-	os.WriteFile(journalPath(crash), journal, 0o600)
+	writeFile(t, crash, newSnapshot)
+	writeFile(t, journalPath(crash), journal)
 	tmp := filepath.Join(filepath.Dir(crash), tempPrefix(crash)+"4242")
-	os.WriteFile(tmp, newSnapshot[:len(newSnapshot)/2], 0o600)
+	writeFile(t, tmp, newSnapshot[:len(newSnapshot)/2])
 	again, err := New(Config{AccessKey: testAK, SecretKey: testSK, StatePath: crash})
 	if err != nil {
 		t.Fatal(err)
@@ -216,8 +223,8 @@ func TestCompactionCrashSafe(t *testing.T) {
 
 	// Killed after the rename, before the journal was emptied: its records replay onto the
 	// snapshot that already holds them.
-	os.WriteFile(crash, []byte(final), 0o600)
-	os.WriteFile(journalPath(crash), journal, 0o600)
+	writeFile(t, crash, final)
+	writeFile(t, journalPath(crash), journal)
 	st, _, err := readState(crash)
 	if err != nil || !bytes.Equal(mustJSON(t, st), final) {
 		t.Fatalf("journal replayed onto the new snapshot: %v\n got %s\nwant %s", err, mustJSON(t, st), final)
@@ -236,7 +243,7 @@ func TestJournalDamage(t *testing.T) {
 	if bytes.Equal(damaged, journal) {
 		t.Fatal("the test did not damage the journal")
 	}
-	os.WriteFile(journalPath(path), damaged, 0o600)
+	writeFile(t, journalPath(path), damaged)
 	_, err := New(Config{AccessKey: testAK, SecretKey: testSK, StatePath: path})
 	if err == nil || !strings.Contains(err.Error(), journalPath(path)) || !strings.Contains(err.Error(), "damaged record at byte 0") {
 		t.Fatalf("a damaged journal: %v", err)
@@ -254,9 +261,7 @@ func TestTempFilesRemovedAtStart(t *testing.T) {
 	leftovers := []string{".state.json.tmp-123456789", ".state.json.tmp-7"}
 	others := []string{".state.json.tmp-abc", ".state.json.tmp-", ".other.json.tmp-123", "state.json.tmp-1", ".state.json.tmp-12.bak"}
 	for _, name := range append(slices.Clone(leftovers), others...) {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(`{"format":1,"poli`), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		writeFile(t, filepath.Join(dir, name), []byte(`{"format":1,"poli`))
 	}
 	if err := os.Mkdir(filepath.Join(dir, ".state.json.tmp-99"), 0o700); err != nil {
 		t.Fatal(err)
