@@ -250,6 +250,24 @@ func (s *Server) newUUIDLocked() string {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
+// newPolicyIDLocked returns an identity policy id no policy has.
+func (s *Server) newPolicyIDLocked() string {
+	for {
+		if id := s.newUUIDLocked(); s.st.Policies[id] == nil {
+			return id
+		}
+	}
+}
+
+// newSCPIDLocked returns an SCP id no SCP has.
+func (s *Server) newSCPIDLocked() string {
+	for {
+		if id := "p-" + s.newHexLocked(32); s.st.SCPs[id] == nil {
+			return id
+		}
+	}
+}
+
 // newHexLocked returns n random lower-case hex digits from the seeded generator.
 func (s *Server) newHexLocked(n int) string {
 	const digits = "0123456789abcdef"

@@ -111,7 +111,7 @@ func (s *Server) createPolicy(r *http.Request, body []byte) (int, any, *apiError
 	}
 	now := s.cfg.Now().UTC()
 	p := &Policy{
-		ID: s.newUUIDLocked(), Name: *req.Name, Path: path, Description: desc, URN: s.policyURN(*req.Name),
+		ID: s.newPolicyIDLocked(), Name: *req.Name, Path: path, Description: desc, URN: s.policyURN(*req.Name),
 		DefaultVersionID: "v1", NextVersion: 2,
 		Versions:  []PolicyVersion{{ID: "v1", Document: *req.Document, CreatedAt: now}},
 		CreatedAt: now, UpdatedAt: now, Seq: s.st.nextSeq(),

@@ -154,7 +154,7 @@ func (s *Server) createSCP(r *http.Request, body []byte) (int, any, *apiError) {
 		return 0, nil, fail(ErrOrgPolicyLimit, "at most %d SCPs", MaxSCPs)
 	}
 	now := s.cfg.Now().UTC()
-	id := "p-" + s.newHexLocked(32)
+	id := s.newSCPIDLocked()
 	p := &SCP{
 		ID: id, Name: *req.Name, Description: desc, Content: content, URN: s.scpURN(id),
 		Tags: slices.Clone(req.Tags), CreatedAt: now, UpdatedAt: now, Seq: s.st.nextSeq(),

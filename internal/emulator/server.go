@@ -232,7 +232,7 @@ func New(cfg Config) (*Server, error) {
 	cfg.Limits = cfg.Limits.withDefaults()
 	s := &Server{
 		cfg:    cfg,
-		rng:    mrand.New(mrand.NewPCG(uint64(cfg.Seed), uint64(cfg.Seed)^0x9e3779b97f4a7c15)),
+		rng:    newRand(cfg.Seed, 0),
 		faults: cfg.Faults,
 	}
 	st := newState()
@@ -268,6 +268,11 @@ func New(cfg Config) (*Server, error) {
 			st.SCPs[FullAccessID].Targets = []SCPAttachment{{TargetID: cfg.RootID, AttachedAt: now}}
 		}
 	}
+	if loaded {
+		// A restarted emulator must not draw the ids (and faults) of its first run again:
+		// the state's counter, which every write advances, is mixed into the seed.
+		s.rng = newRand(cfg.Seed, uint64(st.Seq))
+	}
 	s.st = st
 	if cfg.StatePath != "" {
 		var err error
@@ -289,6 +294,12 @@ func (s *Server) Close() error {
 		return nil
 	}
 	return s.store.close()
+}
+
+// newRand is the generator behind faults and ids: seed alone for a new state, seed and the
+// loaded state's counter for a restart.
+func newRand(seed int64, stateSeq uint64) *mrand.Rand {
+	return mrand.New(mrand.NewPCG(uint64(seed)+stateSeq*0xbf58476d1ce4e5b9, uint64(seed)^0x9e3779b97f4a7c15))
 }
 
 // Handler returns the emulator's http.Handler.

@@ -71,8 +71,10 @@ func cutOff(c net.Conn, steps int, pause time.Duration, piece func(i int) string
 			if err := c.SetReadDeadline(time.Now().Add(5 * time.Second)); err != nil {
 				return true
 			}
+			// Closed (EOF, or a reset when the server closes with unread bytes) unless the
+			// server still holds it after 5s.
 			_, err := io.Copy(io.Discard, c)
-			return err == nil
+			return !errors.Is(err, os.ErrDeadlineExceeded)
 		}
 	}
 	return false

@@ -3,6 +3,7 @@ package emulator
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -283,5 +284,35 @@ func TestTempFilesRemovedAtStart(t *testing.T) {
 	slices.Sort(want)
 	if !slices.Equal(names, want) {
 		t.Fatalf("files after start:\n got %v\nwant %v", names, want)
+	}
+}
+
+// TestRestartDrawsNewIDs: an emulator restarted on its state file gives new policies and
+// SCPs ids of their own, instead of drawing its first run's ids again and replacing the
+// objects that hold them.
+func TestRestartDrawsNewIDs(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	var policies []string
+	for run := range 3 {
+		e := start(t, Config{StatePath: path})
+		policies = append(policies, createPolicy(e, fmt.Sprintf("run%d", run)))
+		createSCP(e, fmt.Sprintf("run%d", run))
+		e.srv.Close()
+	}
+	again, err := New(Config{AccessKey: testAK, SecretKey: testSK, StatePath: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	for run := range 3 {
+		if p, ok := again.Policy(policies[run]); !ok || p.Name != fmt.Sprintf("run%d", run) {
+			t.Errorf("policy of run %d (%s): %+v, %v", run, policies[run], p, ok)
+		}
+	}
+	if n := len(again.Policies()); n != 3 {
+		t.Errorf("%d policies after 3 runs, want 3", n)
+	}
+	if n := len(again.SCPs()); n != 4 {
+		t.Errorf("%d SCPs after 3 runs, want 3 and FullAccess", n)
 	}
 }
