@@ -35,7 +35,7 @@ var (
 	ErrNoRoute = ErrorCode{404, "APIGW.0101", "The API does not exist or has not been published in the environment", Stated,
 		"the API gateway's error table (APIG.0101, answered with the APIGW prefix on cloud service endpoints)"}
 	ErrBodyTooLarge = ErrorCode{413, "APIGW.0201", "Request entity too large", Stated,
-		"the API gateway's error table (APIG.0201, 413); the emulator's bound, MaxBody, is its own"}
+		"the API gateway's error table (APIG.0201, 413; the APIGW prefix as for APIGW.0101); the bound, MaxBody, is the emulator's own"}
 	ErrThrottled = ErrorCode{429, "APIGW.0308", "The throttling threshold has been reached", Inferred,
 		"fault injection; the gateway's throttling code as recalled, not read in this project's sources"}
 	ErrInternal = ErrorCode{500, "SYS.0500", "Internal server error", Inferred,
