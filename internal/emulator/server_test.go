@@ -280,3 +280,28 @@ func TestLargestRequestFits(t *testing.T) {
 	}
 	e.must(200, "POST", "/v5/policies", body)
 }
+
+// TestMaxHeaderBytes: headers larger than Limits.MaxHeaderBytes are answered 431 and the
+// connection closed, without the rest being read.
+func TestMaxHeaderBytes(t *testing.T) {
+	e := start(t, Config{Limits: Limits{MaxHeaderBytes: 4 << 10}})
+	req, _ := e.request("GET", "/v5/policies", nil)
+	if r := e.send(req); r.status != 200 {
+		t.Fatalf("a request with small headers: %d %s", r.status, r.raw)
+	}
+	req, _ = e.request("GET", "/v5/policies", nil)
+	req.Header.Set("X-Padding", strings.Repeat("p", 16<<10))
+	c := dial(t, e)
+	if _, err := io.WriteString(c, headerBlock(req, -1)); err != nil {
+		t.Fatal(err)
+	}
+	deadline(t, c, time.Now().Add(5*time.Second))
+	hr, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatalf("16 KiB of headers: %v", err)
+	}
+	hr.Body.Close()
+	if hr.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+		t.Fatalf("16 KiB of headers: %d, want 431", hr.StatusCode)
+	}
+}
