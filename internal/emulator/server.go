@@ -77,8 +77,8 @@ type Limits struct {
 
 // DefaultLimits are the limits of a Server whose Config.Limits fields are zero. The
 // timeouts are far above what a request of the provider takes on loopback (milliseconds)
-// and far below the minutes a slow client held before; the header size fits a temporary
-// security token several times over.
+// and far below the minutes a slow client could otherwise hold a connection; the header
+// size fits a temporary security token several times over.
 var DefaultLimits = Limits{
 	ReadHeaderTimeout: 10 * time.Second,
 	ReadTimeout:       30 * time.Second,
@@ -270,7 +270,8 @@ func New(cfg Config) (*Server, error) {
 	}
 	if loaded {
 		// A restarted emulator must not draw the ids (and faults) of its first run again:
-		// the state's counter, which every write advances, is mixed into the seed.
+		// the state's counter, which every create advances, is mixed into the seed (and
+		// new ids are checked against the stored ones).
 		s.rng = newRand(cfg.Seed, uint64(st.Seq))
 	}
 	s.st = st
