@@ -6,6 +6,9 @@
 //
 //	imspolicy-emulator -access-key AK -secret-key SK [-listen 127.0.0.1:0] [-state FILE]
 //
+// It bounds what clients can hold (-read-header-timeout, -read-timeout, -write-timeout,
+// -idle-timeout, -max-header-bytes, -max-conns; see -h for the defaults).
+//
 // The keys may also come from IMSPOLICY_EMULATOR_ACCESS_KEY and IMSPOLICY_EMULATOR_SECRET_KEY.
 package main
 
@@ -21,6 +24,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"syscall"
+	"time"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/emulator"
 )
@@ -54,7 +58,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&cfg.RootID, "root-id", emulator.DefaultRootID, "the id of the organisation's root")
 	fs.BoolVar(&cfg.SCPEnabled, "scp-enabled", false, "start with SCPs enabled on the root (new state only)")
 	fs.DurationVar(&cfg.EnableDelay, "enable-delay", 0, "how long the root reports pending_enable after SCPs are enabled")
-	fs.StringVar(&cfg.StatePath, "state", "", "keep the state in this JSON `FILE` (loaded at start, rewritten atomically after each change); in memory when empty")
+	fs.StringVar(&cfg.StatePath, "state", "", "keep the state in this JSON `FILE` (loaded at start; each change is appended to FILE.journal, folded into FILE at start and every 1,000 changes); in memory when empty")
 	fs.Float64Var(&cfg.Faults.FailRate, "fail-rate", 0, "fraction of requests answered 429, 500 or 503 before acting")
 	fs.Float64Var(&cfg.Faults.DropRate, "drop-rate", 0, "fraction of requests whose connection is dropped after acting")
 	fs.DurationVar(&cfg.Faults.ReadAfterWriteDelay, "read-after-write-delay", 0, "how long GETs of a new policy or SCP answer 404")
@@ -63,6 +67,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&cfg.MaxSCPsPerTarget, "max-scps-per-target", emulator.DefaultMaxSCPsPerTarget, "quota of SCPs attached to one root, OU or account, FullAccess included")
 	fs.Int64Var(&cfg.Seed, "seed", 1, "seed of the random numbers behind faults and ids")
 	fs.DurationVar(&cfg.MaxSkew, "max-skew", emulator.DefaultMaxSkew, "how far X-Sdk-Date may be from the clock")
+	d := emulator.DefaultLimits
+	fs.DurationVar(&cfg.Limits.ReadHeaderTimeout, "read-header-timeout", d.ReadHeaderTimeout, "how long a client has to send a request's headers")
+	fs.DurationVar(&cfg.Limits.ReadTimeout, "read-timeout", d.ReadTimeout, "how long a client has to send a whole request, body included")
+	fs.DurationVar(&cfg.Limits.WriteTimeout, "write-timeout", d.WriteTimeout, "how long the emulator has to send an answer, from the end of the request's headers")
+	fs.DurationVar(&cfg.Limits.IdleTimeout, "idle-timeout", d.IdleTimeout, "how long a kept-alive connection may wait for its next request")
+	fs.IntVar(&cfg.Limits.MaxHeaderBytes, "max-header-bytes", d.MaxHeaderBytes, "the largest request headers accepted, in bytes")
+	fs.IntVar(&cfg.Limits.MaxConns, "max-conns", d.MaxConns, "connections served at once; further ones wait to be accepted")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -77,6 +88,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("%s %v is not between 0 and 1", name, rate)
 		}
 	}
+	l := cfg.Limits
+	for name, v := range map[string]time.Duration{"-read-header-timeout": l.ReadHeaderTimeout, "-read-timeout": l.ReadTimeout, "-write-timeout": l.WriteTimeout, "-idle-timeout": l.IdleTimeout} {
+		if v <= 0 {
+			return fmt.Errorf("%s %v must be positive", name, v)
+		}
+	}
+	for name, v := range map[string]int{"-max-header-bytes": l.MaxHeaderBytes, "-max-conns": l.MaxConns} {
+		if v <= 0 {
+			return fmt.Errorf("%s %d must be positive", name, v)
+		}
+	}
 	logger := log.New(stderr, "imspolicy-emulator: ", log.LstdFlags)
 	if *verbose {
 		cfg.Logf = logger.Printf
@@ -86,6 +108,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	defer srv.Close()
 	if host, _, err := net.SplitHostPort(*listen); err == nil {
 		if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
 			logger.Printf("warning: listening on %s, not only on loopback", *listen)

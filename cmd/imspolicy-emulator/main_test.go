@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -43,7 +46,7 @@ func TestRun(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, []string{"-access-key", "AK1", "-secret-key", "SK1", "-account-id", "acct1",
-			"-root-id", "r-test1", "-state", state, "-port-file", portFile, "-v"}, &stdout, &stderr)
+			"-root-id", "r-test1", "-state", state, "-port-file", portFile, "-v", "-read-header-timeout", "200ms"}, &stdout, &stderr)
 	}()
 
 	var url string
@@ -99,6 +102,23 @@ func TestRun(t *testing.T) {
 		t.Fatalf("wrong key: %d", resp.StatusCode)
 	}
 
+	// -read-header-timeout reaches the server: a client that never finishes its headers is
+	// cut off after 200ms, well before the default 10s and this test's 5s.
+	conn, err := net.DialTimeout("tcp", strings.TrimPrefix(url, "http://"), 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := io.WriteString(conn, "GET /v1/organizations/roots HTTP/1.1\r\nHost: emulator\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.SetReadDeadline(time.Now().Add(5 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(io.Discard, conn); errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("a client that never finished its headers was not cut off: %v", err)
+	}
+
 	cancel()
 	select {
 	case err := <-done:
@@ -128,6 +148,10 @@ func TestRunRejectsBadFlags(t *testing.T) {
 		{"-access-key", "a", "-secret-key", "b", "-root-id", "root"},
 		{"-access-key", "a", "-secret-key", "b", "-listen", "256.0.0.1:bad"},
 		{"-access-key", "a", "-secret-key", "b", "extra"},
+		{"-access-key", "a", "-secret-key", "b", "-read-timeout", "0s"},
+		{"-access-key", "a", "-secret-key", "b", "-idle-timeout", "-1s"},
+		{"-access-key", "a", "-secret-key", "b", "-max-conns", "0"},
+		{"-access-key", "a", "-secret-key", "b", "-max-header-bytes", "-5"},
 		{"-nope"},
 	} {
 		t.Setenv("IMSPOLICY_EMULATOR_ACCESS_KEY", "")

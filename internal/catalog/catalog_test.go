@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
 )
@@ -753,5 +755,62 @@ func TestSuggestConditionKeysKeepsTagKey(t *testing.T) {
 	got := catalog.SuggestConditionKeys("g:RequestTg/team")
 	if len(got) == 0 || got[0] != "g:RequestTag/team" {
 		t.Errorf("SuggestConditionKeys(g:RequestTg/team) = %v, want g:RequestTag/team first", got)
+	}
+}
+
+// unicodeVariants returns s with one ASCII letter replaced by a non-ASCII character that
+// Unicode case folding equates with it (ſ for s, the Kelvin sign for k, ...), for every
+// such letter and character.
+func unicodeVariants(s string) []string {
+	var out []string
+	for i, c := range s {
+		for f := unicode.SimpleFold(c); f != c; f = unicode.SimpleFold(f) {
+			if c < utf8.RuneSelf && f >= utf8.RuneSelf {
+				out = append(out, s[:i]+string(f)+s[i+1:])
+			}
+		}
+	}
+	return out
+}
+
+// TestNamesFoldASCIIOnly: the catalog ignores ASCII case in names and nothing else, so
+// that a name with a non-ASCII look-alike of a letter is a name the catalog does not know,
+// under every lookup, and no catalog pattern reaches it.
+func TestNamesFoldASCIIOnly(t *testing.T) {
+	variants := 0
+	for _, name := range catalog.KnownNames() {
+		if catalog.Kind(strings.ToUpper(name)) == catalog.Unknown || catalog.Kind(strings.ToLower(name)) == catalog.Unknown {
+			t.Errorf("%s is not found in another ASCII case", name)
+		}
+		for _, v := range unicodeVariants(name) {
+			variants++
+			if k := catalog.Kind(v); k != catalog.Unknown {
+				t.Errorf("catalog.Kind(%q) = %v, want unknown", v, k)
+			}
+			if n, ok := catalog.CanonicalName(v); ok {
+				t.Errorf("catalog.CanonicalName(%q) = %q", v, n)
+			}
+			if _, ok := catalog.LookupAction(v); ok {
+				t.Errorf("catalog.LookupAction(%q) found an action", v)
+			}
+			if g := catalog.Granted(v); len(g) > 0 {
+				t.Errorf("catalog.Granted(%q) = %d actions", v, len(g))
+			}
+			if m := catalog.MatchNames(v); len(m) > 0 {
+				t.Errorf("catalog.MatchNames(%q) = %q", v, m)
+			}
+		}
+	}
+	for _, k := range catalog.ConditionKeys() {
+		name := strings.ReplaceAll(strings.ReplaceAll(k.Name, "<", ""), ">", "")
+		for _, v := range unicodeVariants(name) {
+			variants++
+			if _, ok := catalog.LookupConditionKey(v); ok && !strings.Contains(k.Name, "<") {
+				t.Errorf("catalog.LookupConditionKey(%q) found a key", v)
+			}
+		}
+	}
+	if variants < 100 {
+		t.Fatalf("only %d variants: the test proves little", variants)
 	}
 }

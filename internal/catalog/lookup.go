@@ -28,7 +28,8 @@ func (k NameKind) String() string {
 	return [...]string{"unknown", "table action", "alias", "referenced"}[k]
 }
 
-// index is built once from the tables; every lookup reads it.
+// index is built once from the tables; every lookup reads it. Names are keyed and compared
+// by the ASCII case rule of wildcard.EqualFold, as everywhere action names meet.
 var index = buildIndex()
 
 type catalogIndex struct {
@@ -59,19 +60,19 @@ func buildIndex() catalogIndex {
 	}
 	slices.SortFunc(ix.sorted, func(a, b Action) int { return strings.Compare(a.Name, b.Name) })
 	add := func(name string, kind NameKind) {
-		l := strings.ToLower(name)
+		l := wildcard.Lower(name)
 		if _, ok := ix.kinds[l]; !ok {
 			ix.kinds[l], ix.names[l] = kind, name
 		}
 	}
 	for i, a := range ix.sorted {
-		ix.byLower[strings.ToLower(a.Name)] = i
+		ix.byLower[wildcard.Lower(a.Name)] = i
 		add(a.Name, TableAction)
 	}
 	for i, a := range ix.sorted {
 		for _, alias := range a.Aliases {
 			add(alias, Alias)
-			ix.aliasedBy[strings.ToLower(alias)] = append(ix.aliasedBy[strings.ToLower(alias)], i)
+			ix.aliasedBy[wildcard.Lower(alias)] = append(ix.aliasedBy[wildcard.Lower(alias)], i)
 		}
 	}
 	for ri, row := range apiRows {
@@ -88,7 +89,7 @@ func buildIndex() catalogIndex {
 		}
 	}
 	for i, k := range conditionKeys {
-		ix.keys[strings.ToLower(keyPrefix(k.Name))] = i
+		ix.keys[wildcard.Lower(keyPrefix(k.Name))] = i
 	}
 	return ix
 }
@@ -109,9 +110,9 @@ func (a Action) clone() Action {
 	return a
 }
 
-// LookupAction finds a table action by name, ignoring case.
+// LookupAction finds a table action by name, ignoring ASCII case.
 func LookupAction(name string) (Action, bool) {
-	i, ok := index.byLower[strings.ToLower(name)]
+	i, ok := index.byLower[wildcard.Lower(name)]
 	if !ok {
 		return Action{}, false
 	}
@@ -120,11 +121,11 @@ func LookupAction(name string) (Action, bool) {
 
 // Kind says what the catalog knows name as, ignoring case. A name that is both a table
 // action and an alias (ims:images:list) is a TableAction.
-func Kind(name string) NameKind { return index.kinds[strings.ToLower(name)] }
+func Kind(name string) NameKind { return index.kinds[wildcard.Lower(name)] }
 
 // CanonicalName returns the catalog's spelling of a known name.
 func CanonicalName(name string) (string, bool) {
-	n, ok := index.names[strings.ToLower(name)]
+	n, ok := index.names[wildcard.Lower(name)]
 	return n, ok
 }
 
@@ -142,13 +143,13 @@ func KnownNames() []string {
 // Granted returns the table actions that a statement naming name grants or denies: the
 // action itself if it is a table action, and every action that lists name as an alias.
 func Granted(name string) []Action {
-	l := strings.ToLower(name)
+	l := wildcard.Lower(name)
 	var out []Action
 	if i, ok := index.byLower[l]; ok {
 		out = append(out, index.sorted[i].clone())
 	}
 	for _, i := range index.aliasedBy[l] {
-		if !strings.EqualFold(index.sorted[i].Name, name) {
+		if !wildcard.EqualFold(index.sorted[i].Name, name) {
 			out = append(out, index.sorted[i].clone())
 		}
 	}
@@ -181,7 +182,7 @@ func ByAccessLevel(levels ...AccessLevel) []Action {
 // ByResourceType returns the table actions that support the resource type.
 func ByResourceType(name string) []Action {
 	return filter(func(a Action) bool {
-		return slices.ContainsFunc(a.ResourceTypes, func(r ResourceTypeRef) bool { return strings.EqualFold(r.Name, name) })
+		return slices.ContainsFunc(a.ResourceTypes, func(r ResourceTypeRef) bool { return wildcard.EqualFold(r.Name, name) })
 	})
 }
 
@@ -208,7 +209,7 @@ func (a Action) KeyRef(key string) (KeyRef, bool) {
 		key = k.Name
 	}
 	for _, r := range a.ConditionKeys {
-		if strings.EqualFold(keyPrefix(r.Name), keyPrefix(key)) {
+		if wildcard.EqualFold(keyPrefix(r.Name), keyPrefix(key)) {
 			return r, true
 		}
 	}
@@ -228,7 +229,7 @@ func filter(keep func(Action) bool) []Action {
 // AccessLevelOf parses an access level name.
 func AccessLevelOf(s string) (AccessLevel, bool) {
 	for _, l := range AccessLevels {
-		if strings.EqualFold(string(l), s) {
+		if wildcard.EqualFold(string(l), s) {
 			return l, true
 		}
 	}
@@ -240,7 +241,7 @@ func ResourceTypes() []ResourceType { return slices.Clone(resourceTypes) }
 
 // LookupResourceType finds a resource type by name, ignoring case.
 func LookupResourceType(name string) (ResourceType, bool) {
-	i := slices.IndexFunc(resourceTypes, func(r ResourceType) bool { return strings.EqualFold(r.Name, name) })
+	i := slices.IndexFunc(resourceTypes, func(r ResourceType) bool { return wildcard.EqualFold(r.Name, name) })
 	if i < 0 {
 		return ResourceType{}, false
 	}
@@ -257,7 +258,7 @@ func ConditionKeys() []ConditionKey {
 // LookupConditionKey finds a condition key, ignoring case. A concrete key of a template
 // (g:ResourceTag/env for g:ResourceTag/<tag-key>) finds the template.
 func LookupConditionKey(name string) (ConditionKey, bool) {
-	l := strings.ToLower(name)
+	l := wildcard.Lower(name)
 	if i, ok := index.keys[l]; ok && !isTemplate(conditionKeys[i].Name) {
 		return conditionKeys[i], true
 	}
@@ -333,7 +334,7 @@ func (a APIAction) Required() bool { return a.Note == "" }
 func LookupAPI(method, path string) (APIPermission, bool) {
 	segs := splitPath(path)
 	for _, t := range index.apis {
-		if !strings.EqualFold(t.method, method) || !segmentsMatch(t.segments, segs) {
+		if !wildcard.EqualFold(t.method, method) || !segmentsMatch(t.segments, segs) {
 			continue
 		}
 		p := APIPermission{Method: t.method, PathTemplate: t.template}
@@ -401,7 +402,7 @@ func SuggestAPIs(method, path string) []string {
 // SuggestActions returns up to three known IMS names closest to a misspelt one.
 func SuggestActions(name string) []string {
 	var candidates []scored
-	query := strings.ToLower(name)
+	query := wildcard.Lower(name)
 	for l, n := range index.names {
 		if !strings.HasPrefix(l, "ims:") {
 			continue
@@ -426,7 +427,7 @@ func SuggestConditionKeys(name string) []string {
 				candidate, query = keyPrefix(k.Name)+name[slash+1:], name
 			}
 		}
-		candidates = append(candidates, scored{name: candidate, dist: distance(strings.ToLower(query), strings.ToLower(candidate))})
+		candidates = append(candidates, scored{name: candidate, dist: distance(wildcard.Lower(query), wildcard.Lower(candidate))})
 	}
 	return best(candidates, 3, max(3, len(name)/4))
 }
@@ -455,7 +456,7 @@ func best(candidates []scored, n, maxDist int) []string {
 func APIsOf(action string) []APIRef {
 	var out []APIRef
 	for _, row := range apiRows {
-		if strings.EqualFold(row.Action, action) {
+		if wildcard.EqualFold(row.Action, action) {
 			out = append(out, row.APIs...)
 		}
 	}

@@ -5,6 +5,7 @@
 package condition
 
 import (
+	"fmt"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -85,6 +86,43 @@ func Names() []string {
 	return out
 }
 
+// SetQualifier is the ForAnyValue:/ForAllValues: prefix of a condition, as this package
+// evaluates it.
+type SetQualifier uint8
+
+// The set qualifiers.
+const (
+	NoSet SetQualifier = iota
+	ForAnyValue
+	ForAllValues
+)
+
+// HoldsWhenAbsent reports whether a condition of the operator (not Null, which tests
+// presence) holds on a key the request does not give. A key given with no values is
+// present, and empty: this rule is not for it.
+//
+//   - With IfExists: true.
+//   - ForAllValues: true: every one of no values satisfies it. The vendor's JSON element
+//     reference (IAM v5 user guide, iam_01_1289) says nothing of absent keys; this is
+//     AWS's documented rule: "The ForAllValues set operator also returns true if there are
+//     no context keys in the request" (AWS IAM User Guide, "Single-valued vs. multivalued
+//     context keys", reference_policies_condition-single-vs-multi-valued-context-keys).
+//   - ForAnyValue: false: no value satisfies it, negated operator or not (AWS: false when
+//     the key is missing).
+//   - Otherwise a positive operator is false and a negated one (StringNotEquals) true
+//     (reference notes: "negated operators on a missing key: true, inferred").
+func (o *Operator) HoldsWhenAbsent(q SetQualifier, ifExists bool) bool {
+	switch {
+	case ifExists:
+		return true
+	case q == ForAllValues:
+		return true
+	case q == ForAnyValue:
+		return false
+	}
+	return o.Negated
+}
+
 // Compare reports whether a request value matches a policy value under the operator,
 // ignoring negation. Both values must have been parsed for the operator's type.
 func (o *Operator) Compare(request, policy *Value) bool { return o.compare(request, policy) }
@@ -102,14 +140,36 @@ type Value struct {
 	Prefix netip.Prefix // a single address is a /32 or /128 prefix
 }
 
-// Parse reads a value as the given type. Booleans are "true" or "false" (any case);
-// dates are ISO 8601 (RFC 3339, or a date alone); IP values are addresses or CIDRs.
-func Parse(t catalog.ValueType, s string) (Value, error) {
+// Parse reads a policy value as the given type; ParseRequest reads a request value. They
+// differ for IP addresses only: a policy value may be a CIDR, a request value is one
+// address. The readings, each the one rule of this package:
+//
+//   - Numbers are plain decimals: an optional sign, digits, and an optional fraction of a
+//     point and digits ("42", "-3", "+0.5", "007"). Nothing else is a number: no exponent
+//     (the vendor documents none, and accepting one would guess at how the vendor
+//     reads "1e1"), no spaces, no "NaN" or "Inf", no hex, no digit separators, no ".5" or "5.".
+//     A number too large for a float64 is refused. Numbers are compared as float64
+//     values: decimals that differ beyond about 15 significant digits compare equal.
+//   - Booleans are "true" or "false" in any ASCII case.
+//   - Dates are ISO 8601: RFC 3339 (with a zone, fractions of a second allowed), or a
+//     date alone (midnight UTC).
+//   - IP addresses are IPv4 or IPv6 addresses without a zone; a policy value may also be
+//     a CIDR. An IPv4-mapped IPv6 address (::ffff:10.1.2.3) is the IPv4 address, and a
+//     mapped CIDR of /96 or longer the IPv4 CIDR, so that a request from ::ffff:10.1.2.3
+//     falls in 10.0.0.0/8. An IPv6 CIDR never contains an IPv4 address.
+//   - Strings are taken as they are.
+func Parse(t catalog.ValueType, s string) (Value, error) { return parse(t, s, true) }
+
+// ParseRequest reads a request value as the given type: as Parse, except that an IP
+// address must be one address (a CIDR is refused).
+func ParseRequest(t catalog.ValueType, s string) (Value, error) { return parse(t, s, false) }
+
+func parse(t catalog.ValueType, s string, policyValue bool) (Value, error) {
 	switch t {
 	case catalog.Numeric:
-		f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-		if err != nil {
-			return Value{}, &ValueError{Value: s, Type: t, Want: "a number such as 42 or 3.5"}
+		f, ok := parseDecimal(s)
+		if !ok {
+			return Value{}, &ValueError{Value: s, Type: t, Want: "a plain decimal number such as 42, -3 or 3.5 (no exponent, spaces, NaN or Inf)"}
 		}
 		return Value{Number: f}, nil
 	case catalog.Date:
@@ -126,21 +186,28 @@ func Parse(t catalog.ValueType, s string) (Value, error) {
 		return Value{}, &ValueError{Value: s, Type: t, Want: "an ISO 8601 date such as 2026-08-01T00:00:00Z"}
 	case catalog.Boolean:
 		switch {
-		case strings.EqualFold(s, "true"):
+		case wildcard.EqualFold(s, "true"):
 			return Value{Bool: true}, nil
-		case strings.EqualFold(s, "false"):
+		case wildcard.EqualFold(s, "false"):
 			return Value{Bool: false}, nil
 		}
 		return Value{}, &ValueError{Value: s, Type: t, Want: `"true" or "false"`}
 	case catalog.IPAddress:
 		if !strings.Contains(s, "/") {
-			if a, err := netip.ParseAddr(s); err == nil {
+			if a, err := netip.ParseAddr(s); err == nil && a.Zone() == "" {
+				a = a.Unmap()
 				return Value{Prefix: netip.PrefixFrom(a, a.BitLen())}, nil
 			}
-		} else if p, err := netip.ParsePrefix(s); err == nil {
+		} else if p, err := netip.ParsePrefix(s); err == nil && policyValue {
+			if a := p.Addr(); a.Is4In6() && p.Bits() >= 96 {
+				p = netip.PrefixFrom(a.Unmap(), p.Bits()-96)
+			}
 			return Value{Prefix: p.Masked()}, nil
 		}
-		return Value{}, &ValueError{Value: s, Type: t, Want: "an IP address or CIDR such as 192.0.2.0/24"}
+		if !policyValue {
+			return Value{}, &ValueError{Value: s, Type: t, Want: "one IP address such as 192.0.2.7, without a zone (a request comes from one address, not a CIDR)"}
+		}
+		return Value{}, &ValueError{Value: s, Type: t, Want: "an IP address or CIDR such as 192.0.2.0/24, without a zone"}
 	default:
 		return Value{Str: s}, nil
 	}
@@ -163,9 +230,41 @@ func stringMatch(r, p *Value) bool  { return wildcard.MatchCase(p.Str, r.Str) }
 func stringPrefix(r, p *Value) bool { return strings.HasPrefix(r.Str, p.Str) }
 func stringSuffix(r, p *Value) bool { return strings.HasSuffix(r.Str, p.Str) }
 
+// parseDecimal reads a plain decimal (see Parse).
+func parseDecimal(s string) (float64, bool) {
+	i := 0
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	digits := func() bool {
+		start := i
+		for i < len(s) && '0' <= s[i] && s[i] <= '9' {
+			i++
+		}
+		return i > start
+	}
+	if !digits() {
+		return 0, false
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		if !digits() {
+			return 0, false
+		}
+	}
+	if i != len(s) {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	return f, err == nil
+}
+
+// numberCmp compares numbers; NaN, which Parse never returns, would compare with nothing.
 func numberCmp(ok func(int) bool) func(r, p *Value) bool {
 	return func(r, p *Value) bool {
 		switch {
+		case r.Number != r.Number || p.Number != p.Number:
+			return false
 		case r.Number < p.Number:
 			return ok(-1)
 		case r.Number > p.Number:
@@ -206,20 +305,38 @@ func Bit(t catalog.ValueType) ValueTypeBit {
 
 var valueTypes = []catalog.ValueType{catalog.String, catalog.Numeric, catalog.Date, catalog.Boolean, catalog.IPAddress}
 
+// ReadRequest reads a request value of the condition key: as the key's catalog type when
+// the catalog knows the key (the set holds that type; when the value does not parse as
+// it, the set is empty and the error says why), else as every type it parses as (see
+// ParseAll), so that each operator applied to the key reads it as the operator's own type.
+func ReadRequest(key, s string) (Value, Types, error) {
+	k, ok := catalog.LookupConditionKey(key)
+	if !ok {
+		v, ts := ParseAll(s)
+		return v, ts, nil
+	}
+	v, err := ParseRequest(k.Type, s)
+	if err != nil {
+		return Value{Str: s}, 0, fmt.Errorf("%s is a %s key: %w", k.Name, k.Type, err)
+	}
+	v.Str = s
+	return v, Types(Bit(k.Type)), nil
+}
+
 // ParseAll reads s as every value type it can be, for a request value that operators of
 // any type may compare: the Value holds each reading, and the set says which succeeded.
 func ParseAll(s string) (Value, Types) {
 	v, ok := Value{Str: s}, Types(Bit(catalog.String))
-	if pv, err := Parse(catalog.Numeric, s); err == nil {
+	if pv, err := ParseRequest(catalog.Numeric, s); err == nil {
 		v.Number, ok = pv.Number, ok|Types(Bit(catalog.Numeric))
 	}
-	if pv, err := Parse(catalog.Date, s); err == nil {
+	if pv, err := ParseRequest(catalog.Date, s); err == nil {
 		v.Time, ok = pv.Time, ok|Types(Bit(catalog.Date))
 	}
-	if pv, err := Parse(catalog.Boolean, s); err == nil {
+	if pv, err := ParseRequest(catalog.Boolean, s); err == nil {
 		v.Bool, ok = pv.Bool, ok|Types(Bit(catalog.Boolean))
 	}
-	if pv, err := Parse(catalog.IPAddress, s); err == nil {
+	if pv, err := ParseRequest(catalog.IPAddress, s); err == nil {
 		v.Prefix, ok = pv.Prefix, ok|Types(Bit(catalog.IPAddress))
 	}
 	return v, ok

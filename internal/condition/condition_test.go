@@ -1,6 +1,13 @@
 package condition
 
 import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"net/netip"
+	"regexp"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
@@ -60,6 +67,17 @@ func TestParseRejects(t *testing.T) {
 		{catalog.Date, "25/11/2026"},
 		{catalog.IPAddress, "192.0.2.0/33"},
 		{catalog.IPAddress, "example.com"},
+		{catalog.IPAddress, "fe80::1%eth0"},
+		{catalog.Numeric, "NaN"},
+		{catalog.Numeric, "-Inf"},
+		{catalog.Numeric, "0x1p4"},
+		{catalog.Numeric, " 10 "},
+		{catalog.Numeric, "1e1"},
+		{catalog.Numeric, "1_000"},
+		{catalog.Numeric, ".5"},
+		{catalog.Numeric, "5."},
+		{catalog.Numeric, "1" + strings.Repeat("0", 400)},
+		{catalog.Boolean, "falſe"},
 	} {
 		if _, err := Parse(c.t, c.v); err == nil {
 			t.Errorf("Parse(%s, %q) succeeded, want an error", c.t, c.v)
@@ -92,5 +110,139 @@ func TestParseAll(t *testing.T) {
 	}
 	if _, types = ParseAll("42"); !types.Has(Bit(catalog.Numeric)) || types.Has(Bit(catalog.Boolean)) {
 		t.Fatalf("ParseAll(42) types %b", types)
+	}
+}
+
+// plainDecimal is the number grammar, written as a regular expression.
+var plainDecimal = regexp.MustCompile(`^[+-]?[0-9]+(\.[0-9]+)?$`)
+
+// TestNumbersArePlainDecimals: over generated strings of number-like characters, a value
+// is a number exactly when it is a plain decimal, with the value strconv gives it, and
+// never NaN or infinite.
+func TestNumbersArePlainDecimals(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 3))
+	const alphabet = "0123456789+-.eExXpPaAnNiIfF_ \t"
+	accepted := 0
+	for range 50000 {
+		var b strings.Builder
+		for range 1 + r.IntN(8) {
+			if r.IntN(3) == 0 {
+				b.WriteByte(alphabet[r.IntN(len(alphabet))])
+			} else {
+				b.WriteByte("0123456789"[r.IntN(10)])
+			}
+		}
+		s := b.String()
+		for _, parse := range []func(catalog.ValueType, string) (Value, error){Parse, ParseRequest} {
+			v, err := parse(catalog.Numeric, s)
+			if want := plainDecimal.MatchString(s); (err == nil) != want {
+				t.Fatalf("Parse(number, %q): error %v, want a number: %v", s, err, want)
+			}
+			if err != nil {
+				continue
+			}
+			accepted++
+			if f, _ := strconv.ParseFloat(s, 64); v.Number != f || math.IsNaN(v.Number) || math.IsInf(v.Number, 0) {
+				t.Fatalf("Parse(number, %q) = %v", s, v.Number)
+			}
+		}
+	}
+	if accepted < 10000 {
+		t.Fatalf("only %d numbers accepted", accepted)
+	}
+}
+
+// TestNumberComparisons: the number operators order values as the numbers they are, and
+// NaN (which no parse produces) compares with nothing, not even itself.
+func TestNumberComparisons(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 4))
+	want := map[string]func(a, b float64) bool{
+		"NumberEquals":            func(a, b float64) bool { return a == b },
+		"NumberNotEquals":         func(a, b float64) bool { return a == b }, // Compare ignores negation
+		"NumberLessThan":          func(a, b float64) bool { return a < b },
+		"NumberLessThanEquals":    func(a, b float64) bool { return a <= b },
+		"NumberGreaterThan":       func(a, b float64) bool { return a > b },
+		"NumberGreaterThanEquals": func(a, b float64) bool { return a >= b },
+	}
+	for name, cmp := range want {
+		op, _ := Lookup(name)
+		for range 2000 {
+			a, b := fmt.Sprintf("%d.%d", r.IntN(21)-10, r.IntN(3)), fmt.Sprintf("%d", r.IntN(21)-10)
+			ra, err1 := ParseRequest(op.Type, a)
+			pb, err2 := Parse(op.Type, b)
+			if err1 != nil || err2 != nil {
+				t.Fatal(err1, err2)
+			}
+			fa, _ := strconv.ParseFloat(a, 64)
+			fb, _ := strconv.ParseFloat(b, 64)
+			if got := op.Compare(&ra, &pb); got != cmp(fa, fb) {
+				t.Fatalf("%s(%s, %s) = %v", name, a, b, got)
+			}
+		}
+		nan := Value{Number: math.NaN()}
+		for _, v := range []Value{nan, {Number: 0}, {Number: math.Inf(1)}} {
+			if op.Compare(&nan, &v) || op.Compare(&v, &nan) {
+				t.Errorf("%s compares NaN with %v as true", name, v.Number)
+			}
+		}
+	}
+}
+
+// TestIPv4MappedAddressesAreIPv4: over generated addresses and CIDRs, a request from the
+// IPv4-mapped form of an address falls in exactly the CIDRs the address falls in, whether
+// the CIDR is written as IPv4 or in its mapped form; request CIDRs and zones are refused.
+func TestIPv4MappedAddressesAreIPv4(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 5))
+	in, _ := Lookup("IpAddress")
+	octets := func() [4]byte {
+		return [4]byte{byte(r.IntN(3) * 5), byte(r.IntN(3)), byte(r.IntN(256)), byte(r.IntN(256))}
+	}
+	contained := 0
+	for range 20000 {
+		a := netip.AddrFrom4(octets())
+		p := netip.PrefixFrom(netip.AddrFrom4(octets()), r.IntN(33)).Masked()
+		want := p.Contains(a)
+		mapped := netip.AddrFrom16(a.As16()).String() // ::ffff:a.b.c.d
+		if !strings.HasPrefix(mapped, "::ffff:") {
+			t.Fatalf("%s is not mapped", mapped)
+		}
+		mappedCIDR := netip.PrefixFrom(netip.AddrFrom16(p.Addr().As16()), p.Bits()+96).String()
+		for _, req := range []string{a.String(), mapped} {
+			rv, err := ParseRequest(catalog.IPAddress, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, cidr := range []string{p.String(), mappedCIDR} {
+				pv, err := Parse(catalog.IPAddress, cidr)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := in.Compare(&rv, &pv); got != want {
+					t.Fatalf("IpAddress(%s, %s) = %v, want %v", req, cidr, got, want)
+				}
+			}
+		}
+		if want {
+			contained++
+		}
+		if _, err := ParseRequest(catalog.IPAddress, p.String()); err == nil {
+			t.Fatalf("request value %s (a CIDR) accepted", p)
+		}
+	}
+	if contained < 1000 {
+		t.Fatalf("only %d contained: the generator needs tuning", contained)
+	}
+	for _, zoned := range []string{"fe80::1%eth0", "fe80::1%1"} {
+		if _, err := ParseRequest(catalog.IPAddress, zoned); err == nil {
+			t.Errorf("request value %s (zoned) accepted", zoned)
+		}
+		if _, err := Parse(catalog.IPAddress, zoned); err == nil {
+			t.Errorf("policy value %s (zoned) accepted", zoned)
+		}
+	}
+	v6, _ := Parse(catalog.IPAddress, "::/0")
+	v4, _ := ParseRequest(catalog.IPAddress, "::ffff:10.1.2.3")
+	if in.Compare(&v4, &v6) {
+		t.Error("::/0 contains the IPv4 address 10.1.2.3")
 	}
 }

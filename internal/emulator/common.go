@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 	"unicode"
 )
@@ -102,13 +103,24 @@ var (
 	reMarkerChars = regexp.MustCompile(`^[A-Za-z0-9+/=_-]{4,400}$`)
 )
 
-// validPath accepts the vendor's path grammar ("", or segments each ending in "/", like
-// "foo/bar/"), and also "/" alone (inferred leniency: the vendor's grammar does not allow it).
+// validPath accepts the vendor's path grammar (stated): "" or segments each ending in "/",
+// like "foo/bar/", each of one or more letters, digits or .,+@=_-. It refuses the segments
+// "." and ".." (inferred: the stated character set admits them, but they are the forms a
+// path service refuses as traversal) and, as the grammar does, "/" alone, "//" and a path
+// without its final "/".
 func validPath(p string) bool {
-	if p == "" || p == "/" {
+	if p == "" {
 		return true
 	}
-	return len(p) <= MaxPathLen && rePath.MatchString(p)
+	if len(p) > MaxPathLen || !rePath.MatchString(p) {
+		return false
+	}
+	for _, seg := range strings.Split(strings.TrimSuffix(p, "/"), "/") {
+		if seg == "." || seg == ".." {
+			return false
+		}
+	}
+	return true
 }
 
 // nonSpaceLen counts the characters of s that are not white space: the vendor's quota on
@@ -215,12 +227,13 @@ func (s *Server) freshLocked(t time.Time) bool {
 	return d > 0 && s.cfg.Now().Sub(t) < d
 }
 
-// persistLocked writes the state file, when there is one.
-func (s *Server) persistLocked() *apiError {
-	if s.cfg.StatePath == "" {
+// persistLocked records a write that changed the objects refs name (the state's counter
+// and root are always recorded), when there is a state file.
+func (s *Server) persistLocked(refs ...objectRef) *apiError {
+	if s.store == nil {
 		return nil
 	}
-	if err := saveState(s.cfg.StatePath, s.st); err != nil {
+	if err := s.store.append(s.st, refs); err != nil {
 		return fail(ErrInternal, "writing the state: %v", err)
 	}
 	return nil
@@ -235,6 +248,24 @@ func (s *Server) newUUIDLocked() string {
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// newPolicyIDLocked returns an identity policy id no policy has.
+func (s *Server) newPolicyIDLocked() string {
+	for {
+		if id := s.newUUIDLocked(); s.st.Policies[id] == nil {
+			return id
+		}
+	}
+}
+
+// newSCPIDLocked returns an SCP id no SCP has.
+func (s *Server) newSCPIDLocked() string {
+	for {
+		if id := "p-" + s.newHexLocked(32); s.st.SCPs[id] == nil {
+			return id
+		}
+	}
 }
 
 // newHexLocked returns n random lower-case hex digits from the seeded generator.

@@ -7,7 +7,18 @@
 //
 // Every request must be signed with SDK-HMAC-SHA256 using Config.AccessKey and
 // Config.SecretKey (package signer verifies it); a wrong signature is answered 401 APIGW.0301.
-// X-Domain-Id, when sent, must be Config.AccountID.
+// X-Domain-Id, when sent, must be Config.AccountID. What the headers show (Authorization,
+// the access key, X-Sdk-Date, X-Security-Token, X-Domain-Id) is checked before the body is
+// read; bodies over MaxBody are answered 413 APIGW.0201 without being read whole.
+//
+// # As a server
+//
+// Server.Start serves within Config.Limits (DefaultLimits: header, read, write and idle
+// timeouts, a header size and a number of connections), so that slow clients are cut off.
+// With Config.StatePath, each write appends one fsynced record to a journal beside the
+// state file, folded into it at start and every 1,000 writes (see store.go): a write costs
+// the same whatever the size of the state, and a kill at any point keeps every answered
+// write.
 //
 // # Endpoints
 //
@@ -70,7 +81,8 @@
 //   - Versions are listed newest first; version numbers are never reused.
 //   - PUT /v5/policies/{id} with new_description changes the description and not updated_at
 //     (which the vendor defines as the time of the default version's last change).
-//   - path "/" is accepted besides the vendor's grammar ("" or "foo/bar/").
+//   - Policy paths follow the vendor's grammar ("" or "foo/bar/"); the segments "." and
+//     ".." (as in "../"), which its character set admits, are refused with 400 PAP5.0030.
 //   - SCP content is measured, like identity policies, without white space.
 //   - Documents are rejected (400 PAP5.0011 / Organizations.1201) when the provider's checker
 //     (package policy) reports an error finding.

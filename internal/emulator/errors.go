@@ -34,6 +34,8 @@ var (
 		"the API gateway's answer to a wrong AK/SK signature"}
 	ErrNoRoute = ErrorCode{404, "APIGW.0101", "The API does not exist or has not been published in the environment", Stated,
 		"the API gateway's error table (APIG.0101, answered with the APIGW prefix on cloud service endpoints)"}
+	ErrBodyTooLarge = ErrorCode{413, "APIGW.0201", "Request entity too large", Stated,
+		"the API gateway's error table (APIG.0201, 413; the APIGW prefix as for APIGW.0101); the bound, MaxBody, is the emulator's own"}
 	ErrThrottled = ErrorCode{429, "APIGW.0308", "The throttling threshold has been reached", Inferred,
 		"fault injection; the gateway's throttling code as recalled, not read in this project's sources"}
 	ErrInternal = ErrorCode{500, "SYS.0500", "Internal server error", Inferred,
@@ -45,7 +47,8 @@ var (
 	ErrIAMInvalidMarker   = ErrorCode{400, "PAP5.0010", "invalid marker", Stated, ""}
 	ErrIAMMalformedPolicy = ErrorCode{400, "PAP5.0011", "malformed policy document", Stated,
 		"the code is stated; answering it for the checker's error findings and the size quota is inferred"}
-	ErrIAMInvalidPath  = ErrorCode{400, "PAP5.0030", "invalid path", Stated, ""}
+	ErrIAMInvalidPath = ErrorCode{400, "PAP5.0030", "invalid path", Stated,
+		"the code is stated; refusing the segments . and .. (which the stated character set admits) is inferred"}
 	ErrIAMVersionLimit = ErrorCode{409, "PAP5.0028", "versions per policy limit exceeded", Stated,
 		"code and message from the vendor's Terraform provider, which retries on it"}
 	ErrIAMAgencyLimit = ErrorCode{409, "PAP5.0003", "attached policies per agency limit exceeded", Stated,
@@ -102,7 +105,7 @@ var (
 // ErrorCodes lists every error the emulator can answer with, for documentation.
 func ErrorCodes() []ErrorCode {
 	return []ErrorCode{
-		ErrSignature, ErrNoRoute, ErrThrottled, ErrInternal, ErrUnavailable,
+		ErrSignature, ErrNoRoute, ErrBodyTooLarge, ErrThrottled, ErrInternal, ErrUnavailable,
 		ErrIAMInvalidMarker, ErrIAMMalformedPolicy, ErrIAMInvalidPath, ErrIAMVersionLimit,
 		ErrIAMAgencyLimit, ErrIAMUserLimit, ErrIAMGroupLimit, ErrIAMInvalidParam, ErrIAMNotFound,
 		ErrIAMVersionNotFound, ErrIAMNotAttached, ErrIAMDuplicateName, ErrIAMPolicyAttached,

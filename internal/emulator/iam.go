@@ -111,13 +111,13 @@ func (s *Server) createPolicy(r *http.Request, body []byte) (int, any, *apiError
 	}
 	now := s.cfg.Now().UTC()
 	p := &Policy{
-		ID: s.newUUIDLocked(), Name: *req.Name, Path: path, Description: desc, URN: s.policyURN(*req.Name),
+		ID: s.newPolicyIDLocked(), Name: *req.Name, Path: path, Description: desc, URN: s.policyURN(*req.Name),
 		DefaultVersionID: "v1", NextVersion: 2,
 		Versions:  []PolicyVersion{{ID: "v1", Document: *req.Document, CreatedAt: now}},
 		CreatedAt: now, UpdatedAt: now, Seq: s.st.nextSeq(),
 	}
 	s.st.Policies[p.ID] = p
-	if e := s.persistLocked(); e != nil {
+	if e := s.persistLocked(policyRef(p.ID)); e != nil {
 		return 0, nil, e
 	}
 	return http.StatusOK, map[string]any{"policy": toPolicyJSON(p)}, nil
@@ -208,7 +208,7 @@ func (s *Server) updatePolicy(r *http.Request, body []byte) (int, any, *apiError
 		return 0, nil, e
 	}
 	p.Description = *req.NewDescription
-	if e := s.persistLocked(); e != nil {
+	if e := s.persistLocked(policyRef(p.ID)); e != nil {
 		return 0, nil, e
 	}
 	return http.StatusOK, map[string]any{"policy": toPolicyJSON(p)}, nil
@@ -225,7 +225,7 @@ func (s *Server) deletePolicy(r *http.Request, _ []byte) (int, any, *apiError) {
 		return 0, nil, fail(ErrIAMPolicyAttached, "%s is attached to %d entities", p.ID, n)
 	}
 	delete(s.st.Policies, p.ID)
-	if e := s.persistLocked(); e != nil {
+	if e := s.persistLocked(policyRef(p.ID)); e != nil {
 		return 0, nil, e
 	}
 	return http.StatusNoContent, nil, nil
@@ -252,7 +252,7 @@ func (s *Server) createVersion(r *http.Request, body []byte) (int, any, *apiErro
 		return 0, nil, fail(ErrIAMVersionLimit, "%s has %d versions", p.ID, len(p.Versions))
 	}
 	v := s.addVersionLocked(p, *req.Document, req.SetAsDefault != nil && *req.SetAsDefault)
-	if e := s.persistLocked(); e != nil {
+	if e := s.persistLocked(policyRef(p.ID)); e != nil {
 		return 0, nil, e
 	}
 	return http.StatusOK, map[string]any{"policy_version": toVersionJSON(p, v)}, nil
@@ -337,7 +337,7 @@ func (s *Server) deleteVersion(r *http.Request, _ []byte) (int, any, *apiError) 
 	}
 	id := v.ID
 	p.Versions = slices.DeleteFunc(p.Versions, func(x PolicyVersion) bool { return x.ID == id })
-	if e := s.persistLocked(); e != nil {
+	if e := s.persistLocked(policyRef(p.ID)); e != nil {
 		return 0, nil, e
 	}
 	return http.StatusNoContent, nil, nil
@@ -352,7 +352,7 @@ func (s *Server) setDefaultVersion(r *http.Request, _ []byte) (int, any, *apiErr
 	}
 	if p.DefaultVersionID != v.ID {
 		p.DefaultVersionID, p.UpdatedAt = v.ID, s.cfg.Now().UTC()
-		if e := s.persistLocked(); e != nil {
+		if e := s.persistLocked(policyRef(p.ID)); e != nil {
 			return 0, nil, e
 		}
 	}
@@ -406,7 +406,7 @@ func (s *Server) attachPolicy(typ string) handlerFunc {
 			return 0, nil, fail(principalLimitError(typ), "%s %s has %d policies attached", typ, id, n)
 		}
 		p.Attachments = append(p.Attachments, Attachment{PrincipalType: typ, PrincipalID: id, AttachedAt: s.cfg.Now().UTC(), Seq: s.st.nextSeq()})
-		if e := s.persistLocked(); e != nil {
+		if e := s.persistLocked(policyRef(p.ID)); e != nil {
 			return 0, nil, e
 		}
 		return http.StatusOK, nil, nil
@@ -430,7 +430,7 @@ func (s *Server) detachPolicy(typ string) handlerFunc {
 			return 0, nil, fail(ErrIAMNotAttached, "%s is not attached to %s %s", p.ID, typ, id)
 		}
 		p.Attachments = slices.Delete(p.Attachments, i, i+1)
-		if e := s.persistLocked(); e != nil {
+		if e := s.persistLocked(policyRef(p.ID)); e != nil {
 			return 0, nil, e
 		}
 		return http.StatusOK, nil, nil

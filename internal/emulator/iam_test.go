@@ -118,7 +118,7 @@ func TestIdentityPolicies(t *testing.T) {
 			body: map[string]any{"policy_name": "pathed", "policy_document": allowDoc, "path": "team/ims/"}, status: 200,
 			check: func(t *testing.T, r resp) { wantField(t, r, "team/ims/", "policy", "path") }},
 		{name: "path slash", method: "POST", path: "/v5/policies",
-			body: map[string]any{"policy_name": "slashed", "policy_document": allowDoc, "path": "/"}, status: 200},
+			body: map[string]any{"policy_name": "slashed", "policy_document": allowDoc, "path": "/"}, status: 400, code: "PAP5.0030"},
 		{name: "bad path", method: "POST", path: "/v5/policies",
 			body: map[string]any{"policy_name": "badpath", "policy_document": allowDoc, "path": "team"}, status: 400, code: "PAP5.0030"},
 		{name: "document not JSON", method: "POST", path: "/v5/policies", body: create("nojson", "{"), status: 400, code: "PAP5.0011"},

@@ -118,14 +118,15 @@ func (s *Server) SCPAttachments() []SCPTarget {
 	return out
 }
 
-// change runs fn on the state under the lock and persists the result.
-func (s *Server) change(fn func() error) error {
+// change runs fn on the state under the lock and records the objects refs name, which fn
+// may change.
+func (s *Server) change(fn func() error, refs ...objectRef) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := fn(); err != nil {
 		return err
 	}
-	if e := s.persistLocked(); e != nil {
+	if e := s.persistLocked(refs...); e != nil {
 		return e
 	}
 	return nil
@@ -139,7 +140,7 @@ func (s *Server) RemovePolicy(id string) error {
 		}
 		delete(s.st.Policies, id)
 		return nil
-	})
+	}, policyRef(id))
 }
 
 // AddPolicyVersion adds a version to an identity policy out of band and returns its id. It
@@ -156,7 +157,7 @@ func (s *Server) AddPolicyVersion(id, document string, setDefault bool) (string,
 		}
 		vid = s.addVersionLocked(p, document, setDefault).ID
 		return nil
-	})
+	}, policyRef(id))
 	return vid, err
 }
 
@@ -169,7 +170,7 @@ func (s *Server) SetPolicyDescription(id, description string) error {
 		}
 		p.Description = description
 		return nil
-	})
+	}, policyRef(id))
 }
 
 // RemovePolicyAttachment detaches an identity policy from a principal out of band.
@@ -185,7 +186,7 @@ func (s *Server) RemovePolicyAttachment(policyID, principalType, principalID str
 		}
 		p.Attachments = slices.Delete(p.Attachments, i, i+1)
 		return nil
-	})
+	}, policyRef(policyID))
 }
 
 // RemoveSCP deletes an SCP out of band, with its attachments.
@@ -197,7 +198,7 @@ func (s *Server) RemoveSCP(id string) error {
 		}
 		delete(s.st.SCPs, id)
 		return nil
-	})
+	}, scpRef(id))
 }
 
 // UpdateSCP changes an SCP out of band; nil arguments are left as they are.
@@ -218,7 +219,7 @@ func (s *Server) UpdateSCP(id string, name, description, content *string) error 
 		}
 		p.UpdatedAt = s.cfg.Now().UTC()
 		return nil
-	})
+	}, scpRef(id))
 }
 
 // RemoveSCPAttachment detaches an SCP from a target out of band (no last-SCP rule).
@@ -234,5 +235,5 @@ func (s *Server) RemoveSCPAttachment(policyID, targetID string) error {
 		}
 		p.Targets = slices.Delete(p.Targets, i, i+1)
 		return nil
-	})
+	}, scpRef(policyID))
 }

@@ -154,13 +154,13 @@ func (s *Server) createSCP(r *http.Request, body []byte) (int, any, *apiError) {
 		return 0, nil, fail(ErrOrgPolicyLimit, "at most %d SCPs", MaxSCPs)
 	}
 	now := s.cfg.Now().UTC()
-	id := "p-" + s.newHexLocked(32)
+	id := s.newSCPIDLocked()
 	p := &SCP{
 		ID: id, Name: *req.Name, Description: desc, Content: content, URN: s.scpURN(id),
 		Tags: slices.Clone(req.Tags), CreatedAt: now, UpdatedAt: now, Seq: s.st.nextSeq(),
 	}
 	s.st.SCPs[id] = p
-	if e := s.persistLocked(); e != nil {
+	if e := s.persistLocked(scpRef(p.ID)); e != nil {
 		return 0, nil, e
 	}
 	return http.StatusCreated, map[string]any{"policy": toSCPJSON(p)}, nil
@@ -265,7 +265,7 @@ func (s *Server) updateSCP(r *http.Request, body []byte) (int, any, *apiError) {
 		p.Description = *req.Description
 	}
 	p.UpdatedAt = s.cfg.Now().UTC()
-	if e := s.persistLocked(); e != nil {
+	if e := s.persistLocked(scpRef(p.ID)); e != nil {
 		return 0, nil, e
 	}
 	return http.StatusOK, map[string]any{"policy": toSCPJSON(p)}, nil
@@ -285,7 +285,7 @@ func (s *Server) deleteSCP(r *http.Request, _ []byte) (int, any, *apiError) {
 		return 0, nil, fail(ErrOrgPolicyInUse, "%s is attached to %d entities", p.ID, n)
 	}
 	delete(s.st.SCPs, p.ID)
-	if e := s.persistLocked(); e != nil {
+	if e := s.persistLocked(scpRef(p.ID)); e != nil {
 		return 0, nil, e
 	}
 	return http.StatusNoContent, nil, nil
@@ -371,12 +371,16 @@ func (s *Server) attachSCP(r *http.Request, body []byte) (int, any, *apiError) {
 	if s.attachedLocked(p, target) {
 		return 0, nil, fail(ErrOrgDuplicateAttachment, "%s is attached to %s", p.ID, target)
 	}
-	s.materializeLocked(target, now.UTC())
-	if n := len(s.st.scpsOn(target)); n >= s.cfg.MaxSCPsPerTarget {
+	n := len(s.st.scpsOn(target))
+	if s.implicitFullAccessLocked(target) {
+		n = 1 // FullAccess, recorded below; a refused attach changes nothing
+	}
+	if n >= s.cfg.MaxSCPsPerTarget {
 		return 0, nil, fail(ErrOrgAttachLimit, "%s has %d SCPs attached", target, n)
 	}
+	s.materializeLocked(target, now.UTC())
 	p.Targets = append(p.Targets, SCPAttachment{TargetID: target, AttachedAt: now.UTC(), Seq: s.st.nextSeq()})
-	if e := s.persistLocked(); e != nil {
+	if e := s.persistLocked(scpRef(p.ID), scpRef(FullAccessID)); e != nil {
 		return 0, nil, e
 	}
 	return http.StatusOK, nil, nil
@@ -405,7 +409,7 @@ func (s *Server) detachSCP(r *http.Request, body []byte) (int, any, *apiError) {
 	}
 	i := p.target(target)
 	p.Targets = slices.Delete(p.Targets, i, i+1)
-	if e := s.persistLocked(); e != nil {
+	if e := s.persistLocked(scpRef(p.ID)); e != nil {
 		return 0, nil, e
 	}
 	return http.StatusOK, nil, nil
@@ -484,7 +488,7 @@ func (s *Server) enablePolicyType(r *http.Request, body []byte) (int, any, *apiE
 	if fa.target(root) < 0 {
 		fa.Targets = append(fa.Targets, SCPAttachment{TargetID: root, AttachedAt: now, Seq: s.st.nextSeq()})
 	}
-	if e := s.persistLocked(); e != nil {
+	if e := s.persistLocked(scpRef(FullAccessID)); e != nil {
 		return 0, nil, e
 	}
 	return http.StatusAccepted, map[string]any{"root": s.toRootJSONLocked()}, nil
@@ -506,10 +510,14 @@ func (s *Server) disablePolicyType(r *http.Request, body []byte) (int, any, *api
 		return 0, nil, fail(ErrOrgTypeNotEnabledDisable, "%s", root)
 	}
 	s.st.Root.SCPEnabled, s.st.Root.EnabledAt = false, time.Time{}
+	var refs []objectRef
 	for _, p := range s.st.SCPs {
-		p.Targets = nil
+		if len(p.Targets) > 0 {
+			p.Targets = nil
+			refs = append(refs, scpRef(p.ID))
+		}
 	}
-	if e := s.persistLocked(); e != nil {
+	if e := s.persistLocked(refs...); e != nil {
 		return 0, nil, e
 	}
 	return http.StatusAccepted, map[string]any{"root": s.toRootJSONLocked()}, nil

@@ -16,6 +16,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/net/netutil"
+
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/signer"
 )
 
@@ -47,8 +49,67 @@ const (
 	// account, FullAccess included.
 	DefaultMaxSCPsPerTarget = 5
 	MaxSCPTags              = 20
-	maxBody                 = 1 << 20
+	// MaxBody is the largest request body the emulator reads. The largest body the APIs take
+	// is a policy create or new version: a document of MaxPolicyDocument characters that are
+	// not white space, sent as a JSON string in which one character takes at most 6 bytes
+	// (\u003c), is 36 KiB; with a 1,000-character description that is under 43 KiB. The rest
+	// leaves room for the document's indentation, which the vendor's quota does not count.
+	MaxBody = 128 << 10
 )
+
+// Limits bound what clients can hold of the emulator's HTTP server (Server.Start), as a
+// small real server bounds them. Zero fields take the value of DefaultLimits.
+type Limits struct {
+	// ReadHeaderTimeout is how long a client has to send a request's headers.
+	ReadHeaderTimeout time.Duration
+	// ReadTimeout is how long a client has to send a whole request, body included.
+	ReadTimeout time.Duration
+	// WriteTimeout is how long the server has, from the end of the request's headers, to
+	// send the answer.
+	WriteTimeout time.Duration
+	// IdleTimeout is how long a kept-alive connection may wait for its next request.
+	IdleTimeout time.Duration
+	// MaxHeaderBytes bounds the size of a request's headers (the request line included).
+	MaxHeaderBytes int
+	// MaxConns bounds the connections served at once; further ones wait to be accepted.
+	MaxConns int
+}
+
+// DefaultLimits are the limits of a Server whose Config.Limits fields are zero. The
+// timeouts are far above what a request of the provider takes on loopback (milliseconds)
+// and far below the minutes a slow client could otherwise hold a connection; the header
+// size fits a temporary security token several times over.
+var DefaultLimits = Limits{
+	ReadHeaderTimeout: 10 * time.Second,
+	ReadTimeout:       30 * time.Second,
+	WriteTimeout:      30 * time.Second,
+	IdleTimeout:       60 * time.Second,
+	MaxHeaderBytes:    32 << 10,
+	MaxConns:          256,
+}
+
+func (l Limits) withDefaults() Limits {
+	d := DefaultLimits
+	if l.ReadHeaderTimeout <= 0 {
+		l.ReadHeaderTimeout = d.ReadHeaderTimeout
+	}
+	if l.ReadTimeout <= 0 {
+		l.ReadTimeout = d.ReadTimeout
+	}
+	if l.WriteTimeout <= 0 {
+		l.WriteTimeout = d.WriteTimeout
+	}
+	if l.IdleTimeout <= 0 {
+		l.IdleTimeout = d.IdleTimeout
+	}
+	if l.MaxHeaderBytes <= 0 {
+		l.MaxHeaderBytes = d.MaxHeaderBytes
+	}
+	if l.MaxConns <= 0 {
+		l.MaxConns = d.MaxConns
+	}
+	return l
+}
 
 // Faults are the failures the emulator injects.
 type Faults struct {
@@ -82,8 +143,10 @@ type Config struct {
 	SCPEnabled bool
 	// EnableDelay is how long the root reports pending_enable after SCPs are enabled.
 	EnableDelay time.Duration
-	// StatePath, when set, is a JSON file the state is loaded from at start and written to,
-	// atomically, after every change.
+	// StatePath, when set, is a JSON file the state is loaded from at start. Every change
+	// is appended to a journal beside it (StatePath + ".journal") before it is answered,
+	// and the journal is folded into the file, atomically, at start and every 1,000
+	// changes. Temporary files a killed emulator left beside it are removed at start.
 	StatePath string
 	// Faults to inject; see also Server.SetFaults.
 	Faults Faults
@@ -104,6 +167,9 @@ type Config struct {
 	// true); a non-nil error rejects it with the vendor's malformed-policy answer. The
 	// default is DefaultCheckDocument.
 	CheckDocument func(doc []byte, scp bool) error
+	// Limits bound what clients can hold of the HTTP server Start runs (timeouts, header
+	// size, connections); zero fields take DefaultLimits.
+	Limits Limits
 	// Logf, when set, receives one line per request.
 	Logf func(format string, args ...any)
 }
@@ -125,6 +191,7 @@ type Server struct {
 
 	mu     sync.Mutex
 	st     *state
+	store  *store // nil without a state file
 	rng    *mrand.Rand
 	faults Faults
 	stats  Stats
@@ -162,16 +229,20 @@ func New(cfg Config) (*Server, error) {
 	if cfg.CheckDocument == nil {
 		cfg.CheckDocument = DefaultCheckDocument
 	}
+	cfg.Limits = cfg.Limits.withDefaults()
 	s := &Server{
 		cfg:    cfg,
-		rng:    mrand.New(mrand.NewPCG(uint64(cfg.Seed), uint64(cfg.Seed)^0x9e3779b97f4a7c15)),
+		rng:    newRand(cfg.Seed, 0),
 		faults: cfg.Faults,
 	}
 	st := newState()
 	loaded := false
 	if cfg.StatePath != "" {
+		if err := removeTempFiles(cfg.StatePath); err != nil {
+			return nil, fmt.Errorf("emulator: removing temporary files: %w", err)
+		}
 		var err error
-		st, loaded, err = loadState(cfg.StatePath)
+		st, loaded, err = readState(cfg.StatePath)
 		if err != nil {
 			return nil, fmt.Errorf("emulator: %w", err)
 		}
@@ -197,9 +268,16 @@ func New(cfg Config) (*Server, error) {
 			st.SCPs[FullAccessID].Targets = []SCPAttachment{{TargetID: cfg.RootID, AttachedAt: now}}
 		}
 	}
+	if loaded {
+		// A restarted emulator must not draw the ids (and faults) of its first run again:
+		// the state's counter, which every create advances, is mixed into the seed (and
+		// new ids are checked against the stored ones).
+		s.rng = newRand(cfg.Seed, uint64(st.Seq))
+	}
 	s.st = st
-	if cfg.StatePath != "" && !loaded {
-		if err := saveState(cfg.StatePath, st); err != nil {
+	if cfg.StatePath != "" {
+		var err error
+		if s.store, err = openStore(cfg.StatePath, st); err != nil {
 			return nil, fmt.Errorf("emulator: %w", err)
 		}
 	}
@@ -207,6 +285,22 @@ func New(cfg Config) (*Server, error) {
 	s.routes()
 	s.handler = http.HandlerFunc(s.serve)
 	return s, nil
+}
+
+// Close closes the state's journal; the Server must not serve afterwards.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.store == nil {
+		return nil
+	}
+	return s.store.close()
+}
+
+// newRand is the generator behind faults and ids: seed alone for a new state, seed and the
+// loaded state's counter for a restart.
+func newRand(seed int64, stateSeq uint64) *mrand.Rand {
+	return mrand.New(mrand.NewPCG(uint64(seed)+stateSeq*0xbf58476d1ce4e5b9, uint64(seed)^0x9e3779b97f4a7c15))
 }
 
 // Handler returns the emulator's http.Handler.
@@ -218,8 +312,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 // Config returns the configuration in effect, defaults filled in.
 func (s *Server) Config() Config { return s.cfg }
 
-// Start listens on addr (DefaultAddr when empty) and serves in the background. It returns
-// the base URL (http://host:port) and a function that shuts the server down gracefully.
+// Start listens on addr (DefaultAddr when empty) and serves in the background, within
+// Config.Limits. It returns the base URL (http://host:port) and a function that shuts the
+// server down gracefully.
 func (s *Server) Start(addr string) (string, func(), error) {
 	if addr == "" {
 		addr = DefaultAddr
@@ -228,7 +323,16 @@ func (s *Server) Start(addr string) (string, func(), error) {
 	if err != nil {
 		return "", nil, err
 	}
-	hs := &http.Server{Handler: s.handler, ReadHeaderTimeout: 30 * time.Second}
+	l := s.cfg.Limits
+	ln = netutil.LimitListener(ln, l.MaxConns)
+	hs := &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: l.ReadHeaderTimeout,
+		ReadTimeout:       l.ReadTimeout,
+		WriteTimeout:      l.WriteTimeout,
+		IdleTimeout:       l.IdleTimeout,
+		MaxHeaderBytes:    l.MaxHeaderBytes,
+	}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -278,21 +382,28 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.stats.Requests++
 	s.mu.Unlock()
 
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	// Everything the headers show is checked before a byte of the body is read, and no more
+	// than MaxBody is read before the signature over it is checked.
+	if e := s.authenticateHeaders(r); e != nil {
+		s.unauthorized(w, r, reqID, e)
+		return
+	}
+	if r.ContentLength > MaxBody {
+		s.writeError(w, r, reqID, fail(ErrBodyTooLarge, "the request body of %d bytes exceeds %d bytes", r.ContentLength, MaxBody))
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	if _, tooLarge := errors.AsType[*http.MaxBytesError](err); tooLarge {
+		s.writeError(w, r, reqID, fail(ErrBodyTooLarge, "the request body exceeds %d bytes", MaxBody))
+		return
+	}
 	if err != nil {
 		s.log(r, reqID, 0, "reading the body: %v", err)
 		return
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
-	if len(body) > maxBody {
-		s.writeError(w, r, reqID, fail(s.invalidParam(r), "the request body exceeds %d bytes", maxBody))
-		return
-	}
 	if e := s.authenticate(r, body); e != nil {
-		s.mu.Lock()
-		s.stats.Unauthorized++
-		s.mu.Unlock()
-		s.writeError(w, r, reqID, e)
+		s.unauthorized(w, r, reqID, e)
 		return
 	}
 
@@ -350,19 +461,25 @@ func (s *Server) drawFaults() (*ErrorCode, bool) {
 	return nil, u2 < s.faults.DropRate
 }
 
-// authenticate verifies the AK/SK signature, the security token and X-Domain-Id.
-func (s *Server) authenticate(r *http.Request, body []byte) *apiError {
-	secretFor := func(ak string) (string, bool) {
-		if ak == s.cfg.AccessKey {
-			return s.cfg.SecretKey, true
-		}
-		return "", false
+func (s *Server) unauthorized(w http.ResponseWriter, r *http.Request, reqID string, e *apiError) {
+	s.mu.Lock()
+	s.stats.Unauthorized++
+	s.mu.Unlock()
+	s.writeError(w, r, reqID, e)
+}
+
+func (s *Server) secretFor(ak string) (string, bool) {
+	if ak == s.cfg.AccessKey {
+		return s.cfg.SecretKey, true
 	}
-	if err := signer.Verify(r, body, secretFor, s.cfg.Now(), s.cfg.MaxSkew); err != nil {
-		if ve, ok := err.(*signer.VerifyError); ok {
-			return &apiError{code: ErrorCode{Status: ve.StatusCode, Code: ve.Code, Message: ve.Message, Source: Stated}, msg: ve.Message}
-		}
-		return fail(ErrSignature, "%v", err)
+	return "", false
+}
+
+// authenticateHeaders runs the checks that need no body: Authorization present and well
+// formed, the access key known, X-Sdk-Date fresh, the security token and X-Domain-Id.
+func (s *Server) authenticateHeaders(r *http.Request) *apiError {
+	if err := signer.VerifyHeaders(r, s.secretFor, s.cfg.Now(), s.cfg.MaxSkew); err != nil {
+		return verifyError(err)
 	}
 	if s.cfg.SecurityToken != "" && r.Header.Get("X-Security-Token") != s.cfg.SecurityToken {
 		return fail(ErrSignature, "the security token (X-Security-Token) is missing or wrong")
@@ -371,6 +488,21 @@ func (s *Server) authenticate(r *http.Request, body []byte) *apiError {
 		return fail(ErrSignature, "X-Domain-Id %s is not the account of the access key", d)
 	}
 	return nil
+}
+
+// authenticate verifies the AK/SK signature over the request and its body.
+func (s *Server) authenticate(r *http.Request, body []byte) *apiError {
+	if err := signer.Verify(r, body, s.secretFor, s.cfg.Now(), s.cfg.MaxSkew); err != nil {
+		return verifyError(err)
+	}
+	return nil
+}
+
+func verifyError(err error) *apiError {
+	if ve, ok := err.(*signer.VerifyError); ok {
+		return &apiError{code: ErrorCode{Status: ve.StatusCode, Code: ve.Code, Message: ve.Message, Source: Stated}, msg: ve.Message}
+	}
+	return fail(ErrSignature, "%v", err)
 }
 
 func (s *Server) log(r *http.Request, reqID string, status int, note string, args ...any) {
@@ -383,16 +515,6 @@ func (s *Server) log(r *http.Request, reqID string, status int, note string, arg
 	}
 	s.cfg.Logf("%s", line)
 }
-
-// invalidParam is the generic bad-input code of the service a path belongs to.
-func (s *Server) invalidParam(r *http.Request) ErrorCode {
-	if isOrgPath(r.URL.Path) {
-		return ErrOrgInvalidParam
-	}
-	return ErrIAMInvalidParam
-}
-
-func isOrgPath(p string) bool { return len(p) >= 18 && p[:18] == "/v1/organizations/" }
 
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, reqID string, e *apiError) {
 	err := writeJSON(w, reqID, e.code.Status, errorBody{ErrorCode: e.code.Code, ErrorMsg: e.msg, RequestID: reqID})

@@ -248,7 +248,8 @@ func cmpInt64(a, b int64) int {
 	return 0
 }
 
-// loadState reads a state file; a missing file is an empty state.
+// loadState reads a state file (without its journal: see readState); a missing file is an
+// empty state.
 func loadState(path string) (*state, bool, error) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -257,12 +258,20 @@ func loadState(path string) (*state, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
-	st := newState()
-	if err := json.Unmarshal(b, st); err != nil {
+	st, err := decodeState(b)
+	if err != nil {
 		return nil, false, fmt.Errorf("state file %s: %w", path, err)
 	}
+	return st, true, nil
+}
+
+func decodeState(b []byte) (*state, error) {
+	st := newState()
+	if err := json.Unmarshal(b, st); err != nil {
+		return nil, err
+	}
 	if st.Version != stateFormat {
-		return nil, false, fmt.Errorf("state file %s: format %d, want %d", path, st.Version, stateFormat)
+		return nil, fmt.Errorf("format %d, want %d", st.Version, stateFormat)
 	}
 	if st.Policies == nil {
 		st.Policies = map[string]*Policy{}
@@ -270,7 +279,7 @@ func loadState(path string) (*state, bool, error) {
 	if st.SCPs == nil {
 		st.SCPs = map[string]*SCP{}
 	}
-	return st, true, nil
+	return st, nil
 }
 
 // saveState writes the state file atomically: a temporary file in the same directory,
@@ -281,7 +290,7 @@ func saveState(path string, st *state) error {
 		return err
 	}
 	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	f, err := os.CreateTemp(dir, tempPrefix(path)+"*")
 	if err != nil {
 		return err
 	}
@@ -298,5 +307,8 @@ func saveState(path string, st *state) error {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	return os.Rename(tmp, path)
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	return syncDir(dir)
 }

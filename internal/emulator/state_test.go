@@ -25,7 +25,7 @@ func TestStateFileRoundTrip(t *testing.T) {
 	enableSCPs(e)
 	e.must(200, "POST", "/v1/organizations/policies/"+sid+"/attach", map[string]any{"entity_id": "acct-1"})
 
-	// The file is valid JSON and no temporary files are left behind.
+	// The file is valid JSON and only it and its journal are left in the directory.
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -35,7 +35,7 @@ func TestStateFileRoundTrip(t *testing.T) {
 		t.Fatalf("state file: %v", err)
 	}
 	entries, _ := os.ReadDir(dir)
-	if len(entries) != 1 {
+	if len(entries) != 2 || entries[0].Name() != "state.json" || entries[1].Name() != "state.json.journal" {
 		t.Fatalf("files in the state directory: %v", entries)
 	}
 

@@ -8,6 +8,13 @@ package evaluator
 // Where the issue says nothing, the naive evaluator makes the evaluator's documented choice
 // and says so (see the naive* constants below), so that a difference is always a bug in one
 // of the two and never a question of taste.
+//
+// It shares no matching or comparison code with the evaluator (nor with the condition and
+// wildcard packages): the ASCII case rule of names, the wildcard matcher, the reading of
+// numbers, dates, booleans and IP addresses, every operator, IfExists, Null and the set
+// qualifiers are transcribed below, so that comparisons are tested differentially too. It
+// reads the catalog as data only (actions and their aliases, key types, APIs), and takes
+// documents from the policy parser.
 
 import (
 	"encoding/json"
@@ -15,11 +22,14 @@ import (
 	"flag"
 	"fmt"
 	"math/rand/v2"
+	"net/netip"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
@@ -73,7 +83,7 @@ func naiveCheck(d *policy.Document) error {
 		}
 		for _, op := range s.Condition.Ops {
 			_, base, _ := naiveSplitOperator(op.Name)
-			if _, ok := condition.Lookup(base); !ok {
+			if _, ok := naiveOpTable[base]; !ok {
 				return fmt.Errorf("statement %d: unknown operator %q", i, op.Name)
 			}
 		}
@@ -170,7 +180,7 @@ func naiveEvaluateAPI(identity []Policy, levels []Level, api catalog.APIPermissi
 			}
 		}
 		for _, k := range r.Missing {
-			if !slices.ContainsFunc(overall.Missing, func(m string) bool { return strings.EqualFold(m, k) }) {
+			if !slices.ContainsFunc(overall.Missing, func(m string) bool { return naiveSameName(m, k) }) {
 				overall.Missing = append(overall.Missing, k)
 			}
 		}
@@ -191,8 +201,10 @@ func naiveEvaluateAPI(identity []Policy, levels []Level, api catalog.APIPermissi
 // aliases; NotAction matches every action none of its patterns matches that way.
 func naiveActionMatches(s *policy.Statement, action string) bool {
 	names := []string{action}
-	if a, ok := catalog.LookupAction(action); ok {
-		names = append(names, a.Aliases...)
+	for _, a := range catalog.Actions() {
+		if naiveSameName(a.Name, action) {
+			names = append(names, a.Aliases...)
+		}
 	}
 	listed := func(l *policy.List) bool {
 		for _, p := range l.Values() {
@@ -248,7 +260,7 @@ func naiveSplitOperator(name string) (qualifier, base string, ifExists bool) {
 // naiveLookup finds a context key ignoring case; keys that differ only in case are one key.
 func naiveLookup(ctx map[string][]string, key string) (values []string, present bool) {
 	for k, v := range ctx {
-		if strings.EqualFold(k, key) {
+		if naiveSameName(k, key) {
 			values, present = append(values, v...), true
 		}
 	}
@@ -264,13 +276,13 @@ func naiveConditionsHold(s *policy.Statement, ctx map[string][]string, missing *
 	all := true
 	for _, op := range s.Condition.Ops {
 		qualifier, base, ifExists := naiveSplitOperator(op.Name)
-		o, _ := condition.Lookup(base)
+		o := naiveOpTable[base]
 		for _, k := range op.Keys {
 			values, present := naiveLookup(ctx, k.Name)
-			if !present && !slices.ContainsFunc(*missing, func(m string) bool { return strings.EqualFold(m, k.Name) }) {
+			if !present && !slices.ContainsFunc(*missing, func(m string) bool { return naiveSameName(m, k.Name) }) {
 				*missing = append(*missing, k.Name)
 			}
-			if !naiveConditionHolds(o, qualifier, ifExists, k.Values.Values(), values, present) {
+			if !naiveConditionHolds(&o, k.Name, qualifier, ifExists, k.Values.Values(), values, present) {
 				all = false
 			}
 		}
@@ -278,57 +290,66 @@ func naiveConditionsHold(s *policy.Statement, ctx map[string][]string, missing *
 	return all
 }
 
-func naiveConditionHolds(o *condition.Operator, qualifier string, ifExists bool, policyValues, requestValues []string, present bool) bool {
-	// A policy value that does not parse as the operator's type makes the condition
-	// never match (rules for absent keys aside).
-	var pvs []condition.Value
+func naiveConditionHolds(o *naiveOp, key, qualifier string, ifExists bool, policyValues, requestValues []string, present bool) bool {
+	// A policy value that does not read as the operator's type makes the condition never
+	// match (rules for absent keys aside).
+	var pvs []naiveValue
 	broken := false
 	for _, v := range policyValues {
-		pv, err := condition.Parse(o.Type, v)
-		if err != nil {
-			broken = true
-		}
+		pv, ok := naiveRead(o.typ, v, true)
+		broken = broken || !ok
 		pvs = append(pvs, pv)
 	}
 
-	if o.Name == condition.Null {
-		// Null tests presence: "true" means absent, "false" present; values are OR'ed.
-		// (IfExists and the set qualifiers mean nothing for Null: ignored.)
+	if o.typ == naiveNull {
+		// Null tests presence: "true" means absent, "false" present; values are OR'ed. A key
+		// given with no values is present. (IfExists and the set qualifiers mean nothing
+		// for Null: ignored.)
 		if broken {
 			return false
 		}
 		for _, pv := range pvs {
-			if pv.Bool != present {
+			if pv.b != present {
 				return true
 			}
 		}
 		return false
 	}
 	if !present {
-		// IfExists: an absent key satisfies the condition. Without it, an absent key
-		// makes a positive operator false and a negated one true.
-		return ifExists || o.Negated
+		switch {
+		case ifExists: // an absent key satisfies an IfExists condition
+			return true
+		case qualifier == "ForAllValues": // every one of no values: true (AWS's rule)
+			return true
+		case qualifier == "ForAnyValue": // some one of no values: false
+			return false
+		}
+		// An absent key makes a positive operator false and a negated one true.
+		return o.negated
 	}
 	if broken {
 		return false
 	}
+	// The key's type: its catalog type, or, for a key the catalog does not know, the
+	// operator's.
+	readAs := o.typ
+	if t, ok := naiveKeyType(key); ok {
+		readAs = t
+	}
 	// satisfied: does one request value satisfy the operator? A positive operator: some
 	// policy value matches it (values are OR'ed). A negated one: none does.
 	satisfied := func(rv string) bool {
-		parsed, err := condition.Parse(o.Type, rv)
-		if err != nil {
-			return o.Negated && naiveUnparsableRequestValueSatisfiesNegated
+		parsed, ok := naiveRead(o.typ, rv, false)
+		if !ok || readAs != o.typ {
+			return o.negated && naiveUnparsableRequestValueSatisfiesNegated
 		}
 		matched := false
 		for _, pv := range pvs {
-			if o.Compare(&parsed, &pv) {
+			if o.match(parsed, pv) {
 				matched = true
 			}
 		}
-		if o.Negated {
-			return !matched
-		}
-		return matched
+		return matched != o.negated
 	}
 	n := 0
 	for _, rv := range requestValues {
@@ -344,10 +365,197 @@ func naiveConditionHolds(o *condition.Operator, qualifier string, ifExists bool,
 	}
 	// No qualifier: a positive operator holds when some request value matches some policy
 	// value; a negated one when no request value matches any policy value.
-	if o.Negated {
+	if o.negated {
 		return n == len(requestValues)
 	}
 	return n > 0
+}
+
+// The operators, transcribed from the reference notes (and the rules the condition
+// package documents) without its code: the type each reads values as, negation, and the
+// comparison of one request value with one policy value.
+const (
+	naiveString = "string"
+	naiveNumber = "numeric"
+	naiveDate   = "date"
+	naiveBool   = "boolean"
+	naiveIP     = "ip_address"
+	naiveNull   = "null"
+)
+
+type naiveValue struct {
+	s    string
+	n    float64
+	t    time.Time
+	b    bool
+	addr netip.Addr   // a request address
+	cidr netip.Prefix // a policy address or CIDR
+}
+
+type naiveOp struct {
+	typ     string
+	negated bool
+	match   func(r, p naiveValue) bool
+}
+
+func naiveOrder(typ string, ok func(c int) bool) func(r, p naiveValue) bool {
+	return func(r, p naiveValue) bool {
+		c := 0
+		if typ == naiveNumber {
+			switch {
+			case r.n < p.n:
+				c = -1
+			case r.n > p.n:
+				c = 1
+			case r.n != p.n: // NaN: never read, and never equal
+				return false
+			}
+		} else {
+			switch {
+			case r.t.Before(p.t):
+				c = -1
+			case r.t.After(p.t):
+				c = 1
+			}
+		}
+		return ok(c)
+	}
+}
+
+var (
+	naiveEq      = func(r, p naiveValue) bool { return r.s == p.s }
+	naiveEqFold  = func(r, p naiveValue) bool { return naiveUnicodeFold(r.s, p.s) }
+	naiveLike    = func(r, p naiveValue) bool { return naiveWildcard(p.s, r.s, false) }
+	naivePrefix  = func(r, p naiveValue) bool { return len(r.s) >= len(p.s) && r.s[:len(p.s)] == p.s }
+	naiveSuffix  = func(r, p naiveValue) bool { return len(r.s) >= len(p.s) && r.s[len(r.s)-len(p.s):] == p.s }
+	naiveNumEq   = naiveOrder(naiveNumber, func(c int) bool { return c == 0 })
+	naiveIn      = func(r, p naiveValue) bool { return p.cidr.Contains(r.addr) }
+	naiveBoolEq  = func(r, p naiveValue) bool { return r.b == p.b }
+	naiveOpTable = map[string]naiveOp{
+		"StringEquals":              {naiveString, false, naiveEq},
+		"StringNotEquals":           {naiveString, true, naiveEq},
+		"StringEqualsIgnoreCase":    {naiveString, false, naiveEqFold},
+		"StringNotEqualsIgnoreCase": {naiveString, true, naiveEqFold},
+		"StringMatch":               {naiveString, false, naiveLike},
+		"StringNotMatch":            {naiveString, true, naiveLike},
+		"StringStartWith":           {naiveString, false, naivePrefix},
+		"StringNotStartWith":        {naiveString, true, naivePrefix},
+		"StringEndWith":             {naiveString, false, naiveSuffix},
+		"StringNotEndWith":          {naiveString, true, naiveSuffix},
+		"NumberEquals":              {naiveNumber, false, naiveNumEq},
+		"NumberNotEquals":           {naiveNumber, true, naiveNumEq},
+		"NumberLessThan":            {naiveNumber, false, naiveOrder(naiveNumber, func(c int) bool { return c < 0 })},
+		"NumberLessThanEquals":      {naiveNumber, false, naiveOrder(naiveNumber, func(c int) bool { return c <= 0 })},
+		"NumberGreaterThan":         {naiveNumber, false, naiveOrder(naiveNumber, func(c int) bool { return c > 0 })},
+		"NumberGreaterThanEquals":   {naiveNumber, false, naiveOrder(naiveNumber, func(c int) bool { return c >= 0 })},
+		"DateLessThan":              {naiveDate, false, naiveOrder(naiveDate, func(c int) bool { return c < 0 })},
+		"DateLessThanEquals":        {naiveDate, false, naiveOrder(naiveDate, func(c int) bool { return c <= 0 })},
+		"DateGreaterThan":           {naiveDate, false, naiveOrder(naiveDate, func(c int) bool { return c > 0 })},
+		"DateGreaterThanEquals":     {naiveDate, false, naiveOrder(naiveDate, func(c int) bool { return c >= 0 })},
+		"Bool":                      {naiveBool, false, naiveBoolEq},
+		"IpAddress":                 {naiveIP, false, naiveIn},
+		"NotIpAddress":              {naiveIP, true, naiveIn},
+		"Null":                      {typ: naiveNull},
+	}
+)
+
+// naiveUnicodeFold: StringEqualsIgnoreCase compares values (not names), which may be any
+// text: characters are equal when Unicode's simple case folding equates them.
+func naiveUnicodeFold(a, b string) bool {
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) != len(rb) {
+		return false
+	}
+	for i := range ra {
+		same := ra[i] == rb[i]
+		for f := unicode.SimpleFold(ra[i]); !same && f != ra[i]; f = unicode.SimpleFold(f) {
+			same = f == rb[i]
+		}
+		if !same {
+			return false
+		}
+	}
+	return true
+}
+
+var naiveDecimal = regexp.MustCompile(`^[+-]?[0-9]+(\.[0-9]+)?$`)
+
+// naiveRead reads a value as a type: numbers are plain decimals; booleans true or false
+// in any ASCII case; dates RFC 3339 (also with an offset without a colon) or a date alone;
+// IP values addresses without a zone, IPv4-mapped IPv6 addresses being IPv4, and policy
+// values may be CIDRs (a mapped CIDR of /96 or longer is the IPv4 one). Null's values
+// are booleans.
+func naiveRead(typ, s string, policyValue bool) (naiveValue, bool) {
+	v := naiveValue{s: s}
+	switch typ {
+	case naiveNumber:
+		if !naiveDecimal.MatchString(s) {
+			return v, false
+		}
+		f, err := strconv.ParseFloat(s, 64)
+		v.n = f
+		return v, err == nil
+	case naiveDate:
+		for _, layout := range []string{time.RFC3339, "2006-01-02T15:04:05.999999999Z0700", "2006-01-02"} {
+			if t, err := time.Parse(layout, s); err == nil {
+				v.t = t
+				return v, true
+			}
+		}
+		return v, false
+	case naiveBool, naiveNull:
+		switch naiveASCIILower(s) {
+		case "true":
+			v.b = true
+			return v, true
+		case "false":
+			return v, true
+		}
+		return v, false
+	case naiveIP:
+		if !strings.Contains(s, "/") {
+			a, err := netip.ParseAddr(s)
+			if err != nil || a.Zone() != "" {
+				return v, false
+			}
+			if a.Is4In6() {
+				a = netip.AddrFrom4(a.As4())
+			}
+			v.addr, v.cidr = a, netip.PrefixFrom(a, a.BitLen())
+			return v, true
+		}
+		if !policyValue {
+			return v, false
+		}
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			return v, false
+		}
+		if p.Addr().Is4In6() && p.Bits() >= 96 {
+			p = netip.PrefixFrom(netip.AddrFrom4(p.Addr().As4()), p.Bits()-96)
+		}
+		v.cidr = p.Masked()
+		return v, true
+	}
+	return v, true
+}
+
+// naiveKeyType is a condition key's catalog type, found by the ASCII case rule; a key
+// of a template (g:ResourceTag/<tag-key>) is the template's.
+func naiveKeyType(key string) (string, bool) {
+	for _, k := range catalog.ConditionKeys() {
+		name := k.Name
+		if i := strings.IndexByte(name, '<'); i >= 0 {
+			if len(key) > i && naiveSameName(key[:i], name[:i]) {
+				return string(k.Type), true
+			}
+			continue
+		}
+		if naiveSameName(key, name) {
+			return string(k.Type), true
+		}
+	}
+	return "", false
 }
 
 // naiveWildcard matches `*` (any run) and `?` (one character) by dynamic programming over
@@ -385,15 +593,28 @@ func naiveChars(s string) []string {
 	return out
 }
 
+// naiveCharEqual: names ignore ASCII case only, as the vendor's names are ASCII: A-Z
+// equal a-z, and every other character equals only itself (ſ is not s).
 func naiveCharEqual(a, b string, fold bool) bool {
 	if a == b {
 		return true
 	}
-	if !fold || !utf8.ValidString(a) || !utf8.ValidString(b) {
-		return false
-	}
-	return strings.EqualFold(a, b)
+	return fold && len(a) == 1 && len(b) == 1 && naiveASCIILower(a) == naiveASCIILower(b)
 }
+
+// naiveASCIILower lowers A-Z byte by byte (leaving invalid UTF-8 as it is).
+func naiveASCIILower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c - 'A' + 'a'
+		}
+	}
+	return string(b)
+}
+
+// naiveSameName compares names (actions, condition keys) under the ASCII case rule.
+func naiveSameName(a, b string) bool { return naiveASCIILower(a) == naiveASCIILower(b) }
 
 // ---------------------------------------------------------------------------------------
 // The generator. A case is a policy set (identity policies and SCP levels) and requests,
@@ -543,13 +764,35 @@ func (g *gen) mixCase(s string) string {
 // spelling returns a name as a request or a policy may write it: mostly as the catalog
 // does, sometimes lower case or mixed.
 func (g *gen) spelling(s string) string {
-	switch g.r.IntN(10) {
-	case 0:
+	switch g.r.IntN(20) {
+	case 0, 1:
 		return strings.ToLower(s)
-	case 1:
+	case 2, 3:
 		return g.mixCase(s)
+	case 4:
+		return g.lookalike(s)
 	}
 	return s
+}
+
+// lookalikes are non-ASCII characters that Unicode case rules equate with ASCII letters:
+// the long s and the Kelvin sign fold into s and k; the dotless ı upper-cases to I, and
+// the dotted İ lower-cases to i and a combining dot.
+var lookalikes = map[byte][]string{'s': {"ſ"}, 'S': {"ſ"}, 'k': {"\u212a"}, 'K': {"\u212a"}, 'i': {"ı", "İ"}, 'I': {"ı", "İ"}}
+
+// lookalike replaces one letter of s by a look-alike, when s has a letter that has one.
+func (g *gen) lookalike(s string) string {
+	var at []int
+	for i := 0; i < len(s); i++ {
+		if lookalikes[s[i]] != nil {
+			at = append(at, i)
+		}
+	}
+	if len(at) == 0 {
+		return s
+	}
+	i := at[g.r.IntN(len(at))]
+	return s[:i] + g.pick(lookalikes[s[i]]...) + s[i+1:]
 }
 
 var otherActions = []string{"ecs:servers:list", "obs:object:GetObject", "obs:object:PutObject", "evs:volumes:create", "iam:users:get", "ims:images:nonesuch"}
@@ -587,6 +830,10 @@ func (g *gen) actionPattern() string {
 		return n[:i] + "*" + n[j:]
 	case 2:
 		return g.mixCase(n)
+	case 3:
+		if g.chance(0.2) {
+			return g.lookalike(n)
+		}
 	}
 	return n
 }
@@ -648,16 +895,16 @@ var keyKinds = []keyKind{
 		requestValues: []string{"cn-north-4", "cn-east-3", "CN-North-4", "ap-southeast-1", ""}},
 	{key: "ims:Encrypted",
 		ops:           []string{"Bool", "Bool", "StringEquals", "StringNotEquals"},
-		policyValues:  []string{"true", "false", "True", "FALSE", "yes"},
-		requestValues: []string{"true", "false", "TRUE", "1"}},
+		policyValues:  []string{"true", "false", "True", "FALSE", "yes", "falſe"},
+		requestValues: []string{"true", "false", "TRUE", "1", "falſe", "tRue"}},
 	{key: "g:CurrentTime",
 		ops:           []string{"DateLessThan", "DateLessThanEquals", "DateGreaterThan", "DateGreaterThanEquals"},
 		policyValues:  []string{"2026-01-01T00:00:00Z", "2026-11-25T10:00:00+08:00", "2026-11-25", "2027-01-01T00:00:00.5Z", "tomorrow"},
 		requestValues: []string{"2026-11-25T10:00:00Z", "2026-11-25T02:00:00Z", "2026-01-01", "2025-06-30T23:59:59.999Z", "now"}},
 	{key: "g:SourceIp",
 		ops:           []string{"IpAddress", "NotIpAddress"},
-		policyValues:  []string{"192.0.2.0/24", "10.0.0.0/8", "192.0.2.7", "2001:db8::/32", "192.0.2.0/33", "any"},
-		requestValues: []string{"192.0.2.7", "10.1.2.3", "203.0.113.9", "2001:db8::1", "192.0.2.0/24", "localhost"}},
+		policyValues:  []string{"192.0.2.0/24", "10.0.0.0/8", "192.0.2.7", "2001:db8::/32", "192.0.2.0/33", "any", "::ffff:10.0.0.0/104", "::ffff:0:0/96", "::/0", "fe80::/10", "fe80::1%eth0", "::ffff:192.0.2.7"},
+		requestValues: []string{"192.0.2.7", "10.1.2.3", "203.0.113.9", "2001:db8::1", "192.0.2.0/24", "localhost", "::ffff:10.1.2.3", "::ffff:c000:207", "fe80::1", "fe80::1%eth0", "10.1.2.3/32"}},
 	{key: "ims:VolumeId", multi: true,
 		ops:           []string{"StringEquals", "StringNotEquals", "StringMatch", "StringEqualsIgnoreCase"},
 		policyValues:  []string{"v1", "v2", "V3", "v*"},
@@ -666,6 +913,15 @@ var keyKinds = []keyKind{
 		ops:           []string{"NumberEquals", "NumberNotEquals", "NumberLessThan", "NumberLessThanEquals", "NumberGreaterThan", "NumberGreaterThanEquals", "StringEquals"},
 		policyValues:  []string{"10", "5.5", "1e1", "-3", " 10 ", "ten"},
 		requestValues: []string{"9", "10", "10.0", "11", "-3", "nine"}},
+	// A key the catalog does not know: each operator reads its values as its own type.
+	{key: "ecs:DiskSize",
+		ops:           []string{"NumberEquals", "NumberNotEquals", "NumberLessThan", "NumberLessThanEquals", "NumberGreaterThan", "NumberGreaterThanEquals", "StringEquals", "StringNotEquals"},
+		policyValues:  []string{"10", "5.5", "-3", "+10", "010", "-0", "0", "1e1", " 10 ", "NaN", "Inf", "0x10", "1_0", ".5", "10.", "ten"},
+		requestValues: []string{"9", "10", "10.0", "+10", "-0", "0", "11", "-3", "nine", "NaN", "nan", "-Inf", "0x10", "1e1", " 10", "16"}},
+	{key: "ecs:Mixed", multi: true,
+		ops:           []string{"StringEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase", "NumberEquals", "NumberGreaterThan", "DateLessThan", "Bool", "IpAddress", "NotIpAddress", "StringStartWith"},
+		policyValues:  []string{"10", "true", "2026-01-01", "10.0.0.0/8", "10.1.2.3", "ſ", "S", "\u212a", "k", "straße", "STRASSE", "1"},
+		requestValues: []string{"10", "10.0", "TRUE", "2025-12-31T23:59:59Z", "10.1.2.3", "::ffff:10.1.2.3", "s", "ſ", "K", "\u212a", "straße", "ı", "I", "1"}},
 	{key: "g:SourceVpce",
 		ops:           []string{"Null", "StringEquals", "StringNotEquals"},
 		policyValues:  []string{"true", "false", "vpce-1"},
@@ -765,6 +1021,8 @@ func (g *gen) context() map[string][]string {
 		n := 1
 		if k.multi {
 			n = g.r.IntN(4) // none, one or several values
+		} else if g.chance(0.05) {
+			n = 0 // given with no values: present, and empty
 		}
 		var vs []string
 		for range n {
@@ -1098,13 +1356,27 @@ func TestDifferential(t *testing.T) {
 // agreeing with it means something.
 func TestNaiveEvaluator(t *testing.T) {
 	cond := func(op, key string, ctx map[string][]string, values ...string) bool {
-		o, ok := condition.Lookup(func() string { _, b, _ := naiveSplitOperator(op); return b }())
+		q, base, ifx := naiveSplitOperator(op)
+		o, ok := naiveOpTable[base]
 		if !ok {
 			t.Fatalf("operator %s", op)
 		}
-		q, _, ifx := naiveSplitOperator(op)
 		rv, present := naiveLookup(ctx, key)
-		return naiveConditionHolds(o, q, ifx, values, rv, present)
+		return naiveConditionHolds(&o, key, q, ifx, values, rv, present)
+	}
+	// The transcription covers every operator of the condition table, with its type and
+	// negation (the comparisons themselves are the naive evaluator's own).
+	for _, op := range condition.Operators() {
+		n, ok := naiveOpTable[op.Name]
+		switch {
+		case !ok:
+			t.Errorf("the naive evaluator does not know %s", op.Name)
+		case op.Name != condition.Null && (n.typ != string(op.Type) || n.negated != op.Negated):
+			t.Errorf("%s: naive type %s negated %v, table %s %v", op.Name, n.typ, n.negated, op.Type, op.Negated)
+		}
+	}
+	if len(naiveOpTable) != len(condition.Operators()) {
+		t.Errorf("the naive evaluator knows %d operators, the table %d", len(naiveOpTable), len(condition.Operators()))
 	}
 	region := map[string][]string{"IMS:REGION": {"cn-north-4"}}
 	vols := map[string][]string{"ims:VolumeId": {"v1", "v2"}}
@@ -1119,7 +1391,25 @@ func TestNaiveEvaluator(t *testing.T) {
 		{"absent positive", cond("StringEquals", "ims:Region", nil, "cn-north-4"), false},
 		{"absent negated", cond("StringNotEquals", "ims:Region", nil, "cn-north-4"), true},
 		{"absent IfExists", cond("StringEqualsIfExists", "ims:Region", nil, "cn-north-4"), true},
-		{"absent ForAllValues", cond("ForAllValues:StringEquals", "ims:VolumeId", nil, "v1"), false},
+		{"absent ForAllValues", cond("ForAllValues:StringEquals", "ims:VolumeId", nil, "v1"), true},
+		{"absent ForAllValues negated", cond("ForAllValues:StringNotEquals", "ims:VolumeId", nil, "v1"), true},
+		{"absent ForAnyValue negated", cond("ForAnyValue:StringNotEquals", "ims:VolumeId", nil, "v1"), false},
+		{"empty ForAllValues", cond("ForAllValues:StringEquals", "ims:VolumeId", map[string][]string{"ims:VolumeId": {}}, "v1"), true},
+		{"empty ForAnyValue", cond("ForAnyValue:StringEquals", "ims:VolumeId", map[string][]string{"ims:VolumeId": {}}, "v1"), false},
+		{"empty is present: IfExists", cond("StringEqualsIfExists", "ims:VolumeId", map[string][]string{"ims:VolumeId": {}}, "v1"), false},
+		{"empty is present: Null", cond("Null", "ims:VolumeId", map[string][]string{"ims:VolumeId": {}}, "true"), false},
+		{"NaN is no number", cond("NumberNotEquals", "ecs:DiskSize", map[string][]string{"ecs:DiskSize": {"NaN"}}, "1"), false},
+		{"exponent is no number", cond("NumberEquals", "ecs:DiskSize", map[string][]string{"ecs:DiskSize": {"10"}}, "1e1"), false},
+		{"signed decimal", cond("NumberEquals", "ecs:DiskSize", map[string][]string{"ecs:DiskSize": {"+10.0"}}, "010"), true},
+		{"mapped IPv6 is IPv4", cond("IpAddress", "g:SourceIp", map[string][]string{"g:SourceIp": {"::ffff:10.1.2.3"}}, "10.0.0.0/8"), true},
+		{"mapped CIDR is IPv4", cond("IpAddress", "g:SourceIp", map[string][]string{"g:SourceIp": {"10.1.2.3"}}, "::ffff:10.0.0.0/104"), true},
+		{"request CIDR is no address", cond("IpAddress", "g:SourceIp", map[string][]string{"g:SourceIp": {"10.1.2.3/32"}}, "10.0.0.0/8"), false},
+		{"zoned address is no address", cond("NotIpAddress", "g:SourceIp", map[string][]string{"g:SourceIp": {"fe80::1%eth0"}}, "10.0.0.0/8"), false},
+		{"catalog type: a string key is no number", cond("NumberEquals", "g:ResourceTag/size", map[string][]string{"g:ResourceTag/size": {"10"}}, "10"), false},
+		{"catalog type: a boolean key is no string", cond("StringEquals", "ims:Encrypted", map[string][]string{"ims:Encrypted": {"true"}}, "true"), false},
+		{"unknown key: each operator's type", cond("NumberEquals", "ecs:Mixed", map[string][]string{"ecs:Mixed": {"10"}}, "10.0"), true},
+		{"IgnoreCase folds values by Unicode", cond("StringEqualsIgnoreCase", "ecs:Mixed", map[string][]string{"ecs:Mixed": {"ſ"}}, "S"), true},
+		{"booleans fold ASCII case only", cond("Bool", "ims:Encrypted", map[string][]string{"ims:Encrypted": {"falſe"}}, "false"), false},
 		{"ForAnyValue", cond("ForAnyValue:StringEquals", "ims:VolumeId", vols, "v2"), true},
 		{"ForAllValues some", cond("ForAllValues:StringEquals", "ims:VolumeId", vols, "v2"), false},
 		{"ForAllValues all", cond("ForAllValues:StringEquals", "ims:VolumeId", vols, "v2", "v1"), true},
@@ -1136,6 +1426,7 @@ func TestNaiveEvaluator(t *testing.T) {
 		{"wildcard ?", naiveWildcard("ims:images:ge?", "IMS:IMAGES:GET", true), true},
 		{"wildcard ? is one character", naiveWildcard("ims:images:ge?", "ims:images:getJob", true), false},
 		{"wildcard case", naiveWildcard("ims:*:acct:image:a", "ims:x:ACCT:image:a", false), false},
+		{"wildcard long s", naiveWildcard("ims:*", "imſ:images:get", true), false},
 		{"wildcard stars", naiveWildcard("a*b*c", "aXbYc", false), true},
 	}
 	for _, c := range checks {

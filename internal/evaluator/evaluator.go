@@ -6,6 +6,46 @@
 // level of the organisation path (root first, then each OU, then the account) must allow
 // the request through at least one of its SCPs, and an explicit Deny in any SCP denies.
 //
+// Names. Action names and condition key names ignore ASCII case and nothing else
+// (wildcard.EqualFold): imſ:images:get, with a long s, is another name than
+// ims:images:get, which no pattern of ims: actions matches. Resources (URNs) are
+// case-sensitive.
+//
+// Conditions. All conditions of a statement must hold; several policy values of a key are
+// OR'ed. How values are read and compared (package condition has each rule once):
+//
+//   - A request value is typed by its key's catalog type: g:CurrentTime holds dates,
+//     ims:Encrypted booleans, g:SourceIp addresses, ims:Region strings. Only operators of
+//     that type can match it: StringEquals on g:CurrentTime, or NumberEquals on a
+//     g:ResourceTag/<tag-key> (a string key), never matches (the checker reports
+//     operator_type_mismatch). A value that does not read as its key's type matches no
+//     operator, positive or negated, and the simulator refuses it.
+//   - A key the catalog does not know (another service's) is read as the operators applied
+//     to it: each operator reads each value as its own type. A value that reads as several
+//     types is compared by each operator as that operator's type: "10" is the string "10"
+//     to StringEquals and the number 10 to NumberEquals (so StringEquals "10.0" does not
+//     match it and NumberEquals "10.0" does); "true" is a string and a boolean (Bool
+//     matches "TRUE", StringEquals does not); "2026-01-01" is a string and a date
+//     (midnight UTC); "::ffff:10.1.2.3" is a string compared as written and the address
+//     10.1.2.3. A value that does not read as an operator's type (NumberEquals on "ten")
+//     satisfies neither the operator nor its negation (NumberNotEquals).
+//   - Numbers are plain decimals (no exponent, NaN, Inf, hex or padding), compared as
+//     float64; booleans are true/false in any ASCII case; dates are RFC 3339 or a date
+//     alone; IP request values are one address without a zone, IPv4-mapped IPv6 addresses
+//     being IPv4, and policy values may be CIDRs. StringEqualsIgnoreCase compares values
+//     by Unicode simple case folding (values are text, not names); StringMatch is
+//     case-sensitive with `*` and `?`.
+//   - A policy value that does not read as its operator's type makes the condition never
+//     match (the checker reports invalid_condition_value).
+//   - A key the request does not give: IfExists conditions hold; ForAllValues: holds and
+//     ForAnyValue: does not (AWS's documented rule, as the vendor's reference is silent:
+//     see condition.Operator.HoldsWhenAbsent); otherwise a positive operator does not hold
+//     and a negated one does. Null "true" holds, Null "false" does not. Every such key is
+//     reported in MissingKeys.
+//   - A key given with no values is present, and empty: IfExists applies the operator,
+//     ForAllValues: holds (every one of no values), ForAnyValue: and positive operators do
+//     not, negated operators do, Null "false" holds; it is not a missing key.
+//
 // Compile once, then Evaluate many requests: statements are indexed by the actions they
 // match (aliases of the IMS catalog included), patterns and condition values are parsed
 // ahead, and Evaluate does not allocate once its Result has grown to size.
@@ -14,7 +54,6 @@ package evaluator
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/condition"
@@ -57,7 +96,8 @@ type Request struct {
 }
 
 // Context holds the request's condition key values, keyed by lower-cased key name, each
-// read once as every type an operator may compare it as.
+// read once: as its key's catalog type, or, for a key the catalog does not know, as every
+// type an operator may compare it as (condition.ReadRequest).
 type Context map[string][]contextValue
 
 type contextValue struct {
@@ -69,12 +109,12 @@ type contextValue struct {
 func NewContext(values map[string][]string) Context {
 	c := make(Context, len(values))
 	for k, vs := range values {
-		lk := strings.ToLower(k)
+		lk := wildcard.Lower(k)
 		if _, ok := c[lk]; !ok {
 			c[lk] = nil // a key given without values is present
 		}
 		for _, v := range vs {
-			value, types := condition.ParseAll(v)
+			value, types, _ := condition.ReadRequest(k, v) // CheckValue reports the error
 			c[lk] = append(c[lk], contextValue{value: value, types: types})
 		}
 	}
@@ -119,6 +159,10 @@ func (m Match) Effect() string {
 // Evaluator is a compiled set of identity policies and SCP levels.
 type Evaluator struct {
 	layers []layer // identity first, then the SCP levels root first
+	// keyReaders lists, for each condition key the catalog does not know (in lower case),
+	// the operators of distinct types the policies apply to it: the types its request
+	// values are read as.
+	keyReaders map[string][]*condition.Operator
 }
 
 // Compile indexes identity policies and SCP levels for evaluation. Policies must be
@@ -138,7 +182,38 @@ func Compile(identity []Policy, scpLevels []Level) (*Evaluator, error) {
 		}
 		e.layers = append(e.layers, l)
 	}
+	e.keyReaders = map[string][]*condition.Operator{}
+	for i := range e.layers {
+		for j := range e.layers[i].statements {
+			for _, c := range e.layers[i].statements[j].conditions {
+				if _, known := catalog.LookupConditionKey(c.key); known || c.op.Name == condition.Null {
+					continue
+				}
+				readers := e.keyReaders[c.lookupKey]
+				if !slices.ContainsFunc(readers, func(o *condition.Operator) bool { return o.Type == c.op.Type }) {
+					e.keyReaders[c.lookupKey] = append(readers, c.op)
+				}
+			}
+		}
+	}
 	return e, nil
+}
+
+// CheckValue reports whether a request value of the key can be read as the key's type,
+// as NewContext reads it: a key of the catalog as its catalog type; any other key as the
+// type of every operator the policies apply to it (a value one of them cannot read
+// would satisfy neither that operator nor its negation, silently). The error says which
+// type and why.
+func (e *Evaluator) CheckValue(key, value string) error {
+	if _, _, err := condition.ReadRequest(key, value); err != nil {
+		return err
+	}
+	for _, op := range e.keyReaders[wildcard.Lower(key)] {
+		if _, err := condition.ParseRequest(op.Type, value); err != nil {
+			return fmt.Errorf("%s is compared as a %s value (by %s): %w", key, op.Type, op.Name, err)
+		}
+	}
+	return nil
 }
 
 // Evaluate decides a request into res, which it resets first.
@@ -199,9 +274,12 @@ type compiledCondition struct {
 	typeBit   condition.ValueTypeBit // op.Type's bit
 	qualifier policy.Qualifier
 	ifExists  bool
-	key       string // as written
-	lookupKey string // lower case
-	values    []condition.Value
+	// holdsWhenAbsent is the condition's value on a key the request does not give
+	// (condition.Operator.HoldsWhenAbsent).
+	holdsWhenAbsent bool
+	key             string // as written
+	lookupKey       string // lower case
+	values          []condition.Value
 	// broken is set when a policy value does not parse as the operator's type: such a
 	// condition never matches.
 	broken bool
@@ -304,7 +382,8 @@ func compileStatement(policyName string, index int, s *policy.Statement) (statem
 				return statement{}, fmt.Errorf("%s statement %d: unknown condition operator %q", policyName, index, op.Name)
 			}
 			for _, k := range op.Keys {
-				cc := compiledCondition{op: base, typeBit: condition.Bit(base.Type), qualifier: parts.Qualifier, ifExists: parts.IfExists, key: k.Name, lookupKey: strings.ToLower(k.Name)}
+				cc := compiledCondition{op: base, typeBit: condition.Bit(base.Type), qualifier: parts.Qualifier, ifExists: parts.IfExists, key: k.Name, lookupKey: wildcard.Lower(k.Name),
+					holdsWhenAbsent: base.HoldsWhenAbsent(parts.Qualifier.Set(), parts.IfExists)}
 				for _, v := range k.Values.Values() {
 					pv, err := condition.Parse(base.Type, v)
 					if err != nil {
@@ -325,7 +404,7 @@ func compileStatement(policyName string, index int, s *policy.Statement) (statem
 var known = func() map[string]actionNames {
 	m := map[string]actionNames{}
 	for _, n := range catalog.KnownNames() {
-		names := actionNames{name: n, key: strings.ToLower(n)}
+		names := actionNames{name: n, key: wildcard.Lower(n)}
 		if a, ok := catalog.LookupAction(n); ok {
 			names.aliases = a.Aliases
 		}
@@ -475,7 +554,7 @@ func (s *statement) conditionsHold(ctx Context, res *Result) bool {
 
 func (r *Result) addMissing(key string) {
 	for _, k := range r.MissingKeys {
-		if strings.EqualFold(k, key) {
+		if wildcard.EqualFold(k, key) {
 			return
 		}
 	}
@@ -496,7 +575,7 @@ func (c *compiledCondition) holds(values []contextValue, present bool) bool {
 		return false
 	}
 	if !present {
-		return c.ifExists || c.op.Negated
+		return c.holdsWhenAbsent
 	}
 	if c.broken {
 		return false

@@ -5,8 +5,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/condition"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 )
 
@@ -192,8 +195,17 @@ func TestConditions(t *testing.T) {
 		{"Bool", `{"Bool":{"ims:Encrypted":"true"}}`, map[string][]string{"ims:Encrypted": {"true"}}, true},
 		{"Bool false", `{"Bool":{"ims:Encrypted":"true"}}`, map[string][]string{"ims:Encrypted": {"false"}}, false},
 		{"Bool with a value that is not a boolean never matches", `{"Bool":{"ims:Encrypted":"yes"}}`, map[string][]string{"ims:Encrypted": {"yes"}}, false},
-		{"NumberLessThan", `{"NumberLessThan":{"g:ResourceTag/size":"10"}}`, map[string][]string{"g:ResourceTag/size": {"9"}}, true},
-		{"NumberLessThan on a request value that is not a number", `{"NumberLessThan":{"g:ResourceTag/size":"10"}}`, map[string][]string{"g:ResourceTag/size": {"nine"}}, false},
+		{"NumberLessThan", `{"NumberLessThan":{"ecs:DiskSize":"10"}}`, map[string][]string{"ecs:DiskSize": {"9"}}, true},
+		{"NumberLessThan on a request value that is not a number", `{"NumberLessThan":{"ecs:DiskSize":"10"}}`, map[string][]string{"ecs:DiskSize": {"nine"}}, false},
+		{"a number is a plain decimal: no NaN", `{"NumberNotEquals":{"ecs:DiskSize":"10"}}`, map[string][]string{"ecs:DiskSize": {"NaN"}}, false},
+		{"a number is a plain decimal: no hex", `{"NumberEquals":{"ecs:DiskSize":"16"}}`, map[string][]string{"ecs:DiskSize": {"0x10"}}, false},
+		{"a catalog key is read as its type only: a string tag is no number", `{"NumberLessThan":{"g:ResourceTag/size":"10"}}`, map[string][]string{"g:ResourceTag/size": {"9"}}, false},
+		{"a catalog key is read as its type only: a date is no string", `{"StringStartWith":{"g:CurrentTime":"2026"}}`, map[string][]string{"g:CurrentTime": {"2026-11-25T10:00:00Z"}}, false},
+		{"a key the catalog does not know is read as each operator's type", `{"StringEquals":{"ecs:DiskSize":"10"},"NumberEquals":{"ecs:DiskSize":"10.0"}}`, map[string][]string{"ecs:DiskSize": {"10"}}, true},
+		{"IpAddress: an IPv4-mapped address is IPv4", `{"IpAddress":{"g:SourceIp":"10.0.0.0/8"}}`, map[string][]string{"g:SourceIp": {"::ffff:10.1.2.3"}}, true},
+		{"NotIpAddress: an IPv4-mapped address is IPv4", `{"NotIpAddress":{"g:SourceIp":"10.0.0.0/8"}}`, map[string][]string{"g:SourceIp": {"::ffff:10.1.2.3"}}, false},
+		{"IpAddress: a request CIDR is no address", `{"IpAddress":{"g:SourceIp":"10.0.0.0/8"}}`, map[string][]string{"g:SourceIp": {"10.1.0.0/16"}}, false},
+		{"IpAddress: a zoned address is no address", `{"IpAddress":{"g:SourceIp":"fe80::/10"}}`, map[string][]string{"g:SourceIp": {"fe80::1%eth0"}}, false},
 		{"DateLessThan", `{"DateLessThan":{"g:CurrentTime":"2027-01-01T00:00:00Z"}}`, map[string][]string{"g:CurrentTime": {"2026-11-25T10:00:00Z"}}, true},
 		{"DateGreaterThan", `{"DateGreaterThan":{"g:CurrentTime":"2027-01-01T00:00:00Z"}}`, map[string][]string{"g:CurrentTime": {"2026-11-25T10:00:00Z"}}, false},
 		{"IpAddress", `{"IpAddress":{"g:SourceIp":"192.0.2.0/24"}}`, map[string][]string{"g:SourceIp": {"192.0.2.7"}}, true},
@@ -202,7 +214,15 @@ func TestConditions(t *testing.T) {
 		{"ForAnyValue: none matches", `{"ForAnyValue:StringEquals":{"ims:VolumeId":["v1"]}}`, map[string][]string{"ims:VolumeId": {"v8", "v9"}}, false},
 		{"ForAllValues: every value matches", `{"ForAllValues:StringEquals":{"ims:VolumeId":["v1","v2"]}}`, map[string][]string{"ims:VolumeId": {"v1", "v2"}}, true},
 		{"ForAllValues: one value does not", `{"ForAllValues:StringEquals":{"ims:VolumeId":["v1","v2"]}}`, map[string][]string{"ims:VolumeId": {"v1", "v3"}}, false},
-		{"ForAllValues absent key without IfExists", `{"ForAllValues:StringEquals":{"ims:VolumeId":["v1"]}}`, nil, false},
+		{"ForAllValues absent key: true (AWS's rule; the vendor is silent)", `{"ForAllValues:StringEquals":{"ims:VolumeId":["v1"]}}`, nil, true},
+		{"ForAllValues absent key, negated: true", `{"ForAllValues:StringNotEquals":{"ims:VolumeId":["v1"]}}`, nil, true},
+		{"ForAllValues key given with no values: true", `{"ForAllValues:StringEquals":{"ims:VolumeId":["v1"]}}`, map[string][]string{"ims:VolumeId": {}}, true},
+		{"ForAnyValue absent key: false", `{"ForAnyValue:StringEquals":{"ims:VolumeId":["v1"]}}`, nil, false},
+		{"ForAnyValue absent key, negated: false", `{"ForAnyValue:StringNotEquals":{"ims:VolumeId":["v1"]}}`, nil, false},
+		{"ForAnyValue absent key with IfExists: true", `{"ForAnyValue:StringEqualsIfExists":{"ims:VolumeId":["v1"]}}`, nil, true},
+		{"key given with no values is present: IfExists applies the operator", `{"StringEqualsIfExists":{"ims:VolumeId":["v1"]}}`, map[string][]string{"ims:VolumeId": {}}, false},
+		{"key given with no values is present: Null false holds", `{"Null":{"ims:VolumeId":"false"}}`, map[string][]string{"ims:VolumeId": {}}, true},
+		{"key given with no values: a negated operator holds", `{"StringNotEquals":{"ims:VolumeId":["v1"]}}`, map[string][]string{"ims:VolumeId": {}}, true},
 		{"ForAllValues absent key with IfExists", `{"ForAllValues:StringEqualsIfExists":{"ims:VolumeId":["v1"]}}`, nil, true},
 		{"ForAnyValue with a negated operator", `{"ForAnyValue:StringNotEquals":{"ims:VolumeId":["v1"]}}`, map[string][]string{"ims:VolumeId": {"v1", "v2"}}, true},
 		{"ForAllValues with a negated operator", `{"ForAllValues:StringNotEquals":{"ims:VolumeId":["v1"]}}`, map[string][]string{"ims:VolumeId": {"v1", "v2"}}, false},
@@ -315,5 +335,158 @@ func TestEvaluateDoesNotAllocate(t *testing.T) {
 	}
 	if !r.Allowed() {
 		t.Fatalf("decision %s", r.Decision)
+	}
+}
+
+// unicodeVariants returns s with one ASCII letter replaced by a non-ASCII character that
+// Unicode case folding equates with it (ſ for s, the Kelvin sign for k, ...).
+func unicodeVariants(s string) []string {
+	var out []string
+	for i, c := range s {
+		for f := unicode.SimpleFold(c); f != c; f = unicode.SimpleFold(f) {
+			if c < utf8.RuneSelf && f >= utf8.RuneSelf {
+				out = append(out, s[:i]+string(f)+s[i+1:])
+			}
+		}
+	}
+	return out
+}
+
+// TestActionNamesFoldASCIIOnly: an action name with a non-ASCII look-alike of a letter
+// (imſ:images:addMember) is another name, for patterns and for the catalog alike, so it
+// can neither be granted by "ims:*" nor escape a Deny of its look-alike.
+func TestActionNamesFoldASCIIOnly(t *testing.T) {
+	tried := 0
+	for _, name := range catalog.KnownNames() {
+		if !strings.HasPrefix(name, "ims:") {
+			continue
+		}
+		e, err := Compile(identity(t, doc(`{"Effect":"Allow","Action":["ims:*"]}`, fmt.Sprintf(`{"Effect":"Deny","Action":[%q]}`, name))), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := evaluate(t, e, strings.ToUpper(name), "*", nil); r.Decision != ExplicitDeny {
+			t.Errorf("%s in upper case: %s, want explicit_deny", name, r.Decision)
+		}
+		for _, v := range unicodeVariants(name) {
+			tried++
+			// v is another name: the Deny of its look-alike never applies, and "ims:*"
+			// grants it only when it really begins with "ims:".
+			want := ImplicitDeny
+			if strings.HasPrefix(v, "ims:") {
+				want = Allow
+			}
+			if r := evaluate(t, e, v, "*", nil); r.Decision != want {
+				t.Errorf("%q: %s (matched %+v), want %s", v, r.Decision, r.Matched, want)
+			}
+			ev, err := Compile(identity(t, doc(fmt.Sprintf(`{"Effect":"Allow","Action":[%q]}`, v))), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r := evaluate(t, ev, name, "*", nil); r.Decision != ImplicitDeny {
+				t.Errorf("Allow %q grants %s", v, name)
+			}
+		}
+	}
+	// The case of the issue: allowed by ims:* and not denied by the alias's Deny.
+	e, err := Compile(identity(t, doc(`{"Effect":"Allow","Action":["ims:*"]}`, `{"Effect":"Deny","Action":["ims:images:share"]}`)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := evaluate(t, e, "im\u017f:images:addMember", "*", nil); r.Decision != ImplicitDeny {
+		t.Errorf("imſ:images:addMember: %s, want implicit_deny", r.Decision)
+	}
+	if tried < 50 {
+		t.Fatalf("only %d variants", tried)
+	}
+	// Condition keys follow the same rule.
+	e, err = Compile(identity(t, doc(`{"Effect":"Allow","Action":["*"],"Condition":{"StringEquals":{"g:ResourceTag/Kind":["x"]}}}`)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := evaluate(t, e, "ims:images:get", "*", map[string][]string{"G:RESOURCETAG/KIND": {"x"}}); r.Decision != Allow {
+		t.Errorf("a key in another ASCII case: %s, want allow", r.Decision)
+	}
+	if r := evaluate(t, e, "ims:images:get", "*", map[string][]string{"g:ResourceTag/\u212aind": {"x"}}); r.Decision != ImplicitDeny || len(r.MissingKeys) != 1 {
+		t.Errorf("a key spelt with the Kelvin sign: %s (missing %q), want implicit_deny with the key missing", r.Decision, r.MissingKeys)
+	}
+}
+
+// TestCheckerAndEvaluatorAgreeOnAbsentKeys: for every operator with each set qualifier,
+// with and without IfExists, what the checker's qualifier_on_single_valued_key says a
+// condition is on an absent key is what the evaluator decides.
+func TestCheckerAndEvaluatorAgreeOnAbsentKeys(t *testing.T) {
+	checked := 0
+	for _, name := range condition.Names() {
+		if name == condition.Null {
+			continue
+		}
+		for _, q := range []string{"ForAnyValue:", "ForAllValues:"} {
+			for _, suffix := range []string{"", "IfExists"} {
+				op := q + name + suffix
+				src := doc(fmt.Sprintf(`{"Effect":"Allow","Action":["ims:images:copyCrossRegion"],"Condition":{%q:{"ims:Region":["cn-north-4"]}}}`, op))
+				d, findings := policy.CheckJSON([]byte(src), policy.Identity)
+				var said string
+				for _, f := range findings {
+					if f.Code == "qualifier_on_single_valued_key" {
+						said = f.Message
+					}
+				}
+				var holds bool
+				switch {
+				case strings.Contains(said, op+" is true whenever the key is absent"):
+					holds = true
+				case strings.Contains(said, op+" is false whenever the key is absent"):
+				default:
+					t.Fatalf("%s: the checker says %q", op, said)
+				}
+				e, err := Compile([]Policy{{Name: "p", Document: d}}, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if r := evaluate(t, e, "ims:images:copyCrossRegion", "*", nil); r.Allowed() != holds {
+					t.Errorf("%s on an absent key: the checker says %v, the evaluator decides %s", op, holds, r.Decision)
+				}
+				checked++
+			}
+		}
+	}
+	if checked < 40 {
+		t.Fatalf("only %d operators checked", checked)
+	}
+}
+
+// TestCheckValue: a request value is refused exactly when it cannot be read as its key's
+// type: the catalog type for a catalog key, each operator's type for another key.
+func TestCheckValue(t *testing.T) {
+	e, err := Compile(identity(t, doc(`{"Effect":"Allow","Action":["*"],"Condition":{"NumberLessThan":{"ecs:DiskSize":"10"},"StringEquals":{"ecs:DiskSize":"x","ecs:Name":"n"},"Null":{"ecs:Flag":"true"}}}`)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		key, value string
+		refused    string // "" when accepted, else part of the error
+	}{
+		{"ecs:DiskSize", "9", ""},
+		{"ECS:disksize", "NaN", "is compared as a numeric value (by NumberLessThan)"},
+		{"ecs:DiskSize", "0x10", "plain decimal"},
+		{"ecs:DiskSize", " 9", "plain decimal"},
+		{"ecs:Name", "NaN", ""},  // only StringEquals reads it
+		{"ecs:Flag", "NaN", ""},  // Null reads no value
+		{"ecs:Other", "NaN", ""}, // no operator reads it
+		{"g:SourceIp", "::ffff:10.1.2.3", ""},
+		{"g:SourceIp", "10.0.0.0/8", "g:SourceIp is a ip_address key"},
+		{"g:SourceIp", "fe80::1%eth0", "without a zone"},
+		{"g:CurrentTime", "tomorrow", "g:CurrentTime is a date key"},
+		{"ims:Encrypted", "falſe", "ims:Encrypted is a boolean key"},
+		{"g:ResourceTag/size", "NaN", ""}, // a string key
+	} {
+		err := e.CheckValue(c.key, c.value)
+		switch {
+		case c.refused == "" && err != nil:
+			t.Errorf("CheckValue(%s, %q): %v", c.key, c.value, err)
+		case c.refused != "" && (err == nil || !strings.Contains(err.Error(), c.refused)):
+			t.Errorf("CheckValue(%s, %q) = %v, want an error with %q", c.key, c.value, err, c.refused)
+		}
 	}
 }

@@ -53,6 +53,9 @@ func FuzzEvaluate(f *testing.F) {
 		{"ims:images:addMember", imageB, "vol-1,vol-2"},
 		{"obs:object:GetObject", "obs:cn-north-4:acct:bucket:b", "2026-11-25T10:00:00Z"},
 		{"ims:images:update", imageA, "99"},
+		{"im\u017f:images:addMember", imageA, "::ffff:10.1.2.3"},
+		{"ims:images:\u017fhare", imageB, "NaN"},
+		{"ims:images:get", imageA, "0x10,1e1, 10 ,fe80::1%eth0,10.0.0.0/8"},
 	}
 	for i, s := range fuzzSeeds(f) {
 		r := requests[i%len(requests)]
@@ -90,10 +93,11 @@ func FuzzEvaluate(f *testing.F) {
 				}
 			}
 		}
-		contexts := []map[string][]string{nil, {}, {}}
+		contexts := []map[string][]string{nil, {}, {}, {}}
 		for _, k := range keys {
 			contexts[1][k] = []string{value}
 			contexts[2][k] = strings.Split(value, ",")
+			contexts[3][k] = []string{} // present, and empty
 		}
 		var res Result
 		for _, cfg := range configs {
@@ -157,10 +161,10 @@ func checkResult(t *testing.T, e *Evaluator, res *Result, action, resource strin
 	}
 	c := NewContext(ctx)
 	for i, k := range res.MissingKeys {
-		if _, ok := c[strings.ToLower(k)]; ok {
+		if _, ok := c[naiveASCIILower(k)]; ok {
 			t.Fatalf("missing key %q is in the context", k)
 		}
-		if slices.ContainsFunc(res.MissingKeys[:i], func(o string) bool { return strings.EqualFold(o, k) }) {
+		if slices.ContainsFunc(res.MissingKeys[:i], func(o string) bool { return naiveSameName(o, k) }) {
 			t.Fatalf("missing key %q twice: %q", k, res.MissingKeys)
 		}
 	}
@@ -171,25 +175,23 @@ func checkResult(t *testing.T, e *Evaluator, res *Result, action, resource strin
 	if !sameResult(&fresh, res) {
 		t.Fatalf("a fresh Result differs from a reused one:\n%+v\n%+v", fresh, *res)
 	}
-	if isASCII(action) {
-		var upper Result
-		e.Evaluate(&Request{Action: strings.ToUpper(action), Resource: resource, Context: c}, &upper)
-		if upper.Decision != res.Decision || !slices.Equal(upper.Matched, res.Matched) {
-			t.Fatalf("%q: %s %+v, but %q: %s %+v", action, res.Decision, res.Matched, strings.ToUpper(action), upper.Decision, upper.Matched)
+	// Names ignore ASCII case: upper-casing the ASCII letters changes nothing, whatever
+	// else the name holds.
+	b := []byte(action)
+	for i, c := range b {
+		if 'a' <= c && c <= 'z' {
+			b[i] = c - 'a' + 'A'
 		}
+	}
+	upperName := string(b)
+	var upper Result
+	e.Evaluate(&Request{Action: upperName, Resource: resource, Context: c}, &upper)
+	if upper.Decision != res.Decision || !slices.Equal(upper.Matched, res.Matched) {
+		t.Fatalf("%q: %s %+v, but %q: %s %+v", action, res.Decision, res.Matched, upperName, upper.Decision, upper.Matched)
 	}
 }
 
 func sameResult(a, b *Result) bool {
 	return a.Decision == b.Decision && a.DecidedBy == b.DecidedBy && slices.Equal(a.Matched, b.Matched) &&
 		slices.Equal(a.MissingKeys, b.MissingKeys)
-}
-
-func isASCII(s string) bool {
-	for i := range len(s) {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
 }

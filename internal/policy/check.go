@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/condition"
@@ -285,6 +286,10 @@ func actionShape(name string) string {
 		return "is empty"
 	case strings.ContainsFunc(name, unicode.IsSpace):
 		return "contains white space"
+	case strings.ContainsFunc(name, func(r rune) bool { return r >= utf8.RuneSelf }):
+		// Action names are ASCII and ignore ASCII case only (wildcard.EqualFold): "imſ:..."
+		// is no spelling of "ims:...", and no service's action.
+		return "contains a character that is not ASCII (action names are ASCII)"
 	case name == "*":
 		return ""
 	}
@@ -296,7 +301,7 @@ func actionShape(name string) string {
 }
 
 // isIMS reports whether an action name or pattern is of the ims service.
-func isIMS(name string) bool { return len(name) >= 4 && strings.EqualFold(name[:4], "ims:") }
+func isIMS(name string) bool { return wildcard.HasPrefixFold(name, "ims:") }
 
 // actionHint suggests what to write for an unknown IMS action or pattern.
 func actionHint(name string) string {
@@ -336,7 +341,7 @@ func quoteList(names []string) string {
 // statements repeat names, and catalog lookups copy their rows. Callers must not change
 // the map.
 func (c *checker) granted(name string) map[string]catalog.Action {
-	key := strings.ToLower(name)
+	key := wildcard.Lower(name)
 	if g, ok := c.grants[key]; ok {
 		return g
 	}
@@ -474,7 +479,7 @@ func (c *checker) urn(path string, it Str) (catalog.URN, bool) {
 		c.report("malformed_urn", path, it.Pos, "%v", err)
 		return u, false
 	}
-	if !strings.EqualFold(u.Service, "ims") {
+	if !wildcard.EqualFold(u.Service, "ims") {
 		return u, true
 	}
 	types := imsResourceTypes()
@@ -486,7 +491,7 @@ func (c *checker) urn(path string, it Str) (catalog.URN, bool) {
 		c.report("unknown_resource_type", path, it.Pos, "IMS has no resource type %q (it has %s); write %s", u.Type, quoteList(names), urnFormats(types))
 		return u, false
 	}
-	if strings.EqualFold(u.Type, "image") { // the one IMS type whose URN parts the catalog checks
+	if wildcard.EqualFold(u.Type, "image") { // the one IMS type whose URN parts the catalog checks
 		if _, err := catalog.ImageURN(u.Region, u.Account, u.Path); err != nil {
 			c.report("malformed_urn", path, it.Pos, "in URN %q, %v", it.Value, err)
 			return u, false
@@ -533,7 +538,7 @@ func urnHint(actions *List, u catalog.URN) string {
 func imsResourceTypes() []catalog.ResourceType {
 	var out []catalog.ResourceType
 	for _, rt := range catalog.ResourceTypes() {
-		if strings.EqualFold(rt.Service, "ims") {
+		if wildcard.EqualFold(rt.Service, "ims") {
 			out = append(out, rt)
 		}
 	}
@@ -596,8 +601,9 @@ func (c *checker) conditions(s *Statement) {
 				}
 			}
 			if o.Qualifier != NoQualifier && !key.MultiValued {
-				c.report("qualifier_on_single_valued_key", keyPath, k.Pos, "%s: is for multi-valued keys and %s is single-valued (ForAllValues: is then true whenever the key is absent); write %q",
-					o.Qualifier, key.Name, Operator{Base: o.Base, IfExists: o.IfExists}.String())
+				plain := Operator{Base: o.Base, IfExists: o.IfExists}
+				c.report("qualifier_on_single_valued_key", keyPath, k.Pos, "%s: is for multi-valued keys and %s is single-valued (%s)%s; write %q",
+					o.Qualifier, key.Name, absentKeyReading(base, o), absentKeyDifference(base, o, plain), plain.String())
 			}
 			if !key.Global {
 				if actions == nil {
@@ -609,6 +615,23 @@ func (c *checker) conditions(s *Statement) {
 	}
 }
 
+// absentKeyReading says what a qualified condition is on an absent key, by the
+// evaluator's rule (condition.Operator.HoldsWhenAbsent, which cites its source).
+func absentKeyReading(base *condition.Operator, o Operator) string {
+	if base == nil || base.Name == condition.Null {
+		return "Null tests presence either way"
+	}
+	return fmt.Sprintf("%s is %v whenever the key is absent", o.String(), base.HoldsWhenAbsent(o.Qualifier.Set(), o.IfExists))
+}
+
+// absentKeyDifference notes when dropping the qualifier changes that.
+func absentKeyDifference(base *condition.Operator, o, plain Operator) string {
+	if base == nil || base.Name == condition.Null || base.HoldsWhenAbsent(o.Qualifier.Set(), o.IfExists) == base.HoldsWhenAbsent(plain.Qualifier.Set(), plain.IfExists) {
+		return ""
+	}
+	return fmt.Sprintf(", %s is %v", plain.String(), base.HoldsWhenAbsent(plain.Qualifier.Set(), plain.IfExists))
+}
+
 // conditionKey looks up a key: ims: keys must be in Table 4, g: keys should be among the
 // global keys, other services' keys pass. It reports whether the key was found.
 func (c *checker) conditionKey(path string, k ConditionKey) (catalog.ConditionKey, bool) {
@@ -616,7 +639,7 @@ func (c *checker) conditionKey(path string, k ConditionKey) (catalog.ConditionKe
 	if ok {
 		return key, true
 	}
-	prefix, _, _ := strings.Cut(strings.ToLower(k.Name), ":")
+	prefix, _, _ := strings.Cut(wildcard.Lower(k.Name), ":")
 	code := map[string]string{"ims": "unknown_condition_key", "g": "unknown_global_condition_key"}[prefix]
 	if code == "" {
 		return key, false

@@ -111,6 +111,10 @@ func TestCheck(t *testing.T) {
 			want: []string{"malformed_action@Statement[0].Action[0]"}},
 		{name: "empty action", src: `{` + v + `"Statement": [{"Effect": "Deny", "Action": [""]}]}`,
 			want: []string{"malformed_action@Statement[0].Action[0]"}, message: "is empty"},
+		{name: "a long s is not an s", src: `{` + v + `"Statement": [{"Effect": "Deny", "Action": ["imſ:images:share"]}]}`,
+			want: []string{"malformed_action@Statement[0].Action[0]"}, message: "not ASCII"},
+		{name: "the Kelvin sign is not a k in a pattern either", src: `{` + v + `"Statement": [{"Effect": "Allow", "Action": ["ecs:\u212aeys:*"]}]}`,
+			want: []string{"malformed_action@Statement[0].Action[0]"}, message: "not ASCII"},
 
 		// Resources.
 		{name: "alias of an action with a resource type takes a URN", src: `{` + v + `"Statement": [{"Effect": "Allow", "Action": ["ims:images:list", "ims:images:copy"], "Resource": ["ims:cn-north-4:0a1b:image:abc"]}]}`},
@@ -140,6 +144,10 @@ func TestCheck(t *testing.T) {
 		{name: "NotAction covers the key's actions", src: `{` + v + `"Statement": [{"Effect": "Deny", "NotAction": ["ims:images:get"], "Condition": {"StringNotEquals": {"ims:Region": ["cn-north-4"]}}}]}`},
 		{name: "global keys apply to every action", src: `{` + v + `"Statement": [{"Effect": "Deny", "Action": ["ims:images:get"], "Condition": {"StringNotEquals": {"g:ResourceTag/team": ["images"], "g:PrincipalOrgPath": ["o-1/r-1/"]}, "Bool": {"g:MFAPresent": ["false"]}}}]}`},
 		{name: "other services' keys pass", src: `{` + v + `"Statement": [{"Effect": "Deny", "Action": ["obs:object:GetObject"], "Condition": {"StringEquals": {"obs:prefix": ["x"]}}}]}`},
+		{name: "qualifier on a single-valued key says what it is on an absent key", src: `{` + v + `"Statement": [{"Effect": "Deny", "Action": ["ims:images:copyCrossRegion"], "Condition": {"ForAnyValue:StringNotEquals": {"ims:Region": ["cn-north-4"]}}}]}`,
+			want: []string{`qualifier_on_single_valued_key@Statement[0].Condition["ForAnyValue:StringNotEquals"]["ims:Region"]`}, message: `(ForAnyValue:StringNotEquals is false whenever the key is absent), StringNotEquals is true; write "StringNotEquals"`},
+		{name: "ForAllValues on a single-valued key is true on an absent key", src: `{` + v + `"Statement": [{"Effect": "Deny", "Action": ["ims:images:copyCrossRegion"], "Condition": {"ForAllValues:StringEquals": {"ims:Region": ["cn-north-4"]}}}]}`,
+			want: []string{`qualifier_on_single_valued_key@Statement[0].Condition["ForAllValues:StringEquals"]["ims:Region"]`}, message: `(ForAllValues:StringEquals is true whenever the key is absent), StringEquals is false`},
 		{name: "qualifier on a multi-valued key", src: `{` + v + `"Statement": [{"Effect": "Allow", "Action": ["ims:images:addMember"], "Resource": ["*"], "Condition": {"ForAllValues:StringStartWith": {"ims:TargetOrgPaths": ["o-1/"]}}}]}`},
 		{name: "Null fits every key", src: `{` + v + `"Statement": [{"Effect": "Deny", "Action": ["ims:images:copyCrossRegion"], "Condition": {"Null": {"ims:Region": ["true"]}}}]}`},
 		{name: "Null takes booleans", src: `{` + v + `"Statement": [{"Effect": "Deny", "Action": ["ims:images:copyCrossRegion"], "Condition": {"Null": {"ims:Region": ["maybe"]}}}]}`,

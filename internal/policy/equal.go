@@ -2,7 +2,8 @@ package policy
 
 import (
 	"reflect"
-	"strings"
+
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/wildcard"
 )
 
 // Equal reports whether two documents mean the same, for suppressing diffs that are only
@@ -39,8 +40,8 @@ func (s *Str) value() string {
 func (s *Statement) equal(t *Statement) bool {
 	return s.Sid.value() == t.Sid.value() &&
 		s.Effect.value() == t.Effect.value() &&
-		sameSet(s.Action, t.Action, strings.ToLower) &&
-		sameSet(s.NotAction, t.NotAction, strings.ToLower) &&
+		sameSet(s.Action, t.Action, wildcard.Lower) &&
+		sameSet(s.NotAction, t.NotAction, wildcard.Lower) &&
 		sameSet(s.Resource, t.Resource, nil) &&
 		sameSet(s.NotResource, t.NotResource, nil) &&
 		sameConditions(s.Condition, t.Condition) &&

@@ -1,6 +1,10 @@
 package policy
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/condition"
+)
 
 // Qualifier is the set prefix of a condition operator for multi-valued keys.
 type Qualifier string
@@ -10,6 +14,17 @@ const (
 	ForAnyValue  Qualifier = "ForAnyValue"  // some request value matches some policy value
 	ForAllValues Qualifier = "ForAllValues" // every request value matches some policy value
 )
+
+// Set returns the qualifier as the condition package evaluates it.
+func (q Qualifier) Set() condition.SetQualifier {
+	switch q {
+	case ForAnyValue:
+		return condition.ForAnyValue
+	case ForAllValues:
+		return condition.ForAllValues
+	}
+	return condition.NoSet
+}
 
 // ifExists is the operator suffix meaning "true when the key is absent".
 const ifExists = "IfExists"

@@ -141,7 +141,7 @@ var rules = []Rule{
 
 	// Actions.
 	{Code: "malformed_action", Severity: Error,
-		Summary: "An action is not of the form service:resourceType:operation (or a wildcard pattern, or \"*\").",
+		Summary: "An action is not of the form service:resourceType:operation (or a wildcard pattern, or \"*\"), or has a character that is not ASCII (action names are ASCII, and ignore ASCII case only: `imſ:images:get` with a long s is not `ims:images:get`).",
 		Fix:     "Write service:resourceType:operation, such as ims:images:get.",
 		Example: `{"Version": "5.0", "Statement": [{"Effect": "Allow", "Action": ["ims.images.get"]}]}`},
 	{Code: "unknown_action", Severity: Error,
@@ -209,11 +209,13 @@ var rules = []Rule{
 		Fix:     "Prefer an operator of the key's inferred type, or confirm against the vendor's documentation.",
 		Example: `{"Version": "5.0", "Statement": [{"Effect": "Deny", "Action": ["ims:*"], "Condition": {"StringEquals": {"g:SourceIp": ["10.0.0.1"]}}}]}`},
 	{Code: "invalid_condition_value", Severity: Error,
-		Summary: `A condition value does not parse as the operator's type (Bool with "yes", a bad date or CIDR, a number that is not one).`,
+		Summary: `A condition value does not parse as the operator's type (Bool with "yes", a bad date, CIDR or zoned address, a number that is not a plain decimal such as 1e3, NaN or 0x10).`,
 		Fix:     `Write a value of the operator's type: "true"/"false", 2026-01-01T00:00:00Z, 192.0.2.0/24, 42.`,
 		Example: `{"Version": "5.0", "Statement": [{"Effect": "Deny", "Action": ["ims:images:import"], "Condition": {"Bool": {"ims:Encrypted": ["yes"]}}}]}`},
 	{Code: "qualifier_on_single_valued_key", Severity: Warning,
-		Summary: "ForAnyValue: or ForAllValues: is used with a single-valued key (ForAllValues: is then true whenever the key is absent).",
+		// On an absent key ForAllValues: is true and ForAnyValue: false: AWS's documented
+		// rule, as the vendor's reference is silent (condition.Operator.HoldsWhenAbsent).
+		Summary: "ForAnyValue: or ForAllValues: is used with a single-valued key (on an absent key ForAllValues: is then true, and ForAnyValue: false, even with a negated operator).",
 		Fix:     "Drop the prefix.",
 		Example: `{"Version": "5.0", "Statement": [{"Effect": "Deny", "Action": ["ims:images:copyCrossRegion"], "Condition": {"ForAllValues:StringEquals": {"ims:Region": ["cn-north-4"]}}}]}`},
 	{Code: "unassociated_condition_key", Severity: Warning,

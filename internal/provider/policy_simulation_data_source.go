@@ -15,7 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
-	"github.com/imspolicy/terraform-provider-imspolicy/internal/condition"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/validators"
 )
@@ -264,12 +263,9 @@ func simulate(e *evaluator.Evaluator, r simRequestModel, at path.Path) (simResul
 	for ci, c := range r.Context {
 		// A value that cannot be read as its key's type would never match, silently:
 		// refuse it.
-		if k, ok := catalog.LookupConditionKey(c.Key); ok {
-			for _, v := range c.Values {
-				if _, err := condition.Parse(k.Type, v); err != nil {
-					diags.AddAttributeError(at.AtName("context").AtListIndex(ci).AtName("values"), "Invalid context value",
-						fmt.Sprintf("%s is a %s key: %v.", k.Name, k.Type, err))
-				}
+		for _, v := range c.Values {
+			if err := e.CheckValue(c.Key, v); err != nil {
+				diags.AddAttributeError(at.AtName("context").AtListIndex(ci).AtName("values"), "Invalid context value", err.Error()+".")
 			}
 		}
 		values[c.Key] = append(values[c.Key], c.Values...)

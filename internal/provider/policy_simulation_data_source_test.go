@@ -235,6 +235,39 @@ data "imspolicy_policy_simulation" "test" {
 				ExpectError: regexp.MustCompile(`(?s)Invalid context value.*g:SourceIp is a ip_address key:\s+"localhost"\s+is\s+not\s+a\s+valid\s+ip_address\s+value`),
 			},
 			{
+				// A request comes from one address: a CIDR is refused, not read as its base.
+				Config: `
+data "imspolicy_policy_simulation" "test" {
+  request {
+    action = "ims:images:get"
+    context {
+      key    = "g:SourceIp"
+      values = ["10.0.0.0/8"]
+    }
+  }
+}`,
+				ExpectError: regexp.MustCompile(`(?s)Invalid context value.*g:SourceIp is a ip_address key:\s+"10.0.0.0/8"\s+is\s+not\s+a\s+valid\s+ip_address\s+value:\s+write\s+one\s+IP\s+address`),
+			},
+			{
+				// A key the catalog does not know is read as the operators applied to it:
+				// NaN is no number.
+				Config: `
+data "imspolicy_policy_simulation" "test" {
+  identity_policies = [jsonencode({
+    Version   = "5.0"
+    Statement = [{ Effect = "Allow", Action = ["*"], Condition = { NumberLessThan = { "ecs:DiskSize" = ["100"] } } }]
+  })]
+  request {
+    action = "ims:images:get"
+    context {
+      key    = "ecs:DiskSize"
+      values = ["NaN"]
+    }
+  }
+}`,
+				ExpectError: regexp.MustCompile(`(?s)Invalid context value.*ecs:DiskSize is compared as a numeric value \(by\s+NumberLessThan\):\s+"NaN"\s+is\s+not\s+a\s+valid\s+numeric\s+value`),
+			},
+			{
 				Config: `
 data "imspolicy_policy_simulation" "test" {
   request {
@@ -305,12 +338,15 @@ func TestAccPolicySimulationDataSource_rules(t *testing.T) {
 		{"negated operator on a listed value", "ims:images:import", "*", `{ key = "g:SourceVpce", values = ["vpce-1"] }`, "allow"},
 		{"ForAllValues: every value listed", "ims:serverImages:create", "*", `{ key = "ims:VolumeId", values = ["v1", "v2"] }`, "allow"},
 		{"ForAllValues: one value not listed", "ims:serverImages:create", "*", `{ key = "ims:VolumeId", values = ["v1", "v9"] }`, "implicit_deny"},
+		{"ForAllValues: absent key true (AWS's rule)", "ims:serverImages:create", "*", "", "allow"},
+		{"ForAllValues: key with no values is present and empty", "ims:serverImages:create", "*", `{ key = "ims:VolumeId", values = [] }`, "allow"},
 		{"ForAnyValue: one value listed", "ims:dataImages:create", "*", `{ key = "ims:OriginBucketOrgPaths", values = ["o-1/r-1/ou-9/", "o-1/r-1/ou-prod/"] }`, "allow"},
 		{"Null: key absent", "ims:images:listImageTags", "*", "", "allow"},
 		{"Null: key present", "ims:images:listImageTags", "*", `{ key = "g:SourceVpce", values = ["vpce-1"] }`, "implicit_deny"},
 		{"numbers (on a key the catalog does not type)", "ims:images:listImagesByTag", "*", `{ key = "g:ImageSizeGB", values = ["9"] }`, "allow"},
 		{"dates", "ims:images:listOsVersion", "*", `{ key = "g:CurrentTime", values = ["2026-11-25T10:00:00Z"] }`, "allow"},
 		{"IP addresses", "ims:images:showImageTags", "*", `{ key = "g:SourceIp", values = ["192.0.2.7"] }`, "allow"},
+		{"an IPv4-mapped IPv6 address is IPv4", "ims:images:showImageTags", "*", `{ key = "g:SourceIp", values = ["::ffff:192.0.2.7"] }`, "allow"},
 		{"IP addresses outside the CIDR", "ims:images:showImageTags", "*", `{ key = "g:SourceIp", values = ["198.51.100.7"] }`, "implicit_deny"},
 	}
 	policy := `jsonencode({ Version = "5.0", Statement = [

@@ -293,6 +293,16 @@ func TestVerifyRejectsTampering(t *testing.T) {
 			if strings.Contains(err.Error(), creds.SecretKey) || strings.Contains(err.Error(), creds.SecurityToken) {
 				t.Errorf("error text leaks a secret: %v", err)
 			}
+			// VerifyHeaders refuses, with the same answer, every failure that needs no
+			// body, and leaves the signature over the body to Verify.
+			headerErr := VerifyHeaders(req, sf, now, skew)
+			needsBody := c.wantMsg == "signature fail" || strings.Contains(c.wantMsg, UnsignedPayload)
+			switch {
+			case needsBody && headerErr != nil:
+				t.Errorf("VerifyHeaders refused a failure only the body shows: %v", headerErr)
+			case !needsBody && (headerErr == nil || headerErr.Error() != err.Error()):
+				t.Errorf("VerifyHeaders = %v, want %v", headerErr, err)
+			}
 		})
 	}
 }

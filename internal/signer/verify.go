@@ -82,41 +82,9 @@ func AccessKeyOf(req *http.Request) string {
 // query), and an X-Sdk-Date further than maxSkew from now. Errors are
 // *VerifyError.
 func Verify(req *http.Request, body []byte, secretFor func(accessKey string) (secret string, ok bool), now time.Time, maxSkew time.Duration) error {
-	if req == nil || req.URL == nil {
-		return verifyErr("empty request")
-	}
-	auth := req.Header.Get(HeaderAuthorization)
-	if auth == "" {
-		return verifyErr("Authorization header not found")
-	}
-	ak, signed, sig, err := ParseAuthorization(auth)
+	h, err := verifyHeaders(req, secretFor, now, maxSkew)
 	if err != nil {
-		return verifyErr("malformed Authorization header (%v)", err)
-	}
-	for i, h := range signed {
-		if h != strings.ToLower(h) || h == "" || (i > 0 && signed[i-1] >= h) {
-			return verifyErr("SignedHeaders must be lower-case, sorted and unique")
-		}
-	}
-
-	date := req.Header.Get(HeaderDate)
-	if date == "" {
-		return verifyErr("%s header not found", HeaderDate)
-	}
-	t, err := time.Parse(DateFormat, date)
-	if err != nil {
-		return verifyErr("%s %q is not in the format %s", HeaderDate, date, DateFormat)
-	}
-	if d := now.Sub(t); d > maxSkew || -d > maxSkew {
-		return verifyErr("%s %s is more than %s away from the server time", HeaderDate, date, maxSkew)
-	}
-
-	secret, ok := "", false
-	if secretFor != nil {
-		secret, ok = secretFor(ak)
-	}
-	if !ok || secret == "" {
-		return verifyErr("Get secretKey failed (access key %q is unknown)", ak)
+		return err
 	}
 
 	actual := hashHex(body)
@@ -137,10 +105,65 @@ func Verify(req *http.Request, body []byte, secretFor func(accessKey string) (se
 		}
 	}
 
-	cr := canonicalRequest(req.Method, req.URL.Path, req.URL.Query(), canonicalHeaders(req.Header, requestHost(req), signed), signed, payload)
-	want := signature(secret, stringToSign(date, cr))
-	if !hmac.Equal([]byte(want), []byte(strings.ToLower(sig))) {
+	cr := canonicalRequest(req.Method, req.URL.Path, req.URL.Query(), canonicalHeaders(req.Header, requestHost(req), h.signed), h.signed, payload)
+	want := signature(h.secret, stringToSign(h.date, cr))
+	if !hmac.Equal([]byte(want), []byte(strings.ToLower(h.signature))) {
 		return verifyErr("verify aksk signature fail")
 	}
 	return nil
+}
+
+// VerifyHeaders runs the checks of Verify that need no body (Authorization
+// present and well formed, access key known, X-Sdk-Date within maxSkew), so that
+// a server can refuse a request before it reads the body. A request it accepts
+// must still pass Verify, which checks the signature over the body.
+func VerifyHeaders(req *http.Request, secretFor func(accessKey string) (secret string, ok bool), now time.Time, maxSkew time.Duration) error {
+	_, err := verifyHeaders(req, secretFor, now, maxSkew)
+	return err
+}
+
+// signedRequest is what verifyHeaders read in a request's headers.
+type signedRequest struct {
+	signature, date, secret string
+	signed                  []string
+}
+
+func verifyHeaders(req *http.Request, secretFor func(accessKey string) (secret string, ok bool), now time.Time, maxSkew time.Duration) (signedRequest, error) {
+	if req == nil || req.URL == nil {
+		return signedRequest{}, verifyErr("empty request")
+	}
+	auth := req.Header.Get(HeaderAuthorization)
+	if auth == "" {
+		return signedRequest{}, verifyErr("Authorization header not found")
+	}
+	ak, signed, sig, err := ParseAuthorization(auth)
+	if err != nil {
+		return signedRequest{}, verifyErr("malformed Authorization header (%v)", err)
+	}
+	for i, h := range signed {
+		if h != strings.ToLower(h) || h == "" || (i > 0 && signed[i-1] >= h) {
+			return signedRequest{}, verifyErr("SignedHeaders must be lower-case, sorted and unique")
+		}
+	}
+
+	date := req.Header.Get(HeaderDate)
+	if date == "" {
+		return signedRequest{}, verifyErr("%s header not found", HeaderDate)
+	}
+	t, err := time.Parse(DateFormat, date)
+	if err != nil {
+		return signedRequest{}, verifyErr("%s %q is not in the format %s", HeaderDate, date, DateFormat)
+	}
+	if d := now.Sub(t); d > maxSkew || -d > maxSkew {
+		return signedRequest{}, verifyErr("%s %s is more than %s away from the server time", HeaderDate, date, maxSkew)
+	}
+
+	secret, ok := "", false
+	if secretFor != nil {
+		secret, ok = secretFor(ak)
+	}
+	if !ok || secret == "" {
+		return signedRequest{}, verifyErr("Get secretKey failed (access key %q is unknown)", ak)
+	}
+	return signedRequest{signature: sig, date: date, secret: secret, signed: signed}, nil
 }

@@ -11,7 +11,8 @@ import (
 )
 
 // Match reports whether s matches pattern, where `*` matches any run of characters
-// (including none) and `?` exactly one character. The comparison ignores case.
+// (including none) and `?` exactly one character. The comparison ignores ASCII case only
+// (see EqualFold): it is the matcher of action names.
 func Match(pattern, s string) bool { return match(pattern, s, true) }
 
 // MatchCase is Match with a case-sensitive comparison (StringMatch conditions).
@@ -40,9 +41,8 @@ func match(pattern, s string, fold bool) bool {
 			default:
 				pr, pn := utf8.DecodeRuneInString(pattern[p:])
 				sr, sn := utf8.DecodeRuneInString(s[i:])
-				// Identical bytes match; otherwise two characters that fold together (never
-				// two invalid bytes, which both decode as RuneError).
-				if pattern[p:p+pn] == s[i:i+sn] || (fold && pr != utf8.RuneError && sr != utf8.RuneError && equalFold(pr, sr)) {
+				// Identical bytes match; otherwise two ASCII letters that differ only in case.
+				if pattern[p:p+pn] == s[i:i+sn] || (fold && equalFold(pr, sr)) {
 					p += pn
 					i += sn
 					continue
@@ -62,17 +62,60 @@ func match(pattern, s string, fold bool) bool {
 	return p == len(pattern)
 }
 
+// equalFold compares two characters under the ASCII case rule (see EqualFold).
 func equalFold(a, b rune) bool {
-	if a < utf8.RuneSelf && b < utf8.RuneSelf {
-		if 'A' <= a && a <= 'Z' {
-			a += 'a' - 'A'
-		}
-		if 'A' <= b && b <= 'Z' {
-			b += 'a' - 'A'
-		}
-		return a == b
+	return a < utf8.RuneSelf && b < utf8.RuneSelf && lowerByte(byte(a)) == lowerByte(byte(b))
+}
+
+// The case rule of names. Action names, condition key names and the other names of the
+// vendor's catalog are ASCII, and they ignore case by ASCII folding only: A-Z equal a-z and
+// every other character equals only itself. Unicode folding would make names the catalog
+// does not know equal to names it does (ſ, the long s, folds into s; K, the Kelvin sign,
+// into k), so that "imſ:images:addMember" matched "ims:*" yet escaped every rule the
+// catalog keys by name. Every comparison of names uses EqualFold, Lower or Match.
+
+// EqualFold reports whether a and b are equal ignoring ASCII case. Unlike strings.EqualFold
+// it never folds a non-ASCII character into an ASCII one.
+func EqualFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
 	}
-	return strings.EqualFold(string(a), string(b))
+	for i := 0; i < len(a); i++ {
+		if lowerByte(a[i]) != lowerByte(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// Lower returns s with its ASCII upper-case letters lowered and every other byte kept:
+// the key under which EqualFold names are equal. It does not allocate when s has no
+// upper-case ASCII letter.
+func Lower(s string) string {
+	i := 0
+	for i < len(s) && (s[i] < 'A' || s[i] > 'Z') {
+		i++
+	}
+	if i == len(s) {
+		return s
+	}
+	b := []byte(s)
+	for ; i < len(b); i++ {
+		b[i] = lowerByte(b[i])
+	}
+	return string(b)
+}
+
+// HasPrefixFold reports whether s begins with prefix, ignoring ASCII case.
+func HasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && EqualFold(s[:len(prefix)], prefix)
+}
+
+func lowerByte(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 // Pattern is a pattern compiled for repeated matching: a pattern without wildcards is

@@ -1,8 +1,11 @@
 package wildcard
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 )
 
 func TestMatch(t *testing.T) {
@@ -28,7 +31,13 @@ func TestMatch(t *testing.T) {
 		{"", "", true},
 		{"", "a", false},
 		{"?", "é", true},
-		{"ÉTÉ", "été", true},
+		{"ÉTÉ", "ÉTÉ", true},
+		{"été", "ÉTÉ", false}, // ASCII case only: names are ASCII
+		{"ims:*", "imſ:images:addMember", false},
+		{"ims:images:share", "imſ:images:share", false},
+		{"ims:images:addMember", "ims:images:addMember\u212a", false},
+		{"*k*", "\u212a", false}, // the Kelvin sign is not k
+		{"?", "\u212a", true},
 		{strings.Repeat("*a", 30) + "b", strings.Repeat("a", 60), false},
 	}
 	for _, c := range cases {
@@ -100,5 +109,74 @@ func TestCompiledMatchDoesNotAllocate(t *testing.T) {
 	p := Compile("ims:*:acct:image:*", false)
 	if allocs := testing.AllocsPerRun(100, func() { p.Match("ims:cn-north-4:acct:image:abc") }); allocs != 0 {
 		t.Fatalf("allocates %v times", allocs)
+	}
+}
+
+// foldAlphabet mixes ASCII letters with non-ASCII characters that Unicode folds into them
+// or together (ſ with s, K with k, İ/ı with i, ß, Å/Å), and wildcards.
+var foldAlphabet = []rune("aAsSkKiI:*?ſ\u212aİıßẞÅ\u212béÉ")
+
+func randomString(r *rand.Rand, n int) string {
+	var b strings.Builder
+	for range n {
+		b.WriteRune(foldAlphabet[r.IntN(len(foldAlphabet))])
+	}
+	return b.String()
+}
+
+// asciiLower is the case rule written independently: only A-Z change.
+func asciiLower(s string) string {
+	return strings.Map(func(r rune) rune {
+		if 'A' <= r && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}, s)
+}
+
+// TestCaseRuleIsASCII checks, over generated strings, that EqualFold, Lower and the
+// folding matchers follow one rule, ASCII folding, and that no non-ASCII character ever
+// equals an ASCII one.
+func TestCaseRuleIsASCII(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 2))
+	for range 20000 {
+		a, b := randomString(r, r.IntN(6)), randomString(r, r.IntN(6))
+		if r.IntN(3) == 0 { // often the same string in another case
+			b = strings.Map(func(c rune) rune {
+				if r.IntN(2) == 0 {
+					return unicode.SimpleFold(c)
+				}
+				return c
+			}, a)
+		}
+		want := asciiLower(a) == asciiLower(b)
+		if got := EqualFold(a, b); got != want {
+			t.Fatalf("EqualFold(%q, %q) = %v, want %v", a, b, got, want)
+		}
+		if got := Lower(a) == Lower(b); got != want {
+			t.Fatalf("Lower(%q) == Lower(%q) is %v, want %v", a, b, got, want)
+		}
+		if Lower(a) != asciiLower(a) {
+			t.Fatalf("Lower(%q) = %q, want %q", a, Lower(a), asciiLower(a))
+		}
+		if !HasWildcard(a) {
+			if got := Match(a, b); got != want {
+				t.Fatalf("Match(%q, %q) = %v, want %v", a, b, got, want)
+			}
+			if p := Compile(a, true); p.Match(b) != want {
+				t.Fatalf("Compile(%q, fold).Match(%q) = %v, want %v", a, b, !want, want)
+			}
+		}
+		if got := HasPrefixFold(b, a); got != strings.HasPrefix(asciiLower(b), asciiLower(a)) {
+			t.Fatalf("HasPrefixFold(%q, %q) = %v", b, a, got)
+		}
+	}
+	// Every character Unicode folds into an ASCII letter stays different from it.
+	for c := 'a'; c <= 'z'; c++ {
+		for f := unicode.SimpleFold(c); f != c; f = unicode.SimpleFold(f) {
+			if f >= utf8.RuneSelf && (Match(string(c), string(f)) || EqualFold(string(c), string(f)) || Lower(string(f)) == string(c)) {
+				t.Errorf("%q folds into %q", f, c)
+			}
+		}
 	}
 }
