@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -97,16 +96,7 @@ func (c *Client) CreateSCP(ctx context.Context, in CreateSCPInput) (*SCP, error)
 		"description": in.Description,
 	}
 	if len(in.Tags) > 0 {
-		keys := make([]string, 0, len(in.Tags))
-		for k := range in.Tags {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		tags := make([]map[string]string, 0, len(keys))
-		for _, k := range keys {
-			tags = append(tags, map[string]string{"key": k, "value": in.Tags[k]})
-		}
-		body["tags"] = tags
+		body["tags"] = tagList(in.Tags)
 	}
 	create := func(ctx context.Context) (*SCP, error) {
 		var out struct {

@@ -73,6 +73,7 @@ func (s *Server) routes() {
 	s.handle("POST /v1/organizations/policies/enable", s.enablePolicyType)
 	s.handle("POST /v1/organizations/policies/disable", s.disablePolicyType)
 	s.handle("GET /v1/organizations/roots", s.listRoots)
+	s.tagRoutes()
 }
 
 // decodeBody decodes a JSON object body.

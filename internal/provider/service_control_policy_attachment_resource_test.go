@@ -123,12 +123,11 @@ func TestAccServiceControlPolicyAttachmentResource_lifecycle(t *testing.T) {
 				Check: scpTestCheckAttached(srv, "deny-delete", testRootID, scpTestOU),
 			},
 			{
-				// New tags replace the policy: its attachments are detached first and made
-				// again for the new policy.
+				// New tags change the policy in place: its attachments stay as they are.
 				Config: scpAttachmentTestConfig(url, `{ team = "security" }`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction("imspolicy_service_control_policy.deny_delete", plancheck.ResourceActionDestroyBeforeCreate),
-					plancheck.ExpectResourceAction(ou, plancheck.ResourceActionDestroyBeforeCreate),
+					plancheck.ExpectResourceAction("imspolicy_service_control_policy.deny_delete", plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction(ou, plancheck.ResourceActionNoop),
 				}},
 				Check: scpTestCheckAttached(srv, "deny-delete", testRootID, scpTestOU),
 			},

@@ -6,10 +6,10 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -41,11 +41,6 @@ type serviceControlPolicyModel struct {
 	Tags        types.Map      `tfsdk:"tags"`
 	Timeouts    timeouts.Value `tfsdk:"timeouts"`
 }
-
-// scpTagsUnverifiedKey marks, in private state, an SCP imported by id: the provider has no
-// call that reads an SCP's tags (the API reference it follows has none), so its tags are
-// unknown until the configuration's are recorded.
-const scpTagsUnverifiedKey = "tags_unverified"
 
 func (r *serviceControlPolicyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_service_control_policy"
@@ -91,30 +86,15 @@ func (r *serviceControlPolicyResource) Schema(ctx context.Context, _ resource.Sc
 			"tags": schema.MapAttribute{
 				Optional:    true,
 				ElementType: types.StringType,
-				MarkdownDescription: "Tags set when the policy is created. The provider cannot change or read an SCP's tags " +
-					"(its API reference has no such call), so changing them replaces the policy (detach it first from targets it must not leave, " +
-					"or let Terraform replace its attachments too). After an import the configured tags are recorded " +
-					"as they are, without replacing the policy.",
-				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplaceIf(scpTagsRequireReplace,
-					"Changing tags replaces the policy, except to record the tags of an imported policy.",
-					"Changing tags replaces the policy, except to record the tags of an imported policy.")},
+				MarkdownDescription: fmt.Sprintf("Tags of the policy, at most %d: keys of 1 to %d characters, values of up to %d "+
+					"(limits inferred from the vendor's tag service; neither the API reference nor the SDK states them). Changed in "+
+					"place through the Organizations tag API; tags changed outside Terraform show as a change to undo.",
+					client.MaxTagsPerResource, client.MaxTagKeyLength, client.MaxTagValueLength),
+				Validators: []validator.Map{validators.Tags()},
 			},
 		},
 		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx, true)},
 	}
-}
-
-// scpTagsRequireReplace replaces the policy on a change of tags, unless the policy was
-// imported and its tags were never recorded: then the configuration's are taken as they are.
-func scpTagsRequireReplace(ctx context.Context, req planmodifier.MapRequest, resp *mapplanmodifier.RequiresReplaceIfFuncResponse) {
-	if req.StateValue.IsNull() && req.Private != nil {
-		v, diags := req.Private.GetKey(ctx, scpTagsUnverifiedKey)
-		resp.Diagnostics.Append(diags...)
-		if len(v) > 0 {
-			return
-		}
-	}
-	resp.RequiresReplace = true
 }
 
 func (r *serviceControlPolicyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -202,9 +182,20 @@ func (r *serviceControlPolicyResource) Read(ctx context.Context, req resource.Re
 				"Read it with the imspolicy_service_control_policy data source instead.", got.ID, got.Name))
 		return
 	}
+	tags, err := c.ListResourceTags(ctx, got.ID)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "reading the tags of the service control policy", err)
+		return
+	}
 	state.URN = types.StringValue(got.URN)
 	state.Name = types.StringValue(got.Name)
 	state.Description = types.StringValue(got.Description)
+	// No tags and none configured stay null; otherwise the tags as they are.
+	if len(tags) > 0 || !state.Tags.IsNull() {
+		var diags diag.Diagnostics
+		state.Tags, diags = types.MapValueFrom(ctx, types.StringType, tags)
+		resp.Diagnostics.Append(diags...)
+	}
 	// A document that means the same as the one in state keeps the state's bytes
 	// (policyJSON's semantic equality).
 	state.Content = newPolicyJSON(got.Content)
@@ -246,11 +237,22 @@ func (r *serviceControlPolicyResource) Update(ctx context.Context, req resource.
 		}
 	}
 	if !plan.Tags.Equal(state.Tags) {
-		// Only an imported policy's tags change in place (see scpTagsRequireReplace).
-		resp.Diagnostics.AddAttributeWarning(path.Root("tags"), "Tags recorded, not verified",
-			"The provider cannot read or change an SCP's tags (its API reference has no such call), so the tags of this imported policy "+
-				"are recorded as configured without being checked or changed in the cloud.")
-		resp.Diagnostics.Append(resp.Private.SetKey(ctx, scpTagsUnverifiedKey, nil)...)
+		var want, have map[string]string
+		resp.Diagnostics.Append(plan.Tags.ElementsAs(ctx, &want, false)...)
+		resp.Diagnostics.Append(state.Tags.ElementsAs(ctx, &have, false)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		set, unset := tagChanges(have, want)
+		id := state.ID.ValueString()
+		if err := c.UntagResource(ctx, id, unset); err != nil {
+			addAPIError(&resp.Diagnostics, "removing tags of the service control policy", err)
+			return
+		}
+		if err := c.TagResource(ctx, id, set); err != nil {
+			addAPIError(&resp.Diagnostics, "tagging the service control policy", err)
+			return
+		}
 	}
 	plan.ID = state.ID
 	if plan.URN.IsUnknown() {
@@ -300,5 +302,21 @@ func (r *serviceControlPolicyResource) ImportState(ctx context.Context, req reso
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, scpTagsUnverifiedKey, []byte("true"))...)
+}
+
+// tagChanges is what turns the tags have into want: the tags to set (new keys and changed
+// values) and the keys to remove.
+func tagChanges(have, want map[string]string) (set map[string]string, unset []string) {
+	set = map[string]string{}
+	for k, v := range want {
+		if old, ok := have[k]; !ok || old != v {
+			set[k] = v
+		}
+	}
+	for k := range have {
+		if _, ok := want[k]; !ok {
+			unset = append(unset, k)
+		}
+	}
+	return set, unset
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -56,6 +57,25 @@ func scpTestCheckNoCustomSCPs(srv *emulator.Server) resource.TestCheckFunc {
 			if !a.Builtin {
 				return fmt.Errorf("SCP %s is still attached to %s", a.PolicyID, a.TargetID)
 			}
+		}
+		return nil
+	}
+}
+
+// scpTestCheckTags checks the emulator's tags of the SCP named name, as sorted key=value pairs.
+func scpTestCheckTags(srv *emulator.Server, name, want string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		p, ok := srv.SCPByName(name)
+		if !ok {
+			return fmt.Errorf("the emulator has no SCP named %q", name)
+		}
+		var got []string
+		for _, t := range p.Tags {
+			got = append(got, t.Key+"="+t.Value)
+		}
+		sort.Strings(got)
+		if strings.Join(got, ",") != want {
+			return fmt.Errorf("tags = %s, want %s", strings.Join(got, ","), want)
 		}
 		return nil
 	}
@@ -133,26 +153,46 @@ func TestAccServiceControlPolicyResource_lifecycle(t *testing.T) {
 				},
 			},
 			{
-				ResourceName:            r,
-				ImportState:             true,
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"tags"}, // the provider cannot read tags back
+				ResourceName:      r,
+				ImportState:       true,
+				ImportStateVerify: true, // tags included: import reads them
 			},
 			{
-				// Tags cannot change in place: the policy is replaced.
+				// Tags change in place, through the tag API: one changed, one added.
+				Config: scpTestConfig(url, "deny-delete-and-copy", "second", fmt.Sprintf("%q", scpTestDenyCopy), `{ team = "security", tier = "1" }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(r, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(r, tfjsonpath.New("id"))},
+				Check:             scpTestCheckTags(srv, "deny-delete-and-copy", "team=security,tier=1"),
+			},
+			{
+				// Tags changed outside Terraform show as drift, and the apply undoes them.
+				PreConfig: func() {
+					p, _ := srv.SCPByName("deny-delete-and-copy")
+					c := scpTestClient(t, url)
+					if err := c.TagResource(context.Background(), p.ID, map[string]string{"team": "rogue", "extra": "x"}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: scpTestConfig(url, "deny-delete-and-copy", "second", fmt.Sprintf("%q", scpTestDenyCopy), `{ team = "security", tier = "1" }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(r, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(r, tfjsonpath.New("id"))},
+				Check:             scpTestCheckTags(srv, "deny-delete-and-copy", "team=security,tier=1"),
+			},
+			{
+				// Removing one tag removes it.
 				Config: scpTestConfig(url, "deny-delete-and-copy", "second", fmt.Sprintf("%q", scpTestDenyCopy), `{ team = "security" }`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(r, plancheck.ResourceActionDestroyBeforeCreate),
+					plancheck.ExpectResourceAction(r, plancheck.ResourceActionUpdate),
 				}},
-				Check: func(*terraform.State) error {
-					p, _ := srv.SCPByName("deny-delete-and-copy")
-					if len(p.Tags) != 1 || p.Tags[0].Key != "team" || p.Tags[0].Value != "security" {
-						return fmt.Errorf("tags = %v, want team=security", p.Tags)
-					}
+				Check: func(st *terraform.State) error {
 					if n := len(srv.SCPs()); n != 2 {
 						return fmt.Errorf("the emulator holds %d SCPs, want FullAccess and one", n)
 					}
-					return nil
+					return scpTestCheckTags(srv, "deny-delete-and-copy", "team=security")(st)
 				},
 			},
 			{
@@ -266,8 +306,8 @@ resource "imspolicy_service_control_policy" "test" {
 }
 
 // TestAccServiceControlPolicyResource_importTagged imports a tagged SCP made outside
-// Terraform (with an import block): the configuration's tags are recorded, not a reason
-// to replace the policy.
+// Terraform (with an import block): import reads its tags, so a configuration with the
+// same tags plans no change, and other tags are an update in place.
 func TestAccServiceControlPolicyResource_importTagged(t *testing.T) {
 	srv, url := startEmulator(t, emulator.Config{})
 	const r = "imspolicy_service_control_policy.test"
@@ -290,7 +330,7 @@ import {
 			{
 				Config: config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(r, plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction(r, plancheck.ResourceActionNoop),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(r, tfjsonpath.New("id"), knownvalue.StringExact(made.ID)),
@@ -298,11 +338,11 @@ import {
 				},
 			},
 			{
-				// Once recorded, tags replace the policy again when they change.
 				Config: scpTestConfig(url, "made-by-hand", "", fmt.Sprintf("%q", scpTestDenyDelete), `{ team = "security" }`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(r, plancheck.ResourceActionDestroyBeforeCreate),
+					plancheck.ExpectResourceAction(r, plancheck.ResourceActionUpdate),
 				}},
+				Check: scpTestCheckTags(srv, "made-by-hand", "team=security"),
 			},
 		},
 	})

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/client"
 )
@@ -106,5 +107,36 @@ func (v textValidator) ValidateString(_ context.Context, req validator.StringReq
 	}
 	if err := client.CheckText(req.ConfigValue.ValueString(), v.min, v.max, v.name); err != nil {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(), fmt.Sprintf("%s %s.", req.Path, err))
+	}
+}
+
+// Tags checks a map of tags against the limits of client.CheckTag and MaxTagsPerResource.
+func Tags() validator.Map { return tagsValidator{} }
+
+type tagsValidator struct{}
+
+func (tagsValidator) Description(context.Context) string {
+	return fmt.Sprintf("at most %d tags, keys of 1 to %d characters, values of up to %d", client.MaxTagsPerResource, client.MaxTagKeyLength, client.MaxTagValueLength)
+}
+
+func (v tagsValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (tagsValidator) ValidateMap(ctx context.Context, req validator.MapRequest, resp *validator.MapResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	elems := req.ConfigValue.Elements()
+	if len(elems) > client.MaxTagsPerResource {
+		resp.Diagnostics.AddAttributeError(req.Path, "Too many tags",
+			fmt.Sprintf("%s has %d tags; a resource holds at most %d.", req.Path, len(elems), client.MaxTagsPerResource))
+	}
+	for k, e := range elems {
+		s, ok := e.(types.String)
+		if !ok || s.IsUnknown() || s.IsNull() {
+			continue
+		}
+		if err := client.CheckTag(k, s.ValueString()); err != nil {
+			resp.Diagnostics.AddAttributeError(req.Path.AtMapKey(k), "Invalid tag", fmt.Sprintf("%s: %s.", req.Path, err))
+		}
 	}
 }

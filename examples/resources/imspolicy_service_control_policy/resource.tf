@@ -25,7 +25,7 @@ resource "imspolicy_service_control_policy" "image_guardrails" {
     ]
   })
 
-  # Set at creation only: changing tags replaces the policy.
+  # Changed in place; tags changed outside Terraform show as drift.
   tags = {
     owner = "platform"
   }
