@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Ensures bin/tofu is OpenTofu $TOFU_VERSION (default 1.9.4), for running the acceptance
-# tests under OpenTofu as well as Terraform.
+# Ensures $TOFU_TARGET (default bin/tofu) is OpenTofu $TOFU_VERSION (default 1.9.4), for
+# running the acceptance tests under OpenTofu as well as Terraform.
 #
 # OpenTofu is never downloaded as a binary: it is built from source through the Go module
 # proxy. `go install github.com/opentofu/opentofu/cmd/tofu@v1.9.4` is refused because
-# OpenTofu's go.mod has a replace directive, so tools/opentofu is a small wrapper module
-# that repeats it. The build goes to $(go env GOPATH)/bin/tofu-$TOFU_VERSION (a few
+# OpenTofu's go.mod has a replace directive, so tools/opentofu-$TOFU_VERSION is a small
+# wrapper module that repeats it. The build goes to $(go env GOPATH)/bin/tofu-$TOFU_VERSION (a few
 # minutes on 2 cores, once per machine) and is copied into bin/.
 set -euo pipefail
 
@@ -14,7 +14,12 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 TOFU_VERSION="${TOFU_VERSION:-1.9.4}"
 root="$(repo_root)"
-target="$root/bin/tofu"
+target="${TOFU_TARGET:-$root/bin/tofu}"
+module="$root/tools/opentofu-$TOFU_VERSION"
+if [[ ! -f "$module/go.mod" ]]; then
+	log "error: no wrapper module $module for OpenTofu $TOFU_VERSION"
+	exit 1
+fi
 gobin="$(gopath_bin)"
 cached="$gobin/tofu-$TOFU_VERSION"
 start=$SECONDS
@@ -27,7 +32,7 @@ is_wanted() {
 }
 
 if is_wanted "$target"; then
-	log "bin/tofu is already OpenTofu v$TOFU_VERSION; nothing to do"
+	log "$target is already OpenTofu v$TOFU_VERSION; nothing to do"
 	exit 0
 fi
 
@@ -38,7 +43,7 @@ if ! is_wanted "$cached"; then
 	if ! is_wanted "$cached"; then
 		log "building OpenTofu v$TOFU_VERSION from the Go module proxy into $cached (takes a few minutes the first time)"
 		# Linked with version.dev=no, as release builds are, so that it reports its version.
-		(cd "$root/tools/opentofu" && go build -trimpath \
+		(cd "$module" && go build -trimpath \
 			-ldflags "-X github.com/opentofu/opentofu/version.dev=no" \
 			-o "$cached.tmp.$$" github.com/opentofu/opentofu/cmd/tofu)
 		mv -f "$cached.tmp.$$" "$cached"
@@ -53,4 +58,4 @@ else
 fi
 
 copy_binary "$cached" "$target"
-log "copied $cached to bin/tofu ($((SECONDS - start))s)"
+log "copied $cached to $target ($((SECONDS - start))s)"

@@ -1,6 +1,6 @@
 // Builds OpenTofu 1.9.4 from the Go module proxy. `go install github.com/opentofu/opentofu/cmd/tofu@v1.9.4`
 // is refused because OpenTofu's go.mod has a replace directive; this wrapper repeats it.
-module github.com/imspolicy/terraform-provider-imspolicy/tools/opentofu
+module github.com/imspolicy/terraform-provider-imspolicy/tools/opentofu-1.9.4
 
 go 1.24
 
