@@ -11,10 +11,11 @@ import (
 // Canonical form. Fields print in the grammar's order — Version, Statement; in a statement
 // Sid, Effect, Action, NotAction, Resource, NotResource, Condition — then fields the grammar
 // does not have, sorted by name. Absent fields stay absent; present ones are kept as
-// written, except that a single string is printed as a list of one. Statements and list
-// values keep their order (and their duplicates); condition operators and keys are sorted.
-// Strings are escaped as encoding/json escapes them, but without turning <, > and & into
-// \u003c, \u003e and \u0026.
+// written, except that a single string is printed as a list of one and actions are spelled
+// as ActionSpelling spells them. Statements and list values keep their order (and their
+// duplicates); condition operators and keys are sorted. Strings are escaped as
+// encoding/json escapes them, but without turning <, > and & into \u003c, \u003e and
+// \u0026. Normal goes further: see normal.go.
 
 // Minified returns the canonical form without spaces or line breaks.
 func (d *Document) Minified() []byte {
@@ -60,19 +61,19 @@ func (s *Statement) appendTo(b []byte) []byte {
 			comma = true
 		}
 	}
-	list := func(name string, l *List) {
+	list := func(name string, l *List, spell func(string) string) {
 		if l != nil {
 			b = appendKey(b, name, comma)
-			b = appendList(b, l)
+			b = appendList(b, l, spell)
 			comma = true
 		}
 	}
 	str("Sid", s.Sid)
 	str("Effect", s.Effect)
-	list("Action", s.Action)
-	list("NotAction", s.NotAction)
-	list("Resource", s.Resource)
-	list("NotResource", s.NotResource)
+	list("Action", s.Action, ActionSpelling)
+	list("NotAction", s.NotAction, ActionSpelling)
+	list("Resource", s.Resource, nil)
+	list("NotResource", s.NotResource, nil)
 	if s.Condition != nil {
 		b = appendKey(b, "Condition", comma)
 		b = s.Condition.appendTo(b)
@@ -93,20 +94,25 @@ func (c *Condition) appendTo(b []byte) []byte {
 		b = append(b, '{')
 		for j := range keys {
 			b = appendKey(b, keys[j].Name, j > 0)
-			b = appendList(b, &keys[j].Values)
+			b = appendList(b, &keys[j].Values, nil)
 		}
 		b = append(b, '}')
 	}
 	return append(b, '}')
 }
 
-func appendList(b []byte, l *List) []byte {
+// appendList prints the list's values, each mapped by spell when it is not nil.
+func appendList(b []byte, l *List, spell func(string) string) []byte {
 	b = append(b, '[')
 	for i, it := range l.Items {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendString(b, it.Value)
+		v := it.Value
+		if spell != nil {
+			v = spell(v)
+		}
+		b = appendString(b, v)
 	}
 	return append(b, ']')
 }

@@ -54,7 +54,7 @@ data "imspolicy_policy_simulation" "check" {
   }
 }
 `
-	const canonical = `{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["ims:images:list","ims:images:get","ims:images:copyInRegion"]},{"Effect":"Deny","Action":["ims:images:deleteImage"]}]}`
+	const canonical = `{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["ims:images:copyInRegion","ims:images:get","ims:images:list"]},{"Effect":"Deny","Action":["ims:images:deleteImage"]}]}`
 	sameAsResource := func(attr string) statecheck.StateCheck {
 		return statecheck.CompareValuePairs("data.imspolicy_identity_policy.by_name", tfjsonpath.New(attr), identityPolicyAddr, tfjsonpath.New(attr), compare.ValuesSame())
 	}

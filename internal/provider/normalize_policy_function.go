@@ -19,10 +19,12 @@ func (f *normalizePolicyFunction) Metadata(_ context.Context, _ function.Metadat
 
 func (f *normalizePolicyFunction) Definition(_ context.Context, _ function.DefinitionRequest, resp *function.DefinitionResponse) {
 	resp.Definition = function.Definition{
-		Summary: "Prints a policy document in its canonical minified form",
-		MarkdownDescription: "Returns the canonical minified form of a policy document: `Version` first, statements in " +
-			"order, lists everywhere (a single string becomes a list of one), a stable key order and no white space, so " +
-			"that the same policy always gives the same bytes. Use it to compare policies or to store them stably.",
+		Summary: "Prints a policy document in its normal form",
+		MarkdownDescription: "Returns the normal form of a policy document, minified: `Version` first, statements in order, " +
+			"lists everywhere (a single string becomes a list of one), sorted and without duplicates, actions in the catalog's " +
+			"spelling (other services' actions in lower case), condition operators and keys sorted, empty fields left out, " +
+			"a stable key order and no white space. Two documents give the same bytes exactly when the resources treat them " +
+			"as the same policy (no diff). Use it to compare policies or to store them stably.",
 		Parameters: []function.Parameter{
 			function.StringParameter{Name: "json", MarkdownDescription: "A policy document (JSON)."},
 		},

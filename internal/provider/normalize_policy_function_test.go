@@ -23,13 +23,24 @@ locals {
     }
   EOT
   b = jsonencode({ Version = "5.0", Statement = [{ Effect = "Allow", Action = ["ims:images:list"], Resource = ["*"] }] })
+  # The same policy as c: action case, list order and duplicates, an empty Sid and Condition.
+  c = jsonencode({ Version = "5.0", Statement = [{ Effect = "Allow", Action = ["IMS:Images:AddMember", "ECS:CloudServers:List", "ims:images:get"], Resource = ["*"] }] })
+  d = jsonencode({ Version = "5.0", Statement = [{ Sid = "", Effect = "Allow", Action = ["ims:images:get", "ecs:cloudservers:list", "ims:images:addMember", "ims:images:get"], Resource = "*", Condition = {} }] })
+  # Not the same policy: another resource.
+  e = jsonencode({ Version = "5.0", Statement = [{ Effect = "Allow", Action = ["ims:images:get"], Resource = ["ims:*:*:image:a"] }] })
 }
 output "a"    { value = provider::imspolicy::normalize_policy(local.a) }
 output "same" { value = provider::imspolicy::normalize_policy(local.a) == provider::imspolicy::normalize_policy(local.b) }
+output "c"    { value = provider::imspolicy::normalize_policy(local.c) }
+output "c_is_d" { value = provider::imspolicy::normalize_policy(local.c) == provider::imspolicy::normalize_policy(local.d) }
+output "c_is_e" { value = provider::imspolicy::normalize_policy(local.c) == provider::imspolicy::normalize_policy(local.e) }
 `,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownOutputValue("a", knownvalue.StringExact(`{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["ims:images:list"],"Resource":["*"]}]}`)),
 					statecheck.ExpectKnownOutputValue("same", knownvalue.Bool(true)),
+					statecheck.ExpectKnownOutputValue("c", knownvalue.StringExact(`{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["ecs:cloudservers:list","ims:images:addMember","ims:images:get"],"Resource":["*"]}]}`)),
+					statecheck.ExpectKnownOutputValue("c_is_d", knownvalue.Bool(true)),
+					statecheck.ExpectKnownOutputValue("c_is_e", knownvalue.Bool(false)),
 				},
 			},
 			{

@@ -36,13 +36,12 @@ func parsePolicies(at path.Path, purpose string, documents []string, name func(i
 	return out, diags
 }
 
-// canonicalDocument prints a policy document the API returned in canonical minified form
-// (as normalize_policy does); a document that does not parse is returned as it is, with
-// the parse error.
+// canonicalDocument prints a policy document in its normal form (as normalize_policy does);
+// a document that does not parse is returned as it is, with the parse error.
 func canonicalDocument(src string) (string, error) {
 	d, err := policy.Parse([]byte(src))
 	if err != nil {
 		return src, err
 	}
-	return string(d.Minified()), nil
+	return string(d.Normal()), nil
 }

@@ -82,8 +82,8 @@ func (d *policyDocumentDataSource) Schema(_ context.Context, _ datasource.Schema
 				"`statement` blocks with the same Sid replace them."),
 			"override_policy_documents": list("Policy documents (JSON) merged last: a statement with a Sid replaces the statement with " +
 				"the same Sid, from earlier override documents, `statement` blocks or source documents; other statements are appended."),
-			"json":          schema.StringAttribute{Computed: true, MarkdownDescription: "The document, canonical and indented: `Version` first, statements in order, lists everywhere."},
-			"minified_json": schema.StringAttribute{Computed: true, MarkdownDescription: "The document, canonical and minified: the same policy always gives the same bytes."},
+			"json":          schema.StringAttribute{Computed: true, MarkdownDescription: "The document, canonical and indented, in the author's order: `Version` first, statements in order, lists everywhere, actions in the catalog's spelling."},
+			"minified_json": schema.StringAttribute{Computed: true, MarkdownDescription: "The document's normal form, minified (as `normalize_policy` prints it): lists sorted without duplicates, actions in the catalog's spelling, empty fields left out, so that two documents give the same bytes exactly when they mean the same policy."},
 			"findings": schema.ListNestedAttribute{
 				Computed:            true,
 				MarkdownDescription: "The checker's warnings (errors fail the plan), so that `terraform test` can assert a policy is clean.",
@@ -195,7 +195,7 @@ func (d *policyDocumentDataSource) Read(ctx context.Context, req datasource.Read
 		return
 	}
 	m.JSON = types.StringValue(string(doc.Indented()))
-	m.MinifiedJSON = types.StringValue(string(doc.Minified()))
+	m.MinifiedJSON = types.StringValue(string(doc.Normal()))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 

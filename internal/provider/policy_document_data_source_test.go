@@ -40,7 +40,7 @@ data "imspolicy_policy_document" "test" {
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("data.imspolicy_policy_document.test", tfjsonpath.New("purpose"), knownvalue.StringExact("identity")),
 				statecheck.ExpectKnownValue("data.imspolicy_policy_document.test", tfjsonpath.New("minified_json"), knownvalue.StringExact(
-					`{"Version":"5.0","Statement":[{"Sid":"CopyOwnImages","Effect":"Allow","Action":["ims:images:copyCrossRegion"],"Resource":["ims:*:acct:image:*"],"Condition":{"BoolIfExists":{"ims:Encrypted":["true"]},"StringEquals":{"ims:Region":["cn-north-4","cn-east-3"]}}},{"Effect":"Deny","Action":["ims:images:deleteImage"]}]}`)),
+					`{"Version":"5.0","Statement":[{"Sid":"CopyOwnImages","Effect":"Allow","Action":["ims:images:copyCrossRegion"],"Resource":["ims:*:acct:image:*"],"Condition":{"BoolIfExists":{"ims:Encrypted":["true"]},"StringEquals":{"ims:Region":["cn-east-3","cn-north-4"]}}},{"Effect":"Deny","Action":["ims:images:deleteImage"]}]}`)),
 				statecheck.ExpectKnownValue("data.imspolicy_policy_document.test", tfjsonpath.New("json"), knownvalue.StringRegexp(regexp.MustCompile(`^\{\n  "Version": "5.0",\n  "Statement": \[\n    \{\n      "Sid": "CopyOwnImages",`))),
 				statecheck.ExpectKnownValue("data.imspolicy_policy_document.test", tfjsonpath.New("findings"), knownvalue.ListSizeExact(0)),
 			},
@@ -80,7 +80,7 @@ data "imspolicy_policy_document" "test" {
 				// Source statements first, replaced in place by blocks with their Sid; then new
 				// blocks; override statements replace by Sid or are appended.
 				statecheck.ExpectKnownValue("data.imspolicy_policy_document.test", tfjsonpath.New("minified_json"), knownvalue.StringExact(
-					`{"Version":"5.0","Statement":[{"Sid":"Read","Effect":"Allow","Action":["ims:images:list","ims:images:get"]},{"Sid":"Quota","Effect":"Deny","Action":["ims:quotas:get"]},{"Sid":"Upload","Effect":"Allow","Action":["ims:images:upload"]},{"Effect":"Allow","Action":["ims:images:getJob"]}]}`)),
+					`{"Version":"5.0","Statement":[{"Sid":"Read","Effect":"Allow","Action":["ims:images:get","ims:images:list"]},{"Sid":"Quota","Effect":"Deny","Action":["ims:quotas:get"]},{"Sid":"Upload","Effect":"Allow","Action":["ims:images:upload"]},{"Effect":"Allow","Action":["ims:images:getJob"]}]}`)),
 			},
 		}},
 	})
