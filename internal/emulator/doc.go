@@ -27,7 +27,7 @@
 //	POST   /v5/policies                                   {policy_name, policy_document, path?, description?} -> 200 {policy}
 //	GET    /v5/policies?limit&marker&policy_type&path_prefix&only_attached -> {policies, page_info}
 //	GET    /v5/policies/{policy_id}                       -> {policy}
-//	PUT    /v5/policies/{policy_id}                       {new_description} -> {policy}
+//	PUT    /v5/policies/{policy_id}                       {description} -> 204 (the API reference's UpdatePolicyV5; not in the SDK)
 //	DELETE /v5/policies/{policy_id}                       -> 204
 //	POST   /v5/policies/{policy_id}/versions              {policy_document, set_as_default?} -> {policy_version}
 //	GET    /v5/policies/{policy_id}/versions?limit&marker -> {versions, page_info} (newest first)
@@ -79,7 +79,7 @@
 //     Organizations.1207. Enabling twice: 409.
 //   - The root lists only policy types that are enabled or pending_enable.
 //   - Versions are listed newest first; version numbers are never reused.
-//   - PUT /v5/policies/{id} with new_description changes the description and not updated_at
+//   - PUT /v5/policies/{id} changes the description and not updated_at
 //     (which the vendor defines as the time of the default version's last change).
 //   - Policy paths follow the vendor's grammar ("" or "foo/bar/"); the segments "." and
 //     ".." (as in "../"), which its character set admits, are refused with 400 PAP5.0030.

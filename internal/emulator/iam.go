@@ -181,24 +181,22 @@ func (s *Server) getPolicy(r *http.Request, _ []byte) (int, any, *apiError) {
 	return http.StatusOK, map[string]any{"policy": toPolicyJSON(p)}, nil
 }
 
-// updatePolicy changes the description. The vendor's UpdatePolicyV5 reference names the
-// body field "description"; the reference notes inferred "new_description": both are
-// accepted.
+// updatePolicy changes the description, as the vendor's API reference documents
+// UpdatePolicyV5 (the Go SDK v0.1.207 has no request definition for it): the body is
+// {"description"} (0 to 1,000 characters) and the answer 204 with no body. The field the
+// project's reference notes once inferred, "new_description", is not a field of the API: a
+// body with only it has no description and is refused.
 func (s *Server) updatePolicy(r *http.Request, body []byte) (int, any, *apiError) {
 	var req struct {
-		Description    *string `json:"description"`
-		NewDescription *string `json:"new_description"`
+		Description *string `json:"description"`
 	}
 	if err := decodeBody(body, &req); err != nil {
 		return 0, nil, fail(ErrIAMInvalidParam, "%v", err)
 	}
-	if req.Description != nil {
-		req.NewDescription = req.Description
-	}
-	if req.NewDescription == nil {
+	if req.Description == nil {
 		return 0, nil, fail(ErrIAMInvalidParam, "description is required")
 	}
-	if runeLen(*req.NewDescription) > MaxPolicyDescription {
+	if runeLen(*req.Description) > MaxPolicyDescription {
 		return 0, nil, fail(ErrIAMInvalidParam, "description is longer than %d characters", MaxPolicyDescription)
 	}
 	s.mu.Lock()
@@ -207,11 +205,11 @@ func (s *Server) updatePolicy(r *http.Request, body []byte) (int, any, *apiError
 	if e != nil {
 		return 0, nil, e
 	}
-	p.Description = *req.NewDescription
+	p.Description = *req.Description
 	if e := s.persistLocked(policyRef(p.ID)); e != nil {
 		return 0, nil, e
 	}
-	return http.StatusOK, map[string]any{"policy": toPolicyJSON(p)}, nil
+	return http.StatusNoContent, nil, nil
 }
 
 func (s *Server) deletePolicy(r *http.Request, _ []byte) (int, any, *apiError) {

@@ -135,12 +135,20 @@ func TestIdentityPolicies(t *testing.T) {
 			check: func(t *testing.T, r resp) { wantField(t, r, "ims-read", "policy", "policy_name") }},
 		{name: "get unknown", method: "GET", path: "/v5/policies/00000000-0000-0000-0000-000000000000", status: 404, code: "PAP5.0015"},
 		{name: "get malformed id", method: "GET", path: "/v5/policies/bad_id", status: 400, code: "PAP5.0014"},
-		{name: "update description", method: "PUT", path: "/v5/policies/{pid}", body: map[string]any{"new_description": "new"}, status: 200,
+		{name: "update description", method: "PUT", path: "/v5/policies/{pid}", body: map[string]any{"description": "new"}, status: 204,
+			check: func(t *testing.T, r resp) {
+				if len(r.raw) != 0 {
+					t.Errorf("UpdatePolicyV5 answers 204 with no body; got %q", r.raw)
+				}
+			}},
+		{name: "description updated", method: "GET", path: "/v5/policies/{pid}", status: 200,
 			check: func(t *testing.T, r resp) { wantField(t, r, "new", "policy", "description") }},
-		{name: "update with the vendor's description field", method: "PUT", path: "/v5/policies/{pid}", body: map[string]any{"description": "vendor"}, status: 200,
-			check: func(t *testing.T, r resp) { wantField(t, r, "vendor", "policy", "description") }},
+		{name: "update with new_description only", method: "PUT", path: "/v5/policies/{pid}", body: map[string]any{"new_description": "old field"}, status: 400, code: "PAP5.0014"},
+		{name: "description kept", method: "GET", path: "/v5/policies/{pid}", status: 200,
+			check: func(t *testing.T, r resp) { wantField(t, r, "new", "policy", "description") }},
 		{name: "update without a description", method: "PUT", path: "/v5/policies/{pid}", body: map[string]any{"path": "x"}, status: 400, code: "PAP5.0014"},
-		{name: "update unknown", method: "PUT", path: "/v5/policies/nope", body: map[string]any{"new_description": "x"}, status: 404, code: "PAP5.0015"},
+		{name: "update description too long", method: "PUT", path: "/v5/policies/{pid}", body: map[string]any{"description": strings.Repeat("d", 1001)}, status: 400, code: "PAP5.0014"},
+		{name: "update unknown", method: "PUT", path: "/v5/policies/nope", body: map[string]any{"description": "x"}, status: 404, code: "PAP5.0015"},
 
 		// Versions.
 		{name: "version 2 as default", method: "POST", path: "/v5/policies/{pid}/versions",
