@@ -38,7 +38,7 @@
 //	POST   /v5/policies/{policy_id}/detach-user|detach-group|detach-agency {…} -> 200
 //	GET    /v5/policies/{policy_id}/attached-entities?entity_type&limit&marker -> {policy_users, policy_groups, policy_agencies, page_info}
 //	GET    /v5/users|groups|agencies/{id}/attached-policies?limit&marker -> {attached_policies, page_info}
-//	GET    /v5/authorization-schemas/services/ims         -> {version, actions, resources, conditions} (from package catalog)
+//	GET    /v5/authorization-schemas/services/ims         -> {version, actions, resources, conditions, operations} (from package catalog)
 //
 // Organizations:
 //
@@ -91,6 +91,9 @@
 //     SCPs are enabled; attached-entities reports their ids as names.
 //   - URNs: iam::<account>:policy:<name>, organizations::<account>:policy:<org>/service_control_policy/<id>,
 //     organizations::<account>:root:<org>/<root>; FullAccess's id is p-FullAccess.
+//   - The authorization schema's operation ids are derived from Table 2's methods and paths
+//     (catalog.Operations); an action's condition keys are listed under its resources when
+//     it has resource types, under the action otherwise.
 //   - Create answers 200 for identity policies (201 is stated for SCPs); attach, detach and
 //     set-default answer 200 with no body.
 //

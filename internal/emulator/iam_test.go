@@ -390,6 +390,18 @@ func TestAuthorizationSchema(t *testing.T) {
 			}
 		}
 	}
+	// The seed's rule: an action with resource types has its keys on its resources.
+	ums := byName["ims:images:updateMemberStatus"]
+	if k := get(ums, "resources", 0, "condition_keys"); fmt.Sprint(k) != "[g:RequestTag/<tag-key>]" || len(list(ums, "condition_keys")) != 0 {
+		t.Errorf("ims:images:updateMemberStatus: resource keys %v, action keys %v", k, get(ums, "condition_keys"))
+	}
+	if k := get(byName["ims:images:list"], "condition_keys"); fmt.Sprint(k) != "[g:EnterpriseProjectId]" {
+		t.Errorf("ims:images:list: action keys %v", k)
+	}
+	ops := list(r.body, "operations")
+	if len(ops) == 0 || str(ops[0], "operation_id") != "GetV2Cloudimages" || str(ops[0], "operation_action") != "ims:images:list" {
+		t.Errorf("operations: %v", r.body["operations"])
+	}
 	g := byName["ims:images:get"]
 	if g == nil || str(g, "resources", 0, "urn_template") != "ims:<region>:<account-id>:image:<image-id>" {
 		t.Errorf("ims:images:get: %v", g)
