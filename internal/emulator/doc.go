@@ -86,6 +86,12 @@
 //   - SCP content is measured, like identity policies, without white space.
 //   - Documents are rejected (400 PAP5.0011 / Organizations.1201) when the provider's checker
 //     (package policy) reports an error finding.
+//   - System identity policies are STAND-INS (system.go: IMSFullAccessPolicy and
+//     IMSReadOnlyPolicy, with the emulator's own ids, URNs iam::system:policy:<name> and
+//     documents), not the vendor's list. They list with policy_type=system (and with no
+//     policy_type, before the custom ones), can be read and attached, and every change
+//     (description, versions, default version, delete) is 403 PAP5.0021. A custom policy
+//     may take a system policy's name.
 //   - The emulator does not model users, groups, agencies, OUs or accounts: any well-formed
 //     id is accepted; OUs and accounts it has not seen carry the implicit FullAccess SCP while
 //     SCPs are enabled; attached-entities reports their ids as names.

@@ -277,29 +277,29 @@ func TestListPolicies(t *testing.T) {
 	}
 	vars := map[string]string{}
 	runSteps(t, e, vars, []step{
-		{name: "all", method: "GET", path: "/v5/policies", status: 200,
+		{name: "all, the system stand-ins first", method: "GET", path: "/v5/policies", status: 200,
 			check: func(t *testing.T, r resp) {
-				if got := names(r); got != "p0,p1,p2,p3,p4" {
+				if got := names(r); got != "IMSFullAccessPolicy,IMSReadOnlyPolicy,p0,p1,p2,p3,p4" {
 					t.Errorf("names %s", got)
 				}
-				wantField(t, r, 5, "page_info", "current_count")
+				wantField(t, r, 7, "page_info", "current_count")
 				if get(r.body, "page_info", "next_marker") != nil {
 					t.Errorf("next_marker on the last page: %s", r.raw)
 				}
 			}},
-		{name: "page 1", method: "GET", path: "/v5/policies?limit=2", status: 200, capture: map[string][]any{"m1": {"page_info", "next_marker"}},
+		{name: "page 1", method: "GET", path: "/v5/policies?policy_type=custom&limit=2", status: 200, capture: map[string][]any{"m1": {"page_info", "next_marker"}},
 			check: func(t *testing.T, r resp) {
 				if got := names(r); got != "p0,p1" {
 					t.Errorf("names %s", got)
 				}
 			}},
-		{name: "page 2", method: "GET", path: "/v5/policies?limit=2&marker={m1}", status: 200, capture: map[string][]any{"m2": {"page_info", "next_marker"}},
+		{name: "page 2", method: "GET", path: "/v5/policies?policy_type=custom&limit=2&marker={m1}", status: 200, capture: map[string][]any{"m2": {"page_info", "next_marker"}},
 			check: func(t *testing.T, r resp) {
 				if got := names(r); got != "p2,p3" {
 					t.Errorf("names %s", got)
 				}
 			}},
-		{name: "page 3", method: "GET", path: "/v5/policies?limit=2&marker={m2}", status: 200,
+		{name: "page 3", method: "GET", path: "/v5/policies?policy_type=custom&limit=2&marker={m2}", status: 200,
 			check: func(t *testing.T, r resp) {
 				if got := names(r); got != "p4" {
 					t.Errorf("names %s", got)
@@ -318,7 +318,24 @@ func TestListPolicies(t *testing.T) {
 		{name: "custom", method: "GET", path: "/v5/policies?policy_type=custom", status: 200,
 			check: func(t *testing.T, r resp) { wantField(t, r, 5, "page_info", "current_count") }},
 		{name: "system", method: "GET", path: "/v5/policies?policy_type=system", status: 200,
-			check: func(t *testing.T, r resp) { wantField(t, r, 0, "page_info", "current_count") }},
+			check: func(t *testing.T, r resp) {
+				if got := names(r); got != "IMSFullAccessPolicy,IMSReadOnlyPolicy" {
+					t.Errorf("names %s", got)
+				}
+				wantField(t, r, "system", "policies", 0, "policy_type")
+			}},
+		{name: "system, paged", method: "GET", path: "/v5/policies?limit=1", status: 200, capture: map[string][]any{"s1": {"page_info", "next_marker"}},
+			check: func(t *testing.T, r resp) {
+				if got := names(r); got != "IMSFullAccessPolicy" {
+					t.Errorf("names %s", got)
+				}
+			}},
+		{name: "system, page 2", method: "GET", path: "/v5/policies?limit=2&marker={s1}", status: 200,
+			check: func(t *testing.T, r resp) {
+				if got := names(r); got != "IMSReadOnlyPolicy,p0" {
+					t.Errorf("names %s", got)
+				}
+			}},
 		{name: "bad type", method: "GET", path: "/v5/policies?policy_type=other", status: 400, code: "PAP5.0014"},
 		{name: "limit 0", method: "GET", path: "/v5/policies?limit=0", status: 400, code: "PAP5.0014"},
 		{name: "limit 201", method: "GET", path: "/v5/policies?limit=201", status: 400, code: "PAP5.0014"},
