@@ -243,6 +243,13 @@ func (r *identityPolicyResource) Read(ctx context.Context, req resource.ReadRequ
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("reading identity policy %s", id), err)
 		return
 	}
+	if p.IsSystem() {
+		resp.Diagnostics.AddError("System policy",
+			fmt.Sprintf("%s (%s) is a system identity policy: it cannot be changed or deleted, so Terraform cannot manage it. "+
+				"Read it with the imspolicy_identity_policy data source instead (and attach it with "+
+				"imspolicy_identity_policy_attachment).", p.PolicyID, p.PolicyName))
+		return
+	}
 	versions, err := c.ListPolicyVersions(ctx, id)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("listing the versions of identity policy %s", id), err)
