@@ -358,6 +358,9 @@ func TestRestartKeepsEveryWriteProperty(t *testing.T) {
 			for _, p := range e.srv.Policies() {
 				policies = append(policies, p.ID)
 			}
+			for _, sp := range SystemPolicies { // attached and detached; every other write refused
+				policies = append(policies, sp.ID)
+			}
 			for _, p := range e.srv.SCPs() {
 				scps = append(scps, p.ID)
 			}
