@@ -125,3 +125,26 @@ type ConditionKey struct {
 	// TypeSource says whether Type is stated by a vendor source or inferred.
 	TypeSource Source
 }
+
+// KeysScopedToResources reports whether the action's condition keys take effect only for its
+// resource types. The seed's rule for the Condition Key column: "If the Resource Type column
+// has values for an action, the condition key takes effect only for the listed resource
+// types"; when it is empty, the keys take effect for all resources the action supports.
+func (a Action) KeysScopedToResources() bool { return a.SupportsResources() }
+
+// Operation is one API of Table 2 as the vendor's authorization schema lists it
+// (operations[]): the action that authorises it and the other actions it may need.
+type Operation struct {
+	// ID is the operation identifier. Table 2 names none, so every ID is derived from the
+	// API's method and path (see operationID) and IDSource is Inferred.
+	ID           string
+	IDSource     Source
+	Method       string
+	PathTemplate string
+	// Action is the action of the Table 2 row that lists the API without a scenario note.
+	Action string
+	// DependentActions are the other actions the API may need: the dependencies of every
+	// row that lists it, then the actions of the rows that list it only for a scenario
+	// ("required only for ..."), each once, in the seed's order.
+	DependentActions []string
+}

@@ -814,3 +814,69 @@ func TestNamesFoldASCIIOnly(t *testing.T) {
 		t.Fatalf("only %d variants: the test proves little", variants)
 	}
 }
+
+// Every API of Table 2 is one operation, authorised by the action of the one row that lists
+// it without a scenario note, needing the other rows' actions and every row's dependencies.
+func TestOperations(t *testing.T) {
+	ops := catalog.Operations()
+	ids := map[string]bool{}
+	type api struct{ method, path string }
+	byAPI := map[api]catalog.Operation{}
+	for _, op := range ops {
+		if op.IDSource != catalog.Inferred || op.ID == "" {
+			t.Errorf("%s %s: id %q (%s), want a derived id marked inferred", op.Method, op.PathTemplate, op.ID, op.IDSource)
+		}
+		if ids[op.ID] {
+			t.Errorf("operation id %s is given twice", op.ID)
+		}
+		ids[op.ID] = true
+		if _, ok := catalog.LookupAction(op.Action); !ok {
+			t.Errorf("%s: action %q is not in Table 1", op.ID, op.Action)
+		}
+		if slices.Contains(op.DependentActions, op.Action) {
+			t.Errorf("%s depends on its own action %s", op.ID, op.Action)
+		}
+		byAPI[api{op.Method, op.PathTemplate}] = op
+	}
+	for _, row := range catalog.APIRows() {
+		for _, a := range row.APIs {
+			op, ok := byAPI[api{a.Method, a.Path}]
+			if !ok {
+				t.Errorf("%s %s is no operation", a.Method, a.Path)
+				continue
+			}
+			if a.Note == "" && op.Action != row.Action {
+				t.Errorf("%s: action %s, want %s (the row that lists it without a note)", op.ID, op.Action, row.Action)
+			}
+			if a.Note != "" && !slices.Contains(op.DependentActions, row.Action) {
+				t.Errorf("%s: %s (%s) is not among its dependent actions %v", op.ID, row.Action, a.Note, op.DependentActions)
+			}
+			for _, d := range row.Dependencies {
+				if d != op.Action && !slices.Contains(op.DependentActions, d) {
+					t.Errorf("%s: dependency %s is not among its dependent actions %v", op.ID, d, op.DependentActions)
+				}
+			}
+		}
+	}
+	if len(byAPI) != len(ops) {
+		t.Errorf("%d operations for %d APIs", len(ops), len(byAPI))
+	}
+	if got := byAPI[api{"POST", "/v1/cloudimages/{image_id}/cross_region_copy"}].ID; got != "PostV1CloudimagesImageIdCrossRegionCopy" {
+		t.Errorf("the id of POST /v1/cloudimages/{image_id}/cross_region_copy: %s", got)
+	}
+	// Every action of Table 1 authorises an API of Table 2, so none is permission-only.
+	for _, a := range catalog.Actions() {
+		if a.PermissionOnly() {
+			t.Errorf("%s is permission-only: no API of Table 2 is authorised by it", a.Name)
+		}
+	}
+}
+
+// The seed's rule: keys of an action with resource types take effect for those types only.
+func TestKeysScopedToResources(t *testing.T) {
+	get, _ := catalog.LookupAction("ims:images:get")
+	list, _ := catalog.LookupAction("ims:images:list")
+	if !get.KeysScopedToResources() || list.KeysScopedToResources() {
+		t.Errorf("ims:images:get (image *) scoped %v, ims:images:list (-) scoped %v", get.KeysScopedToResources(), list.KeysScopedToResources())
+	}
+}

@@ -33,13 +33,14 @@ func (k NameKind) String() string {
 var index = buildIndex()
 
 type catalogIndex struct {
-	sorted    []Action          // Table 1 sorted byte-wise by name
-	byLower   map[string]int    // lower-cased table action name -> position in sorted
-	names     map[string]string // lower-cased known name -> canonical spelling
-	kinds     map[string]NameKind
-	aliasedBy map[string][]int // lower-cased alias -> positions in sorted of actions that list it
-	keys      map[string]int   // lower-cased condition key (template prefix for templates) -> position
-	apis      []apiTemplate
+	sorted     []Action          // Table 1 sorted byte-wise by name
+	byLower    map[string]int    // lower-cased table action name -> position in sorted
+	names      map[string]string // lower-cased known name -> canonical spelling
+	kinds      map[string]NameKind
+	aliasedBy  map[string][]int // lower-cased alias -> positions in sorted of actions that list it
+	keys       map[string]int   // lower-cased condition key (template prefix for templates) -> position
+	apis       []apiTemplate
+	operations []Operation
 }
 
 type apiTemplate struct {
@@ -91,6 +92,7 @@ func buildIndex() catalogIndex {
 	for i, k := range conditionKeys {
 		ix.keys[wildcard.Lower(keyPrefix(k.Name))] = i
 	}
+	ix.operations = buildOperations(ix.apis)
 	return ix
 }
 
@@ -461,4 +463,80 @@ func APIsOf(action string) []APIRef {
 		}
 	}
 	return out
+}
+
+// Operations returns every API of Table 2 once, in the seed's order, as the authorization
+// schema's operations.
+func Operations() []Operation {
+	out := make([]Operation, len(index.operations))
+	for i, op := range index.operations {
+		op.DependentActions = slices.Clone(op.DependentActions)
+		out[i] = op
+	}
+	return out
+}
+
+// PermissionOnly reports whether the action authorises no API of Table 2 (the schema's
+// permission_only: "a permission point that corresponds to no operation"; inferred from
+// Table 2, which is the only list of the APIs).
+func (a Action) PermissionOnly() bool {
+	return !slices.ContainsFunc(index.operations, func(op Operation) bool { return wildcard.EqualFold(op.Action, a.Name) })
+}
+
+// buildOperations derives the operations from the APIs of Table 2 (ix.apis).
+func buildOperations(apis []apiTemplate) []Operation {
+	out := make([]Operation, 0, len(apis))
+	for _, t := range apis {
+		op := Operation{ID: operationID(t.method, t.template), IDSource: Inferred, Method: t.method, PathTemplate: t.template}
+		var scenario []string
+		for _, ri := range t.rows {
+			row := apiRows[ri]
+			api := row.APIs[slices.IndexFunc(row.APIs, func(a APIRef) bool { return a.Method == t.method && a.Path == t.template })]
+			if api.Note == "" && op.Action == "" {
+				op.Action = row.Action
+			} else {
+				scenario = append(scenario, row.Action)
+			}
+			for _, d := range row.Dependencies {
+				op.DependentActions = appendNew(op.DependentActions, d)
+			}
+		}
+		for _, a := range scenario {
+			op.DependentActions = appendNew(op.DependentActions, a)
+		}
+		op.DependentActions = slices.DeleteFunc(op.DependentActions, func(d string) bool { return d == op.Action })
+		out = append(out, op)
+	}
+	return out
+}
+
+func appendNew(list []string, s string) []string {
+	if slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
+}
+
+// operationID derives an operation identifier from an API (inferred: Table 2 gives none):
+// the method, then each path segment, each capitalised with the characters other than
+// letters and digits dropped and the letter after them capitalised, so that
+// "POST /v1/cloudimages/{image_id}/cross_region_copy" is
+// "PostV1CloudimagesImageIdCrossRegionCopy". Distinct APIs give distinct identifiers.
+func operationID(method, path string) string {
+	var b strings.Builder
+	upper := true
+	for _, r := range strings.ToLower(method) + "/" + strings.Trim(path, "/") {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9':
+			if upper {
+				b.WriteString(strings.ToUpper(string(r)))
+			} else {
+				b.WriteRune(r)
+			}
+			upper = false
+		default:
+			upper = true
+		}
+	}
+	return b.String()
 }

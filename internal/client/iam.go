@@ -256,6 +256,30 @@ func (c *Client) FindPolicyByName(ctx context.Context, name string) (*Policy, er
 	return nil, notFound("FindPolicyByName", fmt.Sprintf("no custom identity policy is named %q", name))
 }
 
+// FindPolicyOfAnyTypeByName returns the policy with exactly this name: the custom one when
+// there is one, otherwise the system policy (system policies are read and attached, never
+// managed), or a 404 *APIError when there is neither.
+func (c *Client) FindPolicyOfAnyTypeByName(ctx context.Context, name string) (*Policy, error) {
+	p, err := c.FindPolicyByName(ctx, name)
+	if err == nil || !IsNotFound(err) {
+		return p, err
+	}
+	ps, err := c.ListPolicies(ctx, ListPoliciesOptions{PolicyType: PolicyTypeSystem})
+	if err != nil {
+		return nil, err
+	}
+	for i := range ps {
+		if ps[i].PolicyName == name && ps[i].IsSystem() {
+			return &ps[i], nil
+		}
+	}
+	return nil, notFound("FindPolicyOfAnyTypeByName", fmt.Sprintf("no custom or system identity policy is named %q", name))
+}
+
+// IsSystem reports whether the policy is a system policy: the cloud's own, which can be
+// read and attached but never changed or deleted.
+func (p Policy) IsSystem() bool { return p.PolicyType == PolicyTypeSystem }
+
 // DeletePolicy deletes a custom policy (DeletePolicyV5). A 404 after an
 // attempt whose answer was lost counts as deleted.
 func (c *Client) DeletePolicy(ctx context.Context, policyID string) error {

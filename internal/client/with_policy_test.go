@@ -55,3 +55,43 @@ func TestWithPolicy(t *testing.T) {
 		t.Fatalf("a missing policy: %v, want ErrPolicyGone", err)
 	}
 }
+
+// TestFindPolicyOfAnyTypeByName finds the emulator's stand-in system policies by name, and a
+// custom policy first when one has the same name.
+func TestFindPolicyOfAnyTypeByName(t *testing.T) {
+	srv, err := emulator.New(emulator.Config{AccessKey: "AK", SecretKey: "SK", AccountID: "0123456789abcdef0123456789abcdef"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	url, stop, err := srv.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	c, err := New(Config{
+		IAMEndpoint: url, OrganizationsEndpoint: url,
+		Credentials: signer.Credentials{AccessKey: "AK", SecretKey: "SK", DomainID: "0123456789abcdef0123456789abcdef"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	full, ro := emulator.SystemPolicies[0], emulator.SystemPolicies[1]
+	p, err := c.FindPolicyOfAnyTypeByName(ctx, ro.Name)
+	if err != nil || p.PolicyID != ro.ID || !p.IsSystem() {
+		t.Fatalf("%s: %+v, %v", ro.Name, p, err)
+	}
+	if _, err := c.FindPolicyByName(ctx, ro.Name); !IsNotFound(err) {
+		t.Errorf("FindPolicyByName (custom only) found the system policy %s: %v", ro.Name, err)
+	}
+	mine, err := c.CreatePolicy(ctx, CreatePolicyInput{Name: full.Name, Document: `{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["ims:images:list"]}]}`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err := c.FindPolicyOfAnyTypeByName(ctx, full.Name); err != nil || p.PolicyID != mine.PolicyID || p.IsSystem() {
+		t.Errorf("%s with a custom namesake: %+v, %v; want the custom one", full.Name, p, err)
+	}
+	if _, err := c.FindPolicyOfAnyTypeByName(ctx, "nobody"); !IsNotFound(err) {
+		t.Errorf("an unknown name: %v, want not found", err)
+	}
+}

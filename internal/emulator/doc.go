@@ -27,7 +27,7 @@
 //	POST   /v5/policies                                   {policy_name, policy_document, path?, description?} -> 200 {policy}
 //	GET    /v5/policies?limit&marker&policy_type&path_prefix&only_attached -> {policies, page_info}
 //	GET    /v5/policies/{policy_id}                       -> {policy}
-//	PUT    /v5/policies/{policy_id}                       {new_description} -> {policy}
+//	PUT    /v5/policies/{policy_id}                       {description} -> 204 (the API reference's UpdatePolicyV5; not in the SDK)
 //	DELETE /v5/policies/{policy_id}                       -> 204
 //	POST   /v5/policies/{policy_id}/versions              {policy_document, set_as_default?} -> {policy_version}
 //	GET    /v5/policies/{policy_id}/versions?limit&marker -> {versions, page_info} (newest first)
@@ -38,7 +38,7 @@
 //	POST   /v5/policies/{policy_id}/detach-user|detach-group|detach-agency {…} -> 200
 //	GET    /v5/policies/{policy_id}/attached-entities?entity_type&limit&marker -> {policy_users, policy_groups, policy_agencies, page_info}
 //	GET    /v5/users|groups|agencies/{id}/attached-policies?limit&marker -> {attached_policies, page_info}
-//	GET    /v5/authorization-schemas/services/ims         -> {version, actions, resources, conditions} (from package catalog)
+//	GET    /v5/authorization-schemas/services/ims         -> {version, actions, resources, conditions, operations} (from package catalog)
 //
 // Organizations:
 //
@@ -79,18 +79,27 @@
 //     Organizations.1207. Enabling twice: 409.
 //   - The root lists only policy types that are enabled or pending_enable.
 //   - Versions are listed newest first; version numbers are never reused.
-//   - PUT /v5/policies/{id} with new_description changes the description and not updated_at
+//   - PUT /v5/policies/{id} changes the description and not updated_at
 //     (which the vendor defines as the time of the default version's last change).
 //   - Policy paths follow the vendor's grammar ("" or "foo/bar/"); the segments "." and
 //     ".." (as in "../"), which its character set admits, are refused with 400 PAP5.0030.
 //   - SCP content is measured, like identity policies, without white space.
 //   - Documents are rejected (400 PAP5.0011 / Organizations.1201) when the provider's checker
 //     (package policy) reports an error finding.
+//   - System identity policies are STAND-INS (system.go: IMSFullAccessPolicy and
+//     IMSReadOnlyPolicy, with the emulator's own ids, URNs iam::system:policy:<name> and
+//     documents), not the vendor's list. They list with policy_type=system (and with no
+//     policy_type, before the custom ones), can be read and attached, and every change
+//     (description, versions, default version, delete) is 403 PAP5.0021. A custom policy
+//     may take a system policy's name.
 //   - The emulator does not model users, groups, agencies, OUs or accounts: any well-formed
 //     id is accepted; OUs and accounts it has not seen carry the implicit FullAccess SCP while
 //     SCPs are enabled; attached-entities reports their ids as names.
 //   - URNs: iam::<account>:policy:<name>, organizations::<account>:policy:<org>/service_control_policy/<id>,
 //     organizations::<account>:root:<org>/<root>; FullAccess's id is p-FullAccess.
+//   - The authorization schema's operation ids are derived from Table 2's methods and paths
+//     (catalog.Operations); an action's condition keys are listed under its resources when
+//     it has resource types, under the action otherwise.
 //   - Create answers 200 for identity policies (201 is stated for SCPs); attach, detach and
 //     set-default answer 200 with no body.
 //

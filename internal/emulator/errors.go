@@ -67,8 +67,10 @@ var (
 		"names are unique per account (compared ignoring case, as AWS IAM does)"}
 	ErrIAMPolicyAttached = ErrorCode{409, "PAP5.0018", "policy is attached to entities", Inferred,
 		"the vendor's DeletePolicyV5 page says the policy must not be attached; the answer's shape is inferred"}
-	ErrIAMDeleteDefault  = ErrorCode{409, "PAP5.0019", "cannot delete the default version of a policy", Inferred, ""}
-	ErrIAMPolicyLimit    = ErrorCode{409, "PAP5.0020", "policies per account limit exceeded", Inferred, ""}
+	ErrIAMDeleteDefault = ErrorCode{409, "PAP5.0019", "cannot delete the default version of a policy", Inferred, ""}
+	ErrIAMPolicyLimit   = ErrorCode{409, "PAP5.0020", "policies per account limit exceeded", Inferred, ""}
+	ErrIAMSystemPolicy  = ErrorCode{403, "PAP5.0021", "system policies cannot be modified or deleted", Inferred,
+		"the vendor's pages say system policies are predefined; the answer to changing one (code, status) is not stated"}
 	ErrIAMUnknownService = ErrorCode{404, "PAP5.0015", "service not found", Inferred,
 		"the emulator serves the authorization schema of ims only"}
 
@@ -109,7 +111,7 @@ func ErrorCodes() []ErrorCode {
 		ErrIAMInvalidMarker, ErrIAMMalformedPolicy, ErrIAMInvalidPath, ErrIAMVersionLimit,
 		ErrIAMAgencyLimit, ErrIAMUserLimit, ErrIAMGroupLimit, ErrIAMInvalidParam, ErrIAMNotFound,
 		ErrIAMVersionNotFound, ErrIAMNotAttached, ErrIAMDuplicateName, ErrIAMPolicyAttached,
-		ErrIAMDeleteDefault, ErrIAMPolicyLimit, ErrIAMUnknownService,
+		ErrIAMDeleteDefault, ErrIAMPolicyLimit, ErrIAMSystemPolicy, ErrIAMUnknownService,
 		ErrOrgConcurrent, ErrOrgInvalidParam, ErrOrgInvalidMarker, ErrOrgMalformedPolicy,
 		ErrOrgPolicyNotFound, ErrOrgEntityNotFound, ErrOrgDuplicateName, ErrOrgPolicyInUse,
 		ErrOrgPolicyLimit, ErrOrgTypeNotEnabled, ErrOrgTypeAlreadyEnabled, ErrOrgDuplicateAttachment,

@@ -23,7 +23,7 @@ type policyJSON struct {
 
 func toPolicyJSON(p *Policy) policyJSON {
 	return policyJSON{
-		PolicyType: "custom", PolicyName: p.Name, PolicyID: p.ID, URN: p.URN, Path: p.Path,
+		PolicyType: p.policyType(), PolicyName: p.Name, PolicyID: p.ID, URN: p.URN, Path: p.Path,
 		DefaultVersionID: p.DefaultVersionID, AttachmentCount: len(p.Attachments),
 		Description: p.Description, CreatedAt: formatTime(p.CreatedAt), UpdatedAt: formatTime(p.UpdatedAt),
 	}
@@ -64,7 +64,7 @@ func (s *Server) lookupPolicyLocked(r *http.Request, read bool) (*Policy, *apiEr
 		return nil, fail(ErrIAMInvalidParam, "policy_id %q is not 1 to 64 letters, digits or hyphens", id)
 	}
 	p := s.st.Policies[id]
-	if p == nil || (read && s.freshLocked(p.CreatedAt)) {
+	if p == nil || (read && !p.System && s.freshLocked(p.CreatedAt)) {
 		return nil, fail(ErrIAMNotFound, "%s", id)
 	}
 	return p, nil
@@ -103,10 +103,10 @@ func (s *Server) createPolicy(r *http.Request, body []byte) (int, any, *apiError
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.st.policyByName(*req.Name) != nil {
+	if s.st.customPolicyByName(*req.Name) != nil {
 		return 0, nil, fail(ErrIAMDuplicateName, "%s", *req.Name)
 	}
-	if len(s.st.Policies) >= MaxPolicies {
+	if s.st.customPolicies() >= MaxPolicies {
 		return 0, nil, fail(ErrIAMPolicyLimit, "at most %d custom policies", MaxPolicies)
 	}
 	now := s.cfg.Now().UTC()
@@ -126,7 +126,7 @@ func (s *Server) createPolicy(r *http.Request, body []byte) (int, any, *apiError
 func (s *Server) listPolicies(r *http.Request, _ []byte) (int, any, *apiError) {
 	q := r.URL.Query()
 	typ := q.Get("policy_type")
-	if typ != "" && typ != "custom" && typ != "system" {
+	if typ != "" && typ != policyTypeCustom && typ != policyTypeSystem {
 		return 0, nil, fail(ErrIAMInvalidParam, "policy_type must be custom or system")
 	}
 	prefix := q.Get("path_prefix")
@@ -145,16 +145,17 @@ func (s *Server) listPolicies(r *http.Request, _ []byte) (int, any, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var match []*Policy
-	if typ != "system" { // the emulator models no system policies
-		for _, p := range s.st.sortedPolicies() {
-			if prefix != "" && prefix != "/" && !strings.HasPrefix(p.Path, prefix) {
-				continue
-			}
-			if onlyAttached && len(p.Attachments) == 0 {
-				continue
-			}
-			match = append(match, p)
+	for _, p := range s.st.sortedPolicies() {
+		if typ != "" && p.policyType() != typ {
+			continue
 		}
+		if prefix != "" && prefix != "/" && !strings.HasPrefix(p.Path, prefix) {
+			continue
+		}
+		if onlyAttached && len(p.Attachments) == 0 {
+			continue
+		}
+		match = append(match, p)
 	}
 	keys := make([]int64, len(match))
 	for i, p := range match {
@@ -181,24 +182,22 @@ func (s *Server) getPolicy(r *http.Request, _ []byte) (int, any, *apiError) {
 	return http.StatusOK, map[string]any{"policy": toPolicyJSON(p)}, nil
 }
 
-// updatePolicy changes the description. The vendor's UpdatePolicyV5 reference names the
-// body field "description"; the reference notes inferred "new_description": both are
-// accepted.
+// updatePolicy changes the description, as the vendor's API reference documents
+// UpdatePolicyV5 (the Go SDK v0.1.207 has no request definition for it): the body is
+// {"description"} (0 to 1,000 characters) and the answer 204 with no body. The field the
+// project's reference notes once inferred, "new_description", is not a field of the API: a
+// body with only it has no description and is refused.
 func (s *Server) updatePolicy(r *http.Request, body []byte) (int, any, *apiError) {
 	var req struct {
-		Description    *string `json:"description"`
-		NewDescription *string `json:"new_description"`
+		Description *string `json:"description"`
 	}
 	if err := decodeBody(body, &req); err != nil {
 		return 0, nil, fail(ErrIAMInvalidParam, "%v", err)
 	}
-	if req.Description != nil {
-		req.NewDescription = req.Description
-	}
-	if req.NewDescription == nil {
+	if req.Description == nil {
 		return 0, nil, fail(ErrIAMInvalidParam, "description is required")
 	}
-	if runeLen(*req.NewDescription) > MaxPolicyDescription {
+	if runeLen(*req.Description) > MaxPolicyDescription {
 		return 0, nil, fail(ErrIAMInvalidParam, "description is longer than %d characters", MaxPolicyDescription)
 	}
 	s.mu.Lock()
@@ -207,11 +206,14 @@ func (s *Server) updatePolicy(r *http.Request, body []byte) (int, any, *apiError
 	if e != nil {
 		return 0, nil, e
 	}
-	p.Description = *req.NewDescription
+	if e := refuseSystemLocked(p, "changed"); e != nil {
+		return 0, nil, e
+	}
+	p.Description = *req.Description
 	if e := s.persistLocked(policyRef(p.ID)); e != nil {
 		return 0, nil, e
 	}
-	return http.StatusOK, map[string]any{"policy": toPolicyJSON(p)}, nil
+	return http.StatusNoContent, nil, nil
 }
 
 func (s *Server) deletePolicy(r *http.Request, _ []byte) (int, any, *apiError) {
@@ -219,6 +221,9 @@ func (s *Server) deletePolicy(r *http.Request, _ []byte) (int, any, *apiError) {
 	defer s.mu.Unlock()
 	p, e := s.lookupPolicyLocked(r, false)
 	if e != nil {
+		return 0, nil, e
+	}
+	if e := refuseSystemLocked(p, "deleted"); e != nil {
 		return 0, nil, e
 	}
 	if n := len(p.Attachments); n > 0 {
@@ -246,6 +251,9 @@ func (s *Server) createVersion(r *http.Request, body []byte) (int, any, *apiErro
 	defer s.mu.Unlock()
 	p, e := s.lookupPolicyLocked(r, false)
 	if e != nil {
+		return 0, nil, e
+	}
+	if e := refuseSystemLocked(p, "given versions"); e != nil {
 		return 0, nil, e
 	}
 	if len(p.Versions) >= MaxVersions {
@@ -332,6 +340,9 @@ func (s *Server) deleteVersion(r *http.Request, _ []byte) (int, any, *apiError) 
 	if e != nil {
 		return 0, nil, e
 	}
+	if e := refuseSystemLocked(p, "changed"); e != nil {
+		return 0, nil, e
+	}
 	if v.ID == p.DefaultVersionID {
 		return 0, nil, fail(ErrIAMDeleteDefault, "%s is the default version of %s", v.ID, p.ID)
 	}
@@ -348,6 +359,9 @@ func (s *Server) setDefaultVersion(r *http.Request, _ []byte) (int, any, *apiErr
 	defer s.mu.Unlock()
 	p, v, e := s.lookupVersionLocked(r, false)
 	if e != nil {
+		return 0, nil, e
+	}
+	if e := refuseSystemLocked(p, "changed"); e != nil {
 		return 0, nil, e
 	}
 	if p.DefaultVersionID != v.ID {

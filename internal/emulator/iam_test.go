@@ -135,12 +135,20 @@ func TestIdentityPolicies(t *testing.T) {
 			check: func(t *testing.T, r resp) { wantField(t, r, "ims-read", "policy", "policy_name") }},
 		{name: "get unknown", method: "GET", path: "/v5/policies/00000000-0000-0000-0000-000000000000", status: 404, code: "PAP5.0015"},
 		{name: "get malformed id", method: "GET", path: "/v5/policies/bad_id", status: 400, code: "PAP5.0014"},
-		{name: "update description", method: "PUT", path: "/v5/policies/{pid}", body: map[string]any{"new_description": "new"}, status: 200,
+		{name: "update description", method: "PUT", path: "/v5/policies/{pid}", body: map[string]any{"description": "new"}, status: 204,
+			check: func(t *testing.T, r resp) {
+				if len(r.raw) != 0 {
+					t.Errorf("UpdatePolicyV5 answers 204 with no body; got %q", r.raw)
+				}
+			}},
+		{name: "description updated", method: "GET", path: "/v5/policies/{pid}", status: 200,
 			check: func(t *testing.T, r resp) { wantField(t, r, "new", "policy", "description") }},
-		{name: "update with the vendor's description field", method: "PUT", path: "/v5/policies/{pid}", body: map[string]any{"description": "vendor"}, status: 200,
-			check: func(t *testing.T, r resp) { wantField(t, r, "vendor", "policy", "description") }},
+		{name: "update with new_description only", method: "PUT", path: "/v5/policies/{pid}", body: map[string]any{"new_description": "old field"}, status: 400, code: "PAP5.0014"},
+		{name: "description kept", method: "GET", path: "/v5/policies/{pid}", status: 200,
+			check: func(t *testing.T, r resp) { wantField(t, r, "new", "policy", "description") }},
 		{name: "update without a description", method: "PUT", path: "/v5/policies/{pid}", body: map[string]any{"path": "x"}, status: 400, code: "PAP5.0014"},
-		{name: "update unknown", method: "PUT", path: "/v5/policies/nope", body: map[string]any{"new_description": "x"}, status: 404, code: "PAP5.0015"},
+		{name: "update description too long", method: "PUT", path: "/v5/policies/{pid}", body: map[string]any{"description": strings.Repeat("d", 1001)}, status: 400, code: "PAP5.0014"},
+		{name: "update unknown", method: "PUT", path: "/v5/policies/nope", body: map[string]any{"description": "x"}, status: 404, code: "PAP5.0015"},
 
 		// Versions.
 		{name: "version 2 as default", method: "POST", path: "/v5/policies/{pid}/versions",
@@ -269,29 +277,29 @@ func TestListPolicies(t *testing.T) {
 	}
 	vars := map[string]string{}
 	runSteps(t, e, vars, []step{
-		{name: "all", method: "GET", path: "/v5/policies", status: 200,
+		{name: "all, the system stand-ins first", method: "GET", path: "/v5/policies", status: 200,
 			check: func(t *testing.T, r resp) {
-				if got := names(r); got != "p0,p1,p2,p3,p4" {
+				if got := names(r); got != "IMSFullAccessPolicy,IMSReadOnlyPolicy,p0,p1,p2,p3,p4" {
 					t.Errorf("names %s", got)
 				}
-				wantField(t, r, 5, "page_info", "current_count")
+				wantField(t, r, 7, "page_info", "current_count")
 				if get(r.body, "page_info", "next_marker") != nil {
 					t.Errorf("next_marker on the last page: %s", r.raw)
 				}
 			}},
-		{name: "page 1", method: "GET", path: "/v5/policies?limit=2", status: 200, capture: map[string][]any{"m1": {"page_info", "next_marker"}},
+		{name: "page 1", method: "GET", path: "/v5/policies?policy_type=custom&limit=2", status: 200, capture: map[string][]any{"m1": {"page_info", "next_marker"}},
 			check: func(t *testing.T, r resp) {
 				if got := names(r); got != "p0,p1" {
 					t.Errorf("names %s", got)
 				}
 			}},
-		{name: "page 2", method: "GET", path: "/v5/policies?limit=2&marker={m1}", status: 200, capture: map[string][]any{"m2": {"page_info", "next_marker"}},
+		{name: "page 2", method: "GET", path: "/v5/policies?policy_type=custom&limit=2&marker={m1}", status: 200, capture: map[string][]any{"m2": {"page_info", "next_marker"}},
 			check: func(t *testing.T, r resp) {
 				if got := names(r); got != "p2,p3" {
 					t.Errorf("names %s", got)
 				}
 			}},
-		{name: "page 3", method: "GET", path: "/v5/policies?limit=2&marker={m2}", status: 200,
+		{name: "page 3", method: "GET", path: "/v5/policies?policy_type=custom&limit=2&marker={m2}", status: 200,
 			check: func(t *testing.T, r resp) {
 				if got := names(r); got != "p4" {
 					t.Errorf("names %s", got)
@@ -310,7 +318,24 @@ func TestListPolicies(t *testing.T) {
 		{name: "custom", method: "GET", path: "/v5/policies?policy_type=custom", status: 200,
 			check: func(t *testing.T, r resp) { wantField(t, r, 5, "page_info", "current_count") }},
 		{name: "system", method: "GET", path: "/v5/policies?policy_type=system", status: 200,
-			check: func(t *testing.T, r resp) { wantField(t, r, 0, "page_info", "current_count") }},
+			check: func(t *testing.T, r resp) {
+				if got := names(r); got != "IMSFullAccessPolicy,IMSReadOnlyPolicy" {
+					t.Errorf("names %s", got)
+				}
+				wantField(t, r, "system", "policies", 0, "policy_type")
+			}},
+		{name: "system, paged", method: "GET", path: "/v5/policies?limit=1", status: 200, capture: map[string][]any{"s1": {"page_info", "next_marker"}},
+			check: func(t *testing.T, r resp) {
+				if got := names(r); got != "IMSFullAccessPolicy" {
+					t.Errorf("names %s", got)
+				}
+			}},
+		{name: "system, page 2", method: "GET", path: "/v5/policies?limit=2&marker={s1}", status: 200,
+			check: func(t *testing.T, r resp) {
+				if got := names(r); got != "IMSReadOnlyPolicy,p0" {
+					t.Errorf("names %s", got)
+				}
+			}},
 		{name: "bad type", method: "GET", path: "/v5/policies?policy_type=other", status: 400, code: "PAP5.0014"},
 		{name: "limit 0", method: "GET", path: "/v5/policies?limit=0", status: 400, code: "PAP5.0014"},
 		{name: "limit 201", method: "GET", path: "/v5/policies?limit=201", status: 400, code: "PAP5.0014"},
@@ -381,6 +406,18 @@ func TestAuthorizationSchema(t *testing.T) {
 				t.Errorf("action %s: %s is not a list", str(a, "name"), k)
 			}
 		}
+	}
+	// The seed's rule: an action with resource types has its keys on its resources.
+	ums := byName["ims:images:updateMemberStatus"]
+	if k := get(ums, "resources", 0, "condition_keys"); fmt.Sprint(k) != "[g:RequestTag/<tag-key>]" || len(list(ums, "condition_keys")) != 0 {
+		t.Errorf("ims:images:updateMemberStatus: resource keys %v, action keys %v", k, get(ums, "condition_keys"))
+	}
+	if k := get(byName["ims:images:list"], "condition_keys"); fmt.Sprint(k) != "[g:EnterpriseProjectId]" {
+		t.Errorf("ims:images:list: action keys %v", k)
+	}
+	ops := list(r.body, "operations")
+	if len(ops) == 0 || str(ops[0], "operation_id") != "GetV2Cloudimages" || str(ops[0], "operation_action") != "ims:images:list" {
+		t.Errorf("operations: %v", r.body["operations"])
 	}
 	g := byName["ims:images:get"]
 	if g == nil || str(g, "resources", 0, "urn_template") != "ims:<region>:<account-id>:image:<image-id>" {

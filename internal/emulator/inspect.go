@@ -9,12 +9,16 @@ import (
 // someone editing the cloud outside Terraform would). They take the same lock as requests,
 // persist changes to the state file, and return copies.
 
-// Policies returns every identity policy, in creation order.
+// Policies returns every custom identity policy, in creation order (the stand-in system
+// policies are not among them; Policy reads them by id).
 func (s *Server) Policies() []Policy {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []Policy
 	for _, p := range s.st.sortedPolicies() {
+		if p.System {
+			continue
+		}
 		out = append(out, p.clone())
 	}
 	return out
@@ -30,11 +34,11 @@ func (s *Server) Policy(id string) (Policy, bool) {
 	return Policy{}, false
 }
 
-// PolicyByName returns an identity policy by name (ignoring case, as names are unique so).
+// PolicyByName returns a custom identity policy by name (ignoring case, as names are unique so).
 func (s *Server) PolicyByName(name string) (Policy, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if p := s.st.policyByName(name); p != nil {
+	if p := s.st.customPolicyByName(name); p != nil {
 		return p.clone(), true
 	}
 	return Policy{}, false

@@ -13,8 +13,9 @@ type descriptionJSON struct {
 }
 
 type schemaActionResourceJSON struct {
-	URNTemplate string `json:"urn_template"`
-	Required    bool   `json:"required"`
+	URNTemplate   string   `json:"urn_template"`
+	Required      bool     `json:"required"`
+	ConditionKeys []string `json:"condition_keys"`
 }
 
 type schemaActionJSON struct {
@@ -39,38 +40,53 @@ type schemaConditionJSON struct {
 	Description descriptionJSON `json:"description"`
 }
 
-// authorizationSchemaJSON is the answer of GET /v5/authorization-schemas/services/{service}.
+type schemaOperationJSON struct {
+	OperationID      string   `json:"operation_id"`
+	OperationAction  string   `json:"operation_action"`
+	DependentActions []string `json:"dependent_actions"`
+}
+
+// authorizationSchemaJSON is the answer of GET /v5/authorization-schemas/services/{service},
+// shaped as the SDK's GetAuthorizationSchemaV5Response (services/iam/v5/model).
 type authorizationSchemaJSON struct {
 	Version    string                `json:"version"`
 	Actions    []schemaActionJSON    `json:"actions"`
 	Resources  []schemaResourceJSON  `json:"resources"`
 	Conditions []schemaConditionJSON `json:"conditions"`
+	Operations []schemaOperationJSON `json:"operations"`
 }
 
 var imsSchema = sync.OnceValue(buildIMSSchema)
 
-// buildIMSSchema renders the catalog as the vendor's authorization schema. Every condition key
-// the catalog associates with an action is listed under the action (the vendor also lists
-// resource-scoped keys under resources[]; the catalog does not tell them apart).
+// buildIMSSchema renders the catalog as the vendor's authorization schema. An action's
+// condition keys are listed under each of its resources when it has resource types (the
+// seed's rule: they take effect only for those types; catalog.Action.KeysScopedToResources),
+// and under the action otherwise (the SDK: keys that do not depend on the resource).
+// Operations are Table 2's APIs, with the ids the catalog derives for them (inferred: Table 2
+// names none).
 func buildIMSSchema() authorizationSchemaJSON {
-	out := authorizationSchemaJSON{Version: "1.0"}
+	out := authorizationSchemaJSON{Version: "1.0", Operations: []schemaOperationJSON{}}
 	for _, a := range catalog.Actions() {
+		keys := []string{}
+		for _, k := range a.ConditionKeys {
+			keys = append(keys, k.Name)
+		}
 		j := schemaActionJSON{
-			Name: a.Name, AccessLevel: string(a.AccessLevel),
+			Name: a.Name, AccessLevel: string(a.AccessLevel), PermissionOnly: a.PermissionOnly(),
 			Description:   descriptionJSON{EnUS: a.Description},
 			Aliases:       append([]string{}, a.Aliases...),
 			Resources:     []schemaActionResourceJSON{},
 			ConditionKeys: []string{},
+		}
+		if !a.KeysScopedToResources() {
+			j.ConditionKeys = keys
 		}
 		for _, rt := range a.ResourceTypes {
 			tmpl := rt.Name
 			if t, ok := catalog.LookupResourceType(rt.Name); ok {
 				tmpl = t.URNFormat
 			}
-			j.Resources = append(j.Resources, schemaActionResourceJSON{URNTemplate: tmpl, Required: rt.Required})
-		}
-		for _, k := range a.ConditionKeys {
-			j.ConditionKeys = append(j.ConditionKeys, k.Name)
+			j.Resources = append(j.Resources, schemaActionResourceJSON{URNTemplate: tmpl, Required: rt.Required, ConditionKeys: append([]string{}, keys...)})
 		}
 		out.Actions = append(out.Actions, j)
 	}
@@ -81,6 +97,11 @@ func buildIMSSchema() authorizationSchemaJSON {
 		out.Conditions = append(out.Conditions, schemaConditionJSON{
 			Key: k.Name, ValueType: string(k.Type), MultiValued: k.MultiValued,
 			Description: descriptionJSON{EnUS: k.Description},
+		})
+	}
+	for _, op := range catalog.Operations() {
+		out.Operations = append(out.Operations, schemaOperationJSON{
+			OperationID: op.ID, OperationAction: op.Action, DependentActions: append([]string{}, op.DependentActions...),
 		})
 	}
 	return out

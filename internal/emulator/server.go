@@ -268,6 +268,7 @@ func New(cfg Config) (*Server, error) {
 			st.SCPs[FullAccessID].Targets = []SCPAttachment{{TargetID: cfg.RootID, AttachedAt: now}}
 		}
 	}
+	addSystemPolicies(st)
 	if loaded {
 		// A restarted emulator must not draw the ids (and faults) of its first run again:
 		// the state's counter, which every create advances, is mixed into the seed (and

@@ -12,9 +12,11 @@ import (
 	"time"
 )
 
-// Policy is a custom identity policy as the emulator keeps it.
+// Policy is an identity policy as the emulator keeps it: a custom one, or one of the
+// stand-in system policies (System; see system.go).
 type Policy struct {
 	ID               string          `json:"policy_id"`
+	System           bool            `json:"system,omitempty"`
 	Name             string          `json:"policy_name"`
 	Path             string          `json:"path"`
 	Description      string          `json:"description"`
@@ -186,15 +188,6 @@ func (st *state) sortedSCPs() []*SCP {
 	}
 	slices.SortFunc(out, func(a, b *SCP) int { return cmpInt64(a.Seq, b.Seq) })
 	return out
-}
-
-func (st *state) policyByName(name string) *Policy {
-	for _, p := range st.Policies {
-		if strings.EqualFold(p.Name, name) {
-			return p
-		}
-	}
-	return nil
 }
 
 func (st *state) scpByName(name string) *SCP {

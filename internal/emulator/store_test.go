@@ -62,7 +62,7 @@ func writeEverything(t *testing.T, e *testEnv) []acked {
 		return r
 	}
 	a := str(api(200, "POST", "/v5/policies", map[string]any{"policy_name": "a", "policy_document": allowDoc, "path": "team/", "description": "first"}).body, "policy", "policy_id")
-	api(200, "PUT", "/v5/policies/"+a, map[string]any{"new_description": "second"})
+	api(204, "PUT", "/v5/policies/"+a, map[string]any{"description": "second"})
 	api(200, "POST", "/v5/policies/"+a+"/versions", map[string]any{"policy_document": denyDoc, "set_as_default": true})
 	api(200, "POST", "/v5/policies/"+a+"/versions/v1/set-default", nil)
 	api(204, "DELETE", "/v5/policies/"+a+"/versions/v2", nil)
@@ -358,6 +358,9 @@ func TestRestartKeepsEveryWriteProperty(t *testing.T) {
 			for _, p := range e.srv.Policies() {
 				policies = append(policies, p.ID)
 			}
+			for _, sp := range SystemPolicies { // attached and detached; every other write refused
+				policies = append(policies, sp.ID)
+			}
 			for _, p := range e.srv.SCPs() {
 				scps = append(scps, p.ID)
 			}
@@ -375,7 +378,7 @@ func TestRestartKeepsEveryWriteProperty(t *testing.T) {
 			case 0, 1:
 				do("POST", "/v5/policies", create(fmt.Sprintf("p%d", rng.IntN(40)), allowDoc))
 			case 2:
-				do("PUT", "/v5/policies/"+p, map[string]any{"new_description": fmt.Sprint(step)})
+				do("PUT", "/v5/policies/"+p, map[string]any{"description": fmt.Sprint(step)})
 			case 3:
 				do("POST", "/v5/policies/"+p+"/versions", map[string]any{"policy_document": denyDoc, "set_as_default": rng.IntN(2) == 0})
 			case 4:

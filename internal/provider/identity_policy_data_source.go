@@ -28,6 +28,7 @@ type identityPolicyDataSource struct{ data *providerData }
 type identityPolicyDataSourceModel struct {
 	ID               types.String `tfsdk:"id"`
 	Name             types.String `tfsdk:"name"`
+	PolicyType       types.String `tfsdk:"policy_type"`
 	Path             types.String `tfsdk:"path"`
 	Description      types.String `tfsdk:"description"`
 	URN              types.String `tfsdk:"urn"`
@@ -44,8 +45,10 @@ func (d *identityPolicyDataSource) Metadata(_ context.Context, req datasource.Me
 
 func (d *identityPolicyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads a custom identity policy, by id or by name, with the document of its default " +
-			"version, for example to feed `imspolicy_policy_simulation` with the policy as it is in the account.",
+		MarkdownDescription: "Reads an identity policy, custom or system, by id or by name, with the document of its default " +
+			"version, for example to feed `imspolicy_policy_simulation` with the policy as it is in the account, or to " +
+			"attach a system policy with `imspolicy_identity_policy_attachment` (system policies cannot be managed by " +
+			"`imspolicy_identity_policy`).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Optional: true, Computed: true,
@@ -53,8 +56,10 @@ func (d *identityPolicyDataSource) Schema(_ context.Context, _ datasource.Schema
 			},
 			"name": schema.StringAttribute{
 				Optional: true, Computed: true,
-				MarkdownDescription: "The policy's name (unique in the account). Exactly one of `id` and `name` is required.",
+				MarkdownDescription: "The policy's name (unique among the account's custom policies). A custom policy is " +
+					"found first; otherwise the system policy of that name. Exactly one of `id` and `name` is required.",
 			},
+			"policy_type":        schema.StringAttribute{Computed: true, MarkdownDescription: "`custom`, or `system` for the cloud's own policies."},
 			"path":               schema.StringAttribute{Computed: true, MarkdownDescription: "The policy's path (`/` when it has none)."},
 			"description":        schema.StringAttribute{Computed: true, MarkdownDescription: "The policy's description."},
 			"urn":                schema.StringAttribute{Computed: true, MarkdownDescription: "The policy's URN."},
@@ -95,10 +100,10 @@ func (d *identityPolicyDataSource) Read(ctx context.Context, req datasource.Read
 	id := cfg.ID.ValueString()
 	if !cfg.Name.IsNull() {
 		name := cfg.Name.ValueString()
-		p, err := c.FindPolicyByName(ctx, name)
+		p, err := c.FindPolicyOfAnyTypeByName(ctx, name)
 		if client.IsNotFound(err) {
 			resp.Diagnostics.AddAttributeError(path.Root("name"), "Identity policy not found",
-				fmt.Sprintf("There is no custom identity policy named %q in the account.", name))
+				fmt.Sprintf("There is no custom or system identity policy named %q in the account.", name))
 			return
 		}
 		if err != nil {
@@ -118,7 +123,7 @@ func (d *identityPolicyDataSource) Read(ctx context.Context, req datasource.Read
 	err := c.WithPolicy(ctx, id, get)
 	if errors.Is(err, client.ErrPolicyGone) {
 		resp.Diagnostics.AddAttributeError(path.Root("id"), "Identity policy not found",
-			fmt.Sprintf("There is no custom identity policy with id %q in the account.", id))
+			fmt.Sprintf("There is no identity policy with id %q in the account.", id))
 		return
 	}
 	if err != nil {
@@ -130,6 +135,7 @@ func (d *identityPolicyDataSource) Read(ctx context.Context, req datasource.Read
 	state := identityPolicyDataSourceModel{
 		ID:               types.StringValue(p.PolicyID),
 		Name:             types.StringValue(p.PolicyName),
+		PolicyType:       types.StringValue(p.PolicyType),
 		Path:             types.StringValue(p.PathOrRoot()),
 		Description:      types.StringValue(p.Description),
 		URN:              types.StringValue(p.URN),

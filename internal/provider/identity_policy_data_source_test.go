@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -10,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/emulator"
@@ -162,5 +164,50 @@ func TestAccIdentityPolicyExamples(t *testing.T) {
 				},
 			},
 		},
+	})
+}
+
+// A system policy is found by name, read with its document, and attached; Terraform never
+// changes it, and destroying the attachment leaves it as it was.
+func TestAccIdentityPolicyDataSource_systemPolicy(t *testing.T) {
+	srv, url := startEmulator(t, emulator.Config{})
+	sys := emulator.SystemPolicies[1]
+	config := emulatorProviderBlock(url) + fmt.Sprintf(`
+data "imspolicy_identity_policy" "readonly" {
+  name = %q
+}
+
+resource "imspolicy_identity_policy_attachment" "readers" {
+  policy_id      = data.imspolicy_identity_policy.readonly.id
+  principal_type = "user"
+  principal_id   = %q
+}
+`, sys.Name, testIAMUserID)
+	ds := "data.imspolicy_identity_policy.readonly"
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: fastProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			p, ok := srv.Policy(sys.ID)
+			if !ok || len(p.Attachments) != 0 || p.DefaultDocument() != sys.Document || p.Description != sys.Description {
+				return fmt.Errorf("the system policy after destroy: %+v, %v", p, ok)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(ds, tfjsonpath.New("id"), knownvalue.StringExact(sys.ID)),
+				statecheck.ExpectKnownValue(ds, tfjsonpath.New("policy_type"), knownvalue.StringExact("system")),
+				statecheck.ExpectKnownValue(ds, tfjsonpath.New("policy"), knownvalue.StringExact(sys.Document)),
+				statecheck.ExpectKnownValue(ds, tfjsonpath.New("urn"), knownvalue.StringExact("iam::system:policy:"+sys.Name)),
+			},
+			Check: func(*terraform.State) error {
+				p, _ := srv.Policy(sys.ID)
+				if len(p.Attachments) != 1 || p.Attachments[0].PrincipalID != testIAMUserID {
+					return fmt.Errorf("attachments of the system policy: %+v", p.Attachments)
+				}
+				return nil
+			},
+		}},
 	})
 }

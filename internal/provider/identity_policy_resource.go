@@ -69,7 +69,8 @@ func (r *identityPolicyResource) Schema(ctx context.Context, _ resource.SchemaRe
 		MarkdownDescription: "A custom identity policy (IAM v5). The document is checked at plan time against the IMS " +
 			"catalog and the vendor's grammar: errors fail the plan, warnings show in it. A change of the document " +
 			"creates a new default version; the vendor keeps at most 5 versions, so the oldest version that is not " +
-			"the default is deleted first when there are 5. Attach the policy with `imspolicy_identity_policy_attachment`.",
+			"the default is deleted first when there are 5. Attach the policy with `imspolicy_identity_policy_attachment`. " +
+			"System policies cannot be managed (importing one fails): read them with the `imspolicy_identity_policy` data source.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
@@ -241,6 +242,13 @@ func (r *identityPolicyResource) Read(ctx context.Context, req resource.ReadRequ
 	}
 	if err != nil {
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("reading identity policy %s", id), err)
+		return
+	}
+	if p.IsSystem() {
+		resp.Diagnostics.AddError("System policy",
+			fmt.Sprintf("%s (%s) is a system identity policy: it cannot be changed or deleted, so Terraform cannot manage it. "+
+				"Read it with the imspolicy_identity_policy data source instead (and attach it with "+
+				"imspolicy_identity_policy_attachment).", p.PolicyID, p.PolicyName))
 		return
 	}
 	versions, err := c.ListPolicyVersions(ctx, id)

@@ -696,3 +696,27 @@ func TestAccIdentityPolicy_descriptionUpdateNotServed(t *testing.T) {
 		CheckDestroy: checkNoIdentityPolicies(srv),
 	})
 }
+
+// Importing a system policy fails at plan time and says to use the data source; nothing is
+// created or changed.
+func TestAccIdentityPolicy_importSystemPolicy(t *testing.T) {
+	srv, url := startEmulator(t, emulator.Config{})
+	sys := emulator.SystemPolicies[0]
+	config := fmt.Sprintf(`
+import {
+  to = imspolicy_identity_policy.test
+  id = %q
+}
+`, sys.ID) + identityPolicyConfig(url, sys.Name, "", fmt.Sprintf("%q", sys.Document))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: fastProviderFactories,
+		CheckDestroy:             checkNoIdentityPolicies(srv),
+		Steps: []resource.TestStep{{
+			Config:      config,
+			ExpectError: regexp.MustCompile(`(?s)System policy.*IMSFullAccessPolicy\) is a system\s+identity\s+policy.*imspolicy_identity_policy\s+data\s+source`),
+		}},
+	})
+	if p, _ := srv.Policy(sys.ID); p.Description != sys.Description || len(p.Versions) != 1 {
+		t.Errorf("the system policy changed: %+v", p)
+	}
+}
