@@ -163,12 +163,13 @@ func (sp *space) each(a actionUniverse, visit visitFunc) error {
 	seen := map[string]bool{}
 	for _, r := range a.resources {
 		var relR []int
-		sig := make([]byte, len(rel))
-		for j, i := range rel {
-			sig[j] = '0'
+		sig := make([]byte, 0, len(rel))
+		for _, i := range rel {
 			if sp.m.stmts[i].matchesResource(r) {
-				sig[j] = '1'
+				sig = append(sig, '1')
 				relR = append(relR, i)
+			} else {
+				sig = append(sig, '0')
 			}
 		}
 		if len(sp.extraResources) > 0 {
