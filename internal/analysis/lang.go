@@ -17,6 +17,9 @@ package analysis
 // orbit) and so belongs to that last one's class.
 
 import (
+	"encoding/binary"
+	"math/bits"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -245,6 +248,10 @@ type automaton struct {
 	offs  []int // word offset of each predicate's position set
 	words int
 	chars []rune // one character per class, most readable first
+	// litIDs[pred][pos] numbers each literal token's character and rule; table[c][id]
+	// says whether it matches alphabet character c.
+	litIDs [][]int
+	table  [][]bool
 }
 
 func newAutomaton(u universe, preds []pattern) *automaton {
@@ -254,6 +261,37 @@ func newAutomaton(u universe, preds []pattern) *automaton {
 		a.words += (len(p) + 1 + 63) / 64
 	}
 	a.chars = alphabet(u, preds)
+	// table[char][literal]: does the literal character match the alphabet character.
+	type lit struct {
+		r    rune
+		rule caseRule
+	}
+	ids := map[lit]int{}
+	var lits []lit
+	for _, p := range preds {
+		idp := make([]int, len(p))
+		for pos, t := range p {
+			if t.kind != tokLiteral {
+				continue
+			}
+			l := lit{t.r, t.rule}
+			id, ok := ids[l]
+			if !ok {
+				id = len(lits)
+				ids[l] = id
+				lits = append(lits, l)
+			}
+			idp[pos] = id
+		}
+		a.litIDs = append(a.litIDs, idp)
+	}
+	for _, c := range a.chars {
+		row := make([]bool, len(lits))
+		for j, l := range lits {
+			row[j] = charMatches(l.r, c, l.rule)
+		}
+		a.table = append(a.table, row)
+	}
 	return a
 }
 
@@ -376,25 +414,40 @@ func (a *automaton) close(bits []uint64, pred int) {
 	}
 }
 
-// next returns the position sets after reading c.
-func (a *automaton) next(bits []uint64, c rune) []uint64 {
-	out := make([]uint64, a.words)
+// next returns the position sets after reading c; ci is c's index in a.chars, or -1.
+func (a *automaton) next(bits []uint64, c rune, ci int) []uint64 {
+	return a.nextInto(make([]uint64, a.words), bits, c, ci)
+}
+
+// nextInto is next writing into out, which it clears first.
+func (a *automaton) nextInto(out, bits []uint64, c rune, ci int) []uint64 {
+	clear(out)
 	for i, p := range a.preds {
-		for pos, t := range p {
-			if !a.has(bits, i, pos) {
-				continue
-			}
-			switch {
-			case t.kind == tokStar:
-				a.set(out, i, pos)
-			case t.kind == tokOne, charMatches(t.r, c, t.rule):
-				a.set(out, i, pos+1)
+		off, n := a.offs[i], (len(p)+1+63)/64
+		live := false
+		for w := range n {
+			for word := bits[off+w]; word != 0; word &= word - 1 {
+				pos := w*64 + bits64TrailingZeros(word)
+				if pos >= len(p) {
+					continue
+				}
+				switch t := &p[pos]; {
+				case t.kind == tokStar:
+					a.set(out, i, pos)
+				case t.kind == tokOne, ci >= 0 && a.table[ci][a.litIDs[i][pos]], ci < 0 && charMatches(t.r, c, t.rule):
+					a.set(out, i, pos+1)
+				}
+				live = true
 			}
 		}
-		a.close(out, i)
+		if live {
+			a.close(out, i)
+		}
 	}
 	return out
 }
+
+func bits64TrailingZeros(w uint64) int { return bits.TrailingZeros64(w) }
 
 // accepted reports which predicates accept, as a string key.
 func (a *automaton) accepted(bits []uint64) []bool {
@@ -416,14 +469,17 @@ func boolsKey(bs []bool) string {
 	return string(b)
 }
 
-func wordsKey(us int, bits []uint64) string {
-	b := make([]byte, 0, 8+8*len(bits))
-	for _, w := range append([]uint64{uint64(us)}, bits...) {
-		for k := range 8 {
-			b = append(b, byte(w>>(8*k)))
+// appendKey appends a state's key: the universe state, then each non-zero word with
+// its index, so that keys stay short when most predicates are dead.
+func appendKey(b []byte, us int, bits []uint64) []byte {
+	b = binary.AppendUvarint(b, uint64(us))
+	for i, w := range bits {
+		if w != 0 {
+			b = binary.AppendUvarint(b, uint64(i))
+			b = binary.LittleEndian.AppendUint64(b, w)
 		}
 	}
-	return string(b)
+	return b
 }
 
 // run reads s and returns the universe state and position sets, or false when s is not
@@ -434,7 +490,7 @@ func (a *automaton) run(s string) (int, []uint64, bool) {
 		if us = a.u.step(us, c); us < 0 {
 			return 0, nil, false
 		}
-		bits = a.next(bits, c)
+		bits = a.next(bits, c, -1)
 	}
 	return us, bits, true
 }
@@ -466,27 +522,29 @@ func (a *automaton) representatives(seeds []string, maxStates int) ([]string, bo
 		bits []uint64
 	}
 	start := item{"", a.u.start(), a.initial()}
-	visited := map[string]bool{wordsKey(start.us, start.bits): true}
+	visited := map[string]bool{string(appendKey(nil, start.us, start.bits)): true}
 	queue := []item{start}
+	scratch := make([]uint64, a.words)
+	var key []byte
 	for len(queue) > 0 {
 		it := queue[0]
 		queue = queue[1:]
 		consider(it.s, it.us, it.bits)
-		for _, c := range a.chars {
+		for ci, c := range a.chars {
 			us := a.u.step(it.us, c)
 			if us < 0 {
 				continue
 			}
-			bits := a.next(it.bits, c)
-			k := wordsKey(us, bits)
-			if visited[k] {
+			a.nextInto(scratch, it.bits, c, ci)
+			key = appendKey(key[:0], us, scratch)
+			if visited[string(key)] {
 				continue
 			}
 			if len(visited) >= maxStates {
 				return reps, false
 			}
-			visited[k] = true
-			queue = append(queue, item{it.s + string(c), us, bits})
+			visited[string(key)] = true
+			queue = append(queue, item{it.s + string(c), us, slices.Clone(scratch)})
 		}
 	}
 	return reps, true
