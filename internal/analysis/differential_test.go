@@ -579,7 +579,7 @@ func TestDifferential(t *testing.T) {
 	}
 	g := newGen(*diffSeed)
 	start := time.Now()
-	var complete, unknown, differing, oracleRequests int
+	var complete, unknown, differing, oracleRequests, queries int
 	grants := map[Grant]int{}
 	for n := range sets {
 		cand, ref, desc := g.pair(t)
@@ -627,6 +627,34 @@ func TestDifferential(t *testing.T) {
 		if removed != nil && len(res.RemovedAccess) == 0 {
 			t.Fatalf("set %d (seed %d): the engine found no removed access, the oracle found %+v\ncandidate:\n%s", n, *diffSeed, *removed, desc)
 		}
+		// Access not granted, for a random query, against the oracle (its universe widened
+		// by the query's patterns).
+		qa, qr := []string{g.pick("*", "ims:*", "ims:images:share", g.actionPattern())}, []string{g.pick("*", g.resourcePattern())}
+		ang, err := AccessNotGranted(cand, qa, qr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ang.Status == Complete {
+			checkWitnesses(t, cand, nil, ang.Witnesses)
+			qu := buildOracle(qa, cand)
+			qu.images, qu.others = withInstances(qu.images, qu.others, qr)
+			query := stmt{}
+			query.actions, _ = compilePatternsOf(qa, true)
+			query.resources, _ = compilePatternsOf(qr, false)
+			var allowed *Witness
+			qu.each(func(a, r string, ctx map[string][]string, ectx evaluator.Context) {
+				if allowed == nil && query.matchesAction(namesFor(a)) && query.matchesResource(r) && dc(a, r, ectx) == evaluator.Allow {
+					allowed = &Witness{Action: a, Resource: r, Context: ctx}
+				}
+			})
+			if allowed != nil && ang.Passed {
+				t.Fatalf("set %d (seed %d): access to %q on %q is not granted, says the engine; the oracle found %+v\ncandidate:\n%s", n, *diffSeed, qa, qr, *allowed, desc)
+			}
+			if allowed != nil {
+				queries++
+			}
+		}
+
 		// Effective permissions of the candidate against what the oracle saw.
 		ep, err := EffectivePermissions(cand)
 		if err != nil {
@@ -656,9 +684,32 @@ func TestDifferential(t *testing.T) {
 			t.Fatalf("set %d (seed %d): the oracle allows another service's action, the engine says none\ncandidate:\n%s", n, *diffSeed, desc)
 		}
 	}
-	t.Logf("%d pairs in %v: %d complete (%d with new access by the oracle), %d unknown; %d oracle requests; grants %v",
-		sets, time.Since(start).Round(time.Millisecond), complete, differing, unknown, oracleRequests, grants)
+	t.Logf("%d pairs in %v: %d complete (%d with new access by the oracle), %d unknown; %d oracle requests; grants %v; %d queries granted",
+		sets, time.Since(start).Round(time.Millisecond), complete, differing, unknown, oracleRequests, grants, queries)
 	if complete < sets*8/10 || differing < complete/10 {
 		t.Errorf("the generator proves little: %d of %d complete, %d differing", complete, sets, differing)
 	}
+}
+
+// withInstances adds the patterns' instances to the oracle's resources.
+func withInstances(images, others, patterns []string) ([]string, []string) {
+	for _, p := range patterns {
+		for _, s := range instances(p) {
+			if imageURNRule.MatchString(s) && !slices.Contains(images, s) {
+				images = append(images, s)
+			}
+			if otherURNRule.MatchString(s) && !slices.Contains(others, s) {
+				others = append(others, s)
+			}
+		}
+	}
+	return images, others
+}
+
+// namesFor is an action and its aliases, as a statement naming a pattern covers them.
+func namesFor(action string) []string {
+	if a, ok := catalog.LookupAction(action); ok {
+		return append([]string{action}, a.Aliases...)
+	}
+	return []string{action}
 }

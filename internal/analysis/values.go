@@ -193,6 +193,9 @@ func numberReps(vals []condition.Value, parsed []bool) ([]string, string) {
 		if !(p < mid && mid < hi) {
 			mid = p/2 + hi/2
 		}
+		if !(p < mid && mid < hi) {
+			mid = math.Nextafter(p, hi)
+		}
 		if p < mid && mid < hi {
 			out = append(out, format(mid))
 		}
