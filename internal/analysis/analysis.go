@@ -11,6 +11,22 @@
 // the work would exceed a bound (Limits), or a corner cannot be decided exactly (a key
 // compared as two types), the Status is Unknown with the reason, and nothing is claimed.
 //
+// What the proof relies on, besides the completeness arguments of each dimension:
+//
+//   - A table action is decided through its name and its catalog aliases; any other name
+//     through the Action/NotAction patterns alone. Patterns are matched with the wildcard
+//     package, as the evaluator matches them, and case rules are read from it
+//     (charMatches), so that a change of rule there (Unicode to ASCII folding) changes the
+//     regions here.
+//   - Resources are matched case-sensitively by the same wildcard package.
+//   - A condition's outcome is a function of its key's presence and of which of its policy
+//     values each request value matches under the operator's Compare (package condition);
+//     how ForAnyValue:, ForAllValues:, IfExists, negation and Null combine those is left
+//     to the evaluator. A key's values are of the key's type (the catalog's, else the one
+//     its operators compare); a key compared as another type is answered Unknown.
+//   - Key names group by lower case; two names that only non-ASCII case folding would
+//     merge are answered Unknown.
+//
 // The package does not import Terraform; each question is one call with typed results
 // that a data source maps attribute by attribute.
 package analysis

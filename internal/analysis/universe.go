@@ -90,20 +90,20 @@ func newSpace(cfgs []Config, limits Limits, extraActions, extraResources []strin
 		s := &sp.m.stmts[i]
 		for _, t := range s.actionTexts {
 			actionPats = append(actionPats, globPattern(t, caseName))
-			actionSeeds = append(actionSeeds, seedOf("StringMatch", t))
+			actionSeeds = append(actionSeeds, patternSeeds(t)...)
 		}
 		for _, t := range s.resourceTexts {
 			resourcePats = append(resourcePats, globPattern(t, caseExact))
-			resourceSeeds = append(resourceSeeds, seedOf("StringMatch", t))
+			resourceSeeds = append(resourceSeeds, patternSeeds(t)...)
 		}
 	}
 	for _, t := range extraActions {
 		actionPats = append(actionPats, globPattern(t, caseName))
-		actionSeeds = append(actionSeeds, seedOf("StringMatch", t))
+		actionSeeds = append(actionSeeds, patternSeeds(t)...)
 	}
 	for _, t := range extraResources {
 		resourcePats = append(resourcePats, globPattern(t, caseExact))
-		resourceSeeds = append(resourceSeeds, seedOf("StringMatch", t))
+		resourceSeeds = append(resourceSeeds, patternSeeds(t)...)
 	}
 	actionPats, resourcePats = dedupPatterns(actionPats), dedupPatterns(resourcePats)
 	var ok bool
@@ -117,6 +117,12 @@ func newSpace(cfgs []Config, limits Limits, extraActions, extraResources []strin
 		return sp, &boundError{fmt.Sprintf("the resource patterns need more than %d automaton states over URNs", limits.MaxStates)}
 	}
 	return sp, nil
+}
+
+// patternSeeds are readable strings a pattern matches: its wildcards as nothing, and as
+// "x" (so that ims:*:acct:image:* gives the well-formed ims:x:acct:image:x).
+func patternSeeds(p string) []string {
+	return []string{seedOf("StringMatch", p), strings.NewReplacer("*", "x", "?", "x").Replace(p)}
 }
 
 // actionUniverse is one action of the universe with its resources.
