@@ -107,6 +107,9 @@ func (l Limits) NoNewAccess(candidate, reference Config) (NoNewAccessResult, err
 		return out, err
 	}
 	for _, a := range actions {
+		if sp.m.sameDecisions(a.names) {
+			continue
+		}
 		var newW, removedW *Witness
 		err := sp.each(a, func(resource string, states []*keyState, rs []*evaluator.Result) bool {
 			c, r := rs[0].Decision, rs[1].Decision

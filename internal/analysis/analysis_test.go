@@ -262,7 +262,9 @@ func TestUnknownKeyOfTwoTypes(t *testing.T) {
 func TestUnknownAtBound(t *testing.T) {
 	c := identity(doc(t,
 		`{"Effect":"Allow","Action":"ims:images:get","Condition":{"StringEquals":{"ims:VolumeId":["a","b","c","d"]}}}`))
-	r, err := Limits{MaxStates: 1000, MaxRequests: 10}.NoNewAccess(c, c)
+	ref := identity(doc(t,
+		`{"Effect":"Allow","Action":"ims:images:get","Condition":{"StringEquals":{"ims:VolumeId":["a","b","c"]}}}`))
+	r, err := Limits{MaxStates: 1000, MaxRequests: 10}.NoNewAccess(c, ref)
 	if err != nil {
 		t.Fatal(err)
 	}

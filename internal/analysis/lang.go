@@ -252,6 +252,7 @@ type automaton struct {
 	// says whether it matches alphabet character c.
 	litIDs [][]int
 	table  [][]bool
+	stars  [][]int // each predicate's star positions, ascending
 }
 
 func newAutomaton(u universe, preds []pattern) *automaton {
@@ -259,6 +260,13 @@ func newAutomaton(u universe, preds []pattern) *automaton {
 	for _, p := range preds {
 		a.offs = append(a.offs, a.words)
 		a.words += (len(p) + 1 + 63) / 64
+		var stars []int
+		for pos, t := range p {
+			if t.kind == tokStar {
+				stars = append(stars, pos)
+			}
+		}
+		a.stars = append(a.stars, stars)
 	}
 	a.chars = alphabet(u, preds)
 	// table[char][literal]: does the literal character match the alphabet character.
@@ -404,11 +412,11 @@ func (a *automaton) has(bits []uint64, pred, pos int) bool {
 	return bits[a.offs[pred]+pos/64]&(1<<(pos%64)) != 0
 }
 
-// close adds, after each `*` reached, the position past it (a star may match nothing).
+// close adds, after each `*` reached, the position past it (a star may match nothing);
+// stars in ascending order, so that a run of stars closes in one pass.
 func (a *automaton) close(bits []uint64, pred int) {
-	p := a.preds[pred]
-	for pos := range p {
-		if p[pos].kind == tokStar && a.has(bits, pred, pos) {
+	for _, pos := range a.stars[pred] {
+		if a.has(bits, pred, pos) {
 			a.set(bits, pred, pos+1)
 		}
 	}

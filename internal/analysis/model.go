@@ -3,6 +3,7 @@ package analysis
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
@@ -30,6 +31,10 @@ type stmt struct {
 	anyResource, notResource   bool
 	conds                      []int // into model.conds
 	actionTexts, resourceTexts []string
+	// layerIndex is 0 for identity policies, 1+i for SCP level i; canon is the statement
+	// printed canonically.
+	layerIndex int
+	canon      string
 }
 
 type cond struct {
@@ -40,11 +45,32 @@ type cond struct {
 }
 
 type model struct {
-	stmts []stmt
-	conds []cond
-	keys  []*keyInfo // in order of first appearance
+	levels []int // each configuration's number of SCP levels
+	stmts  []stmt
+	conds  []cond
+	keys   []*keyInfo // in order of first appearance
 	// unknown is set when a corner cannot be decided exactly.
 	unknown string
+}
+
+// sameDecisions reports whether configurations 0 and 1 decide every request for an action
+// alike because the statements matching it are the same, layer by layer: a statement that
+// does not match the action takes no part in any decision on it, and the decision does
+// not depend on policy names or statement positions.
+func (m *model) sameDecisions(names []string) bool {
+	if len(m.levels) != 2 || m.levels[0] != m.levels[1] {
+		return false
+	}
+	var sides [2][]string
+	for i := range m.stmts {
+		s := &m.stmts[i]
+		if s.matchesAction(names) {
+			sides[s.cfg] = append(sides[s.cfg], strconv.Itoa(s.layerIndex)+" "+s.canon)
+		}
+	}
+	slices.Sort(sides[0])
+	slices.Sort(sides[1])
+	return slices.Equal(sides[0], sides[1])
 }
 
 func (s *stmt) matchesAction(names []string) bool {
@@ -84,9 +110,10 @@ func compilePatterns(l *policy.List, fold bool) ([]wildcard.Pattern, []string) {
 func buildModel(cfgs []Config) *model {
 	m := &model{}
 	keys := map[string]*keyInfo{}
-	add := func(cfg int, layer string, p policyRef) {
+	add := func(cfg int, layer string, layerIndex int, p policyRef) {
 		for si, s := range p.doc.Statements {
-			st := stmt{cfg: cfg, layer: layer, policy: p.name, index: si}
+			st := stmt{cfg: cfg, layer: layer, policy: p.name, index: si, layerIndex: layerIndex,
+				canon: string((&policy.Document{Statements: []policy.Statement{s}}).Minified())}
 			switch {
 			case s.NotAction != nil:
 				st.notAction = true
@@ -136,12 +163,13 @@ func buildModel(cfgs []Config) *model {
 		}
 	}
 	for ci, c := range cfgs {
+		m.levels = append(m.levels, len(c.Levels))
 		for _, p := range c.Identity {
-			add(ci, "identity", policyRef{p.Name, p.Document})
+			add(ci, "identity", 0, policyRef{p.Name, p.Document})
 		}
-		for _, l := range c.Levels {
+		for li, l := range c.Levels {
 			for _, p := range l.Policies {
-				add(ci, "scp:"+l.Name, policyRef{p.Name, p.Document})
+				add(ci, "scp:"+l.Name, 1+li, policyRef{p.Name, p.Document})
 			}
 		}
 	}

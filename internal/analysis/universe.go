@@ -53,7 +53,7 @@ type space struct {
 	// they split the regions as a statement naming them would.
 	extraActions, extraResources []string
 	otherActions                 []string
-	imageURNs, otherURNs         []string
+	imageURNs, otherURNs         *resourceUniverse
 	keyCache                     map[string][]*keyState
 	evaluated                    int
 	ctx                          context
@@ -110,13 +110,32 @@ func newSpace(cfgs []Config, limits Limits, extraActions, extraResources []strin
 	if sp.otherActions, ok = newAutomaton(otherActions, actionPats).representatives(actionSeeds, limits.MaxStates); !ok {
 		return sp, &boundError{fmt.Sprintf("the action patterns need more than %d automaton states", limits.MaxStates)}
 	}
-	if sp.imageURNs, ok = newAutomaton(imageURNs, resourcePats).representatives(resourceSeeds, limits.MaxStates); !ok {
-		return sp, &boundError{fmt.Sprintf("the resource patterns need more than %d automaton states over image URNs", limits.MaxStates)}
-	}
-	if sp.otherURNs, ok = newAutomaton(otherURNs, resourcePats).representatives(resourceSeeds, limits.MaxStates); !ok {
-		return sp, &boundError{fmt.Sprintf("the resource patterns need more than %d automaton states over URNs", limits.MaxStates)}
-	}
+	sp.imageURNs = &resourceUniverse{u: imageURNs, what: "image URNs", any: "ims:x:x:image:x", pats: resourcePats, seeds: resourceSeeds, maxStates: limits.MaxStates}
+	sp.otherURNs = &resourceUniverse{u: otherURNs, what: "URNs", any: "x:::x:x", pats: resourcePats, seeds: resourceSeeds, maxStates: limits.MaxStates}
 	return sp, nil
+}
+
+// resourceUniverse computes its representatives when an action first needs them: an
+// action no statement matches is decided alike on every resource, so any one will do.
+type resourceUniverse struct {
+	u         segments
+	what, any string
+	pats      []pattern
+	seeds     []string
+	maxStates int
+	reps      []string
+	err       error
+}
+
+func (r *resourceUniverse) representatives() ([]string, error) {
+	if r.reps == nil && r.err == nil {
+		reps, ok := newAutomaton(r.u, r.pats).representatives(r.seeds, r.maxStates)
+		if !ok {
+			r.err = &boundError{fmt.Sprintf("the resource patterns need more than %d automaton states over %s", r.maxStates, r.what)}
+		}
+		r.reps = reps
+	}
+	return r.reps, r.err
 }
 
 // patternSeeds are readable strings a pattern matches: its wildcards as nothing, and as
@@ -127,9 +146,9 @@ func patternSeeds(p string) []string {
 
 // actionUniverse is one action of the universe with its resources.
 type actionUniverse struct {
-	name      string   // as requested: the catalog's spelling
-	names     []string // the names a statement may use for it (aliases included)
-	resources []string
+	name      string            // as requested: the catalog's spelling
+	names     []string          // the names a statement may use for it (aliases included)
+	resources *resourceUniverse // nil: "*" only
 	table     *catalog.Action
 }
 
@@ -140,7 +159,6 @@ func (sp *space) actions() ([]actionUniverse, error) {
 		au := actionUniverse{name: a.Name, names: append([]string{a.Name}, a.Aliases...), table: &a}
 		switch {
 		case len(a.ResourceTypes) == 0:
-			au.resources = []string{"*"}
 		case len(a.ResourceTypes) == 1 && a.ResourceTypes[0].Name == "image":
 			au.resources = sp.imageURNs
 		default:
@@ -166,8 +184,18 @@ func (sp *space) each(a actionUniverse, visit visitFunc) error {
 			rel = append(rel, i)
 		}
 	}
+	resources := []string{"*"}
+	switch {
+	case a.resources != nil && len(rel) == 0:
+		resources = []string{a.resources.any}
+	case a.resources != nil:
+		var err error
+		if resources, err = a.resources.representatives(); err != nil {
+			return err
+		}
+	}
 	seen := map[string]bool{}
-	for _, r := range a.resources {
+	for _, r := range resources {
 		var relR []int
 		sig := make([]byte, 0, len(rel))
 		for _, i := range rel {
