@@ -28,7 +28,7 @@ func benchURNPatterns() []string {
 }
 
 // benchStatement writes one statement; values(k) picks a condition value for key k.
-func benchStatement(r *rand.Rand, values func(key int) string) string {
+func benchStatement(r *rand.Rand, allKeys bool, values func(key int) string) string {
 	actions := catalog.Actions()
 	urns := benchURNPatterns()
 	effect := "Allow"
@@ -43,7 +43,15 @@ func benchStatement(r *rand.Rand, values func(key int) string) string {
 	if r.IntN(4) != 0 {
 		f = append(f, `"Resource":["`+urns[r.IntN(len(urns))]+`"]`)
 	}
-	if r.IntN(2) == 0 {
+	switch {
+	case allKeys:
+		var cs []string
+		for k, key := range benchKeys {
+			op := []string{"StringEquals", "StringNotEquals", "StringEqualsIfExists"}[r.IntN(3)]
+			cs = append(cs, fmt.Sprintf(`%q:{%q:[%q]}`, op, key, values(k)))
+		}
+		f = append(f, `"Condition":{`+strings.Join(mergeOps(cs), ",")+`}`)
+	case r.IntN(2) == 0:
 		k := r.IntN(len(benchKeys))
 		op := []string{"StringEquals", "StringNotEquals", "StringEqualsIfExists"}[r.IntN(3)]
 		f = append(f, fmt.Sprintf(`"Condition":{%q:{%q:[%q]}}`, op, benchKeys[k], values(k)))
@@ -51,15 +59,15 @@ func benchStatement(r *rand.Rand, values func(key int) string) string {
 	return "{" + strings.Join(f, ",") + "}"
 }
 
-func benchPair(b testing.TB, values func(r *rand.Rand, key, statement int) string) (Config, Config) {
+func benchPair(b testing.TB, allKeys bool, values func(r *rand.Rand, key, statement int) string) (Config, Config) {
 	r := rand.New(rand.NewPCG(50, 50))
 	var ref []string
 	for i := range 50 {
-		ref = append(ref, benchStatement(r, func(k int) string { return values(r, k, i) }))
+		ref = append(ref, benchStatement(r, allKeys, func(k int) string { return values(r, k, i) }))
 	}
 	cand := append([]string(nil), ref...)
 	for i := range 5 {
-		cand[r.IntN(len(cand))] = benchStatement(r, func(k int) string { return values(r, k, 50+i) })
+		cand[r.IntN(len(cand))] = benchStatement(r, allKeys, func(k int) string { return values(r, k, 50+i) })
 	}
 	return identity(doc(b, cand...)), identity(doc(b, ref...))
 }
@@ -125,27 +133,51 @@ func benchEffective(b *testing.B, c Config) {
 
 func BenchmarkAnalysis(b *testing.B) {
 	b.Run("realistic/no_new_access", func(b *testing.B) {
-		cand, ref := benchPair(b, fiveValues)
+		cand, ref := benchPair(b, false, fiveValues)
 		benchNoNewAccess(b, cand, ref)
 	})
 	b.Run("realistic/effective_permissions", func(b *testing.B) {
-		cand, _ := benchPair(b, fiveValues)
+		cand, _ := benchPair(b, false, fiveValues)
 		benchEffective(b, cand)
 	})
 	b.Run("realistic_scp/no_new_access", func(b *testing.B) {
-		cand, ref := benchPair(b, fiveValues)
+		cand, ref := benchPair(b, false, fiveValues)
 		benchNoNewAccess(b, withSCPs(b, cand), withSCPs(b, ref))
 	})
 	b.Run("realistic_scp/effective_permissions", func(b *testing.B) {
-		cand, _ := benchPair(b, fiveValues)
+		cand, _ := benchPair(b, false, fiveValues)
 		benchEffective(b, withSCPs(b, cand))
 	})
-	b.Run("distinct_literals/no_new_access", func(b *testing.B) {
-		cand, ref := benchPair(b, distinctValues)
-		benchNoNewAccess(b, cand, ref)
-	})
-	b.Run("distinct_literals/effective_permissions", func(b *testing.B) {
-		cand, _ := benchPair(b, distinctValues)
-		benchEffective(b, cand)
-	})
+	for _, all := range []bool{false, true} {
+		name := "distinct_literals"
+		if all {
+			name += "_every_statement_3_keys"
+		}
+		b.Run(name+"/no_new_access", func(b *testing.B) {
+			cand, ref := benchPair(b, all, distinctValues)
+			benchNoNewAccess(b, cand, ref)
+		})
+		b.Run(name+"/effective_permissions", func(b *testing.B) {
+			cand, _ := benchPair(b, all, distinctValues)
+			benchEffective(b, cand)
+		})
+	}
+}
+
+// mergeOps joins conditions that share an operator into one operator object.
+func mergeOps(cs []string) []string {
+	var ops []string
+	keys := map[string][]string{}
+	for _, c := range cs {
+		op, rest, _ := strings.Cut(c, ":{")
+		if _, ok := keys[op]; !ok {
+			ops = append(ops, op)
+		}
+		keys[op] = append(keys[op], strings.TrimSuffix(rest, "}"))
+	}
+	var out []string
+	for _, op := range ops {
+		out = append(out, op+":{"+strings.Join(keys[op], ",")+"}")
+	}
+	return out
 }
