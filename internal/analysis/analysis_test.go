@@ -294,3 +294,20 @@ func TestLongS(t *testing.T) {
 		}
 	}
 }
+
+// A key given with no values is present: the witness says so with an empty list, and a
+// key the request does not give is not in the map.
+func TestWitnessPresentEmpty(t *testing.T) {
+	ref := identity(doc(t, `{"Effect":"Allow","Action":"ims:images:get","Condition":{"ForAnyValue:StringEquals":{"ims:VolumeId":"v1"}}}`))
+	cand := identity(doc(t, `{"Effect":"Allow","Action":"ims:images:get","Condition":{"Null":{"ims:VolumeId":"false"}}}`))
+	r, err := NoNewAccess(cand, ref)
+	if err != nil || r.Status != Complete || r.Holds {
+		t.Fatalf("%+v %v", r, err)
+	}
+	checkWitnesses(t, cand, &ref, r.NewAccess)
+	w := r.NewAccess[0]
+	vs, ok := w.Context["ims:VolumeId"]
+	if !ok || vs == nil || len(vs) != 0 || len(w.Context) != 1 {
+		t.Errorf("witness context %#v, want ims:VolumeId present with no values", w.Context)
+	}
+}

@@ -140,6 +140,12 @@ func BenchmarkAnalysis(b *testing.B) {
 		cand, _ := benchPair(b, false, fiveValues)
 		benchEffective(b, cand)
 	})
+	b.Run("realistic_multivalued/no_new_access", func(b *testing.B) {
+		defer func(k []string) { benchKeys = k }(benchKeys)
+		benchKeys = []string{"ims:Region", "ims:VolumeId", "g:SourceVpce"}
+		cand, ref := benchPair(b, false, fiveValues)
+		benchNoNewAccess(b, cand, ref)
+	})
 	b.Run("realistic_scp/no_new_access", func(b *testing.B) {
 		cand, ref := benchPair(b, false, fiveValues)
 		benchNoNewAccess(b, withSCPs(b, cand), withSCPs(b, ref))
