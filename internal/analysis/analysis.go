@@ -107,7 +107,7 @@ func (l Limits) NoNewAccess(candidate, reference Config) (NoNewAccessResult, err
 		return out, err
 	}
 	for _, a := range actions {
-		if sp.m.sameDecisions(a.names) {
+		if !l.exhaustive && sp.m.sameDecisions(a.names) {
 			continue
 		}
 		var newW, removedW *Witness

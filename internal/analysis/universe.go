@@ -35,6 +35,9 @@ type Limits struct {
 	MaxStates int
 	// MaxRequests bounds the representative requests evaluated, per configuration.
 	MaxRequests int
+	// exhaustive turns off the shortcut for actions whose matching statements are the same
+	// in both configurations, so that tests exercise the enumeration on them too.
+	exhaustive bool
 }
 
 // DefaultLimits are generous for realistic policies and keep a question under a second.
