@@ -20,6 +20,7 @@ import (
 	"encoding/binary"
 	"math/bits"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -113,13 +114,16 @@ func (anyString) start() int         { return 0 }
 func (anyString) step(int, rune) int { return 0 }
 func (anyString) accepts(int) bool   { return true }
 func (anyString) class(rune) int     { return 0 }
-func isSpace(r rune) bool            { return unicode.IsSpace(r) }
-func isLowerDigit(r rune) bool       { return 'a' <= r && r <= 'z' || '0' <= r && r <= '9' }
-func isAlnum(r rune) bool            { return isLowerDigit(r) || 'A' <= r && r <= 'Z' }
-func notSpaceColon(r rune) bool      { return r != ':' && !isSpace(r) }
-func notSpace(r rune) bool           { return !isSpace(r) }
-func isLowerDigitDash(r rune) bool   { return isLowerDigit(r) || r == '-' }
-func isImageIDChar(r rune) bool      { return isAlnum(r) || r == '.' || r == '_' || r == '-' }
+
+// Character sets of the universes.
+func isSpace(r rune) bool          { return unicode.IsSpace(r) }
+func isLowerDigit(r rune) bool     { return 'a' <= r && r <= 'z' || '0' <= r && r <= '9' }
+func isAlnum(r rune) bool          { return isLowerDigit(r) || 'A' <= r && r <= 'Z' }
+func notSpaceColon(r rune) bool    { return r != ':' && !isSpace(r) }
+func notSpace(r rune) bool         { return !isSpace(r) }
+func isLowerDigitDash(r rune) bool { return isLowerDigit(r) || r == '-' }
+func isImageIDChar(r rune) bool    { return isAlnum(r) || r == '.' || r == '_' || r == '-' }
+
 func (s segment) allows(r rune, first bool) bool {
 	if first && s.first != nil {
 		return s.first(r)
@@ -360,7 +364,7 @@ func alphabet(u universe, preds []pattern) []rune {
 			continue
 		}
 		var b strings.Builder
-		b.WriteString(itoa(u.class(c)))
+		b.WriteString(strconv.Itoa(u.class(c)))
 		for _, l := range lits {
 			if charMatches(l.r, c, l.rule) {
 				b.WriteByte('1')
@@ -374,25 +378,6 @@ func alphabet(u universe, preds []pattern) []rune {
 		}
 	}
 	return out
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b []byte
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	for n > 0 {
-		b = append([]byte{byte('0' + n%10)}, b...)
-		n /= 10
-	}
-	if neg {
-		b = append([]byte{'-'}, b...)
-	}
-	return string(b)
 }
 
 func (a *automaton) initial() []uint64 {

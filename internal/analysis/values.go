@@ -227,7 +227,7 @@ func dateReps(vals []condition.Value, parsed []bool) ([]string, string) {
 		return []string{"2026-01-01T00:00:00Z"}, ""
 	}
 	var out []string
-	addBetween := func(lo, hi time.Time, open string) string {
+	addBetween := func(lo, hi time.Time, failure string) string {
 		for _, c := range []time.Time{lo.Add(hi.Sub(lo) / 2).Truncate(time.Second), lo.Add(hi.Sub(lo) / 2)} {
 			if c.After(lo) && c.Before(hi) {
 				if s, ok := format(c); ok {
@@ -237,7 +237,7 @@ func dateReps(vals []condition.Value, parsed []bool) ([]string, string) {
 			}
 		}
 		if hi.Sub(lo) > time.Nanosecond {
-			return open
+			return failure
 		}
 		return ""
 	}
