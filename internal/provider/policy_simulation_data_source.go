@@ -2,17 +2,18 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/condition"
@@ -20,7 +21,10 @@ import (
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/validators"
 )
 
-var _ datasource.DataSource = (*policySimulationDataSource)(nil)
+var (
+	_ datasource.DataSource                   = (*policySimulationDataSource)(nil)
+	_ datasource.DataSourceWithValidateConfig = (*policySimulationDataSource)(nil)
+)
 
 // NewPolicySimulationDataSource returns the imspolicy_policy_simulation data source.
 func NewPolicySimulationDataSource() datasource.DataSource { return &policySimulationDataSource{} }
@@ -176,9 +180,6 @@ func (d *policySimulationDataSource) Schema(_ context.Context, _ datasource.Sche
 						"action": schema.StringAttribute{
 							Optional:            true,
 							MarkdownDescription: "The action, e.g. `ims:images:get`. Actions of other services (`obs:object:GetObject`) are accepted.",
-							Validators: []validator.String{
-								stringvalidator.ExactlyOneOf(path.MatchRelative().AtParent().AtName("api")),
-							},
 						},
 						"resource": schema.StringAttribute{
 							Optional: true,
@@ -209,10 +210,42 @@ func (d *policySimulationDataSource) Schema(_ context.Context, _ datasource.Sche
 	}
 }
 
-func (d *policySimulationDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m policySimulationModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
+// ValidateConfig checks that each request names exactly one of action and api. It reads
+// the raw configuration, one request at a time: a path-expression validator on the
+// attribute would resolve its expression against the whole configuration for every
+// request, which costs the square of the number of requests.
+func (d *policySimulationDataSource) ValidateConfig(_ context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
+	var config map[string]tftypes.Value
+	if !req.Config.Raw.IsKnown() || req.Config.Raw.IsNull() || req.Config.Raw.As(&config) != nil {
+		return
+	}
+	var requests []tftypes.Value
+	if r := config["request"]; !r.IsKnown() || r.As(&requests) != nil {
+		return
+	}
+	for i, r := range requests {
+		var attrs map[string]tftypes.Value
+		if !r.IsKnown() || r.IsNull() || r.As(&attrs) != nil {
+			continue
+		}
+		action, api := attrs["action"], attrs["api"]
+		if !action.IsKnown() || !api.IsKnown() {
+			continue // decided once known
+		}
+		if action.IsNull() == api.IsNull() {
+			detail := `A request names exactly one of "action" and "api"; this one names both.`
+			if action.IsNull() {
+				detail = `A request names exactly one of "action" and "api"; this one names neither.`
+			}
+			resp.Diagnostics.AddAttributeError(path.Root("request").AtListIndex(i), "Invalid Attribute Combination", detail)
+		}
+	}
+}
+
+func (d *policySimulationDataSource) Read(_ context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	m, err := decodeSimulationConfig(req.Config.Raw)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot read the simulation's configuration", err.Error())
 		return
 	}
 
@@ -251,7 +284,162 @@ func (d *policySimulationDataSource) Read(ctx context.Context, req datasource.Re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	state, err := simulationState(req.Config.Raw, m.Results, m.AllAllowed.ValueBool())
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot build the simulation's results", err.Error())
+		return
+	}
+	resp.State.Raw = state
+}
+
+// nestedListType returns the type of an object's attribute that is a list of objects, and
+// that of its elements.
+func nestedListType(t tftypes.Object, name string) (tftypes.List, tftypes.Object, error) {
+	list, ok := t.AttributeTypes[name].(tftypes.List)
+	if !ok {
+		return tftypes.List{}, tftypes.Object{}, fmt.Errorf("%s is not a list", name)
+	}
+	element, ok := list.ElementType.(tftypes.Object)
+	if !ok {
+		return tftypes.List{}, tftypes.Object{}, fmt.Errorf("%s is not a list of objects", name)
+	}
+	return list, element, nil
+}
+
+// decodeSimulationConfig reads the configuration from its Terraform value directly:
+// decoding it through the framework's reflection (req.Config.Get) costs several times
+// more, and the framework has already decoded it once to validate it.
+func decodeSimulationConfig(config tftypes.Value) (policySimulationModel, error) {
+	var m policySimulationModel
+	var d tfDecoder
+	attrs := d.object(config)
+	m.IdentityPolicies = d.strings(attrs["identity_policies"])
+	for _, lv := range d.list(attrs["scp_level"]) {
+		la := d.object(lv)
+		m.SCPLevels = append(m.SCPLevels, scpLevelModel{Name: d.string(la["name"]).ValueString(), Policies: d.strings(la["policies"])})
+	}
+	requests := d.list(attrs["request"])
+	m.Requests = make([]simRequestModel, len(requests))
+	for i, rv := range requests {
+		ra := d.object(rv)
+		r := simRequestModel{Name: d.string(ra["name"]), Action: d.string(ra["action"]), Resource: d.string(ra["resource"])}
+		if api := d.object(ra["api"]); api != nil {
+			r.API = &simAPIModel{Method: d.string(api["method"]).ValueString(), Path: d.string(api["path"]).ValueString()}
+		}
+		for _, cv := range d.list(ra["context"]) {
+			ca := d.object(cv)
+			r.Context = append(r.Context, simContextModel{Key: d.string(ca["key"]).ValueString(), Values: d.strings(ca["values"])})
+		}
+		m.Requests[i] = r
+	}
+	return m, d.err
+}
+
+// tfDecoder reads known Terraform values, remembering the first error: null reads as
+// the zero value.
+type tfDecoder struct{ err error }
+
+func (d *tfDecoder) as(v tftypes.Value, dst any) bool {
+	if d.err != nil || v.Type() == nil || v.IsNull() {
+		return false
+	}
+	if err := v.As(dst); err != nil {
+		d.err = err
+		return false
+	}
+	return true
+}
+
+func (d *tfDecoder) object(v tftypes.Value) map[string]tftypes.Value {
+	var out map[string]tftypes.Value
+	d.as(v, &out)
+	return out
+}
+
+func (d *tfDecoder) list(v tftypes.Value) []tftypes.Value {
+	var out []tftypes.Value
+	d.as(v, &out)
+	return out
+}
+
+func (d *tfDecoder) string(v tftypes.Value) types.String {
+	var s string
+	if !d.as(v, &s) {
+		return types.StringNull()
+	}
+	return types.StringValue(s)
+}
+
+func (d *tfDecoder) strings(v tftypes.Value) []string {
+	list := d.list(v)
+	if list == nil {
+		return nil
+	}
+	out := make([]string, len(list))
+	for i, e := range list {
+		out[i] = d.string(e).ValueString()
+	}
+	return out
+}
+
+// simulationState is the configuration with its computed attributes set, built as
+// Terraform values directly: setting the model through the framework's reflection costs
+// as much again as decoding the configuration, as it re-encodes every request.
+func simulationState(config tftypes.Value, results []simResultModel, allAllowed bool) (tftypes.Value, error) {
+	var attrs map[string]tftypes.Value
+	if err := config.As(&attrs); err != nil {
+		return tftypes.Value{}, err
+	}
+	objectType, ok := config.Type().(tftypes.Object)
+	if !ok {
+		return tftypes.Value{}, fmt.Errorf("the configuration is a %s, not an object", config.Type())
+	}
+	resultList, resultType, err1 := nestedListType(objectType, "results")
+	matchList, matchType, err2 := nestedListType(resultType, "matched_statements")
+	evaluatedList, evaluatedType, err3 := nestedListType(resultType, "evaluated_actions")
+	if err := errors.Join(err1, err2, err3); err != nil {
+		return tftypes.Value{}, err
+	}
+
+	str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
+	strs := func(ss []string) tftypes.Value {
+		vs := make([]tftypes.Value, len(ss))
+		for i, s := range ss {
+			vs[i] = str(s)
+		}
+		return tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, vs)
+	}
+	out := make([]tftypes.Value, len(results))
+	for i, r := range results {
+		matches := make([]tftypes.Value, len(r.MatchedStatements))
+		for j, m := range r.MatchedStatements {
+			matches[j] = tftypes.NewValue(matchType, map[string]tftypes.Value{
+				"policy": str(m.Policy), "statement": tftypes.NewValue(tftypes.Number, m.Statement), "sid": str(m.Sid), "effect": str(m.Effect),
+			})
+		}
+		evaluated := make([]tftypes.Value, len(r.EvaluatedActions))
+		for j, a := range r.EvaluatedActions {
+			evaluated[j] = tftypes.NewValue(evaluatedType, map[string]tftypes.Value{
+				"action": str(a.Action), "decision": str(a.Decision), "required": tftypes.NewValue(tftypes.Bool, a.Required), "note": str(a.Note),
+			})
+		}
+		api := tftypes.NewValue(tftypes.String, nil)
+		if !r.API.IsNull() {
+			api = str(r.API.ValueString())
+		}
+		out[i] = tftypes.NewValue(resultType, map[string]tftypes.Value{
+			"name": str(r.Name), "action": str(r.Action), "api": api, "resource": str(r.Resource),
+			"decision": str(r.Decision), "allowed": tftypes.NewValue(tftypes.Bool, r.Allowed), "decided_by": str(r.DecidedBy),
+			"matched_statements":   tftypes.NewValue(matchList, matches),
+			"missing_context_keys": strs(r.MissingContextKeys),
+			"evaluated_actions":    tftypes.NewValue(evaluatedList, evaluated),
+			"warnings":             strs(r.Warnings),
+			"explanation":          str(r.Explanation),
+		})
+	}
+	attrs["results"] = tftypes.NewValue(resultList, out)
+	attrs["all_allowed"] = tftypes.NewValue(tftypes.Bool, allAllowed)
+	return tftypes.NewValue(objectType, attrs), nil
 }
 
 func simulate(e *evaluator.Evaluator, r simRequestModel, at path.Path) (simResultModel, diag.Diagnostics) {
