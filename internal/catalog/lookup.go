@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"bytes"
 	"cmp"
 	"slices"
 	"strings"
@@ -120,7 +121,36 @@ func LookupAction(name string) (Action, bool) {
 
 // Kind says what the catalog knows name as, ignoring case. A name that is both a table
 // action and an alias (ims:images:list) is a TableAction.
-func Kind(name string) NameKind { return index.kinds[strings.ToLower(name)] }
+func Kind(name string) NameKind {
+	var buf [maxLowered]byte
+	if b, ok := asciiLower(buf[:], name); ok {
+		return index.kinds[string(b)] // a lookup by string(bytes) does not allocate
+	}
+	return index.kinds[strings.ToLower(name)]
+}
+
+// maxLowered bounds the names lookups lower on the stack.
+const maxLowered = 128
+
+// asciiLower writes an ASCII name in lower case into buf (what strings.ToLower gives, without
+// allocating), and reports false for a name that is not ASCII or does not fit.
+func asciiLower(buf []byte, s string) ([]byte, bool) {
+	if len(s) > len(buf) {
+		return nil, false
+	}
+	b := buf[:len(s)]
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 0x80:
+			return nil, false
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		b[i] = c
+	}
+	return b, true
+}
 
 // CanonicalName returns the catalog's spelling of a known name.
 func CanonicalName(name string) (string, bool) {
@@ -257,12 +287,16 @@ func ConditionKeys() []ConditionKey {
 // LookupConditionKey finds a condition key, ignoring case. A concrete key of a template
 // (g:ResourceTag/env for g:ResourceTag/<tag-key>) finds the template.
 func LookupConditionKey(name string) (ConditionKey, bool) {
-	l := strings.ToLower(name)
-	if i, ok := index.keys[l]; ok && !isTemplate(conditionKeys[i].Name) {
+	var buf [maxLowered]byte
+	l, ok := asciiLower(buf[:], name)
+	if !ok {
+		l = []byte(strings.ToLower(name))
+	}
+	if i, ok := index.keys[string(l)]; ok && !isTemplate(conditionKeys[i].Name) {
 		return conditionKeys[i], true
 	}
-	if slash := strings.IndexByte(l, '/'); slash > 0 && slash < len(l)-1 {
-		if i, ok := index.keys[l[:slash+1]]; ok && isTemplate(conditionKeys[i].Name) {
+	if slash := bytes.IndexByte(l, '/'); slash > 0 && slash < len(l)-1 {
+		if i, ok := index.keys[string(l[:slash+1])]; ok && isTemplate(conditionKeys[i].Name) {
 			return conditionKeys[i], true
 		}
 	}

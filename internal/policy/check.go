@@ -259,7 +259,7 @@ func (c *checker) actions(s *Statement, field string, l *List) {
 			c.report("malformed_action", path, it.Pos, "action %q %s; write service:resourceType:operation, such as ims:images:get, or a wildcard pattern such as ims:images:*", name, problem)
 			continue
 		}
-		if !isIMS(name) {
+		if !catalog.IsIMS(name) {
 			continue // other services' actions pass: the catalog covers IMS only
 		}
 		if wildcard.HasWildcard(name) {
@@ -268,7 +268,7 @@ func (c *checker) actions(s *Statement, field string, l *List) {
 			}
 			continue
 		}
-		if catalog.Kind(name) == catalog.Unknown {
+		if catalog.UnknownIMSAction(name) {
 			c.report("unknown_action", path, it.Pos, "%q is not an IMS action; %s", name, actionHint(name))
 			continue
 		}
@@ -295,9 +295,6 @@ func actionShape(name string) string {
 	return ""
 }
 
-// isIMS reports whether an action name or pattern is of the ims service.
-func isIMS(name string) bool { return len(name) >= 4 && strings.EqualFold(name[:4], "ims:") }
-
 // actionHint suggests what to write for an unknown IMS action or pattern.
 func actionHint(name string) string {
 	if len(name) <= maxSuggest {
@@ -308,7 +305,7 @@ func actionHint(name string) string {
 	// Name the resource-type prefixes the catalog has, so that a pattern can be fixed.
 	var prefixes []string
 	for _, n := range catalog.KnownNames() {
-		if parts := strings.Split(n, ":"); len(parts) == 3 && isIMS(n) {
+		if parts := strings.Split(n, ":"); len(parts) == 3 && catalog.IsIMS(n) {
 			if p := parts[0] + ":" + parts[1] + ":*"; !slices.Contains(prefixes, p) {
 				prefixes = append(prefixes, p)
 			}
@@ -426,7 +423,7 @@ func (c *checker) resources(s *Statement) {
 	}
 	named := make(map[string]bool) // table actions named outright
 	for i, it := range s.Action.Items {
-		if !isIMS(it.Value) || wildcard.HasWildcard(it.Value) {
+		if !catalog.IsIMS(it.Value) || wildcard.HasWildcard(it.Value) {
 			continue
 		}
 		g := c.granted(it.Value)
@@ -440,7 +437,7 @@ func (c *checker) resources(s *Statement) {
 		}
 	}
 	for i, it := range s.Action.Items {
-		if !isIMS(it.Value) || !wildcard.HasWildcard(it.Value) {
+		if !catalog.IsIMS(it.Value) || !wildcard.HasWildcard(it.Value) {
 			continue
 		}
 		var unsupported []string
@@ -503,7 +500,7 @@ func (c *checker) fitsAnyAction(u catalog.URN, actions *List) bool {
 		if !wildcard.Match(service, u.Service) && !wildcard.Match(u.Service, service) {
 			continue
 		}
-		if !isIMS(it.Value) {
+		if !catalog.IsIMS(it.Value) {
 			return true // other services' resource types are not in the catalog
 		}
 		g := c.granted(it.Value)
@@ -523,7 +520,7 @@ func (c *checker) fitsAnyAction(u catalog.URN, actions *List) bool {
 
 // urnHint says what to write instead of a URN that fits none of the actions.
 func urnHint(actions *List, u catalog.URN) string {
-	if slices.ContainsFunc(actions.Items, func(it Str) bool { return isIMS(it.Value) }) {
+	if slices.ContainsFunc(actions.Items, func(it Str) bool { return catalog.IsIMS(it.Value) }) {
 		return fmt.Sprintf("IMS actions take URNs such as %s: write such a URN, or move this one to a statement with %s actions", urnFormats(imsResourceTypes()), u.Service)
 	}
 	return fmt.Sprintf("move it to a statement with %s actions", u.Service)

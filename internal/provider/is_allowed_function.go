@@ -2,16 +2,11 @@ package provider
 
 import (
 	"context"
-	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/function"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
-	"github.com/imspolicy/terraform-provider-imspolicy/internal/validators"
 )
 
 var _ function.Function = (*isAllowedFunction)(nil)
@@ -47,23 +42,15 @@ func (f *isAllowedFunction) Run(ctx context.Context, req function.RunRequest, re
 	if resp.Error != nil {
 		return
 	}
-	if strings.HasPrefix(strings.ToLower(action), "ims:") && catalog.Kind(action) == catalog.Unknown {
-		msg := fmt.Sprintf("%q is not an IMS action.", action)
-		msg += validators.DidYouMean(catalog.SuggestActions(action))
-		resp.Error = function.NewArgumentFuncError(1, msg)
+	set, findings := evaluator.NewPolicySet(evaluator.Sources{Identity: documents})
+	if len(findings) > 0 {
+		resp.Error = function.NewArgumentFuncError(0, policySetError(findings[0])+": "+findings[0].String())
 		return
 	}
-	policies, diags := parsePolicies(path.Empty(), "identity", documents, func(i int) string { return fmt.Sprintf("identity[%d]", i) })
-	if diags.HasError() {
-		resp.Error = function.NewArgumentFuncError(0, diags.Errors()[0].Summary()+": "+diags.Errors()[0].Detail())
+	rep := set.Simulate(&evaluator.SimulationRequest{Action: action, Resource: resource})
+	if len(rep.Problems) > 0 {
+		resp.Error = function.NewArgumentFuncError(1, rep.Problems[0].Detail)
 		return
 	}
-	e, err := evaluator.Compile(policies, nil)
-	if err != nil {
-		resp.Error = function.NewArgumentFuncError(0, err.Error())
-		return
-	}
-	var res evaluator.Result
-	e.Evaluate(&evaluator.Request{Action: action, Resource: resource}, &res)
-	resp.Error = function.ConcatFuncErrors(resp.Error, resp.Result.Set(ctx, res.Allowed()))
+	resp.Error = function.ConcatFuncErrors(resp.Error, resp.Result.Set(ctx, rep.Allowed()))
 }

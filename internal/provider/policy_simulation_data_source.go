@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -15,8 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
-	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
-	"github.com/imspolicy/terraform-provider-imspolicy/internal/condition"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/validators"
 )
@@ -249,28 +246,26 @@ func (d *policySimulationDataSource) Read(_ context.Context, req datasource.Read
 		return
 	}
 
-	identity, diags := parsePolicies(path.Root("identity_policies"), "identity", m.IdentityPolicies, func(i int) string { return fmt.Sprintf("identity[%d]", i) })
-	resp.Diagnostics.Append(diags...)
-	var levels []evaluator.Level
-	for li, lv := range m.SCPLevels {
-		ps, diags := parsePolicies(path.Root("scp_level").AtListIndex(li).AtName("policies"), "scp", lv.Policies,
-			func(i int) string { return fmt.Sprintf("scp[%s][%d]", lv.Name, i) })
-		resp.Diagnostics.Append(diags...)
-		levels = append(levels, evaluator.Level{Name: lv.Name, Policies: ps})
+	sources := evaluator.Sources{Identity: m.IdentityPolicies}
+	for _, lv := range m.SCPLevels {
+		sources.SCPLevels = append(sources.SCPLevels, evaluator.SCPLevel{Name: lv.Name, Policies: lv.Policies})
+	}
+	set, findings := evaluator.NewPolicySet(sources)
+	for _, f := range findings {
+		at := path.Root("identity_policies").AtListIndex(f.Document)
+		if f.Layer.SCP {
+			at = path.Root("scp_level").AtListIndex(f.Layer.Level).AtName("policies").AtListIndex(f.Document)
+		}
+		resp.Diagnostics.AddAttributeError(at, policySetError(f), f.String())
 	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	e, err := evaluator.Compile(identity, levels)
-	if err != nil {
-		resp.Diagnostics.AddError("Policy cannot be evaluated", err.Error())
-		return
-	}
 
-	m.Results = []simResultModel{}
-	m.AllAllowed = types.BoolValue(true)
+	m.Results = make([]simResultModel, 0, len(m.Requests))
+	allAllowed := true
 	for i, r := range m.Requests {
-		result, diags := simulate(e, r, path.Root("request").AtListIndex(i))
+		result, diags := simulate(set, r, path.Root("request").AtListIndex(i))
 		resp.Diagnostics.Append(diags...)
 		if diags.HasError() {
 			continue
@@ -278,13 +273,13 @@ func (d *policySimulationDataSource) Read(_ context.Context, req datasource.Read
 		if result.Name == "" {
 			result.Name = fmt.Sprintf("request[%d]", i)
 		}
-		m.AllAllowed = types.BoolValue(m.AllAllowed.ValueBool() && result.Allowed)
+		allAllowed = allAllowed && result.Allowed
 		m.Results = append(m.Results, result)
 	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	state, err := simulationState(req.Config.Raw, m.Results, m.AllAllowed.ValueBool())
+	state, err := simulationState(req.Config.Raw, m.Results, allAllowed)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot build the simulation's results", err.Error())
 		return
@@ -442,82 +437,51 @@ func simulationState(config tftypes.Value, results []simResultModel, allAllowed 
 	return tftypes.NewValue(objectType, attrs), nil
 }
 
-func simulate(e *evaluator.Evaluator, r simRequestModel, at path.Path) (simResultModel, diag.Diagnostics) {
+// simulate maps a request's attributes to the engine and its report to a result.
+func simulate(set *evaluator.PolicySet, r simRequestModel, at path.Path) (simResultModel, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	resource := "*"
-	if !r.Resource.IsNull() {
-		resource = r.Resource.ValueString()
+	req := evaluator.SimulationRequest{Action: r.Action.ValueString(), Resource: r.Resource.ValueString()}
+	if r.API != nil {
+		req.API = &evaluator.APIRequest{Method: r.API.Method, Path: r.API.Path}
 	}
-	values := map[string][]string{}
-	for ci, c := range r.Context {
-		// A value that cannot be read as its key's type would never match, silently:
-		// refuse it.
-		if k, ok := catalog.LookupConditionKey(c.Key); ok {
-			for _, v := range c.Values {
-				if _, err := condition.Parse(k.Type, v); err != nil {
-					diags.AddAttributeError(at.AtName("context").AtListIndex(ci).AtName("values"), "Invalid context value",
-						fmt.Sprintf("%s is a %s key: %v.", k.Name, k.Type, err))
-				}
-			}
+	req.Context = make([]evaluator.ContextEntry, len(r.Context))
+	for i, c := range r.Context {
+		req.Context[i] = evaluator.ContextEntry{Key: c.Key, Values: c.Values}
+	}
+	rep := set.Simulate(&req)
+	for _, p := range rep.Problems {
+		var field path.Path
+		switch p.Field {
+		case evaluator.ActionField:
+			field = at.AtName("action")
+		case evaluator.APIField:
+			field = at.AtName("api").AtName("path")
+		default:
+			field = at.AtName("context").AtListIndex(p.Context).AtName("values")
 		}
-		values[c.Key] = append(values[c.Key], c.Values...)
+		diags.AddAttributeError(field, p.Summary, p.Detail)
 	}
 	if diags.HasError() {
 		return simResultModel{}, diags
 	}
-	ctx := evaluator.NewContext(values)
+
 	out := simResultModel{
-		Name: r.Name.ValueString(), Resource: resource, API: types.StringNull(),
-		MissingContextKeys: []string{}, EvaluatedActions: []simEvaluatedModel{}, Warnings: []string{},
+		Name: r.Name.ValueString(), Action: rep.Action, API: types.StringNull(), Resource: rep.Resource,
+		Decision: rep.Decision.String(), Allowed: rep.Allowed(), DecidedBy: rep.DecidedBy.String(),
+		MatchedStatements:  make([]simMatchModel, len(rep.Matched)),
+		MissingContextKeys: append([]string{}, rep.MissingKeys...),
+		EvaluatedActions:   make([]simEvaluatedModel, len(rep.Actions)),
+		Warnings:           append([]string{}, rep.AliasSurprises...),
+		Explanation:        rep.Explanation(),
 	}
-
-	var res evaluator.Result
-	if r.API != nil {
-		api, ok := catalog.LookupAPI(r.API.Method, r.API.Path)
-		if !ok {
-			detail := fmt.Sprintf("%s %s is not in the IMS API table.", strings.ToUpper(r.API.Method), r.API.Path)
-			if s := catalog.SuggestAPIs(r.API.Method, r.API.Path); len(s) > 0 {
-				detail += " Did you mean " + strings.Join(s, ", or ") + "?"
-			}
-			diags.AddAttributeError(at.AtName("api").AtName("path"), "Unknown IMS API", detail)
-			return out, diags
-		}
-		var actions []evaluator.ActionResult
-		res, actions = e.EvaluateAPI(api, resource, ctx)
-		out.API = types.StringValue(api.Method + " " + api.PathTemplate)
-		var names []string
-		for _, a := range actions {
-			if out.Action == "" && a.Required && !a.Dependency {
-				out.Action = a.Action
-			}
-			names = append(names, a.Action)
-			out.EvaluatedActions = append(out.EvaluatedActions, simEvaluatedModel{
-				Action: a.Action, Decision: a.Result.Decision.String(), Required: a.Required, Note: a.Note,
-			})
-		}
-		out.Warnings = append(out.Warnings, evaluator.AliasSurprises(names)...)
-		out.Explanation = evaluator.ExplainAPI(out.API.ValueString(), resource, &res, actions)
-	} else {
-		action := r.Action.ValueString()
-		if strings.HasPrefix(strings.ToLower(action), "ims:") && catalog.Kind(action) == catalog.Unknown {
-			detail := fmt.Sprintf("%q is not an IMS action.", action)
-			detail += validators.DidYouMean(catalog.SuggestActions(action))
-			diags.AddAttributeError(at.AtName("action"), "Unknown IMS action", detail)
-			return out, diags
-		}
-		e.Evaluate(&evaluator.Request{Action: action, Resource: resource, Context: ctx}, &res)
-		out.Action = action
-		out.Warnings = append(out.Warnings, evaluator.AliasSurprises([]string{action})...)
-		out.Explanation = res.Explain(action, resource)
+	if rep.API != "" {
+		out.API = types.StringValue(rep.API)
 	}
-
-	out.Decision = res.Decision.String()
-	out.Allowed = res.Allowed()
-	out.DecidedBy = res.DecidedBy
-	out.MatchedStatements = []simMatchModel{}
-	for _, mt := range res.Matched {
-		out.MatchedStatements = append(out.MatchedStatements, simMatchModel{Policy: mt.Policy, Statement: int64(mt.Statement), Sid: mt.Sid, Effect: mt.Effect()})
+	for i, mt := range rep.Matched {
+		out.MatchedStatements[i] = simMatchModel{Policy: mt.Policy, Statement: int64(mt.Statement), Sid: mt.Sid, Effect: mt.Effect()}
 	}
-	out.MissingContextKeys = append(out.MissingContextKeys, res.MissingKeys...)
+	for i, a := range rep.Actions {
+		out.EvaluatedActions[i] = simEvaluatedModel{Action: a.Action, Decision: a.Result.Decision.String(), Required: a.Required, Note: a.Note}
+	}
 	return out, diags
 }

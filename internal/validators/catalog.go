@@ -37,10 +37,11 @@ func ActionName() validator.String {
 	return stringCheck{
 		description: "must be an IMS action name the catalog knows",
 		check: func(s string) (string, string, bool) {
+			// Only IMS names make sense here (stricter than catalog.UnknownIMSAction).
 			if catalog.Kind(s) != catalog.Unknown {
 				return "", "", true
 			}
-			return "Unknown IMS action", fmt.Sprintf("%q is not an IMS action.%s", s, didYouMean(catalog.SuggestActions(s))), false
+			return "Unknown IMS action", catalog.UnknownActionDetail(s), false
 		},
 	}
 }
@@ -54,7 +55,7 @@ func ConditionKey() validator.String {
 			if _, ok := catalog.LookupConditionKey(s); ok {
 				return "", "", true
 			}
-			return "Unknown condition key", fmt.Sprintf("%q is not an IMS or global condition key.%s", s, didYouMean(catalog.SuggestConditionKeys(s))), false
+			return "Unknown condition key", fmt.Sprintf("%q is not an IMS or global condition key.%s", s, catalog.DidYouMean(catalog.SuggestConditionKeys(s))), false
 		},
 	}
 }
@@ -73,29 +74,6 @@ func ResourceType() validator.String {
 			}
 			return "Unknown resource type", fmt.Sprintf("%q is not an IMS resource type. Use one of: %s.", s, strings.Join(names, ", ")), false
 		},
-	}
-}
-
-// DidYouMean turns suggestions into a sentence for a diagnostic, starting with a space.
-func DidYouMean(suggestions []string) string { return didYouMean(suggestions) }
-
-func didYouMean(suggestions []string) string {
-	if len(suggestions) == 0 {
-		return " Run the imspolicy_actions or imspolicy_condition_keys data source to list the known names."
-	}
-	return " Did you mean " + quoteJoin(suggestions) + "?"
-}
-
-func quoteJoin(names []string) string {
-	q := make([]string, len(names))
-	for i, n := range names {
-		q[i] = fmt.Sprintf("%q", n)
-	}
-	switch len(q) {
-	case 1:
-		return q[0]
-	default:
-		return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
 	}
 }
 
