@@ -124,7 +124,7 @@ func findingSet(fs []Finding) []string {
 	out := make([]string, len(fs))
 	for i, f := range fs {
 		f.Pos = Pos{}
-		out[i] = fmt.Sprintf("%d %s", f.Statement, f)
+		out[i] = fmt.Sprintf("%d %s", f.At.Statement, f)
 	}
 	slices.Sort(out)
 	return out
