@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/validators"
 )
 
 var _ function.Function = (*isAllowedFunction)(nil)
@@ -27,8 +28,14 @@ func (f *isAllowedFunction) Definition(_ context.Context, _ function.DefinitionR
 			"`true` when it is allowed. For SCPs, API requests, conditions and reasons, use the " +
 			"`imspolicy_policy_simulation` data source.",
 		Parameters: []function.Parameter{
-			function.ListParameter{Name: "policies_json_list", ElementType: types.StringType, MarkdownDescription: "Identity policy documents (JSON)."},
-			function.StringParameter{Name: "action", MarkdownDescription: "Action, e.g. `ims:images:get`."},
+			function.ListParameter{
+				Name: "policies_json_list", ElementType: types.StringType, MarkdownDescription: "Identity policy documents (JSON).",
+				Validators: []function.ListParameterValidator{validators.IdentityPolicies()},
+			},
+			function.StringParameter{
+				Name: "action", MarkdownDescription: "Action, e.g. `ims:images:get`.",
+				Validators: []function.StringParameterValidator{validators.RequestAction()},
+			},
 			function.StringParameter{Name: "resource", MarkdownDescription: "Resource URN, or `*` (taken literally)."},
 		},
 		Return: function.BoolReturn{},
@@ -42,9 +49,10 @@ func (f *isAllowedFunction) Run(ctx context.Context, req function.RunRequest, re
 	if resp.Error != nil {
 		return
 	}
+	// The parameter validators have checked the policies and the action already.
 	set, findings := evaluator.NewPolicySet(evaluator.Sources{Identity: documents})
 	if len(findings) > 0 {
-		resp.Error = function.NewArgumentFuncError(0, policySetError(findings[0])+": "+findings[0].String())
+		resp.Error = function.NewArgumentFuncError(0, findings[0].Summary()+": "+findings[0].String())
 		return
 	}
 	rep := set.Simulate(&evaluator.SimulationRequest{Action: action, Resource: resource})

@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework/function"
+
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/validators"
 )
 
 var _ function.Function = (*normalizePolicyFunction)(nil)
@@ -24,7 +26,10 @@ func (f *normalizePolicyFunction) Definition(_ context.Context, _ function.Defin
 			"order, lists everywhere (a single string becomes a list of one), a stable key order and no white space, so " +
 			"that the same policy always gives the same bytes. Use it to compare policies or to store them stably.",
 		Parameters: []function.Parameter{
-			function.StringParameter{Name: "json", MarkdownDescription: "A policy document (JSON)."},
+			function.StringParameter{
+				Name: "json", MarkdownDescription: "A policy document (JSON).",
+				Validators: []function.StringParameterValidator{validators.ParsablePolicyDocument()},
+			},
 		},
 		Return: function.StringReturn{},
 	}

@@ -1,17 +1,8 @@
 package provider
 
 import (
-	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 )
-
-// policySetError is the diagnostic summary of an error finding in a policy set's sources.
-func policySetError(f evaluator.SourceFinding) string {
-	if f.Layer.SCP {
-		return "Invalid scp policy document"
-	}
-	return "Invalid identity policy document"
-}
 
 // canonicalDocument prints a policy document the API returned in canonical minified form
 // (as normalize_policy does); a document that does not parse is returned as it is, with

@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/validators"
 )
 
@@ -112,7 +113,7 @@ func (d *policySimulationDataSource) Schema(_ context.Context, _ datasource.Sche
 				Optional:            true,
 				ElementType:         types.StringType,
 				MarkdownDescription: "Identity policy documents (JSON), e.g. from `imspolicy_policy_document` or `file()`. Invalid documents fail the plan.",
-				Validators:          []validator.List{listvalidator.ValueStringsAre(validators.PolicyDocument("identity"))},
+				Validators:          []validator.List{listvalidator.ValueStringsAre(validators.PolicyDocument(policy.Identity))},
 			},
 			"results": schema.ListNestedAttribute{
 				Computed:            true,
@@ -164,7 +165,7 @@ func (d *policySimulationDataSource) Schema(_ context.Context, _ datasource.Sche
 						MarkdownDescription: "SCP documents (JSON) attached at this level.",
 						Validators: []validator.List{
 							listvalidator.SizeAtLeast(1),
-							listvalidator.ValueStringsAre(validators.PolicyDocument("scp")),
+							listvalidator.ValueStringsAre(validators.PolicyDocument(policy.SCP)),
 						},
 					},
 				}},
@@ -256,7 +257,7 @@ func (d *policySimulationDataSource) Read(_ context.Context, req datasource.Read
 		if f.Layer.SCP {
 			at = path.Root("scp_level").AtListIndex(f.Layer.Level).AtName("policies").AtListIndex(f.Document)
 		}
-		resp.Diagnostics.AddAttributeError(at, policySetError(f), f.String())
+		resp.Diagnostics.AddAttributeError(at, f.Summary(), f.String())
 	}
 	if resp.Diagnostics.HasError() {
 		return
