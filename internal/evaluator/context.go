@@ -95,6 +95,12 @@ func newContext(entries []ContextEntry, read func(entry int, value string, types
 
 // lookup returns the values of a key, and whether it is present.
 func (c Context) lookup(key string) ([]contextValue, bool) {
+	// Policies and requests mostly spell a key alike: look for that first.
+	for i := range c.keys {
+		if c.keys[i].key == key {
+			return c.keys[i].values, true
+		}
+	}
 	for i := range c.keys {
 		if equalKeys(c.keys[i].key, key) {
 			return c.keys[i].values, true

@@ -152,3 +152,59 @@ func TestSimulateAllocations(t *testing.T) {
 		}
 	}
 }
+
+// TestSimulateDifferential runs the differential test's generated cases through the
+// engine's gate and Simulate, against the naive evaluator: the sets the checker accepts,
+// and the requests Simulate takes (an unknown IMS action or a value that is not of its
+// key's type is the request's problem instead).
+func TestSimulateDifferential(t *testing.T) {
+	g := newGen(*diffSeed + 1)
+	sets, accepted, compared := 2000, 0, 0
+	if testing.Short() {
+		sets /= 10
+	}
+	for range sets {
+		c := g.genCase()
+		var src Sources
+		for _, p := range c.Identity {
+			src.Identity = append(src.Identity, policyJSON(p))
+		}
+		for _, lv := range c.Levels {
+			l := SCPLevel{Name: lv.Name}
+			for _, p := range lv.Policies {
+				l.Policies = append(l.Policies, policyJSON(p))
+			}
+			src.SCPLevels = append(src.SCPLevels, l)
+		}
+		set, findings := NewPolicySet(src)
+		if len(findings) > 0 {
+			continue
+		}
+		accepted++
+		identity, levels := c.policies(t)
+		for _, rq := range c.Requests {
+			if rq.Resource == "" {
+				continue // Simulate reads an empty resource as "*"
+			}
+			sr := SimulationRequest{Action: rq.Action, Resource: rq.Resource}
+			for k, vs := range rq.Context {
+				sr.Context = append(sr.Context, ContextEntry{Key: k, Values: vs})
+			}
+			rep := set.Simulate(&sr)
+			if len(rep.Problems) > 0 {
+				continue
+			}
+			compared++
+			want := naiveEvaluate(identity, levels, rq.Action, rq.Resource, rq.Context)
+			missing := !slices.Equal(rep.MissingKeys, want.Missing) && (len(rep.MissingKeys) > 0 || len(want.Missing) > 0)
+			if rep.Decision != want.Decision || rep.DecidedBy.String() != want.DecidedBy || !slices.Equal(rep.Matched, want.Matched) || missing {
+				t.Fatalf("Simulate and the naive evaluator differ on %s on %q, context %q:\n  Simulate %s by %s, matched %+v, missing %q\n  naive    %s by %s, matched %+v, missing %q\n%s",
+					rq.Action, rq.Resource, rq.Context, rep.Decision, rep.DecidedBy, rep.Matched, rep.MissingKeys, want.Decision, want.DecidedBy, want.Matched, want.Missing, c.describe())
+			}
+		}
+	}
+	if accepted < sets/20 || compared < accepted {
+		t.Fatalf("only %d of %d generated sets pass the checker, %d requests compared: the test checks too little", accepted, sets, compared)
+	}
+	t.Logf("%d of %d sets accepted, %d requests compared", accepted, sets, compared)
+}
