@@ -9,7 +9,6 @@ import (
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
-	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 )
 
 const (
@@ -23,7 +22,7 @@ var sizes = []int{10, 1000}
 
 // pair is one policy set and its requests, ready for both evaluators.
 type pair struct {
-	ours      *evaluator.Evaluator
+	ours      *evaluator.PolicySet
 	ourReqs   []evaluator.Request
 	policies  *cedar.PolicySet
 	entities  cedar.EntityMap
@@ -35,19 +34,12 @@ func newPair(tb testing.TB, n int, seed uint64) pair {
 	sts, reqs := Generate(n, requests, seed)
 	var p pair
 
-	var identity []evaluator.Policy
-	for i, src := range PolicyJSON(sts, 100) {
-		d, err := policy.Parse([]byte(src))
-		if err != nil {
-			tb.Fatal(err)
-		}
-		identity = append(identity, evaluator.Policy{Name: fmt.Sprintf("identity[%d]", i), Document: d})
+	// 30 statements a document keep each under the identity policy size limit.
+	set, findings := evaluator.NewPolicySet(evaluator.Sources{Identity: PolicyJSON(sts, 30)})
+	if len(findings) > 0 {
+		tb.Fatal(findings[0])
 	}
-	e, err := evaluator.Compile(identity, nil)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	p.ours = e
+	p.ours = set
 
 	text, err := Cedar(sts)
 	if err != nil {

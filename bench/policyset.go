@@ -47,15 +47,18 @@ var keyTypes = map[string]string{
 	"g:RequestedRegion":  "string",
 	"g:ResourceTag/team": "string",
 	"ims:Encrypted":      "bool",
-	"g:ResourceTag/size": "long",
+	"g:ImageSizeGB":      "long",
 }
 
 // Generate returns n statements and requests for them, the same for the same seed.
 func Generate(n, requests int, seed uint64) ([]Statement, []Request) {
 	r := rand.New(rand.NewPCG(seed, uint64(n)))
-	var names []string
+	var names, withResources []string // every action; those that take resource URNs
 	for _, a := range catalog.Actions() {
 		names = append(names, a.Name)
+		if a.SupportsResources() {
+			withResources = append(withResources, a.Name)
+		}
 	}
 	aliases := []string{"ims:images:update", "ims:images:copy", "ims:images:share", "ims:images:list"}
 	regions := []string{"cn-north-4", "cn-east-3"}
@@ -65,13 +68,6 @@ func Generate(n, requests int, seed uint64) ([]Statement, []Request) {
 	var sts []Statement
 	for range n {
 		s := Statement{Deny: r.IntN(100) < 15}
-		for range 1 + r.IntN(3) {
-			if r.IntN(8) == 0 {
-				s.Actions = append(s.Actions, aliases[r.IntN(len(aliases))])
-			} else {
-				s.Actions = append(s.Actions, names[r.IntN(len(names))])
-			}
-		}
 		switch r.IntN(10) {
 		case 0, 1:
 			s.Resources = []string{"*"}
@@ -83,13 +79,26 @@ func Generate(n, requests int, seed uint64) ([]Statement, []Request) {
 		default:
 			s.Resources = []string{urn(), urn()}
 		}
+		// A statement naming URNs may list only actions that take them (the checker's
+		// resource_not_supported), and so no alias, which grants some that do not.
+		specific := len(s.Resources) > 0 && s.Resources[0] != "*"
+		for range 1 + r.IntN(3) {
+			switch {
+			case specific:
+				s.Actions = append(s.Actions, withResources[r.IntN(len(withResources))])
+			case r.IntN(8) == 0:
+				s.Actions = append(s.Actions, aliases[r.IntN(len(aliases))])
+			default:
+				s.Actions = append(s.Actions, names[r.IntN(len(names))])
+			}
+		}
 		if r.IntN(2) == 0 {
 			conds := []Cond{
 				{"StringEquals", "ims:Region", []string{"cn-north-4", "cn-east-3"}},
 				{"Bool", "ims:Encrypted", []string{"true"}},
 				{"StringEquals", "g:ResourceTag/team", []string{fmt.Sprintf("team%d", r.IntN(10))}},
 				{"StringNotEquals", "g:RequestedRegion", []string{"cn-north-4"}},
-				{"NumberLessThan", "g:ResourceTag/size", []string{strconv.Itoa(50 + r.IntN(100))}},
+				{"NumberLessThan", "g:ImageSizeGB", []string{strconv.Itoa(50 + r.IntN(100))}},
 			}
 			first := r.IntN(len(conds))
 			s.Conds = append(s.Conds, conds[first])
@@ -115,7 +124,7 @@ func Generate(n, requests int, seed uint64) ([]Statement, []Request) {
 			rq.Context["g:RequestedRegion"] = regions[r.IntN(2)]
 			rq.Context["ims:Encrypted"] = []string{"true", "false"}[r.IntN(2)]
 			rq.Context["g:ResourceTag/team"] = fmt.Sprintf("team%d", r.IntN(10))
-			rq.Context["g:ResourceTag/size"] = strconv.Itoa(r.IntN(200))
+			rq.Context["g:ImageSizeGB"] = strconv.Itoa(r.IntN(200))
 		}
 		reqs = append(reqs, rq)
 	}

@@ -2,6 +2,11 @@
 # run of each benchmark, the ratio of the provider's evaluator to cedar-go for each policy
 # set size of BenchmarkVsCedar, and last `ratio_vs_cedar: <ours/cedar>` for the headline
 # pair, the 10-statement set (the smallest, where the evaluator's index helps least).
+# Before that, the plan-scale section: BenchmarkPolicySimulation's data source against its
+# floor (the same schema, a Read that only decodes the configuration) at each number of
+# requests, by CPU time per op (cpu-ns/op, the least of the runs; ns/op when absent), how
+# the simulation grows from the smallest size to the largest, and last
+# `simulation_vs_floor: <simulation/floor at the largest size>`.
 # Usage: awk -f bench/table.awk bench-output.txt
 
 BEGIN { headline = "statements=10" }
@@ -15,14 +20,21 @@ BEGIN { headline = "statements=10" }
 /^Benchmark/ {
 	name = $1
 	sub(/-[0-9]+$/, "", name) # the GOMAXPROCS suffix
-	ns = bytes = allocs = ""
+	ns = bytes = allocs = cpu = ""
 	for (i = 3; i < NF; i++) {
 		if ($(i + 1) == "ns/op") ns = $i
+		else if ($(i + 1) == "cpu-ns/op") cpu = $i
 		else if ($(i + 1) == "B/op") bytes = $i
 		else if ($(i + 1) == "allocs/op") allocs = $i
 	}
 	if (ns == "") next
 	key = pkg "." name
+	if (name ~ /^BenchmarkPolicySimulation\/requests=[0-9]+\/(floor|simulation)$/) {
+		split(name, part, "/") # BenchmarkPolicySimulation, requests=N, floor|simulation
+		if (cpu == "") cpu = ns
+		if (!((part[2], part[3]) in simcpu) || cpu + 0 < simcpu[part[2], part[3]] + 0) simcpu[part[2], part[3]] = cpu
+		if (!(part[2] in simseen)) { simseen[part[2]] = 1; simsizes[++nsim] = part[2] }
+	}
 	if (!(key in best)) order[++n] = key
 	else if (ns + 0 >= best[key] + 0) next
 	best[key] = ns; bestB[key] = bytes; bestA[key] = allocs
@@ -38,6 +50,21 @@ END {
 	for (i = 1; i <= n; i++) {
 		k = order[i]
 		printf "%-64s %12s %10s %10s\n", k, best[k], bestB[k] == "" ? "-" : bestB[k], bestA[k] == "" ? "-" : bestA[k]
+	}
+	simratio = ""
+	for (i = 1; i <= nsim; i++) {
+		s = simsizes[i]
+		if ((s, "floor") in simcpu && (s, "simulation") in simcpu && simcpu[s, "floor"] > 0) {
+			simratio = simcpu[s, "simulation"] / simcpu[s, "floor"]
+			printf "policy simulation, %s: simulation %.0f ns, floor %.0f ns of CPU per validate and read: %.4f\n", s, simcpu[s, "simulation"], simcpu[s, "floor"], simratio
+			largest = s
+		}
+	}
+	if (simratio != "") {
+		first = simsizes[1]
+		if (largest != first && simcpu[first, "simulation"] > 0)
+			printf "policy simulation, %s against %s: %.4f\n", largest, first, simcpu[largest, "simulation"] / simcpu[first, "simulation"]
+		printf "simulation_vs_floor: %.4f\n", simratio
 	}
 	ratio = ""
 	for (i = 1; i <= nsizes; i++) {

@@ -297,7 +297,7 @@ func (l Limits) EffectivePermissions(c Config) (EffectivePermissionsResult, erro
 			}
 			for _, m := range rs[0].Matched {
 				ref := StatementRef{Policy: m.Policy, Statement: m.Statement, Sid: m.Sid}
-				if m.Layer == "identity" && !m.Deny && !slices.Contains(p.AllowedBy, ref) {
+				if m.Layer == evaluator.IdentityLayer && !m.Deny && !slices.Contains(p.AllowedBy, ref) {
 					p.AllowedBy = append(p.AllowedBy, ref)
 				}
 			}

@@ -258,7 +258,23 @@ func (g *gen) statement(scp bool) genStatement {
 
 // pair returns a reference and a candidate: the candidate is the reference changed a
 // little (a statement added, removed or replaced), or, sometimes, unrelated.
+// pair draws a candidate and a reference configuration that the policy set's gate accepts
+// (the provider checks documents before it analyses them), drawing again otherwise.
 func (g *gen) pair(t testing.TB) (Config, Config, string) {
+	for {
+		cand, ref, desc := g.anyPair(t)
+		if gateAccepts(cand) && gateAccepts(ref) {
+			return cand, ref, desc
+		}
+	}
+}
+
+func gateAccepts(c Config) bool {
+	_, errs := evaluator.NewPolicySetOf(c.Identity, c.Levels)
+	return len(errs) == 0
+}
+
+func (g *gen) anyPair(t testing.TB) (Config, Config, string) {
 	g.kinds = nil
 	for _, i := range g.r.Perm(len(keyKinds))[:2] {
 		g.kinds = append(g.kinds, keyKinds[i])
@@ -566,9 +582,9 @@ func (u *oracleUniverse) each(f func(action, resource string, ctx map[string][]s
 }
 
 func decideAll(t testing.TB, c Config) func(action, resource string, ctx evaluator.Context) evaluator.Decision {
-	ev, err := evaluator.Compile(c.Identity, c.Levels)
-	if err != nil {
-		t.Fatal(err)
+	ev, errs := evaluator.NewPolicySetOf(c.Identity, c.Levels)
+	if len(errs) > 0 {
+		t.Fatal(errs[0])
 	}
 	var res evaluator.Result
 	return func(action, resource string, ctx evaluator.Context) evaluator.Decision {

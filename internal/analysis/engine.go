@@ -1,6 +1,8 @@
 package analysis
 
 import (
+	"fmt"
+
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
 )
 
@@ -15,27 +17,24 @@ type Config struct {
 // Switching to another engine (a checked policy set with a Simulate call) changes this
 // file only.
 type engine struct {
-	ev  *evaluator.Evaluator
+	ev  *evaluator.PolicySet
 	res evaluator.Result
 }
 
 func compile(c Config) (*engine, error) {
-	ev, err := evaluator.Compile(c.Identity, c.Levels)
-	if err != nil {
-		return nil, err
+	ev, errs := evaluator.NewPolicySetOf(c.Identity, c.Levels)
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("%s", errs[0])
 	}
 	return &engine{ev: ev}, nil
 }
 
 // context is a request context assembled from per-key fragments without re-reading the
-// values: each fragment is built once by evaluator.NewContext.
+// values: each fragment is read once by evaluator.NewFragment.
 type context = evaluator.Context
 
-func fragment(key string, values []string) context {
-	if values == nil {
-		values = []string{}
-	}
-	return evaluator.NewContext(map[string][]string{key: values})
+func fragment(key string, values []string) evaluator.Fragment {
+	return evaluator.NewFragment(key, values)
 }
 
 // decide evaluates one request; the result is valid until the next call.

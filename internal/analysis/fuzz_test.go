@@ -32,8 +32,8 @@ func FuzzNoNewAccess(f *testing.F) {
 				return
 			}
 			c := Config{Identity: []evaluator.Policy{{Name: "identity[0]", Document: d}}}
-			if _, err := evaluator.Compile(c.Identity, nil); err != nil {
-				return
+			if _, errs := evaluator.NewPolicySetOf(c.Identity, nil); len(errs) > 0 {
+				return // the gate refuses it: not the analyser's to answer
 			}
 			cfgs = append(cfgs, c)
 		}

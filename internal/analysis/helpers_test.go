@@ -32,9 +32,9 @@ func identity(docs ...*policy.Document) Config {
 // replay decides a witness's request again with the evaluator.
 func replay(t testing.TB, c Config, w Witness) evaluator.Decision {
 	t.Helper()
-	ev, err := evaluator.Compile(c.Identity, c.Levels)
-	if err != nil {
-		t.Fatal(err)
+	ev, errs := evaluator.NewPolicySetOf(c.Identity, c.Levels)
+	if len(errs) > 0 {
+		t.Fatal(errs[0])
 	}
 	var res evaluator.Result
 	ev.Evaluate(&evaluator.Request{Action: w.Action, Resource: w.Resource, Context: evaluator.NewContext(w.Context)}, &res)

@@ -66,7 +66,7 @@ type keyState struct {
 	key     *keyInfo
 	present bool
 	values  []string
-	frag    context
+	frag    evaluator.Fragment // present states only
 }
 
 func newSpace(cfgs []Config, limits Limits, extraActions, extraResources []string) (*space, error) {
@@ -348,11 +348,11 @@ func (sp *space) product(action, resource string, keys [][]*keyState, visit visi
 	states := make([]*keyState, len(keys))
 	results := make([]*evaluator.Result, len(sp.engines))
 	for {
-		clear(sp.ctx)
+		sp.ctx.Reset()
 		for i, ks := range keys {
 			states[i] = ks[idx[i]]
-			for k, v := range states[i].frag {
-				sp.ctx[k] = v
+			if states[i].present {
+				sp.ctx.Add(states[i].frag)
 			}
 		}
 		sp.evaluated++

@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"bytes"
 	"cmp"
 	"slices"
 	"strings"
@@ -123,7 +124,30 @@ func LookupAction(name string) (Action, bool) {
 
 // Kind says what the catalog knows name as, ignoring case. A name that is both a table
 // action and an alias (ims:images:list) is a TableAction.
-func Kind(name string) NameKind { return index.kinds[wildcard.Lower(name)] }
+func Kind(name string) NameKind {
+	var buf [maxLowered]byte
+	return index.kinds[string(lowerInto(buf[:], name))] // a lookup by string(bytes) does not allocate
+}
+
+// maxLowered bounds the names lookups lower on the stack.
+const maxLowered = 128
+
+// lowerInto is wildcard.Lower(s) (the ASCII case rule) written into buf when it fits, so
+// that looking it up does not allocate; a longer name is lowered on the heap.
+func lowerInto(buf []byte, s string) []byte {
+	if len(s) > len(buf) {
+		return []byte(wildcard.Lower(s))
+	}
+	b := buf[:len(s)]
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b[i] = c
+	}
+	return b
+}
 
 // CanonicalName returns the catalog's spelling of a known name.
 func CanonicalName(name string) (string, bool) {
@@ -260,12 +284,13 @@ func ConditionKeys() []ConditionKey {
 // LookupConditionKey finds a condition key, ignoring case. A concrete key of a template
 // (g:ResourceTag/env for g:ResourceTag/<tag-key>) finds the template.
 func LookupConditionKey(name string) (ConditionKey, bool) {
-	l := wildcard.Lower(name)
-	if i, ok := index.keys[l]; ok && !isTemplate(conditionKeys[i].Name) {
+	var buf [maxLowered]byte
+	l := lowerInto(buf[:], name)
+	if i, ok := index.keys[string(l)]; ok && !isTemplate(conditionKeys[i].Name) {
 		return conditionKeys[i], true
 	}
-	if slash := strings.IndexByte(l, '/'); slash > 0 && slash < len(l)-1 {
-		if i, ok := index.keys[l[:slash+1]]; ok && isTemplate(conditionKeys[i].Name) {
+	if slash := bytes.IndexByte(l, '/'); slash > 0 && slash < len(l)-1 {
+		if i, ok := index.keys[string(l[:slash+1])]; ok && isTemplate(conditionKeys[i].Name) {
 			return conditionKeys[i], true
 		}
 	}

@@ -32,13 +32,31 @@ var urnParts = []struct {
 	{"image_id", regexp.MustCompile(`^[A-Za-z0-9*?][A-Za-z0-9*?._-]*$`), "letters, digits, '.', '_' and '-'", "9f1c1c8e-1234-4cde-8f00-1a2b3c4d5e6f"},
 }
 
+// ImageURNPart is a part of an image URN.
+type ImageURNPart int
+
+// The parts of an image URN, in order.
+const (
+	ImageRegion ImageURNPart = iota
+	ImageAccountID
+	ImageID
+)
+
+// Check says what is wrong with v as this part of an image URN, or returns nil.
+func (p ImageURNPart) Check(v string) error {
+	r := urnParts[p]
+	if !r.pattern.MatchString(v) {
+		return fmt.Errorf("%s %q is malformed: use %s, or '*'; for example %q", r.name, v, r.rule, r.example)
+	}
+	return nil
+}
+
 // ImageURN builds the URN of an IMS image, ims:<region>:<account-id>:image:<image-id>. Each
 // part must be non-empty and may be or contain the wildcard `*`.
 func ImageURN(region, accountID, imageID string) (string, error) {
 	for i, v := range []string{region, accountID, imageID} {
-		p := urnParts[i]
-		if !p.pattern.MatchString(v) {
-			return "", fmt.Errorf("%s %q is malformed: use %s, or '*'; for example %q", p.name, v, p.rule, p.example)
+		if err := ImageURNPart(i).Check(v); err != nil {
+			return "", err
 		}
 	}
 	return URN{Service: "ims", Region: region, Account: accountID, Type: "image", Path: imageID}.String(), nil

@@ -326,18 +326,28 @@ func ReadRequest(key, s string) (Value, Types, error) {
 // ParseAll reads s as every value type it can be, for a request value that operators of
 // any type may compare: the Value holds each reading, and the set says which succeeded.
 func ParseAll(s string) (Value, Types) {
+	// Each type is tried only when s has what every value of it has: a failed Parse
+	// allocates its error.
 	v, ok := Value{Str: s}, Types(Bit(catalog.String))
-	if pv, err := ParseRequest(catalog.Numeric, s); err == nil {
-		v.Number, ok = pv.Number, ok|Types(Bit(catalog.Numeric))
+	if s != "" && strings.IndexByte("0123456789+-", s[0]) >= 0 { // a plain decimal starts so
+		if pv, err := ParseRequest(catalog.Numeric, s); err == nil {
+			v.Number, ok = pv.Number, ok|Types(Bit(catalog.Numeric))
+		}
 	}
-	if pv, err := ParseRequest(catalog.Date, s); err == nil {
-		v.Time, ok = pv.Time, ok|Types(Bit(catalog.Date))
+	if len(s) >= len("2006-01-02") && s[4] == '-' {
+		if pv, err := ParseRequest(catalog.Date, s); err == nil {
+			v.Time, ok = pv.Time, ok|Types(Bit(catalog.Date))
+		}
 	}
-	if pv, err := ParseRequest(catalog.Boolean, s); err == nil {
-		v.Bool, ok = pv.Bool, ok|Types(Bit(catalog.Boolean))
+	if len(s) == len("true") || len(s) == len("false") { // ASCII case only: no other lengths
+		if pv, err := ParseRequest(catalog.Boolean, s); err == nil {
+			v.Bool, ok = pv.Bool, ok|Types(Bit(catalog.Boolean))
+		}
 	}
-	if pv, err := ParseRequest(catalog.IPAddress, s); err == nil {
-		v.Prefix, ok = pv.Prefix, ok|Types(Bit(catalog.IPAddress))
+	if strings.IndexByte(s, '.') >= 0 || strings.IndexByte(s, ':') >= 0 {
+		if pv, err := ParseRequest(catalog.IPAddress, s); err == nil {
+			v.Prefix, ok = pv.Prefix, ok|Types(Bit(catalog.IPAddress))
+		}
 	}
 	return v, ok
 }

@@ -18,12 +18,12 @@ type ActionResult struct {
 	Result     Result
 }
 
-// EvaluateAPI decides a request for an API: it is allowed only when every action the API
+// evaluateAPI decides a request for an API: it is allowed only when every action the API
 // needs and every dependency is allowed, each evaluated against the request's resource and
 // context. The returned Result combines them: the first explicit denial, else the first
 // implicit one, else an allow; its Matched and MissingKeys gather those of the required
 // actions.
-func (e *Evaluator) EvaluateAPI(api catalog.APIPermission, resource string, ctx Context) (Result, []ActionResult) {
+func (e *PolicySet) evaluateAPI(api catalog.APIPermission, resource string, ctx Context) (Result, []ActionResult) {
 	var actions []ActionResult
 	for _, a := range api.Actions {
 		actions = append(actions, ActionResult{Action: a.Action, Required: a.Required(), Note: a.Note})
@@ -35,7 +35,7 @@ func (e *Evaluator) EvaluateAPI(api catalog.APIPermission, resource string, ctx 
 	}
 
 	var overall Result
-	overall.Decision, overall.DecidedBy = Allow, e.layers[0].name
+	overall.Decision, overall.DecidedBy = Allow, IdentityLayer
 	firstImplicit := -1
 	for i := range actions {
 		a := &actions[i]

@@ -9,10 +9,10 @@ import (
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
 )
 
-// benchSet10 is a realistic 10-statement configuration: an image team's identity policy
-// and two SCP levels.
-func benchSet10(tb testing.TB) ([]Policy, []Level) {
-	identity := identity(tb, doc(
+// benchSources10 is a realistic 10-statement configuration: an image team's identity
+// policy and two SCP levels.
+var benchSources10 = Sources{
+	Identity: []string{doc(
 		`{"Sid":"Read","Effect":"Allow","Action":["ims:images:list","ims:images:get*","ims:quotas:get"],"Resource":["*"]}`,
 		`{"Sid":"Copy","Effect":"Allow","Action":["ims:images:copy*"],"Resource":["ims:*:0a1b2c:image:*"],"Condition":{"StringEquals":{"ims:Region":["cn-north-4","cn-east-3"]},"Bool":{"ims:Encrypted":"true"}}}`,
 		`{"Sid":"Tag","Effect":"Allow","Action":["ims:images:setTags","ims:images:updateImage"],"Resource":["ims:cn-north-4:0a1b2c:image:*"],"Condition":{"StringEquals":{"g:ResourceTag/team":"imaging"}}}`,
@@ -20,13 +20,21 @@ func benchSet10(tb testing.TB) ([]Policy, []Level) {
 		`{"Sid":"ShareInOrg","Effect":"Deny","Action":["ims:images:share"],"Condition":{"ForAnyValue:StringNotMatch":{"ims:TargetOrgPaths":["o-1/r-1/*"]}}}`,
 		`{"Sid":"Create","Effect":"Allow","Action":["ims:images:create","ims:images:import","ims:*Images:create"],"Condition":{"IpAddress":{"g:SourceIp":["10.0.0.0/8"]}}}`,
 		`{"Sid":"MFA","Effect":"Deny","Action":["*"],"Condition":{"Bool":{"g:MFAPresent":"false"}}}`,
-	))
-	levels := []Level{
-		level(tb, "root", doc(fullAccess,
-			`{"Sid":"Regions","Effect":"Deny","NotAction":["iam:*","organizations:*"],"Condition":{"StringNotEqualsIfExists":{"g:RequestedRegion":["cn-north-4","cn-east-3"]}}}`)),
-		level(tb, "ou-prod", doc(`{"Effect":"Allow","Action":["ims:*","obs:*"]}`)),
+	)},
+	SCPLevels: []SCPLevel{
+		{Name: "root", Policies: []string{doc(fullAccess,
+			`{"Sid":"Regions","Effect":"Deny","NotAction":["iam:*","organizations:*"],"Condition":{"StringNotEqualsIfExists":{"g:RequestedRegion":["cn-north-4","cn-east-3"]}}}`)}},
+		{Name: "ou-prod", Policies: []string{doc(`{"Effect":"Allow","Action":["ims:*","obs:*"]}`)}},
+	},
+}
+
+// benchSet10 is benchSources10, parsed.
+func benchSet10(tb testing.TB) ([]Policy, []Level) {
+	var levels []Level
+	for _, lv := range benchSources10.SCPLevels {
+		levels = append(levels, level(tb, lv.Name, lv.Policies...))
 	}
-	return identity, levels
+	return identity(tb, benchSources10.Identity...), levels
 }
 
 // benchRequests are the requests every benchmark cycles through: allowed, explicitly and
@@ -44,7 +52,7 @@ func benchRequests() []Request {
 		{Action: "ims:images:setTags", Resource: "ims:cn-north-4:0a1b2c:image:team3-42", Context: ctx},
 		{Action: "ims:images:addMember", Resource: "ims:cn-north-4:0a1b2c:image:img-5", Context: ctx},
 		{Action: "ims:serverImages:create", Resource: "*", Context: ctx},
-		{Action: "ims:images:listOsVersion", Resource: "*", Context: nil},
+		{Action: "ims:images:listOsVersion", Resource: "*", Context: Context{}},
 		{Action: "ims:images:updateImage", Resource: "ims:cn-east-3:0a1b2c:image:team1-7", Context: ctx},
 		{Action: "obs:object:GetObject", Resource: "obs:cn-north-4:0a1b2c:bucket:images", Context: ctx},
 	}
@@ -264,4 +272,38 @@ func BenchmarkCompile(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkSimulate measures the full report of a request, context values read from
+// strings and the request checked included, against the 10-statement set.
+func BenchmarkSimulate(b *testing.B) {
+	set, findings := NewPolicySet(benchSources10)
+	if len(findings) > 0 {
+		b.Fatal(findings)
+	}
+	reqs := benchSimulationRequests()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		rep := set.Simulate(&reqs[i])
+		if len(rep.Problems) > 0 {
+			b.Fatal(rep.Problems)
+		}
+		if i++; i == len(reqs) {
+			i = 0
+		}
+	}
+}
+
+// benchSimulationRequests are benchRequests as a user writes them: a few context keys each.
+func benchSimulationRequests() []SimulationRequest {
+	ctx := []ContextEntry{
+		{Key: "ims:Region", Values: []string{"cn-east-3"}}, {Key: "ims:Encrypted", Values: []string{"true"}},
+		{Key: "g:MFAPresent", Values: []string{"true"}}, {Key: "g:SourceIp", Values: []string{"10.1.2.3"}},
+	}
+	var out []SimulationRequest
+	for _, r := range benchRequests() {
+		out = append(out, SimulationRequest{Action: r.Action, Resource: r.Resource, Context: ctx})
+	}
+	return out
 }

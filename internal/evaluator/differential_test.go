@@ -95,11 +95,12 @@ func naiveCheck(d *policy.Document) error {
 func naiveEvaluate(identity []Policy, levels []Level, action, resource string, ctx map[string][]string) naiveResult {
 	type layerPolicies struct {
 		name     string
+		layer    Layer
 		policies []Policy
 	}
-	layers := []layerPolicies{{"identity", identity}}
-	for _, lv := range levels {
-		layers = append(layers, layerPolicies{"scp:" + lv.Name, lv.Policies})
+	layers := []layerPolicies{{"identity", IdentityLayer, identity}}
+	for i, lv := range levels {
+		layers = append(layers, layerPolicies{"scp:" + lv.Name, Layer{SCP: true, Level: i, Name: lv.Name}, lv.Policies})
 	}
 	var res naiveResult
 	explicit, implicit := "", ""
@@ -113,7 +114,7 @@ func naiveEvaluate(identity []Policy, levels []Level, action, resource string, c
 				if !naiveConditionsHold(&s, ctx, &res.Missing) {
 					continue
 				}
-				m := Match{Layer: l.name, Policy: p.Name, Statement: si, Deny: s.Effect.Value == "Deny"}
+				m := Match{Layer: l.layer, Policy: p.Name, Statement: si, Deny: s.Effect.Value == "Deny"}
 				if s.Sid != nil {
 					m.Sid = s.Sid.Value
 				}
@@ -1081,7 +1082,7 @@ func compareOne(e *Evaluator, identity []Policy, levels []Level, action, resourc
 	e.Evaluate(&Request{Action: action, Resource: resource, Context: NewContext(ctx)}, res)
 	want := naiveEvaluate(identity, levels, action, resource, ctx)
 	var d []string
-	if res.Decision != want.Decision || res.DecidedBy != want.DecidedBy {
+	if res.Decision != want.Decision || res.DecidedBy.String() != want.DecidedBy {
 		d = append(d, fmt.Sprintf("decision: evaluator %s by %q, naive %s by %q", res.Decision, res.DecidedBy, want.Decision, want.DecidedBy))
 	}
 	if !slices.Equal(res.Matched, want.Matched) {
@@ -1111,14 +1112,14 @@ var apis = func() []catalog.APIPermission {
 }()
 
 func compareAPI(e *Evaluator, identity []Policy, levels []Level, api catalog.APIPermission, resource string, ctx map[string][]string) string {
-	res, actions := e.EvaluateAPI(api, resource, NewContext(ctx))
+	res, actions := e.evaluateAPI(api, resource, NewContext(ctx))
 	want, wantEach := naiveEvaluateAPI(identity, levels, api, resource, ctx)
 	var each []string
 	for _, a := range actions {
 		each = append(each, fmt.Sprintf("%s required=%v %s", a.Action, a.Required, a.Result.Decision))
 	}
 	var d []string
-	if res.Decision != want.Decision || res.DecidedBy != want.DecidedBy {
+	if res.Decision != want.Decision || res.DecidedBy.String() != want.DecidedBy {
 		d = append(d, fmt.Sprintf("API decision: evaluator %s by %q, naive %s by %q", res.Decision, res.DecidedBy, want.Decision, want.DecidedBy))
 	}
 	if !slices.Equal(each, wantEach) {
@@ -1316,7 +1317,7 @@ func TestDifferential(t *testing.T) {
 		for ri, rq := range c.Requests {
 			cases++
 			d := compareOne(e, identity, levels, rq.Action, rq.Resource, rq.Context, &res)
-			decisions[res.Decision.String()+" by "+strings.SplitN(res.DecidedBy, ":", 2)[0]]++
+			decisions[res.Decision.String()+" by "+strings.SplitN(res.DecidedBy.String(), ":", 2)[0]]++
 			if d == "" {
 				continue
 			}

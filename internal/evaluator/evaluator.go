@@ -46,9 +46,12 @@
 //     ForAllValues: holds (every one of no values), ForAnyValue: and positive operators do
 //     not, negated operators do, Null "false" holds; it is not a missing key.
 //
-// Compile once, then Evaluate many requests: statements are indexed by the actions they
-// match (aliases of the IMS catalog included), patterns and condition values are parsed
-// ahead, and Evaluate does not allocate once its Result has grown to size.
+// NewPolicySet is the one way to build a PolicySet: it parses, checks (policy.Check, per
+// purpose) and compiles named policy sources, and refuses them with the checker's error
+// findings. Build once, then Simulate (the full report of a request) or Evaluate (the
+// decision alone) many requests: statements are indexed by the actions they match
+// (aliases of the IMS catalog included), patterns and condition values are parsed ahead,
+// and Evaluate does not allocate once its Result has grown to size.
 package evaluator
 
 import (
@@ -73,6 +76,27 @@ type Level struct {
 	Policies []Policy
 }
 
+// Layer is a layer of a policy set: its identity policies, or one SCP level.
+type Layer struct {
+	// SCP is false for the identity policies.
+	SCP bool
+	// Level is the SCP level's index, root first; Name is its name. Both are zero for
+	// the identity policies.
+	Level int
+	Name  string
+}
+
+// IdentityLayer is the layer of the identity policies.
+var IdentityLayer = Layer{}
+
+// String gives "identity" or "scp:<level name>", as decided_by reports it.
+func (l Layer) String() string {
+	if !l.SCP {
+		return "identity"
+	}
+	return "scp:" + l.Name
+}
+
 // Decision is the outcome of an evaluation.
 type Decision uint8
 
@@ -88,46 +112,20 @@ func (d Decision) String() string {
 }
 
 // Request is a hypothetical request: an action on a resource with a context. Build the
-// context with NewContext so that its keys ignore case.
+// context with NewContext.
 type Request struct {
 	Action   string
 	Resource string
 	Context  Context
 }
 
-// Context holds the request's condition key values, keyed by lower-cased key name, each
-// read once: as its key's catalog type, or, for a key the catalog does not know, as every
-// type an operator may compare it as (condition.ReadRequest).
-type Context map[string][]contextValue
-
-type contextValue struct {
-	value condition.Value
-	types condition.Types // the types value could be read as
-}
-
-// NewContext returns a Context of the given values.
-func NewContext(values map[string][]string) Context {
-	c := make(Context, len(values))
-	for k, vs := range values {
-		lk := wildcard.Lower(k)
-		if _, ok := c[lk]; !ok {
-			c[lk] = nil // a key given without values is present
-		}
-		for _, v := range vs {
-			value, types, _ := condition.ReadRequest(k, v) // CheckValue reports the error
-			c[lk] = append(c[lk], contextValue{value: value, types: types})
-		}
-	}
-	return c
-}
-
 // Result is what Evaluate found. Reuse one Result across calls to avoid allocations.
 type Result struct {
 	Decision Decision
-	// DecidedBy names the layer that decided: "identity", or "scp:<level name>". For a
-	// denial it is the first layer that denies, identity first, then SCP levels root first
-	// (an explicit Deny anywhere comes before any implicit one); for an allow, "identity".
-	DecidedBy string
+	// DecidedBy is the layer that decided. For a denial it is the first layer that denies,
+	// identity first, then SCP levels root first (an explicit Deny anywhere comes before
+	// any implicit one); for an allow, the identity layer.
+	DecidedBy Layer
 	// Matched lists every statement whose action, resource and conditions matched, in
 	// layer order.
 	Matched []Match
@@ -141,7 +139,7 @@ func (r *Result) Allowed() bool { return r.Decision == Allow }
 
 // Match is a statement that matched a request.
 type Match struct {
-	Layer     string // "identity" or "scp:<level name>"
+	Layer     Layer
 	Policy    string // the policy's name, e.g. "identity[0]" or "scp[ou-prod][1]"
 	Statement int    // 0-based index in the policy's Statement list
 	Sid       string
@@ -156,31 +154,29 @@ func (m Match) Effect() string {
 	return "Allow"
 }
 
-// Evaluator is a compiled set of identity policies and SCP levels.
-type Evaluator struct {
-	layers []layer // identity first, then the SCP levels root first
+// PolicySet is a checked, compiled set of identity policies and SCP levels; see
+// NewPolicySet.
+type PolicySet struct {
+	layers     []layer // identity first, then the SCP levels root first
+	statements int     // in every layer
 	// keyReaders lists, for each condition key the catalog does not know (in lower case),
 	// the operators of distinct types the policies apply to it: the types its request
 	// values are read as.
 	keyReaders map[string][]*condition.Operator
 }
 
-// Compile indexes identity policies and SCP levels for evaluation. Policies must be
-// well-formed (see policy.Check); Compile reports the first problem that makes a document
-// impossible to evaluate, such as an unknown condition operator.
-func Compile(identity []Policy, scpLevels []Level) (*Evaluator, error) {
-	e := &Evaluator{}
-	l, err := compileLayer("identity", identity)
-	if err != nil {
-		return nil, err
+// compile indexes identity policies and SCP levels for evaluation. The documents have
+// passed policy.Check without errors (NewPolicySet sees to it): each statement has an
+// Effect of "Allow" or "Deny", at most one of Action and NotAction and of Resource and
+// NotResource, and only known condition operators with values of their type.
+func compile(identity []Policy, scpLevels []Level) *PolicySet {
+	e := &PolicySet{}
+	e.layers = append(e.layers, compileLayer(IdentityLayer, identity))
+	for i, lv := range scpLevels {
+		e.layers = append(e.layers, compileLayer(Layer{SCP: true, Level: i, Name: lv.Name}, lv.Policies))
 	}
-	e.layers = append(e.layers, l)
-	for _, lv := range scpLevels {
-		l, err := compileLayer("scp:"+lv.Name, lv.Policies)
-		if err != nil {
-			return nil, err
-		}
-		e.layers = append(e.layers, l)
+	for _, l := range e.layers {
+		e.statements += len(l.statements)
 	}
 	e.keyReaders = map[string][]*condition.Operator{}
 	for i := range e.layers {
@@ -189,26 +185,43 @@ func Compile(identity []Policy, scpLevels []Level) (*Evaluator, error) {
 				if _, known := catalog.LookupConditionKey(c.key); known || c.op.Name == condition.Null {
 					continue
 				}
-				readers := e.keyReaders[c.lookupKey]
+				lk := wildcard.Lower(c.key)
+				readers := e.keyReaders[lk]
 				if !slices.ContainsFunc(readers, func(o *condition.Operator) bool { return o.Type == c.op.Type }) {
-					e.keyReaders[c.lookupKey] = append(readers, c.op)
+					e.keyReaders[lk] = append(readers, c.op)
 				}
 			}
 		}
 	}
-	return e, nil
+	return e
 }
 
 // CheckValue reports whether a request value of the key can be read as the key's type,
 // as NewContext reads it: a key of the catalog as its catalog type; any other key as the
 // type of every operator the policies apply to it (a value one of them cannot read
 // would satisfy neither that operator nor its negation, silently). The error says which
-// type and why.
-func (e *Evaluator) CheckValue(key, value string) error {
-	if _, _, err := condition.ReadRequest(key, value); err != nil {
+// type and why. Simulate reports such values as the request's problems.
+func (e *PolicySet) CheckValue(key, value string) error {
+	_, types, err := condition.ReadRequest(key, value)
+	if err != nil {
+		return err
+	}
+	return e.checkRead(key, value, types)
+}
+
+// checkRead is CheckValue for a value already read as types (condition.ReadRequest).
+func (e *PolicySet) checkRead(key, value string, types condition.Types) error {
+	if k, ok := catalog.LookupConditionKey(key); ok {
+		if types.Has(condition.Bit(k.Type)) {
+			return nil
+		}
+		_, _, err := condition.ReadRequest(key, value) // fails, and says why
 		return err
 	}
 	for _, op := range e.keyReaders[wildcard.Lower(key)] {
+		if types.Has(condition.Bit(op.Type)) {
+			continue
+		}
 		if _, err := condition.ParseRequest(op.Type, value); err != nil {
 			return fmt.Errorf("%s is compared as a %s value (by %s): %w", key, op.Type, op.Name, err)
 		}
@@ -217,8 +230,8 @@ func (e *Evaluator) CheckValue(key, value string) error {
 }
 
 // Evaluate decides a request into res, which it resets first.
-func (e *Evaluator) Evaluate(req *Request, res *Result) {
-	res.Decision, res.DecidedBy = ImplicitDeny, ""
+func (e *PolicySet) Evaluate(req *Request, res *Result) {
+	res.Decision, res.DecidedBy = ImplicitDeny, IdentityLayer
 	res.Matched, res.MissingKeys = res.Matched[:0], res.MissingKeys[:0]
 	names := namesOf(req.Action)
 
@@ -234,17 +247,17 @@ func (e *Evaluator) Evaluate(req *Request, res *Result) {
 	}
 	switch {
 	case explicit >= 0:
-		res.Decision, res.DecidedBy = ExplicitDeny, e.layers[explicit].name
+		res.Decision, res.DecidedBy = ExplicitDeny, e.layers[explicit].layer
 	case implicit >= 0:
-		res.Decision, res.DecidedBy = ImplicitDeny, e.layers[implicit].name
+		res.Decision, res.DecidedBy = ImplicitDeny, e.layers[implicit].layer
 	default:
-		res.Decision, res.DecidedBy = Allow, e.layers[0].name
+		res.Decision, res.DecidedBy = Allow, IdentityLayer
 	}
 }
 
 // layer is the compiled statements of identity policies or of one SCP level.
 type layer struct {
-	name       string
+	layer      Layer
 	statements []statement
 	// byAction maps each name the catalog knows, in lower case, to the statements whose
 	// Action or NotAction matches it, aliases included.
@@ -278,21 +291,17 @@ type compiledCondition struct {
 	// (condition.Operator.HoldsWhenAbsent).
 	holdsWhenAbsent bool
 	key             string // as written
-	lookupKey       string // lower case
 	values          []condition.Value
 	// broken is set when a policy value does not parse as the operator's type: such a
 	// condition never matches.
 	broken bool
 }
 
-func compileLayer(name string, policies []Policy) (layer, error) {
-	l := layer{name: name, byAction: map[string]*candidates{}}
+func compileLayer(at Layer, policies []Policy) layer {
+	l := layer{layer: at, byAction: map[string]*candidates{}}
 	for _, p := range policies {
 		for si, s := range p.Document.Statements {
-			cs, err := compileStatement(p.Name, si, &s)
-			if err != nil {
-				return layer{}, err
-			}
+			cs := compileStatement(p.Name, si, &s)
 			l.all = append(l.all, int32(len(l.statements)))
 			l.statements = append(l.statements, cs)
 		}
@@ -321,7 +330,7 @@ func compileLayer(name string, policies []Policy) (layer, error) {
 		}
 		l.byAction[names.key] = c
 	}
-	return l, nil
+	return l
 }
 
 // candidates are the statements of a layer that may match one action: the ones whose
@@ -348,41 +357,28 @@ func (s *statement) literalResources() []string {
 	return out
 }
 
-func compileStatement(policyName string, index int, s *policy.Statement) (statement, error) {
-	cs := statement{policy: policyName, index: index}
+func compileStatement(policyName string, index int, s *policy.Statement) statement {
+	cs := statement{policy: policyName, index: index, deny: s.Effect.Value == "Deny"}
 	if s.Sid != nil {
 		cs.sid = s.Sid.Value
 	}
-	switch {
-	case s.Effect == nil:
-		return statement{}, fmt.Errorf("%s statement %d has no Effect", policyName, index)
-	case s.Effect.Value == "Deny":
-		cs.deny = true
-	case s.Effect.Value != "Allow":
-		return statement{}, fmt.Errorf("%s statement %d: Effect %q is neither \"Allow\" nor \"Deny\"", policyName, index, s.Effect.Value)
-	}
-	switch {
-	case s.NotAction != nil:
+	if s.NotAction != nil {
 		cs.notAction, cs.actions = true, compilePatterns(s.NotAction, true)
-	case s.Action != nil:
+	} else {
 		cs.actions = compilePatterns(s.Action, true)
 	}
-	switch {
-	case s.NotResource != nil:
+	if s.NotResource != nil {
 		cs.notResource, cs.resources = true, compilePatterns(s.NotResource, false)
-	case s.Resource != nil:
+	} else if s.Resource != nil {
 		cs.resources = compilePatterns(s.Resource, false)
 	}
 	cs.anyResource = s.NotResource == nil && (cs.resources == nil || slices.ContainsFunc(cs.resources, func(p wildcard.Pattern) bool { return p.MatchesEverything() }))
 	if s.Condition != nil {
 		for _, op := range s.Condition.Ops {
 			parts := op.Operator()
-			base, ok := condition.Lookup(parts.Base)
-			if !ok {
-				return statement{}, fmt.Errorf("%s statement %d: unknown condition operator %q", policyName, index, op.Name)
-			}
+			base, _ := condition.Lookup(parts.Base) // known: the checker refuses others
 			for _, k := range op.Keys {
-				cc := compiledCondition{op: base, typeBit: condition.Bit(base.Type), qualifier: parts.Qualifier, ifExists: parts.IfExists, key: k.Name, lookupKey: wildcard.Lower(k.Name),
+				cc := compiledCondition{op: base, typeBit: condition.Bit(base.Type), qualifier: parts.Qualifier, ifExists: parts.IfExists, key: k.Name,
 					holdsWhenAbsent: base.HoldsWhenAbsent(parts.Qualifier.Set(), parts.IfExists)}
 				for _, v := range k.Values.Values() {
 					pv, err := condition.Parse(base.Type, v)
@@ -395,7 +391,7 @@ func compileStatement(policyName string, index int, s *policy.Statement) (statem
 			}
 		}
 	}
-	return cs, nil
+	return cs
 }
 
 // known maps every name the catalog knows, in its catalog spelling and in lower case, to
@@ -414,6 +410,9 @@ var known = func() map[string]actionNames {
 }()
 
 func compilePatterns(l *policy.List, fold bool) []wildcard.Pattern {
+	if l == nil {
+		return nil
+	}
 	out := make([]wildcard.Pattern, len(l.Items))
 	for i, it := range l.Items {
 		out[i] = wildcard.Compile(it.Value, fold)
@@ -527,7 +526,7 @@ func (l *layer) consider(i int32, resourceMatches bool, req *Request, res *Resul
 	if !resourceMatches && !s.matchesResource(req.Resource) || !s.conditionsHold(req.Context, res) {
 		return
 	}
-	res.Matched = append(res.Matched, Match{Layer: l.name, Policy: s.policy, Statement: s.index, Sid: s.sid, Deny: s.deny})
+	res.Matched = append(res.Matched, Match{Layer: l.layer, Policy: s.policy, Statement: s.index, Sid: s.sid, Deny: s.deny})
 	if s.deny {
 		*deny = true
 	} else {
@@ -541,7 +540,7 @@ func (s *statement) conditionsHold(ctx Context, res *Result) bool {
 	all := true
 	for i := range s.conditions {
 		c := &s.conditions[i]
-		values, present := ctx[c.lookupKey]
+		values, present := ctx.lookup(c.key)
 		if !present {
 			res.addMissing(c.key)
 		}

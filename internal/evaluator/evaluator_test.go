@@ -102,7 +102,7 @@ func TestIdentityDecisions(t *testing.T) {
 			if r.Decision != c.want {
 				t.Fatalf("decision %s, want %s (matched %+v)", r.Decision, c.want, r.Matched)
 			}
-			if r.DecidedBy != "identity" {
+			if r.DecidedBy != IdentityLayer {
 				t.Errorf("decided_by %q, want identity", r.DecidedBy)
 			}
 		})
@@ -133,7 +133,7 @@ func TestSCPLevels(t *testing.T) {
 				t.Fatal(err)
 			}
 			r := evaluate(t, e, c.action, imageA, nil)
-			if r.Decision != c.want || r.DecidedBy != c.decidedBy {
+			if r.Decision != c.want || r.DecidedBy.String() != c.decidedBy {
 				t.Fatalf("got %s by %q, want %s by %q", r.Decision, r.DecidedBy, c.want, c.decidedBy)
 			}
 		})
@@ -149,14 +149,14 @@ func TestIdentityExplicitDenyDecidesFirst(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := evaluate(t, e, "ims:images:deleteImage", imageA, nil)
-	if r.Decision != ExplicitDeny || r.DecidedBy != "identity" {
+	if r.Decision != ExplicitDeny || r.DecidedBy != IdentityLayer {
 		t.Fatalf("got %s by %s", r.Decision, r.DecidedBy)
 	}
 	want := []Match{
-		{Layer: "identity", Policy: "identity[0]", Statement: 0},
-		{Layer: "identity", Policy: "identity[1]", Statement: 0, Sid: "NoDelete", Deny: true},
-		{Layer: "scp:root", Policy: "scp[root][0]", Statement: 0},
-		{Layer: "scp:root", Policy: "scp[root][0]", Statement: 1, Deny: true},
+		{Layer: IdentityLayer, Policy: "identity[0]", Statement: 0},
+		{Layer: IdentityLayer, Policy: "identity[1]", Statement: 0, Sid: "NoDelete", Deny: true},
+		{Layer: Layer{SCP: true, Name: "root"}, Policy: "scp[root][0]", Statement: 0},
+		{Layer: Layer{SCP: true, Name: "root"}, Policy: "scp[root][0]", Statement: 1, Deny: true},
 	}
 	if !slices.Equal(r.Matched, want) {
 		t.Fatalf("matched %+v\nwant %+v", r.Matched, want)
@@ -268,7 +268,7 @@ func TestEvaluateAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	upload, _ := catalog.LookupAPI("PUT", "/v2/images/abc/file")
-	r, actions := e.EvaluateAPI(upload, imageA, nil)
+	r, actions := e.evaluateAPI(upload, imageA, Context{})
 	if r.Decision != ImplicitDeny {
 		t.Fatalf("upload without ims:images:update: %s, want implicit_deny", r.Decision)
 	}
@@ -284,7 +284,7 @@ func TestEvaluateAPI(t *testing.T) {
 	// Quick import needs ims:images:import and both dependencies; the scenario-only
 	// actions are reported but not required.
 	quick, _ := catalog.LookupAPI("POST", "/v2/cloudimages/quickimport/action")
-	r, actions = e.EvaluateAPI(quick, "*", nil)
+	r, actions = e.evaluateAPI(quick, "*", Context{})
 	if r.Decision != ImplicitDeny {
 		t.Fatalf("quick import without serverImages:create: %s", r.Decision)
 	}
@@ -301,12 +301,12 @@ func TestEvaluateAPI(t *testing.T) {
 	// Dependencies of other services are evaluated too.
 	export, _ := catalog.LookupAPI("POST", "/v1/cloudimages/img/file")
 	e, _ = Compile(identity(t, doc(`{"Effect":"Allow","Action":["ims:images:export","obs:object:GetObject"]}`)), nil)
-	r, _ = e.EvaluateAPI(export, imageA, nil)
+	r, _ = e.evaluateAPI(export, imageA, Context{})
 	if r.Decision != ImplicitDeny {
 		t.Fatalf("export without obs:object:PutObject: %s", r.Decision)
 	}
 	e, _ = Compile(identity(t, doc(`{"Effect":"Allow","Action":["ims:images:export","obs:object:*"]}`)), nil)
-	if r, _ = e.EvaluateAPI(export, imageA, nil); r.Decision != Allow {
+	if r, _ = e.evaluateAPI(export, imageA, Context{}); r.Decision != Allow {
 		t.Fatalf("export with obs:object:*: %s", r.Decision)
 	}
 }

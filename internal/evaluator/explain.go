@@ -13,17 +13,17 @@ func (r *Result) Explain(action, resource string) string {
 	target := fmt.Sprintf("%s on %q", action, resource)
 	switch r.Decision {
 	case Allow:
-		fmt.Fprintf(&b, "Allowed: %s is granted by %s", target, describe(r.matching("identity", false)))
+		fmt.Fprintf(&b, "Allowed: %s is granted by %s", target, describe(r.matching(IdentityLayer, false)))
 		if scps := r.scpAllows(); scps != "" {
 			fmt.Fprintf(&b, " and permitted by the SCPs of every level (%s)", scps)
 		}
 	case ExplicitDeny:
 		fmt.Fprintf(&b, "Explicitly denied: %s is denied by %s", target, describe(r.matching(r.DecidedBy, true)))
 	default:
-		if r.DecidedBy == "identity" {
+		if !r.DecidedBy.SCP {
 			fmt.Fprintf(&b, "Implicitly denied: no identity policy statement allows %s", target)
 		} else {
-			fmt.Fprintf(&b, "Implicitly denied: no SCP at level %q permits %s", strings.TrimPrefix(r.DecidedBy, "scp:"), target)
+			fmt.Fprintf(&b, "Implicitly denied: no SCP at level %q permits %s", r.DecidedBy.Name, target)
 		}
 	}
 	if len(r.MissingKeys) > 0 {
@@ -33,7 +33,7 @@ func (r *Result) Explain(action, resource string) string {
 	return b.String()
 }
 
-func (r *Result) matching(layer string, deny bool) []Match {
+func (r *Result) matching(layer Layer, deny bool) []Match {
 	var out []Match
 	for _, m := range r.Matched {
 		if m.Layer == layer && m.Deny == deny {
@@ -46,9 +46,9 @@ func (r *Result) matching(layer string, deny bool) []Match {
 func (r *Result) scpAllows() string {
 	var levels []string
 	for _, m := range r.Matched {
-		if name := strings.TrimPrefix(m.Layer, "scp:"); name != m.Layer && !m.Deny {
-			if len(levels) == 0 || levels[len(levels)-1] != name {
-				levels = append(levels, name)
+		if m.Layer.SCP && !m.Deny {
+			if len(levels) == 0 || levels[len(levels)-1] != m.Layer.Name {
+				levels = append(levels, m.Layer.Name)
 			}
 		}
 	}
@@ -66,12 +66,12 @@ func describe(ms []Match) string {
 	return strings.Join(parts, ", ")
 }
 
-// AliasSurprises lists, for the actions a request involved, the aliases among them that
-// grant more than their name says: ims:images:update, a dependency of uploads, is also
-// the alias of ims:images:deleteImage, so allowing uploads allows deleting images.
-func AliasSurprises(actions []string) []string {
-	var out []string
-	for _, name := range actions {
+// aliasSurprises maps each name the catalog knows that is not a table action, in lower
+// case, to what allowing it also allows: ims:images:update, a dependency of uploads, is
+// also the alias of ims:images:deleteImage, so allowing uploads allows deleting images.
+var aliasSurprises = func() map[string][]string {
+	m := map[string][]string{}
+	for _, name := range catalog.KnownNames() {
 		if catalog.Kind(name) == catalog.TableAction {
 			continue
 		}
@@ -80,15 +80,31 @@ func AliasSurprises(actions []string) []string {
 			granted = append(granted, a.Name)
 		}
 		if len(granted) > 0 {
-			out = append(out, fmt.Sprintf("%s is an alias: allowing it also allows %s", name, strings.Join(granted, ", ")))
+			m[strings.ToLower(name)] = granted
+		}
+	}
+	return m
+}()
+
+// AliasSurprises lists, for the actions a request involved, the aliases among them that
+// grant more than their name says.
+func AliasSurprises(actions []string) []string {
+	var out []string
+	for _, name := range actions {
+		if granted, ok := aliasSurprises[strings.ToLower(name)]; ok {
+			out = append(out, surprise(name, granted))
 		}
 	}
 	return out
 }
 
-// ExplainAPI says in one sentence why a request for an API got its overall result, naming
+func surprise(alias string, granted []string) string {
+	return fmt.Sprintf("%s is an alias: allowing it also allows %s", alias, strings.Join(granted, ", "))
+}
+
+// explainAPI says in one sentence why a request for an API got its overall result, naming
 // the actions that were not allowed.
-func ExplainAPI(api string, resource string, overall *Result, actions []ActionResult) string {
+func explainAPI(api string, resource string, overall *Result, actions []ActionResult) string {
 	var needed, refused []string
 	for _, a := range actions {
 		if !a.Required {

@@ -123,14 +123,14 @@ func FuzzEvaluate(f *testing.F) {
 // answer, and the action's case does not matter.
 func checkResult(t *testing.T, e *Evaluator, res *Result, action, resource string, ctx map[string][]string, levels int) {
 	t.Helper()
-	layers := map[string][2]int{} // layer -> allows, denies
-	firstDeny := ""
+	layers := map[Layer][2]int{} // layer -> allows, denies
+	var firstDeny *Layer
 	for _, m := range res.Matched {
 		n := layers[m.Layer]
 		if m.Deny {
 			n[1]++
-			if firstDeny == "" {
-				firstDeny = m.Layer
+			if firstDeny == nil {
+				firstDeny = &m.Layer
 			}
 		} else {
 			n[0]++
@@ -139,7 +139,7 @@ func checkResult(t *testing.T, e *Evaluator, res *Result, action, resource strin
 	}
 	switch res.Decision {
 	case ExplicitDeny:
-		if res.DecidedBy != firstDeny {
+		if firstDeny == nil || res.DecidedBy != *firstDeny {
 			t.Fatalf("explicit_deny by %q, but the first denying statement is in %q: %+v", res.DecidedBy, firstDeny, res.Matched)
 		}
 	case Allow:
@@ -149,11 +149,11 @@ func checkResult(t *testing.T, e *Evaluator, res *Result, action, resource strin
 				allowing++
 			}
 		}
-		if firstDeny != "" || res.DecidedBy != "identity" || allowing != levels+1 {
+		if firstDeny != nil || res.DecidedBy != IdentityLayer || allowing != levels+1 {
 			t.Fatalf("allow by %q with %d SCP levels, matched %+v", res.DecidedBy, levels, res.Matched)
 		}
 	case ImplicitDeny:
-		if firstDeny != "" || layers[res.DecidedBy] != [2]int{} {
+		if firstDeny != nil || layers[res.DecidedBy] != [2]int{} {
 			t.Fatalf("implicit_deny by %q, matched %+v", res.DecidedBy, res.Matched)
 		}
 	default:
@@ -161,7 +161,7 @@ func checkResult(t *testing.T, e *Evaluator, res *Result, action, resource strin
 	}
 	c := NewContext(ctx)
 	for i, k := range res.MissingKeys {
-		if _, ok := c[naiveASCIILower(k)]; ok {
+		if c.has(k) {
 			t.Fatalf("missing key %q is in the context", k)
 		}
 		if slices.ContainsFunc(res.MissingKeys[:i], func(o string) bool { return naiveSameName(o, k) }) {

@@ -19,12 +19,12 @@ import (
 type Finding struct {
 	Severity Severity
 	Code     string // stable; see Rules
-	// Statement is the statement's index, from 0, or -1 when the finding is about the
-	// whole document. Sid is that statement's Sid, if it has one.
-	Statement int
-	Sid       string
-	// Path names the element, as in `Statement[1].Action[0]`; Pos is where it starts
-	// (the zero Pos for documents built in code).
+	// At is the element; At.Statement is -1 when the finding is about the whole
+	// document. Sid is that statement's Sid, if it has one.
+	At  Location
+	Sid string
+	// Path prints At, as in `Statement[1].Action[0]`, for messages; Pos is where the
+	// element starts (the zero Pos for documents built in code).
 	Path    string
 	Pos     Pos
 	Message string // what is wrong and what to write instead
@@ -58,31 +58,14 @@ func CheckJSON(src []byte, p Purpose) (*Document, []Finding) {
 			panic(err) // Parse returns only *SyntaxError
 		}
 		code := "wrong_type"
-		if se.Path == "" {
+		if se.At == DocumentAt(NoElement) {
 			code = "malformed_json"
 		}
-		c := &checker{purpose: p, stmt: -1}
-		if i, ok := statementIndex(se.Path); ok {
-			c.stmt = i
-		}
-		c.report(code, se.Path, se.Pos, "%s", se.Msg)
+		c := &checker{purpose: p, stmt: se.At.Statement}
+		c.report(code, se.At, se.Pos, "%s", se.Msg)
 		return nil, c.findings
 	}
 	return d, Check(d, p)
-}
-
-// statementIndex reads the statement index from a path such as `Statement[3].Action`.
-func statementIndex(path string) (int, bool) {
-	rest, ok := strings.CutPrefix(path, "Statement[")
-	if !ok {
-		return 0, false
-	}
-	end := strings.IndexByte(rest, ']')
-	if end < 0 {
-		return 0, false
-	}
-	i, err := strconv.Atoi(rest[:end])
-	return i, err == nil
 }
 
 // Check reports what is wrong with a parsed document used for purpose p, in document
@@ -96,7 +79,7 @@ func Check(d *Document, p Purpose) []Finding {
 		c.stmt, c.sid = i, s.Sid.value()
 		if c.sid != "" {
 			if first, ok := sids[c.sid]; ok {
-				c.report("duplicate_sid", c.path("Sid"), s.Sid.Pos, "Sid %q is also the Sid of Statement[%d]; give each statement its own Sid", c.sid, first)
+				c.report("duplicate_sid", c.at(SidElement), s.Sid.Pos, "Sid %q is also the Sid of Statement[%d]; give each statement its own Sid", c.sid, first)
 			} else {
 				sids[c.sid] = i
 			}
@@ -104,7 +87,7 @@ func Check(d *Document, p Purpose) []Finding {
 		c.statement(s)
 	}
 	slices.SortStableFunc(c.findings, func(a, b Finding) int {
-		return cmp.Or(cmp.Compare(a.Statement, b.Statement), cmp.Compare(a.Pos.Offset, b.Pos.Offset))
+		return cmp.Or(cmp.Compare(a.At.Statement, b.At.Statement), cmp.Compare(a.Pos.Offset, b.Pos.Offset))
 	})
 	return c.findings
 }
@@ -118,47 +101,39 @@ type checker struct {
 	writes   []string                             // the IMS write actions, read once
 }
 
-func (c *checker) report(code, path string, pos Pos, format string, args ...any) {
+func (c *checker) report(code string, at Location, pos Pos, format string, args ...any) {
 	r, ok := rulesByCode[code]
 	if !ok {
 		panic("policy: finding code without a rule: " + code)
 	}
 	c.findings = append(c.findings, Finding{
-		Severity: r.Severity, Code: code, Statement: c.stmt, Sid: c.sid,
-		Path: path, Pos: pos, Message: fmt.Sprintf(format, args...),
+		Severity: r.Severity, Code: code, At: at, Sid: c.sid,
+		Path: at.String(), Pos: pos, Message: fmt.Sprintf(format, args...),
 	})
 }
 
-// path names an element of the current statement.
-func (c *checker) path(elem string) string {
-	p := "Statement[" + strconv.Itoa(c.stmt) + "]"
-	if elem != "" && elem[0] != '[' {
-		p += "."
-	}
-	return p + elem
-}
-
-func itemPath(field string, i int) string { return field + "[" + strconv.Itoa(i) + "]" }
+// at is the location of an element of the current statement.
+func (c *checker) at(e Element) Location { return StatementAt(c.stmt, e) }
 
 func (c *checker) document(d *Document) {
 	switch {
 	case d.Version == nil:
-		c.report("missing_version", "", d.Pos, `the document has no Version; add "Version": "5.0"`)
+		c.report("missing_version", DocumentAt(NoElement), d.Pos, `the document has no Version; add "Version": "5.0"`)
 	case d.Version.Value != "5.0":
-		c.report("wrong_version", "Version", d.Version.Pos, `Version %q is not supported; write "Version": "5.0"`, d.Version.Value)
+		c.report("wrong_version", DocumentAt(VersionElement), d.Version.Pos, `Version %q is not supported; write "Version": "5.0"`, d.Version.Value)
 	}
 	if len(d.Statements) == 0 {
 		pos := d.StatementPos
 		if !pos.IsValid() {
 			pos = d.Pos
 		}
-		c.report("missing_statement", "Statement", pos, `the document has no statements; add "Statement": [{"Effect": "Allow", "Action": [...], "Resource": ["*"]}]`)
+		c.report("missing_statement", DocumentAt(StatementElement), pos, `the document has no statements; add "Statement": [{"Effect": "Allow", "Action": [...], "Resource": ["*"]}]`)
 	}
 	for _, f := range d.Unknown {
 		c.unknownField(f, documentFields, "a policy document has only Version and Statement")
 	}
 	if n, limit := nonSpaceChars(d.Minified()), c.purpose.MaxChars(); n > limit {
-		c.report("document_too_large", "", d.Pos, "the document has %d characters (white space not counted) and the limit for an %s document is %d; shorten it (wildcards such as ims:images:* instead of long lists of actions) or split it into several policies",
+		c.report("document_too_large", DocumentAt(NoElement), d.Pos, "the document has %d characters (white space not counted) and the limit for an %s document is %d; shorten it (wildcards such as ims:images:* instead of long lists of actions) or split it into several policies",
 			n, c.purpose, limit)
 	}
 }
@@ -179,19 +154,19 @@ func nonSpaceChars(b []byte) int {
 }
 
 func (c *checker) unknownField(f Field, known []string, has string) {
-	path := f.Name
+	at := DocumentAt(Element(f.Name))
 	if c.stmt >= 0 {
-		path = c.path(f.Name)
+		at = c.at(Element(f.Name))
 	}
 	switch f.Name {
 	case "Principal", "NotPrincipal":
-		c.report("unknown_field", path, f.Pos, "identity policies and SCPs have no %s: they apply to whoever they are attached to; remove it", f.Name)
+		c.report("unknown_field", at, f.Pos, "identity policies and SCPs have no %s: they apply to whoever they are attached to; remove it", f.Name)
 	default:
 		hint := "remove it"
 		if s := closest(f.Name, known, 2); s != "" {
 			hint = fmt.Sprintf("did you mean %q? Field names are case-sensitive", s)
 		}
-		c.report("unknown_field", path, f.Pos, "unknown field %q (%s); %s", f.Name, has, hint)
+		c.report("unknown_field", at, f.Pos, "unknown field %q (%s); %s", f.Name, has, hint)
 	}
 }
 
@@ -203,36 +178,36 @@ func (c *checker) statement(s *Statement) {
 	allow := false
 	switch {
 	case s.Effect == nil:
-		c.report("missing_effect", c.path(""), s.Pos, `the statement has no Effect; add "Effect": "Allow" or "Effect": "Deny"`)
+		c.report("missing_effect", c.at(NoElement), s.Pos, `the statement has no Effect; add "Effect": "Allow" or "Effect": "Deny"`)
 	case s.Effect.Value == "Allow":
 		allow = true
 	case s.Effect.Value == "Deny":
 	case strings.EqualFold(s.Effect.Value, "Allow"), strings.EqualFold(s.Effect.Value, "Deny"):
-		c.report("unknown_effect", c.path("Effect"), s.Effect.Pos, `Effect %q must be written %q: the case matters`, s.Effect.Value, capitalize(s.Effect.Value))
+		c.report("unknown_effect", c.at(EffectElement), s.Effect.Pos, `Effect %q must be written %q: the case matters`, s.Effect.Value, capitalize(s.Effect.Value))
 	default:
-		c.report("unknown_effect", c.path("Effect"), s.Effect.Pos, `Effect %q is not valid; write "Allow" or "Deny"`, s.Effect.Value)
+		c.report("unknown_effect", c.at(EffectElement), s.Effect.Pos, `Effect %q is not valid; write "Allow" or "Deny"`, s.Effect.Value)
 	}
 
 	switch {
 	case s.Action != nil && s.NotAction != nil:
-		c.report("action_and_not_action", c.path("NotAction"), s.NotAction.Pos, "the statement has both Action and NotAction; keep one of them, or split the statement in two")
+		c.report("action_and_not_action", c.at(NotActionElement), s.NotAction.Pos, "the statement has both Action and NotAction; keep one of them, or split the statement in two")
 	case s.Action == nil && s.NotAction == nil:
-		c.report("missing_action", c.path(""), s.Pos, `the statement has neither Action nor NotAction; add "Action": [...] with the actions it allows or denies`)
+		c.report("missing_action", c.at(NoElement), s.Pos, `the statement has neither Action nor NotAction; add "Action": [...] with the actions it allows or denies`)
 	}
 	if s.Resource != nil && s.NotResource != nil {
-		c.report("resource_and_not_resource", c.path("NotResource"), s.NotResource.Pos, "the statement has both Resource and NotResource; keep one of them, or split the statement in two")
+		c.report("resource_and_not_resource", c.at(NotResourceElement), s.NotResource.Pos, "the statement has both Resource and NotResource; keep one of them, or split the statement in two")
 	}
 	for _, l := range []struct {
-		name string
+		name Element
 		list *List
-	}{{"Action", s.Action}, {"NotAction", s.NotAction}, {"Resource", s.Resource}, {"NotResource", s.NotResource}} {
+	}{{ActionElement, s.Action}, {NotActionElement, s.NotAction}, {ResourceElement, s.Resource}, {NotResourceElement, s.NotResource}} {
 		if l.list != nil && len(l.list.Items) == 0 {
-			c.report("empty_list", c.path(l.name), l.list.Pos, "%s is an empty list and matches nothing; list at least one value, or remove %s", l.name, l.name)
+			c.report("empty_list", c.at(l.name), l.list.Pos, "%s is an empty list and matches nothing; list at least one value, or remove %s", l.name, l.name)
 		}
 	}
 
-	c.actions(s, "Action", s.Action)
-	c.actions(s, "NotAction", s.NotAction)
+	c.actions(ActionElement, s.Action)
+	c.actions(NotActionElement, s.NotAction)
 	c.resources(s)
 	c.conditions(s)
 
@@ -249,32 +224,32 @@ func capitalize(s string) string {
 }
 
 // actions checks each name of an Action or NotAction list against the catalog.
-func (c *checker) actions(s *Statement, field string, l *List) {
+func (c *checker) actions(field Element, l *List) {
 	if l == nil {
 		return
 	}
 	for i, it := range l.Items {
-		path := c.path(itemPath(field, i))
+		at := c.at(field).Item(i)
 		name := it.Value
 		if problem := actionShape(name); problem != "" {
-			c.report("malformed_action", path, it.Pos, "action %q %s; write service:resourceType:operation, such as ims:images:get, or a wildcard pattern such as ims:images:*", name, problem)
+			c.report("malformed_action", at, it.Pos, "action %q %s; write service:resourceType:operation, such as ims:images:get, or a wildcard pattern such as ims:images:*", name, problem)
 			continue
 		}
-		if !isIMS(name) {
+		if !catalog.IsIMS(name) {
 			continue // other services' actions pass: the catalog covers IMS only
 		}
 		if wildcard.HasWildcard(name) {
 			if len(catalog.MatchNames(name)) == 0 {
-				c.report("no_matching_action", path, it.Pos, "%q matches no IMS action; %s", name, actionHint(name))
+				c.report("no_matching_action", at, it.Pos, "%q matches no IMS action; %s", name, actionHint(name))
 			}
 			continue
 		}
-		if catalog.Kind(name) == catalog.Unknown {
-			c.report("unknown_action", path, it.Pos, "%q is not an IMS action; %s", name, actionHint(name))
+		if catalog.UnknownIMSAction(name) {
+			c.report("unknown_action", at, it.Pos, "%q is not an IMS action; %s", name, actionHint(name))
 			continue
 		}
 		if a, ok := catalog.LookupAction(name); ok && a.Deprecated() {
-			c.report("deprecated_action", path, it.Pos, "%s is not recommended by the vendor; use %s instead", a.Name, quoteList(a.Deprecation.Recommended))
+			c.report("deprecated_action", at, it.Pos, "%s is not recommended by the vendor; use %s instead", a.Name, quoteList(a.Deprecation.Recommended))
 		}
 	}
 }
@@ -300,9 +275,6 @@ func actionShape(name string) string {
 	return ""
 }
 
-// isIMS reports whether an action name or pattern is of the ims service.
-func isIMS(name string) bool { return wildcard.HasPrefixFold(name, "ims:") }
-
 // actionHint suggests what to write for an unknown IMS action or pattern.
 func actionHint(name string) string {
 	if len(name) <= maxSuggest {
@@ -313,7 +285,7 @@ func actionHint(name string) string {
 	// Name the resource-type prefixes the catalog has, so that a pattern can be fixed.
 	var prefixes []string
 	for _, n := range catalog.KnownNames() {
-		if parts := strings.Split(n, ":"); len(parts) == 3 && isIMS(n) {
+		if parts := strings.Split(n, ":"); len(parts) == 3 && catalog.IsIMS(n) {
 			if p := parts[0] + ":" + parts[1] + ":*"; !slices.Contains(prefixes, p) {
 				prefixes = append(prefixes, p)
 			}
@@ -404,9 +376,9 @@ func sortedNames(m map[string]catalog.Action) []string {
 func (c *checker) resources(s *Statement) {
 	var specific []string // Resource values other than "*"
 	for _, l := range []struct {
-		field string
+		field Element
 		list  *List
-	}{{"Resource", s.Resource}, {"NotResource", s.NotResource}} {
+	}{{ResourceElement, s.Resource}, {NotResourceElement, s.NotResource}} {
 		if l.list == nil {
 			continue
 		}
@@ -414,13 +386,13 @@ func (c *checker) resources(s *Statement) {
 			if it.Value == "*" {
 				continue
 			}
-			path := c.path(itemPath(l.field, i))
-			if l.field == "Resource" {
+			at := c.at(l.field).Item(i)
+			if l.field == ResourceElement {
 				specific = append(specific, it.Value)
 			}
-			u, ok := c.urn(path, it)
-			if ok && l.field == "Resource" && s.Action != nil && !c.fitsAnyAction(u, s.Action) {
-				c.report("resource_type_mismatch", path, it.Pos, "%q is a %s URN of service %s, but none of the statement's actions (%s) takes it; %s",
+			u, ok := c.urn(at, it)
+			if ok && l.field == ResourceElement && s.Action != nil && !c.fitsAnyAction(u, s.Action) {
+				c.report("resource_type_mismatch", at, it.Pos, "%q is a %s URN of service %s, but none of the statement's actions (%s) takes it; %s",
 					it.Value, u.Type, u.Service, strings.Join(s.Action.Values(), ", "), urnHint(s.Action, u))
 			}
 		}
@@ -431,7 +403,7 @@ func (c *checker) resources(s *Statement) {
 	}
 	named := make(map[string]bool) // table actions named outright
 	for i, it := range s.Action.Items {
-		if !isIMS(it.Value) || wildcard.HasWildcard(it.Value) {
+		if !catalog.IsIMS(it.Value) || wildcard.HasWildcard(it.Value) {
 			continue
 		}
 		g := c.granted(it.Value)
@@ -439,13 +411,13 @@ func (c *checker) resources(s *Statement) {
 			named[n] = true
 		}
 		if len(g) > 0 && !anySupportsResources(g) {
-			c.report("resource_not_supported", c.path(itemPath("Action", i)), it.Pos,
+			c.report("resource_not_supported", c.at(ActionElement).Item(i), it.Pos,
 				`%s does not support resource-level permissions, so it needs "Resource": ["*"], but this statement names %s; move %s to a statement with "Resource": ["*"]`,
 				it.Value, quoteList(specific), it.Value)
 		}
 	}
 	for i, it := range s.Action.Items {
-		if !isIMS(it.Value) || !wildcard.HasWildcard(it.Value) {
+		if !catalog.IsIMS(it.Value) || !wildcard.HasWildcard(it.Value) {
 			continue
 		}
 		var unsupported []string
@@ -456,7 +428,7 @@ func (c *checker) resources(s *Statement) {
 			}
 		}
 		if len(unsupported) > 0 {
-			c.report("wildcard_resource_not_supported", c.path(itemPath("Action", i)), it.Pos,
+			c.report("wildcard_resource_not_supported", c.at(ActionElement).Item(i), it.Pos,
 				`%q brings in actions that do not support resource-level permissions and need "Resource": ["*"]: %s; with the specific resources of this statement they are not granted; add a statement with "Resource": ["*"] for those you need`,
 				it.Value, strings.Join(unsupported, ", "))
 		}
@@ -473,10 +445,10 @@ func anySupportsResources(m map[string]catalog.Action) bool {
 }
 
 // urn parses and checks a URN, reporting what is wrong with it.
-func (c *checker) urn(path string, it Str) (catalog.URN, bool) {
+func (c *checker) urn(at Location, it Str) (catalog.URN, bool) {
 	u, err := catalog.ParseURN(it.Value)
 	if err != nil {
-		c.report("malformed_urn", path, it.Pos, "%v", err)
+		c.report("malformed_urn", at, it.Pos, "%v", err)
 		return u, false
 	}
 	if !wildcard.EqualFold(u.Service, "ims") {
@@ -488,12 +460,12 @@ func (c *checker) urn(path string, it Str) (catalog.URN, bool) {
 		for _, rt := range types {
 			names = append(names, rt.Name)
 		}
-		c.report("unknown_resource_type", path, it.Pos, "IMS has no resource type %q (it has %s); write %s", u.Type, quoteList(names), urnFormats(types))
+		c.report("unknown_resource_type", at, it.Pos, "IMS has no resource type %q (it has %s); write %s", u.Type, quoteList(names), urnFormats(types))
 		return u, false
 	}
 	if wildcard.EqualFold(u.Type, "image") { // the one IMS type whose URN parts the catalog checks
 		if _, err := catalog.ImageURN(u.Region, u.Account, u.Path); err != nil {
-			c.report("malformed_urn", path, it.Pos, "in URN %q, %v", it.Value, err)
+			c.report("malformed_urn", at, it.Pos, "in URN %q, %v", it.Value, err)
 			return u, false
 		}
 	}
@@ -508,7 +480,7 @@ func (c *checker) fitsAnyAction(u catalog.URN, actions *List) bool {
 		if !wildcard.Match(service, u.Service) && !wildcard.Match(u.Service, service) {
 			continue
 		}
-		if !isIMS(it.Value) {
+		if !catalog.IsIMS(it.Value) {
 			return true // other services' resource types are not in the catalog
 		}
 		g := c.granted(it.Value)
@@ -528,7 +500,7 @@ func (c *checker) fitsAnyAction(u catalog.URN, actions *List) bool {
 
 // urnHint says what to write instead of a URN that fits none of the actions.
 func urnHint(actions *List, u catalog.URN) string {
-	if slices.ContainsFunc(actions.Items, func(it Str) bool { return isIMS(it.Value) }) {
+	if slices.ContainsFunc(actions.Items, func(it Str) bool { return catalog.IsIMS(it.Value) }) {
 		return fmt.Sprintf("IMS actions take URNs such as %s: write such a URN, or move this one to a statement with %s actions", urnFormats(imsResourceTypes()), u.Service)
 	}
 	return fmt.Sprintf("move it to a statement with %s actions", u.Service)
@@ -561,7 +533,7 @@ func (c *checker) conditions(s *Statement) {
 	}
 	var actions map[string]catalog.Action // computed when first needed
 	for _, op := range s.Condition.Ops {
-		opPath := c.path("Condition[" + strconv.Quote(op.Name) + "]")
+		opAt := c.at(ConditionElement).InCondition(op.Name, "")
 		o := op.Operator()
 		base, known := condition.Lookup(o.Base)
 		switch {
@@ -570,46 +542,46 @@ func (c *checker) conditions(s *Statement) {
 			if sug := suggestOperator(op.Name); sug != "" {
 				hint = fmt.Sprintf("did you mean %q?", sug)
 			}
-			c.report("unknown_operator", opPath, op.Pos, "%q is not a condition operator (operators are case-sensitive); %s", op.Name, hint)
+			c.report("unknown_operator", opAt, op.Pos, "%q is not a condition operator (operators are case-sensitive); %s", op.Name, hint)
 		case base.Name == condition.Null && o.IfExists:
 			known = false
-			c.report("unknown_operator", opPath, op.Pos, "Null cannot take IfExists: it already tests whether the key exists; write %q", Operator{Qualifier: o.Qualifier, Base: condition.Null}.String())
+			c.report("unknown_operator", opAt, op.Pos, "Null cannot take IfExists: it already tests whether the key exists; write %q", Operator{Qualifier: o.Qualifier, Base: condition.Null}.String())
 		}
 		for _, k := range op.Keys {
-			keyPath := opPath + "[" + strconv.Quote(k.Name) + "]"
+			keyAt := c.at(ConditionElement).InCondition(op.Name, k.Name)
 			if len(k.Values.Items) == 0 {
-				c.report("empty_list", keyPath, k.Values.Pos, "the condition key %s has no values, so the condition never matches; list at least one value", k.Name)
+				c.report("empty_list", keyAt, k.Values.Pos, "the condition key %s has no values, so the condition never matches; list at least one value", k.Name)
 			}
 			if known {
 				for j, v := range k.Values.Items {
 					if _, err := condition.Parse(base.Type, v.Value); err != nil {
-						c.report("invalid_condition_value", keyPath+"["+strconv.Itoa(j)+"]", v.Pos, "%s compares %s values: %v", o.Base, base.Type, err)
+						c.report("invalid_condition_value", keyAt.Item(j), v.Pos, "%s compares %s values: %v", o.Base, base.Type, err)
 					}
 				}
 			}
-			key, found := c.conditionKey(keyPath, k)
+			key, found := c.conditionKey(keyAt, k)
 			if !found {
 				continue
 			}
 			if known && !base.Fits(key.Type) {
 				if key.TypeSource == catalog.Inferred {
-					c.report("operator_type_unverified", keyPath, k.Pos, "%s compares %s values but %s holds %s values (inferred, not stated by the vendor); if so, the condition can never match; prefer %s",
+					c.report("operator_type_unverified", keyAt, k.Pos, "%s compares %s values but %s holds %s values (inferred, not stated by the vendor); if so, the condition can never match; prefer %s",
 						o.Base, base.Type, key.Name, key.Type, operatorsFor(key.Type))
 				} else {
-					c.report("operator_type_mismatch", keyPath, k.Pos, "%s compares %s values but %s holds %s values, so the condition can never match; use %s",
+					c.report("operator_type_mismatch", keyAt, k.Pos, "%s compares %s values but %s holds %s values, so the condition can never match; use %s",
 						o.Base, base.Type, key.Name, key.Type, operatorsFor(key.Type))
 				}
 			}
 			if o.Qualifier != NoQualifier && !key.MultiValued {
 				plain := Operator{Base: o.Base, IfExists: o.IfExists}
-				c.report("qualifier_on_single_valued_key", keyPath, k.Pos, "%s: is for multi-valued keys and %s is single-valued (%s)%s; write %q",
+				c.report("qualifier_on_single_valued_key", keyAt, k.Pos, "%s: is for multi-valued keys and %s is single-valued (%s)%s; write %q",
 					o.Qualifier, key.Name, absentKeyReading(base, o), absentKeyDifference(base, o, plain), plain.String())
 			}
 			if !key.Global {
 				if actions == nil {
 					actions = c.statementActions(s)
 				}
-				c.keyAssociation(keyPath, k, key, actions)
+				c.keyAssociation(keyAt, k, key, actions)
 			}
 		}
 	}
@@ -634,7 +606,7 @@ func absentKeyDifference(base *condition.Operator, o, plain Operator) string {
 
 // conditionKey looks up a key: ims: keys must be in Table 4, g: keys should be among the
 // global keys, other services' keys pass. It reports whether the key was found.
-func (c *checker) conditionKey(path string, k ConditionKey) (catalog.ConditionKey, bool) {
+func (c *checker) conditionKey(at Location, k ConditionKey) (catalog.ConditionKey, bool) {
 	key, ok := catalog.LookupConditionKey(k.Name)
 	if ok {
 		return key, true
@@ -654,7 +626,7 @@ func (c *checker) conditionKey(path string, k ConditionKey) (catalog.ConditionKe
 	if prefix == "g" {
 		what = "a global condition key the reference notes list"
 	}
-	c.report(code, path, k.Pos, "%q is not %s; %s", k.Name, what, hint)
+	c.report(code, at, k.Pos, "%q is not %s; %s", k.Name, what, hint)
 	return key, false
 }
 
@@ -673,7 +645,7 @@ func operatorsFor(t catalog.ValueType) string {
 }
 
 // keyAssociation warns when none of the statement's actions is associated with an ims: key.
-func (c *checker) keyAssociation(path string, k ConditionKey, key catalog.ConditionKey, actions map[string]catalog.Action) {
+func (c *checker) keyAssociation(at Location, k ConditionKey, key catalog.ConditionKey, actions map[string]catalog.Action) {
 	use := func() string {
 		var users []string
 		for _, a := range catalog.ByConditionKey(key.Name) {
@@ -685,7 +657,7 @@ func (c *checker) keyAssociation(path string, k ConditionKey, key catalog.Condit
 		return "use it with " + strings.Join(users, ", ") + ", or drop the condition"
 	}
 	if len(actions) == 0 {
-		c.report("unassociated_condition_key", path, k.Pos, "%s applies only to IMS actions and this statement has none; %s", key.Name, use())
+		c.report("unassociated_condition_key", at, k.Pos, "%s applies only to IMS actions and this statement has none; %s", key.Name, use())
 		return
 	}
 	var lost []string
@@ -700,40 +672,40 @@ func (c *checker) keyAssociation(path string, k ConditionKey, key catalog.Condit
 	}
 	names := strings.Join(sortedNames(actions), ", ")
 	if len(lost) == 0 {
-		c.report("unassociated_condition_key", path, k.Pos, "the vendor's table lists %s for none of this statement's actions (%s): their requests never carry it, so the condition is decided on an absent key (positive operators never hold, negated ones always do); %s",
+		c.report("unassociated_condition_key", at, k.Pos, "the vendor's table lists %s for none of this statement's actions (%s): their requests never carry it, so the condition is decided on an absent key (positive operators never hold, negated ones always do); %s",
 			key.Name, names, use())
 		return
 	}
-	c.report("unassociated_condition_key", path, k.Pos, "the catalog does not associate %s with any of this statement's actions (%s); this is inferred, because the vendor's page lost the condition key cells of %s; %s",
+	c.report("unassociated_condition_key", at, k.Pos, "the catalog does not associate %s with any of this statement's actions (%s); this is inferred, because the vendor's page lost the condition key cells of %s; %s",
 		key.Name, names, strings.Join(lost, ", "), use())
 }
 
 // scpRules applies the rules that only SCPs have.
 func (c *checker) scpRules(s *Statement, allow bool) {
 	if s.NotResource != nil {
-		c.report("scp_not_resource", c.path("NotResource"), s.NotResource.Pos, "SCPs do not support NotResource; use Resource")
+		c.report("scp_not_resource", c.at(NotResourceElement), s.NotResource.Pos, "SCPs do not support NotResource; use Resource")
 	}
 	if allow {
 		if s.NotAction != nil {
-			c.report("scp_allow_not_action", c.path("NotAction"), s.NotAction.Pos, "an SCP Allow statement may only use Action; list the actions in Action, or make the statement a Deny")
+			c.report("scp_allow_not_action", c.at(NotActionElement), s.NotAction.Pos, "an SCP Allow statement may only use Action; list the actions in Action, or make the statement a Deny")
 		}
 		if s.Condition != nil {
-			c.report("scp_allow_condition", c.path("Condition"), s.Condition.Pos, "an SCP Allow statement may not have a Condition; remove it, or express the rule as a Deny statement with the opposite condition")
+			c.report("scp_allow_condition", c.at(ConditionElement), s.Condition.Pos, "an SCP Allow statement may not have a Condition; remove it, or express the rule as a Deny statement with the opposite condition")
 		}
 		if s.Resource != nil && (len(s.Resource.Items) != 1 || s.Resource.Items[0].Value != "*") {
-			c.report("scp_allow_resource", c.path("Resource"), s.Resource.Pos, `an SCP Allow statement must have "Resource": ["*"]; write that, and restrict resources with a Deny statement`)
+			c.report("scp_allow_resource", c.at(ResourceElement), s.Resource.Pos, `an SCP Allow statement must have "Resource": ["*"]; write that, and restrict resources with a Deny statement`)
 		}
 	}
 	for _, l := range []struct {
-		field string
+		field Element
 		list  *List
-	}{{"Action", s.Action}, {"NotAction", s.NotAction}} {
+	}{{ActionElement, s.Action}, {NotActionElement, s.NotAction}} {
 		if l.list == nil {
 			continue
 		}
 		for i, it := range l.list.Items {
 			if inner := strings.TrimRight(it.Value, "*?"); wildcard.HasWildcard(inner) {
-				c.report("scp_wildcard_position", c.path(itemPath(l.field, i)), it.Pos, "%q has a wildcard before its end, and in SCP actions a wildcard stands alone or ends the string; move it to the end (such as %q) or list the actions",
+				c.report("scp_wildcard_position", c.at(l.field).Item(i), it.Pos, "%q has a wildcard before its end, and in SCP actions a wildcard stands alone or ends the string; move it to the end (such as %q) or list the actions",
 					it.Value, inner[:strings.IndexAny(inner, "*?")]+"*")
 			}
 		}
@@ -743,7 +715,7 @@ func (c *checker) scpRules(s *Statement, allow bool) {
 // broadAllow warns about identity Allow statements that grant more than they seem to.
 func (c *checker) broadAllow(s *Statement) {
 	if s.NotAction != nil {
-		c.report("allow_not_action", c.path("NotAction"), s.NotAction.Pos, "Allow with NotAction grants every action not listed, of every service, including actions added later; list the actions to allow in Action instead")
+		c.report("allow_not_action", c.at(NotActionElement), s.NotAction.Pos, "Allow with NotAction grants every action not listed, of every service, including actions added later; list the actions to allow in Action instead")
 		return
 	}
 	if s.Action == nil {
@@ -767,6 +739,6 @@ func (c *checker) broadAllow(s *Statement) {
 			return
 		}
 	}
-	c.report("allow_all_write", c.path("Action"), s.Action.Pos, "this Allow statement's wildcards grant every IMS write action (%s), deleting images included; list the write actions the principal needs instead",
+	c.report("allow_all_write", c.at(ActionElement), s.Action.Pos, "this Allow statement's wildcards grant every IMS write action (%s), deleting images included; list the write actions the principal needs instead",
 		strings.Join(c.writes, ", "))
 }

@@ -224,13 +224,13 @@ func TestCheckJSONSyntaxError(t *testing.T) {
 	if d != nil || len(fs) != 1 {
 		t.Fatalf("got %v, %v", d, fs)
 	}
-	want := Finding{Severity: Error, Code: "wrong_type", Statement: 1, Path: "Statement[1].Action",
+	want := Finding{Severity: Error, Code: "wrong_type", At: StatementAt(1, ActionElement), Path: "Statement[1].Action",
 		Pos: Pos{Offset: 60, Line: 1, Column: 61}, Message: `must be a string or a list of strings, ["...", ...], not an object`}
 	if fs[0] != want {
 		t.Errorf("got  %#v\nwant %#v", fs[0], want)
 	}
 	_, fs = CheckJSON([]byte(`{"Version": "5.0"`), SCP)
-	if len(fs) != 1 || fs[0].Code != "malformed_json" || fs[0].Statement != -1 {
+	if len(fs) != 1 || fs[0].Code != "malformed_json" || fs[0].At != DocumentAt(NoElement) {
 		t.Errorf("got %v", fs)
 	}
 }
@@ -241,7 +241,7 @@ func TestFindingString(t *testing.T) {
 	if len(fs) != 1 || fs[0].String() != want {
 		t.Errorf("got  %v\nwant %s", fs, want)
 	}
-	doc := Finding{Severity: Warning, Code: "missing_version", Statement: -1, Message: "m"}
+	doc := Finding{Severity: Warning, Code: "missing_version", At: DocumentAt(NoElement), Message: "m"}
 	if got := doc.String(); got != "warning missing_version: m" {
 		t.Errorf("got %q", got)
 	}
@@ -295,4 +295,36 @@ func TestUnassociatedKeyWithoutAnyAction(t *testing.T) {
 		}
 	}
 	t.Fatalf("no unassociated_condition_key finding: %v", findings)
+}
+
+// TestFindingLocations: a finding says where it is as data, and its path prints that.
+func TestFindingLocations(t *testing.T) {
+	src := `{"Version": "5.0", "Principal": "x", "Statement": [{"Effect": "Allow", "Action": ["ims:images:get"], "Resource": ["*"]},
+	  {"Effect": "Allow", "Action": ["ims:images:gte"], "Resource": ["*"], "Condition": {"NumberLessThan": {"g:ImageSizeGB": ["1", "x"]}}}]}`
+	_, fs := CheckJSON([]byte(src), Identity)
+	got := map[string]Location{}
+	for _, f := range fs {
+		if f.Path != f.At.String() {
+			t.Errorf("%s: path %q, location %+v", f.Code, f.Path, f.At)
+		}
+		got[f.Code] = f.At
+	}
+	want := map[string]Location{
+		"unknown_field":           DocumentAt("Principal"),
+		"unknown_action":          StatementAt(1, ActionElement).Item(0),
+		"invalid_condition_value": StatementAt(1, ConditionElement).InCondition("NumberLessThan", "g:ImageSizeGB").Item(1),
+	}
+	for code, at := range want {
+		if got[code] != at {
+			t.Errorf("%s at %+v, want %+v", code, got[code], at)
+		}
+	}
+	if s := want["invalid_condition_value"].String(); s != `Statement[1].Condition["NumberLessThan"]["g:ImageSizeGB"][1]` {
+		t.Errorf("printed %s", s)
+	}
+	// Syntax errors too.
+	_, fs = CheckJSON([]byte(`{"Version": "5.0", "Statement": [{"Effect": "Allow", "Condition": {"Bool": {"g:MFAPresent": [true]}}}]}`), Identity)
+	if len(fs) != 1 || fs[0].At != StatementAt(0, ConditionElement).InCondition("Bool", "g:MFAPresent").Item(0) {
+		t.Fatalf("syntax error findings %+v", fs)
+	}
 }

@@ -124,7 +124,7 @@ func checkFindings(t *testing.T, fs []Finding, n int) {
 func findingSet(fs []Finding) []string {
 	out := make([]string, len(fs))
 	for i, f := range fs {
-		out[i] = fmt.Sprintf("%d %s %s %s %s", f.Statement, f.Sid, f.Path, f.Severity, f.Code)
+		out[i] = fmt.Sprintf("%d %s %s %s %s", f.At.Statement, f.Sid, f.At, f.Severity, f.Code)
 	}
 	slices.Sort(out)
 	return out

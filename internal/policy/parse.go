@@ -4,24 +4,27 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 )
 
 // SyntaxError is why Parse rejected a document: the text is not JSON, or a field has the
 // wrong shape (Statement not a list, an action that is not a string, ...).
 type SyntaxError struct {
 	Pos Pos
-	// Path names the element, as in `Statement[1].Action[0]` or
-	// `Statement[0].Condition["StringEquals"]["ims:Region"]` (indexes from 0);
-	// "" when the JSON itself is malformed.
-	Path string
-	Msg  string
+	// At is the element, the document itself (DocumentAt(NoElement)) when the JSON
+	// itself is malformed or is not an object.
+	At  Location
+	Msg string
 }
+
+// Path prints At, as in `Statement[1].Action[0]` or
+// `Statement[0].Condition["StringEquals"]["ims:Region"]` (indexes from 0); "" for the
+// document itself.
+func (e *SyntaxError) Path() string { return e.At.String() }
 
 func (e *SyntaxError) Error() string {
 	s := e.Pos.String()
-	if e.Path != "" {
-		s += ": " + e.Path
+	if path := e.Path(); path != "" {
+		s += ": " + path
 	}
 	return s + ": " + e.Msg
 }
@@ -35,9 +38,9 @@ func Parse(src []byte) (*Document, error) {
 	if err != nil {
 		var je *jsonError
 		if !errors.As(err, &je) {
-			return nil, &SyntaxError{Pos: p.lines.pos(0), Msg: err.Error()}
+			return nil, &SyntaxError{Pos: p.lines.pos(0), At: DocumentAt(NoElement), Msg: err.Error()}
 		}
-		return nil, &SyntaxError{Pos: p.lines.pos(je.off), Msg: je.msg}
+		return nil, &SyntaxError{Pos: p.lines.pos(je.off), At: DocumentAt(NoElement), Msg: je.msg}
 	}
 	d, err := p.document(root)
 	if err != nil {
@@ -52,29 +55,29 @@ type parser struct {
 
 func (p *parser) pos(off int) Pos { return p.lines.pos(off) }
 
-func (p *parser) fail(n *node, path, format string, args ...any) error {
-	return &SyntaxError{Pos: p.pos(n.off), Path: path, Msg: fmt.Sprintf(format, args...)}
+func (p *parser) fail(n *node, at Location, format string, args ...any) error {
+	return &SyntaxError{Pos: p.pos(n.off), At: at, Msg: fmt.Sprintf(format, args...)}
 }
 
 func (p *parser) document(n *node) (*Document, error) {
 	if n.kind != kObject {
-		return nil, p.fail(n, "", `a policy document must be a JSON object, {"Version": "5.0", "Statement": [...]}, not %s`, n.kind)
+		return nil, p.fail(n, DocumentAt(NoElement), `a policy document must be a JSON object, {"Version": "5.0", "Statement": [...]}, not %s`, n.kind)
 	}
 	d := &Document{Pos: p.pos(n.off)}
 	for _, m := range n.members {
 		switch m.key {
 		case "Version":
 			if m.val.kind != kString {
-				return nil, p.fail(m.val, "Version", `must be the string "5.0" (in quotes), not %s`, m.val.kind)
+				return nil, p.fail(m.val, DocumentAt(VersionElement), `must be the string "5.0" (in quotes), not %s`, m.val.kind)
 			}
 			d.Version = &Str{Value: m.val.str, Pos: p.pos(m.val.off)}
 		case "Statement":
 			switch m.val.kind {
 			case kArray:
 			case kObject:
-				return nil, p.fail(m.val, "Statement", "must be a list of statements; put the statement in a list: [{...}]")
+				return nil, p.fail(m.val, DocumentAt(StatementElement), "must be a list of statements; put the statement in a list: [{...}]")
 			default:
-				return nil, p.fail(m.val, "Statement", "must be a list of statements, [{...}, ...], not %s", m.val.kind)
+				return nil, p.fail(m.val, DocumentAt(StatementElement), "must be a list of statements, [{...}, ...], not %s", m.val.kind)
 			}
 			d.StatementPos = p.pos(m.val.off)
 			d.Statements = make([]Statement, len(m.val.elems))
@@ -95,28 +98,27 @@ func (p *parser) field(m member) Field {
 }
 
 func (p *parser) statement(s *Statement, i int, n *node) error {
-	path := "Statement[" + strconv.Itoa(i) + "]"
 	if n.kind != kObject {
-		return p.fail(n, path, `must be a statement object, {"Effect": "Allow", "Action": [...], ...}, not %s`, n.kind)
+		return p.fail(n, StatementAt(i, NoElement), `must be a statement object, {"Effect": "Allow", "Action": [...], ...}, not %s`, n.kind)
 	}
 	s.Pos = p.pos(n.off)
 	var err error
 	for _, m := range n.members {
 		switch m.key {
 		case "Sid":
-			s.Sid, err = p.str(m.val, path+".Sid", "a string")
+			s.Sid, err = p.str(m.val, StatementAt(i, SidElement), "a string")
 		case "Effect":
-			s.Effect, err = p.str(m.val, path+".Effect", `"Allow" or "Deny"`)
+			s.Effect, err = p.str(m.val, StatementAt(i, EffectElement), `"Allow" or "Deny"`)
 		case "Action":
-			s.Action, err = p.list(m.val, path+".Action")
+			s.Action, err = p.list(m.val, StatementAt(i, ActionElement))
 		case "NotAction":
-			s.NotAction, err = p.list(m.val, path+".NotAction")
+			s.NotAction, err = p.list(m.val, StatementAt(i, NotActionElement))
 		case "Resource":
-			s.Resource, err = p.list(m.val, path+".Resource")
+			s.Resource, err = p.list(m.val, StatementAt(i, ResourceElement))
 		case "NotResource":
-			s.NotResource, err = p.list(m.val, path+".NotResource")
+			s.NotResource, err = p.list(m.val, StatementAt(i, NotResourceElement))
 		case "Condition":
-			s.Condition, err = p.condition(m.val, path+".Condition")
+			s.Condition, err = p.condition(m.val, StatementAt(i, ConditionElement))
 		default:
 			s.Unknown = append(s.Unknown, p.field(m))
 		}
@@ -127,15 +129,15 @@ func (p *parser) statement(s *Statement, i int, n *node) error {
 	return nil
 }
 
-func (p *parser) str(n *node, path, want string) (*Str, error) {
+func (p *parser) str(n *node, at Location, want string) (*Str, error) {
 	if n.kind != kString {
-		return nil, p.fail(n, path, "must be %s, not %s", want, n.kind)
+		return nil, p.fail(n, at, "must be %s, not %s", want, n.kind)
 	}
 	return &Str{Value: n.str, Pos: p.pos(n.off)}, nil
 }
 
 // list reads a string or a list of strings.
-func (p *parser) list(n *node, path string) (*List, error) {
+func (p *parser) list(n *node, at Location) (*List, error) {
 	l := &List{Pos: p.pos(n.off)}
 	switch n.kind {
 	case kString:
@@ -143,12 +145,12 @@ func (p *parser) list(n *node, path string) (*List, error) {
 		return l, nil
 	case kArray:
 	default:
-		return nil, p.fail(n, path, `must be a string or a list of strings, ["...", ...], not %s%s`, n.kind, quoteHint(n))
+		return nil, p.fail(n, at, `must be a string or a list of strings, ["...", ...], not %s%s`, n.kind, quoteHint(n))
 	}
 	l.Items = make([]Str, len(n.elems))
 	for i, e := range n.elems {
 		if e.kind != kString {
-			return nil, p.fail(e, path+"["+strconv.Itoa(i)+"]", "must be a string, not %s%s", e.kind, quoteHint(e))
+			return nil, p.fail(e, at.Item(i), "must be a string, not %s%s", e.kind, quoteHint(e))
 		}
 		l.Items[i] = Str{Value: e.str, Pos: p.pos(e.off)}
 	}
@@ -171,20 +173,19 @@ func quoteHint(n *node) string {
 
 const conditionExample = `{"StringEquals": {"ims:Region": ["cn-north-4"]}}`
 
-func (p *parser) condition(n *node, path string) (*Condition, error) {
+func (p *parser) condition(n *node, at Location) (*Condition, error) {
 	if n.kind != kObject {
-		return nil, p.fail(n, path, "must be an object of operators, such as %s, not %s", conditionExample, n.kind)
+		return nil, p.fail(n, at, "must be an object of operators, such as %s, not %s", conditionExample, n.kind)
 	}
 	c := &Condition{Pos: p.pos(n.off), Ops: make([]ConditionOp, len(n.members))}
 	for i, m := range n.members {
-		opPath := path + "[" + strconv.Quote(m.key) + "]"
 		if m.val.kind != kObject {
-			return nil, p.fail(m.val, opPath, `must be an object mapping condition keys to values, such as {"ims:Region": ["cn-north-4"]}, not %s`, m.val.kind)
+			return nil, p.fail(m.val, at.InCondition(m.key, ""), `must be an object mapping condition keys to values, such as {"ims:Region": ["cn-north-4"]}, not %s`, m.val.kind)
 		}
 		op := ConditionOp{Name: m.key, Pos: p.pos(m.off), Keys: make([]ConditionKey, len(m.val.members))}
 		for j, k := range m.val.members {
 			op.Keys[j] = ConditionKey{Name: k.key, Pos: p.pos(k.off)}
-			vals, err := p.list(k.val, opPath+"["+strconv.Quote(k.key)+"]")
+			vals, err := p.list(k.val, at.InCondition(m.key, k.key))
 			if err != nil {
 				return nil, err
 			}

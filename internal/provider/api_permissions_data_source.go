@@ -2,8 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -75,11 +73,7 @@ func (d *apiPermissionsDataSource) Read(ctx context.Context, req datasource.Read
 	method, apiPath := m.Method.ValueString(), m.Path.ValueString()
 	p, ok := catalog.LookupAPI(method, apiPath)
 	if !ok {
-		detail := fmt.Sprintf("%s %s is not in the IMS API table.", strings.ToUpper(method), apiPath)
-		if s := catalog.SuggestAPIs(method, apiPath); len(s) > 0 {
-			detail += " The closest known APIs are: " + strings.Join(s, "; ") + "."
-		}
-		resp.Diagnostics.AddAttributeError(path.Root("path"), "Unknown IMS API", detail)
+		resp.Diagnostics.AddAttributeError(path.Root("path"), "Unknown IMS API", catalog.UnknownAPIDetail(method, apiPath))
 		return
 	}
 	m.PathTemplate = types.StringValue(p.PathTemplate)

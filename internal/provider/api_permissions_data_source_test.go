@@ -61,7 +61,7 @@ data "imspolicy_api_permissions" "typo" {
   path   = "/v2/images/abc/files"
 }
 `,
-			ExpectError: regexp.MustCompile(`(?s)PUT /v2/images/abc/files is not in the IMS API table.*closest\s+known\s+APIs\s+are:\s+PUT\s+/v2/images/\{image_id\}/file`),
+			ExpectError: regexp.MustCompile(`(?s)PUT /v2/images/abc/files is not in the IMS API table.*Did\s+you\s+mean\s+PUT\s+/v2/images/\{image_id\}/file`),
 		}},
 	})
 }

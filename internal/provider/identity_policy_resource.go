@@ -22,6 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/client"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/validators"
 )
 
@@ -112,7 +113,7 @@ func (r *identityPolicyResource) Schema(ctx context.Context, _ resource.SchemaRe
 				MarkdownDescription: "The policy document (JSON), for example from `imspolicy_policy_document` or `jsonencode`. " +
 					"Checked at plan time as an identity policy. A document that means the same (white space, key order, a " +
 					"string for a list of one, list order, action case) makes no diff. Changing it creates a new default version.",
-				Validators:    []validator.String{validators.PolicyDocument("identity")},
+				Validators:    []validator.String{validators.PolicyDocument(policy.Identity)},
 				PlanModifiers: []planmodifier.String{keepEquivalentPolicy{}},
 			},
 			"urn": schema.StringAttribute{

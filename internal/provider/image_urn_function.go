@@ -6,6 +6,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/function"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/validators"
 )
 
 var _ function.Function = (*imageURNFunction)(nil)
@@ -25,9 +26,18 @@ func (f *imageURNFunction) Definition(_ context.Context, _ function.DefinitionRe
 		MarkdownDescription: "Returns `ims:<region>:<account_id>:image:<image_id>`, the URN to name an image in the " +
 			"`Resource` of a policy statement. Each part must be well formed; `*` (or a pattern with `*`) is allowed.",
 		Parameters: []function.Parameter{
-			function.StringParameter{Name: "region", MarkdownDescription: "Region, e.g. `cn-north-4`, or `*`."},
-			function.StringParameter{Name: "account_id", MarkdownDescription: "Account (domain) ID, or `*`."},
-			function.StringParameter{Name: "image_id", MarkdownDescription: "Image ID, or `*`."},
+			function.StringParameter{
+				Name: "region", MarkdownDescription: "Region, e.g. `cn-north-4`, or `*`.",
+				Validators: []function.StringParameterValidator{validators.ImageURNPart(catalog.ImageRegion)},
+			},
+			function.StringParameter{
+				Name: "account_id", MarkdownDescription: "Account (domain) ID, or `*`.",
+				Validators: []function.StringParameterValidator{validators.ImageURNPart(catalog.ImageAccountID)},
+			},
+			function.StringParameter{
+				Name: "image_id", MarkdownDescription: "Image ID, or `*`.",
+				Validators: []function.StringParameterValidator{validators.ImageURNPart(catalog.ImageID)},
+			},
 		},
 		Return: function.StringReturn{},
 	}

@@ -2,14 +2,10 @@ package provider
 
 import (
 	"context"
-	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/function"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/validators"
 )
@@ -32,8 +28,14 @@ func (f *isAllowedFunction) Definition(_ context.Context, _ function.DefinitionR
 			"`true` when it is allowed. For SCPs, API requests, conditions and reasons, use the " +
 			"`imspolicy_policy_simulation` data source.",
 		Parameters: []function.Parameter{
-			function.ListParameter{Name: "policies_json_list", ElementType: types.StringType, MarkdownDescription: "Identity policy documents (JSON)."},
-			function.StringParameter{Name: "action", MarkdownDescription: "Action, e.g. `ims:images:get`."},
+			function.ListParameter{
+				Name: "policies_json_list", ElementType: types.StringType, MarkdownDescription: "Identity policy documents (JSON).",
+				Validators: []function.ListParameterValidator{validators.IdentityPolicies()},
+			},
+			function.StringParameter{
+				Name: "action", MarkdownDescription: "Action, e.g. `ims:images:get`.",
+				Validators: []function.StringParameterValidator{validators.RequestAction()},
+			},
 			function.StringParameter{Name: "resource", MarkdownDescription: "Resource URN, or `*` (taken literally)."},
 		},
 		Return: function.BoolReturn{},
@@ -47,23 +49,16 @@ func (f *isAllowedFunction) Run(ctx context.Context, req function.RunRequest, re
 	if resp.Error != nil {
 		return
 	}
-	if strings.HasPrefix(strings.ToLower(action), "ims:") && catalog.Kind(action) == catalog.Unknown {
-		msg := fmt.Sprintf("%q is not an IMS action.", action)
-		msg += validators.DidYouMean(catalog.SuggestActions(action))
-		resp.Error = function.NewArgumentFuncError(1, msg)
+	// The parameter validators have checked the policies and the action already.
+	set, findings := evaluator.NewPolicySet(evaluator.Sources{Identity: documents})
+	if len(findings) > 0 {
+		resp.Error = function.NewArgumentFuncError(0, findings[0].Summary()+": "+findings[0].String())
 		return
 	}
-	policies, diags := parsePolicies(path.Empty(), "identity", documents, func(i int) string { return fmt.Sprintf("identity[%d]", i) })
-	if diags.HasError() {
-		resp.Error = function.NewArgumentFuncError(0, diags.Errors()[0].Summary()+": "+diags.Errors()[0].Detail())
+	rep := set.Simulate(&evaluator.SimulationRequest{Action: action, Resource: resource})
+	if len(rep.Problems) > 0 {
+		resp.Error = function.NewArgumentFuncError(1, rep.Problems[0].Detail)
 		return
 	}
-	e, err := evaluator.Compile(policies, nil)
-	if err != nil {
-		resp.Error = function.NewArgumentFuncError(0, err.Error())
-		return
-	}
-	var res evaluator.Result
-	e.Evaluate(&evaluator.Request{Action: action, Resource: resource}, &res)
-	resp.Error = function.ConcatFuncErrors(resp.Error, resp.Result.Set(ctx, res.Allowed()))
+	resp.Error = function.ConcatFuncErrors(resp.Error, resp.Result.Set(ctx, rep.Allowed()))
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework/function"
+
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/validators"
 )
 
 var _ function.Function = (*normalizePolicyFunction)(nil)
@@ -26,7 +28,10 @@ func (f *normalizePolicyFunction) Definition(_ context.Context, _ function.Defin
 			"a stable key order and no white space. Two documents give the same bytes exactly when the resources treat them " +
 			"as the same policy (no diff). Use it to compare policies or to store them stably.",
 		Parameters: []function.Parameter{
-			function.StringParameter{Name: "json", MarkdownDescription: "A policy document (JSON)."},
+			function.StringParameter{
+				Name: "json", MarkdownDescription: "A policy document (JSON).",
+				Validators: []function.StringParameterValidator{validators.ParsablePolicyDocument()},
+			},
 		},
 		Return: function.StringReturn{},
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -134,24 +133,16 @@ type origin struct {
 	block bool // from a statement block
 }
 
-// blockAttributes maps a statement's JSON fields to the statement block's arguments.
-var blockAttributes = map[string]string{
-	"Sid": "sid", "Effect": "effect", "Action": "actions", "NotAction": "not_actions",
-	"Resource": "resources", "NotResource": "not_resources",
+// blockAttributes maps a statement's elements to the statement block's arguments.
+var blockAttributes = map[policy.Element]string{
+	policy.SidElement: "sid", policy.EffectElement: "effect", policy.ActionElement: "actions", policy.NotActionElement: "not_actions",
+	policy.ResourceElement: "resources", policy.NotResourceElement: "not_resources",
 }
 
-// attribute narrows a statement block's path to the argument a finding's element path
-// (Statement[1].Action[0]) names, so that Terraform underlines it.
-func (o origin) attribute(elementPath string) path.Path {
-	if !o.block {
-		return o.at
-	}
-	_, rest, ok := strings.Cut(elementPath, "].")
-	if !ok {
-		return o.at
-	}
-	field, _, _ := strings.Cut(rest, "[")
-	if name, ok := blockAttributes[field]; ok {
+// attribute narrows a statement block's path to the argument that holds a finding's
+// element, so that Terraform underlines it.
+func (o origin) attribute(at policy.Location) path.Path {
+	if name, ok := blockAttributes[at.Element]; ok && o.block {
 		return o.at.AtName(name)
 	}
 	return o.at
@@ -182,9 +173,9 @@ func (d *policyDocumentDataSource) Read(ctx context.Context, req datasource.Read
 	for _, f := range policy.Check(doc, purpose) {
 		at := path.Root("statement")
 		statement := types.Int64Null()
-		if f.Statement >= 0 {
-			statement = types.Int64Value(int64(f.Statement))
-			at = origins[f.Statement].attribute(f.Path)
+		if f.At.Statement >= 0 {
+			statement = types.Int64Value(int64(f.At.Statement))
+			at = origins[f.At.Statement].attribute(f.At)
 		}
 		resp.Diagnostics.Append(validators.FindingDiagnostics(at, purpose, []policy.Finding{f})...)
 		m.Findings = append(m.Findings, findingModel{

@@ -2,24 +2,27 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
-	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/validators"
 )
 
-var _ datasource.DataSource = (*policySimulationDataSource)(nil)
+var (
+	_ datasource.DataSource                   = (*policySimulationDataSource)(nil)
+	_ datasource.DataSourceWithValidateConfig = (*policySimulationDataSource)(nil)
+)
 
 // NewPolicySimulationDataSource returns the imspolicy_policy_simulation data source.
 func NewPolicySimulationDataSource() datasource.DataSource { return &policySimulationDataSource{} }
@@ -110,7 +113,7 @@ func (d *policySimulationDataSource) Schema(_ context.Context, _ datasource.Sche
 				Optional:            true,
 				ElementType:         types.StringType,
 				MarkdownDescription: "Identity policy documents (JSON), e.g. from `imspolicy_policy_document` or `file()`. Invalid documents fail the plan.",
-				Validators:          []validator.List{listvalidator.ValueStringsAre(validators.PolicyDocument("identity"))},
+				Validators:          []validator.List{listvalidator.ValueStringsAre(validators.PolicyDocument(policy.Identity))},
 			},
 			"results": schema.ListNestedAttribute{
 				Computed:            true,
@@ -162,7 +165,7 @@ func (d *policySimulationDataSource) Schema(_ context.Context, _ datasource.Sche
 						MarkdownDescription: "SCP documents (JSON) attached at this level.",
 						Validators: []validator.List{
 							listvalidator.SizeAtLeast(1),
-							listvalidator.ValueStringsAre(validators.PolicyDocument("scp")),
+							listvalidator.ValueStringsAre(validators.PolicyDocument(policy.SCP)),
 						},
 					},
 				}},
@@ -175,9 +178,6 @@ func (d *policySimulationDataSource) Schema(_ context.Context, _ datasource.Sche
 						"action": schema.StringAttribute{
 							Optional:            true,
 							MarkdownDescription: "The action, e.g. `ims:images:get`. Actions of other services (`obs:object:GetObject`) are accepted.",
-							Validators: []validator.String{
-								stringvalidator.ExactlyOneOf(path.MatchRelative().AtParent().AtName("api")),
-							},
 						},
 						"resource": schema.StringAttribute{
 							Optional: true,
@@ -208,35 +208,65 @@ func (d *policySimulationDataSource) Schema(_ context.Context, _ datasource.Sche
 	}
 }
 
-func (d *policySimulationDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m policySimulationModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
+// ValidateConfig checks that each request names exactly one of action and api. It reads
+// the raw configuration, one request at a time: a path-expression validator on the
+// attribute would resolve its expression against the whole configuration for every
+// request, which costs the square of the number of requests.
+func (d *policySimulationDataSource) ValidateConfig(_ context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
+	var config map[string]tftypes.Value
+	if !req.Config.Raw.IsKnown() || req.Config.Raw.IsNull() || req.Config.Raw.As(&config) != nil {
 		return
 	}
+	var requests []tftypes.Value
+	if r := config["request"]; !r.IsKnown() || r.As(&requests) != nil {
+		return
+	}
+	for i, r := range requests {
+		var attrs map[string]tftypes.Value
+		if !r.IsKnown() || r.IsNull() || r.As(&attrs) != nil {
+			continue
+		}
+		action, api := attrs["action"], attrs["api"]
+		if !action.IsKnown() || !api.IsKnown() {
+			continue // decided once known
+		}
+		if action.IsNull() == api.IsNull() {
+			detail := `A request names exactly one of "action" and "api"; this one names both.`
+			if action.IsNull() {
+				detail = `A request names exactly one of "action" and "api"; this one names neither.`
+			}
+			resp.Diagnostics.AddAttributeError(path.Root("request").AtListIndex(i), "Invalid Attribute Combination", detail)
+		}
+	}
+}
 
-	identity, diags := parsePolicies(path.Root("identity_policies"), "identity", m.IdentityPolicies, func(i int) string { return fmt.Sprintf("identity[%d]", i) })
-	resp.Diagnostics.Append(diags...)
-	var levels []evaluator.Level
-	for li, lv := range m.SCPLevels {
-		ps, diags := parsePolicies(path.Root("scp_level").AtListIndex(li).AtName("policies"), "scp", lv.Policies,
-			func(i int) string { return fmt.Sprintf("scp[%s][%d]", lv.Name, i) })
-		resp.Diagnostics.Append(diags...)
-		levels = append(levels, evaluator.Level{Name: lv.Name, Policies: ps})
-	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	e, err := evaluator.Compile(identity, levels)
+func (d *policySimulationDataSource) Read(_ context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	m, err := decodeSimulationConfig(req.Config.Raw)
 	if err != nil {
-		resp.Diagnostics.AddError("Policy cannot be evaluated", err.Error())
+		resp.Diagnostics.AddError("Cannot read the simulation's configuration", err.Error())
 		return
 	}
 
-	m.Results = []simResultModel{}
-	m.AllAllowed = types.BoolValue(true)
+	sources := evaluator.Sources{Identity: m.IdentityPolicies}
+	for _, lv := range m.SCPLevels {
+		sources.SCPLevels = append(sources.SCPLevels, evaluator.SCPLevel{Name: lv.Name, Policies: lv.Policies})
+	}
+	set, findings := evaluator.NewPolicySet(sources)
+	for _, f := range findings {
+		at := path.Root("identity_policies").AtListIndex(f.Document)
+		if f.Layer.SCP {
+			at = path.Root("scp_level").AtListIndex(f.Layer.Level).AtName("policies").AtListIndex(f.Document)
+		}
+		resp.Diagnostics.AddAttributeError(at, f.Summary(), f.String())
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	m.Results = make([]simResultModel, 0, len(m.Requests))
+	allAllowed := true
 	for i, r := range m.Requests {
-		result, diags := simulate(e, r, path.Root("request").AtListIndex(i))
+		result, diags := simulate(set, r, path.Root("request").AtListIndex(i))
 		resp.Diagnostics.Append(diags...)
 		if diags.HasError() {
 			continue
@@ -244,88 +274,215 @@ func (d *policySimulationDataSource) Read(ctx context.Context, req datasource.Re
 		if result.Name == "" {
 			result.Name = fmt.Sprintf("request[%d]", i)
 		}
-		m.AllAllowed = types.BoolValue(m.AllAllowed.ValueBool() && result.Allowed)
+		allAllowed = allAllowed && result.Allowed
 		m.Results = append(m.Results, result)
 	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	state, err := simulationState(req.Config.Raw, m.Results, allAllowed)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot build the simulation's results", err.Error())
+		return
+	}
+	resp.State.Raw = state
 }
 
-func simulate(e *evaluator.Evaluator, r simRequestModel, at path.Path) (simResultModel, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	resource := "*"
-	if !r.Resource.IsNull() {
-		resource = r.Resource.ValueString()
+// nestedListType returns the type of an object's attribute that is a list of objects, and
+// that of its elements.
+func nestedListType(t tftypes.Object, name string) (tftypes.List, tftypes.Object, error) {
+	list, ok := t.AttributeTypes[name].(tftypes.List)
+	if !ok {
+		return tftypes.List{}, tftypes.Object{}, fmt.Errorf("%s is not a list", name)
 	}
-	values := map[string][]string{}
-	for ci, c := range r.Context {
-		// A value that cannot be read as its key's type would never match, silently:
-		// refuse it.
-		for _, v := range c.Values {
-			if err := e.CheckValue(c.Key, v); err != nil {
-				diags.AddAttributeError(at.AtName("context").AtListIndex(ci).AtName("values"), "Invalid context value", err.Error()+".")
-			}
+	element, ok := list.ElementType.(tftypes.Object)
+	if !ok {
+		return tftypes.List{}, tftypes.Object{}, fmt.Errorf("%s is not a list of objects", name)
+	}
+	return list, element, nil
+}
+
+// decodeSimulationConfig reads the configuration from its Terraform value directly:
+// decoding it through the framework's reflection (req.Config.Get) costs several times
+// more, and the framework has already decoded it once to validate it.
+func decodeSimulationConfig(config tftypes.Value) (policySimulationModel, error) {
+	var m policySimulationModel
+	var d tfDecoder
+	attrs := d.object(config)
+	m.IdentityPolicies = d.strings(attrs["identity_policies"])
+	for _, lv := range d.list(attrs["scp_level"]) {
+		la := d.object(lv)
+		m.SCPLevels = append(m.SCPLevels, scpLevelModel{Name: d.string(la["name"]).ValueString(), Policies: d.strings(la["policies"])})
+	}
+	requests := d.list(attrs["request"])
+	m.Requests = make([]simRequestModel, len(requests))
+	for i, rv := range requests {
+		ra := d.object(rv)
+		r := simRequestModel{Name: d.string(ra["name"]), Action: d.string(ra["action"]), Resource: d.string(ra["resource"])}
+		if api := d.object(ra["api"]); api != nil {
+			r.API = &simAPIModel{Method: d.string(api["method"]).ValueString(), Path: d.string(api["path"]).ValueString()}
 		}
-		values[c.Key] = append(values[c.Key], c.Values...)
+		for _, cv := range d.list(ra["context"]) {
+			ca := d.object(cv)
+			r.Context = append(r.Context, simContextModel{Key: d.string(ca["key"]).ValueString(), Values: d.strings(ca["values"])})
+		}
+		m.Requests[i] = r
+	}
+	return m, d.err
+}
+
+// tfDecoder reads known Terraform values, remembering the first error: null reads as
+// the zero value.
+type tfDecoder struct{ err error }
+
+func (d *tfDecoder) as(v tftypes.Value, dst any) bool {
+	if d.err != nil || v.Type() == nil || v.IsNull() {
+		return false
+	}
+	if err := v.As(dst); err != nil {
+		d.err = err
+		return false
+	}
+	return true
+}
+
+func (d *tfDecoder) object(v tftypes.Value) map[string]tftypes.Value {
+	var out map[string]tftypes.Value
+	d.as(v, &out)
+	return out
+}
+
+func (d *tfDecoder) list(v tftypes.Value) []tftypes.Value {
+	var out []tftypes.Value
+	d.as(v, &out)
+	return out
+}
+
+func (d *tfDecoder) string(v tftypes.Value) types.String {
+	var s string
+	if !d.as(v, &s) {
+		return types.StringNull()
+	}
+	return types.StringValue(s)
+}
+
+func (d *tfDecoder) strings(v tftypes.Value) []string {
+	list := d.list(v)
+	if list == nil {
+		return nil
+	}
+	out := make([]string, len(list))
+	for i, e := range list {
+		out[i] = d.string(e).ValueString()
+	}
+	return out
+}
+
+// simulationState is the configuration with its computed attributes set, built as
+// Terraform values directly: setting the model through the framework's reflection costs
+// as much again as decoding the configuration, as it re-encodes every request.
+func simulationState(config tftypes.Value, results []simResultModel, allAllowed bool) (tftypes.Value, error) {
+	var attrs map[string]tftypes.Value
+	if err := config.As(&attrs); err != nil {
+		return tftypes.Value{}, err
+	}
+	objectType, ok := config.Type().(tftypes.Object)
+	if !ok {
+		return tftypes.Value{}, fmt.Errorf("the configuration is a %s, not an object", config.Type())
+	}
+	resultList, resultType, err1 := nestedListType(objectType, "results")
+	matchList, matchType, err2 := nestedListType(resultType, "matched_statements")
+	evaluatedList, evaluatedType, err3 := nestedListType(resultType, "evaluated_actions")
+	if err := errors.Join(err1, err2, err3); err != nil {
+		return tftypes.Value{}, err
+	}
+
+	str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
+	strs := func(ss []string) tftypes.Value {
+		vs := make([]tftypes.Value, len(ss))
+		for i, s := range ss {
+			vs[i] = str(s)
+		}
+		return tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, vs)
+	}
+	out := make([]tftypes.Value, len(results))
+	for i, r := range results {
+		matches := make([]tftypes.Value, len(r.MatchedStatements))
+		for j, m := range r.MatchedStatements {
+			matches[j] = tftypes.NewValue(matchType, map[string]tftypes.Value{
+				"policy": str(m.Policy), "statement": tftypes.NewValue(tftypes.Number, m.Statement), "sid": str(m.Sid), "effect": str(m.Effect),
+			})
+		}
+		evaluated := make([]tftypes.Value, len(r.EvaluatedActions))
+		for j, a := range r.EvaluatedActions {
+			evaluated[j] = tftypes.NewValue(evaluatedType, map[string]tftypes.Value{
+				"action": str(a.Action), "decision": str(a.Decision), "required": tftypes.NewValue(tftypes.Bool, a.Required), "note": str(a.Note),
+			})
+		}
+		api := tftypes.NewValue(tftypes.String, nil)
+		if !r.API.IsNull() {
+			api = str(r.API.ValueString())
+		}
+		out[i] = tftypes.NewValue(resultType, map[string]tftypes.Value{
+			"name": str(r.Name), "action": str(r.Action), "api": api, "resource": str(r.Resource),
+			"decision": str(r.Decision), "allowed": tftypes.NewValue(tftypes.Bool, r.Allowed), "decided_by": str(r.DecidedBy),
+			"matched_statements":   tftypes.NewValue(matchList, matches),
+			"missing_context_keys": strs(r.MissingContextKeys),
+			"evaluated_actions":    tftypes.NewValue(evaluatedList, evaluated),
+			"warnings":             strs(r.Warnings),
+			"explanation":          str(r.Explanation),
+		})
+	}
+	attrs["results"] = tftypes.NewValue(resultList, out)
+	attrs["all_allowed"] = tftypes.NewValue(tftypes.Bool, allAllowed)
+	return tftypes.NewValue(objectType, attrs), nil
+}
+
+// simulate maps a request's attributes to the engine and its report to a result.
+func simulate(set *evaluator.PolicySet, r simRequestModel, at path.Path) (simResultModel, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	req := evaluator.SimulationRequest{Action: r.Action.ValueString(), Resource: r.Resource.ValueString()}
+	if r.API != nil {
+		req.API = &evaluator.APIRequest{Method: r.API.Method, Path: r.API.Path}
+	}
+	req.Context = make([]evaluator.ContextEntry, len(r.Context))
+	for i, c := range r.Context {
+		req.Context[i] = evaluator.ContextEntry{Key: c.Key, Values: c.Values}
+	}
+	rep := set.Simulate(&req)
+	for _, p := range rep.Problems {
+		var field path.Path
+		switch p.Field {
+		case evaluator.ActionField:
+			field = at.AtName("action")
+		case evaluator.APIField:
+			field = at.AtName("api").AtName("path")
+		default:
+			field = at.AtName("context").AtListIndex(p.Context).AtName("values")
+		}
+		diags.AddAttributeError(field, p.Summary, p.Detail)
 	}
 	if diags.HasError() {
 		return simResultModel{}, diags
 	}
-	ctx := evaluator.NewContext(values)
+
 	out := simResultModel{
-		Name: r.Name.ValueString(), Resource: resource, API: types.StringNull(),
-		MissingContextKeys: []string{}, EvaluatedActions: []simEvaluatedModel{}, Warnings: []string{},
+		Name: r.Name.ValueString(), Action: rep.Action, API: types.StringNull(), Resource: rep.Resource,
+		Decision: rep.Decision.String(), Allowed: rep.Allowed(), DecidedBy: rep.DecidedBy.String(),
+		MatchedStatements:  make([]simMatchModel, len(rep.Matched)),
+		MissingContextKeys: append([]string{}, rep.MissingKeys...),
+		EvaluatedActions:   make([]simEvaluatedModel, len(rep.Actions)),
+		Warnings:           append([]string{}, rep.AliasSurprises...),
+		Explanation:        rep.Explanation(),
 	}
-
-	var res evaluator.Result
-	if r.API != nil {
-		api, ok := catalog.LookupAPI(r.API.Method, r.API.Path)
-		if !ok {
-			detail := fmt.Sprintf("%s %s is not in the IMS API table.", strings.ToUpper(r.API.Method), r.API.Path)
-			if s := catalog.SuggestAPIs(r.API.Method, r.API.Path); len(s) > 0 {
-				detail += " Did you mean " + strings.Join(s, ", or ") + "?"
-			}
-			diags.AddAttributeError(at.AtName("api").AtName("path"), "Unknown IMS API", detail)
-			return out, diags
-		}
-		var actions []evaluator.ActionResult
-		res, actions = e.EvaluateAPI(api, resource, ctx)
-		out.API = types.StringValue(api.Method + " " + api.PathTemplate)
-		var names []string
-		for _, a := range actions {
-			if out.Action == "" && a.Required && !a.Dependency {
-				out.Action = a.Action
-			}
-			names = append(names, a.Action)
-			out.EvaluatedActions = append(out.EvaluatedActions, simEvaluatedModel{
-				Action: a.Action, Decision: a.Result.Decision.String(), Required: a.Required, Note: a.Note,
-			})
-		}
-		out.Warnings = append(out.Warnings, evaluator.AliasSurprises(names)...)
-		out.Explanation = evaluator.ExplainAPI(out.API.ValueString(), resource, &res, actions)
-	} else {
-		action := r.Action.ValueString()
-		if strings.HasPrefix(strings.ToLower(action), "ims:") && catalog.Kind(action) == catalog.Unknown {
-			detail := fmt.Sprintf("%q is not an IMS action.", action)
-			detail += validators.DidYouMean(catalog.SuggestActions(action))
-			diags.AddAttributeError(at.AtName("action"), "Unknown IMS action", detail)
-			return out, diags
-		}
-		e.Evaluate(&evaluator.Request{Action: action, Resource: resource, Context: ctx}, &res)
-		out.Action = action
-		out.Warnings = append(out.Warnings, evaluator.AliasSurprises([]string{action})...)
-		out.Explanation = res.Explain(action, resource)
+	if rep.API != "" {
+		out.API = types.StringValue(rep.API)
 	}
-
-	out.Decision = res.Decision.String()
-	out.Allowed = res.Allowed()
-	out.DecidedBy = res.DecidedBy
-	out.MatchedStatements = []simMatchModel{}
-	for _, mt := range res.Matched {
-		out.MatchedStatements = append(out.MatchedStatements, simMatchModel{Policy: mt.Policy, Statement: int64(mt.Statement), Sid: mt.Sid, Effect: mt.Effect()})
+	for i, mt := range rep.Matched {
+		out.MatchedStatements[i] = simMatchModel{Policy: mt.Policy, Statement: int64(mt.Statement), Sid: mt.Sid, Effect: mt.Effect()}
 	}
-	out.MissingContextKeys = append(out.MissingContextKeys, res.MissingKeys...)
+	for i, a := range rep.Actions {
+		out.EvaluatedActions[i] = simEvaluatedModel{Action: a.Action, Decision: a.Result.Decision.String(), Required: a.Required, Note: a.Note}
+	}
 	return out, diags
 }

@@ -1,11 +1,15 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -307,7 +311,14 @@ data "imspolicy_policy_simulation" "test" {
     }
   }
 }`,
-				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination`),
+				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination.*names exactly one of "action" and "api"; this\s+one\s+names\s+both`),
+			},
+			{
+				Config: `
+data "imspolicy_policy_simulation" "test" {
+  request { resource = "*" }
+}`,
+				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination.*this\s+one\s+names\s+neither`),
 			},
 		},
 	})
@@ -388,4 +399,57 @@ func TestAccPolicySimulationDataSource_rules(t *testing.T) {
 			ConfigStateChecks: checks,
 		}},
 	})
+}
+
+// TestPolicySimulationDataSource_validateEachRequest: "exactly one of action and api" is
+// checked on each request on its own, and a request whose action or api is not known yet
+// is checked once it is.
+func TestPolicySimulationDataSource_validateEachRequest(t *testing.T) {
+	server, _ := simulationServer(t, "imspolicy_policy_simulation", 0)
+	schemas, err := server.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	objectType := objectTypeOf(t, schemas.DataSourceSchemas["imspolicy_policy_simulation"].ValueType())
+	requestList, requestType := mustNestedList(t, objectType, "request")
+	apiType := objectTypeOf(t, requestType.AttributeTypes["api"])
+	api := tftypes.NewValue(apiType, map[string]tftypes.Value{
+		"method": tftypes.NewValue(tftypes.String, "GET"), "path": tftypes.NewValue(tftypes.String, "/v2/images/abc"),
+	})
+	action := tftypes.NewValue(tftypes.String, "ims:images:get")
+	unknownAction := tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
+	request := func(action, api tftypes.Value) tftypes.Value {
+		r := nullAttributes(requestType)
+		r["action"], r["api"] = action, api
+		return tftypes.NewValue(requestType, r)
+	}
+	null := func(t tftypes.Type) tftypes.Value { return tftypes.NewValue(t, nil) }
+	config := nullAttributes(objectType)
+	config["request"] = tftypes.NewValue(requestList, []tftypes.Value{
+		request(action, null(apiType)),                                                 // fine
+		request(action, api),                                                           // both
+		request(null(tftypes.String), null(apiType)),                                   // neither
+		request(unknownAction, null(apiType)),                                          // decided later
+		request(null(tftypes.String), tftypes.NewValue(apiType, tftypes.UnknownValue)), // decided later
+		request(null(tftypes.String), api),                                             // fine
+	})
+	value, err := tfprotov6.NewDynamicValue(objectType, tftypes.NewValue(objectType, config))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := server.ValidateDataResourceConfig(context.Background(), &tfprotov6.ValidateDataResourceConfigRequest{TypeName: "imspolicy_policy_simulation", Config: &value})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, d := range resp.Diagnostics {
+		got = append(got, fmt.Sprintf("%s: %s: %s", d.Attribute, d.Summary, d.Detail))
+	}
+	want := []string{
+		`AttributeName("request").ElementKeyInt(1): Invalid Attribute Combination: A request names exactly one of "action" and "api"; this one names both.`,
+		`AttributeName("request").ElementKeyInt(2): Invalid Attribute Combination: A request names exactly one of "action" and "api"; this one names neither.`,
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("diagnostics:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/client"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/validators"
 )
 
@@ -80,7 +81,7 @@ func (r *serviceControlPolicyResource) Schema(ctx context.Context, _ resource.Sc
 				MarkdownDescription: "The policy document (JSON), e.g. from `jsonencode` or `imspolicy_policy_document` with " +
 					"`purpose = \"scp\"`. Checked at plan time as an SCP. A document that means the same (other white space, " +
 					"key order or list order) is no change. Changes in place.",
-				Validators:    []validator.String{validators.PolicyDocument("scp")},
+				Validators:    []validator.String{validators.PolicyDocument(policy.SCP)},
 				PlanModifiers: []planmodifier.String{keepEquivalentPolicy{}},
 			},
 			"tags": schema.MapAttribute{

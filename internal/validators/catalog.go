@@ -1,5 +1,8 @@
 // Package validators turns catalog and policy checks into terraform-plugin-framework
-// validators, so mistakes show at `terraform plan` on the attribute that holds them.
+// validators, so mistakes show at `terraform plan` on the attribute or the function
+// argument that holds them. Each string check is both an attribute validator
+// (validator.String) and a function parameter validator
+// (function.StringParameterValidator).
 package validators
 
 import (
@@ -7,13 +10,21 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
 )
 
-// stringCheck adapts a check of one known string value to validator.String. Null and
-// unknown values pass: unknown ones are checked once they are known.
+// StringCheck is an attribute validator and a function parameter validator.
+type StringCheck interface {
+	validator.String
+	function.StringParameterValidator
+}
+
+// stringCheck adapts a check of one known string value to validator.String and
+// function.StringParameterValidator. Null and unknown values pass: unknown ones are
+// checked once they are known.
 type stringCheck struct {
 	description string
 	check       func(string) (summary, detail string, ok bool)
@@ -31,36 +42,74 @@ func (v stringCheck) ValidateString(_ context.Context, req validator.StringReque
 	}
 }
 
+// ValidateParameterString reports the check's problem as an error on the argument.
+func (v stringCheck) ValidateParameterString(_ context.Context, req function.StringParameterValidatorRequest, resp *function.StringParameterValidatorResponse) {
+	if req.Value.IsNull() || req.Value.IsUnknown() {
+		return
+	}
+	if _, detail, ok := v.check(req.Value.ValueString()); !ok {
+		resp.Error = function.NewArgumentFuncError(req.ArgumentPosition, detail)
+	}
+}
+
 // ActionName accepts any name the IMS catalog knows (a table action, an alias or a name
 // Table 2 references), ignoring case, and suggests the closest names otherwise.
-func ActionName() validator.String {
+func ActionName() StringCheck {
 	return stringCheck{
 		description: "must be an IMS action name the catalog knows",
 		check: func(s string) (string, string, bool) {
+			// Only IMS names make sense here (stricter than catalog.UnknownIMSAction).
 			if catalog.Kind(s) != catalog.Unknown {
 				return "", "", true
 			}
-			return "Unknown IMS action", fmt.Sprintf("%q is not an IMS action.%s", s, didYouMean(catalog.SuggestActions(s))), false
+			return "Unknown IMS action", catalog.UnknownActionDetail(s), false
+		},
+	}
+}
+
+// RequestAction accepts the action of a request: any name but an IMS name the catalog
+// does not know (catalog.UnknownIMSAction), and suggests the closest names.
+func RequestAction() StringCheck {
+	return stringCheck{
+		description: "must be an action; an IMS action must be one the catalog knows",
+		check: func(s string) (string, string, bool) {
+			if !catalog.UnknownIMSAction(s) {
+				return "", "", true
+			}
+			return "Unknown IMS action", catalog.UnknownActionDetail(s), false
+		},
+	}
+}
+
+// ImageURNPart accepts a well-formed part of an image URN.
+func ImageURNPart(part catalog.ImageURNPart) StringCheck {
+	return stringCheck{
+		description: "must be a well-formed part of an image URN, or '*'",
+		check: func(s string) (string, string, bool) {
+			if err := part.Check(s); err != nil {
+				return "Malformed image URN part", err.Error(), false
+			}
+			return "", "", true
 		},
 	}
 }
 
 // ConditionKey accepts the ims: keys of Table 4 and the global g: keys (templates such as
 // g:ResourceTag/<tag-key> with a concrete tag key).
-func ConditionKey() validator.String {
+func ConditionKey() StringCheck {
 	return stringCheck{
 		description: "must be an IMS or global condition key",
 		check: func(s string) (string, string, bool) {
 			if _, ok := catalog.LookupConditionKey(s); ok {
 				return "", "", true
 			}
-			return "Unknown condition key", fmt.Sprintf("%q is not an IMS or global condition key.%s", s, didYouMean(catalog.SuggestConditionKeys(s))), false
+			return "Unknown condition key", fmt.Sprintf("%q is not an IMS or global condition key.%s", s, catalog.DidYouMean(catalog.SuggestConditionKeys(s))), false
 		},
 	}
 }
 
 // ResourceType accepts the resource types of Table 3.
-func ResourceType() validator.String {
+func ResourceType() StringCheck {
 	return stringCheck{
 		description: "must be an IMS resource type",
 		check: func(s string) (string, string, bool) {
@@ -76,33 +125,10 @@ func ResourceType() validator.String {
 	}
 }
 
-// DidYouMean turns suggestions into a sentence for a diagnostic, starting with a space.
-func DidYouMean(suggestions []string) string { return didYouMean(suggestions) }
-
-func didYouMean(suggestions []string) string {
-	if len(suggestions) == 0 {
-		return " Run the imspolicy_actions or imspolicy_condition_keys data source to list the known names."
-	}
-	return " Did you mean " + quoteJoin(suggestions) + "?"
-}
-
-func quoteJoin(names []string) string {
-	q := make([]string, len(names))
-	for i, n := range names {
-		q[i] = fmt.Sprintf("%q", n)
-	}
-	switch len(q) {
-	case 1:
-		return q[0]
-	default:
-		return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
-	}
-}
-
 // ResourceURN accepts "*" and well-formed resource URNs,
 // <service>:<region>:<account-id>:<type>:<resource-path>; an ims: URN must name an IMS
 // resource type (image).
-func ResourceURN() validator.String {
+func ResourceURN() StringCheck {
 	return stringCheck{
 		description: "must be \"*\" or a resource URN such as ims:<region>:<account-id>:image:<image-id>",
 		check: func(s string) (string, string, bool) {

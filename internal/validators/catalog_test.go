@@ -8,6 +8,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 )
 
 func validate(v validator.String, value types.String) (errs []string, warnings []string) {
@@ -44,9 +46,9 @@ func TestStringValidators(t *testing.T) {
 		{"IMS type", ResourceURN(), types.StringValue("ims:cn-north-4:acct:bucket:b"), `resource type "bucket"`},
 		{"unknown values are checked later", ActionName(), types.StringUnknown(), ""},
 		{"null passes", ResourceURN(), types.StringNull(), ""},
-		{"policy", PolicyDocument("identity"), types.StringValue(`{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["ims:images:list"]}]}`), ""},
-		{"bad policy", PolicyDocument("identity"), types.StringValue(`{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["ims:images:lst"]}]}`), "unknown_action"},
-		{"unknown policy", PolicyDocument("scp"), types.StringUnknown(), ""},
+		{"policy", PolicyDocument(policy.Identity), types.StringValue(`{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["ims:images:list"]}]}`), ""},
+		{"bad policy", PolicyDocument(policy.Identity), types.StringValue(`{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["ims:images:lst"]}]}`), "unknown_action"},
+		{"unknown policy", PolicyDocument(policy.SCP), types.StringUnknown(), ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -62,7 +64,7 @@ func TestStringValidators(t *testing.T) {
 }
 
 func TestPolicyDocumentWarnings(t *testing.T) {
-	errs, warnings := validate(PolicyDocument("identity"), types.StringValue(`{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["ims:images:share"],"Resource":["*"]}]}`))
+	errs, warnings := validate(PolicyDocument(policy.Identity), types.StringValue(`{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["ims:images:share"],"Resource":["*"]}]}`))
 	if len(errs) != 0 || len(warnings) != 1 || !strings.Contains(warnings[0], "deprecated_action") {
 		t.Fatalf("errors %v, warnings %v: want one deprecated_action warning", errs, warnings)
 	}

@@ -5,22 +5,19 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 )
 
 // PolicyDocument checks a string attribute holding a policy document (JSON) for the given
-// purpose, "identity" or "scp": error findings become error diagnostics and warnings
-// warning diagnostics, on the attribute. Unknown values are checked once known.
-func PolicyDocument(purpose string) validator.String {
-	p, err := policy.ParsePurpose(purpose)
-	if err != nil {
-		panic(err) // a programming error: the provider's schemas name the purpose
-	}
-	return policyDocument{purpose: p}
-}
+// purpose: error findings become error diagnostics and warnings warning diagnostics, on
+// the attribute. Unknown values are checked once known.
+func PolicyDocument(purpose policy.Purpose) validator.String { return policyDocument{purpose: purpose} }
 
 type policyDocument struct{ purpose policy.Purpose }
 
@@ -51,4 +48,46 @@ func FindingDiagnostics(at path.Path, purpose policy.Purpose, findings []policy.
 		diags.AddAttributeError(at, summary, f.String())
 	}
 	return diags
+}
+
+// ParsablePolicyDocument accepts a function argument that parses as a policy document,
+// whatever its content.
+func ParsablePolicyDocument() function.StringParameterValidator { return parsable{} }
+
+type parsable struct{}
+
+func (parsable) ValidateParameterString(_ context.Context, req function.StringParameterValidatorRequest, resp *function.StringParameterValidatorResponse) {
+	if req.Value.IsNull() || req.Value.IsUnknown() {
+		return
+	}
+	if _, err := policy.Parse([]byte(req.Value.ValueString())); err != nil {
+		resp.Error = function.NewArgumentFuncError(req.ArgumentPosition, "the policy document does not parse: "+err.Error())
+	}
+}
+
+// IdentityPolicies accepts a function argument listing identity policy documents that
+// build a policy set (evaluator.NewPolicySet), and reports the first error finding.
+func IdentityPolicies() function.ListParameterValidator { return identityPolicies{} }
+
+type identityPolicies struct{}
+
+func (identityPolicies) ValidateParameterList(ctx context.Context, req function.ListParameterValidatorRequest, resp *function.ListParameterValidatorResponse) {
+	if req.Value.IsNull() || req.Value.IsUnknown() {
+		return
+	}
+	var documents []types.String
+	if diags := req.Value.ElementsAs(ctx, &documents, false); diags.HasError() {
+		resp.Error = function.FuncErrorFromDiags(ctx, diags)
+		return
+	}
+	var known []string
+	for _, d := range documents {
+		if d.IsUnknown() {
+			return // checked once every document is known
+		}
+		known = append(known, d.ValueString())
+	}
+	if _, findings := evaluator.NewPolicySet(evaluator.Sources{Identity: known}); len(findings) > 0 {
+		resp.Error = function.NewArgumentFuncError(req.ArgumentPosition, findings[0].Summary()+": "+findings[0].String())
+	}
 }

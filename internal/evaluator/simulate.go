@@ -1,0 +1,138 @@
+package evaluator
+
+import (
+
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/condition"
+)
+
+// SimulationRequest is a hypothetical request as a user writes it: an action or an IMS
+// API, on a resource, with condition key values as strings.
+type SimulationRequest struct {
+	// Action is the action requested, e.g. ims:images:get; actions of other services are
+	// accepted. Ignored when API is set.
+	Action string
+	// API is an IMS API instead of an action: allowed only when every action it needs
+	// and every dependency is allowed.
+	API *APIRequest
+	// Resource is the resource URN; "" is "*", taken literally.
+	Resource string
+	// Context gives condition keys their values, in order; the values of a key given
+	// twice add up. A key given with no values is present, and empty.
+	Context []ContextEntry
+}
+
+// APIRequest names an IMS API by its method and a path template or concrete path.
+type APIRequest struct{ Method, Path string }
+
+// ContextEntry is one condition key and its values.
+type ContextEntry struct {
+	Key    string
+	Values []string
+}
+
+// RequestField is the part of a SimulationRequest a problem is about.
+type RequestField uint8
+
+// The parts of a request.
+const (
+	ActionField RequestField = iota
+	APIField
+	ContextField
+)
+
+// RequestProblem is what is wrong with a request itself, whatever the policies say.
+type RequestProblem struct {
+	Field RequestField
+	// Context is the index of the context entry, for ContextField.
+	Context int
+	Summary string // e.g. "Unknown IMS action"
+	Detail  string // what is wrong and what to write instead
+}
+
+// Report is the full answer to a SimulationRequest.
+type Report struct {
+	// Problems are the request's own problems; when there are any, nothing else is set.
+	Problems []RequestProblem
+	// Action is the action requested; for an API request, the API's main action.
+	Action string
+	// API is "<METHOD> <path template>" for an API request, "" otherwise.
+	API      string
+	Resource string
+	// Result is the decision, the deciding layer, the matched statements and the missing
+	// context keys; for an API request, those of the actions it needs (see
+	// PolicySet.Evaluate).
+	Result
+	// Actions are, for an API request, each action the API needs and each dependency,
+	// with its own result.
+	Actions []ActionResult
+	// AliasSurprises are the aliases among the actions involved that grant more than
+	// their name says.
+	AliasSurprises []string
+}
+
+// Simulate answers a request with the full report.
+func (e *PolicySet) Simulate(req *SimulationRequest) Report {
+	rep := Report{Resource: req.Resource}
+	if rep.Resource == "" {
+		rep.Resource = "*"
+	}
+	var api catalog.APIPermission
+	if req.API != nil {
+		var ok bool
+		if api, ok = catalog.LookupAPI(req.API.Method, req.API.Path); !ok {
+			rep.Problems = append(rep.Problems, RequestProblem{Field: APIField, Summary: "Unknown IMS API", Detail: catalog.UnknownAPIDetail(req.API.Method, req.API.Path)})
+		}
+	} else if catalog.UnknownIMSAction(req.Action) {
+		rep.Problems = append(rep.Problems, RequestProblem{Field: ActionField, Summary: "Unknown IMS action", Detail: catalog.UnknownActionDetail(req.Action)})
+	}
+	ctx, problems := e.requestContext(req.Context)
+	rep.Problems = append(rep.Problems, problems...)
+	if len(rep.Problems) > 0 {
+		return Report{Problems: rep.Problems}
+	}
+
+	if req.API == nil {
+		rep.Action = req.Action
+		// Room for the usual matches and missing keys, in one allocation each.
+		rep.Matched, rep.MissingKeys = make([]Match, 0, min(e.statements, 4)), make([]string, 0, 4)
+		e.Evaluate(&Request{Action: req.Action, Resource: rep.Resource, Context: ctx}, &rep.Result)
+		if n := namesOf(req.Action); n.key != "" {
+			if granted, ok := aliasSurprises[n.key]; ok {
+				rep.AliasSurprises = []string{surprise(req.Action, granted)}
+			}
+		}
+		return rep
+	}
+	rep.API = api.Method + " " + api.PathTemplate
+	rep.Result, rep.Actions = e.evaluateAPI(api, rep.Resource, ctx)
+	names := make([]string, len(rep.Actions))
+	for i, a := range rep.Actions {
+		if rep.Action == "" && a.Required && !a.Dependency {
+			rep.Action = a.Action
+		}
+		names[i] = a.Action
+	}
+	rep.AliasSurprises = AliasSurprises(names)
+	return rep
+}
+
+// Explanation says in one sentence why the request got its decision.
+func (r *Report) Explanation() string {
+	if r.API != "" {
+		return explainAPI(r.API, r.Resource, &r.Result, r.Actions)
+	}
+	return r.Explain(r.Action, r.Resource)
+}
+
+// requestContext reads the request's context values, and reports each that cannot be
+// read as its key's type (see CheckValue): it would never match, silently.
+func (e *PolicySet) requestContext(entries []ContextEntry) (Context, []RequestProblem) {
+	var problems []RequestProblem
+	ctx := newContext(entries, func(entry int, v string, types condition.Types) {
+		if err := e.checkRead(entries[entry].Key, v, types); err != nil {
+			problems = append(problems, RequestProblem{Field: ContextField, Context: entry, Summary: "Invalid context value", Detail: err.Error() + "."})
+		}
+	})
+	return ctx, problems
+}

@@ -1,0 +1,210 @@
+package evaluator
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
+)
+
+func TestNewPolicySetRefusesWithFindingsWhereTheyAre(t *testing.T) {
+	set, findings := NewPolicySet(Sources{
+		Identity: []string{doc(allowAll), doc(`{"Effect":"Allow","Action":["ims:images:lst"]}`)},
+		SCPLevels: []SCPLevel{
+			{Name: "root", Policies: []string{doc(fullAccess)}},
+			{Name: "ou", Policies: []string{doc(fullAccess), `{"Version":"5.0","Statement":[`}},
+		},
+	})
+	if set != nil {
+		t.Fatal("a policy set was built from documents with errors")
+	}
+	type where struct {
+		layer    Layer
+		document int
+		code     string
+	}
+	var got []where
+	for _, f := range findings {
+		if f.Finding.Severity != policy.Error {
+			t.Errorf("a finding that is not an error: %s", f)
+		}
+		got = append(got, where{f.Layer, f.Document, f.Finding.Code})
+	}
+	want := []where{{IdentityLayer, 1, "unknown_action"}, {Layer{SCP: true, Level: 1, Name: "ou"}, 1, "malformed_json"}}
+	if !slices.Equal(got, want) {
+		t.Fatalf("findings %+v, want %+v", got, want)
+	}
+	if s := findings[1].String(); !strings.HasPrefix(s, "scp[ou][1]: ") {
+		t.Errorf("finding %q does not start with its document's name", s)
+	}
+}
+
+func TestNewPolicySetKeepsWarningsOut(t *testing.T) {
+	// ims:images:share is deprecated: a warning, which does not stop the set.
+	set, findings := NewPolicySet(Sources{Identity: []string{doc(`{"Effect":"Allow","Action":["ims:images:share"],"Resource":["*"]}`)}})
+	if set == nil || len(findings) > 0 {
+		t.Fatalf("set %v, findings %v", set, findings)
+	}
+}
+
+func TestSimulateRequestProblems(t *testing.T) {
+	set, findings := NewPolicySet(Sources{Identity: []string{doc(allowAll)}})
+	if len(findings) > 0 {
+		t.Fatal(findings)
+	}
+	cases := []struct {
+		name  string
+		req   SimulationRequest
+		field RequestField
+		entry int
+		want  string
+	}{
+		{"misspelt action", SimulationRequest{Action: "ims:images:getTag"}, ActionField, 0, `"ims:images:getTag" is not an IMS action. Did you mean "ims:images:getTags"`},
+		{"IMS in capitals", SimulationRequest{Action: "IMS:images:nope"}, ActionField, 0, `"IMS:images:nope" is not an IMS action.`},
+		{"unknown API", SimulationRequest{API: &APIRequest{Method: "put", Path: "/v2/images/abc/files"}}, APIField, 0, "PUT /v2/images/abc/files is not in the IMS API table. Did you mean PUT /v2/images/{image_id}/file"},
+		{"value not of the key's type", SimulationRequest{Action: "ims:images:get", Context: []ContextEntry{
+			{Key: "ims:Region", Values: []string{"cn-north-4"}}, {Key: "G:SOURCEIP", Values: []string{"10.0.0.1", "localhost"}},
+		}}, ContextField, 1, `g:SourceIp is a ip_address key: "localhost" is not a valid ip_address value`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rep := set.Simulate(&c.req)
+			if len(rep.Problems) != 1 {
+				t.Fatalf("problems %+v, want one", rep.Problems)
+			}
+			p := rep.Problems[0]
+			if p.Field != c.field || p.Context != c.entry || !strings.Contains(p.Detail, c.want) {
+				t.Fatalf("problem %+v, want field %d, entry %d, detail with %q", p, c.field, c.entry, c.want)
+			}
+			if rep.Decision != ImplicitDeny || rep.Matched != nil || rep.Action != "" {
+				t.Fatalf("a report with problems has a result: %+v", rep)
+			}
+		})
+	}
+	// Other services' actions are not the catalog's to judge.
+	if rep := set.Simulate(&SimulationRequest{Action: "obs:object:GetObject"}); len(rep.Problems) > 0 || !rep.Allowed() {
+		t.Fatalf("obs:object:GetObject: %+v", rep)
+	}
+}
+
+// TestSimulateAgreesWithEvaluate: for an action, the report's result is Evaluate's, with
+// the context given as strings, and an empty resource is "*".
+func TestSimulateAgreesWithEvaluate(t *testing.T) {
+	set, findings := NewPolicySet(benchSources10)
+	if len(findings) > 0 {
+		t.Fatal(findings)
+	}
+	sims := benchSimulationRequests()
+	sims = append(sims, SimulationRequest{Action: "ims:images:list"}, SimulationRequest{Action: "ims:images:copy", Context: []ContextEntry{{Key: "ims:region", Values: nil}, {Key: "IMS:Region", Values: []string{"cn-east-3"}}}})
+	for _, sr := range sims {
+		rep := set.Simulate(&sr)
+		values := map[string][]string{}
+		for _, c := range sr.Context {
+			values[strings.ToLower(c.Key)] = append(values[strings.ToLower(c.Key)], c.Values...)
+		}
+		resource := sr.Resource
+		if resource == "" {
+			resource = "*"
+		}
+		var want Result
+		set.Evaluate(&Request{Action: sr.Action, Resource: resource, Context: NewContext(values)}, &want)
+		if rep.Decision != want.Decision || rep.DecidedBy != want.DecidedBy || !slices.Equal(rep.Matched, want.Matched) || !slices.Equal(rep.MissingKeys, want.MissingKeys) {
+			t.Errorf("%s on %q: Simulate %+v, Evaluate %+v", sr.Action, resource, rep.Result, want)
+		}
+		if rep.Action != sr.Action || rep.Resource != resource || rep.API != "" {
+			t.Errorf("report names %q on %q (API %q)", rep.Action, rep.Resource, rep.API)
+		}
+		if got, want := rep.Explanation(), want.Explain(sr.Action, resource); got != want {
+			t.Errorf("explanation %q, want %q", got, want)
+		}
+	}
+}
+
+func TestSimulateAPI(t *testing.T) {
+	set, findings := NewPolicySet(Sources{Identity: []string{doc(`{"Effect":"Allow","Action":["ims:images:upload","ims:images:get"]}`)}})
+	if len(findings) > 0 {
+		t.Fatal(findings)
+	}
+	rep := set.Simulate(&SimulationRequest{API: &APIRequest{Method: "PUT", Path: "/v2/images/abc/file"}, Resource: "ims:cn-north-4:acct:image:abc"})
+	if rep.API != "PUT /v2/images/{image_id}/file" || rep.Action != "ims:images:upload" {
+		t.Fatalf("API %q, main action %q", rep.API, rep.Action)
+	}
+	if rep.Decision != ImplicitDeny || len(rep.Actions) != 3 {
+		t.Fatalf("decision %s with %d actions evaluated", rep.Decision, len(rep.Actions))
+	}
+	if !slices.Equal(rep.AliasSurprises, []string{"ims:images:update is an alias: allowing it also allows ims:images:deleteImage, ims:images:setTags"}) {
+		t.Errorf("alias surprises %q", rep.AliasSurprises)
+	}
+	if want := "Implicitly denied: PUT /v2/images/{image_id}/file on \"ims:cn-north-4:acct:image:abc\" needs ims:images:upload, ims:images:get, ims:images:update; not allowed: ims:images:update (implicit_deny by identity)."; rep.Explanation() != want {
+		t.Errorf("explanation %q", rep.Explanation())
+	}
+}
+
+func TestSimulateAllocations(t *testing.T) {
+	set, findings := NewPolicySet(benchSources10)
+	if len(findings) > 0 {
+		t.Fatal(findings)
+	}
+	for _, sr := range benchSimulationRequests() {
+		if allocs := testing.AllocsPerRun(100, func() { set.Simulate(&sr) }); allocs > 4 {
+			t.Errorf("%s allocates %v times, more than 4", sr.Action, allocs)
+		}
+	}
+}
+
+// TestSimulateDifferential runs the differential test's generated cases through the
+// engine's gate and Simulate, against the naive evaluator: the sets the checker accepts,
+// and the requests Simulate takes (an unknown IMS action or a value that is not of its
+// key's type is the request's problem instead).
+func TestSimulateDifferential(t *testing.T) {
+	g := newGen(*diffSeed + 1)
+	sets, accepted, compared := 2000, 0, 0
+	if testing.Short() {
+		sets /= 10
+	}
+	for range sets {
+		c := g.genCase()
+		var src Sources
+		for _, p := range c.Identity {
+			src.Identity = append(src.Identity, policyJSON(p))
+		}
+		for _, lv := range c.Levels {
+			l := SCPLevel{Name: lv.Name}
+			for _, p := range lv.Policies {
+				l.Policies = append(l.Policies, policyJSON(p))
+			}
+			src.SCPLevels = append(src.SCPLevels, l)
+		}
+		set, findings := NewPolicySet(src)
+		if len(findings) > 0 {
+			continue
+		}
+		accepted++
+		identity, levels := c.policies(t)
+		for _, rq := range c.Requests {
+			if rq.Resource == "" {
+				continue // Simulate reads an empty resource as "*"
+			}
+			sr := SimulationRequest{Action: rq.Action, Resource: rq.Resource}
+			for k, vs := range rq.Context {
+				sr.Context = append(sr.Context, ContextEntry{Key: k, Values: vs})
+			}
+			rep := set.Simulate(&sr)
+			if len(rep.Problems) > 0 {
+				continue
+			}
+			compared++
+			want := naiveEvaluate(identity, levels, rq.Action, rq.Resource, rq.Context)
+			missing := !slices.Equal(rep.MissingKeys, want.Missing) && (len(rep.MissingKeys) > 0 || len(want.Missing) > 0)
+			if rep.Decision != want.Decision || rep.DecidedBy.String() != want.DecidedBy || !slices.Equal(rep.Matched, want.Matched) || missing {
+				t.Fatalf("Simulate and the naive evaluator differ on %s on %q, context %q:\n  Simulate %s by %s, matched %+v, missing %q\n  naive    %s by %s, matched %+v, missing %q\n%s",
+					rq.Action, rq.Resource, rq.Context, rep.Decision, rep.DecidedBy, rep.Matched, rep.MissingKeys, want.Decision, want.DecidedBy, want.Matched, want.Missing, c.describe())
+			}
+		}
+	}
+	if accepted < sets/20 || compared < accepted {
+		t.Fatalf("only %d of %d generated sets pass the checker, %d requests compared: the test checks too little", accepted, sets, compared)
+	}
+	t.Logf("%d of %d sets accepted, %d requests compared", accepted, sets, compared)
+}
