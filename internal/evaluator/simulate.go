@@ -1,7 +1,6 @@
 package evaluator
 
 import (
-
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/condition"
 )
