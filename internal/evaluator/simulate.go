@@ -16,7 +16,8 @@ type SimulationRequest struct {
 	// API is an IMS API instead of an action: allowed only when every action it needs
 	// and every dependency is allowed.
 	API *APIRequest
-	// Resource is the resource URN; "" is "*", taken literally.
+	// Resource is the resource URN, taken literally: "*" matches only the Resource
+	// patterns that match the string "*".
 	Resource string
 	// Context gives condition keys their values, in order; the values of a key given
 	// twice add up. A key given with no values is present, and empty.
@@ -75,9 +76,6 @@ type Report struct {
 // Simulate answers a request with the full report.
 func (e *PolicySet) Simulate(req *SimulationRequest) Report {
 	rep := Report{Resource: req.Resource}
-	if rep.Resource == "" {
-		rep.Resource = "*"
-	}
 	var api catalog.APIPermission
 	if req.API != nil {
 		var ok bool
