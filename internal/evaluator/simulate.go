@@ -95,11 +95,10 @@ func (e *PolicySet) Simulate(req *SimulationRequest) Report {
 		rep.Action = req.Action
 		// Room for the usual matches and missing keys, in one allocation each.
 		rep.Matched, rep.MissingKeys = make([]Match, 0, min(e.statements, 4)), make([]string, 0, 4)
-		e.Evaluate(&Request{Action: req.Action, Resource: rep.Resource, Context: ctx}, &rep.Result)
-		if n := namesOf(req.Action); n.key != "" {
-			if granted, ok := aliasSurprises[n.key]; ok {
-				rep.AliasSurprises = []string{surprise(req.Action, granted)}
-			}
+		names := namesOf(req.Action)
+		e.evaluate(&Request{Action: req.Action, Resource: rep.Resource, Context: ctx}, names, &rep.Result)
+		if granted, ok := aliasSurprises[names.key]; ok && names.key != "" {
+			rep.AliasSurprises = []string{surprise(req.Action, granted)}
 		}
 		return rep
 	}
