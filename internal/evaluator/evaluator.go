@@ -230,10 +230,12 @@ func (e *PolicySet) checkRead(key, value string, types condition.Types) error {
 }
 
 // Evaluate decides a request into res, which it resets first.
-func (e *PolicySet) Evaluate(req *Request, res *Result) {
+func (e *PolicySet) Evaluate(req *Request, res *Result) { e.evaluate(req, namesOf(req.Action), res) }
+
+// evaluate is Evaluate with the names of the request's action looked up.
+func (e *PolicySet) evaluate(req *Request, names actionNames, res *Result) {
 	res.Decision, res.DecidedBy = ImplicitDeny, IdentityLayer
 	res.Matched, res.MissingKeys = res.Matched[:0], res.MissingKeys[:0]
-	names := namesOf(req.Action)
 
 	explicit, implicit := -1, -1
 	for i := range e.layers {

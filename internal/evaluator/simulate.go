@@ -14,7 +14,8 @@ type SimulationRequest struct {
 	// API is an IMS API instead of an action: allowed only when every action it needs
 	// and every dependency is allowed.
 	API *APIRequest
-	// Resource is the resource URN; "" is "*", taken literally.
+	// Resource is the resource URN, taken literally: "*" matches only the Resource
+	// patterns that match the string "*".
 	Resource string
 	// Context gives condition keys their values, in order; the values of a key given
 	// twice add up. A key given with no values is present, and empty.
@@ -73,9 +74,6 @@ type Report struct {
 // Simulate answers a request with the full report.
 func (e *PolicySet) Simulate(req *SimulationRequest) Report {
 	rep := Report{Resource: req.Resource}
-	if rep.Resource == "" {
-		rep.Resource = "*"
-	}
 	var api catalog.APIPermission
 	if req.API != nil {
 		var ok bool
@@ -95,11 +93,10 @@ func (e *PolicySet) Simulate(req *SimulationRequest) Report {
 		rep.Action = req.Action
 		// Room for the usual matches and missing keys, in one allocation each.
 		rep.Matched, rep.MissingKeys = make([]Match, 0, min(e.statements, 4)), make([]string, 0, 4)
-		e.Evaluate(&Request{Action: req.Action, Resource: rep.Resource, Context: ctx}, &rep.Result)
-		if n := namesOf(req.Action); n.key != "" {
-			if granted, ok := aliasSurprises[n.key]; ok {
-				rep.AliasSurprises = []string{surprise(req.Action, granted)}
-			}
+		names := namesOf(req.Action)
+		e.evaluate(&Request{Action: req.Action, Resource: rep.Resource, Context: ctx}, names, &rep.Result)
+		if granted, ok := aliasSurprises[names.key]; ok && names.key != "" {
+			rep.AliasSurprises = []string{surprise(req.Action, granted)}
 		}
 		return rep
 	}

@@ -89,14 +89,14 @@ func TestSimulateRequestProblems(t *testing.T) {
 }
 
 // TestSimulateAgreesWithEvaluate: for an action, the report's result is Evaluate's, with
-// the context given as strings, and an empty resource is "*".
+// the context given as strings.
 func TestSimulateAgreesWithEvaluate(t *testing.T) {
 	set, findings := NewPolicySet(benchSources10)
 	if len(findings) > 0 {
 		t.Fatal(findings)
 	}
 	sims := benchSimulationRequests()
-	sims = append(sims, SimulationRequest{Action: "ims:images:list"}, SimulationRequest{Action: "ims:images:copy", Context: []ContextEntry{{Key: "ims:region", Values: nil}, {Key: "IMS:Region", Values: []string{"cn-east-3"}}}})
+	sims = append(sims, SimulationRequest{Action: "ims:images:list", Resource: "*"}, SimulationRequest{Action: "ims:images:copy", Resource: "ims:cn-north-4:0a1b2c:image:x", Context: []ContextEntry{{Key: "ims:region", Values: nil}, {Key: "IMS:Region", Values: []string{"cn-east-3"}}}})
 	for _, sr := range sims {
 		rep := set.Simulate(&sr)
 		values := map[string][]string{}
@@ -104,9 +104,6 @@ func TestSimulateAgreesWithEvaluate(t *testing.T) {
 			values[strings.ToLower(c.Key)] = append(values[strings.ToLower(c.Key)], c.Values...)
 		}
 		resource := sr.Resource
-		if resource == "" {
-			resource = "*"
-		}
 		var want Result
 		set.Evaluate(&Request{Action: sr.Action, Resource: resource, Context: NewContext(values)}, &want)
 		if rep.Decision != want.Decision || rep.DecidedBy != want.DecidedBy || !slices.Equal(rep.Matched, want.Matched) || !slices.Equal(rep.MissingKeys, want.MissingKeys) {
@@ -183,9 +180,6 @@ func TestSimulateDifferential(t *testing.T) {
 		accepted++
 		identity, levels := c.policies(t)
 		for _, rq := range c.Requests {
-			if rq.Resource == "" {
-				continue // Simulate reads an empty resource as "*"
-			}
 			sr := SimulationRequest{Action: rq.Action, Resource: rq.Resource}
 			for k, vs := range rq.Context {
 				sr.Context = append(sr.Context, ContextEntry{Key: k, Values: vs})

@@ -441,7 +441,10 @@ func simulationState(config tftypes.Value, results []simResultModel, allAllowed 
 // simulate maps a request's attributes to the engine and its report to a result.
 func simulate(set *evaluator.PolicySet, r simRequestModel, at path.Path) (simResultModel, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	req := evaluator.SimulationRequest{Action: r.Action.ValueString(), Resource: r.Resource.ValueString()}
+	req := evaluator.SimulationRequest{Action: r.Action.ValueString(), Resource: "*"}
+	if !r.Resource.IsNull() {
+		req.Resource = r.Resource.ValueString()
+	}
 	if r.API != nil {
 		req.API = &evaluator.APIRequest{Method: r.API.Method, Path: r.API.Path}
 	}
