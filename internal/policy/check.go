@@ -57,12 +57,12 @@ func CheckJSON(src []byte, p Purpose) (*Document, []Finding) {
 		if !errors.As(err, &se) {
 			panic(err) // Parse returns only *SyntaxError
 		}
-		code := "wrong_type"
+		code, msg := "wrong_type", se.Msg
 		if se.At == DocumentAt(NoElement) {
-			code = "malformed_json"
+			code, msg = "malformed_json", "the document is not valid JSON: "+se.Msg
 		}
 		c := &checker{purpose: p, stmt: se.At.Statement}
-		c.report(code, se.At, se.Pos, "%s", se.Msg)
+		c.report(code, se.At, se.Pos, "%s", msg)
 		return nil, c.findings
 	}
 	return d, Check(d, p)
@@ -119,6 +119,11 @@ func (c *checker) document(d *Document) {
 	switch {
 	case d.Version == nil:
 		c.report("missing_version", DocumentAt(NoElement), d.Pos, `the document has no Version; add "Version": "5.0"`)
+	case d.Version.Value == "1.0" || d.Version.Value == "1.1":
+		// IAM v3's custom policy grammar (a role's document, huaweicloud_identity_role), not
+		// the v5 grammar of identity policies and SCPs: say what the document is.
+		c.report("wrong_version", DocumentAt(VersionElement), d.Version.Pos, `Version %q is an IAM v3 custom policy (a role's document), not a v5 %s; `+
+			`write it in the v5 grammar with "Version": "5.0"`, d.Version.Value, c.purpose.documentName())
 	case d.Version.Value != "5.0":
 		c.report("wrong_version", DocumentAt(VersionElement), d.Version.Pos, `Version %q is not supported; write "Version": "5.0"`, d.Version.Value)
 	}

@@ -328,3 +328,29 @@ func TestFindingLocations(t *testing.T) {
 		t.Fatalf("syntax error findings %+v", fs)
 	}
 }
+
+// A document that is not JSON says so; an IAM v3 document says what it is.
+func TestCheckMessagesSayWhatTheDocumentIs(t *testing.T) {
+	for _, tc := range []struct {
+		src     string
+		purpose Purpose
+		code    string
+		want    string
+	}{
+		{`{"Version": "5.0", `, Identity, "malformed_json", "the document is not valid JSON: "},
+		{`{"Version":"1.1","Statement":[{"Effect":"Allow","Action":["ims:images:list"]}]}`, Identity, "wrong_version", `Version "1.1" is an IAM v3 custom policy (a role's document), not a v5 identity policy`},
+		{`{"Version":"1.0","Statement":[{"Effect":"Allow","Action":["ims:images:list"],"Resource":["*"]}]}`, SCP, "wrong_version", `Version "1.0" is an IAM v3 custom policy (a role's document), not a v5 service control policy`},
+		{`{"Version":"4.0","Statement":[{"Effect":"Allow","Action":["ims:images:list"]}]}`, Identity, "wrong_version", `Version "4.0" is not supported`},
+	} {
+		_, fs := CheckJSON([]byte(tc.src), tc.purpose)
+		found := false
+		for _, f := range fs {
+			if f.Code == tc.code && strings.Contains(f.Message, tc.want) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("%s: want %s saying %q, got %v", tc.src, tc.code, tc.want, fs)
+		}
+	}
+}

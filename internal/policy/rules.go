@@ -34,10 +34,11 @@ const (
 
 var purposes = []struct {
 	name     string
-	maxChars int // the vendor's limit, counted in characters other than white space
+	document string // what a document of the purpose is, for messages
+	maxChars int    // the vendor's limit, counted in characters other than white space
 }{
-	Identity: {"identity", 6144},
-	SCP:      {"scp", 5120},
+	Identity: {"identity", "identity policy", 6144},
+	SCP:      {"scp", "service control policy", 5120},
 }
 
 func (p Purpose) String() string {
@@ -46,6 +47,9 @@ func (p Purpose) String() string {
 	}
 	return purposes[p].name
 }
+
+// documentName says what a document of the purpose is: "identity policy", "service control policy".
+func (p Purpose) documentName() string { return purposes[p].document }
 
 // MaxChars is the vendor's size limit for a document of this purpose, counted in
 // characters other than white space.

@@ -163,7 +163,7 @@ func (d *policyDocumentDataSource) Read(ctx context.Context, req datasource.Read
 		return
 	}
 
-	doc, origins, diags := mergeStatements(m)
+	doc, origins, diags := mergeStatements(m, purpose)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -192,17 +192,24 @@ func (d *policyDocumentDataSource) Read(ctx context.Context, req datasource.Read
 
 // mergeStatements parses the argument's documents, turns the statement blocks into
 // statements and merges them (policy.Merge), with the attribute each statement came from.
-func mergeStatements(m policyDocumentModel) (*policy.Document, []origin, diag.Diagnostics) {
+func mergeStatements(m policyDocumentModel, purpose policy.Purpose) (*policy.Document, []origin, diag.Diagnostics) {
 	var diags diag.Diagnostics
+	// Sources and overrides are checked like any other document: an error finding in one
+	// fails the plan on its element, before anything is merged.
 	parseAll := func(name string, docs []string) []*policy.Document {
 		var out []*policy.Document
 		for i, src := range docs {
-			d, err := policy.Parse([]byte(src))
-			if err != nil {
-				diags.AddAttributeError(path.Root(name).AtListIndex(i), "Invalid policy document", fmt.Sprintf("%s[%d]: %v", name, i, err))
-				continue
+			d, findings := policy.CheckJSON([]byte(src), purpose)
+			failed := false
+			for _, f := range findings {
+				if f.Severity == policy.Error {
+					diags.AddAttributeError(path.Root(name).AtListIndex(i), fmt.Sprintf("Invalid %s policy: %s", purpose, f.Code), fmt.Sprintf("%s[%d]: %s", name, i, f))
+					failed = true
+				}
 			}
-			out = append(out, d)
+			if !failed {
+				out = append(out, d)
+			}
 		}
 		return out
 	}

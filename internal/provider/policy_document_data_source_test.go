@@ -153,6 +153,23 @@ data "imspolicy_policy_document" "test" {
 				ExpectError: regexp.MustCompile(`Sid "A" appears more than once in the source documents`),
 			},
 			{
+				// Sources and overrides are checked like any other document.
+				Config: `
+data "imspolicy_policy_document" "test" {
+  source_policy_documents = [jsonencode({ Version = "5.0", Statement = [{ Effect = "Allow", Action = "ims:images:list" }] }), jsonencode({ Version = "1.1", Statement = [{ Effect = "Allow", Action = ["ims:images:list"] }] })]
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)Invalid identity policy: wrong_version.*source_policy_documents\[1\]:.*Version\s+"1.1"\s+is\s+an\s+IAM\s+v3\s+custom\s+policy\s+\(a\s+role's\s+document\),\s+not\s+a\s+v5\s+identity\s+policy`),
+			},
+			{
+				Config: `
+data "imspolicy_policy_document" "test" {
+  override_policy_documents = ["{\"Version\": \"5.0\", "]
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)Invalid identity policy: malformed_json.*override_policy_documents\[0\]:\s+line\s+1\s+col\s+\d+:.*the\s+document\s+is\s+not\s+valid\s+JSON:`),
+			},
+			{
 				Config:      `data "imspolicy_policy_document" "test" {}`,
 				ExpectError: regexp.MustCompile(`missing_statement`),
 			},
