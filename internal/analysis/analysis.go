@@ -1,0 +1,338 @@
+// Package analysis answers universal questions about a configuration of identity policies
+// and SCP levels, exactly relative to the evaluator: does a candidate allow anything a
+// reference does not (NoNewAccess), is none of some actions allowed on some resources
+// (AccessNotGranted), and what each IMS table action is allowed for (EffectivePermissions).
+//
+// "Holds" is a proof over the whole request universe (universe.go), never a sample: each
+// dimension is split into regions on which every pattern and condition is constant
+// (lang.go, values.go say why each set of representatives is complete), and the
+// combinations of representatives are decided by the evaluator itself, so that its
+// semantics live in one place and every witness is a request it really decides so. When
+// the work would exceed a bound (Limits), or a corner cannot be decided exactly (a key
+// compared as two types), the Status is Unknown with the reason, and nothing is claimed.
+//
+// What the proof relies on, besides the completeness arguments of each dimension:
+//
+//   - A table action is decided through its name and its catalog aliases; any other name
+//     through the Action/NotAction patterns alone. Patterns are matched with the wildcard
+//     package, as the evaluator matches them, and case rules are read from it
+//     (charMatches), so that a change of rule there (Unicode to ASCII folding) changes the
+//     regions here.
+//   - Resources are matched case-sensitively by the same wildcard package.
+//   - A condition's outcome is a function of its key's presence and of which of its policy
+//     values each request value matches under the operator's Compare (package condition);
+//     how ForAnyValue:, ForAllValues:, IfExists, negation and Null combine those is left
+//     to the evaluator. A key's values are of the key's type (the catalog's, else the one
+//     its operators compare); a key compared as another type is answered Unknown.
+//   - Key names group by lower case; two names that only non-ASCII case folding would
+//     merge are answered Unknown.
+//
+// The package does not import Terraform; each question is one call with typed results
+// that a data source maps attribute by attribute.
+package analysis
+
+import (
+	"slices"
+
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/wildcard"
+)
+
+// Status says whether an answer is proven.
+type Status uint8
+
+const (
+	// Complete answers are proven over the whole universe.
+	Complete Status = iota
+	// Unknown answers hit a bound or a corner; the reason says which. Witnesses found
+	// before are still real.
+	Unknown
+)
+
+func (s Status) String() string { return [...]string{"complete", "unknown"}[s] }
+
+// Grant is how much of an action a configuration allows.
+type Grant uint8
+
+const (
+	// GrantNone: no request for the action is allowed.
+	GrantNone Grant = iota
+	// GrantPartial: some requests are allowed and some are not.
+	GrantPartial
+	// GrantFull: every resource and every context is allowed.
+	GrantFull
+)
+
+func (g Grant) String() string { return [...]string{"none", "partial", "full"}[g] }
+
+// Witness is a concrete request: the configuration's decision on it and, in a comparison,
+// the reference's.
+type Witness struct {
+	Action   string
+	Resource string
+	// Context holds the keys the request gives: an absent key is not in the map, a key
+	// given with no values maps to an empty slice.
+	Context           map[string][]string
+	Decision          evaluator.Decision
+	ReferenceDecision *evaluator.Decision // nil outside a comparison
+}
+
+// NoNewAccessResult answers NoNewAccess.
+type NoNewAccessResult struct {
+	Status Status
+	Reason string // why the status is Unknown; empty when Complete
+	// Holds is true when the candidate allows no request the reference denies; false when
+	// it does or when Status is Unknown (ask Status first).
+	Holds bool
+	// NewAccess are requests the candidate allows and the reference does not;
+	// RemovedAccess the reverse. One per action at most.
+	NewAccess, RemovedAccess []Witness
+}
+
+// NoNewAccess compares a candidate configuration with a reference, in both directions.
+func NoNewAccess(candidate, reference Config) (NoNewAccessResult, error) {
+	return DefaultLimits.NoNewAccess(candidate, reference)
+}
+
+// NoNewAccess is NoNewAccess within limits l.
+func (l Limits) NoNewAccess(candidate, reference Config) (NoNewAccessResult, error) {
+	var out NoNewAccessResult
+	sp, err := newSpace([]Config{candidate, reference}, l, nil, nil)
+	if done, err := settle(err, &out.Status, &out.Reason); done {
+		return out, err
+	}
+	actions, err := sp.actions()
+	if done, err := settle(err, &out.Status, &out.Reason); done {
+		return out, err
+	}
+	for _, a := range actions {
+		if !l.exhaustive && sp.m.sameDecisions(a.names) {
+			continue
+		}
+		var newW, removedW *Witness
+		err := sp.each(a, func(resource string, states []*keyState, rs []*evaluator.Result) bool {
+			c, r := rs[0].Decision, rs[1].Decision
+			witness := func() *Witness {
+				rd := r
+				return &Witness{Action: a.name, Resource: resource, Context: contextOf(states), Decision: c, ReferenceDecision: &rd}
+			}
+			if c == evaluator.Allow && r != evaluator.Allow && newW == nil {
+				newW = witness()
+			}
+			if r == evaluator.Allow && c != evaluator.Allow && removedW == nil {
+				removedW = witness()
+			}
+			return newW == nil || removedW == nil
+		})
+		if newW != nil {
+			out.NewAccess = append(out.NewAccess, *newW)
+		}
+		if removedW != nil {
+			out.RemovedAccess = append(out.RemovedAccess, *removedW)
+		}
+		if done, err := settle(err, &out.Status, &out.Reason); done {
+			return out, err
+		}
+	}
+	out.Holds = len(out.NewAccess) == 0
+	return out, nil
+}
+
+// settle records a bound as Unknown (done, no error) and passes other errors on.
+func settle(err error, status *Status, reason *string) (bool, error) {
+	if err == nil {
+		return false, nil
+	}
+	if r, ok := asBound(err); ok {
+		*status, *reason = Unknown, r
+		return true, nil
+	}
+	return true, err
+}
+
+// AccessNotGrantedResult answers AccessNotGranted.
+type AccessNotGrantedResult struct {
+	Status Status
+	Reason string
+	// Passed is true when no request matching the patterns is allowed; false when one is
+	// or when Status is Unknown.
+	Passed    bool
+	Witnesses []Witness // allowed requests, one per action at most
+}
+
+// AccessNotGranted checks that none of the actions matching actionPatterns is allowed on
+// a resource matching resourcePatterns ("*" when empty), under any context. A pattern
+// covers the table actions it names directly or through an alias, as a statement naming
+// it would (ims:images:share covers addMember, deleteMember and updateMemberStatus).
+func AccessNotGranted(c Config, actionPatterns, resourcePatterns []string) (AccessNotGrantedResult, error) {
+	return DefaultLimits.AccessNotGranted(c, actionPatterns, resourcePatterns)
+}
+
+// AccessNotGranted is AccessNotGranted within limits l.
+func (l Limits) AccessNotGranted(c Config, actionPatterns, resourcePatterns []string) (AccessNotGrantedResult, error) {
+	var out AccessNotGrantedResult
+	if len(resourcePatterns) == 0 {
+		resourcePatterns = []string{"*"}
+	}
+	sp, err := newSpace([]Config{c}, l, actionPatterns, resourcePatterns)
+	if done, err := settle(err, &out.Status, &out.Reason); done {
+		return out, err
+	}
+	actions, err := sp.actions()
+	if done, err := settle(err, &out.Status, &out.Reason); done {
+		return out, err
+	}
+	query := stmt{}
+	query.actions, _ = compilePatternsOf(actionPatterns, true)
+	query.resources, _ = compilePatternsOf(resourcePatterns, false)
+	for _, a := range actions {
+		if !query.matchesAction(a.names) {
+			continue
+		}
+		var w *Witness
+		err := sp.each(a, func(resource string, states []*keyState, rs []*evaluator.Result) bool {
+			if query.matchesResource(resource) && rs[0].Decision == evaluator.Allow {
+				w = &Witness{Action: a.name, Resource: resource, Context: contextOf(states), Decision: rs[0].Decision}
+				return false
+			}
+			return true
+		})
+		if w != nil {
+			out.Witnesses = append(out.Witnesses, *w)
+		}
+		if done, err := settle(err, &out.Status, &out.Reason); done {
+			return out, err
+		}
+	}
+	out.Passed = len(out.Witnesses) == 0
+	return out, nil
+}
+
+func compilePatternsOf(vs []string, fold bool) ([]wildcard.Pattern, []string) {
+	out := make([]wildcard.Pattern, len(vs))
+	for i, v := range vs {
+		out[i] = wildcard.Compile(v, fold)
+	}
+	return out, vs
+}
+
+// StatementRef names an identity statement.
+type StatementRef struct {
+	Policy    string // the policy's name, such as "identity[0]"
+	Statement int    // 0-based index in its Statement list
+	Sid       string
+}
+
+// ActionPermission is what a configuration allows of one IMS table action.
+type ActionPermission struct {
+	Action      string
+	AccessLevel catalog.AccessLevel
+	Grant       Grant
+	// AllowedBy lists the identity statements that allow some request for the action, in
+	// policy and statement order.
+	AllowedBy []StatementRef
+	// Witness is an allowed request (nil for GrantNone).
+	Witness *Witness
+}
+
+// EffectivePermissionsResult answers EffectivePermissions.
+type EffectivePermissionsResult struct {
+	Status Status
+	Reason string
+	// Actions has one entry per IMS table action, sorted by name. With Status Unknown,
+	// the entries decided before the bound are kept and the rest are missing.
+	Actions []ActionPermission
+	// OtherServicesAllowed reports whether any action of another service is allowed on
+	// some URN under some context; OtherServicesWitness is such a request.
+	OtherServicesAllowed bool
+	OtherServicesWitness *Witness
+}
+
+// EffectivePermissions says, for each IMS table action, whether the configuration allows
+// it fully, partially or not at all, and whether it allows any other service's action.
+func EffectivePermissions(c Config) (EffectivePermissionsResult, error) {
+	return DefaultLimits.EffectivePermissions(c)
+}
+
+// EffectivePermissions is EffectivePermissions within limits l.
+func (l Limits) EffectivePermissions(c Config) (EffectivePermissionsResult, error) {
+	var out EffectivePermissionsResult
+	sp, err := newSpace([]Config{c}, l, nil, nil)
+	if done, err := settle(err, &out.Status, &out.Reason); done {
+		return out, err
+	}
+	actions, err := sp.actions()
+	if done, err := settle(err, &out.Status, &out.Reason); done {
+		return out, err
+	}
+	for _, a := range actions {
+		if a.table == nil {
+			if out.OtherServicesAllowed {
+				break
+			}
+			err := sp.each(a, func(resource string, states []*keyState, rs []*evaluator.Result) bool {
+				if rs[0].Decision == evaluator.Allow {
+					out.OtherServicesAllowed = true
+					out.OtherServicesWitness = &Witness{Action: a.name, Resource: resource, Context: contextOf(states), Decision: rs[0].Decision}
+					return false
+				}
+				return true
+			})
+			if done, err := settle(err, &out.Status, &out.Reason); done {
+				return out, err
+			}
+			continue
+		}
+		p := ActionPermission{Action: a.name, AccessLevel: a.table.AccessLevel}
+		allowed, denied := false, false
+		err := sp.each(a, func(resource string, states []*keyState, rs []*evaluator.Result) bool {
+			if rs[0].Decision != evaluator.Allow {
+				denied = true
+				return true
+			}
+			allowed = true
+			if p.Witness == nil {
+				p.Witness = &Witness{Action: a.name, Resource: resource, Context: contextOf(states), Decision: rs[0].Decision}
+			}
+			for _, m := range rs[0].Matched {
+				ref := StatementRef{Policy: m.Policy, Statement: m.Statement, Sid: m.Sid}
+				if m.Layer == "identity" && !m.Deny && !slices.Contains(p.AllowedBy, ref) {
+					p.AllowedBy = append(p.AllowedBy, ref)
+				}
+			}
+			return true
+		})
+		if done, err := settle(err, &out.Status, &out.Reason); done {
+			return out, err
+		}
+		switch {
+		case allowed && denied:
+			p.Grant = GrantPartial
+		case allowed:
+			p.Grant = GrantFull
+		}
+		slices.SortFunc(p.AllowedBy, func(a, b StatementRef) int {
+			if a.Policy != b.Policy {
+				return compareNames(a.Policy, b.Policy)
+			}
+			return a.Statement - b.Statement
+		})
+		out.Actions = append(out.Actions, p)
+	}
+	return out, nil
+}
+
+// compareNames orders "identity[2]" before "identity[10]".
+func compareNames(a, b string) int {
+	if len(a) != len(b) {
+		return len(a) - len(b)
+	}
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}

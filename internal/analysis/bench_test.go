@@ -1,0 +1,189 @@
+package analysis
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
+)
+
+// The shapes of the issue. (a) realistic: two 50-statement identity policies (a
+// reference and a candidate that changes five statements), actions from the catalog,
+// resources from 10 URN patterns, conditions on 3 keys drawing from 5 values each;
+// (b) the same under two SCP levels; (c) hard: 50 statements whose conditions use
+// distinct literals on 3 keys.
+
+var benchKeys = []string{"ims:Region", "g:ResourceTag/team", "g:SourceVpce"}
+
+func benchURNPatterns() []string {
+	var out []string
+	for i := range 10 {
+		region := []string{"cn-north-4", "cn-east-3", "*"}[i%3]
+		out = append(out, fmt.Sprintf("ims:%s:0a1b2c:image:team%d-*", region, i))
+	}
+	return out
+}
+
+// benchStatement writes one statement; values(k) picks a condition value for key k.
+func benchStatement(r *rand.Rand, allKeys bool, values func(key int) string) string {
+	actions := catalog.Actions()
+	urns := benchURNPatterns()
+	effect := "Allow"
+	if r.IntN(10) == 0 {
+		effect = "Deny"
+	}
+	var acts []string
+	for range 1 + r.IntN(3) {
+		acts = append(acts, actions[r.IntN(len(actions))].Name)
+	}
+	f := []string{fmt.Sprintf(`"Sid":"S%d"`, r.IntN(1e6)), `"Effect":"` + effect + `"`, `"Action":["` + strings.Join(acts, `","`) + `"]`}
+	if r.IntN(4) != 0 {
+		f = append(f, `"Resource":["`+urns[r.IntN(len(urns))]+`"]`)
+	}
+	switch {
+	case allKeys:
+		var cs []string
+		for k, key := range benchKeys {
+			op := []string{"StringEquals", "StringNotEquals", "StringEqualsIfExists"}[r.IntN(3)]
+			cs = append(cs, fmt.Sprintf(`%q:{%q:[%q]}`, op, key, values(k)))
+		}
+		f = append(f, `"Condition":{`+strings.Join(mergeOps(cs), ",")+`}`)
+	case r.IntN(2) == 0:
+		k := r.IntN(len(benchKeys))
+		op := []string{"StringEquals", "StringNotEquals", "StringEqualsIfExists"}[r.IntN(3)]
+		f = append(f, fmt.Sprintf(`"Condition":{%q:{%q:[%q]}}`, op, benchKeys[k], values(k)))
+	}
+	return "{" + strings.Join(f, ",") + "}"
+}
+
+func benchPair(b testing.TB, allKeys bool, values func(r *rand.Rand, key, statement int) string) (Config, Config) {
+	r := rand.New(rand.NewPCG(50, 50))
+	var ref []string
+	for i := range 50 {
+		ref = append(ref, benchStatement(r, allKeys, func(k int) string { return values(r, k, i) }))
+	}
+	cand := append([]string(nil), ref...)
+	for i := range 5 {
+		cand[r.IntN(len(cand))] = benchStatement(r, allKeys, func(k int) string { return values(r, k, 50+i) })
+	}
+	return identity(doc(b, cand...)), identity(doc(b, ref...))
+}
+
+func fiveValues(r *rand.Rand, key, _ int) string {
+	return fmt.Sprintf("%s-v%d", strings.ToLower(strings.Split(benchKeys[key], ":")[1]), r.IntN(5))
+}
+
+func distinctValues(_ *rand.Rand, key, statement int) string {
+	return fmt.Sprintf("k%d-literal-%d", key, statement)
+}
+
+func withSCPs(b testing.TB, c Config) Config {
+	c.Levels = []evaluator.Level{
+		{Name: "root", Policies: []evaluator.Policy{
+			{Name: "scp[root][0]", Document: doc(b, `{"Effect":"Allow","Action":"*"}`)},
+			{Name: "scp[root][1]", Document: doc(b,
+				`{"Effect":"Deny","Action":["ims:images:export","ims:images:share"],"Condition":{"StringNotEquals":{"g:PrincipalOrgPath":["o-1/r-1/ou-prod/acct-1","o-1/r-1/ou-prod/acct-2"]}}}`,
+				`{"Effect":"Deny","Action":"*","Condition":{"StringNotEqualsIfExists":{"ims:Region":["cn-north-4","cn-east-3"]}}}`)},
+		}},
+		{Name: "ou-prod", Policies: []evaluator.Policy{
+			{Name: "scp[ou-prod][0]", Document: doc(b, `{"Effect":"Allow","Action":["ims:*","obs:*"]}`,
+				`{"Effect":"Deny","Action":"ims:images:deleteImage","Resource":"ims:*:0a1b2c:image:team0-*"}`)},
+		}},
+	}
+	return c
+}
+
+func benchNoNewAccess(b *testing.B, cand, ref Config) {
+	b.ReportAllocs()
+	var r NoNewAccessResult
+	for b.Loop() {
+		var err error
+		if r, err = NoNewAccess(cand, ref); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if r.Status != Complete {
+		b.Logf("unknown: %s", r.Reason)
+		b.ReportMetric(0, "complete")
+		return
+	}
+	b.ReportMetric(1, "complete")
+	b.ReportMetric(float64(len(r.NewAccess)), "new_access")
+}
+
+func benchEffective(b *testing.B, c Config) {
+	b.ReportAllocs()
+	var r EffectivePermissionsResult
+	for b.Loop() {
+		var err error
+		if r, err = EffectivePermissions(c); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if r.Status != Complete {
+		b.Logf("unknown: %s", r.Reason)
+		b.ReportMetric(0, "complete")
+		return
+	}
+	b.ReportMetric(1, "complete")
+}
+
+func BenchmarkAnalysis(b *testing.B) {
+	b.Run("realistic/no_new_access", func(b *testing.B) {
+		cand, ref := benchPair(b, false, fiveValues)
+		benchNoNewAccess(b, cand, ref)
+	})
+	b.Run("realistic/effective_permissions", func(b *testing.B) {
+		cand, _ := benchPair(b, false, fiveValues)
+		benchEffective(b, cand)
+	})
+	b.Run("realistic_multivalued/no_new_access", func(b *testing.B) {
+		defer func(k []string) { benchKeys = k }(benchKeys)
+		benchKeys = []string{"ims:Region", "ims:VolumeId", "g:SourceVpce"}
+		cand, ref := benchPair(b, false, fiveValues)
+		benchNoNewAccess(b, cand, ref)
+	})
+	b.Run("realistic_scp/no_new_access", func(b *testing.B) {
+		cand, ref := benchPair(b, false, fiveValues)
+		benchNoNewAccess(b, withSCPs(b, cand), withSCPs(b, ref))
+	})
+	b.Run("realistic_scp/effective_permissions", func(b *testing.B) {
+		cand, _ := benchPair(b, false, fiveValues)
+		benchEffective(b, withSCPs(b, cand))
+	})
+	for _, all := range []bool{false, true} {
+		name := "distinct_literals"
+		if all {
+			name += "_every_statement_3_keys"
+		}
+		b.Run(name+"/no_new_access", func(b *testing.B) {
+			cand, ref := benchPair(b, all, distinctValues)
+			benchNoNewAccess(b, cand, ref)
+		})
+		b.Run(name+"/effective_permissions", func(b *testing.B) {
+			cand, _ := benchPair(b, all, distinctValues)
+			benchEffective(b, cand)
+		})
+	}
+}
+
+// mergeOps joins conditions that share an operator into one operator object.
+func mergeOps(cs []string) []string {
+	var ops []string
+	keys := map[string][]string{}
+	for _, c := range cs {
+		op, rest, _ := strings.Cut(c, ":{")
+		if _, ok := keys[op]; !ok {
+			ops = append(ops, op)
+		}
+		keys[op] = append(keys[op], strings.TrimSuffix(rest, "}"))
+	}
+	var out []string
+	for _, op := range ops {
+		out = append(out, op+":{"+strings.Join(keys[op], ",")+"}")
+	}
+	return out
+}

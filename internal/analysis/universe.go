@@ -1,0 +1,399 @@
+package analysis
+
+// The request universe and its enumeration by representatives.
+//
+// Actions: the 26 IMS table actions, each on its own (the evaluator matches a table action
+// by its name and its aliases), and, for other services, one name per region of the
+// action patterns over the well-formed names (lang.go). Resources: for an action with the
+// image resource type, one URN per region of the resource patterns over the well-formed
+// image URNs; "*" for an action without a resource type; one URN per region over all URNs
+// for other services. Context: each key the relevant statements test is absent, present
+// with no values, or present with the values of one region (single-valued keys) or of a
+// set of regions (multi-valued keys, and keys the catalog does not know).
+//
+// Pruning, each step sound because a statement that cannot match takes no part in the
+// decision: for an action, only the statements whose Action/NotAction match it; for a
+// resource, only those whose Resource/NotResource match it too; resources are merged when
+// every such statement matches them alike, and key states when every such statement's
+// conditions see them alike (same presence, same set of predicate tuples per condition).
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/wildcard"
+)
+
+// Limits bound the work of one question; beyond them the answer is Unknown.
+type Limits struct {
+	// MaxStates bounds each product automaton (action names, URNs, string values) and each
+	// key's set of value states.
+	MaxStates int
+	// MaxRequests bounds the representative requests evaluated, per configuration.
+	MaxRequests int
+	// exhaustive turns off the shortcut for actions whose matching statements are the same
+	// in both configurations, so that tests exercise the enumeration on them too.
+	exhaustive bool
+}
+
+// DefaultLimits are generous for realistic policies and keep a question under a second.
+var DefaultLimits = Limits{MaxStates: 20000, MaxRequests: 2_000_000}
+
+type boundError struct{ reason string }
+
+func (e *boundError) Error() string { return e.reason }
+
+// space is the representative universe of a set of configurations analysed together.
+type space struct {
+	m       *model
+	engines []*engine
+	limits  Limits
+	// extraActions and extraResources are patterns of the question (AccessNotGranted):
+	// they split the regions as a statement naming them would.
+	extraActions, extraResources []string
+	otherActions                 []string
+	imageURNs, otherURNs         *resourceUniverse
+	keyCache                     map[string][]*keyState
+	evaluated                    int
+	ctx                          context
+}
+
+type keyState struct {
+	key     *keyInfo
+	present bool
+	values  []string
+	frag    context
+}
+
+func newSpace(cfgs []Config, limits Limits, extraActions, extraResources []string) (*space, error) {
+	sp := &space{limits: limits, extraActions: extraActions, extraResources: extraResources, keyCache: map[string][]*keyState{}, ctx: context{}}
+	for _, c := range cfgs {
+		e, err := compile(c)
+		if err != nil {
+			return nil, err
+		}
+		sp.engines = append(sp.engines, e)
+	}
+	sp.m = buildModel(cfgs)
+	if sp.m.unknown != "" {
+		return sp, &boundError{sp.m.unknown}
+	}
+	for _, k := range sp.m.keys {
+		if r := sp.m.buildRegions(k, limits.MaxStates); r != "" {
+			return sp, &boundError{r}
+		}
+	}
+	var actionPats, resourcePats []pattern
+	var actionSeeds, resourceSeeds []string
+	for i := range sp.m.stmts {
+		s := &sp.m.stmts[i]
+		for _, t := range s.actionTexts {
+			actionPats = append(actionPats, globPattern(t, caseName))
+			actionSeeds = append(actionSeeds, patternSeeds(t)...)
+		}
+		for _, t := range s.resourceTexts {
+			resourcePats = append(resourcePats, globPattern(t, caseExact))
+			resourceSeeds = append(resourceSeeds, patternSeeds(t)...)
+		}
+	}
+	for _, t := range extraActions {
+		actionPats = append(actionPats, globPattern(t, caseName))
+		actionSeeds = append(actionSeeds, patternSeeds(t)...)
+	}
+	for _, t := range extraResources {
+		resourcePats = append(resourcePats, globPattern(t, caseExact))
+		resourceSeeds = append(resourceSeeds, patternSeeds(t)...)
+	}
+	actionPats, resourcePats = dedupPatterns(actionPats), dedupPatterns(resourcePats)
+	var ok bool
+	if sp.otherActions, ok = newAutomaton(otherActions, actionPats).representatives(actionSeeds, limits.MaxStates); !ok {
+		return sp, &boundError{fmt.Sprintf("the action patterns need more than %d automaton states", limits.MaxStates)}
+	}
+	sp.imageURNs = &resourceUniverse{u: imageURNs, what: "image URNs", any: "ims:x:x:image:x", pats: resourcePats, seeds: resourceSeeds, maxStates: limits.MaxStates}
+	sp.otherURNs = &resourceUniverse{u: otherURNs, what: "URNs", any: "x:::x:x", pats: resourcePats, seeds: resourceSeeds, maxStates: limits.MaxStates}
+	return sp, nil
+}
+
+// resourceUniverse computes its representatives when an action first needs them: an
+// action no statement matches is decided alike on every resource, so any one will do.
+type resourceUniverse struct {
+	u         segments
+	what, any string
+	pats      []pattern
+	seeds     []string
+	maxStates int
+	reps      []string
+	err       error
+}
+
+func (r *resourceUniverse) representatives() ([]string, error) {
+	if r.reps == nil && r.err == nil {
+		reps, ok := newAutomaton(r.u, r.pats).representatives(r.seeds, r.maxStates)
+		if !ok {
+			r.err = &boundError{fmt.Sprintf("the resource patterns need more than %d automaton states over %s", r.maxStates, r.what)}
+		}
+		r.reps = reps
+	}
+	return r.reps, r.err
+}
+
+// patternSeeds are readable strings a pattern matches: its wildcards as nothing, and as
+// "x" (so that ims:*:acct:image:* gives the well-formed ims:x:acct:image:x).
+func patternSeeds(p string) []string {
+	return []string{seedOf("StringMatch", p), strings.NewReplacer("*", "x", "?", "x").Replace(p)}
+}
+
+// actionUniverse is one action of the universe with its resources.
+type actionUniverse struct {
+	name      string            // as requested: the catalog's spelling
+	names     []string          // the names a statement may use for it (aliases included)
+	resources *resourceUniverse // nil: "*" only
+	table     *catalog.Action
+}
+
+// actions returns the universe's actions: the table actions, then other services'.
+func (sp *space) actions() ([]actionUniverse, error) {
+	var out []actionUniverse
+	for _, a := range catalog.Actions() {
+		au := actionUniverse{name: a.Name, names: append([]string{a.Name}, a.Aliases...), table: &a}
+		switch {
+		case len(a.ResourceTypes) == 0:
+		case len(a.ResourceTypes) == 1 && a.ResourceTypes[0].Name == "image":
+			au.resources = sp.imageURNs
+		default:
+			return nil, &boundError{fmt.Sprintf("%s has resource types the analysis has no URN universe for", a.Name)}
+		}
+		out = append(out, au)
+	}
+	for _, n := range sp.otherActions {
+		out = append(out, actionUniverse{name: n, names: []string{n}, resources: sp.otherURNs})
+	}
+	return out, nil
+}
+
+// visit is called for each representative request with each configuration's result;
+// it returns false to move on to the next action.
+type visitFunc func(resource string, states []*keyState, results []*evaluator.Result) bool
+
+// each enumerates the representative requests of one action.
+func (sp *space) each(a actionUniverse, visit visitFunc) error {
+	var rel []int
+	for i := range sp.m.stmts {
+		if sp.m.stmts[i].matchesAction(a.names) {
+			rel = append(rel, i)
+		}
+	}
+	resources := []string{"*"}
+	switch {
+	case a.resources != nil && len(rel) == 0:
+		resources = []string{a.resources.any}
+	case a.resources != nil:
+		var err error
+		if resources, err = a.resources.representatives(); err != nil {
+			return err
+		}
+	}
+	seen := map[string]bool{}
+	for _, r := range resources {
+		var relR []int
+		sig := make([]byte, 0, len(rel))
+		for _, i := range rel {
+			if sp.m.stmts[i].matchesResource(r) {
+				sig = append(sig, '1')
+				relR = append(relR, i)
+			} else {
+				sig = append(sig, '0')
+			}
+		}
+		if len(sp.extraResources) > 0 {
+			sig = append(sig, '|')
+			sig = append(sig, boolsKey(matchAny(sp.extraResources, r))...)
+		}
+		if seen[string(sig)] {
+			continue
+		}
+		seen[string(sig)] = true
+		keys, err := sp.keyStatesFor(relR)
+		if err != nil {
+			return err
+		}
+		more, err := sp.product(a.name, r, keys, visit)
+		if err != nil {
+			return err
+		}
+		if !more {
+			return nil
+		}
+	}
+	return nil
+}
+
+// matchAny reports, for each pattern, whether the resource matches it (case-sensitive, as
+// Resource elements match).
+func matchAny(patterns []string, r string) []bool {
+	out := make([]bool, len(patterns))
+	for i, p := range patterns {
+		out[i] = wildcard.MatchCase(p, r)
+	}
+	return out
+}
+
+// keyStatesFor returns, for each key the statements test, its distinguishable states.
+func (sp *space) keyStatesFor(stmts []int) ([][]*keyState, error) {
+	byKey := map[*keyInfo][]int{}
+	var order []*keyInfo
+	for _, i := range stmts {
+		for _, ci := range sp.m.stmts[i].conds {
+			k := sp.m.conds[ci].key
+			if _, ok := byKey[k]; !ok {
+				order = append(order, k)
+			}
+			byKey[k] = append(byKey[k], ci)
+		}
+	}
+	var out [][]*keyState
+	for _, k := range order {
+		conds := slices.Compact(slices.Sorted(slices.Values(byKey[k])))
+		states, err := sp.keyStates(k, conds)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, states)
+	}
+	return out, nil
+}
+
+// keyStates returns the states of a key that the given conditions tell apart: absent,
+// present with no values, and present with values.
+func (sp *space) keyStates(k *keyInfo, conds []int) ([]*keyState, error) {
+	cacheKey := k.lower + "\x00" + fmt.Sprint(conds)
+	if s, ok := sp.keyCache[cacheKey]; ok {
+		return s, nil
+	}
+	// tuple(r, c): the bits of region r for condition c's values.
+	tuple := func(r int, c int) string {
+		cd := &sp.m.conds[c]
+		if cd.pred < 0 {
+			return ""
+		}
+		return boolsKey(k.regions[r].bits[cd.pred : cd.pred+len(cd.values)])
+	}
+	// The signature of a set of regions: per condition, the set of tuples its values show.
+	signature := func(set []int) string {
+		var b strings.Builder
+		for _, c := range conds {
+			var ts []string
+			for _, r := range set {
+				ts = append(ts, tuple(r, c))
+			}
+			slices.Sort(ts)
+			b.WriteString(strings.Join(slices.Compact(ts), ","))
+			b.WriteByte(';')
+		}
+		return b.String()
+	}
+	states := []*keyState{
+		{key: k},
+		{key: k, present: true, values: []string{}, frag: fragment(k.spelling, nil)},
+	}
+	addSet := func(set []int) {
+		vs := make([]string, len(set))
+		for i, r := range set {
+			vs[i] = k.regions[r].value
+		}
+		states = append(states, &keyState{key: k, present: true, values: vs, frag: fragment(k.spelling, vs)})
+	}
+	seen := map[string]bool{}
+	var frontier [][]int
+	for r := range k.regions {
+		if s := signature([]int{r}); !seen[s] {
+			seen[s] = true
+			addSet([]int{r})
+			frontier = append(frontier, []int{r})
+		}
+	}
+	// Multi-valued keys: every set of regions, by closure under adding one region (a set's
+	// signature depends only on its members' tuples, so the closure reaches every one).
+	for k.multi && len(frontier) > 0 {
+		var next [][]int
+		for _, set := range frontier {
+			for r := range k.regions {
+				if slices.Contains(set, r) {
+					continue
+				}
+				bigger := append(slices.Clone(set), r)
+				if s := signature(bigger); !seen[s] {
+					seen[s] = true
+					if len(seen) > sp.limits.MaxStates {
+						return nil, &boundError{fmt.Sprintf("the value sets of condition key %s exceed %d states", k.spelling, sp.limits.MaxStates)}
+					}
+					addSet(bigger)
+					next = append(next, bigger)
+				}
+			}
+		}
+		frontier = next
+	}
+	sp.keyCache[cacheKey] = states
+	return states, nil
+}
+
+// product evaluates every combination of key states for one action and resource.
+func (sp *space) product(action, resource string, keys [][]*keyState, visit visitFunc) (bool, error) {
+	idx := make([]int, len(keys))
+	states := make([]*keyState, len(keys))
+	results := make([]*evaluator.Result, len(sp.engines))
+	for {
+		clear(sp.ctx)
+		for i, ks := range keys {
+			states[i] = ks[idx[i]]
+			for k, v := range states[i].frag {
+				sp.ctx[k] = v
+			}
+		}
+		sp.evaluated++
+		if sp.evaluated > sp.limits.MaxRequests {
+			return false, &boundError{fmt.Sprintf("the question needs more than %d representative requests", sp.limits.MaxRequests)}
+		}
+		for i, e := range sp.engines {
+			results[i] = e.decide(action, resource, sp.ctx)
+		}
+		if !visit(resource, states, results) {
+			return false, nil
+		}
+		i := 0
+		for ; i < len(keys); i++ {
+			idx[i]++
+			if idx[i] < len(keys[i]) {
+				break
+			}
+			idx[i] = 0
+		}
+		if i == len(keys) {
+			return true, nil
+		}
+	}
+}
+
+// contextOf writes key states as a witness's context.
+func contextOf(states []*keyState) map[string][]string {
+	out := map[string][]string{}
+	for _, s := range states {
+		if s.present {
+			out[s.key.spelling] = slices.Clone(s.values)
+		}
+	}
+	return out
+}
+
+func asBound(err error) (string, bool) {
+	var b *boundError
+	if errors.As(err, &b) {
+		return b.reason, true
+	}
+	return "", false
+}
