@@ -50,8 +50,27 @@ Flags of check:
                            cannot be ignored)
   --strict                 documents that could not be checked fail the run too
 
-Exit status: 0 nothing at or above --fail-on; 1 findings at or above --fail-on (or,
-under --strict, documents not checked); 2 bad usage or unreadable input.
+Exit status of check: 0 nothing at or above --fail-on; 1 findings at or above
+--fail-on (or, under --strict, documents not checked); 2 bad usage or unreadable input.
+
+  diff-access [flags] OLD NEW
+  diff-access [flags] --plan PLAN
+      The access NEW grants that OLD does not, and the access it removes, as witness
+      requests (an action, a resource and the context keys) from the access analyser;
+      with --plan, each policy resource's change.before against its change.after (a
+      created resource is compared with no document, which grants nothing). An SCP is
+      compared by what it permits. The analyser proves its answers over every request;
+      when it cannot (a value known only after apply, an IAM v3 document, a document
+      with errors in a plan, a bound), the answer is unknown.
+
+Flags of diff-access:
+
+  --purpose identity|scp   what OLD and NEW are (default identity)
+  --format text|json|sarif output format (default text)
+  --plan PLAN              compare the changes of a plan (terraform show -json)
+
+Exit status of diff-access: 0 nothing new is granted; 1 something is; 2 bad usage,
+unreadable input or a file with errors; 3 the answer is unknown.
 
 Every finding code, with an example and the fix:
 https://registry.terraform.io/providers/imspolicy/imspolicy/latest/docs/guides/validation-rules
@@ -70,8 +89,10 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return ExitOK
 	case "check":
 		return runCheck(args[1:], stdin, stdout, stderr)
+	case "diff-access":
+		return runDiffAccess(args[1:], stdin, stdout, stderr)
 	}
-	fmt.Fprintf(stderr, "imspolicy: unknown command %q: the commands are check (imspolicy --help)\n", args[0])
+	fmt.Fprintf(stderr, "imspolicy: unknown command %q: the commands are check and diff-access (imspolicy --help)\n", args[0])
 	return ExitUsage
 }
 

@@ -161,6 +161,16 @@ func TestAccImspolicyCheck_realPlan(t *testing.T) {
 		t.Errorf("documents %v, want %v", summary, want)
 	}
 
+	// Every resource is created, so each known document grants new access (exit 1), and
+	// the computed one is unknown.
+	stdout.Reset()
+	stderr.Reset()
+	if exit := cli.Run([]string{"diff-access", "--plan", planFile}, nil, &stdout, &stderr); exit != cli.ExitFindings ||
+		!strings.Contains(stdout.String(), "module.team.imspolicy_identity_policy.sharers[1].policy: grants new access:\n  + ims:images:addMember") ||
+		!strings.Contains(stdout.String(), "imspolicy_identity_policy.computed.policy: unknown: new document: the value is known only after apply") {
+		t.Errorf("diff-access --plan: exit %d\n%s%s", exit, stdout.String(), stderr.String())
+	}
+
 	if os.Getenv("UPDATE_REAL_PLAN") != "" {
 		stable := strings.NewReplacer(url, "http://127.0.0.1:8080", testSecretKey, "emulator-secret-key", testAccessKey, "emulator-access-key").
 			Replace(string(planJSON))
