@@ -279,3 +279,25 @@ func TestExitStatusOverRuleExamples(t *testing.T) {
 		}
 	}
 }
+
+// The "Checking policies in CI" guide quotes --help word for word; `imspolicy --help`,
+// `imspolicy help` and `imspolicy check --help` print it, and exit 0.
+func TestHelpInGuide(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"help"}, {"check", "--help"}, {"diff-access", "-h"}} {
+		stdout, _, exit := run(t, args, "")
+		if exit != ExitOK || stdout != Help {
+			t.Errorf("imspolicy %v: exit %d, output differs from Help", args, exit)
+		}
+	}
+	for _, file := range []string{"../../templates/guides/checking-policies-in-ci.md.tmpl", "../../docs/guides/checking-policies-in-ci.md"} {
+		guide, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, rest, ok := strings.Cut(string(guide), "<!-- imspolicy-help:begin -->\n```text\n")
+		quoted, _, ok2 := strings.Cut(rest, "```\n<!-- imspolicy-help:end -->")
+		if !ok || !ok2 || quoted != Help {
+			t.Errorf("%s does not quote Help word for word between the imspolicy-help markers: copy internal/cli Help into it (then make docs)", file)
+		}
+	}
+}
