@@ -56,7 +56,16 @@ func (d *Document) Where() string {
 	return source
 }
 
-// findingAt is where a finding points: the element's path as printed (Statement[1].Action[0])
-// and its position in the document's text. Every output format reads a finding's location
+// location is where a finding points, as the outputs print it.
+type location struct {
+	path      string     // the element, as in Statement[1].Action[0]
+	pos       policy.Pos // where it starts in the document's text
+	statement int        // the statement's index, or -1 for the whole document
+	sid       string     // that statement's Sid, if it has one
+}
+
+// findingAt is where a finding points. Every output format reads a finding's location
 // through here only.
-func findingAt(f policy.Finding) (path string, pos policy.Pos) { return f.Path, f.Pos }
+func findingAt(f policy.Finding) location {
+	return location{path: f.Path, pos: f.Pos, statement: f.Statement, sid: f.Sid}
+}

@@ -88,11 +88,11 @@ func newReport(docs []Document, opts checkOptions) *report {
 			r.Summary.Checked++
 		}
 		for _, f := range d.Findings {
-			path, pos := findingAt(f)
-			jf := jsonFinding{Code: f.Code, Severity: f.Severity.String(), Sid: f.Sid, Path: path,
-				Line: pos.Line, Column: pos.Column, Message: f.Message, HelpURI: ruleURI(f.Code)}
-			if f.Statement >= 0 {
-				jf.Statement = &f.Statement
+			at := findingAt(f)
+			jf := jsonFinding{Code: f.Code, Severity: f.Severity.String(), Sid: at.sid, Path: at.path,
+				Line: at.pos.Line, Column: at.pos.Column, Message: f.Message, HelpURI: ruleURI(f.Code)}
+			if at.statement >= 0 {
+				jf.Statement = &at.statement
 			}
 			jd.Findings = append(jd.Findings, jf)
 			if f.Severity == policy.Error {
@@ -126,16 +126,16 @@ func (r *report) writeText(w io.Writer) {
 			continue
 		}
 		for _, f := range d.Findings {
-			path, pos := findingAt(f)
+			at := findingAt(f)
 			where := d.Where()
-			if pos.IsValid() {
-				where += fmt.Sprintf(":%d:%d", pos.Line, pos.Column)
+			if at.pos.IsValid() {
+				where += fmt.Sprintf(":%d:%d", at.pos.Line, at.pos.Column)
 			}
 			element := ""
-			if path != "" {
-				element = path
-				if f.Sid != "" {
-					element += fmt.Sprintf(" (Sid %q)", f.Sid)
+			if at.path != "" {
+				element = at.path
+				if at.sid != "" {
+					element += fmt.Sprintf(" (Sid %q)", at.sid)
 				}
 				element += ": "
 			}
@@ -205,10 +205,10 @@ func (r *report) writeSARIF(w io.Writer) error {
 			continue
 		}
 		for _, f := range d.Findings {
-			path, pos := findingAt(f)
+			at := findingAt(f)
 			msg := f.Message
-			if path != "" {
-				msg = path + ": " + msg
+			if at.path != "" {
+				msg = at.path + ": " + msg
 			}
 			if d.InPlan() {
 				msg = d.Address + "." + d.Attribute + ": " + msg
@@ -216,7 +216,7 @@ func (r *report) writeSARIF(w io.Writer) error {
 			run.CreateResultForRule(f.Code).
 				WithLevel(f.Severity.String()).
 				WithMessage(sarif.NewTextMessage(msg)).
-				AddLocation(sarifLocation(d, uri, pos))
+				AddLocation(sarifLocation(d, uri, at.pos))
 		}
 	}
 	log.AddRun(run)
