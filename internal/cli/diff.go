@@ -359,7 +359,7 @@ func (d *diffReport) writeSARIF(w io.Writer) error {
 	}
 	for _, r := range rules {
 		run.AddRule(r.id).WithName(sarifRuleName(r.id)).WithDescription(r.summary).
-			WithHelp(sarif.NewMultiformatMessageString().WithText(r.help)).WithHelpURI(ciGuide + "#diff-access").
+			WithHelp(sarif.NewMultiformatMessageString().WithText(r.help)).WithHelpURI(ciGuide + "#reviewing-access-changes-diff-access").
 			WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(r.level))
 	}
 	add := func(c comparison, rule, level, msg string) {
