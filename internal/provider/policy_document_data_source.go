@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -29,6 +30,7 @@ type policyDocumentModel struct {
 	SourcePolicyDocuments   []string         `tfsdk:"source_policy_documents"`
 	OverridePolicyDocuments []string         `tfsdk:"override_policy_documents"`
 	Statements              []statementModel `tfsdk:"statement"`
+	IgnoreFindings          []string         `tfsdk:"ignore_findings"`
 	JSON                    types.String     `tfsdk:"json"`
 	MinifiedJSON            types.String     `tfsdk:"minified_json"`
 	Findings                []findingModel   `tfsdk:"findings"`
@@ -81,6 +83,13 @@ func (d *policyDocumentDataSource) Schema(_ context.Context, _ datasource.Schema
 				"`statement` blocks with the same Sid replace them."),
 			"override_policy_documents": list("Policy documents (JSON) merged last: a statement with a Sid replaces the statement with " +
 				"the same Sid, from earlier override documents, `statement` blocks or source documents; other statements are appended."),
+			"ignore_findings": schema.ListAttribute{
+				Optional:    true,
+				ElementType: types.StringType,
+				MarkdownDescription: "Warning codes (such as `deprecated_action`) whose findings are left out of `findings` and of the plan's warnings, " +
+					"as `imspolicy check --ignore` leaves them out. An error's code is a plan error: errors cannot be ignored.",
+				Validators: []validator.List{listvalidator.ValueStringsAre(validators.IgnorableFindingCode())},
+			},
 			"json":          schema.StringAttribute{Computed: true, MarkdownDescription: "The document, canonical and indented, in the author's order: `Version` first, statements in order, lists everywhere, actions in the catalog's spelling."},
 			"minified_json": schema.StringAttribute{Computed: true, MarkdownDescription: "The document's normal form, minified (as `normalize_policy` prints it): lists sorted without duplicates, actions in the catalog's spelling, empty fields left out, so that two documents give the same bytes exactly when they mean the same policy."},
 			"findings": schema.ListNestedAttribute{
@@ -169,8 +178,13 @@ func (d *policyDocumentDataSource) Read(ctx context.Context, req datasource.Read
 		return
 	}
 
+	ignore, err := policy.ParseIgnore(m.IgnoreFindings)
+	if err != nil { // the validator has said so already; Read does not rely on it
+		resp.Diagnostics.AddAttributeError(path.Root("ignore_findings"), "Finding code cannot be ignored", err.Error()+".")
+		return
+	}
 	m.Findings = []findingModel{}
-	for _, f := range policy.Check(doc, purpose) {
+	for _, f := range ignore.Apply(policy.Check(doc, purpose)) {
 		at := path.Root("statement")
 		statement := types.Int64Null()
 		if f.At.Statement >= 0 {

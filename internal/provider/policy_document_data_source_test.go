@@ -1,7 +1,13 @@
 package provider
 
 import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -189,4 +195,92 @@ data "imspolicy_policy_document" "test" {
 			},
 		},
 	})
+}
+
+const ignoreFindingsConfig = `
+data "imspolicy_policy_document" "test" {
+  ignore_findings = %s
+  statement {
+    actions   = ["ims:*"]
+    resources = ["*"]
+  }
+  statement {
+    actions   = ["ims:images:share"]
+    resources = ["*"]
+  }
+}
+`
+
+// ignore_findings leaves the ignored warnings out of findings (the others stay), and an
+// error's code, or a code no rule has, is a plan error.
+func TestAccPolicyDocumentDataSource_ignoreFindings(t *testing.T) {
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: fmt.Sprintf(ignoreFindingsConfig, `["deprecated_action"]`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.imspolicy_policy_document.test", tfjsonpath.New("findings"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.ObjectPartial(map[string]knownvalue.Check{
+							"code": knownvalue.StringExact("allow_all_write"), "statement": knownvalue.Int64Exact(0),
+						}),
+					})),
+				},
+			},
+			{
+				Config: fmt.Sprintf(ignoreFindingsConfig, `["deprecated_action", "allow_all_write"]`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.imspolicy_policy_document.test", tfjsonpath.New("findings"), knownvalue.ListExact([]knownvalue.Check{})),
+				},
+			},
+			{
+				Config:      fmt.Sprintf(ignoreFindingsConfig, `["unknown_action"]`),
+				ExpectError: regexp.MustCompile(`(?s)ignore_findings.*"unknown_action" is an error, and errors cannot be\s+ignored`),
+			},
+			{
+				Config:      fmt.Sprintf(ignoreFindingsConfig, `["deprecated_actoin"]`),
+				ExpectError: regexp.MustCompile(`(?s)did you mean\s+"deprecated_action"`),
+			},
+			// A valid last step, for the harness's destroy.
+			{Config: fmt.Sprintf(ignoreFindingsConfig, `[]`)},
+		},
+	})
+}
+
+// The plan's warnings leave ignored codes out too. The harness cannot assert warnings, so
+// this test runs Terraform itself (plan -json).
+func TestAccPolicyDocumentDataSource_ignoreFindingsInPlanWarnings(t *testing.T) {
+	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if os.Getenv("TF_ACC") == "" || tf == "" {
+		t.Skip("set TF_ACC=1 and TF_ACC_TERRAFORM_PATH to run Terraform")
+	}
+	cliConfig, terraformBlock := cliWithBuiltProvider(t)
+	work := t.TempDir()
+	config := terraformBlock + fmt.Sprintf(ignoreFindingsConfig, `["deprecated_action"]`)
+	if err := os.WriteFile(filepath.Join(work, "main.tf"), []byte(config), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	plan := exec.Command(tf, "plan", "-json", "-input=false", "-lock=false")
+	plan.Dir = work
+	plan.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_LOG=")
+	out, err := plan.Output()
+	if err != nil {
+		t.Fatalf("terraform plan: %v\n%s", err, out)
+	}
+	var warned []string
+	for _, line := range strings.Split(string(out), "\n") {
+		var msg struct {
+			Type       string `json:"type"`
+			Diagnostic struct {
+				Severity, Summary string
+			} `json:"diagnostic"`
+		}
+		if json.Unmarshal([]byte(line), &msg) == nil && msg.Type == "diagnostic" && msg.Diagnostic.Severity == "warning" {
+			warned = append(warned, msg.Diagnostic.Summary)
+		}
+	}
+	all := strings.Join(warned, "\n")
+	if !strings.Contains(all, "allow_all_write") || strings.Contains(all, "deprecated_action") {
+		t.Errorf("plan warnings %q: want allow_all_write and no deprecated_action", warned)
+	}
 }

@@ -91,3 +91,17 @@ func (identityPolicies) ValidateParameterList(ctx context.Context, req function.
 		resp.Error = function.NewArgumentFuncError(req.ArgumentPosition, findings[0].Summary()+": "+findings[0].String())
 	}
 }
+
+// IgnorableFindingCode accepts the code of a warning (policy.ParseIgnore decides): an
+// error's code, or a code no rule has, fails the plan with the reason.
+func IgnorableFindingCode() validator.String {
+	return stringCheck{
+		description: "must be the code of a warning of the validation rules",
+		check: func(s string) (string, string, bool) {
+			if _, err := policy.ParseIgnore([]string{s}); err != nil {
+				return "Finding code cannot be ignored", err.Error() + ".", false
+			}
+			return "", "", true
+		},
+	}
+}

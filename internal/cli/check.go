@@ -1,0 +1,151 @@
+package cli
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
+)
+
+// checkOptions are check's flags.
+type checkOptions struct {
+	purpose policy.Purpose
+	format  string
+	failOn  policy.Severity
+	ignore  policy.Ignore
+	strict  bool
+}
+
+func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	opts, paths, err := parseCheckFlags(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(stdout, Help)
+		return ExitOK
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "imspolicy check: %v\n(imspolicy --help shows the flags)\n", err)
+		return ExitUsage
+	}
+	var docs []Document
+	var notes []string
+	for _, p := range paths {
+		found, err := readInput(p, opts.purpose, stdin)
+		if err != nil {
+			fmt.Fprintf(stderr, "imspolicy check: %s: %v\n", p, err)
+			return ExitUsage
+		}
+		if found.plan && len(found.docs) == 0 {
+			notes = append(notes, fmt.Sprintf("%s: the plan has no policy documents this command reads", p))
+		}
+		docs = append(docs, found.docs...)
+	}
+	for i := range docs {
+		d := &docs[i]
+		if d.Unchecked != Checked {
+			continue
+		}
+		_, findings := policy.CheckJSON(d.Text, d.Purpose)
+		d.Findings = opts.ignore.Apply(findings)
+	}
+	r := newReport(docs, opts)
+	for _, n := range notes {
+		fmt.Fprintln(stderr, "imspolicy check: note: "+n)
+	}
+	var out bytes.Buffer
+	switch opts.format {
+	case "json":
+		err = r.writeJSON(&out)
+	case "sarif":
+		err = r.writeSARIF(&out)
+	default:
+		r.writeText(&out)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "imspolicy check: writing the %s report: %v\n", opts.format, err)
+		return ExitUsage
+	}
+	if _, err := stdout.Write(out.Bytes()); err != nil {
+		fmt.Fprintf(stderr, "imspolicy check: %v\n", err)
+		return ExitUsage
+	}
+	if r.Summary.Failed {
+		return ExitFindings
+	}
+	return ExitOK
+}
+
+func parseCheckFlags(args []string) (checkOptions, []string, error) {
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	purpose := &choice{value: "identity", words: []string{"identity", "scp"}}
+	format := &choice{value: "text", words: []string{"text", "json", "sarif"}}
+	failOn := &choice{value: "error", words: []string{"error", "warning"}}
+	fs.Var(purpose, "purpose", "")
+	fs.Var(format, "format", "")
+	fs.Var(failOn, "fail-on", "")
+	ignore := fs.String("ignore", "", "")
+	strict := fs.Bool("strict", false, "")
+	paths, err := parseInterspersed(fs, args)
+	if err != nil {
+		return checkOptions{}, nil, err
+	}
+	opts := checkOptions{format: format.value, strict: *strict, failOn: policy.Error}
+	opts.purpose, _ = policy.ParsePurpose(purpose.value)
+	if failOn.value == "warning" {
+		opts.failOn = policy.Warning
+	}
+	if opts.ignore, err = policy.ParseIgnore(strings.Split(*ignore, ",")); err != nil {
+		return checkOptions{}, nil, fmt.Errorf("--ignore: %w", err)
+	}
+	if len(paths) == 0 {
+		return checkOptions{}, nil, errors.New("no PATH: name policy files, - for standard input, or plans (terraform show -json)")
+	}
+	return opts, paths, nil
+}
+
+// input is what one PATH held.
+type input struct {
+	plan bool
+	docs []Document
+}
+
+// readInput reads a PATH: a plan yields its documents, anything else is one policy
+// document of the given purpose (text that is not JSON is the checker's malformed_json).
+func readInput(path string, purpose policy.Purpose, stdin io.Reader) (input, error) {
+	var src []byte
+	var err error
+	if path == "-" {
+		src, err = io.ReadAll(stdin)
+	} else {
+		src, err = os.ReadFile(path)
+	}
+	if err != nil {
+		return input{}, fmt.Errorf("cannot read it: %w", unwrapPathError(err))
+	}
+	plan, err := isPlan(src)
+	if err != nil {
+		return input{}, err
+	}
+	if !plan {
+		return input{docs: []Document{{Source: path, Purpose: purpose, Text: src}}}, nil
+	}
+	docs, err := planDocuments(path, src)
+	if err != nil {
+		return input{}, err
+	}
+	return input{plan: true, docs: docs}, nil
+}
+
+// unwrapPathError drops the path from an *os.PathError: the message names it already.
+func unwrapPathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

@@ -1,0 +1,136 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Exit statuses.
+const (
+	ExitOK       = 0 // nothing at or above --fail-on
+	ExitFindings = 1 // findings at or above --fail-on (or, under --strict, documents not checked)
+	ExitUsage    = 2 // bad usage or unreadable input
+)
+
+// Help is the command's --help text; the "Checking policies in CI" guide quotes it, and
+// a test keeps the two in step.
+const Help = `Usage: imspolicy <command> [flags] ARGS...
+
+Checks IMS identity policies and Organizations SCPs offline, against the IMS catalog and
+the vendor's grammar and limits, as the imspolicy Terraform provider does.
+
+Commands:
+
+  check [flags] PATH...
+      Check each PATH: a policy JSON file, - for standard input, or a Terraform or
+      OpenTofu plan in JSON (terraform show -json plan.out). From a plan it checks
+      every policy document of every module and every count/for_each instance:
+        imspolicy_identity_policy.policy                              identity policy
+        imspolicy_service_control_policy.content                      SCP
+        huaweicloud_identityv5_policy.policy_document                 identity policy
+        huaweicloud_identity_policy.policy_document                   identity policy
+        huaweicloud_identitycenter_custom_policy_attachment.custom_policy
+                                                                      identity policy
+        huaweicloud_organizations_policy.content                      SCP (type
+                                                                      service_control_policy)
+      huaweicloud_identity_role.policy and
+      huaweicloud_identitycenter_custom_role_attachment.custom_role hold IAM v3 (1.1)
+      documents, and values known only after apply are computed: both are reported
+      as not checked, never as clean.
+
+Flags of check:
+
+  --purpose identity|scp   what policy files are (default identity); plans say it
+                           per resource
+  --format text|json|sarif output format (default text)
+  --fail-on error|warning  the least severity that fails the run (default error)
+  --ignore CODE,...        leave out findings with these warning codes (error codes
+                           cannot be ignored)
+  --strict                 documents that could not be checked fail the run too
+
+Exit status of check: 0 nothing at or above --fail-on; 1 findings at or above
+--fail-on (or, under --strict, documents not checked); 2 bad usage or unreadable input.
+
+  diff-access [flags] OLD NEW
+  diff-access [flags] --plan PLAN
+      The access NEW grants that OLD does not, and the access it removes, as witness
+      requests (an action, a resource and the context keys) from the access analyser;
+      with --plan, each policy resource's change.before against its change.after (a
+      created resource is compared with no document, which grants nothing). An SCP is
+      compared by what it permits. The analyser proves its answers over every request;
+      when it cannot (a value known only after apply, an IAM v3 document, a document
+      with errors in a plan, a bound), the answer is unknown.
+
+Flags of diff-access:
+
+  --purpose identity|scp   what OLD and NEW are (default identity)
+  --format text|json|sarif output format (default text)
+  --plan PLAN              compare the changes of a plan (terraform show -json)
+
+Exit status of diff-access: 0 nothing new is granted; 1 something is; 2 bad usage,
+unreadable input or a file with errors; 3 the answer is unknown.
+
+Every finding code, with an example and the fix:
+https://registry.terraform.io/providers/imspolicy/imspolicy/latest/docs/guides/validation-rules
+`
+
+// Run runs the command with its arguments (without the program name) and returns the
+// exit status.
+func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, Help)
+		return ExitUsage
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stdout, Help)
+		return ExitOK
+	case "check":
+		return runCheck(args[1:], stdin, stdout, stderr)
+	case "diff-access":
+		return runDiffAccess(args[1:], stdin, stdout, stderr)
+	}
+	fmt.Fprintf(stderr, "imspolicy: unknown command %q: the commands are check and diff-access (imspolicy --help)\n", args[0])
+	return ExitUsage
+}
+
+// parseInterspersed parses flags wherever they are among the arguments, as Go's flag
+// package does not: `check plan.json --format sarif` works. After "--" every argument is
+// a PATH.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var rest []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		left := fs.Args()
+		if len(left) == 0 {
+			return rest, nil
+		}
+		if consumed := len(args) - len(left); consumed > 0 && args[consumed-1] == "--" {
+			return append(rest, left...), nil
+		}
+		rest = append(rest, left[0])
+		args = left[1:]
+	}
+}
+
+// choice is a flag that takes one of a few words.
+type choice struct {
+	value string
+	words []string
+}
+
+func (c *choice) String() string { return c.value }
+
+func (c *choice) Set(s string) error {
+	for _, w := range c.words {
+		if s == w {
+			c.value = s
+			return nil
+		}
+	}
+	return fmt.Errorf("write one of %s", strings.Join(c.words, ", "))
+}

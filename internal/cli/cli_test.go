@@ -1,0 +1,303 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/golden from the command's output")
+
+// goldenCases run the command as CI would, each with the exit status it must give; the
+// output (stdout, then stderr) is compared with testdata/golden/<name>.
+var goldenCases = []struct {
+	name  string
+	args  []string
+	stdin string
+	exit  int
+}{
+	{"file-text", []string{"check", "testdata/bad-action.json"}, "", ExitFindings},
+	{"file-json", []string{"check", "--format", "json", "testdata/bad-action.json"}, "", ExitFindings},
+	{"file-sarif", []string{"check", "--format", "sarif", "testdata/bad-action.json"}, "", ExitFindings},
+	{"clean-text", []string{"check", "testdata/clean.json"}, "", ExitOK},
+	{"clean-sarif", []string{"check", "--format=sarif", "testdata/clean.json"}, "", ExitOK},
+	{"warning-passes", []string{"check", "testdata/warning-only.json"}, "", ExitOK},
+	{"warning-fails-on-warning", []string{"check", "--fail-on", "warning", "testdata/warning-only.json"}, "", ExitFindings},
+	{"warning-ignored", []string{"check", "--fail-on", "warning", "--ignore", "deprecated_action", "testdata/warning-only.json"}, "", ExitOK},
+	{"scp-purpose", []string{"check", "--purpose", "scp", "testdata/scp-allow-condition.json"}, "", ExitFindings},
+	{"identity-purpose", []string{"check", "testdata/scp-allow-condition.json"}, "", ExitOK},
+	{"stdin", []string{"check", "-"}, `{"Version": "5.0", "Statement": [{"Effect": "allow", "Action": ["ims:images:get"]}]}`, ExitFindings},
+	{"not-json", []string{"check", "testdata/not-json.txt"}, "", ExitFindings},
+	{"plan-text", []string{"check", "testdata/huaweicloud-plan.json"}, "", ExitFindings},
+	{"plan-json", []string{"check", "--format", "json", "testdata/huaweicloud-plan.json"}, "", ExitFindings},
+	{"plan-sarif", []string{"check", "--format", "sarif", "testdata/huaweicloud-plan.json"}, "", ExitFindings},
+	{"plan-planned-values-only", []string{"check", "testdata/planned-values-only.json"}, "", ExitFindings},
+	{"plan-without-policies", []string{"check", "testdata/plan-without-policies.json"}, "", ExitOK},
+	{"real-plan-text", []string{"check", "testdata/real-plan.json"}, "", ExitOK},
+	{"real-plan-sarif", []string{"check", "--format", "sarif", "--fail-on", "warning", "testdata/real-plan.json"}, "", ExitFindings},
+	{"real-plan-strict", []string{"check", "--strict", "--ignore", "deprecated_action,allow_all_write", "testdata/real-plan.json"}, "", ExitFindings},
+	{"flags-after-paths", []string{"check", "testdata/warning-only.json", "--fail-on", "warning"}, "", ExitFindings},
+	{"diff-text", []string{"diff-access", "testdata/old-readers.json", "testdata/new-readers.json"}, "", ExitFindings},
+	{"diff-json", []string{"diff-access", "--format", "json", "testdata/old-readers.json", "testdata/new-readers.json"}, "", ExitFindings},
+	{"diff-sarif", []string{"diff-access", "--format", "sarif", "testdata/old-readers.json", "testdata/new-readers.json"}, "", ExitFindings},
+	{"diff-same", []string{"diff-access", "testdata/new-readers.json", "testdata/new-readers.json"}, "", ExitOK},
+	{"diff-narrower", []string{"diff-access", "testdata/new-readers.json", "testdata/warning-only.json"}, "", ExitFindings},
+	{"diff-scp", []string{"diff-access", "--purpose", "scp", "testdata/scp-new.json", "testdata/scp-old.json"}, "", ExitFindings},
+	{"diff-scp-narrower", []string{"diff-access", "--purpose", "scp", "testdata/scp-old.json", "testdata/scp-new.json"}, "", ExitOK},
+	{"diff-plan", []string{"diff-access", "--plan", "testdata/huaweicloud-plan.json"}, "", ExitFindings},
+	{"diff-plan-unknown", []string{"diff-access", "--plan", "testdata/diff-plan-unknown.json"}, "", ExitUnknown},
+	{"diff-plan-sarif", []string{"diff-access", "--format", "sarif", "--plan", "testdata/diff-plan-unknown.json"}, "", ExitUnknown},
+	{"diff-usage-one-file", []string{"diff-access", "testdata/clean.json"}, "", ExitUsage},
+	{"diff-usage-errors", []string{"diff-access", "testdata/bad-action.json", "testdata/clean.json"}, "", ExitUsage},
+	{"diff-usage-plan-as-file", []string{"diff-access", "testdata/real-plan.json", "testdata/clean.json"}, "", ExitUsage},
+	{"usage-no-path", []string{"check"}, "", ExitUsage},
+	{"usage-bad-format", []string{"check", "--format", "xml", "testdata/clean.json"}, "", ExitUsage},
+	{"usage-ignore-error-code", []string{"check", "--ignore", "unknown_action", "testdata/clean.json"}, "", ExitUsage},
+	{"usage-ignore-unknown-code", []string{"check", "--ignore", "deprecated_actoin", "testdata/clean.json"}, "", ExitUsage},
+	{"usage-unknown-command", []string{"lint", "testdata/clean.json"}, "", ExitUsage},
+	{"unreadable", []string{"check", "testdata/clean.json", "testdata/no-such-file.json"}, "", ExitUsage},
+	{"not-a-plan", []string{"check", "testdata/state.json"}, "", ExitUsage},
+}
+
+func run(t *testing.T, args []string, stdin string) (stdout, stderr string, exit int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	exit = Run(args, strings.NewReader(stdin), &out, &errOut)
+	return out.String(), errOut.String(), exit
+}
+
+func TestGolden(t *testing.T) {
+	for _, c := range goldenCases {
+		t.Run(c.name, func(t *testing.T) {
+			stdout, stderr, exit := run(t, c.args, c.stdin)
+			if exit != c.exit {
+				t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", exit, c.exit, stdout, stderr)
+			}
+			got := fmt.Sprintf("$ imspolicy %s\n# exit %d\n# stdout\n%s# stderr\n%s", strings.Join(c.args, " "), exit, stdout, stderr)
+			file := filepath.Join("testdata", "golden", c.name)
+			if *update {
+				if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatalf("%v (go test ./internal/cli -update writes it)", err)
+			}
+			if got != string(want) {
+				t.Errorf("output differs from %s (go test ./internal/cli -update rewrites it):\n%s", file, got)
+			}
+		})
+	}
+}
+
+// The SARIF of every golden case validates against the published SARIF 2.1.0 schema
+// (testdata/sarif-schema-2.1.0.json, from oasis-tcs/sarif-spec), and meets what GitHub
+// code scanning requires: each result has a physical location, a plan's results name the
+// resource address in a logical location and in the message, and each rule links to its
+// heading in the validation rules guide.
+func TestSARIFValidatesAgainstTheSchema(t *testing.T) {
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	schema, err := c.Compile("testdata/sarif-schema-2.1.0.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	guide, err := os.ReadFile("../../docs/guides/validation-rules.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, gc := range goldenCases {
+		if !strings.Contains(strings.Join(gc.args, " "), "sarif") {
+			continue
+		}
+		n++
+		t.Run(gc.name, func(t *testing.T) {
+			stdout, _, _ := run(t, gc.args, gc.stdin)
+			inst, err := jsonschema.UnmarshalJSON(strings.NewReader(stdout))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := schema.Validate(inst); err != nil {
+				t.Fatalf("not valid SARIF 2.1.0: %v", err)
+			}
+			var log sarifLog
+			if err := json.Unmarshal([]byte(stdout), &log); err != nil {
+				t.Fatal(err)
+			}
+			run := log.Runs[0]
+			for _, r := range run.Tool.Driver.Rules {
+				if _, ok := policy.RuleFor(r.ID); !ok {
+					continue // the command's own rules (not_checked, new_access, ...)
+				}
+				if r.HelpURI != RulesGuide+"#"+r.ID || !bytes.Contains(guide, []byte("\n## "+r.ID+"\n")) {
+					t.Errorf("rule %s links to %s, which is not a heading of the validation rules guide", r.ID, r.HelpURI)
+				}
+				if r.Help.Text == "" || r.ShortDescription.Text == "" {
+					t.Errorf("rule %s has no help or summary", r.ID)
+				}
+			}
+			for _, res := range run.Results {
+				if len(res.Locations) == 0 || res.Locations[0].PhysicalLocation.ArtifactLocation.URI == "" {
+					t.Errorf("result %q has no physical location", res.Message.Text)
+					continue
+				}
+				if res.Level != "error" && res.Level != "warning" && res.Level != "note" {
+					t.Errorf("result %q has level %q", res.Message.Text, res.Level)
+				}
+				if strings.Contains(gc.name, "plan") {
+					ll := res.Locations[0].LogicalLocations
+					if len(ll) == 0 || !strings.Contains(res.Message.Text, ll[0].Name) {
+						t.Errorf("plan result %q does not name its resource address in a logical location and the message", res.Message.Text)
+					}
+				}
+			}
+		})
+	}
+	if n < 3 {
+		t.Fatalf("only %d SARIF cases", n)
+	}
+}
+
+type sarifLog struct {
+	Runs []struct {
+		Tool struct {
+			Driver struct {
+				Rules []struct {
+					ID               string `json:"id"`
+					HelpURI          string `json:"helpUri"`
+					Help             struct{ Text string }
+					ShortDescription struct{ Text string }
+				} `json:"rules"`
+			} `json:"driver"`
+		} `json:"tool"`
+		Results []struct {
+			Level     string `json:"level"`
+			Message   struct{ Text string }
+			Locations []struct {
+				PhysicalLocation struct {
+					ArtifactLocation struct {
+						URI string `json:"uri"`
+					} `json:"artifactLocation"`
+				} `json:"physicalLocation"`
+				LogicalLocations []struct {
+					Name string `json:"name"`
+				} `json:"logicalLocations"`
+			} `json:"locations"`
+		} `json:"results"`
+	} `json:"runs"`
+}
+
+// The validator is not a formality: it refuses a log without version, and one whose
+// result has an unknown level.
+func TestSARIFSchemaRefusesInvalidLogs(t *testing.T) {
+	schema, err := jsonschema.NewCompiler().Compile("testdata/sarif-schema-2.1.0.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{
+		`{"runs": []}`,
+		`{"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}}, "results": [{"message": {"text": "m"}, "level": "fatal"}]}]}`,
+	} {
+		inst, err := jsonschema.UnmarshalJSON(strings.NewReader(bad))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if schema.Validate(inst) == nil {
+			t.Errorf("the schema accepts %s", bad)
+		}
+	}
+}
+
+// Over every rule's example, each --fail-on and with or without ignoring the rule's code
+// (when it is a warning's): the exit status is 1 exactly when a finding that is left is at
+// or above --fail-on, and the JSON summary counts the findings that are left.
+func TestExitStatusOverRuleExamples(t *testing.T) {
+	dir := t.TempDir()
+	for _, r := range policy.Rules() {
+		file := filepath.Join(dir, r.Code+".json")
+		if err := os.WriteFile(file, []byte(r.Example), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		purpose := "identity"
+		if r.SCPOnly {
+			purpose = "scp"
+		}
+		for _, failOn := range []string{"error", "warning"} {
+			for _, ignore := range []bool{false, true} {
+				if ignore && r.Severity.String() == "error" {
+					continue
+				}
+				args := []string{"check", "--format", "json", "--purpose", purpose, "--fail-on", failOn}
+				if ignore {
+					args = append(args, "--ignore", r.Code)
+				}
+				stdout, stderr, exit := run(t, append(args, file), "")
+				var got struct {
+					Documents []struct {
+						Findings []struct{ Code, Severity string }
+					}
+					Summary summary
+				}
+				if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+					t.Fatalf("%v: %v\n%s", args, err, stderr)
+				}
+				errors, warnings, sawRule := 0, 0, false
+				for _, f := range got.Documents[0].Findings {
+					if f.Severity == "error" {
+						errors++
+					} else {
+						warnings++
+					}
+					sawRule = sawRule || f.Code == r.Code
+				}
+				if sawRule == ignore {
+					t.Errorf("%v: rule's finding present = %v", args, sawRule)
+				}
+				want := ExitOK
+				if errors > 0 || (failOn == "warning" && warnings > 0) {
+					want = ExitFindings
+				}
+				if exit != want || got.Summary.Errors != errors || got.Summary.Warnings != warnings || got.Summary.Failed != (want == ExitFindings) {
+					t.Errorf("%v: exit %d, summary %+v; want exit %d with %d errors, %d warnings", args, exit, got.Summary, want, errors, warnings)
+				}
+			}
+		}
+	}
+}
+
+// The "Checking policies in CI" guide quotes --help word for word; `imspolicy --help`,
+// `imspolicy help` and `imspolicy check --help` print it, and exit 0.
+func TestHelpInGuide(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"help"}, {"check", "--help"}, {"diff-access", "-h"}} {
+		stdout, _, exit := run(t, args, "")
+		if exit != ExitOK || stdout != Help {
+			t.Errorf("imspolicy %v: exit %d, output differs from Help", args, exit)
+		}
+	}
+	for _, file := range []string{"../../templates/guides/checking-policies-in-ci.md.tmpl", "../../docs/guides/checking-policies-in-ci.md"} {
+		guide, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, rest, ok := strings.Cut(string(guide), "<!-- imspolicy-help:begin -->\n```text\n")
+		quoted, _, ok2 := strings.Cut(rest, "```\n<!-- imspolicy-help:end -->")
+		if !ok || !ok2 || quoted != Help {
+			t.Errorf("%s does not quote Help word for word between the imspolicy-help markers: copy internal/cli Help into it (then make docs)", file)
+		}
+	}
+}

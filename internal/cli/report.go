@@ -1,0 +1,264 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
+
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
+)
+
+// RulesGuide is the validation rules guide of the registry docs; each rule is the
+// heading named by its code, so #<code> links to it.
+const RulesGuide = "https://registry.terraform.io/providers/imspolicy/imspolicy/latest/docs/guides/validation-rules"
+
+// ciGuide is the guide to this command, where "not checked" is explained.
+const ciGuide = "https://registry.terraform.io/providers/imspolicy/imspolicy/latest/docs/guides/checking-policies-in-ci"
+
+// notCheckedRule is the SARIF rule of documents that could not be checked.
+const notCheckedRule = "not_checked"
+
+func ruleURI(code string) string { return RulesGuide + "#" + code }
+
+// jsonFormatVersion is the version of the JSON report's schema (documented in the
+// "Checking policies in CI" guide); it changes only when a field changes meaning or goes.
+const jsonFormatVersion = "1"
+
+// report is the outcome of a check, and, as it is, the JSON output.
+type report struct {
+	FormatVersion string         `json:"format_version"`
+	Documents     []jsonDocument `json:"documents"`
+	Summary       summary        `json:"summary"`
+
+	docs []Document
+	opts checkOptions
+}
+
+type jsonDocument struct {
+	Source           string        `json:"source"`
+	Address          string        `json:"address,omitempty"`
+	ResourceType     string        `json:"resource_type,omitempty"`
+	Attribute        string        `json:"attribute,omitempty"`
+	Purpose          string        `json:"purpose,omitempty"`
+	Checked          bool          `json:"checked"`
+	NotCheckedReason string        `json:"not_checked_reason,omitempty"`
+	Findings         []jsonFinding `json:"findings"`
+}
+
+type jsonFinding struct {
+	Code      string `json:"code"`
+	Severity  string `json:"severity"`
+	Statement *int   `json:"statement"`
+	Sid       string `json:"sid,omitempty"`
+	Path      string `json:"path,omitempty"`
+	Line      int    `json:"line,omitempty"`
+	Column    int    `json:"column,omitempty"`
+	Message   string `json:"message"`
+	HelpURI   string `json:"help_uri"`
+}
+
+type summary struct {
+	Documents  int  `json:"documents"`
+	Checked    int  `json:"checked"`
+	NotChecked int  `json:"not_checked"`
+	Errors     int  `json:"errors"`
+	Warnings   int  `json:"warnings"`
+	Failed     bool `json:"failed"`
+}
+
+func newReport(docs []Document, opts checkOptions) *report {
+	r := &report{FormatVersion: jsonFormatVersion, Documents: []jsonDocument{}, docs: docs, opts: opts}
+	for _, d := range docs {
+		jd := jsonDocument{
+			Source: d.Source, Address: d.Address, ResourceType: d.ResourceType, Attribute: d.Attribute,
+			Checked: d.Unchecked == Checked, NotCheckedReason: d.Unchecked.String(), Findings: []jsonFinding{},
+		}
+		if d.Unchecked != IAMv3 {
+			jd.Purpose = d.Purpose.String()
+		}
+		r.Summary.Documents++
+		if d.Unchecked != Checked {
+			r.Summary.NotChecked++
+			r.Summary.Failed = r.Summary.Failed || opts.strict
+		} else {
+			r.Summary.Checked++
+		}
+		for _, f := range d.Findings {
+			at := findingAt(f)
+			jf := jsonFinding{Code: f.Code, Severity: f.Severity.String(), Sid: at.sid, Path: at.path,
+				Line: at.pos.Line, Column: at.pos.Column, Message: f.Message, HelpURI: ruleURI(f.Code)}
+			if at.statement >= 0 {
+				jf.Statement = &at.statement
+			}
+			jd.Findings = append(jd.Findings, jf)
+			if f.Severity == policy.Error {
+				r.Summary.Errors++
+			} else {
+				r.Summary.Warnings++
+			}
+			r.Summary.Failed = r.Summary.Failed || f.Severity <= opts.failOn
+		}
+		r.Documents = append(r.Documents, jd)
+	}
+	return r
+}
+
+func (r *report) writeJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+// writeText writes one line per finding, as a compiler does:
+//
+//	policy.json:3:17: error unknown_action: Statement[0].Action[0]: ...
+//	plan.json: module.iam.huaweicloud_identityv5_policy.ops[1].policy_document:1:40: error unknown_action: Statement[0].Action[0]: ...
+//
+// then one line per document not checked, and a summary.
+func (r *report) writeText(w io.Writer) {
+	for _, d := range r.docs {
+		if d.Unchecked != Checked {
+			fmt.Fprintf(w, "%s: not checked: %s\n", d.Where(), d.Unchecked.Text())
+			continue
+		}
+		for _, f := range d.Findings {
+			at := findingAt(f)
+			where := d.Where()
+			if at.pos.IsValid() {
+				where += fmt.Sprintf(":%d:%d", at.pos.Line, at.pos.Column)
+			}
+			element := ""
+			if at.path != "" {
+				element = at.path
+				if at.sid != "" {
+					element += fmt.Sprintf(" (Sid %q)", at.sid)
+				}
+				element += ": "
+			}
+			fmt.Fprintf(w, "%s: %s %s: %s%s\n", where, f.Severity, f.Code, element, f.Message)
+		}
+	}
+	s := r.Summary
+	verdict := "passed"
+	if s.Failed {
+		verdict = "failed"
+	}
+	fmt.Fprintf(w, "%s, %s checked, %d not checked; %s, %s: %s (--fail-on %s%s)\n",
+		plural(s.Documents, "document"), fmt.Sprint(s.Checked), s.NotChecked,
+		plural(s.Errors, "error"), plural(s.Warnings, "warning"), verdict, r.opts.failOn, strictNote(r.opts.strict))
+}
+
+func strictNote(strict bool) string {
+	if strict {
+		return ", --strict"
+	}
+	return ""
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// writeSARIF writes a SARIF 2.1.0 log: one rule per finding code of the rules table (and
+// not_checked), and one result per finding and per document not checked, each with a
+// physical location (GitHub code scanning refuses results without one): the file with
+// line and column, or the plan file with the resource address as a logical location.
+func (r *report) writeSARIF(w io.Writer) error {
+	log := sarif.NewReport()
+	run := sarif.NewRunWithInformationURI("imspolicy", ciGuide)
+	run.WithColumnKind("unicodeCodePoints") // policy.Pos counts characters
+	for _, rule := range policy.Rules() {
+		run.AddRule(rule.Code).
+			WithName(sarifRuleName(rule.Code)).
+			WithDescription(rule.Summary).
+			WithHelp(sarif.NewMultiformatMessageString().WithText(rule.Fix).
+				WithMarkdown(fmt.Sprintf("%s\n\n[%s](%s)", rule.Fix, rule.Code, ruleURI(rule.Code)))).
+			WithHelpURI(ruleURI(rule.Code)).
+			WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(rule.Severity.String()))
+	}
+	notCheckedLevel := sarif.LevelNote
+	if r.opts.strict {
+		notCheckedLevel = sarif.LevelError
+	}
+	run.AddRule(notCheckedRule).
+		WithName("NotChecked").
+		WithDescription("A policy document could not be checked: its value is known only after apply, or it is an IAM v3 (1.1) document.").
+		WithHelp(sarif.NewMultiformatMessageString().WithText("Check the document once its value is known (after apply, or with the value written out), or move an IAM v3 role to an IAM v5 identity policy.")).
+		WithHelpURI(ciGuide).
+		WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(notCheckedLevel))
+
+	for _, d := range r.docs {
+		uri := artifactURI(d.Source)
+		run.AddDistinctArtifact(uri)
+		if d.Unchecked != Checked {
+			run.CreateResultForRule(notCheckedRule).
+				WithLevel(notCheckedLevel).
+				WithMessage(sarif.NewTextMessage(fmt.Sprintf("%s: not checked: %s.", d.Address+"."+d.Attribute, d.Unchecked.Text()))).
+				AddLocation(sarifLocation(d, uri, policy.Pos{}))
+			continue
+		}
+		for _, f := range d.Findings {
+			at := findingAt(f)
+			msg := f.Message
+			if at.path != "" {
+				msg = at.path + ": " + msg
+			}
+			if d.InPlan() {
+				msg = d.Address + "." + d.Attribute + ": " + msg
+			}
+			run.CreateResultForRule(f.Code).
+				WithLevel(f.Severity.String()).
+				WithMessage(sarif.NewTextMessage(msg)).
+				AddLocation(sarifLocation(d, uri, at.pos))
+		}
+	}
+	log.AddRun(run)
+	return log.PrettyWrite(w)
+}
+
+// sarifLocation is a result's location: for a file, the file at the finding's line and
+// column; for a plan, the plan file (the document is a string inside it, so a position in
+// the document is not one in the file) with the resource address as a logical location.
+func sarifLocation(d Document, uri string, pos policy.Pos) *sarif.Location {
+	phys := sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(uri))
+	loc := sarif.NewLocationWithPhysicalLocation(phys)
+	if !d.InPlan() {
+		if pos.IsValid() {
+			phys.WithRegion(sarif.NewRegion().WithStartLine(pos.Line).WithStartColumn(pos.Column))
+		}
+		return loc
+	}
+	loc.AddLogicalLocation(sarif.NewLogicalLocation().
+		WithName(d.Address).
+		WithFullyQualifiedName(d.Address + "." + d.Attribute).
+		WithKind("resource"))
+	return loc
+}
+
+// artifactURI turns a PATH into a URI reference relative to the working directory, as
+// code scanning expects ("stdin" for -).
+func artifactURI(path string) string {
+	if path == "-" {
+		return "stdin"
+	}
+	return filepath.ToSlash(filepath.Clean(path))
+}
+
+// sarifRuleName is a code in the PascalCase SARIF uses for rule names: unknown_action is
+// UnknownAction.
+func sarifRuleName(code string) string {
+	var b strings.Builder
+	for _, part := range strings.Split(code, "_") {
+		if part != "" {
+			b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+		}
+	}
+	return b.String()
+}
