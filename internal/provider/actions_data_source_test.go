@@ -19,7 +19,7 @@ func stringList(values ...string) knownvalue.Check {
 }
 
 func TestAccActionsDataSource_filters(t *testing.T) {
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: `
@@ -65,7 +65,7 @@ data "imspolicy_actions" "share" { match = "ims:images:share" }
 }
 
 func TestAccActionsDataSource_serverImagesAPIsCarryNotes(t *testing.T) {
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: `data "imspolicy_actions" "server" { match = "ims:serverImages:create" }`,
@@ -83,7 +83,7 @@ func TestAccActionsDataSource_serverImagesAPIsCarryNotes(t *testing.T) {
 }
 
 func TestAccActionsDataSource_noMatchIsEmpty(t *testing.T) {
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: `data "imspolicy_actions" "none" { match = "ecs:*" }`,
@@ -96,7 +96,7 @@ func TestAccActionsDataSource_noMatchIsEmpty(t *testing.T) {
 }
 
 func TestAccActionsDataSource_invalidFilters(t *testing.T) {
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{

@@ -18,7 +18,7 @@ func apiAction(action, note string) knownvalue.Check {
 }
 
 func TestAccAPIPermissionsDataSource(t *testing.T) {
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: `
@@ -52,7 +52,7 @@ data "imspolicy_api_permissions" "export" {
 }
 
 func TestAccAPIPermissionsDataSource_unknownAPI(t *testing.T) {
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: `

@@ -11,7 +11,7 @@ import (
 )
 
 func TestAccConditionKeysDataSource(t *testing.T) {
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: `
@@ -52,7 +52,7 @@ output "source_ip_type" { value = local.source_ip.type }
 }
 
 func TestAccConditionKeysDataSource_unknownAction(t *testing.T) {
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{

@@ -48,7 +48,7 @@ func TestAccExamples(t *testing.T) {
 				cfg.RootID = m[1]
 			}
 			_, url := startEmulator(t, cfg)
-			resource.UnitTest(t, resource.TestCase{
+			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: fastProviderFactories,
 				Steps:                    []resource.TestStep{{Config: emulatorProviderBlock(url) + config.String()}},
 			})

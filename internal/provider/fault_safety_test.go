@@ -109,7 +109,7 @@ resource "imspolicy_service_control_policy" "free" {
 		return nil
 	}
 	srv.SetFaults(emulator.Faults{FailRate: 0.5, DropRate: 0.1})
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: fastProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: config,
@@ -186,7 +186,7 @@ func TestAccFaultTolerance_cutCreateAnswers(t *testing.T) {
 	proxy, purl := startFaultProxy(t, url)
 	proxy.add(&proxyRule{method: "POST", path: "/v5/policies", times: 1, spoil: cutAnswer})
 	proxy.add(&proxyRule{method: "POST", path: "/v1/organizations/policies", times: 1, spoil: cutAnswer})
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: fastProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: spoiledAnswerConfig(purl, ""), Check: checkOneOfEach(srv, proxy)},
@@ -214,7 +214,7 @@ func TestAccFaultTolerance_stalledCreateAnswers(t *testing.T) {
 	proxy.add(&proxyRule{method: "POST", path: "/v5/policies", times: 1, spoil: stallAnswer})
 	proxy.add(&proxyRule{method: "POST", path: "/v1/organizations/policies", times: 1, spoil: stallAnswer})
 	extra := `  request_timeout = "1s"`
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: fastProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: spoiledAnswerConfig(purl, extra), Check: checkOneOfEach(srv, proxy)},
@@ -257,7 +257,7 @@ resource "imspolicy_identity_policy" "test" {
 			return nil
 		}
 	}
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: fastProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -285,10 +285,10 @@ resource "imspolicy_identity_policy" "test" {
 	})
 }
 
-// TestAccIdentityPolicy_descriptionChangedDuringUpdate: someone changes the description
+// TestAccIdentityPolicyResource_descriptionChangedDuringUpdate: someone changes the description
 // while Terraform is creating a new version. The update ends with the planned description
 // (no "inconsistent result"), and the next plan is empty.
-func TestAccIdentityPolicy_descriptionChangedDuringUpdate(t *testing.T) {
+func TestAccIdentityPolicyResource_descriptionChangedDuringUpdate(t *testing.T) {
 	srv, url := startEmulator(t, emulator.Config{})
 	proxy, purl := startFaultProxy(t, url)
 	proxy.add(&proxyRule{method: "POST", path: "/v5/policies/*", times: 1, before: func() {
@@ -299,7 +299,7 @@ func TestAccIdentityPolicy_descriptionChangedDuringUpdate(t *testing.T) {
 	config := func(action string) string {
 		return identityPolicyConfig(purl, "racy", "planned", identityPolicyDoc(action))
 	}
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: fastProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: config("ims:images:get")},
@@ -321,10 +321,10 @@ func TestAccIdentityPolicy_descriptionChangedDuringUpdate(t *testing.T) {
 	})
 }
 
-// TestAccIdentityPolicy_importNeedsAnID: an empty import id is an "Invalid import ID".
-func TestAccIdentityPolicy_importNeedsAnID(t *testing.T) {
+// TestAccIdentityPolicyResource_importNeedsAnID: an empty import id is an "Invalid import ID".
+func TestAccIdentityPolicyResource_importNeedsAnID(t *testing.T) {
 	srv, url := startEmulator(t, emulator.Config{})
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: fastProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: identityPolicyConfig(url, "imported", "", identityPolicyDoc("ims:images:get"))},
@@ -371,7 +371,7 @@ resource "imspolicy_identity_policy" "test" {
 		cfg = strings.Replace(cfg, "  \n}\n", "  "+tc.setting+"\n}\n", 1)
 		steps = append(steps, resource.TestStep{Config: cfg, PlanOnly: true, ExpectError: regexp.MustCompile(tc.want)})
 	}
-	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: fastProviderFactories, Steps: steps})
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: fastProviderFactories, Steps: steps})
 }
 
 // TestAccFaultTolerance_unavailableEndpoint: an endpoint that answers every call with 503.
@@ -396,7 +396,7 @@ resource "imspolicy_identity_policy" "test" {
   }
 }
 `
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{

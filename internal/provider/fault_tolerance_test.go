@@ -65,7 +65,7 @@ func TestAccFaultTolerance(t *testing.T) {
 		Seed:   42,
 		Faults: emulator.Faults{FailRate: 0.3, DropRate: 0.1},
 	})
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: fastProviderFactories,
 		Steps: []resource.TestStep{
 			{

@@ -79,12 +79,12 @@ func identityPolicyTestClient(t *testing.T, url string) *client.Client {
 	return c
 }
 
-func TestAccIdentityPolicyAttachment_lifecycle(t *testing.T) {
+func TestAccIdentityPolicyAttachmentResource_lifecycle(t *testing.T) {
 	srv, url := startEmulator(t, emulator.Config{})
 	idOf := func(pt, principal string) knownvalue.Check {
 		return knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f-]+/` + pt + `/` + principal + `$`))
 	}
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: fastProviderFactories,
 		CheckDestroy:             checkNoIdentityPolicies(srv),
 		Steps: []resource.TestStep{
@@ -154,10 +154,10 @@ func TestAccIdentityPolicyAttachment_lifecycle(t *testing.T) {
 	})
 }
 
-func TestAccIdentityPolicyAttachment_policyDeletedOutsideTerraform(t *testing.T) {
+func TestAccIdentityPolicyAttachmentResource_policyDeletedOutsideTerraform(t *testing.T) {
 	srv, url := startEmulator(t, emulator.Config{})
 	config := identityPolicyAttachmentsConfig(url, testIAMAgencyID)
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: fastProviderFactories,
 		CheckDestroy:             checkNoIdentityPolicies(srv),
 		Steps: []resource.TestStep{
@@ -184,10 +184,10 @@ func TestAccIdentityPolicyAttachment_policyDeletedOutsideTerraform(t *testing.T)
 }
 
 // A policy attached outside Terraform is not detached by a destroy: the error says so.
-func TestAccIdentityPolicyAttachment_destroyAttachedPolicy(t *testing.T) {
+func TestAccIdentityPolicyAttachmentResource_destroyAttachedPolicy(t *testing.T) {
 	srv, url := startEmulator(t, emulator.Config{})
 	c := identityPolicyTestClient(t, url)
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: fastProviderFactories,
 		CheckDestroy:             checkNoIdentityPolicies(srv),
 		Steps: []resource.TestStep{
@@ -215,7 +215,7 @@ func TestAccIdentityPolicyAttachment_destroyAttachedPolicy(t *testing.T) {
 	})
 }
 
-func TestAccIdentityPolicyAttachment_invalidArguments(t *testing.T) {
+func TestAccIdentityPolicyAttachmentResource_invalidArguments(t *testing.T) {
 	srv, url := startEmulator(t, emulator.Config{})
 	attachment := func(policyID, pt, principalID string) string {
 		return emulatorProviderBlock(url) + fmt.Sprintf(`
@@ -226,7 +226,7 @@ resource "imspolicy_identity_policy_attachment" "test" {
 }
 `, policyID, pt, principalID)
 	}
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: fastProviderFactories,
 		CheckDestroy:             checkNoIdentityPolicies(srv),
 		Steps: []resource.TestStep{
@@ -246,9 +246,9 @@ resource "imspolicy_identity_policy_attachment" "test" {
 	})
 }
 
-func TestAccIdentityPolicyAttachment_missingCredentials(t *testing.T) {
+func TestAccIdentityPolicyAttachmentResource_missingCredentials(t *testing.T) {
 	clearCredentialEnv(t)
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: `
@@ -291,7 +291,7 @@ func TestIdentityPolicyAttachment_parseID(t *testing.T) {
 
 // Policies and attachments come out exactly as declared when the API fails 30% of calls,
 // drops 10% of connections after acting, and hides new policies from reads for a moment.
-func TestAccIdentityPolicyAttachment_faults(t *testing.T) {
+func TestAccIdentityPolicyAttachmentResource_faults(t *testing.T) {
 	srv, url := startEmulator(t, emulator.Config{Seed: 7, Faults: emulator.Faults{
 		FailRate: 0.3, DropRate: 0.1, ReadAfterWriteDelay: 500 * time.Millisecond,
 	}})
@@ -334,7 +334,7 @@ resource "imspolicy_identity_policy_attachment" "test" {
 			return nil
 		}
 	}
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: fastProviderFactories,
 		CheckDestroy:             checkNoIdentityPolicies(srv),
 		Steps: []resource.TestStep{

@@ -60,7 +60,7 @@ data "imspolicy_policy_simulation" "check" {
 	sameAsResource := func(attr string) statecheck.StateCheck {
 		return statecheck.CompareValuePairs("data.imspolicy_identity_policy.by_name", tfjsonpath.New(attr), identityPolicyAddr, tfjsonpath.New(attr), compare.ValuesSame())
 	}
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: fastProviderFactories,
 		CheckDestroy:             checkNoIdentityPolicies(srv),
 		Steps: []resource.TestStep{{
@@ -88,7 +88,7 @@ data "imspolicy_policy_simulation" "check" {
 
 func TestAccIdentityPolicyDataSource_errors(t *testing.T) {
 	_, url := startEmulator(t, emulator.Config{})
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: fastProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -117,7 +117,7 @@ data "imspolicy_identity_policy" "test" {
 
 func TestAccIdentityPolicyDataSource_missingCredentials(t *testing.T) {
 	clearCredentialEnv(t)
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      `data "imspolicy_identity_policy" "test" { name = "anything" }`,
@@ -127,7 +127,7 @@ func TestAccIdentityPolicyDataSource_missingCredentials(t *testing.T) {
 }
 
 // The examples of the identity policy resources and data source apply against the emulator.
-func TestAccIdentityPolicyExamples(t *testing.T) {
+func TestAccIdentityPolicyResource_examples(t *testing.T) {
 	srv, url := startEmulator(t, emulator.Config{})
 	read := func(path string) string {
 		b, err := os.ReadFile(filepath.Join("../../examples", path))
@@ -139,7 +139,7 @@ func TestAccIdentityPolicyExamples(t *testing.T) {
 	resources := emulatorProviderBlock(url) +
 		read("resources/imspolicy_identity_policy/resource.tf") +
 		read("resources/imspolicy_identity_policy_attachment/resource.tf")
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: fastProviderFactories,
 		CheckDestroy:             checkNoIdentityPolicies(srv),
 		Steps: []resource.TestStep{
@@ -184,7 +184,7 @@ resource "imspolicy_identity_policy_attachment" "readers" {
 }
 `, sys.Name, testIAMUserID)
 	ds := "data.imspolicy_identity_policy.readonly"
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: fastProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
 			p, ok := srv.Policy(sys.ID)

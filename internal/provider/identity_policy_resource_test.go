@@ -117,7 +117,7 @@ func checkNoIdentityPolicies(srv *emulator.Server) resource.TestCheckFunc {
 	}
 }
 
-func TestAccIdentityPolicy_lifecycle(t *testing.T) {
+func TestAccIdentityPolicyResource_lifecycle(t *testing.T) {
 	srv, url := startEmulator(t, emulator.Config{})
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 	docA := identityPolicyDoc("ims:images:list", "ims:images:get")
@@ -133,7 +133,7 @@ func TestAccIdentityPolicy_lifecycle(t *testing.T) {
     }
   EOT`
 
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: fastProviderFactories,
 		CheckDestroy:             checkNoIdentityPolicies(srv),
 		Steps: []resource.TestStep{
@@ -213,9 +213,9 @@ func TestAccIdentityPolicy_lifecycle(t *testing.T) {
 	})
 }
 
-func TestAccIdentityPolicy_pathAndDefaults(t *testing.T) {
+func TestAccIdentityPolicyResource_pathAndDefaults(t *testing.T) {
 	srv, url := startEmulator(t, emulator.Config{})
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: fastProviderFactories,
 		CheckDestroy:             checkNoIdentityPolicies(srv),
 		Steps: []resource.TestStep{
@@ -286,7 +286,7 @@ func (l *identityPolicyRequestLog) matching(re *regexp.Regexp) []string {
 	return out
 }
 
-func TestAccIdentityPolicy_versionRotation(t *testing.T) {
+func TestAccIdentityPolicyResource_versionRotation(t *testing.T) {
 	var log identityPolicyRequestLog
 	srv, url := startEmulator(t, emulator.Config{Logf: log.logf})
 	// Seven documents: the first, then six changes.
@@ -310,7 +310,7 @@ func TestAccIdentityPolicy_versionRotation(t *testing.T) {
 		})
 	}
 	steps = append(steps, resource.TestStep{ResourceName: identityPolicyAddr, ImportState: true, ImportStateVerify: true})
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: fastProviderFactories,
 		CheckDestroy: resource.ComposeTestCheckFunc(checkNoIdentityPolicies(srv), func(*terraform.State) error {
 			// The limit was never hit: the oldest version was deleted before each create.
@@ -328,9 +328,9 @@ func TestAccIdentityPolicy_versionRotation(t *testing.T) {
 
 // The version deleted to make room is the oldest that is not the default, even when the
 // default is older.
-func TestAccIdentityPolicy_rotationKeepsOldDefault(t *testing.T) {
+func TestAccIdentityPolicyResource_rotationKeepsOldDefault(t *testing.T) {
 	srv, url := startEmulator(t, emulator.Config{})
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: fastProviderFactories,
 		CheckDestroy:             checkNoIdentityPolicies(srv),
 		Steps: []resource.TestStep{
@@ -367,11 +367,11 @@ func TestAccIdentityPolicy_rotationKeepsOldDefault(t *testing.T) {
 	})
 }
 
-func TestAccIdentityPolicy_deletedOutsideTerraform(t *testing.T) {
+func TestAccIdentityPolicyResource_deletedOutsideTerraform(t *testing.T) {
 	srv, url := startEmulator(t, emulator.Config{})
 	config := identityPolicyConfig(url, "short-lived", "", identityPolicyDoc("ims:images:list"))
 	var firstID string
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: fastProviderFactories,
 		CheckDestroy:             checkNoIdentityPolicies(srv),
 		Steps: []resource.TestStep{
@@ -412,10 +412,10 @@ func TestAccIdentityPolicy_deletedOutsideTerraform(t *testing.T) {
 	})
 }
 
-func TestAccIdentityPolicy_editedOutsideTerraform(t *testing.T) {
+func TestAccIdentityPolicyResource_editedOutsideTerraform(t *testing.T) {
 	srv, url := startEmulator(t, emulator.Config{})
 	config := identityPolicyConfig(url, "edited", "As configured", identityPolicyDoc("ims:images:list"))
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: fastProviderFactories,
 		CheckDestroy:             checkNoIdentityPolicies(srv),
 		Steps: []resource.TestStep{
@@ -455,9 +455,9 @@ func TestAccIdentityPolicy_editedOutsideTerraform(t *testing.T) {
 	})
 }
 
-func TestAccIdentityPolicy_invalidArgumentsFailThePlan(t *testing.T) {
+func TestAccIdentityPolicyResource_invalidArgumentsFailThePlan(t *testing.T) {
 	srv, url := startEmulator(t, emulator.Config{})
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: fastProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
 			if n := srv.Stats().Requests; n != 0 {
@@ -502,9 +502,9 @@ resource "imspolicy_identity_policy" "test" {
 	})
 }
 
-func TestAccIdentityPolicy_missingCredentials(t *testing.T) {
+func TestAccIdentityPolicyResource_missingCredentials(t *testing.T) {
 	clearCredentialEnv(t)
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: `
@@ -518,10 +518,10 @@ resource "imspolicy_identity_policy" "test" {
 	})
 }
 
-func TestAccIdentityPolicy_wrongSecretKey(t *testing.T) {
+func TestAccIdentityPolicyResource_wrongSecretKey(t *testing.T) {
 	srv, url := startEmulator(t, emulator.Config{})
 	clearCredentialEnv(t)
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: fastProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: fmt.Sprintf(`
@@ -579,7 +579,7 @@ func TestIdentityPolicy_unauthorizedErrorNamesSettings(t *testing.T) {
 // Warnings of the checker show in `terraform plan -json`, on the policy attribute. The
 // plugin-testing harness cannot assert warnings, so this test builds the provider and runs
 // Terraform itself, with a CLI configuration whose dev_overrides point at the build.
-func TestAccIdentityPolicy_planShowsPolicyWarnings(t *testing.T) {
+func TestAccIdentityPolicyResource_planShowsPolicyWarnings(t *testing.T) {
 	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
 	if os.Getenv("TF_ACC") == "" || tf == "" {
 		t.Skip("set TF_ACC=1 and TF_ACC_TERRAFORM_PATH to run Terraform")
@@ -654,17 +654,17 @@ func TestAccIdentityPolicy_planShowsPolicyWarnings(t *testing.T) {
 	}
 }
 
-// TestAccIdentityPolicy_descriptionUpdateNotServed: an endpoint whose gateway does not
+// TestAccIdentityPolicyResource_descriptionUpdateNotServed: an endpoint whose gateway does not
 // route UpdatePolicyV5 (404 APIGW.0101) fails a description change with an error on the
 // attribute that says how to replace the policy instead; the policy stays in state, and a
 // gateway 404 on a read is an error, never "deleted outside Terraform".
-func TestAccIdentityPolicy_descriptionUpdateNotServed(t *testing.T) {
+func TestAccIdentityPolicyResource_descriptionUpdateNotServed(t *testing.T) {
 	srv, url := startEmulator(t, emulator.Config{})
 	proxy, purl := startFaultProxy(t, url)
 	notServed := `{"error_code":"APIGW.0101","error_msg":"The API does not exist or has not been published in the environment"}`
 	proxy.add(&proxyRule{method: "PUT", path: "/v5/policies/*", times: 1, status: http.StatusNotFound, body: notServed})
 	doc := identityPolicyDoc("ims:images:get")
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: fastProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: identityPolicyConfig(purl, "not-served", "first", doc)},
@@ -699,7 +699,7 @@ func TestAccIdentityPolicy_descriptionUpdateNotServed(t *testing.T) {
 
 // Importing a system policy fails at plan time and says to use the data source; nothing is
 // created or changed.
-func TestAccIdentityPolicy_importSystemPolicy(t *testing.T) {
+func TestAccIdentityPolicyResource_importSystemPolicy(t *testing.T) {
 	srv, url := startEmulator(t, emulator.Config{})
 	sys := emulator.SystemPolicies[0]
 	config := fmt.Sprintf(`

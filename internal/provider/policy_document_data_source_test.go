@@ -17,7 +17,7 @@ import (
 )
 
 func TestAccPolicyDocumentDataSource(t *testing.T) {
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: `
@@ -55,7 +55,7 @@ data "imspolicy_policy_document" "test" {
 }
 
 func TestAccPolicyDocumentDataSource_merge(t *testing.T) {
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: `
@@ -93,7 +93,7 @@ data "imspolicy_policy_document" "test" {
 }
 
 func TestAccPolicyDocumentDataSource_warningsInFindings(t *testing.T) {
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: `
@@ -121,7 +121,7 @@ data "imspolicy_policy_document" "test" {
 }
 
 func TestAccPolicyDocumentDataSource_errors(t *testing.T) {
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -214,7 +214,7 @@ data "imspolicy_policy_document" "test" {
 // ignore_findings leaves the ignored warnings out of findings (the others stay), and an
 // error's code, or a code no rule has, is a plan error.
 func TestAccPolicyDocumentDataSource_ignoreFindings(t *testing.T) {
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{

@@ -43,7 +43,7 @@ locals {
 `
 
 func TestAccPolicySimulationDataSource(t *testing.T) {
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: simulationPolicies + `
@@ -173,7 +173,7 @@ func evaluatedCheck(action, decision string, required bool) knownvalue.Check {
 }
 
 func TestAccPolicySimulationDataSource_missingContextAndImplicitSCPDeny(t *testing.T) {
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: `
@@ -214,7 +214,7 @@ data "imspolicy_policy_simulation" "scp" {
 }
 
 func TestAccPolicySimulationDataSource_errors(t *testing.T) {
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -392,7 +392,7 @@ func TestAccPolicySimulationDataSource_rules(t *testing.T) {
 				"decision": knownvalue.StringExact(r.want),
 			})))
 	}
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:            "data \"imspolicy_policy_simulation\" \"rules\" {\n  identity_policies = [" + policy + "]\n" + requests.String() + "}\n",

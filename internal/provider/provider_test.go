@@ -28,7 +28,7 @@ func clearCredentialEnv(t *testing.T) {
 
 func TestAccProvider_offlineWithoutConfiguration(t *testing.T) {
 	clearCredentialEnv(t)
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			// No provider block at all: catalog data sources and functions still work.
@@ -46,7 +46,7 @@ output "urn" { value = provider::imspolicy::image_urn("cn-north-4", "*", "*") }
 
 func TestAccProvider_configuration(t *testing.T) {
 	clearCredentialEnv(t)
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -82,7 +82,7 @@ data "imspolicy_actions" "quota" { match = "ims:quotas:*" }
 
 func TestAccProvider_invalidMaxRetriesEnvironment(t *testing.T) {
 	clearCredentialEnv(t)
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{

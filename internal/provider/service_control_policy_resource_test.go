@@ -420,7 +420,7 @@ resource "imspolicy_service_control_policy" "test" {
 	}
 	// A valid configuration last, for the destroy.
 	steps = append(steps, resource.TestStep{Config: config(longName, longDescription)})
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: fastProviderFactories,
 		Steps:                    steps,
 		CheckDestroy:             scpTestCheckNoCustomSCPs(srv),

@@ -192,5 +192,5 @@ output "messages" { value = [for f in data.imspolicy_policy_document.check.findi
 	}
 	// A valid last step, so that the test's final destroy can plan.
 	steps = append(steps, resource.TestStep{Config: `data "imspolicy_actions" "all" {}`})
-	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: protoV6ProviderFactories, Steps: steps})
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: protoV6ProviderFactories, Steps: steps})
 }
