@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/acctest"
+
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/emulator"
@@ -47,10 +49,10 @@ func TestAccExamples(t *testing.T) {
 			if m := rootIDPattern.FindStringSubmatch(config.String()); m != nil {
 				cfg.RootID = m[1]
 			}
-			_, url := startEmulator(t, cfg)
+			_, url := acctest.StartEmulator(t, cfg)
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: fastProviderFactories,
-				Steps:                    []resource.TestStep{{Config: emulatorProviderBlock(url) + config.String()}},
+				Steps:                    []resource.TestStep{{Config: acctest.ProviderBlock(url) + config.String()}},
 			})
 		})
 	}

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/acctest"
+
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -17,13 +19,6 @@ import (
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/client"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/emulator"
 )
-
-// providerBlockWith is emulatorProviderBlock with more provider arguments.
-func providerBlockWith(url, extra string) string {
-	b := emulatorProviderBlock(url)
-	i := strings.LastIndex(b, "}")
-	return b[:i] + extra + "\n}\n"
-}
 
 // theirDocument is what the objects that exist before the apply hold: something the
 // configuration does not say, which an adoption would hide.
@@ -36,7 +31,7 @@ const theirDocument = `{"Version":"5.0","Statement":[{"Effect":"Allow","Action":
 // block; the free ones are created once; and the pre-existing objects must survive the
 // destroy as they were (an adopted one would be destroyed with the rest).
 func TestAccFaultTolerance_neverAdoptsPreexisting(t *testing.T) {
-	srv, url := startEmulator(t, emulator.Config{Seed: 7})
+	srv, url := acctest.StartEmulator(t, emulator.Config{Seed: 7})
 	c := scpTestClient(t, url)
 	ctx := context.Background()
 	theirs := map[string]string{} // name -> id
@@ -54,7 +49,7 @@ func TestAccFaultTolerance_neverAdoptsPreexisting(t *testing.T) {
 		}
 		theirs[s.Name] = s.ID
 	}
-	config := emulatorProviderBlock(url) + `
+	config := acctest.ProviderBlock(url) + `
 resource "imspolicy_identity_policy" "taken" {
   count  = 20
   name   = "taken-${count.index}"
@@ -142,7 +137,7 @@ resource "imspolicy_service_control_policy" "free" {
 
 // spoiledAnswerConfig is one identity policy and one SCP through the proxy at url.
 func spoiledAnswerConfig(url, extra string) string {
-	return providerBlockWith(url, extra) + `
+	return acctest.ProviderBlock(url, extra) + `
 resource "imspolicy_identity_policy" "cut" {
   name   = "cut-answer"
   policy = jsonencode({ Version = "5.0", Statement = [{ Effect = "Allow", Action = ["ims:images:get"] }] })
@@ -157,7 +152,7 @@ resource "imspolicy_service_control_policy" "cut" {
 
 // checkOneOfEach checks that the emulator holds exactly one identity policy and one custom
 // SCP of the spoiled-answer configuration, and that the proxy spoiled both creates.
-func checkOneOfEach(srv *emulator.Server, proxy *faultProxy) resource.TestCheckFunc {
+func checkOneOfEach(srv *emulator.Server, proxy *acctest.FaultProxy) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		if ps := srv.Policies(); len(ps) != 1 || ps[0].Name != "cut-answer" {
 			return fmt.Errorf("the emulator holds %d identity policies, want exactly cut-answer", len(ps))
@@ -171,7 +166,7 @@ func checkOneOfEach(srv *emulator.Server, proxy *faultProxy) resource.TestCheckF
 		if custom != 1 {
 			return fmt.Errorf("the emulator holds %d custom SCPs, want 1", custom)
 		}
-		if proxy.spoiled("POST", "/v5/policies") != 1 || proxy.spoiled("POST", "/v1/organizations/policies") != 1 {
+		if proxy.Spoiled("POST", "/v5/policies") != 1 || proxy.Spoiled("POST", "/v1/organizations/policies") != 1 {
 			return fmt.Errorf("the proxy did not spoil both creates: the test proves nothing")
 		}
 		return nil
@@ -182,10 +177,10 @@ func checkOneOfEach(srv *emulator.Server, proxy *faultProxy) resource.TestCheckF
 // (a proxy closing the connection mid-body). The server acted, so the provider looks the
 // objects up and records them: no orphan, nothing twice, and the next plan is empty.
 func TestAccFaultTolerance_cutCreateAnswers(t *testing.T) {
-	srv, url := startEmulator(t, emulator.Config{})
-	proxy, purl := startFaultProxy(t, url)
-	proxy.add(&proxyRule{method: "POST", path: "/v5/policies", times: 1, spoil: cutAnswer})
-	proxy.add(&proxyRule{method: "POST", path: "/v1/organizations/policies", times: 1, spoil: cutAnswer})
+	srv, url := acctest.StartEmulator(t, emulator.Config{})
+	proxy, purl := acctest.StartFaultProxy(t, url)
+	proxy.Add(&acctest.ProxyRule{Method: "POST", Path: "/v5/policies", Times: 1, Spoil: acctest.CutAnswer})
+	proxy.Add(&acctest.ProxyRule{Method: "POST", Path: "/v1/organizations/policies", Times: 1, Spoil: acctest.CutAnswer})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: fastProviderFactories,
 		Steps: []resource.TestStep{
@@ -209,10 +204,10 @@ func TestAccFaultTolerance_cutCreateAnswers(t *testing.T) {
 // through the body; request_timeout ends the attempt, and the objects are looked up and
 // recorded as after a cut answer.
 func TestAccFaultTolerance_stalledCreateAnswers(t *testing.T) {
-	srv, url := startEmulator(t, emulator.Config{})
-	proxy, purl := startFaultProxy(t, url)
-	proxy.add(&proxyRule{method: "POST", path: "/v5/policies", times: 1, spoil: stallAnswer})
-	proxy.add(&proxyRule{method: "POST", path: "/v1/organizations/policies", times: 1, spoil: stallAnswer})
+	srv, url := acctest.StartEmulator(t, emulator.Config{})
+	proxy, purl := acctest.StartFaultProxy(t, url)
+	proxy.Add(&acctest.ProxyRule{Method: "POST", Path: "/v5/policies", Times: 1, Spoil: acctest.StallAnswer})
+	proxy.Add(&acctest.ProxyRule{Method: "POST", Path: "/v1/organizations/policies", Times: 1, Spoil: acctest.StallAnswer})
 	extra := `  request_timeout = "1s"`
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: fastProviderFactories,
@@ -231,11 +226,11 @@ func TestAccFaultTolerance_stalledCreateAnswers(t *testing.T) {
 // answers. After a few attempts that each wait out request_timeout, a create and a refresh
 // fail, saying that the endpoint does not answer; they do not wait out every retry.
 func TestAccFaultTolerance_hungEndpoint(t *testing.T) {
-	hung := startSilentListener(t)
-	srv, url := startEmulator(t, emulator.Config{})
+	hung := acctest.StartSilentListener(t)
+	srv, url := acctest.StartEmulator(t, emulator.Config{})
 	extra := `  request_timeout = "500ms"`
 	withTimeouts := func(endpoint, timeouts string) string {
-		return providerBlockWith(endpoint, extra) + fmt.Sprintf(`
+		return acctest.ProviderBlock(endpoint, extra) + fmt.Sprintf(`
 resource "imspolicy_identity_policy" "test" {
   name   = "hung"
   policy = jsonencode({ Version = "5.0", Statement = [{ Effect = "Allow", Action = ["ims:images:get"] }] })
@@ -289,9 +284,9 @@ resource "imspolicy_identity_policy" "test" {
 // while Terraform is creating a new version. The update ends with the planned description
 // (no "inconsistent result"), and the next plan is empty.
 func TestAccIdentityPolicyResource_descriptionChangedDuringUpdate(t *testing.T) {
-	srv, url := startEmulator(t, emulator.Config{})
-	proxy, purl := startFaultProxy(t, url)
-	proxy.add(&proxyRule{method: "POST", path: "/v5/policies/*", times: 1, before: func() {
+	srv, url := acctest.StartEmulator(t, emulator.Config{})
+	proxy, purl := acctest.StartFaultProxy(t, url)
+	proxy.Add(&acctest.ProxyRule{Method: "POST", Path: "/v5/policies/*", Times: 1, Before: func() {
 		if p, ok := srv.PolicyByName("racy"); ok {
 			_ = srv.SetPolicyDescription(p.ID, "changed meanwhile")
 		}
@@ -323,7 +318,7 @@ func TestAccIdentityPolicyResource_descriptionChangedDuringUpdate(t *testing.T) 
 
 // TestAccIdentityPolicyResource_importNeedsAnID: an empty import id is an "Invalid import ID".
 func TestAccIdentityPolicyResource_importNeedsAnID(t *testing.T) {
-	srv, url := startEmulator(t, emulator.Config{})
+	srv, url := acctest.StartEmulator(t, emulator.Config{})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: fastProviderFactories,
 		Steps: []resource.TestStep{
@@ -343,9 +338,9 @@ func TestAccIdentityPolicyResource_importNeedsAnID(t *testing.T) {
 // with an error on its attribute that names the fix; an empty endpoint never means the
 // production one.
 func TestAccProvider_invalidSettingsFailThePlan(t *testing.T) {
-	_, url := startEmulator(t, emulator.Config{})
+	_, url := acctest.StartEmulator(t, emulator.Config{})
 	withSetting := func(setting string) string {
-		return providerBlockWith(url, "  "+setting) + `
+		return acctest.ProviderBlock(url, "  "+setting) + `
 resource "imspolicy_identity_policy" "test" {
   name   = "settings"
   policy = jsonencode({ Version = "5.0", Statement = [{ Effect = "Allow", Action = ["ims:images:get"] }] })
@@ -387,7 +382,7 @@ func TestAccFaultTolerance_unavailableEndpoint(t *testing.T) {
 		_, _ = w.Write([]byte(`{"error_code":"APIGW.0503","error_msg":"service unavailable"}`))
 	}))
 	t.Cleanup(unavailable.Close)
-	config := emulatorProviderBlock(unavailable.URL) + `
+	config := acctest.ProviderBlock(unavailable.URL) + `
 resource "imspolicy_identity_policy" "test" {
   name   = "unavailable"
   policy = jsonencode({ Version = "5.0", Statement = [{ Effect = "Allow", Action = ["ims:images:get"] }] })

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/acctest"
+
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -16,7 +18,7 @@ import (
 // faultConfig declares 30 identity policies attached to 30 groups, and 10 SCPs attached
 // two by two to five OUs (the vendor allows five SCPs per target, FullAccess included).
 func faultConfig(url string) string {
-	return emulatorProviderBlock(url) + `
+	return acctest.ProviderBlock(url) + `
 resource "imspolicy_identity_policy" "many" {
   count       = 30
   name        = "fault-policy-${count.index}"
@@ -35,7 +37,7 @@ resource "imspolicy_identity_policy_attachment" "many" {
 }
 
 resource "imspolicy_scp_enablement" "root" {
-  root_id = "` + testRootID + `"
+  root_id = "` + acctest.RootID + `"
 }
 
 resource "imspolicy_service_control_policy" "many" {
@@ -61,7 +63,7 @@ resource "imspolicy_service_control_policy_attachment" "many" {
 // Afterwards the emulator must hold exactly the declared objects, none missing and none
 // twice, and a second plan must be empty.
 func TestAccFaultTolerance(t *testing.T) {
-	srv, url := startEmulator(t, emulator.Config{
+	srv, url := acctest.StartEmulator(t, emulator.Config{
 		Seed:   42,
 		Faults: emulator.Faults{FailRate: 0.3, DropRate: 0.1},
 	})

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/acctest"
+
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -71,7 +73,7 @@ func identityPolicyTestClient(t *testing.T, url string) *client.Client {
 	t.Helper()
 	c, err := client.New(client.Config{
 		IAMEndpoint: url, OrganizationsEndpoint: url,
-		Credentials: signer.Credentials{AccessKey: testAccessKey, SecretKey: testSecretKey, DomainID: testAccountID},
+		Credentials: signer.Credentials{AccessKey: acctest.AccessKey, SecretKey: acctest.SecretKey, DomainID: acctest.AccountID},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -80,7 +82,7 @@ func identityPolicyTestClient(t *testing.T, url string) *client.Client {
 }
 
 func TestAccIdentityPolicyAttachmentResource_lifecycle(t *testing.T) {
-	srv, url := startEmulator(t, emulator.Config{})
+	srv, url := acctest.StartEmulator(t, emulator.Config{})
 	idOf := func(pt, principal string) knownvalue.Check {
 		return knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f-]+/` + pt + `/` + principal + `$`))
 	}
@@ -155,7 +157,7 @@ func TestAccIdentityPolicyAttachmentResource_lifecycle(t *testing.T) {
 }
 
 func TestAccIdentityPolicyAttachmentResource_policyDeletedOutsideTerraform(t *testing.T) {
-	srv, url := startEmulator(t, emulator.Config{})
+	srv, url := acctest.StartEmulator(t, emulator.Config{})
 	config := identityPolicyAttachmentsConfig(url, testIAMAgencyID)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: fastProviderFactories,
@@ -185,7 +187,7 @@ func TestAccIdentityPolicyAttachmentResource_policyDeletedOutsideTerraform(t *te
 
 // A policy attached outside Terraform is not detached by a destroy: the error says so.
 func TestAccIdentityPolicyAttachmentResource_destroyAttachedPolicy(t *testing.T) {
-	srv, url := startEmulator(t, emulator.Config{})
+	srv, url := acctest.StartEmulator(t, emulator.Config{})
 	c := identityPolicyTestClient(t, url)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: fastProviderFactories,
@@ -199,7 +201,7 @@ func TestAccIdentityPolicyAttachmentResource_destroyAttachedPolicy(t *testing.T)
 				},
 			},
 			{
-				Config:      emulatorProviderBlock(url),
+				Config:      acctest.ProviderBlock(url),
 				ExpectError: regexp.MustCompile(`Identity policy still attached[\s\S]*"attached-elsewhere"[\s\S]*attached\s+to\s+user\s+` + testIAMUserID),
 			},
 			{
@@ -209,16 +211,16 @@ func TestAccIdentityPolicyAttachmentResource_destroyAttachedPolicy(t *testing.T)
 						t.Fatal(err)
 					}
 				},
-				Config: emulatorProviderBlock(url),
+				Config: acctest.ProviderBlock(url),
 			},
 		},
 	})
 }
 
 func TestAccIdentityPolicyAttachmentResource_invalidArguments(t *testing.T) {
-	srv, url := startEmulator(t, emulator.Config{})
+	srv, url := acctest.StartEmulator(t, emulator.Config{})
 	attachment := func(policyID, pt, principalID string) string {
-		return emulatorProviderBlock(url) + fmt.Sprintf(`
+		return acctest.ProviderBlock(url) + fmt.Sprintf(`
 resource "imspolicy_identity_policy_attachment" "test" {
   policy_id      = %q
   principal_type = %q
@@ -247,7 +249,7 @@ resource "imspolicy_identity_policy_attachment" "test" {
 }
 
 func TestAccIdentityPolicyAttachmentResource_missingCredentials(t *testing.T) {
-	clearCredentialEnv(t)
+	acctest.ClearCredentialEnv(t)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -292,11 +294,11 @@ func TestIdentityPolicyAttachment_parseID(t *testing.T) {
 // Policies and attachments come out exactly as declared when the API fails 30% of calls,
 // drops 10% of connections after acting, and hides new policies from reads for a moment.
 func TestAccIdentityPolicyAttachmentResource_faults(t *testing.T) {
-	srv, url := startEmulator(t, emulator.Config{Seed: 7, Faults: emulator.Faults{
+	srv, url := acctest.StartEmulator(t, emulator.Config{Seed: 7, Faults: emulator.Faults{
 		FailRate: 0.3, DropRate: 0.1, ReadAfterWriteDelay: 500 * time.Millisecond,
 	}})
 	config := func(actions string) string {
-		return emulatorProviderBlock(url) + `
+		return acctest.ProviderBlock(url) + `
 resource "imspolicy_identity_policy" "test" {
   count       = 6
   name        = "faulty-${count.index}"

@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"testing"
 
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/acctest"
+
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -18,9 +20,9 @@ import (
 )
 
 func TestAccIdentityPolicyDataSource(t *testing.T) {
-	srv, url := startEmulator(t, emulator.Config{})
+	srv, url := acctest.StartEmulator(t, emulator.Config{})
 	// The document as a user might write it: a string for a list of one, any key order.
-	config := emulatorProviderBlock(url) + `
+	config := acctest.ProviderBlock(url) + `
 resource "imspolicy_identity_policy" "test" {
   name        = "image-builders"
   path        = "images/"
@@ -87,24 +89,24 @@ data "imspolicy_policy_simulation" "check" {
 }
 
 func TestAccIdentityPolicyDataSource_errors(t *testing.T) {
-	_, url := startEmulator(t, emulator.Config{})
+	_, url := acctest.StartEmulator(t, emulator.Config{})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: fastProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:      emulatorProviderBlock(url) + `data "imspolicy_identity_policy" "test" { name = "nobody-has-this-name" }`,
+				Config:      acctest.ProviderBlock(url) + `data "imspolicy_identity_policy" "test" { name = "nobody-has-this-name" }`,
 				ExpectError: regexp.MustCompile(`Identity policy not found[\s\S]*"nobody-has-this-name"`),
 			},
 			{
-				Config:      emulatorProviderBlock(url) + `data "imspolicy_identity_policy" "test" { id = "00000000-0000-0000-0000-000000000000" }`,
+				Config:      acctest.ProviderBlock(url) + `data "imspolicy_identity_policy" "test" { id = "00000000-0000-0000-0000-000000000000" }`,
 				ExpectError: regexp.MustCompile(`Identity policy not found[\s\S]*"00000000-0000-0000-0000-000000000000"`),
 			},
 			{
-				Config:      emulatorProviderBlock(url) + `data "imspolicy_identity_policy" "test" {}`,
+				Config:      acctest.ProviderBlock(url) + `data "imspolicy_identity_policy" "test" {}`,
 				ExpectError: regexp.MustCompile(`Missing Attribute Configuration[\s\S]*Exactly\s+one\s+of\s+these\s+attributes\s+must\s+be\s+configured:\s+\[id,name\]`),
 			},
 			{
-				Config: emulatorProviderBlock(url) + `
+				Config: acctest.ProviderBlock(url) + `
 data "imspolicy_identity_policy" "test" {
   id   = "00000000-0000-0000-0000-000000000000"
   name = "both"
@@ -116,7 +118,7 @@ data "imspolicy_identity_policy" "test" {
 }
 
 func TestAccIdentityPolicyDataSource_missingCredentials(t *testing.T) {
-	clearCredentialEnv(t)
+	acctest.ClearCredentialEnv(t)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -128,7 +130,7 @@ func TestAccIdentityPolicyDataSource_missingCredentials(t *testing.T) {
 
 // The examples of the identity policy resources and data source apply against the emulator.
 func TestAccIdentityPolicyResource_examples(t *testing.T) {
-	srv, url := startEmulator(t, emulator.Config{})
+	srv, url := acctest.StartEmulator(t, emulator.Config{})
 	read := func(path string) string {
 		b, err := os.ReadFile(filepath.Join("../../examples", path))
 		if err != nil {
@@ -136,7 +138,7 @@ func TestAccIdentityPolicyResource_examples(t *testing.T) {
 		}
 		return string(b) + "\n"
 	}
-	resources := emulatorProviderBlock(url) +
+	resources := acctest.ProviderBlock(url) +
 		read("resources/imspolicy_identity_policy/resource.tf") +
 		read("resources/imspolicy_identity_policy_attachment/resource.tf")
 	resource.Test(t, resource.TestCase{
@@ -152,7 +154,7 @@ func TestAccIdentityPolicyResource_examples(t *testing.T) {
 			},
 			{
 				// The data source example is whole: it reads the policy it defines.
-				Config: emulatorProviderBlock(url) + read("data-sources/imspolicy_identity_policy/data-source.tf"),
+				Config: acctest.ProviderBlock(url) + read("data-sources/imspolicy_identity_policy/data-source.tf"),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownOutputValue("image_auditors", knownvalue.ObjectExact(map[string]knownvalue.Check{
 						"version": knownvalue.StringExact("v1"),
@@ -170,9 +172,9 @@ func TestAccIdentityPolicyResource_examples(t *testing.T) {
 // A system policy is found by name, read with its document, and attached; Terraform never
 // changes it, and destroying the attachment leaves it as it was.
 func TestAccIdentityPolicyDataSource_systemPolicy(t *testing.T) {
-	srv, url := startEmulator(t, emulator.Config{})
+	srv, url := acctest.StartEmulator(t, emulator.Config{})
 	sys := emulator.SystemPolicies[1]
-	config := emulatorProviderBlock(url) + fmt.Sprintf(`
+	config := acctest.ProviderBlock(url) + fmt.Sprintf(`
 data "imspolicy_identity_policy" "readonly" {
   name = %q
 }

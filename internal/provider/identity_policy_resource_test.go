@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/acctest"
+
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -56,7 +58,7 @@ func identityPolicyHCLStrings(values []string) string {
 
 // identityPolicyConfig is an imspolicy_identity_policy.test with the document expression.
 func identityPolicyConfig(url, name, description, policy string) string {
-	return emulatorProviderBlock(url) + fmt.Sprintf(`
+	return acctest.ProviderBlock(url) + fmt.Sprintf(`
 resource "imspolicy_identity_policy" "test" {
   name        = %q
   description = %q
@@ -118,7 +120,7 @@ func checkNoIdentityPolicies(srv *emulator.Server) resource.TestCheckFunc {
 }
 
 func TestAccIdentityPolicyResource_lifecycle(t *testing.T) {
-	srv, url := startEmulator(t, emulator.Config{})
+	srv, url := acctest.StartEmulator(t, emulator.Config{})
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 	docA := identityPolicyDoc("ims:images:list", "ims:images:get")
 	docB := identityPolicyDoc("ims:images:list", "ims:images:get", "ims:quotas:get")
@@ -145,7 +147,7 @@ func TestAccIdentityPolicyResource_lifecycle(t *testing.T) {
 					statecheck.ExpectKnownValue(identityPolicyAddr, tfjsonpath.New("path"), knownvalue.StringExact("/")),
 					statecheck.ExpectKnownValue(identityPolicyAddr, tfjsonpath.New("description"), knownvalue.StringExact("Read images")),
 					statecheck.ExpectKnownValue(identityPolicyAddr, tfjsonpath.New("policy"), knownvalue.StringExact(identityPolicyJSON("ims:images:list", "ims:images:get"))),
-					statecheck.ExpectKnownValue(identityPolicyAddr, tfjsonpath.New("urn"), knownvalue.StringExact("iam::"+testAccountID+":policy:image-readers")),
+					statecheck.ExpectKnownValue(identityPolicyAddr, tfjsonpath.New("urn"), knownvalue.StringExact("iam::"+acctest.AccountID+":policy:image-readers")),
 					statecheck.ExpectKnownValue(identityPolicyAddr, tfjsonpath.New("default_version_id"), knownvalue.StringExact("v1")),
 					statecheck.ExpectKnownValue(identityPolicyAddr, tfjsonpath.New("version_ids"), stringList("v1")),
 					statecheck.ExpectKnownValue(identityPolicyAddr, tfjsonpath.New("attachment_count"), knownvalue.Int64Exact(0)),
@@ -214,13 +216,13 @@ func TestAccIdentityPolicyResource_lifecycle(t *testing.T) {
 }
 
 func TestAccIdentityPolicyResource_pathAndDefaults(t *testing.T) {
-	srv, url := startEmulator(t, emulator.Config{})
+	srv, url := acctest.StartEmulator(t, emulator.Config{})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: fastProviderFactories,
 		CheckDestroy:             checkNoIdentityPolicies(srv),
 		Steps: []resource.TestStep{
 			{
-				Config: emulatorProviderBlock(url) + `
+				Config: acctest.ProviderBlock(url) + `
 resource "imspolicy_identity_policy" "test" {
   name   = "quota-readers"
   path   = "images/readers/"
@@ -240,7 +242,7 @@ resource "imspolicy_identity_policy" "test" {
 			},
 			{
 				// A new path replaces the policy.
-				Config: emulatorProviderBlock(url) + `
+				Config: acctest.ProviderBlock(url) + `
 resource "imspolicy_identity_policy" "test" {
   name   = "quota-readers"
   policy = ` + identityPolicyDoc("ims:quotas:get") + `
@@ -288,7 +290,7 @@ func (l *identityPolicyRequestLog) matching(re *regexp.Regexp) []string {
 
 func TestAccIdentityPolicyResource_versionRotation(t *testing.T) {
 	var log identityPolicyRequestLog
-	srv, url := startEmulator(t, emulator.Config{Logf: log.logf})
+	srv, url := acctest.StartEmulator(t, emulator.Config{Logf: log.logf})
 	// Seven documents: the first, then six changes.
 	actions := []string{"ims:images:list", "ims:images:get", "ims:quotas:get", "ims:images:getJob", "ims:images:getTags", "ims:images:listOsVersion", "ims:images:listImagesByTag"}
 	wantIDs := [][]string{
@@ -329,7 +331,7 @@ func TestAccIdentityPolicyResource_versionRotation(t *testing.T) {
 // The version deleted to make room is the oldest that is not the default, even when the
 // default is older.
 func TestAccIdentityPolicyResource_rotationKeepsOldDefault(t *testing.T) {
-	srv, url := startEmulator(t, emulator.Config{})
+	srv, url := acctest.StartEmulator(t, emulator.Config{})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: fastProviderFactories,
 		CheckDestroy:             checkNoIdentityPolicies(srv),
@@ -368,7 +370,7 @@ func TestAccIdentityPolicyResource_rotationKeepsOldDefault(t *testing.T) {
 }
 
 func TestAccIdentityPolicyResource_deletedOutsideTerraform(t *testing.T) {
-	srv, url := startEmulator(t, emulator.Config{})
+	srv, url := acctest.StartEmulator(t, emulator.Config{})
 	config := identityPolicyConfig(url, "short-lived", "", identityPolicyDoc("ims:images:list"))
 	var firstID string
 	resource.Test(t, resource.TestCase{
@@ -413,7 +415,7 @@ func TestAccIdentityPolicyResource_deletedOutsideTerraform(t *testing.T) {
 }
 
 func TestAccIdentityPolicyResource_editedOutsideTerraform(t *testing.T) {
-	srv, url := startEmulator(t, emulator.Config{})
+	srv, url := acctest.StartEmulator(t, emulator.Config{})
 	config := identityPolicyConfig(url, "edited", "As configured", identityPolicyDoc("ims:images:list"))
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: fastProviderFactories,
@@ -456,7 +458,7 @@ func TestAccIdentityPolicyResource_editedOutsideTerraform(t *testing.T) {
 }
 
 func TestAccIdentityPolicyResource_invalidArgumentsFailThePlan(t *testing.T) {
-	srv, url := startEmulator(t, emulator.Config{})
+	srv, url := acctest.StartEmulator(t, emulator.Config{})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: fastProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
@@ -479,7 +481,7 @@ func TestAccIdentityPolicyResource_invalidArgumentsFailThePlan(t *testing.T) {
 				ExpectError: regexp.MustCompile(`must\s+be\s+1\s+to\s+128\s+letters,\s+digits\s+or\s+the\s+characters\s+_\+=\.@-`),
 			},
 			{
-				Config: emulatorProviderBlock(url) + `
+				Config: acctest.ProviderBlock(url) + `
 resource "imspolicy_identity_policy" "test" {
   name   = "bad-path"
   path   = "no-trailing-slash"
@@ -489,7 +491,7 @@ resource "imspolicy_identity_policy" "test" {
 				ExpectError: regexp.MustCompile(`Invalid Attribute Value[\s\S]*segments\s+of\s+letters,\s+digits\s+or\s+\.,\+@=_-\s+each\s+ending\s+in\s+/`),
 			},
 			{
-				Config: emulatorProviderBlock(url) + `
+				Config: acctest.ProviderBlock(url) + `
 resource "imspolicy_identity_policy" "test" {
   name   = "dot-path"
   path   = "images/../"
@@ -503,7 +505,7 @@ resource "imspolicy_identity_policy" "test" {
 }
 
 func TestAccIdentityPolicyResource_missingCredentials(t *testing.T) {
-	clearCredentialEnv(t)
+	acctest.ClearCredentialEnv(t)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -519,8 +521,8 @@ resource "imspolicy_identity_policy" "test" {
 }
 
 func TestAccIdentityPolicyResource_wrongSecretKey(t *testing.T) {
-	srv, url := startEmulator(t, emulator.Config{})
-	clearCredentialEnv(t)
+	srv, url := acctest.StartEmulator(t, emulator.Config{})
+	acctest.ClearCredentialEnv(t)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: fastProviderFactories,
 		Steps: []resource.TestStep{{
@@ -535,7 +537,7 @@ resource "imspolicy_identity_policy" "test" {
   name   = "wrong-key"
   policy = %s
 }
-`, testAccessKey, testAccountID, url, identityPolicyDoc("ims:images:list")),
+`, acctest.AccessKey, acctest.AccountID, url, identityPolicyDoc("ims:images:list")),
 			ExpectError: regexp.MustCompile(`Invalid credentials[\s\S]*access_key\s+and\s+secret_key[\s\S]*HW_ACCESS_KEY\s+and\s+HW_SECRET_KEY`),
 		}},
 	})
@@ -546,11 +548,11 @@ resource "imspolicy_identity_policy" "test" {
 
 // The error for rejected credentials names the settings and never shows the secret.
 func TestIdentityPolicy_unauthorizedErrorNamesSettings(t *testing.T) {
-	_, url := startEmulator(t, emulator.Config{})
+	_, url := acctest.StartEmulator(t, emulator.Config{})
 	const wrongSecret = "sk-wrong-secret-must-not-appear"
 	c, err := client.New(client.Config{
 		IAMEndpoint: url, OrganizationsEndpoint: url, MaxRetries: -1,
-		Credentials: signer.Credentials{AccessKey: testAccessKey, SecretKey: wrongSecret, DomainID: testAccountID},
+		Credentials: signer.Credentials{AccessKey: acctest.AccessKey, SecretKey: wrongSecret, DomainID: acctest.AccountID},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -571,7 +573,7 @@ func TestIdentityPolicy_unauthorizedErrorNamesSettings(t *testing.T) {
 			t.Errorf("the error does not mention %s:\n%s", want, text)
 		}
 	}
-	if strings.Contains(text, wrongSecret) || strings.Contains(text, testSecretKey) {
+	if strings.Contains(text, wrongSecret) || strings.Contains(text, acctest.SecretKey) {
 		t.Errorf("the error shows a secret:\n%s", text)
 	}
 }
@@ -584,11 +586,11 @@ func TestAccIdentityPolicyResource_planShowsPolicyWarnings(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" || tf == "" {
 		t.Skip("set TF_ACC=1 and TF_ACC_TERRAFORM_PATH to run Terraform")
 	}
-	_, url := startEmulator(t, emulator.Config{})
+	_, url := acctest.StartEmulator(t, emulator.Config{})
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 
-	cliConfig, terraformBlock := cliWithBuiltProvider(t)
+	cliConfig, terraformBlock := acctest.CLIWithBuiltProvider(t)
 	work := t.TempDir()
 	config := terraformBlock + identityPolicyConfig(url, "sharers", "", identityPolicyDoc("ims:images:list", "ims:images:share"))
 	if err := os.WriteFile(filepath.Join(work, "main.tf"), []byte(config), 0o644); err != nil {
@@ -659,10 +661,10 @@ func TestAccIdentityPolicyResource_planShowsPolicyWarnings(t *testing.T) {
 // attribute that says how to replace the policy instead; the policy stays in state, and a
 // gateway 404 on a read is an error, never "deleted outside Terraform".
 func TestAccIdentityPolicyResource_descriptionUpdateNotServed(t *testing.T) {
-	srv, url := startEmulator(t, emulator.Config{})
-	proxy, purl := startFaultProxy(t, url)
+	srv, url := acctest.StartEmulator(t, emulator.Config{})
+	proxy, purl := acctest.StartFaultProxy(t, url)
 	notServed := `{"error_code":"APIGW.0101","error_msg":"The API does not exist or has not been published in the environment"}`
-	proxy.add(&proxyRule{method: "PUT", path: "/v5/policies/*", times: 1, status: http.StatusNotFound, body: notServed})
+	proxy.Add(&acctest.ProxyRule{Method: "PUT", Path: "/v5/policies/*", Times: 1, Status: http.StatusNotFound, Body: notServed})
 	doc := identityPolicyDoc("ims:images:get")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: fastProviderFactories,
@@ -674,7 +676,7 @@ func TestAccIdentityPolicyResource_descriptionUpdateNotServed(t *testing.T) {
 			},
 			{
 				PreConfig: func() {
-					proxy.add(&proxyRule{method: "GET", path: "/v5/policies/*", times: 1000, status: http.StatusNotFound, body: notServed})
+					proxy.Add(&acctest.ProxyRule{Method: "GET", Path: "/v5/policies/*", Times: 1000, Status: http.StatusNotFound, Body: notServed})
 				},
 				Config:      identityPolicyConfig(purl, "not-served", "first", doc),
 				ExpectError: regexp.MustCompile(`APIGW\.0101`),
@@ -700,7 +702,7 @@ func TestAccIdentityPolicyResource_descriptionUpdateNotServed(t *testing.T) {
 // Importing a system policy fails at plan time and says to use the data source; nothing is
 // created or changed.
 func TestAccIdentityPolicyResource_importSystemPolicy(t *testing.T) {
-	srv, url := startEmulator(t, emulator.Config{})
+	srv, url := acctest.StartEmulator(t, emulator.Config{})
 	sys := emulator.SystemPolicies[0]
 	config := fmt.Sprintf(`
 import {

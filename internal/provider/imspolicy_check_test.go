@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/acctest"
+
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/cli"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/emulator"
 )
@@ -70,14 +72,14 @@ func TestAccImspolicyCheck_realPlan(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" || tf == "" {
 		t.Skip("set TF_ACC=1 and TF_ACC_TERRAFORM_PATH to run Terraform")
 	}
-	_, url := startEmulator(t, emulator.Config{})
+	_, url := acctest.StartEmulator(t, emulator.Config{})
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 
-	cliConfig, terraformBlock := cliWithBuiltProvider(t)
+	cliConfig, terraformBlock := acctest.CLIWithBuiltProvider(t)
 	work := t.TempDir()
 	files := map[string]string{
-		"main.tf":      terraformBlock + emulatorProviderBlock(url) + realPlanRoot,
+		"main.tf":      terraformBlock + acctest.ProviderBlock(url) + realPlanRoot,
 		"team/main.tf": terraformBlock + realPlanModule,
 	}
 	for name, content := range files {
@@ -172,7 +174,7 @@ func TestAccImspolicyCheck_realPlan(t *testing.T) {
 	}
 
 	if os.Getenv("UPDATE_REAL_PLAN") != "" {
-		stable := strings.NewReplacer(url, "http://127.0.0.1:8080", testSecretKey, "emulator-secret-key", testAccessKey, "emulator-access-key").
+		stable := strings.NewReplacer(url, "http://127.0.0.1:8080", acctest.SecretKey, "emulator-secret-key", acctest.AccessKey, "emulator-access-key").
 			Replace(string(planJSON))
 		var pretty bytes.Buffer
 		if err := json.Indent(&pretty, []byte(stable), "", "  "); err != nil {

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/acctest"
+
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -254,7 +256,7 @@ func TestAccPolicyDocumentDataSource_ignoreFindingsInPlanWarnings(t *testing.T) 
 	if os.Getenv("TF_ACC") == "" || tf == "" {
 		t.Skip("set TF_ACC=1 and TF_ACC_TERRAFORM_PATH to run Terraform")
 	}
-	cliConfig, terraformBlock := cliWithBuiltProvider(t)
+	cliConfig, terraformBlock := acctest.CLIWithBuiltProvider(t)
 	work := t.TempDir()
 	config := terraformBlock + fmt.Sprintf(ignoreFindingsConfig, `["deprecated_action"]`)
 	if err := os.WriteFile(filepath.Join(work, "main.tf"), []byte(config), 0o644); err != nil {

@@ -4,8 +4,8 @@ import (
 	"regexp"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/acctest"
+
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -14,20 +14,8 @@ import (
 
 // protoV6ProviderFactories serves the provider in-process to the real Terraform CLI that
 // terraform-plugin-testing runs.
-var protoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"imspolicy": providerserver.NewProtocol6WithError(New("test")()),
-}
-
-// clearCredentialEnv makes a test independent of credentials in the developer's shell.
-func clearCredentialEnv(t *testing.T) {
-	t.Helper()
-	for _, v := range []string{"HW_REGION_NAME", "HW_ACCESS_KEY", "HW_SECRET_KEY", "HW_SECURITY_TOKEN", "HW_DOMAIN_ID", "HW_IAM_ENDPOINT", "HW_ORGANIZATIONS_ENDPOINT", "HW_MAX_RETRIES"} {
-		t.Setenv(v, "")
-	}
-}
-
 func TestAccProvider_offlineWithoutConfiguration(t *testing.T) {
-	clearCredentialEnv(t)
+	acctest.ClearCredentialEnv(t)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -45,7 +33,7 @@ output "urn" { value = provider::imspolicy::image_urn("cn-north-4", "*", "*") }
 }
 
 func TestAccProvider_configuration(t *testing.T) {
-	clearCredentialEnv(t)
+	acctest.ClearCredentialEnv(t)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -81,7 +69,7 @@ data "imspolicy_actions" "quota" { match = "ims:quotas:*" }
 }
 
 func TestAccProvider_invalidMaxRetriesEnvironment(t *testing.T) {
-	clearCredentialEnv(t)
+	acctest.ClearCredentialEnv(t)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
 		Steps: []resource.TestStep{

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/acctest"
+
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -20,12 +22,12 @@ import (
 )
 
 func scpEnablementTestConfig(url, extra string) string {
-	return emulatorProviderBlock(url) + fmt.Sprintf(`
+	return acctest.ProviderBlock(url) + fmt.Sprintf(`
 resource "imspolicy_scp_enablement" "test" {
   root_id = %q
   %s
 }
-`, testRootID, extra)
+`, acctest.RootID, extra)
 }
 
 // scpTestCheckEnabled checks whether the emulator's root reports SCPs enabled.
@@ -41,7 +43,7 @@ func scpTestCheckEnabled(srv *emulator.Server, want bool) resource.TestCheckFunc
 
 func TestAccSCPEnablementResource_lifecycle(t *testing.T) {
 	const delay = 2 * time.Second
-	srv, url := startEmulator(t, emulator.Config{EnableDelay: delay})
+	srv, url := acctest.StartEmulator(t, emulator.Config{EnableDelay: delay})
 	const r = "imspolicy_scp_enablement.test"
 	var started time.Time
 	resource.Test(t, resource.TestCase{
@@ -62,7 +64,7 @@ func TestAccSCPEnablementResource_lifecycle(t *testing.T) {
 					},
 				),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(r, tfjsonpath.New("id"), knownvalue.StringExact(testRootID)),
+					statecheck.ExpectKnownValue(r, tfjsonpath.New("id"), knownvalue.StringExact(acctest.RootID)),
 					statecheck.ExpectKnownValue(r, tfjsonpath.New("status"), knownvalue.StringExact("enabled")),
 					statecheck.ExpectKnownValue(r, tfjsonpath.New("disable_on_destroy"), knownvalue.Bool(true)),
 				},
@@ -75,7 +77,7 @@ func TestAccSCPEnablementResource_lifecycle(t *testing.T) {
 			{
 				// Disabled outside Terraform: planned for creation, enabled again.
 				PreConfig: func() {
-					if err := scpTestClient(t, url).DisablePolicyType(context.Background(), testRootID, client.PolicyTypeServiceControl); err != nil {
+					if err := scpTestClient(t, url).DisablePolicyType(context.Background(), acctest.RootID, client.PolicyTypeServiceControl); err != nil {
 						t.Fatal(err)
 					}
 				},
@@ -102,7 +104,7 @@ func TestAccSCPEnablementResource_lifecycle(t *testing.T) {
 // TestAccSCPEnablementResource_disableDetachesEverything: destroying the enablement
 // disables SCPs, which detaches every SCP, including one attached outside Terraform.
 func TestAccSCPEnablementResource_disableDetachesEverything(t *testing.T) {
-	srv, url := startEmulator(t, emulator.Config{})
+	srv, url := acctest.StartEmulator(t, emulator.Config{})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: fastProviderFactories,
 		Steps: []resource.TestStep{
@@ -118,7 +120,7 @@ func TestAccSCPEnablementResource_disableDetachesEverything(t *testing.T) {
 				},
 			},
 			{
-				Config: emulatorProviderBlock(url),
+				Config: acctest.ProviderBlock(url),
 				Check: resource.ComposeTestCheckFunc(
 					scpTestCheckEnabled(srv, false),
 					func(*terraform.State) error {
@@ -134,7 +136,7 @@ func TestAccSCPEnablementResource_disableDetachesEverything(t *testing.T) {
 }
 
 func TestAccSCPEnablementResource_keepOnDestroy(t *testing.T) {
-	srv, url := startEmulator(t, emulator.Config{SCPEnabled: true})
+	srv, url := acctest.StartEmulator(t, emulator.Config{SCPEnabled: true})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: fastProviderFactories,
 		// Already enabled: the resource takes the setting over, and leaves it on.
@@ -147,7 +149,7 @@ func TestAccSCPEnablementResource_keepOnDestroy(t *testing.T) {
 }
 
 func TestAccSCPEnablementResource_errors(t *testing.T) {
-	_, url := startEmulator(t, emulator.Config{EnableDelay: time.Hour})
+	_, url := acctest.StartEmulator(t, emulator.Config{EnableDelay: time.Hour})
 	old := scpEnablementTimeout
 	scpEnablementTimeout = time.Second
 	t.Cleanup(func() { scpEnablementTimeout = old })
@@ -155,12 +157,12 @@ func TestAccSCPEnablementResource_errors(t *testing.T) {
 		ProtoV6ProviderFactories: fastProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: emulatorProviderBlock(url) + `
+				Config: acctest.ProviderBlock(url) + `
 resource "imspolicy_scp_enablement" "test" {
   root_id = "r-other"
 }
 `,
-				ExpectError: regexp.MustCompile(`(?s)The organisation has no root "r-other".*` + testRootID),
+				ExpectError: regexp.MustCompile(`(?s)The organisation has no root "r-other".*` + acctest.RootID),
 			},
 			{
 				// The root stays pending_enable longer than the wait: an error, and nothing
@@ -169,7 +171,7 @@ resource "imspolicy_scp_enablement" "test" {
 				ExpectError: regexp.MustCompile(`(?s)is "pending_enable", not\s+"enabled".*apply\s+again`),
 			},
 			{
-				Config: emulatorProviderBlock(url) + `
+				Config: acctest.ProviderBlock(url) + `
 import {
   to = imspolicy_scp_enablement.test
   id = "r-a/b"
@@ -192,12 +194,12 @@ func TestAccSCPEnablementResource_example(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, url := startEmulator(t, emulator.Config{RootID: "r-1a2b3c4d"})
+	srv, url := acctest.StartEmulator(t, emulator.Config{RootID: "r-1a2b3c4d"})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: fastProviderFactories,
 		CheckDestroy:             scpTestCheckEnabled(srv, false),
 		Steps: []resource.TestStep{{
-			Config: emulatorProviderBlock(url) + string(example),
+			Config: acctest.ProviderBlock(url) + string(example),
 			Check:  scpTestCheckEnabled(srv, true),
 		}},
 	})

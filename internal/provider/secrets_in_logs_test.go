@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/acctest"
+
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/emulator"
 )
 
@@ -23,18 +25,18 @@ func TestAccSecretsNeverLogged(t *testing.T) {
 		secret = "sk-VERY-secret-value-0f3c9a"
 		token  = "token-VERY-secret-value-77e1b2"
 	)
-	_, url := startEmulator(t, emulator.Config{
-		AccessKey: testAccessKey, SecretKey: secret, SecurityToken: token, AccountID: testAccountID,
+	_, url := acctest.StartEmulator(t, emulator.Config{
+		AccessKey: acctest.AccessKey, SecretKey: secret, SecurityToken: token, AccountID: acctest.AccountID,
 	})
 
-	tfrc, terraformBlock := cliWithBuiltProvider(t)
+	tfrc, terraformBlock := acctest.CLIWithBuiltProvider(t)
 	work := t.TempDir()
 	writeTestFile(t, filepath.Join(work, "main.tf"), terraformBlock+`
 provider "imspolicy" {
-  access_key             = "`+testAccessKey+`"
+  access_key             = "`+acctest.AccessKey+`"
   secret_key             = "`+secret+`"
   security_token         = "`+token+`"
-  account_id             = "`+testAccountID+`"
+  account_id             = "`+acctest.AccountID+`"
   iam_endpoint           = "`+url+`"
   organizations_endpoint = "`+url+`"
 }
@@ -55,7 +57,7 @@ resource "imspolicy_identity_policy" "logged" {
 	}
 	logs := all.String()
 	// The logs are there: the provider logged its signed requests.
-	for _, want := range []string{"SDK-HMAC-SHA256", "/v5/policies", testAccessKey} {
+	for _, want := range []string{"SDK-HMAC-SHA256", "/v5/policies", acctest.AccessKey} {
 		if !strings.Contains(logs, want) {
 			t.Fatalf("the trace output has no %q: the provider's request logs are missing, so this test would prove nothing", want)
 		}

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/acctest"
+
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -41,7 +43,7 @@ func scpTestCheckAttached(srv *emulator.Server, name string, targets ...string) 
 }
 
 func scpAttachmentTestConfig(url, tags string) string {
-	return emulatorProviderBlock(url) + fmt.Sprintf(`
+	return acctest.ProviderBlock(url) + fmt.Sprintf(`
 resource "imspolicy_service_control_policy" "deny_delete" {
   name    = "deny-delete"
   content = %q
@@ -57,11 +59,11 @@ resource "imspolicy_service_control_policy_attachment" "ou" {
   policy_id = imspolicy_service_control_policy.deny_delete.id
   target_id = %q
 }
-`, scpTestDenyDelete, tags, testRootID, scpTestOU)
+`, scpTestDenyDelete, tags, acctest.RootID, scpTestOU)
 }
 
 func TestAccServiceControlPolicyAttachmentResource_lifecycle(t *testing.T) {
-	srv, url := startEmulator(t, emulator.Config{SCPEnabled: true})
+	srv, url := acctest.StartEmulator(t, emulator.Config{SCPEnabled: true})
 	const ou = "imspolicy_service_control_policy_attachment.ou"
 	config := scpAttachmentTestConfig(url, "null")
 	policyID := func() string {
@@ -75,7 +77,7 @@ func TestAccServiceControlPolicyAttachmentResource_lifecycle(t *testing.T) {
 			{
 				Config: config,
 				Check: resource.ComposeTestCheckFunc(
-					scpTestCheckAttached(srv, "deny-delete", testRootID, scpTestOU),
+					scpTestCheckAttached(srv, "deny-delete", acctest.RootID, scpTestOU),
 					resource.TestCheckResourceAttrPair(ou, "policy_id", "imspolicy_service_control_policy.deny_delete", "id"),
 					func(s *terraform.State) error {
 						if got, want := s.RootModule().Resources[ou].Primary.ID, policyID()+"/"+scpTestOU; got != want {
@@ -105,7 +107,7 @@ func TestAccServiceControlPolicyAttachmentResource_lifecycle(t *testing.T) {
 					plancheck.ExpectResourceAction(ou, plancheck.ResourceActionCreate),
 					plancheck.ExpectResourceAction("imspolicy_service_control_policy_attachment.root", plancheck.ResourceActionNoop),
 				}},
-				Check: scpTestCheckAttached(srv, "deny-delete", testRootID, scpTestOU),
+				Check: scpTestCheckAttached(srv, "deny-delete", acctest.RootID, scpTestOU),
 			},
 			{
 				// The policy deleted outside Terraform (with its attachments): both are
@@ -120,7 +122,7 @@ func TestAccServiceControlPolicyAttachmentResource_lifecycle(t *testing.T) {
 					plancheck.ExpectResourceAction("imspolicy_service_control_policy.deny_delete", plancheck.ResourceActionCreate),
 					plancheck.ExpectResourceAction(ou, plancheck.ResourceActionCreate),
 				}},
-				Check: scpTestCheckAttached(srv, "deny-delete", testRootID, scpTestOU),
+				Check: scpTestCheckAttached(srv, "deny-delete", acctest.RootID, scpTestOU),
 			},
 			{
 				// New tags change the policy in place: its attachments stay as they are.
@@ -129,29 +131,29 @@ func TestAccServiceControlPolicyAttachmentResource_lifecycle(t *testing.T) {
 					plancheck.ExpectResourceAction("imspolicy_service_control_policy.deny_delete", plancheck.ResourceActionUpdate),
 					plancheck.ExpectResourceAction(ou, plancheck.ResourceActionNoop),
 				}},
-				Check: scpTestCheckAttached(srv, "deny-delete", testRootID, scpTestOU),
+				Check: scpTestCheckAttached(srv, "deny-delete", acctest.RootID, scpTestOU),
 			},
 		},
 	})
 }
 
 func TestAccServiceControlPolicyAttachmentResource_notEnabled(t *testing.T) {
-	srv, url := startEmulator(t, emulator.Config{})
+	srv, url := acctest.StartEmulator(t, emulator.Config{})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: fastProviderFactories,
 		CheckDestroy:             scpTestCheckNoCustomSCPs(srv),
 		Steps: []resource.TestStep{{
 			Config: scpAttachmentTestConfig(url, "null"),
-			ExpectError: regexp.MustCompile(`(?s)Service control policies are not enabled.*root ` + testRootID +
+			ExpectError: regexp.MustCompile(`(?s)Service control policies are not enabled.*root ` + acctest.RootID +
 				`.*reports them as "disabled".*imspolicy_scp_enablement.*depends_on`),
 		}},
 	})
 }
 
 func TestAccServiceControlPolicyAttachmentResource_invalidIDs(t *testing.T) {
-	srv, url := startEmulator(t, emulator.Config{SCPEnabled: true})
+	srv, url := acctest.StartEmulator(t, emulator.Config{SCPEnabled: true})
 	config := func(id string) string {
-		return emulatorProviderBlock(url) + fmt.Sprintf(`
+		return acctest.ProviderBlock(url) + fmt.Sprintf(`
 import {
   to = imspolicy_service_control_policy_attachment.test
   id = %q
@@ -174,7 +176,7 @@ resource "imspolicy_service_control_policy_attachment" "test" {
 			{Config: config("p-a/ou-b/c"), ExpectError: invalid},
 			{Config: config("p-whatever/" + scpTestOU), ExpectError: regexp.MustCompile(`Cannot import non-existent remote object`)},
 			{
-				Config: emulatorProviderBlock(url) + `
+				Config: acctest.ProviderBlock(url) + `
 resource "imspolicy_service_control_policy_attachment" "test" {
   policy_id = "p-whatever"
   target_id = "ou-a/b"
@@ -188,7 +190,7 @@ resource "imspolicy_service_control_policy_attachment" "test" {
 }
 
 func TestAccServiceControlPolicyAttachmentResource_alreadyAttached(t *testing.T) {
-	srv, url := startEmulator(t, emulator.Config{SCPEnabled: true})
+	srv, url := acctest.StartEmulator(t, emulator.Config{SCPEnabled: true})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: fastProviderFactories,
 		CheckDestroy:             scpTestCheckNoCustomSCPs(srv),
@@ -215,7 +217,7 @@ func TestAccServiceControlPolicyAttachmentResource_example(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, url := startEmulator(t, emulator.Config{RootID: "r-1a2b3c4d", EnableDelay: 2 * time.Second})
+	srv, url := acctest.StartEmulator(t, emulator.Config{RootID: "r-1a2b3c4d", EnableDelay: 2 * time.Second})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: fastProviderFactories,
 		CheckDestroy: resource.ComposeTestCheckFunc(
@@ -228,7 +230,7 @@ func TestAccServiceControlPolicyAttachmentResource_example(t *testing.T) {
 			},
 		),
 		Steps: []resource.TestStep{{
-			Config: emulatorProviderBlock(url) + string(example),
+			Config: acctest.ProviderBlock(url) + string(example),
 			Check:  scpTestCheckAttached(srv, "no-image-deletion", "ou-1a2b-3c4d5e6f", "0a1b2c3d4e5f60718293a4b5c6d7e8f9"),
 		}},
 	})

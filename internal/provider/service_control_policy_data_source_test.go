@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"testing"
 
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/acctest"
+
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -14,13 +16,13 @@ import (
 )
 
 func TestAccServiceControlPolicyDataSource(t *testing.T) {
-	srv, url := startEmulator(t, emulator.Config{})
+	srv, url := acctest.StartEmulator(t, emulator.Config{})
 	const byID, byName, full = "data.imspolicy_service_control_policy.by_id", "data.imspolicy_service_control_policy.by_name", "data.imspolicy_service_control_policy.full_access"
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: fastProviderFactories,
 		CheckDestroy:             scpTestCheckNoCustomSCPs(srv),
 		Steps: []resource.TestStep{{
-			Config: emulatorProviderBlock(url) + `
+			Config: acctest.ProviderBlock(url) + `
 resource "imspolicy_service_control_policy" "test" {
   name        = "stay-in-region"
   description = "cross-region copies only from cn-north-4"
@@ -88,16 +90,16 @@ output "canonical" {
 }
 
 func TestAccServiceControlPolicyDataSource_errors(t *testing.T) {
-	_, url := startEmulator(t, emulator.Config{})
+	_, url := acctest.StartEmulator(t, emulator.Config{})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: fastProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:      emulatorProviderBlock(url) + `data "imspolicy_service_control_policy" "x" {}`,
+				Config:      acctest.ProviderBlock(url) + `data "imspolicy_service_control_policy" "x" {}`,
 				ExpectError: regexp.MustCompile(`Exactly one of these attributes must be configured: \[id,name\]`),
 			},
 			{
-				Config: emulatorProviderBlock(url) + `
+				Config: acctest.ProviderBlock(url) + `
 data "imspolicy_service_control_policy" "x" {
   id   = "p-FullAccess"
   name = "FullAccess"
@@ -105,11 +107,11 @@ data "imspolicy_service_control_policy" "x" {
 				ExpectError: regexp.MustCompile(`Exactly one of these attributes must be configured: \[id,name\]`),
 			},
 			{
-				Config:      emulatorProviderBlock(url) + `data "imspolicy_service_control_policy" "x" { name = "nope" }`,
+				Config:      acctest.ProviderBlock(url) + `data "imspolicy_service_control_policy" "x" { name = "nope" }`,
 				ExpectError: regexp.MustCompile(`no service control policy named "nope"`),
 			},
 			{
-				Config:      emulatorProviderBlock(url) + `data "imspolicy_service_control_policy" "x" { id = "p-nope" }`,
+				Config:      acctest.ProviderBlock(url) + `data "imspolicy_service_control_policy" "x" { id = "p-nope" }`,
 				ExpectError: regexp.MustCompile(`no service control policy with ID "p-nope"`),
 			},
 		},
@@ -123,11 +125,11 @@ func TestAccServiceControlPolicyDataSource_example(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, url := startEmulator(t, emulator.Config{})
-	clearCredentialEnv(t)
-	t.Setenv("HW_ACCESS_KEY", testAccessKey)
-	t.Setenv("HW_SECRET_KEY", testSecretKey)
-	t.Setenv("HW_DOMAIN_ID", testAccountID)
+	_, url := acctest.StartEmulator(t, emulator.Config{})
+	acctest.ClearCredentialEnv(t)
+	t.Setenv("HW_ACCESS_KEY", acctest.AccessKey)
+	t.Setenv("HW_SECRET_KEY", acctest.SecretKey)
+	t.Setenv("HW_DOMAIN_ID", acctest.AccountID)
 	t.Setenv("HW_IAM_ENDPOINT", url)
 	t.Setenv("HW_ORGANIZATIONS_ENDPOINT", url)
 	resource.Test(t, resource.TestCase{

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/acctest"
+
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -35,7 +37,7 @@ func scpTestClient(t *testing.T, url string) *client.Client {
 	t.Helper()
 	c, err := client.New(client.Config{
 		IAMEndpoint: url, OrganizationsEndpoint: url,
-		Credentials: signer.Credentials{AccessKey: testAccessKey, SecretKey: testSecretKey, DomainID: testAccountID},
+		Credentials: signer.Credentials{AccessKey: acctest.AccessKey, SecretKey: acctest.SecretKey, DomainID: acctest.AccountID},
 		MinBackoff:  5 * time.Millisecond, MaxBackoff: 50 * time.Millisecond,
 	})
 	if err != nil {
@@ -99,7 +101,7 @@ func scpTestCheckEmulator(srv *emulator.Server, name, description, content strin
 }
 
 func scpTestConfig(url, name, description, content, tags string) string {
-	return emulatorProviderBlock(url) + fmt.Sprintf(`
+	return acctest.ProviderBlock(url) + fmt.Sprintf(`
 resource "imspolicy_service_control_policy" "test" {
   name        = %q
   description = %q
@@ -110,7 +112,7 @@ resource "imspolicy_service_control_policy" "test" {
 }
 
 func TestAccServiceControlPolicyResource_lifecycle(t *testing.T) {
-	srv, url := startEmulator(t, emulator.Config{})
+	srv, url := acctest.StartEmulator(t, emulator.Config{})
 	const r = "imspolicy_service_control_policy.test"
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 	resource.Test(t, resource.TestCase{
@@ -123,7 +125,7 @@ func TestAccServiceControlPolicyResource_lifecycle(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					sameID.AddStateValue(r, tfjsonpath.New("id")),
 					statecheck.ExpectKnownValue(r, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^p-`))),
-					statecheck.ExpectKnownValue(r, tfjsonpath.New("urn"), knownvalue.StringRegexp(regexp.MustCompile(`^organizations::`+testAccountID+`:policy:.*/service_control_policy/p-`))),
+					statecheck.ExpectKnownValue(r, tfjsonpath.New("urn"), knownvalue.StringRegexp(regexp.MustCompile(`^organizations::`+acctest.AccountID+`:policy:.*/service_control_policy/p-`))),
 					statecheck.ExpectKnownValue(r, tfjsonpath.New("content"), knownvalue.StringExact(scpTestDenyDelete)),
 					statecheck.ExpectKnownValue(r, tfjsonpath.New("tags"), knownvalue.MapExact(map[string]knownvalue.Check{"team": knownvalue.StringExact("platform")})),
 				},
@@ -197,7 +199,7 @@ func TestAccServiceControlPolicyResource_lifecycle(t *testing.T) {
 			},
 			{
 				// Removing the description sets it to "".
-				Config: emulatorProviderBlock(url) + fmt.Sprintf(`
+				Config: acctest.ProviderBlock(url) + fmt.Sprintf(`
 resource "imspolicy_service_control_policy" "test" {
   name    = "deny-delete-and-copy"
   content = %q
@@ -211,7 +213,7 @@ resource "imspolicy_service_control_policy" "test" {
 }
 
 func TestAccServiceControlPolicyResource_drift(t *testing.T) {
-	srv, url := startEmulator(t, emulator.Config{})
+	srv, url := acctest.StartEmulator(t, emulator.Config{})
 	const r = "imspolicy_service_control_policy.test"
 	config := scpTestConfig(url, "drift", "", fmt.Sprintf("%q", scpTestDenyDelete), "null")
 	id := func() string {
@@ -269,12 +271,12 @@ func TestAccServiceControlPolicyResource_drift(t *testing.T) {
 }
 
 func TestAccServiceControlPolicyResource_invalidContent(t *testing.T) {
-	_, url := startEmulator(t, emulator.Config{})
+	_, url := acctest.StartEmulator(t, emulator.Config{})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: fastProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: emulatorProviderBlock(url) + `
+				Config: acctest.ProviderBlock(url) + `
 resource "imspolicy_service_control_policy" "test" {
   name = "allow-with-condition"
   content = jsonencode({
@@ -292,7 +294,7 @@ resource "imspolicy_service_control_policy" "test" {
 				ExpectError: regexp.MustCompile(`(?s)scp_allow_condition.*may not have a Condition`),
 			},
 			{
-				Config: emulatorProviderBlock(url) + `
+				Config: acctest.ProviderBlock(url) + `
 resource "imspolicy_service_control_policy" "test" {
   name    = ""
   content = jsonencode({ Version = "5.0", Statement = [{ Effect = "Deny", Action = ["ims:images:deleteImage"], Resource = ["*"] }] })
@@ -309,7 +311,7 @@ resource "imspolicy_service_control_policy" "test" {
 // Terraform (with an import block): import reads its tags, so a configuration with the
 // same tags plans no change, and other tags are an update in place.
 func TestAccServiceControlPolicyResource_importTagged(t *testing.T) {
-	srv, url := startEmulator(t, emulator.Config{})
+	srv, url := acctest.StartEmulator(t, emulator.Config{})
 	const r = "imspolicy_service_control_policy.test"
 	made, err := scpTestClient(t, url).CreateSCP(context.Background(), client.CreateSCPInput{
 		Name: "made-by-hand", Content: scpTestDenyDelete, Tags: map[string]string{"team": "platform"},
@@ -349,7 +351,7 @@ import {
 }
 
 func TestAccServiceControlPolicyResource_importErrors(t *testing.T) {
-	_, url := startEmulator(t, emulator.Config{})
+	_, url := acctest.StartEmulator(t, emulator.Config{})
 	config := func(id string) string {
 		return fmt.Sprintf(`
 import {
@@ -374,12 +376,12 @@ func TestAccServiceControlPolicyResource_example(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, url := startEmulator(t, emulator.Config{})
+	srv, url := acctest.StartEmulator(t, emulator.Config{})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: fastProviderFactories,
 		CheckDestroy:             scpTestCheckNoCustomSCPs(srv),
 		Steps: []resource.TestStep{{
-			Config: emulatorProviderBlock(url) + string(example),
+			Config: acctest.ProviderBlock(url) + string(example),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("imspolicy_service_control_policy.image_guardrails", tfjsonpath.New("name"), knownvalue.StringExact("image-guardrails")),
 			},
@@ -392,12 +394,12 @@ func TestAccServiceControlPolicyResource_example(t *testing.T) {
 // service refuses (only white space, control characters, one character too many) fails the
 // plan on its attribute.
 func TestAccServiceControlPolicyResource_namesCountCharacters(t *testing.T) {
-	srv, url := startEmulator(t, emulator.Config{})
+	srv, url := acctest.StartEmulator(t, emulator.Config{})
 	longName, longDescription := strings.Repeat("é", 64), strings.Repeat("é", 512)
 	config := func(name, description string) string {
 		// JSON strings are HCL strings, with control characters as \uNNNN.
 		quote := func(s string) string { b, _ := json.Marshal(s); return string(b) }
-		return emulatorProviderBlock(url) + fmt.Sprintf(`
+		return acctest.ProviderBlock(url) + fmt.Sprintf(`
 resource "imspolicy_service_control_policy" "test" {
   name        = %s
   description = %s

@@ -1,4 +1,4 @@
-package provider
+package acctest
 
 import (
 	"bufio"
@@ -13,45 +13,45 @@ import (
 	"time"
 )
 
-// faultProxy stands between the provider and the emulator and spoils chosen answers the
+// FaultProxy stands between the provider and the emulator and spoils chosen answers the
 // way networks and proxies do: a 2xx answer cut in half, or stalled half-way. Everything
 // else is forwarded as it is (the Host header is kept, so signatures still verify).
-type faultProxy struct {
+type FaultProxy struct {
 	target string
 	hc     *http.Client
 	done   chan struct{}
 
 	mu    sync.Mutex
-	rules []*proxyRule
+	rules []*ProxyRule
 	hits  map[string]int
 }
 
-// proxyRule spoils the next times answers to method and path (a trailing "*" matches any
+// ProxyRule spoils the next times answers to method and path (a trailing "*" matches any
 // rest); before, when set, runs before the request is forwarded.
-type proxyRule struct {
-	method, path string
-	times        int
-	spoil        proxySpoil
-	before       func()
-	// status and body, when status is set, answer instead of the emulator (nothing is
+type ProxyRule struct {
+	Method, Path string
+	Times        int
+	Spoil        ProxySpoil
+	Before       func()
+	// Status and Body, when Status is set, answer instead of the emulator (nothing is
 	// forwarded).
-	status int
-	body   string
+	Status int
+	Body   string
 }
 
-type proxySpoil int
+type ProxySpoil int
 
 const (
-	passThrough proxySpoil = iota
-	cutAnswer              // the status line, the headers and half the body, then the connection is closed
-	stallAnswer            // the status line, the headers and half the body, then nothing until the client gives up
+	PassThrough ProxySpoil = iota
+	CutAnswer              // the status line, the headers and half the body, then the connection is closed
+	StallAnswer            // the status line, the headers and half the body, then nothing until the client gives up
 )
 
-// startFaultProxy starts a proxy to the emulator at target on a loopback port and returns
+// StartFaultProxy starts a proxy to the emulator at target on a loopback port and returns
 // it with its URL.
-func startFaultProxy(t *testing.T, target string) (*faultProxy, string) {
+func StartFaultProxy(t testing.TB, target string) (*FaultProxy, string) {
 	t.Helper()
-	p := &faultProxy{target: target, hc: &http.Client{Timeout: 30 * time.Second}, done: make(chan struct{}), hits: map[string]int{}}
+	p := &FaultProxy{target: target, hc: &http.Client{Timeout: 30 * time.Second}, done: make(chan struct{}), hits: map[string]int{}}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -65,28 +65,28 @@ func startFaultProxy(t *testing.T, target string) (*faultProxy, string) {
 	return p, "http://" + ln.Addr().String()
 }
 
-func (p *faultProxy) add(r *proxyRule) {
+func (p *FaultProxy) Add(r *ProxyRule) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.rules = append(p.rules, r)
 }
 
-// spoiled says how many answers to method and path were spoiled.
-func (p *faultProxy) spoiled(method, path string) int {
+// Spoiled says how many answers to method and path were spoiled.
+func (p *FaultProxy) Spoiled(method, path string) int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.hits[method+" "+path]
 }
 
-func (p *faultProxy) take(r *http.Request) *proxyRule {
+func (p *FaultProxy) take(r *http.Request) *ProxyRule {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for _, rule := range p.rules {
-		match := rule.path == r.URL.Path || (strings.HasSuffix(rule.path, "*") && strings.HasPrefix(r.URL.Path, strings.TrimSuffix(rule.path, "*")))
-		if rule.times > 0 && rule.method == r.Method && match {
-			rule.times--
-			if rule.spoil != passThrough || rule.status != 0 {
-				p.hits[rule.method+" "+rule.path]++
+		match := rule.Path == r.URL.Path || (strings.HasSuffix(rule.Path, "*") && strings.HasPrefix(r.URL.Path, strings.TrimSuffix(rule.Path, "*")))
+		if rule.Times > 0 && rule.Method == r.Method && match {
+			rule.Times--
+			if rule.Spoil != PassThrough || rule.Status != 0 {
+				p.hits[rule.Method+" "+rule.Path]++
 			}
 			return rule
 		}
@@ -94,20 +94,20 @@ func (p *faultProxy) take(r *http.Request) *proxyRule {
 	return nil
 }
 
-func (p *faultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (p *FaultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
 	rule := p.take(r)
-	if rule != nil && rule.before != nil {
-		rule.before()
+	if rule != nil && rule.Before != nil {
+		rule.Before()
 	}
-	if rule != nil && rule.status != 0 {
+	if rule != nil && rule.Status != 0 {
 		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(rule.status)
-		_, _ = io.WriteString(w, rule.body)
+		w.WriteHeader(rule.Status)
+		_, _ = io.WriteString(w, rule.Body)
 		return
 	}
 	out, err := http.NewRequestWithContext(r.Context(), r.Method, p.target+r.URL.RequestURI(), bytes.NewReader(body))
@@ -128,7 +128,7 @@ func (p *faultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadGateway)
 		return
 	}
-	if rule == nil || rule.spoil == passThrough || resp.StatusCode/100 != 2 {
+	if rule == nil || rule.Spoil == PassThrough || resp.StatusCode/100 != 2 {
 		for k, vs := range resp.Header {
 			w.Header()[k] = vs
 		}
@@ -147,7 +147,7 @@ func (p *faultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	defer conn.Close()
 	writeHalfAnswer(buf, resp, answer)
-	if rule.spoil == stallAnswer {
+	if rule.Spoil == StallAnswer {
 		// Hold the connection until the client closes it, or the test ends.
 		go func() { _, _ = conn.Read(make([]byte, 1)); _ = conn.Close() }()
 		select {
@@ -174,9 +174,9 @@ func writeHalfAnswer(buf *bufio.ReadWriter, resp *http.Response, answer []byte) 
 	_ = buf.Flush()
 }
 
-// startSilentListener accepts connections on a loopback port and never answers them: an
+// StartSilentListener accepts connections on a loopback port and never answers them: an
 // endpoint that hangs. It returns its URL.
-func startSilentListener(t *testing.T) string {
+func StartSilentListener(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
