@@ -309,18 +309,36 @@ var valueTypes = []catalog.ValueType{catalog.String, catalog.Numeric, catalog.Da
 // the catalog knows the key (the set holds that type; when the value does not parse as
 // it, the set is empty and the error says why), else as every type it parses as (see
 // ParseAll), so that each operator applied to the key reads it as the operator's own type.
-func ReadRequest(key, s string) (Value, Types, error) {
+func ReadRequest(key, s string) (Value, Types, error) { return KeyReader(key).Read(s) }
+
+// Reader reads the request values of one condition key (see ReadRequest); make one per
+// key to look the key up once for all its values.
+type Reader struct {
+	key     catalog.ConditionKey
+	catalog bool // the catalog knows the key
+}
+
+// KeyReader returns the reader of the key's request values.
+func KeyReader(key string) Reader {
 	k, ok := catalog.LookupConditionKey(key)
-	if !ok {
+	return Reader{key: k, catalog: ok}
+}
+
+// CatalogType is the key's catalog type, and whether the catalog knows the key.
+func (r Reader) CatalogType() (catalog.ValueType, bool) { return r.key.Type, r.catalog }
+
+// Read reads one value, as ReadRequest says.
+func (r Reader) Read(s string) (Value, Types, error) {
+	if !r.catalog {
 		v, ts := ParseAll(s)
 		return v, ts, nil
 	}
-	v, err := ParseRequest(k.Type, s)
+	v, err := ParseRequest(r.key.Type, s)
 	if err != nil {
-		return Value{Str: s}, 0, fmt.Errorf("%s is a %s key: %w", k.Name, k.Type, err)
+		return Value{Str: s}, 0, fmt.Errorf("%s is a %s key: %w", r.key.Name, r.key.Type, err)
 	}
 	v.Str = s
-	return v, Types(Bit(k.Type)), nil
+	return v, Types(Bit(r.key.Type)), nil
 }
 
 // ParseAll reads s as every value type it can be, for a request value that operators of

@@ -36,7 +36,7 @@ func NewContext(values map[string][]string) Context {
 
 // newContext reads the entries' values, adding up those of a key given twice, and
 // tells read, when not nil, what each value could be read as.
-func newContext(entries []ContextEntry, read func(entry int, value string, types condition.Types)) Context {
+func newContext(entries []ContextEntry, read func(entry int, value string, types condition.Types, reader condition.Reader)) Context {
 	if len(entries) == 0 {
 		return Context{}
 	}
@@ -84,11 +84,12 @@ func newContext(entries []ContextEntry, read func(entry int, value string, types
 	}
 	for i, e := range entries {
 		k := &c.keys[slot[i]]
+		reader := condition.KeyReader(e.Key) // the key looked up once for its values
 		for _, v := range e.Values {
-			value, types, _ := condition.ReadRequest(e.Key, v) // the caller's read reports errors
+			value, types, _ := reader.Read(v) // the caller's read reports errors
 			k.values = append(k.values, contextValue{value: value, types: types})
 			if read != nil {
-				read(i, v, types)
+				read(i, v, types, reader)
 			}
 		}
 	}
@@ -145,8 +146,9 @@ type Fragment struct{ key contextKey }
 // NewFragment reads a key's values; no values is a key given with no values.
 func NewFragment(key string, values []string) Fragment {
 	f := Fragment{key: contextKey{key: key, values: make([]contextValue, 0, len(values))}}
+	reader := condition.KeyReader(key)
 	for _, v := range values {
-		value, types, _ := condition.ReadRequest(key, v)
+		value, types, _ := reader.Read(v)
 		f.key.values = append(f.key.values, contextValue{value: value, types: types})
 	}
 	return f

@@ -202,21 +202,25 @@ func compile(identity []Policy, scpLevels []Level) *PolicySet {
 // would satisfy neither that operator nor its negation, silently). The error says which
 // type and why. Simulate reports such values as the request's problems.
 func (e *PolicySet) CheckValue(key, value string) error {
-	_, types, err := condition.ReadRequest(key, value)
+	reader := condition.KeyReader(key)
+	_, types, err := reader.Read(value)
 	if err != nil {
 		return err
 	}
-	return e.checkRead(key, value, types)
+	return e.checkRead(key, value, types, reader)
 }
 
-// checkRead is CheckValue for a value already read as types (condition.ReadRequest).
-func (e *PolicySet) checkRead(key, value string, types condition.Types) error {
-	if k, ok := catalog.LookupConditionKey(key); ok {
-		if types.Has(condition.Bit(k.Type)) {
+// checkRead is CheckValue for a value reader has read as types.
+func (e *PolicySet) checkRead(key, value string, types condition.Types, reader condition.Reader) error {
+	if t, ok := reader.CatalogType(); ok {
+		if types.Has(condition.Bit(t)) {
 			return nil
 		}
-		_, _, err := condition.ReadRequest(key, value) // fails, and says why
+		_, _, err := reader.Read(value) // fails, and says why
 		return err
+	}
+	if len(e.keyReaders) == 0 {
+		return nil
 	}
 	for _, op := range e.keyReaders[wildcard.Lower(key)] {
 		if types.Has(condition.Bit(op.Type)) {

@@ -125,8 +125,8 @@ func (r *Report) Explanation() string {
 // read as its key's type (see CheckValue): it would never match, silently.
 func (e *PolicySet) requestContext(entries []ContextEntry) (Context, []RequestProblem) {
 	var problems []RequestProblem
-	ctx := newContext(entries, func(entry int, v string, types condition.Types) {
-		if err := e.checkRead(entries[entry].Key, v, types); err != nil {
+	ctx := newContext(entries, func(entry int, v string, types condition.Types, reader condition.Reader) {
+		if err := e.checkRead(entries[entry].Key, v, types, reader); err != nil {
 			problems = append(problems, RequestProblem{Field: ContextField, Context: entry, Summary: "Invalid context value", Detail: err.Error() + "."})
 		}
 	})
