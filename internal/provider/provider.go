@@ -380,6 +380,7 @@ func (p *imsPolicyProvider) Resources(_ context.Context) []func() resource.Resou
 
 func (p *imsPolicyProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
+		NewAccessAnalysisDataSource,
 		NewActionsDataSource,
 		NewAPIPermissionsDataSource,
 		NewConditionKeysDataSource,
@@ -392,7 +393,9 @@ func (p *imsPolicyProvider) DataSources(_ context.Context) []func() datasource.D
 
 func (p *imsPolicyProvider) Functions(_ context.Context) []func() function.Function {
 	return []func() function.Function{
+		NewEffectivePermissionsFunction,
 		NewExpandActionsFunction,
+		NewGrantsNoNewAccessFunction,
 		NewImageURNFunction,
 		NewIsAllowedFunction,
 		NewNormalizePolicyFunction,
