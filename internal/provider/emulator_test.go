@@ -1,10 +1,15 @@
 package provider
 
 import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -97,4 +102,78 @@ func cliWithBuiltProvider(t *testing.T) (cliConfig, terraformBlock string) {
 		t.Fatal(err)
 	}
 	return cliConfig, fmt.Sprintf("terraform {\n  required_providers {\n    imspolicy = { source = %q }\n  }\n}\n", source)
+}
+
+// terraformCLI runs the Terraform CLI of TF_ACC_TERRAFORM_PATH (Terraform or OpenTofu)
+// itself, with the provider built and installed through dev_overrides, in one working
+// directory: for what the plugin-testing harness cannot assert, such as warnings.
+type terraformCLI struct {
+	t                         *testing.T
+	tf, work                  string
+	cliConfig, terraformBlock string
+}
+
+func newTerraformCLI(t *testing.T) *terraformCLI {
+	t.Helper()
+	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if os.Getenv("TF_ACC") == "" || tf == "" {
+		t.Skip("set TF_ACC=1 and TF_ACC_TERRAFORM_PATH to run Terraform")
+	}
+	cliConfig, terraformBlock := cliWithBuiltProvider(t)
+	return &terraformCLI{t: t, tf: tf, work: t.TempDir(), cliConfig: cliConfig, terraformBlock: terraformBlock}
+}
+
+// run writes config (after the terraform block) as main.tf and runs the CLI with args;
+// env adds environment variables. It fails the test when the CLI fails.
+func (c *terraformCLI) run(config string, env []string, args ...string) []byte {
+	c.t.Helper()
+	if err := os.WriteFile(filepath.Join(c.work, "main.tf"), []byte(c.terraformBlock+config), 0o644); err != nil {
+		c.t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, c.tf, args...)
+	cmd.Dir = c.work
+	cmd.Env = append(append(os.Environ(), "TF_CLI_CONFIG_FILE="+c.cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_LOG="), env...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		c.t.Fatalf("%s %v: %v\n%s\n%s", c.tf, args, err, out, stderr.String())
+	}
+	return out
+}
+
+// planJSONDiagnostic is a diagnostic of `terraform plan -json`.
+type planJSONDiagnostic struct {
+	Severity string `json:"severity"`
+	Summary  string `json:"summary"`
+	Detail   string `json:"detail"`
+	Address  string `json:"address"`
+	Snippet  *struct {
+		Code string `json:"code"`
+	} `json:"snippet"`
+}
+
+// planDiagnostics plans config with -json and returns its diagnostics whose summary
+// contains summary.
+func (c *terraformCLI) planDiagnostics(config string, env []string, summary string) []planJSONDiagnostic {
+	c.t.Helper()
+	out := c.run(config, env, "plan", "-json", "-input=false", "-lock=false")
+	var found []planJSONDiagnostic
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		var msg struct {
+			Type       string              `json:"type"`
+			Diagnostic *planJSONDiagnostic `json:"diagnostic"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &msg); err != nil {
+			c.t.Fatalf("a line of plan -json is not JSON: %v\n%s", err, sc.Text())
+		}
+		if msg.Type == "diagnostic" && msg.Diagnostic != nil && strings.Contains(msg.Diagnostic.Summary, summary) {
+			found = append(found, *msg.Diagnostic)
+		}
+	}
+	return found
 }

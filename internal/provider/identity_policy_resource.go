@@ -152,8 +152,9 @@ func (r *identityPolicyResource) Configure(_ context.Context, req resource.Confi
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan reports missing credentials at plan time, and keeps the version attributes
-// when the document does not change.
+// ModifyPlan reports missing credentials at plan time, warns when a change of the
+// document grants new access, and keeps the version attributes when the document does not
+// change.
 func (r *identityPolicyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return // destroy
@@ -167,6 +168,7 @@ func (r *identityPolicyResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	warnOnNewAccess(r.data, path.Root("policy"), policy.Identity, state.Policy, plan.Policy, &resp.Diagnostics)
 	if plan.Policy.IsUnknown() || !policyDocumentsEqual(plan.Policy.ValueString(), state.Policy.ValueString()) {
 		return
 	}

@@ -27,6 +27,7 @@ import (
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/client"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/emulator"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/signer"
 )
 
@@ -718,5 +719,56 @@ import {
 	})
 	if p, _ := srv.Policy(sys.ID); p.Description != sys.Description || len(p.Versions) != 1 {
 		t.Errorf("the system policy changed: %+v", p)
+	}
+}
+
+// TestAccIdentityPolicy_planWarnsOnNewAccess: a change of the document that grants new
+// access warns on the policy attribute, with the requests by action; a change that grants
+// nothing new does not, nor does any change with warn_on_new_access off.
+func TestAccIdentityPolicy_planWarnsOnNewAccess(t *testing.T) {
+	cli := newTerraformCLI(t)
+	_, url := startEmulator(t, emulator.Config{})
+	config := func(actions ...string) string {
+		return identityPolicyConfig(url, "gated", "", identityPolicyDoc(actions...))
+	}
+	cli.run(config("ims:images:list", "ims:images:get"), nil, "apply", "-auto-approve", "-input=false", "-lock=false")
+
+	// ims:images:update is an alias of deleteImage and setTags.
+	wider := config("ims:images:list", "ims:images:get", "ims:images:update")
+	found := cli.planDiagnostics(wider, nil, "grants new access")
+	if len(found) != 1 {
+		t.Fatalf("want one new-access warning, got %+v", found)
+	}
+	d := found[0]
+	t.Logf("%s: %s", d.Summary, d.Detail)
+	if d.Severity != "warning" || d.Address != identityPolicyAddr || d.Snippet == nil || !strings.HasPrefix(strings.TrimSpace(d.Snippet.Code), "policy") ||
+		!strings.Contains(d.Detail, `ims:images:deleteImage on "`) || !strings.Contains(d.Detail, `ims:images:setTags on "`) ||
+		!strings.Contains(d.Detail, "allow, was implicit_deny") || strings.Contains(d.Detail, "ims:images:get ") {
+		t.Errorf("unexpected diagnostic %+v", d)
+	}
+	// Replay each listed request: allowed by the planned document, not by the applied one.
+	for _, action := range []string{"ims:images:deleteImage", "ims:images:setTags"} {
+		resource := regexp.MustCompile(regexp.QuoteMeta(action) + ` on "([^"]*)"`).FindStringSubmatch(d.Detail)[1]
+		for docs, want := range map[string]bool{identityPolicyJSON("ims:images:list", "ims:images:get", "ims:images:update"): true, identityPolicyJSON("ims:images:list", "ims:images:get"): false} {
+			set, findings := evaluator.NewPolicySet(evaluator.Sources{Identity: []string{docs}})
+			if len(findings) > 0 {
+				t.Fatal(findings[0])
+			}
+			rep := set.Simulate(&evaluator.SimulationRequest{Action: action, Resource: resource})
+			if got := rep.Allowed(); got != want || len(rep.Problems) > 0 {
+				t.Errorf("%s on %s: allowed %v by %s", action, resource, got, docs)
+			}
+		}
+	}
+
+	if found := cli.planDiagnostics(config("ims:images:list"), nil, "grants new access"); len(found) != 0 {
+		t.Errorf("a narrower document warns: %+v", found)
+	}
+	if found := cli.planDiagnostics(wider, []string{"IMSPOLICY_WARN_ON_NEW_ACCESS=false"}, "grants new access"); len(found) != 0 {
+		t.Errorf("IMSPOLICY_WARN_ON_NEW_ACCESS=false still warns: %+v", found)
+	}
+	off := strings.Replace(wider, `provider "imspolicy" {`, "provider \"imspolicy\" {\n  warn_on_new_access = false", 1)
+	if found := cli.planDiagnostics(off, nil, "grants new access"); len(found) != 0 {
+		t.Errorf("warn_on_new_access = false still warns: %+v", found)
 	}
 }

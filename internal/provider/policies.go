@@ -1,6 +1,11 @@
 package provider
 
 import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -83,4 +88,68 @@ func analysisConfig(src evaluator.Sources, at path.Path, diags *diag.Diagnostics
 	identity, levels, findings := evaluator.ParseSources(src)
 	addSourceFindings(diags, at, findings)
 	return analysis.Config{Identity: identity, Levels: levels}
+}
+
+// warnOnNewAccess adds a warning on the policy attribute at when a planned document grants
+// access that the prior one does not, with the requests by action; nothing when it grants
+// nothing new, when either document is not known or not valid (the validators say why),
+// or when the provider's warn_on_new_access is off. An identity policy is compared on its
+// own, an SCP as analysis.SCPChange compares it.
+func warnOnNewAccess(data *providerData, at path.Path, purpose policy.Purpose, prior, planned policyJSON, diags *diag.Diagnostics) {
+	if data == nil || !data.config.WarnOnNewAccess || prior.IsNull() || prior.IsUnknown() || planned.IsNull() || planned.IsUnknown() ||
+		policyDocumentsEqual(prior.ValueString(), planned.ValueString()) {
+		return
+	}
+	before, err1 := policy.Parse([]byte(prior.ValueString()))
+	after, err2 := policy.Parse([]byte(planned.ValueString()))
+	if err1 != nil || err2 != nil {
+		return
+	}
+	change, compared := analysis.DefaultLimits.IdentityPolicyChange, "on its own"
+	if purpose == policy.SCP {
+		change, compared = analysis.DefaultLimits.SCPChange, "as one organisation level under an identity that allows everything; "+
+			"a deny-only SCP sits beside an allow-all one there, as FullAccess does"
+	}
+	r, err := change(before, after)
+	if err != nil || len(r.NewAccess) == 0 {
+		return
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "The planned document allows requests that the current one does not (compared %s). One request for each action newly allowed:\n", compared)
+	for _, w := range r.NewAccess {
+		b.WriteString("\n  - " + witnessText(w))
+	}
+	if r.Status != analysis.Complete {
+		fmt.Fprintf(&b, "\n\nThe analysis stopped early (%s): there may be more.", r.Reason)
+	}
+	b.WriteString("\n\nIf this is intended, nothing needs doing; set the provider's warn_on_new_access = false to turn these warnings off.")
+	diags.AddAttributeWarning(at, "This change grants new access", b.String())
+}
+
+// witnessText is a witness in one line: the action, the resource, the context keys given
+// (any other key is absent) and both decisions.
+func witnessText(w analysis.Witness) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s on %q", w.Action, w.Resource)
+	keys := make([]string, 0, len(w.Context))
+	for k := range w.Context {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for i, k := range keys {
+		sep := ", "
+		if i == 0 {
+			sep = " with "
+		}
+		values, _ := json.Marshal(w.Context[k])
+		if len(w.Context[k]) == 0 {
+			values = []byte("[] (present, no values)")
+		}
+		fmt.Fprintf(&b, "%s%s = %s", sep, k, values)
+	}
+	fmt.Fprintf(&b, ": %s", w.Decision)
+	if w.ReferenceDecision != nil {
+		fmt.Fprintf(&b, ", was %s", *w.ReferenceDecision)
+	}
+	return b.String()
 }

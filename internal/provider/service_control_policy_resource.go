@@ -26,6 +26,7 @@ var (
 	_ resource.Resource                = (*serviceControlPolicyResource)(nil)
 	_ resource.ResourceWithConfigure   = (*serviceControlPolicyResource)(nil)
 	_ resource.ResourceWithImportState = (*serviceControlPolicyResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*serviceControlPolicyResource)(nil)
 )
 
 // NewServiceControlPolicyResource returns the imspolicy_service_control_policy resource.
@@ -41,6 +42,20 @@ type serviceControlPolicyModel struct {
 	Content     policyJSON     `tfsdk:"content"`
 	Tags        types.Map      `tfsdk:"tags"`
 	Timeouts    timeouts.Value `tfsdk:"timeouts"`
+}
+
+// ModifyPlan warns when a change of the content grants new access.
+func (r *serviceControlPolicyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
+		return // destroy or create
+	}
+	var plan, state policyJSON
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("content"), &plan)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("content"), &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	warnOnNewAccess(r.data, path.Root("content"), policy.SCP, state, plan, &resp.Diagnostics)
 }
 
 func (r *serviceControlPolicyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
