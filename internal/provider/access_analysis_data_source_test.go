@@ -180,6 +180,31 @@ data "imspolicy_access_analysis" "test" {
 					statecheck.ExpectKnownValue(analysisAddr, at("all_passed"), knownvalue.Bool(true)),
 				},
 			},
+			{
+				// Allowed only when g:TagKeys is given with no values: the witness says so
+				// with an empty list, and leaves out every key it does not give.
+				Config: `
+data "imspolicy_access_analysis" "test" {
+  identity_policies = [jsonencode({
+    Version = "5.0"
+    Statement = [
+      { Effect = "Allow", Action = ["ims:images:create"], Condition = { Null = { "g:TagKeys" = ["false"] } } },
+      { Effect = "Deny", Action = ["ims:images:create"], Condition = { "ForAnyValue:StringMatch" = { "g:TagKeys" = ["*"] } } },
+    ]
+  })]
+}
+`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					replayWitnesses(analysisAddr),
+					statecheck.ExpectKnownValue(analysisAddr, at("permissions", 4), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+						"action": knownvalue.StringExact("ims:images:create"), "grant": knownvalue.StringExact("partial"),
+						"witness": knownvalue.ObjectPartial(map[string]knownvalue.Check{
+							"resource": knownvalue.StringExact("*"),
+							"context":  knownvalue.MapExact(map[string]knownvalue.Check{"g:TagKeys": knownvalue.ListExact(nil)}),
+						}),
+					})),
+				},
+			},
 		},
 	})
 }
