@@ -91,3 +91,25 @@ func TestSCPChange(t *testing.T) {
 		t.Errorf("%+v %v", i, err)
 	}
 }
+
+// BenchmarkCheckGatingExample: the gate of examples/gating-policy-changes (a three-statement
+// policy against its deployed version, three forbidden accesses), as the data source asks it.
+func BenchmarkCheckGatingExample(b *testing.B) {
+	const acct = "0123456789abcdef0123456789abcdef"
+	read := `{"Sid":"ReadImages","Effect":"Allow","Action":["ims:images:list","ims:images:get"]}`
+	protect := `{"Sid":"ProtectGoldenImage","Effect":"Deny","Action":["ims:images:deleteImage","ims:images:updateImage"],"Resource":["ims:*:` + acct + `:image:golden-base"]}`
+	deployed := identity(doc(b, read, `{"Effect":"Allow","Action":["ims:images:copyInRegion","ims:images:copyCrossRegion"],"Resource":["ims:*:`+acct+`:image:*"]}`, protect))
+	proposed := identity(doc(b, read, `{"Effect":"Allow","Action":["ims:images:copyInRegion","ims:images:copyCrossRegion"],"Resource":["ims:cn-north-4:`+acct+`:image:*"]}`, protect))
+	g := Gate{Candidate: proposed, Reference: &deployed, MaxWitnesses: 5, Forbidden: []Forbidden{
+		{Actions: []string{"ims:images:share"}},
+		{Actions: []string{"ims:images:export"}},
+		{Actions: []string{"ims:images:deleteImage", "ims:images:updateImage"}, Resources: []string{"ims:*:" + acct + ":image:golden-base"}},
+	}}
+	b.ReportAllocs()
+	for b.Loop() {
+		r, err := DefaultLimits.Check(g)
+		if err != nil || r.Status != Complete || !r.AllPassed {
+			b.Fatalf("%+v %v", r, err)
+		}
+	}
+}
