@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -427,4 +430,49 @@ func replayWitness(w map[string]any, candidate, reference *evaluator.PolicySet) 
 		return nil
 	}
 	return check(reference, "reference_decision")
+}
+
+// TestAccessAnalysisDataSource_validateEachBlock: each must_not_allow block is checked on
+// its own (a name used before, an IMS pattern that matches nothing), and values not known
+// yet are checked once they are.
+func TestAccessAnalysisDataSource_validateEachBlock(t *testing.T) {
+	server, _ := simulationServer(t, "imspolicy_policy_simulation", 0)
+	schemas, err := server.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	objectType := objectTypeOf(t, schemas.DataSourceSchemas["imspolicy_access_analysis"].ValueType())
+	blockList, blockType := mustNestedList(t, objectType, "must_not_allow")
+	str := func(s any) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
+	block := func(name tftypes.Value, actions ...tftypes.Value) tftypes.Value {
+		b := nullAttributes(blockType)
+		b["name"], b["actions"] = name, tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, actions)
+		return tftypes.NewValue(blockType, b)
+	}
+	config := nullAttributes(objectType)
+	config["must_not_allow"] = tftypes.NewValue(blockList, []tftypes.Value{
+		block(str("a"), str("ims:images:get")),                                  // fine
+		block(str("b"), str("ims:images:shar"), str(tftypes.UnknownValue)),      // typo; decided later
+		block(str("a"), str("*"), str("IMS:Images:Share"), str("obs:object:*")), // name used before
+		block(str(tftypes.UnknownValue), str("ims:images:list")),                // decided later
+	})
+	value, err := tfprotov6.NewDynamicValue(objectType, tftypes.NewValue(objectType, config))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := server.ValidateDataResourceConfig(context.Background(), &tfprotov6.ValidateDataResourceConfigRequest{TypeName: "imspolicy_access_analysis", Config: &value})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, d := range resp.Diagnostics {
+		got = append(got, fmt.Sprintf("%s: %s: %s", d.Attribute, d.Summary, d.Detail))
+	}
+	want := []string{
+		`AttributeName("must_not_allow").ElementKeyInt(1).AttributeName("actions").ElementKeyInt(0): Unknown IMS action pattern: "ims:images:shar" matches no IMS action or alias, so nothing would ever be found. Did you mean "ims:images:share"?`,
+		`AttributeName("must_not_allow").ElementKeyInt(2).AttributeName("name"): Duplicate must_not_allow name: must_not_allow[0] is named "a" too; give each block its own name.`,
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("diagnostics:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
 }
