@@ -71,7 +71,9 @@ func (r *identityPolicyResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"catalog and the vendor's grammar: errors fail the plan, warnings show in it. A change of the document " +
 			"creates a new default version; the vendor keeps at most 5 versions, so the oldest version that is not " +
 			"the default is deleted first when there are 5. Attach the policy with `imspolicy_identity_policy_attachment`. " +
-			"System policies cannot be managed (importing one fails): read them with the `imspolicy_identity_policy` data source.",
+			"System policies cannot be managed (importing one fails): read them with the `imspolicy_identity_policy` data source. " +
+			"A change of the document that grants new access shows as a warning in the plan, with a request for each action " +
+			"newly allowed (the provider's `warn_on_new_access`).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,

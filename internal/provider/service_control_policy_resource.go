@@ -66,7 +66,8 @@ func (r *serviceControlPolicyResource) Schema(ctx context.Context, _ resource.Sc
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Manages an Organizations service control policy (SCP). The content is checked at plan " +
 			"time with the SCP rules (see the Validation rules guide); name, description and content change in place. " +
-			"Attach it with `imspolicy_service_control_policy_attachment`.",
+			"Attach it with `imspolicy_service_control_policy_attachment`. A change of the content that lets through a request " +
+			"it blocked shows as a warning in the plan, with a request for each action newly allowed (the provider's `warn_on_new_access`).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
