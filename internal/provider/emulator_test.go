@@ -155,25 +155,54 @@ type planJSONDiagnostic struct {
 	} `json:"snippet"`
 }
 
-// planDiagnostics plans config with -json and returns its diagnostics whose summary
-// contains summary.
-func (c *terraformCLI) planDiagnostics(config string, env []string, summary string) []planJSONDiagnostic {
+// planJSON is what `terraform plan -json` reported: its diagnostics, and how many
+// resources it plans to add.
+type planJSON struct {
+	Diagnostics []planJSONDiagnostic
+	Add         int
+}
+
+// withSummary returns the diagnostics whose summary contains summary.
+func (p planJSON) withSummary(summary string) []planJSONDiagnostic {
+	var out []planJSONDiagnostic
+	for _, d := range p.Diagnostics {
+		if strings.Contains(d.Summary, summary) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// plan plans config with -json and reads its messages.
+func (c *terraformCLI) plan(config string, env []string) planJSON {
 	c.t.Helper()
 	out := c.run(config, env, "plan", "-json", "-input=false", "-lock=false")
-	var found []planJSONDiagnostic
+	var p planJSON
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
 		var msg struct {
 			Type       string              `json:"type"`
 			Diagnostic *planJSONDiagnostic `json:"diagnostic"`
+			Changes    *struct {
+				Add int `json:"add"`
+			} `json:"changes"`
 		}
 		if err := json.Unmarshal(sc.Bytes(), &msg); err != nil {
 			c.t.Fatalf("a line of plan -json is not JSON: %v\n%s", err, sc.Text())
 		}
-		if msg.Type == "diagnostic" && msg.Diagnostic != nil && strings.Contains(msg.Diagnostic.Summary, summary) {
-			found = append(found, *msg.Diagnostic)
+		if msg.Type == "diagnostic" && msg.Diagnostic != nil {
+			p.Diagnostics = append(p.Diagnostics, *msg.Diagnostic)
+		}
+		if msg.Type == "change_summary" && msg.Changes != nil {
+			p.Add = msg.Changes.Add
 		}
 	}
-	return found
+	return p
+}
+
+// planDiagnostics plans config and returns its diagnostics whose summary contains summary.
+func (c *terraformCLI) planDiagnostics(config string, env []string, summary string) []planJSONDiagnostic {
+	c.t.Helper()
+	return c.plan(config, env).withSummary(summary)
 }

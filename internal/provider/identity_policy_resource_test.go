@@ -1,20 +1,14 @@
 package provider
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
@@ -581,67 +575,15 @@ func TestIdentityPolicy_unauthorizedErrorNamesSettings(t *testing.T) {
 // plugin-testing harness cannot assert warnings, so this test builds the provider and runs
 // Terraform itself, with a CLI configuration whose dev_overrides point at the build.
 func TestAccIdentityPolicy_planShowsPolicyWarnings(t *testing.T) {
-	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if os.Getenv("TF_ACC") == "" || tf == "" {
-		t.Skip("set TF_ACC=1 and TF_ACC_TERRAFORM_PATH to run Terraform")
-	}
+	cli := newTerraformCLI(t)
 	_, url := startEmulator(t, emulator.Config{})
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-
-	cliConfig, terraformBlock := cliWithBuiltProvider(t)
-	work := t.TempDir()
-	config := terraformBlock + identityPolicyConfig(url, "sharers", "", identityPolicyDoc("ims:images:list", "ims:images:share"))
-	if err := os.WriteFile(filepath.Join(work, "main.tf"), []byte(config), 0o644); err != nil {
-		t.Fatal(err)
-	}
-
-	plan := exec.CommandContext(ctx, tf, "plan", "-json", "-input=false", "-lock=false")
-	plan.Dir = work
-	plan.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_LOG=")
-	var stderr bytes.Buffer
-	plan.Stderr = &stderr
-	out, err := plan.Output()
-	if err != nil {
-		t.Fatalf("terraform plan: %v\n%s\n%s", err, out, stderr.String())
-	}
-
-	type jsonDiagnostic struct {
-		Severity string `json:"severity"`
-		Summary  string `json:"summary"`
-		Detail   string `json:"detail"`
-		Address  string `json:"address"`
-		Snippet  *struct {
-			Code string `json:"code"`
-		} `json:"snippet"`
-	}
-	var found []jsonDiagnostic
-	planned := false
-	sc := bufio.NewScanner(bytes.NewReader(out))
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		var msg struct {
-			Type       string          `json:"type"`
-			Diagnostic *jsonDiagnostic `json:"diagnostic"`
-			Changes    *struct {
-				Add int `json:"add"`
-			} `json:"changes"`
-		}
-		if err := json.Unmarshal(sc.Bytes(), &msg); err != nil {
-			t.Fatalf("a line of plan -json is not JSON: %v\n%s", err, sc.Text())
-		}
-		if msg.Type == "diagnostic" && msg.Diagnostic != nil && strings.Contains(msg.Diagnostic.Summary, "deprecated_action") {
-			found = append(found, *msg.Diagnostic)
-		}
-		if msg.Type == "change_summary" && msg.Changes != nil && msg.Changes.Add == 1 {
-			planned = true
-		}
-	}
+	plan := cli.plan(identityPolicyConfig(url, "sharers", "", identityPolicyDoc("ims:images:list", "ims:images:share")), nil)
 	// Terraform validates the configuration twice during a plan (the validate walk, then
 	// each instance as it is planned) and -json does not merge equal warnings: the same
 	// warning may come twice.
+	found := plan.withSummary("deprecated_action")
 	if len(found) == 0 {
-		t.Fatalf("no deprecated_action diagnostic in:\n%s", out)
+		t.Fatalf("no deprecated_action diagnostic in %+v", plan.Diagnostics)
 	}
 	for _, d := range found {
 		if d.Severity != "warning" || d.Address != identityPolicyAddr ||
@@ -650,8 +592,8 @@ func TestAccIdentityPolicy_planShowsPolicyWarnings(t *testing.T) {
 			t.Errorf("unexpected diagnostic %+v", d)
 		}
 	}
-	if !planned {
-		t.Errorf("the plan does not create the policy:\n%s", out)
+	if plan.Add != 1 {
+		t.Errorf("the plan adds %d resources, not the policy", plan.Add)
 	}
 }
 
