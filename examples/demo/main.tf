@@ -203,3 +203,49 @@ output "access_matrix" {
     persona => { for r in sim.results : r.name => r.decision }
   }
 }
+
+# ---------------------------------------------------------------------------------------
+# What each persona can do, proven over every request (not only the questions above), and
+# a gate on a change: the builders' policy grants nothing the admins' does not.
+
+data "imspolicy_access_analysis" "personas" {
+  for_each          = local.personas
+  identity_policies = [each.value]
+
+  scp_level {
+    name     = "root"
+    policies = [data.imspolicy_policy_document.full_access.json]
+  }
+  scp_level {
+    name     = "ou-prod"
+    policies = [data.imspolicy_policy_document.full_access.json, data.imspolicy_policy_document.stay_in_region.json]
+  }
+
+  must_not_allow {
+    name    = "no sharing"
+    actions = ["ims:images:share"]
+  }
+}
+
+output "effective_permissions" {
+  description = "action => persona => full, partial or none (under the production OU's SCPs)."
+  value = {
+    for action in sort(distinct(flatten([for a in data.imspolicy_access_analysis.personas : [for p in a.permissions : p.action]]))) :
+    action => { for persona, a in data.imspolicy_access_analysis.personas : persona => one([for p in a.permissions : p.grant if p.action == action]) }
+  }
+}
+
+output "who_can_share" {
+  description = "Personas allowed to share images, with an example request each."
+  value = {
+    for persona, a in data.imspolicy_access_analysis.personas :
+    persona => [for w in a.must_not_allow_results[0].witnesses : "${w.action} on ${w.resource}"] if a.must_not_allow_results[0].passed == false
+  }
+}
+
+check "builders_grant_nothing_beyond_admins" {
+  assert {
+    condition     = provider::imspolicy::grants_no_new_access([data.imspolicy_policy_document.builders.json], [data.imspolicy_policy_document.admins.json])
+    error_message = "The builders' policy grants access the admins' does not."
+  }
+}

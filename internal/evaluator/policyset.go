@@ -55,6 +55,17 @@ func policyName(l Layer, i int) string {
 // returns no PolicySet and every error finding, in source order; warnings are not its
 // to report.
 func NewPolicySet(src Sources) (*PolicySet, []SourceFinding) {
+	identity, levels, errs := ParseSources(src)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return compile(identity, levels), nil
+}
+
+// ParseSources parses and checks every document as NewPolicySet does, and returns the
+// documents named as NewPolicySet names them (for the analyser, which takes parsed
+// documents), or every error finding.
+func ParseSources(src Sources) ([]Policy, []Level, []SourceFinding) {
 	var errs []SourceFinding
 	parse := func(l Layer, purpose policy.Purpose, docs []string) []Policy {
 		ps := make([]Policy, 0, len(docs))
@@ -71,9 +82,9 @@ func NewPolicySet(src Sources) (*PolicySet, []SourceFinding) {
 		levels[i] = Level{Name: lv.Name, Policies: parse(Layer{SCP: true, Level: i, Name: lv.Name}, policy.SCP, lv.Policies)}
 	}
 	if len(errs) > 0 {
-		return nil, errs
+		return nil, nil, errs
 	}
-	return compile(identity, levels), nil
+	return identity, levels, nil
 }
 
 // NewPolicySetOf is NewPolicySet for documents parsed already (the analyser holds

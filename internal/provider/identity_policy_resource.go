@@ -71,7 +71,9 @@ func (r *identityPolicyResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"catalog and the vendor's grammar: errors fail the plan, warnings show in it. A change of the document " +
 			"creates a new default version; the vendor keeps at most 5 versions, so the oldest version that is not " +
 			"the default is deleted first when there are 5. Attach the policy with `imspolicy_identity_policy_attachment`. " +
-			"System policies cannot be managed (importing one fails): read them with the `imspolicy_identity_policy` data source.",
+			"System policies cannot be managed (importing one fails): read them with the `imspolicy_identity_policy` data source. " +
+			"A change of the document that grants new access shows as a warning in the plan, with a request for each action " +
+			"newly allowed (the provider's `warn_on_new_access`).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
@@ -152,8 +154,9 @@ func (r *identityPolicyResource) Configure(_ context.Context, req resource.Confi
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan reports missing credentials at plan time, and keeps the version attributes
-// when the document does not change.
+// ModifyPlan reports missing credentials at plan time, warns when a change of the
+// document grants new access, and keeps the version attributes when the document does not
+// change.
 func (r *identityPolicyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return // destroy
@@ -167,6 +170,7 @@ func (r *identityPolicyResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	warnOnNewAccess(r.data, path.Root("policy"), policy.Identity, state.Policy, plan.Policy, &resp.Diagnostics)
 	if plan.Policy.IsUnknown() || !policyDocumentsEqual(plan.Policy.ValueString(), state.Policy.ValueString()) {
 		return
 	}

@@ -1,20 +1,14 @@
 package provider
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/acctest"
 
@@ -29,6 +23,7 @@ import (
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/client"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/emulator"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/signer"
 )
 
@@ -582,67 +577,15 @@ func TestIdentityPolicy_unauthorizedErrorNamesSettings(t *testing.T) {
 // plugin-testing harness cannot assert warnings, so this test builds the provider and runs
 // Terraform itself, with a CLI configuration whose dev_overrides point at the build.
 func TestAccIdentityPolicyResource_planShowsPolicyWarnings(t *testing.T) {
-	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if os.Getenv("TF_ACC") == "" || tf == "" {
-		t.Skip("set TF_ACC=1 and TF_ACC_TERRAFORM_PATH to run Terraform")
-	}
+	cli := acctest.NewTerraformCLI(t)
 	_, url := acctest.StartEmulator(t, emulator.Config{})
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-
-	cliConfig, terraformBlock := acctest.CLIWithBuiltProvider(t)
-	work := t.TempDir()
-	config := terraformBlock + identityPolicyConfig(url, "sharers", "", identityPolicyDoc("ims:images:list", "ims:images:share"))
-	if err := os.WriteFile(filepath.Join(work, "main.tf"), []byte(config), 0o644); err != nil {
-		t.Fatal(err)
-	}
-
-	plan := exec.CommandContext(ctx, tf, "plan", "-json", "-input=false", "-lock=false")
-	plan.Dir = work
-	plan.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_LOG=")
-	var stderr bytes.Buffer
-	plan.Stderr = &stderr
-	out, err := plan.Output()
-	if err != nil {
-		t.Fatalf("terraform plan: %v\n%s\n%s", err, out, stderr.String())
-	}
-
-	type jsonDiagnostic struct {
-		Severity string `json:"severity"`
-		Summary  string `json:"summary"`
-		Detail   string `json:"detail"`
-		Address  string `json:"address"`
-		Snippet  *struct {
-			Code string `json:"code"`
-		} `json:"snippet"`
-	}
-	var found []jsonDiagnostic
-	planned := false
-	sc := bufio.NewScanner(bytes.NewReader(out))
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		var msg struct {
-			Type       string          `json:"type"`
-			Diagnostic *jsonDiagnostic `json:"diagnostic"`
-			Changes    *struct {
-				Add int `json:"add"`
-			} `json:"changes"`
-		}
-		if err := json.Unmarshal(sc.Bytes(), &msg); err != nil {
-			t.Fatalf("a line of plan -json is not JSON: %v\n%s", err, sc.Text())
-		}
-		if msg.Type == "diagnostic" && msg.Diagnostic != nil && strings.Contains(msg.Diagnostic.Summary, "deprecated_action") {
-			found = append(found, *msg.Diagnostic)
-		}
-		if msg.Type == "change_summary" && msg.Changes != nil && msg.Changes.Add == 1 {
-			planned = true
-		}
-	}
+	plan := cli.Plan(identityPolicyConfig(url, "sharers", "", identityPolicyDoc("ims:images:list", "ims:images:share")), nil)
 	// Terraform validates the configuration twice during a plan (the validate walk, then
 	// each instance as it is planned) and -json does not merge equal warnings: the same
 	// warning may come twice.
+	found := plan.WithSummary("deprecated_action")
 	if len(found) == 0 {
-		t.Fatalf("no deprecated_action diagnostic in:\n%s", out)
+		t.Fatalf("no deprecated_action diagnostic in %+v", plan.Diagnostics)
 	}
 	for _, d := range found {
 		if d.Severity != "warning" || d.Address != identityPolicyAddr ||
@@ -651,8 +594,8 @@ func TestAccIdentityPolicyResource_planShowsPolicyWarnings(t *testing.T) {
 			t.Errorf("unexpected diagnostic %+v", d)
 		}
 	}
-	if !planned {
-		t.Errorf("the plan does not create the policy:\n%s", out)
+	if plan.Add != 1 {
+		t.Errorf("the plan adds %d resources, not the policy", plan.Add)
 	}
 }
 
@@ -720,5 +663,56 @@ import {
 	})
 	if p, _ := srv.Policy(sys.ID); p.Description != sys.Description || len(p.Versions) != 1 {
 		t.Errorf("the system policy changed: %+v", p)
+	}
+}
+
+// TestAccIdentityPolicyResource_planWarnsOnNewAccess: a change of the document that grants new
+// access warns on the policy attribute, with the requests by action; a change that grants
+// nothing new does not, nor does any change with warn_on_new_access off.
+func TestAccIdentityPolicyResource_planWarnsOnNewAccess(t *testing.T) {
+	cli := acctest.NewTerraformCLI(t)
+	_, url := acctest.StartEmulator(t, emulator.Config{})
+	config := func(actions ...string) string {
+		return identityPolicyConfig(url, "gated", "", identityPolicyDoc(actions...))
+	}
+	cli.Run(config("ims:images:list", "ims:images:get"), nil, "apply", "-auto-approve", "-input=false", "-lock=false")
+
+	// ims:images:update is an alias of deleteImage and setTags.
+	wider := config("ims:images:list", "ims:images:get", "ims:images:update")
+	found := cli.PlanDiagnostics(wider, nil, "grants new access")
+	if len(found) != 1 {
+		t.Fatalf("want one new-access warning, got %+v", found)
+	}
+	d := found[0]
+	t.Logf("%s: %s", d.Summary, d.Detail)
+	if d.Severity != "warning" || d.Address != identityPolicyAddr || d.Snippet == nil || !strings.HasPrefix(strings.TrimSpace(d.Snippet.Code), "policy") ||
+		!strings.Contains(d.Detail, `ims:images:deleteImage on "`) || !strings.Contains(d.Detail, `ims:images:setTags on "`) ||
+		!strings.Contains(d.Detail, "allow, was implicit_deny") || strings.Contains(d.Detail, "ims:images:get ") {
+		t.Errorf("unexpected diagnostic %+v", d)
+	}
+	// Replay each listed request: allowed by the planned document, not by the applied one.
+	for _, action := range []string{"ims:images:deleteImage", "ims:images:setTags"} {
+		resource := regexp.MustCompile(regexp.QuoteMeta(action) + ` on "([^"]*)"`).FindStringSubmatch(d.Detail)[1]
+		for docs, want := range map[string]bool{identityPolicyJSON("ims:images:list", "ims:images:get", "ims:images:update"): true, identityPolicyJSON("ims:images:list", "ims:images:get"): false} {
+			set, findings := evaluator.NewPolicySet(evaluator.Sources{Identity: []string{docs}})
+			if len(findings) > 0 {
+				t.Fatal(findings[0])
+			}
+			rep := set.Simulate(&evaluator.SimulationRequest{Action: action, Resource: resource})
+			if got := rep.Allowed(); got != want || len(rep.Problems) > 0 {
+				t.Errorf("%s on %s: allowed %v by %s", action, resource, got, docs)
+			}
+		}
+	}
+
+	if found := cli.PlanDiagnostics(config("ims:images:list"), nil, "grants new access"); len(found) != 0 {
+		t.Errorf("a narrower document warns: %+v", found)
+	}
+	if found := cli.PlanDiagnostics(wider, []string{"IMSPOLICY_WARN_ON_NEW_ACCESS=false"}, "grants new access"); len(found) != 0 {
+		t.Errorf("IMSPOLICY_WARN_ON_NEW_ACCESS=false still warns: %+v", found)
+	}
+	off := strings.Replace(wider, `provider "imspolicy" {`, "provider \"imspolicy\" {\n  warn_on_new_access = false", 1)
+	if found := cli.PlanDiagnostics(off, nil, "grants new access"); len(found) != 0 {
+		t.Errorf("warn_on_new_access = false still warns: %+v", found)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -15,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
-	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/validators"
 )
 
@@ -30,8 +28,11 @@ func NewPolicySimulationDataSource() datasource.DataSource { return &policySimul
 type policySimulationDataSource struct{}
 
 type policySimulationModel struct {
+	// IdentityPolicies and SCPLevels are the attributes as the framework's reflection
+	// decodes them (the benchmarks' floor does); Read decodes them as Sources.
 	IdentityPolicies []string          `tfsdk:"identity_policies"`
 	SCPLevels        []scpLevelModel   `tfsdk:"scp_level"`
+	Sources          evaluator.Sources `tfsdk:"-"`
 	Requests         []simRequestModel `tfsdk:"request"`
 	Results          []simResultModel  `tfsdk:"results"`
 	AllAllowed       types.Bool        `tfsdk:"all_allowed"`
@@ -109,12 +110,7 @@ func (d *policySimulationDataSource) Schema(_ context.Context, _ datasource.Sche
 			"allow the request through at least one of its SCPs, and a `Deny` in any SCP denies. A statement naming an " +
 			"alias (`ims:images:update`) grants or denies every action that lists it.",
 		Attributes: map[string]schema.Attribute{
-			"identity_policies": schema.ListAttribute{
-				Optional:            true,
-				ElementType:         types.StringType,
-				MarkdownDescription: "Identity policy documents (JSON), e.g. from `imspolicy_policy_document` or `file()`. Invalid documents fail the plan.",
-				Validators:          []validator.List{listvalidator.ValueStringsAre(validators.PolicyDocument(policy.Identity))},
-			},
+			"identity_policies": identityPoliciesAttribute(),
 			"results": schema.ListNestedAttribute{
 				Computed:            true,
 				MarkdownDescription: "One result per `request`, in order.",
@@ -156,20 +152,7 @@ func (d *policySimulationDataSource) Schema(_ context.Context, _ datasource.Sche
 			"all_allowed": schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether every request is allowed."},
 		},
 		Blocks: map[string]schema.Block{
-			"scp_level": schema.ListNestedBlock{
-				MarkdownDescription: "A level of the organisation path with the SCPs attached to it, root first, then each OU, then the account. Without any, no SCPs apply.",
-				NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
-					"name": schema.StringAttribute{Required: true, MarkdownDescription: "The level's name, used in `decided_by` and `matched_statements`, e.g. `root` or `ou-prod`."},
-					"policies": schema.ListAttribute{
-						Required: true, ElementType: types.StringType,
-						MarkdownDescription: "SCP documents (JSON) attached at this level.",
-						Validators: []validator.List{
-							listvalidator.SizeAtLeast(1),
-							listvalidator.ValueStringsAre(validators.PolicyDocument(policy.SCP)),
-						},
-					},
-				}},
-			},
+			"scp_level": scpLevelBlock("`decided_by` and `matched_statements`"),
 			"request": schema.ListNestedBlock{
 				MarkdownDescription: "A hypothetical request: an `action` or an `api`, on a `resource`, with `context` values.",
 				NestedObject: schema.NestedBlockObject{
@@ -247,18 +230,8 @@ func (d *policySimulationDataSource) Read(_ context.Context, req datasource.Read
 		return
 	}
 
-	sources := evaluator.Sources{Identity: m.IdentityPolicies}
-	for _, lv := range m.SCPLevels {
-		sources.SCPLevels = append(sources.SCPLevels, evaluator.SCPLevel{Name: lv.Name, Policies: lv.Policies})
-	}
-	set, findings := evaluator.NewPolicySet(sources)
-	for _, f := range findings {
-		at := path.Root("identity_policies").AtListIndex(f.Document)
-		if f.Layer.SCP {
-			at = path.Root("scp_level").AtListIndex(f.Layer.Level).AtName("policies").AtListIndex(f.Document)
-		}
-		resp.Diagnostics.AddAttributeError(at, f.Summary(), f.String())
-	}
+	set, findings := evaluator.NewPolicySet(m.Sources)
+	addSourceFindings(&resp.Diagnostics, path.Empty(), findings)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -309,11 +282,7 @@ func decodeSimulationConfig(config tftypes.Value) (policySimulationModel, error)
 	var m policySimulationModel
 	var d tfDecoder
 	attrs := d.object(config)
-	m.IdentityPolicies = d.strings(attrs["identity_policies"])
-	for _, lv := range d.list(attrs["scp_level"]) {
-		la := d.object(lv)
-		m.SCPLevels = append(m.SCPLevels, scpLevelModel{Name: d.string(la["name"]).ValueString(), Policies: d.strings(la["policies"])})
-	}
+	m.Sources = decodeSources(&d, attrs)
 	requests := d.list(attrs["request"])
 	m.Requests = make([]simRequestModel, len(requests))
 	for i, rv := range requests {

@@ -66,6 +66,7 @@ type providerModel struct {
 	OrganizationsEndpoint types.String `tfsdk:"organizations_endpoint"`
 	MaxRetries            types.Int64  `tfsdk:"max_retries"`
 	RequestTimeout        types.String `tfsdk:"request_timeout"`
+	WarnOnNewAccess       types.Bool   `tfsdk:"warn_on_new_access"`
 }
 
 // providerConfig is the resolved configuration: attributes first, then environment
@@ -81,6 +82,9 @@ type providerConfig struct {
 	OrganizationsEndpoint string
 	MaxRetries            int
 	RequestTimeout        time.Duration
+	// WarnOnNewAccess: a plan that changes a policy document warns when the change grants
+	// new access.
+	WarnOnNewAccess bool
 }
 
 func (p *imsPolicyProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -144,6 +148,12 @@ func (p *imsPolicyProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 					validators.ShortDuration(maxRequestTimeout), validators.ShortDuration(defaultRequestTimeout)),
 				Validators: []validator.String{validators.Duration(maxRequestTimeout)},
 			},
+			"warn_on_new_access": schema.BoolAttribute{
+				Optional: true,
+				MarkdownDescription: "Whether a plan that changes `imspolicy_identity_policy.policy` or `imspolicy_service_control_policy.content` " +
+					"warns, on that attribute, when the change grants new access, with example requests by action (see the Gating policy changes guide). " +
+					"Default `true`. Environment variable: `IMSPOLICY_WARN_ON_NEW_ACCESS`.",
+			},
 		},
 	}
 }
@@ -193,6 +203,19 @@ func (p *imsPolicyProvider) Configure(ctx context.Context, req provider.Configur
 			return
 		}
 		cfg.RequestTimeout = d
+	}
+	cfg.WarnOnNewAccess = true
+	switch {
+	case !model.WarnOnNewAccess.IsNull() && !model.WarnOnNewAccess.IsUnknown():
+		cfg.WarnOnNewAccess = model.WarnOnNewAccess.ValueBool()
+	case os.Getenv("IMSPOLICY_WARN_ON_NEW_ACCESS") != "":
+		b, err := strconv.ParseBool(os.Getenv("IMSPOLICY_WARN_ON_NEW_ACCESS"))
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("warn_on_new_access"), "Invalid IMSPOLICY_WARN_ON_NEW_ACCESS",
+				fmt.Sprintf("IMSPOLICY_WARN_ON_NEW_ACCESS must be true or false, got %q.", os.Getenv("IMSPOLICY_WARN_ON_NEW_ACCESS")))
+			return
+		}
+		cfg.WarnOnNewAccess = b
 	}
 	// Endpoints from the environment are checked here; configured ones were
 	// checked by their validators already, and are again here for unknown values.
@@ -380,6 +403,7 @@ func (p *imsPolicyProvider) Resources(_ context.Context) []func() resource.Resou
 
 func (p *imsPolicyProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
+		NewAccessAnalysisDataSource,
 		NewActionsDataSource,
 		NewAPIPermissionsDataSource,
 		NewConditionKeysDataSource,
@@ -392,7 +416,9 @@ func (p *imsPolicyProvider) DataSources(_ context.Context) []func() datasource.D
 
 func (p *imsPolicyProvider) Functions(_ context.Context) []func() function.Function {
 	return []func() function.Function{
+		NewEffectivePermissionsFunction,
 		NewExpandActionsFunction,
+		NewGrantsNoNewAccessFunction,
 		NewImageURNFunction,
 		NewIsAllowedFunction,
 		NewNormalizePolicyFunction,

@@ -86,3 +86,20 @@ func TestAccProvider_invalidMaxRetriesEnvironment(t *testing.T) {
 		},
 	})
 }
+
+func TestAccProvider_invalidWarnOnNewAccessEnvironment(t *testing.T) {
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig:   func() { t.Setenv("IMSPOLICY_WARN_ON_NEW_ACCESS", "sometimes") },
+				Config:      `data "imspolicy_actions" "all" {}`,
+				ExpectError: regexp.MustCompile(`IMSPOLICY_WARN_ON_NEW_ACCESS must be true or false, got "sometimes"`),
+			},
+			{
+				PreConfig: func() { t.Setenv("IMSPOLICY_WARN_ON_NEW_ACCESS", "false") },
+				Config:    `data "imspolicy_actions" "all" {}`,
+			},
+		},
+	})
+}

@@ -26,6 +26,7 @@ var (
 	_ resource.Resource                = (*serviceControlPolicyResource)(nil)
 	_ resource.ResourceWithConfigure   = (*serviceControlPolicyResource)(nil)
 	_ resource.ResourceWithImportState = (*serviceControlPolicyResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*serviceControlPolicyResource)(nil)
 )
 
 // NewServiceControlPolicyResource returns the imspolicy_service_control_policy resource.
@@ -43,6 +44,20 @@ type serviceControlPolicyModel struct {
 	Timeouts    timeouts.Value `tfsdk:"timeouts"`
 }
 
+// ModifyPlan warns when a change of the content grants new access.
+func (r *serviceControlPolicyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
+		return // destroy or create
+	}
+	var plan, state policyJSON
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("content"), &plan)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("content"), &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	warnOnNewAccess(r.data, path.Root("content"), policy.SCP, state, plan, &resp.Diagnostics)
+}
+
 func (r *serviceControlPolicyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_service_control_policy"
 }
@@ -51,7 +66,8 @@ func (r *serviceControlPolicyResource) Schema(ctx context.Context, _ resource.Sc
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Manages an Organizations service control policy (SCP). The content is checked at plan " +
 			"time with the SCP rules (see the Validation rules guide); name, description and content change in place. " +
-			"Attach it with `imspolicy_service_control_policy_attachment`.",
+			"Attach it with `imspolicy_service_control_policy_attachment`. A change of the content that lets through a request " +
+			"it blocked shows as a warning in the plan, with a request for each action newly allowed (the provider's `warn_on_new_access`).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,

@@ -23,6 +23,7 @@ import (
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/client"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/emulator"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/signer"
 )
 
@@ -427,4 +428,55 @@ resource "imspolicy_service_control_policy" "test" {
 		Steps:                    steps,
 		CheckDestroy:             scpTestCheckNoCustomSCPs(srv),
 	})
+}
+
+// TestAccServiceControlPolicyResource_planWarnsOnNewAccess: an SCP change that lets
+// through a request it blocked warns on content, with the requests by action; adding a
+// deny does not. The deny-only SCP is compared beside an allow-all one.
+func TestAccServiceControlPolicyResource_planWarnsOnNewAccess(t *testing.T) {
+	cli := acctest.NewTerraformCLI(t)
+	_, url := acctest.StartEmulator(t, emulator.Config{})
+	config := func(content string) string { return scpTestConfig(url, "gated", "", fmt.Sprintf("%q", content), "{}") }
+	cli.Run(config(scpTestDenyCopy), nil, "apply", "-auto-approve", "-input=false", "-lock=false")
+
+	// Lifting the deny of copyCrossRegion lets it through.
+	found := cli.PlanDiagnostics(config(scpTestDenyDelete), nil, "grants new access")
+	if len(found) != 1 {
+		t.Fatalf("want one new-access warning, got %+v", found)
+	}
+	d := found[0]
+	t.Logf("%s: %s", d.Summary, d.Detail)
+	if d.Severity != "warning" || d.Address != "imspolicy_service_control_policy.test" || d.Snippet == nil ||
+		!strings.HasPrefix(strings.TrimSpace(d.Snippet.Code), "content") ||
+		!strings.Contains(d.Detail, `ims:images:copyCrossRegion on "`) || !strings.Contains(d.Detail, "allow, was explicit_deny") ||
+		strings.Contains(d.Detail, "ims:images:deleteImage") {
+		t.Errorf("unexpected diagnostic %+v", d)
+	}
+	// Replay the listed request as the warning compares it: one level, the SCP beside FullAccess.
+	resource := regexp.MustCompile(`ims:images:copyCrossRegion on "([^"]*)"`).FindStringSubmatch(d.Detail)[1]
+	const fullAccess = `{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["*"],"Resource":["*"]}]}`
+	for content, want := range map[string]bool{scpTestDenyDelete: true, scpTestDenyCopy: false} {
+		set, findings := evaluator.NewPolicySet(evaluator.Sources{
+			Identity:  []string{fullAccess},
+			SCPLevels: []evaluator.SCPLevel{{Name: "root", Policies: []string{content, fullAccess}}},
+		})
+		if len(findings) > 0 {
+			t.Fatal(findings[0])
+		}
+		rep := set.Simulate(&evaluator.SimulationRequest{Action: "ims:images:copyCrossRegion", Resource: resource})
+		if got := rep.Allowed(); got != want || len(rep.Problems) > 0 {
+			t.Errorf("copyCrossRegion on %s: allowed %v under %s", resource, got, content)
+		}
+	}
+
+	// Adding a deny grants nothing.
+	cli.Run(config(scpTestDenyDelete), nil, "apply", "-auto-approve", "-input=false", "-lock=false")
+	if found := cli.PlanDiagnostics(config(scpTestDenyCopy), nil, "grants new access"); len(found) != 0 {
+		t.Errorf("adding a deny warns: %+v", found)
+	}
+	// Lifting the deny of deleteImage would warn, but not with the warnings off.
+	if found := cli.PlanDiagnostics(config(`{"Version":"5.0","Statement":[{"Effect":"Deny","Action":["ims:images:list"],"Resource":["*"]}]}`),
+		[]string{"IMSPOLICY_WARN_ON_NEW_ACCESS=0"}, "grants new access"); len(found) != 0 {
+		t.Errorf("IMSPOLICY_WARN_ON_NEW_ACCESS=0 still warns: %+v", found)
+	}
 }

@@ -1,0 +1,118 @@
+package acctest
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TerraformCLI runs the Terraform CLI of TF_ACC_TERRAFORM_PATH (Terraform or OpenTofu)
+// itself, with the provider built and installed through dev_overrides, in one working
+// directory: for what the plugin-testing harness cannot assert, such as warnings.
+type TerraformCLI struct {
+	t                         *testing.T
+	tf, work                  string
+	cliConfig, terraformBlock string
+}
+
+// NewTerraformCLI skips the test without TF_ACC and TF_ACC_TERRAFORM_PATH.
+func NewTerraformCLI(t *testing.T) *TerraformCLI {
+	t.Helper()
+	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if os.Getenv("TF_ACC") == "" || tf == "" {
+		t.Skip("set TF_ACC=1 and TF_ACC_TERRAFORM_PATH to run Terraform")
+	}
+	cliConfig, terraformBlock := CLIWithBuiltProvider(t)
+	return &TerraformCLI{t: t, tf: tf, work: t.TempDir(), cliConfig: cliConfig, terraformBlock: terraformBlock}
+}
+
+// Run writes config (after the terraform block) as main.tf and runs the CLI with args;
+// env adds environment variables. It fails the test when the CLI fails.
+func (c *TerraformCLI) Run(config string, env []string, args ...string) []byte {
+	c.t.Helper()
+	if err := os.WriteFile(filepath.Join(c.work, "main.tf"), []byte(c.terraformBlock+config), 0o644); err != nil {
+		c.t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, c.tf, args...)
+	cmd.Dir = c.work
+	cmd.Env = append(append(os.Environ(), "TF_CLI_CONFIG_FILE="+c.cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_LOG="), env...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		c.t.Fatalf("%s %v: %v\n%s\n%s", c.tf, args, err, out, stderr.String())
+	}
+	return out
+}
+
+// PlanDiagnostic is a diagnostic of `terraform plan -json`.
+type PlanDiagnostic struct {
+	Severity string `json:"severity"`
+	Summary  string `json:"summary"`
+	Detail   string `json:"detail"`
+	Address  string `json:"address"`
+	Snippet  *struct {
+		Code string `json:"code"`
+	} `json:"snippet"`
+}
+
+// PlanJSON is what `terraform plan -json` reported: its diagnostics, and how many
+// resources it plans to add.
+type PlanJSON struct {
+	Diagnostics []PlanDiagnostic
+	Add         int
+}
+
+// WithSummary returns the diagnostics whose summary contains summary.
+func (p PlanJSON) WithSummary(summary string) []PlanDiagnostic {
+	var out []PlanDiagnostic
+	for _, d := range p.Diagnostics {
+		if strings.Contains(d.Summary, summary) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// Plan plans config with -json and reads its messages.
+func (c *TerraformCLI) Plan(config string, env []string) PlanJSON {
+	c.t.Helper()
+	out := c.Run(config, env, "plan", "-json", "-input=false", "-lock=false")
+	var p PlanJSON
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		var msg struct {
+			Type       string          `json:"type"`
+			Diagnostic *PlanDiagnostic `json:"diagnostic"`
+			Changes    *struct {
+				Add int `json:"add"`
+			} `json:"changes"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &msg); err != nil {
+			c.t.Fatalf("a line of plan -json is not JSON: %v\n%s", err, sc.Text())
+		}
+		if msg.Type == "diagnostic" && msg.Diagnostic != nil {
+			p.Diagnostics = append(p.Diagnostics, *msg.Diagnostic)
+		}
+		if msg.Type == "change_summary" && msg.Changes != nil {
+			p.Add = msg.Changes.Add
+		}
+	}
+	return p
+}
+
+// PlanDiagnostics plans config and returns its diagnostics whose summary contains summary.
+func (c *TerraformCLI) PlanDiagnostics(config string, env []string, summary string) []PlanDiagnostic {
+	c.t.Helper()
+	return c.Plan(config, env).WithSummary(summary)
+}

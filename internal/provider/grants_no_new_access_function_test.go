@@ -1,0 +1,70 @@
+package provider
+
+import (
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+)
+
+const grantsPolicies = `
+locals {
+  deployed = [jsonencode({ Version = "5.0", Statement = [{ Effect = "Allow", Action = ["ims:images:list", "ims:images:get"] }] })]
+  narrower = [jsonencode({ Version = "5.0", Statement = [{ Effect = "Allow", Action = ["ims:images:get"], Resource = ["ims:*:acct:image:*"] }] })]
+  # ims:images:update is an alias: it grants deleteImage and setTags.
+  wider = [jsonencode({ Version = "5.0", Statement = [{ Effect = "Allow", Action = ["ims:images:list", "ims:images:get", "ims:images:update"] }] })]
+  # The same access, written another way: list covers its aliased actions.
+  spelled_out = [jsonencode({ Version = "5.0", Statement = [
+    { Effect = "Allow", Action = ["ims:images:get", "ims:images:list"] },
+    { Effect = "Allow", Action = ["ims:images:getJob", "ims:images:getTags"] },
+  ] })]
+}
+`
+
+func TestAccGrantsNoNewAccessFunction(t *testing.T) {
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: grantsPolicies + `
+output "same"        { value = provider::imspolicy::grants_no_new_access(local.deployed, local.deployed) }
+output "narrower"    { value = provider::imspolicy::grants_no_new_access(local.narrower, local.deployed) }
+output "wider"       { value = provider::imspolicy::grants_no_new_access(local.wider, local.deployed) }
+output "spelled_out" { value = provider::imspolicy::grants_no_new_access(local.spelled_out, local.deployed) }
+output "removing"    { value = provider::imspolicy::grants_no_new_access([], local.deployed) }
+output "adding"      { value = provider::imspolicy::grants_no_new_access(local.deployed, []) }
+`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownOutputValue("same", knownvalue.Bool(true)),
+					statecheck.ExpectKnownOutputValue("narrower", knownvalue.Bool(true)),
+					statecheck.ExpectKnownOutputValue("wider", knownvalue.Bool(false)),
+					statecheck.ExpectKnownOutputValue("spelled_out", knownvalue.Bool(true)),
+					statecheck.ExpectKnownOutputValue("removing", knownvalue.Bool(true)),
+					statecheck.ExpectKnownOutputValue("adding", knownvalue.Bool(false)),
+				},
+			},
+			{
+				// Witnesses of the wider policy, replayed: deleteImage is allowed by it and not by the deployed one.
+				Config: grantsPolicies + `
+output "candidate" { value = provider::imspolicy::is_allowed(local.wider, "ims:images:deleteImage", "ims:cn-north-4:acct:image:a") }
+output "reference" { value = provider::imspolicy::is_allowed(local.deployed, "ims:images:deleteImage", "ims:cn-north-4:acct:image:a") }
+`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownOutputValue("candidate", knownvalue.Bool(true)),
+					statecheck.ExpectKnownOutputValue("reference", knownvalue.Bool(false)),
+				},
+			},
+			{
+				Config: `output "x" { value = provider::imspolicy::grants_no_new_access([jsonencode({ Version = "5.0", Statement = [{ Effect = "Allow", Action = ["ims:images:get"],
+  Condition = { StringEquals = { "x:k" = ["10"] }, NumberEquals = { "x:k" = ["10"] } } }] })], []) }`,
+				ExpectError: regexp.MustCompile(`Cannot\s+prove\s+whether\s+the\s+candidate\s+grants\s+new\s+access:.*x:k`),
+			},
+			{
+				Config:      `output "x" { value = provider::imspolicy::grants_no_new_access([], ["{not json"]) }`,
+				ExpectError: regexp.MustCompile(`Invalid\s+identity\s+policy\s+document:\s+identity\[0\]:\s+line\s+1\s+col\s+2`),
+			},
+		},
+	})
+}
