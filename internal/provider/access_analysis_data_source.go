@@ -240,13 +240,9 @@ func (d *accessAnalysisDataSource) Read(_ context.Context, req datasource.ReadRe
 // accessAnalysisState is the configuration with its computed attributes set from the
 // gate's result, built as Terraform values directly.
 func accessAnalysisState(config tftypes.Value, gate analysis.Gate, r analysis.GateResult) (tftypes.Value, error) {
-	var attrs map[string]tftypes.Value
-	if err := config.As(&attrs); err != nil {
+	attrs, objectType, err := configObject(config)
+	if err != nil {
 		return tftypes.Value{}, err
-	}
-	objectType, ok := config.Type().(tftypes.Object)
-	if !ok {
-		return tftypes.Value{}, fmt.Errorf("the configuration is a %s, not an object", config.Type())
 	}
 	permList, permType, err1 := nestedListType(objectType, "permissions")
 	byList, byType, err2 := nestedListType(permType, "allowed_by")

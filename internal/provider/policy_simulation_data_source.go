@@ -261,6 +261,20 @@ func (d *policySimulationDataSource) Read(_ context.Context, req datasource.Read
 	resp.State.Raw = state
 }
 
+// configObject reads a data source's configuration as its attributes and its object type,
+// for building state as Terraform values directly.
+func configObject(config tftypes.Value) (map[string]tftypes.Value, tftypes.Object, error) {
+	var attrs map[string]tftypes.Value
+	if err := config.As(&attrs); err != nil {
+		return nil, tftypes.Object{}, err
+	}
+	objectType, ok := config.Type().(tftypes.Object)
+	if !ok {
+		return nil, tftypes.Object{}, fmt.Errorf("the configuration is a %s, not an object", config.Type())
+	}
+	return attrs, objectType, nil
+}
+
 // nestedListType returns the type of an object's attribute that is a list of objects, and
 // that of its elements.
 func nestedListType(t tftypes.Object, name string) (tftypes.List, tftypes.Object, error) {
@@ -351,13 +365,9 @@ func (d *tfDecoder) strings(v tftypes.Value) []string {
 // Terraform values directly: setting the model through the framework's reflection costs
 // as much again as decoding the configuration, as it re-encodes every request.
 func simulationState(config tftypes.Value, results []simResultModel, allAllowed bool) (tftypes.Value, error) {
-	var attrs map[string]tftypes.Value
-	if err := config.As(&attrs); err != nil {
+	attrs, objectType, err := configObject(config)
+	if err != nil {
 		return tftypes.Value{}, err
-	}
-	objectType, ok := config.Type().(tftypes.Object)
-	if !ok {
-		return tftypes.Value{}, fmt.Errorf("the configuration is a %s, not an object", config.Type())
 	}
 	resultList, resultType, err1 := nestedListType(objectType, "results")
 	matchList, matchType, err2 := nestedListType(resultType, "matched_statements")
