@@ -4,8 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"unicode"
-	"unicode/utf8"
+
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/lookalike"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
 )
@@ -758,21 +758,6 @@ func TestSuggestConditionKeysKeepsTagKey(t *testing.T) {
 	}
 }
 
-// unicodeVariants returns s with one ASCII letter replaced by a non-ASCII character that
-// Unicode case folding equates with it (ſ for s, the Kelvin sign for k, ...), for every
-// such letter and character.
-func unicodeVariants(s string) []string {
-	var out []string
-	for i, c := range s {
-		for f := unicode.SimpleFold(c); f != c; f = unicode.SimpleFold(f) {
-			if c < utf8.RuneSelf && f >= utf8.RuneSelf {
-				out = append(out, s[:i]+string(f)+s[i+1:])
-			}
-		}
-	}
-	return out
-}
-
 // TestNamesFoldASCIIOnly: the catalog ignores ASCII case in names and nothing else, so
 // that a name with a non-ASCII look-alike of a letter is a name the catalog does not know,
 // under every lookup, and no catalog pattern reaches it.
@@ -782,7 +767,7 @@ func TestNamesFoldASCIIOnly(t *testing.T) {
 		if catalog.Kind(strings.ToUpper(name)) == catalog.Unknown || catalog.Kind(strings.ToLower(name)) == catalog.Unknown {
 			t.Errorf("%s is not found in another ASCII case", name)
 		}
-		for _, v := range unicodeVariants(name) {
+		for _, v := range lookalike.Variants(name) {
 			variants++
 			if k := catalog.Kind(v); k != catalog.Unknown {
 				t.Errorf("catalog.Kind(%q) = %v, want unknown", v, k)
@@ -803,7 +788,7 @@ func TestNamesFoldASCIIOnly(t *testing.T) {
 	}
 	for _, k := range catalog.ConditionKeys() {
 		name := strings.ReplaceAll(strings.ReplaceAll(k.Name, "<", ""), ">", "")
-		for _, v := range unicodeVariants(name) {
+		for _, v := range lookalike.Variants(name) {
 			variants++
 			if _, ok := catalog.LookupConditionKey(v); ok && !strings.Contains(k.Name, "<") {
 				t.Errorf("catalog.LookupConditionKey(%q) found a key", v)

@@ -75,16 +75,11 @@ func (s *Server) listTags(r *http.Request, _ []byte) (int, any, *apiError) {
 // tagResource adds tags; a key the policy has already (compared without case, as
 // checkTags does) takes the new key and value (inferred: the reference does not say).
 func (s *Server) tagResource(r *http.Request, body []byte) (int, any, *apiError) {
-	var req struct {
-		Tags []Tag `json:"tags"`
+	tags, e := decodeTagList(body)
+	if e != nil {
+		return 0, nil, e
 	}
-	if err := decodeBody(body, &req); err != nil {
-		return 0, nil, fail(ErrOrgInvalidParam, "%v", err)
-	}
-	if len(req.Tags) == 0 {
-		return 0, nil, fail(ErrOrgInvalidParam, "tags is required")
-	}
-	if e := checkTags(req.Tags); e != nil {
+	if e := checkTags(tags); e != nil {
 		return 0, nil, e
 	}
 	s.mu.Lock()
@@ -93,18 +88,18 @@ func (s *Server) tagResource(r *http.Request, body []byte) (int, any, *apiError)
 	if e != nil {
 		return 0, nil, e
 	}
-	tags := slices.Clone(p.Tags)
-	for _, t := range req.Tags {
-		if i := slices.IndexFunc(tags, func(o Tag) bool { return strings.EqualFold(o.Key, t.Key) }); i >= 0 {
-			tags[i] = t
+	merged := slices.Clone(p.Tags)
+	for _, t := range tags {
+		if i := slices.IndexFunc(merged, func(o Tag) bool { return strings.EqualFold(o.Key, t.Key) }); i >= 0 {
+			merged[i] = t
 		} else {
-			tags = append(tags, t)
+			merged = append(merged, t)
 		}
 	}
-	if e := checkTags(tags); e != nil {
+	if e := checkTags(merged); e != nil {
 		return 0, nil, e
 	}
-	p.Tags = tags
+	p.Tags = merged
 	if e := s.persistLocked(scpRef(p.ID)); e != nil {
 		return 0, nil, e
 	}
@@ -126,17 +121,12 @@ func (s *Server) untagResource(r *http.Request, body []byte) (int, any, *apiErro
 
 // deleteTags is DeleteTagResource: the body lists tags ({key, value}); they are removed by key.
 func (s *Server) deleteTags(r *http.Request, body []byte) (int, any, *apiError) {
-	var req struct {
-		Tags []Tag `json:"tags"`
+	tags, e := decodeTagList(body)
+	if e != nil {
+		return 0, nil, e
 	}
-	if err := decodeBody(body, &req); err != nil {
-		return 0, nil, fail(ErrOrgInvalidParam, "%v", err)
-	}
-	if len(req.Tags) == 0 {
-		return 0, nil, fail(ErrOrgInvalidParam, "tags is required")
-	}
-	keys := make([]string, len(req.Tags))
-	for i, t := range req.Tags {
+	keys := make([]string, len(tags))
+	for i, t := range tags {
 		keys[i] = t.Key
 	}
 	return s.removeTags(r, keys)
@@ -158,4 +148,18 @@ func (s *Server) removeTags(r *http.Request, keys []string) (int, any, *apiError
 		return 0, nil, e
 	}
 	return http.StatusNoContent, nil, nil
+}
+
+// decodeTagList reads a body {"tags": [{key, value}, ...]} with at least one tag.
+func decodeTagList(body []byte) ([]Tag, *apiError) {
+	var req struct {
+		Tags []Tag `json:"tags"`
+	}
+	if err := decodeBody(body, &req); err != nil {
+		return nil, fail(ErrOrgInvalidParam, "%v", err)
+	}
+	if len(req.Tags) == 0 {
+		return nil, fail(ErrOrgInvalidParam, "tags is required")
+	}
+	return req.Tags, nil
 }

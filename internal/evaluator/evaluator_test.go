@@ -5,8 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"unicode"
-	"unicode/utf8"
+
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/lookalike"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/condition"
@@ -338,20 +338,6 @@ func TestEvaluateDoesNotAllocate(t *testing.T) {
 	}
 }
 
-// unicodeVariants returns s with one ASCII letter replaced by a non-ASCII character that
-// Unicode case folding equates with it (ſ for s, the Kelvin sign for k, ...).
-func unicodeVariants(s string) []string {
-	var out []string
-	for i, c := range s {
-		for f := unicode.SimpleFold(c); f != c; f = unicode.SimpleFold(f) {
-			if c < utf8.RuneSelf && f >= utf8.RuneSelf {
-				out = append(out, s[:i]+string(f)+s[i+1:])
-			}
-		}
-	}
-	return out
-}
-
 // TestActionNamesFoldASCIIOnly: an action name with a non-ASCII look-alike of a letter
 // (imſ:images:addMember) is another name, for patterns and for the catalog alike, so it
 // can neither be granted by "ims:*" nor escape a Deny of its look-alike.
@@ -368,7 +354,7 @@ func TestActionNamesFoldASCIIOnly(t *testing.T) {
 		if r := evaluate(t, e, strings.ToUpper(name), "*", nil); r.Decision != ExplicitDeny {
 			t.Errorf("%s in upper case: %s, want explicit_deny", name, r.Decision)
 		}
-		for _, v := range unicodeVariants(name) {
+		for _, v := range lookalike.Variants(name) {
 			tried++
 			// v is another name: the Deny of its look-alike never applies, and "ims:*"
 			// grants it only when it really begins with "ims:".
