@@ -166,17 +166,25 @@ locals {
   }
 }
 
+# The organisation path the questions are asked under: FullAccess at the root, and the
+# region guardrail beside it on the production OU.
+locals {
+  org_path = [
+    { name = "root", policies = [data.imspolicy_policy_document.full_access.json] },
+    { name = "ou-prod", policies = [data.imspolicy_policy_document.full_access.json, data.imspolicy_policy_document.stay_in_region.json] },
+  ]
+}
+
 data "imspolicy_policy_simulation" "matrix" {
   for_each          = local.personas
   identity_policies = [each.value]
 
-  scp_level {
-    name     = "root"
-    policies = [data.imspolicy_policy_document.full_access.json]
-  }
-  scp_level {
-    name     = "ou-prod"
-    policies = [data.imspolicy_policy_document.full_access.json, data.imspolicy_policy_document.stay_in_region.json]
+  dynamic "scp_level" {
+    for_each = local.org_path
+    content {
+      name     = scp_level.value.name
+      policies = scp_level.value.policies
+    }
   }
 
   dynamic "request" {
@@ -212,13 +220,12 @@ data "imspolicy_access_analysis" "personas" {
   for_each          = local.personas
   identity_policies = [each.value]
 
-  scp_level {
-    name     = "root"
-    policies = [data.imspolicy_policy_document.full_access.json]
-  }
-  scp_level {
-    name     = "ou-prod"
-    policies = [data.imspolicy_policy_document.full_access.json, data.imspolicy_policy_document.stay_in_region.json]
+  dynamic "scp_level" {
+    for_each = local.org_path
+    content {
+      name     = scp_level.value.name
+      policies = scp_level.value.policies
+    }
   }
 
   must_not_allow {

@@ -87,6 +87,23 @@ func (c *Client) UntagResource(ctx context.Context, resourceID string, keys []st
 	return err
 }
 
+// TagChanges is what turns the tags have into want: the tags to set with TagResource (new
+// keys and changed values) and the keys to remove with UntagResource.
+func TagChanges(have, want map[string]string) (set map[string]string, unset []string) {
+	set = map[string]string{}
+	for k, v := range want {
+		if old, ok := have[k]; !ok || old != v {
+			set[k] = v
+		}
+	}
+	for k := range have {
+		if _, ok := want[k]; !ok {
+			unset = append(unset, k)
+		}
+	}
+	return set, unset
+}
+
 // tagList is tags as the API's list of {key, value}, sorted by key.
 func tagList(tags map[string]string) []tagDTO {
 	keys := make([]string, 0, len(tags))

@@ -260,7 +260,7 @@ func (r *serviceControlPolicyResource) Update(ctx context.Context, req resource.
 		if resp.Diagnostics.HasError() {
 			return
 		}
-		set, unset := tagChanges(have, want)
+		set, unset := client.TagChanges(have, want)
 		id := state.ID.ValueString()
 		if err := c.UntagResource(ctx, id, unset); err != nil {
 			addAPIError(&resp.Diagnostics, "removing tags of the service control policy", err)
@@ -319,21 +319,4 @@ func (r *serviceControlPolicyResource) ImportState(ctx context.Context, req reso
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
-}
-
-// tagChanges is what turns the tags have into want: the tags to set (new keys and changed
-// values) and the keys to remove.
-func tagChanges(have, want map[string]string) (set map[string]string, unset []string) {
-	set = map[string]string{}
-	for k, v := range want {
-		if old, ok := have[k]; !ok || old != v {
-			set[k] = v
-		}
-	}
-	for k := range have {
-		if _, ok := want[k]; !ok {
-			unset = append(unset, k)
-		}
-	}
-	return set, unset
 }
