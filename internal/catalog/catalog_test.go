@@ -1,6 +1,7 @@
 package catalog_test
 
 import (
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -863,5 +864,79 @@ func TestKeysScopedToResources(t *testing.T) {
 	list, _ := catalog.LookupAction("ims:images:list")
 	if !get.KeysScopedToResources() || list.KeysScopedToResources() {
 		t.Errorf("ims:images:get (image *) scoped %v, ims:images:list (-) scoped %v", get.KeysScopedToResources(), list.KeysScopedToResources())
+	}
+}
+
+// The condition key index finds exactly what reading the table row by row finds, on
+// generated spellings: every key in random ASCII case, with a character changed, added or
+// cut, and concrete keys of the templates with any tag key.
+func TestLookupConditionKeyAgreesWithTheTable(t *testing.T) {
+	keys := catalog.ConditionKeys()
+	lower := func(s string) string { // ASCII letters only: the case rule of keys
+		return strings.Map(func(r rune) rune {
+			if 'A' <= r && r <= 'Z' {
+				return r + 'a' - 'A'
+			}
+			return r
+		}, s)
+	}
+	scan := func(name string) (string, bool) {
+		for _, k := range keys {
+			if prefix, template := strings.CutSuffix(k.Name, "<tag-key>"); template {
+				if len(name) > len(prefix) && lower(name[:len(prefix)]) == lower(prefix) {
+					return k.Name, true
+				}
+			} else if lower(name) == lower(k.Name) {
+				return k.Name, true
+			}
+		}
+		return "", false
+	}
+	r := rand.New(rand.NewPCG(4, 8))
+	alphabet := []string{"a", "b", "X", "Z", ":", "/", "<", ">", "-", "_", "0", "é", "\u212a", "ſ"} // Kelvin sign and long s fold to k and s in Unicode only
+	mutate := func(s string) string {
+		b := []byte(s)
+		for i := range b {
+			if r.IntN(2) == 0 && 'a' <= b[i]|0x20 && b[i]|0x20 <= 'z' {
+				b[i] ^= 0x20 // flip the ASCII case
+			}
+		}
+		s = string(b)
+		at := r.IntN(len(s) + 1)
+		switch r.IntN(5) {
+		case 0: // add a character
+			s = s[:at] + alphabet[r.IntN(len(alphabet))] + s[at:]
+		case 1: // cut one
+			if at < len(s) {
+				s = s[:at] + s[at+1:]
+			}
+		case 2: // change one
+			if at < len(s) {
+				s = s[:at] + alphabet[r.IntN(len(alphabet))] + s[at+1:]
+			}
+		}
+		return s
+	}
+	found, tried := 0, 0
+	for range 20000 {
+		k := keys[r.IntN(len(keys))]
+		name := k.Name
+		if prefix, template := strings.CutSuffix(name, "<tag-key>"); template && r.IntN(2) == 0 {
+			name = prefix + []string{"", "team", "a/b", "<tag-key>", "é"}[r.IntN(5)]
+		}
+		name = mutate(name)
+		tried++
+		want, wantOK := scan(name)
+		got, ok := catalog.LookupConditionKey(name)
+		typ, typeOK := catalog.ConditionKeyType(name)
+		if ok != wantOK || got.Name != want || typeOK != ok || typ != got.Type {
+			t.Fatalf("LookupConditionKey(%q) = %q, %t and ConditionKeyType = %q, %t; the table gives %q, %t", name, got.Name, ok, typ, typeOK, want, wantOK)
+		}
+		if ok {
+			found++
+		}
+	}
+	if found < tried/4 || found > tried*9/10 {
+		t.Fatalf("%d of %d generated names are keys: the generator tests too little of one side", found, tried)
 	}
 }

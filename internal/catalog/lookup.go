@@ -1,7 +1,6 @@
 package catalog
 
 import (
-	"bytes"
 	"cmp"
 	"slices"
 	"strings"
@@ -34,14 +33,19 @@ func (k NameKind) String() string {
 var index = buildIndex()
 
 type catalogIndex struct {
-	sorted     []Action          // Table 1 sorted byte-wise by name
-	byLower    map[string]int    // lower-cased table action name -> position in sorted
-	names      map[string]string // lower-cased known name -> canonical spelling
-	kinds      map[string]NameKind
-	aliasedBy  map[string][]int // lower-cased alias -> positions in sorted of actions that list it
-	keys       map[string]int   // lower-cased condition key (template prefix for templates) -> position
-	apis       []apiTemplate
-	operations []Operation
+	sorted    []Action          // Table 1 sorted byte-wise by name
+	byLower   map[string]int    // lower-cased table action name -> position in sorted
+	names     map[string]string // lower-cased known name -> canonical spelling
+	kinds     map[string]NameKind
+	aliasedBy map[string][]int // lower-cased alias -> positions in sorted of actions that list it
+	// keysByLength lists, by the length of their names, the positions of the condition
+	// keys that are not templates; templates lists the templates' positions. A request
+	// names a few keys each and a plan may hold thousands of requests: comparing the one
+	// or two keys of a length costs a fraction of lowering and hashing the name.
+	keysByLength [][]int
+	templates    []int
+	apis         []apiTemplate
+	operations   []Operation
 }
 
 type apiTemplate struct {
@@ -58,7 +62,6 @@ func buildIndex() catalogIndex {
 		names:     map[string]string{},
 		kinds:     map[string]NameKind{},
 		aliasedBy: map[string][]int{},
-		keys:      map[string]int{},
 	}
 	slices.SortFunc(ix.sorted, func(a, b Action) int { return strings.Compare(a.Name, b.Name) })
 	add := func(name string, kind NameKind) {
@@ -91,7 +94,14 @@ func buildIndex() catalogIndex {
 		}
 	}
 	for i, k := range conditionKeys {
-		ix.keys[wildcard.Lower(keyPrefix(k.Name))] = i
+		if isTemplate(k.Name) {
+			ix.templates = append(ix.templates, i)
+			continue
+		}
+		for len(ix.keysByLength) <= len(k.Name) {
+			ix.keysByLength = append(ix.keysByLength, nil)
+		}
+		ix.keysByLength[len(k.Name)] = append(ix.keysByLength[len(k.Name)], i)
 	}
 	ix.operations = buildOperations(ix.apis)
 	return ix
@@ -284,17 +294,38 @@ func ConditionKeys() []ConditionKey {
 // LookupConditionKey finds a condition key, ignoring case. A concrete key of a template
 // (g:ResourceTag/env for g:ResourceTag/<tag-key>) finds the template.
 func LookupConditionKey(name string) (ConditionKey, bool) {
-	var buf [maxLowered]byte
-	l := lowerInto(buf[:], name)
-	if i, ok := index.keys[string(l)]; ok && !isTemplate(conditionKeys[i].Name) {
+	if i := conditionKeyAt(name); i >= 0 {
 		return conditionKeys[i], true
 	}
-	if slash := bytes.IndexByte(l, '/'); slash > 0 && slash < len(l)-1 {
-		if i, ok := index.keys[string(l[:slash+1])]; ok && isTemplate(conditionKeys[i].Name) {
-			return conditionKeys[i], true
+	return ConditionKey{}, false
+}
+
+// ConditionKeyType is the type of the condition key LookupConditionKey finds, without
+// copying the key: a request's values are read by it, thousands of times in a plan.
+func ConditionKeyType(name string) (ValueType, bool) {
+	if i := conditionKeyAt(name); i >= 0 {
+		return conditionKeys[i].Type, true
+	}
+	return "", false
+}
+
+// conditionKeyAt is the position in conditionKeys of the key LookupConditionKey finds,
+// or -1.
+func conditionKeyAt(name string) int {
+	if len(name) < len(index.keysByLength) {
+		for _, i := range index.keysByLength[len(name)] {
+			if wildcard.EqualFold(conditionKeys[i].Name, name) {
+				return i
+			}
 		}
 	}
-	return ConditionKey{}, false
+	for _, i := range index.templates {
+		// A template's prefix ends at its only slash: g:ResourceTag/ of g:ResourceTag/<tag-key>.
+		if prefix := keyPrefix(conditionKeys[i].Name); len(name) > len(prefix) && wildcard.HasPrefixFold(name, prefix) {
+			return i
+		}
+	}
+	return -1
 }
 
 // KeysFor returns the condition keys usable with an action name: the global keys and the

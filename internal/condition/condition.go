@@ -165,13 +165,22 @@ func Parse(t catalog.ValueType, s string) (Value, error) { return parse(t, s, tr
 func ParseRequest(t catalog.ValueType, s string) (Value, error) { return parse(t, s, false) }
 
 func parse(t catalog.ValueType, s string, policyValue bool) (Value, error) {
+	var v Value
+	err := parseInto(&v, t, s, policyValue)
+	return v, err
+}
+
+// parseInto is parse writing into v, which must be zero, so that reading thousands of
+// request values does not copy each Value three times over.
+func parseInto(v *Value, t catalog.ValueType, s string, policyValue bool) error {
 	switch t {
 	case catalog.Numeric:
 		f, ok := parseDecimal(s)
 		if !ok {
-			return Value{}, &ValueError{Value: s, Type: t, Want: "a plain decimal number such as 42, -3 or 3.5 (no exponent, spaces, NaN or Inf)"}
+			return &ValueError{Value: s, Type: t, Want: "a plain decimal number such as 42, -3 or 3.5 (no exponent, spaces, NaN or Inf)"}
 		}
-		return Value{Number: f}, nil
+		v.Number = f
+		return nil
 	case catalog.Date:
 		// Try the one layout the value's length allows first: a failed time.Parse allocates.
 		layouts := []string{time.RFC3339Nano, "2006-01-02T15:04:05Z0700"}
@@ -180,36 +189,42 @@ func parse(t catalog.ValueType, s string, policyValue bool) (Value, error) {
 		}
 		for _, layout := range layouts {
 			if tm, err := time.Parse(layout, s); err == nil {
-				return Value{Time: tm}, nil
+				v.Time = tm
+				return nil
 			}
 		}
-		return Value{}, &ValueError{Value: s, Type: t, Want: "an ISO 8601 date such as 2026-08-01T00:00:00Z"}
+		return &ValueError{Value: s, Type: t, Want: "an ISO 8601 date such as 2026-08-01T00:00:00Z"}
 	case catalog.Boolean:
 		switch {
 		case wildcard.EqualFold(s, "true"):
-			return Value{Bool: true}, nil
+			v.Bool = true
+			return nil
 		case wildcard.EqualFold(s, "false"):
-			return Value{Bool: false}, nil
+			v.Bool = false
+			return nil
 		}
-		return Value{}, &ValueError{Value: s, Type: t, Want: `"true" or "false"`}
+		return &ValueError{Value: s, Type: t, Want: `"true" or "false"`}
 	case catalog.IPAddress:
 		if !strings.Contains(s, "/") {
 			if a, err := netip.ParseAddr(s); err == nil && a.Zone() == "" {
 				a = a.Unmap()
-				return Value{Prefix: netip.PrefixFrom(a, a.BitLen())}, nil
+				v.Prefix = netip.PrefixFrom(a, a.BitLen())
+				return nil
 			}
 		} else if p, err := netip.ParsePrefix(s); err == nil && policyValue {
 			if a := p.Addr(); a.Is4In6() && p.Bits() >= 96 {
 				p = netip.PrefixFrom(a.Unmap(), p.Bits()-96)
 			}
-			return Value{Prefix: p.Masked()}, nil
+			v.Prefix = p.Masked()
+			return nil
 		}
 		if !policyValue {
-			return Value{}, &ValueError{Value: s, Type: t, Want: "one IP address such as 192.0.2.7, without a zone (a request comes from one address, not a CIDR)"}
+			return &ValueError{Value: s, Type: t, Want: "one IP address such as 192.0.2.7, without a zone (a request comes from one address, not a CIDR)"}
 		}
-		return Value{}, &ValueError{Value: s, Type: t, Want: "an IP address or CIDR such as 192.0.2.0/24, without a zone"}
+		return &ValueError{Value: s, Type: t, Want: "an IP address or CIDR such as 192.0.2.0/24, without a zone"}
 	default:
-		return Value{Str: s}, nil
+		v.Str = s
+		return nil
 	}
 }
 
@@ -314,58 +329,68 @@ func ReadRequest(key, s string) (Value, Types, error) { return KeyReader(key).Re
 // Reader reads the request values of one condition key (see ReadRequest); make one per
 // key to look the key up once for all its values.
 type Reader struct {
-	key     catalog.ConditionKey
-	catalog bool // the catalog knows the key
+	key     string // as the request spells it
+	typ     catalog.ValueType
+	bit     ValueTypeBit // typ's
+	catalog bool         // the catalog knows the key
 }
 
 // KeyReader returns the reader of the key's request values.
 func KeyReader(key string) Reader {
-	k, ok := catalog.LookupConditionKey(key)
-	return Reader{key: k, catalog: ok}
+	t, ok := catalog.ConditionKeyType(key)
+	return Reader{key: key, typ: t, bit: Bit(t), catalog: ok}
 }
 
 // CatalogType is the key's catalog type, and whether the catalog knows the key.
-func (r Reader) CatalogType() (catalog.ValueType, bool) { return r.key.Type, r.catalog }
+func (r Reader) CatalogType() (catalog.ValueType, bool) { return r.typ, r.catalog }
 
 // Read reads one value, as ReadRequest says.
 func (r Reader) Read(s string) (Value, Types, error) {
+	var v Value
+	ts, err := r.ReadInto(&v, s)
+	return v, ts, err
+}
+
+// ReadInto is Read writing the value into v, which must be zero.
+func (r Reader) ReadInto(v *Value, s string) (Types, error) {
 	if !r.catalog {
-		v, ts := ParseAll(s)
-		return v, ts, nil
+		return parseAllInto(v, s), nil
 	}
-	v, err := ParseRequest(r.key.Type, s)
-	if err != nil {
-		return Value{Str: s}, 0, fmt.Errorf("%s is a %s key: %w", r.key.Name, r.key.Type, err)
+	if err := parseInto(v, r.typ, s, false); err != nil {
+		*v = Value{Str: s}
+		k, _ := catalog.LookupConditionKey(r.key) // the catalog's spelling, for the message
+		return 0, fmt.Errorf("%s is a %s key: %w", k.Name, r.typ, err)
 	}
 	v.Str = s
-	return v, Types(Bit(r.key.Type)), nil
+	return Types(r.bit), nil
 }
 
 // ParseAll reads s as every value type it can be, for a request value that operators of
 // any type may compare: the Value holds each reading, and the set says which succeeded.
 func ParseAll(s string) (Value, Types) {
+	var v Value
+	ts := parseAllInto(&v, s)
+	return v, ts
+}
+
+// parseAllInto is ParseAll writing into v, which must be zero.
+func parseAllInto(v *Value, s string) Types {
 	// Each type is tried only when s has what every value of it has: a failed Parse
-	// allocates its error.
-	v, ok := Value{Str: s}, Types(Bit(catalog.String))
-	if s != "" && strings.IndexByte("0123456789+-", s[0]) >= 0 { // a plain decimal starts so
-		if pv, err := ParseRequest(catalog.Numeric, s); err == nil {
-			v.Number, ok = pv.Number, ok|Types(Bit(catalog.Numeric))
-		}
+	// allocates its error. A failed reading leaves v as it was (parseInto writes only on
+	// success).
+	v.Str = s
+	ok := Types(Bit(catalog.String))
+	if s != "" && strings.IndexByte("0123456789+-", s[0]) >= 0 && parseInto(v, catalog.Numeric, s, false) == nil { // a plain decimal starts so
+		ok |= Types(Bit(catalog.Numeric))
 	}
-	if len(s) >= len("2006-01-02") && s[4] == '-' {
-		if pv, err := ParseRequest(catalog.Date, s); err == nil {
-			v.Time, ok = pv.Time, ok|Types(Bit(catalog.Date))
-		}
+	if len(s) >= len("2006-01-02") && s[4] == '-' && parseInto(v, catalog.Date, s, false) == nil {
+		ok |= Types(Bit(catalog.Date))
 	}
-	if len(s) == len("true") || len(s) == len("false") { // ASCII case only: no other lengths
-		if pv, err := ParseRequest(catalog.Boolean, s); err == nil {
-			v.Bool, ok = pv.Bool, ok|Types(Bit(catalog.Boolean))
-		}
+	if (len(s) == len("true") || len(s) == len("false")) && parseInto(v, catalog.Boolean, s, false) == nil { // ASCII case only: no other lengths
+		ok |= Types(Bit(catalog.Boolean))
 	}
-	if strings.IndexByte(s, '.') >= 0 || strings.IndexByte(s, ':') >= 0 {
-		if pv, err := ParseRequest(catalog.IPAddress, s); err == nil {
-			v.Prefix, ok = pv.Prefix, ok|Types(Bit(catalog.IPAddress))
-		}
+	if (strings.IndexByte(s, '.') >= 0 || strings.IndexByte(s, ':') >= 0) && parseInto(v, catalog.IPAddress, s, false) == nil {
+		ok |= Types(Bit(catalog.IPAddress))
 	}
-	return v, ok
+	return ok
 }

@@ -1,6 +1,8 @@
 package evaluator
 
 import (
+	"sync"
+
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/condition"
 )
 
@@ -31,12 +33,54 @@ func NewContext(values map[string][]string) Context {
 	for k, vs := range values {
 		entries = append(entries, ContextEntry{Key: k, Values: vs})
 	}
-	return newContext(entries, nil)
+	return newContext(entries, nil, nil)
+}
+
+// contextRoom is the memory of a Context that lives for one call only (Simulate's):
+// taken from and given back to contextRooms, so that a warm Simulate reads a request's
+// context without allocating. The keys and values are a few hundred bytes of pointerful
+// structs, whose allocation and collection cost more than the evaluation itself.
+type contextRoom struct {
+	keys   []contextKey
+	values []contextValue
+}
+
+var contextRooms sync.Pool
+
+// takeRoom returns a room from contextRooms, or a new one.
+func takeRoom() *contextRoom {
+	if r, ok := contextRooms.Get().(*contextRoom); ok {
+		return r
+	}
+	return new(contextRoom)
+}
+
+// release clears what the room holds (the caller's strings) and gives it back.
+func (r *contextRoom) release() {
+	clear(r.keys[:cap(r.keys)])
+	clear(r.values[:cap(r.values)])
+	contextRooms.Put(r)
+}
+
+// take returns n keys and m values, from the room when it is large enough (room may be
+// nil: a Context the caller keeps has memory of its own).
+func (r *contextRoom) take(n, m int) ([]contextKey, []contextValue) {
+	if r == nil {
+		return make([]contextKey, n), make([]contextValue, m)
+	}
+	if cap(r.keys) < n {
+		r.keys = make([]contextKey, n)
+	}
+	if cap(r.values) < m {
+		r.values = make([]contextValue, m)
+	}
+	return r.keys[:n], r.values[:m]
 }
 
 // newContext reads the entries' values, adding up those of a key given twice, and
-// tells read, when not nil, what each value could be read as.
-func newContext(entries []ContextEntry, read func(entry int, value string, types condition.Types, reader condition.Reader)) Context {
+// tells read, when not nil, what each value could be read as. The Context lives in room
+// when it is not nil.
+func newContext(entries []ContextEntry, read func(entry int, value string, types condition.Types, reader condition.Reader), room *contextRoom) Context {
 	if len(entries) == 0 {
 		return Context{}
 	}
@@ -62,7 +106,8 @@ func newContext(entries []ContextEntry, read func(entry int, value string, types
 		valueCount += len(e.Values)
 	}
 
-	c := Context{keys: make([]contextKey, len(firsts))}
+	keys, all := room.take(len(firsts), valueCount)
+	c := Context{keys: keys}
 	for j, i := range firsts {
 		c.keys[j].key = entries[i].Key
 	}
@@ -76,7 +121,6 @@ func newContext(entries []ContextEntry, read func(entry int, value string, types
 	for i, e := range entries {
 		counts[slot[i]] += len(e.Values)
 	}
-	all := make([]contextValue, valueCount)
 	start := 0
 	for j := range c.keys {
 		c.keys[j].values = all[start : start : start+counts[j]]
@@ -86,8 +130,10 @@ func newContext(entries []ContextEntry, read func(entry int, value string, types
 		k := &c.keys[slot[i]]
 		reader := condition.KeyReader(e.Key) // the key looked up once for its values
 		for _, v := range e.Values {
-			value, types, _ := reader.Read(v) // the caller's read reports errors
-			k.values = append(k.values, contextValue{value: value, types: types})
+			k.values = k.values[:len(k.values)+1]
+			cv := &k.values[len(k.values)-1]
+			types, _ := reader.ReadInto(&cv.value, v) // the caller's read reports errors
+			cv.types = types
 			if read != nil {
 				read(i, v, types, reader)
 			}

@@ -75,15 +75,20 @@ type Report struct {
 func (e *PolicySet) Simulate(req *SimulationRequest) Report {
 	rep := Report{Resource: req.Resource}
 	var api catalog.APIPermission
+	var names actionNames
 	if req.API != nil {
 		var ok bool
 		if api, ok = catalog.LookupAPI(req.API.Method, req.API.Path); !ok {
 			rep.Problems = append(rep.Problems, RequestProblem{Field: APIField, Summary: "Unknown IMS API", Detail: catalog.UnknownAPIDetail(req.API.Method, req.API.Path)})
 		}
-	} else if catalog.UnknownIMSAction(req.Action) {
+	} else if names = namesOf(req.Action); names.key == "" && catalog.UnknownIMSAction(req.Action) {
+		// namesOf knows every name the catalog knows: only a name it does not know needs
+		// the catalog's rule.
 		rep.Problems = append(rep.Problems, RequestProblem{Field: ActionField, Summary: "Unknown IMS action", Detail: catalog.UnknownActionDetail(req.Action)})
 	}
-	ctx, problems := e.requestContext(req.Context)
+	room := takeRoom()
+	defer room.release() // nothing in the report refers to the context
+	ctx, problems := e.requestContext(req.Context, room)
 	rep.Problems = append(rep.Problems, problems...)
 	if len(rep.Problems) > 0 {
 		return Report{Problems: rep.Problems}
@@ -91,9 +96,12 @@ func (e *PolicySet) Simulate(req *SimulationRequest) Report {
 
 	if req.API == nil {
 		rep.Action = req.Action
-		// Room for the usual matches and missing keys, in one allocation each.
-		rep.Matched, rep.MissingKeys = make([]Match, 0, min(e.statements, 4)), make([]string, 0, 4)
-		names := namesOf(req.Action)
+		// Room for the usual matches and missing keys, in one allocation.
+		room := new(struct {
+			matched [4]Match
+			missing [4]string
+		})
+		rep.Matched, rep.MissingKeys = room.matched[:0:min(e.statements, 4)], room.missing[:0]
 		e.evaluate(&Request{Action: req.Action, Resource: rep.Resource, Context: ctx}, names, &rep.Result)
 		if granted, ok := aliasSurprises[names.key]; ok && names.key != "" {
 			rep.AliasSurprises = []string{surprise(req.Action, granted)}
@@ -102,14 +110,14 @@ func (e *PolicySet) Simulate(req *SimulationRequest) Report {
 	}
 	rep.API = api.Method + " " + api.PathTemplate
 	rep.Result, rep.Actions = e.evaluateAPI(api, rep.Resource, ctx)
-	names := make([]string, len(rep.Actions))
+	involved := make([]string, len(rep.Actions))
 	for i, a := range rep.Actions {
 		if rep.Action == "" && a.Required && !a.Dependency {
 			rep.Action = a.Action
 		}
-		names[i] = a.Action
+		involved[i] = a.Action
 	}
-	rep.AliasSurprises = AliasSurprises(names)
+	rep.AliasSurprises = AliasSurprises(involved)
 	return rep
 }
 
@@ -123,12 +131,12 @@ func (r *Report) Explanation() string {
 
 // requestContext reads the request's context values, and reports each that cannot be
 // read as its key's type (see CheckValue): it would never match, silently.
-func (e *PolicySet) requestContext(entries []ContextEntry) (Context, []RequestProblem) {
+func (e *PolicySet) requestContext(entries []ContextEntry, room *contextRoom) (Context, []RequestProblem) {
 	var problems []RequestProblem
 	ctx := newContext(entries, func(entry int, v string, types condition.Types, reader condition.Reader) {
 		if err := e.checkRead(entries[entry].Key, v, types, reader); err != nil {
 			problems = append(problems, RequestProblem{Field: ContextField, Context: entry, Summary: "Invalid context value", Detail: err.Error() + "."})
 		}
-	})
+	}, room)
 	return ctx, problems
 }

@@ -1,8 +1,11 @@
 package evaluator
 
 import (
+	"fmt"
+	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
@@ -201,4 +204,61 @@ func TestSimulateDifferential(t *testing.T) {
 		t.Fatalf("only %d of %d generated sets pass the checker, %d requests compared: the test checks too little", accepted, sets, compared)
 	}
 	t.Logf("%d of %d sets accepted, %d requests compared", accepted, sets, compared)
+}
+
+// Simulate reads each request's context into memory it reuses across calls: reports
+// made concurrently, in any order, are those made one at a time.
+func TestSimulateConcurrently(t *testing.T) {
+	g := newGen(*diffSeed + 2)
+	type simulation struct {
+		set  *PolicySet
+		req  SimulationRequest
+		want Report
+	}
+	var sims []simulation
+	for len(sims) < 2000 {
+		c := g.genCase()
+		var src Sources
+		for _, p := range c.Identity {
+			src.Identity = append(src.Identity, policyJSON(p))
+		}
+		for _, lv := range c.Levels {
+			l := SCPLevel{Name: lv.Name}
+			for _, p := range lv.Policies {
+				l.Policies = append(l.Policies, policyJSON(p))
+			}
+			src.SCPLevels = append(src.SCPLevels, l)
+		}
+		set, findings := NewPolicySet(src)
+		if len(findings) > 0 {
+			continue
+		}
+		for _, rq := range c.Requests {
+			sr := SimulationRequest{Action: rq.Action, Resource: rq.Resource}
+			for k, vs := range rq.Context {
+				sr.Context = append(sr.Context, ContextEntry{Key: k, Values: vs})
+			}
+			sims = append(sims, simulation{set: set, req: sr, want: set.Simulate(&sr)})
+		}
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 4)
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range sims {
+				s := &sims[(i*(2*w+1)+w)%len(sims)] // each worker its own order
+				if got := s.set.Simulate(&s.req); !reflect.DeepEqual(got, s.want) {
+					errs <- fmt.Sprintf("%s on %q, context %q: concurrently %+v, alone %+v", s.req.Action, s.req.Resource, s.req.Context, got, s.want)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
 }
