@@ -275,7 +275,8 @@ func BenchmarkCompile(b *testing.B) {
 }
 
 // BenchmarkSimulate measures the full report of a request, context values read from
-// strings and the request checked included, against the 10-statement set.
+// strings and the request checked included, against the 10-statement set. Target
+// (issue 8): at most 1 µs and 4 allocations.
 func BenchmarkSimulate(b *testing.B) {
 	set, findings := NewPolicySet(benchSources10)
 	if len(findings) > 0 {
