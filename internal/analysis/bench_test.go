@@ -8,10 +8,12 @@ import (
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 )
 
-// The shapes of the issue. (a) realistic: two 50-statement identity policies (a
-// reference and a candidate that changes five statements), actions from the catalog,
+// The shapes of the issue. (a) realistic: two sets of 50 identity policy statements (a
+// reference and a candidate that changes five statements; each set as several policies
+// within the vendor's size limit), actions from the catalog,
 // resources from 10 URN patterns, conditions on 3 keys drawing from 5 values each;
 // (b) the same under two SCP levels; (c) hard: 50 statements whose conditions use
 // distinct literals on 3 keys.
@@ -35,12 +37,17 @@ func benchStatement(r *rand.Rand, allKeys bool, values func(key int) string) str
 	if r.IntN(10) == 0 {
 		effect = "Deny"
 	}
+	// A statement that names image URNs lists only actions with resource-level
+	// permissions, as the checker requires.
+	withResource := r.IntN(4) != 0
 	var acts []string
-	for range 1 + r.IntN(3) {
-		acts = append(acts, actions[r.IntN(len(actions))].Name)
+	for len(acts) < 1+r.IntN(3) {
+		if a := actions[r.IntN(len(actions))]; !withResource || a.SupportsResources() {
+			acts = append(acts, a.Name)
+		}
 	}
 	f := []string{fmt.Sprintf(`"Sid":"S%d"`, r.IntN(1e6)), `"Effect":"` + effect + `"`, `"Action":["` + strings.Join(acts, `","`) + `"]`}
-	if r.IntN(4) != 0 {
+	if withResource {
 		f = append(f, `"Resource":["`+urns[r.IntN(len(urns))]+`"]`)
 	}
 	switch {
@@ -69,7 +76,28 @@ func benchPair(b testing.TB, allKeys bool, values func(r *rand.Rand, key, statem
 	for i := range 5 {
 		cand[r.IntN(len(cand))] = benchStatement(r, allKeys, func(k int) string { return values(r, k, 50+i) })
 	}
-	return identity(doc(b, cand...)), identity(doc(b, ref...))
+	return identity(documents(b, cand)...), identity(documents(b, ref)...)
+}
+
+// documents packs statements, in order, into as few identity policies as the vendor's
+// limit of 6,144 characters a document allows: a team's 50 statements are several
+// policies, and the identity layer is their union.
+func documents(b testing.TB, statements []string) []*policy.Document {
+	const limit = 6144 - len(`{"Version":"5.0","Statement":[]}`)
+	var docs []*policy.Document
+	for start := 0; start < len(statements); {
+		end, size := start, 0
+		for end < len(statements) && size+len(statements[end])+1 <= limit {
+			size += len(statements[end]) + 1 // and its comma
+			end++
+		}
+		if end == start {
+			b.Fatalf("statement %d alone is over the limit: %s", start, statements[start])
+		}
+		docs = append(docs, doc(b, statements[start:end]...))
+		start = end
+	}
+	return docs
 }
 
 func fiveValues(r *rand.Rand, key, _ int) string {
