@@ -165,18 +165,7 @@ func TestSimulateDifferential(t *testing.T) {
 	}
 	for range sets {
 		c := g.genCase()
-		var src Sources
-		for _, p := range c.Identity {
-			src.Identity = append(src.Identity, policyJSON(p))
-		}
-		for _, lv := range c.Levels {
-			l := SCPLevel{Name: lv.Name}
-			for _, p := range lv.Policies {
-				l.Policies = append(l.Policies, policyJSON(p))
-			}
-			src.SCPLevels = append(src.SCPLevels, l)
-		}
-		set, findings := NewPolicySet(src)
+		set, findings := NewPolicySet(c.sources())
 		if len(findings) > 0 {
 			continue
 		}
@@ -218,18 +207,7 @@ func TestSimulateConcurrently(t *testing.T) {
 	var sims []simulation
 	for len(sims) < 2000 {
 		c := g.genCase()
-		var src Sources
-		for _, p := range c.Identity {
-			src.Identity = append(src.Identity, policyJSON(p))
-		}
-		for _, lv := range c.Levels {
-			l := SCPLevel{Name: lv.Name}
-			for _, p := range lv.Policies {
-				l.Policies = append(l.Policies, policyJSON(p))
-			}
-			src.SCPLevels = append(src.SCPLevels, l)
-		}
-		set, findings := NewPolicySet(src)
+		set, findings := NewPolicySet(c.sources())
 		if len(findings) > 0 {
 			continue
 		}
@@ -261,4 +239,20 @@ func TestSimulateConcurrently(t *testing.T) {
 	for e := range errs {
 		t.Error(e)
 	}
+}
+
+// sources are the case's documents as JSON, for NewPolicySet.
+func (c genCase) sources() Sources {
+	var src Sources
+	for _, p := range c.Identity {
+		src.Identity = append(src.Identity, policyJSON(p))
+	}
+	for _, lv := range c.Levels {
+		l := SCPLevel{Name: lv.Name}
+		for _, p := range lv.Policies {
+			l.Policies = append(l.Policies, policyJSON(p))
+		}
+		src.SCPLevels = append(src.SCPLevels, l)
+	}
+	return src
 }
