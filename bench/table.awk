@@ -6,7 +6,10 @@
 # floor (the same schema, a Read that only decodes the configuration) at each number of
 # requests, by CPU time per op (cpu-ns/op, the median of the runs; ns/op when absent), how
 # the simulation grows from the smallest size to the largest, and last
-# `simulation_vs_floor: <simulation/floor at the largest size>`.
+# `simulation_vs_floor: <simulation/floor at the largest size>`. Then a whole `terraform
+# plan` of the simulation (BenchmarkPolicySimulationPlan, with a real CLI): the provider's
+# CPU against Terraform's own at each size (medians of the runs), how the provider's
+# grows, and `plan_provider_vs_terraform: <provider/Terraform at the smallest size>`.
 # Usage: awk -f bench/table.awk bench-output.txt
 
 BEGIN { headline = "statements=10" }
@@ -20,10 +23,12 @@ BEGIN { headline = "statements=10" }
 /^Benchmark/ {
 	name = $1
 	sub(/-[0-9]+$/, "", name) # the GOMAXPROCS suffix
-	ns = bytes = allocs = cpu = ""
+	ns = bytes = allocs = cpu = pcpu = tcpu = ""
 	for (i = 3; i < NF; i++) {
 		if ($(i + 1) == "ns/op") ns = $i
 		else if ($(i + 1) == "cpu-ns/op") cpu = $i
+		else if ($(i + 1) == "provider-cpu-ns/op") pcpu = $i
+		else if ($(i + 1) == "terraform-cpu-ns/op") tcpu = $i
 		else if ($(i + 1) == "B/op") bytes = $i
 		else if ($(i + 1) == "allocs/op") allocs = $i
 	}
@@ -34,6 +39,12 @@ BEGIN { headline = "statements=10" }
 		if (cpu == "") cpu = ns
 		simruns[part[2], part[3], ++nsimruns[part[2], part[3]]] = cpu + 0
 		if (!(part[2] in simseen)) { simseen[part[2]] = 1; simsizes[++nsim] = part[2] }
+	}
+	if (name ~ /^BenchmarkPolicySimulationPlan\/requests=[0-9]+$/ && pcpu != "" && tcpu != "") {
+		split(name, part, "/") # BenchmarkPolicySimulationPlan, requests=N
+		planruns[part[2], "provider", ++nplanruns[part[2], "provider"]] = pcpu + 0
+		planruns[part[2], "terraform", ++nplanruns[part[2], "terraform"]] = tcpu + 0
+		if (!(part[2] in planseen)) { planseen[part[2]] = 1; plansizes[++nplan] = part[2] }
 	}
 	if (!(key in best)) order[++n] = key
 	else if (ns + 0 >= best[key] + 0) next
@@ -54,12 +65,8 @@ END {
 	# Each size's figure is the median of its runs: CPU time counts the collector's work,
 	# which differs from run to run either way, so that the least run of the smaller size
 	# would overstate how the cost grows.
-	for (k in nsimruns) {
-		m = nsimruns[k]
-		for (a = 1; a <= m; a++) v[a] = simruns[k, a]
-		for (a = 2; a <= m; a++) for (b = a; b > 1 && v[b - 1] > v[b]; b--) { t = v[b]; v[b] = v[b - 1]; v[b - 1] = t }
-		simcpu[k] = m % 2 ? v[(m + 1) / 2] : (v[m / 2] + v[m / 2 + 1]) / 2
-	}
+	for (k in nsimruns) simcpu[k] = median(simruns, k, nsimruns[k])
+	for (k in nplanruns) plancpu[k] = median(planruns, k, nplanruns[k])
 	simratio = ""
 	for (i = 1; i <= nsim; i++) {
 		s = simsizes[i]
@@ -75,6 +82,20 @@ END {
 			printf "policy simulation, %s against %s: %.4f\n", largest, first, simcpu[largest, "simulation"] / simcpu[first, "simulation"]
 		printf "simulation_vs_floor: %.4f\n", simratio
 	}
+	planratio = ""
+	for (i = 1; i <= nplan; i++) {
+		s = plansizes[i]
+		if (plancpu[s, "terraform"] > 0) {
+			r = plancpu[s, "provider"] / plancpu[s, "terraform"]
+			printf "terraform plan, %s: provider %.0f ns, Terraform %.0f ns of CPU: %.4f\n", s, plancpu[s, "provider"], plancpu[s, "terraform"], r
+			if (i == 1) planratio = r
+		}
+	}
+	if (planratio != "") {
+		if (nplan > 1 && plancpu[plansizes[1], "provider"] > 0)
+			printf "terraform plan, %s against %s (provider): %.4f\n", plansizes[nplan], plansizes[1], plancpu[plansizes[nplan], "provider"] / plancpu[plansizes[1], "provider"]
+		printf "plan_provider_vs_terraform: %.4f\n", planratio
+	}
 	ratio = ""
 	for (i = 1; i <= nsizes; i++) {
 		s = sizes[i]
@@ -89,4 +110,11 @@ END {
 		exit 1
 	}
 	printf "ratio_vs_cedar: %.4f\n", ratio
+}
+
+# median is the median of the n runs a[k, 1..n].
+function median(a, k, n,    v, i, j, t) {
+	for (i = 1; i <= n; i++) v[i] = a[k, i]
+	for (i = 2; i <= n; i++) for (j = i; j > 1 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+	return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
 }
