@@ -313,7 +313,13 @@ func ConditionKeyType(name string) (ValueType, bool) {
 // or -1.
 func conditionKeyAt(name string) int {
 	if len(name) < len(index.keysByLength) {
-		for _, i := range index.keysByLength[len(name)] {
+		candidates := index.keysByLength[len(name)]
+		for _, i := range candidates { // the catalog's spelling first, as requests mostly write it
+			if conditionKeys[i].Name == name {
+				return i
+			}
+		}
+		for _, i := range candidates {
 			if wildcard.EqualFold(conditionKeys[i].Name, name) {
 				return i
 			}

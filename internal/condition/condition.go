@@ -310,21 +310,29 @@ type ValueTypeBit uint8
 
 // Bit returns a value type's bit in Types.
 func Bit(t catalog.ValueType) ValueTypeBit {
-	for i, vt := range valueTypes {
-		if vt == t {
-			return ValueTypeBit(1 << i)
-		}
+	switch t { // a switch, not a scan of the types: every request value asks
+	case catalog.String:
+		return 1 << 0
+	case catalog.Numeric:
+		return 1 << 1
+	case catalog.Date:
+		return 1 << 2
+	case catalog.Boolean:
+		return 1 << 3
+	case catalog.IPAddress:
+		return 1 << 4
 	}
 	return 0
 }
-
-var valueTypes = []catalog.ValueType{catalog.String, catalog.Numeric, catalog.Date, catalog.Boolean, catalog.IPAddress}
 
 // ReadRequest reads a request value of the condition key: as the key's catalog type when
 // the catalog knows the key (the set holds that type; when the value does not parse as
 // it, the set is empty and the error says why), else as every type it parses as (see
 // ParseAll), so that each operator applied to the key reads it as the operator's own type.
-func ReadRequest(key, s string) (Value, Types, error) { return KeyReader(key).Read(s) }
+func ReadRequest(key, s string) (Value, Types, error) {
+	r := KeyReader(key)
+	return r.Read(s)
+}
 
 // Reader reads the request values of one condition key (see ReadRequest); make one per
 // key to look the key up once for all its values.
@@ -345,14 +353,14 @@ func KeyReader(key string) Reader {
 func (r Reader) CatalogType() (catalog.ValueType, bool) { return r.typ, r.catalog }
 
 // Read reads one value, as ReadRequest says.
-func (r Reader) Read(s string) (Value, Types, error) {
+func (r *Reader) Read(s string) (Value, Types, error) {
 	var v Value
 	ts, err := r.ReadInto(&v, s)
 	return v, ts, err
 }
 
 // ReadInto is Read writing the value into v, which must be zero.
-func (r Reader) ReadInto(v *Value, s string) (Types, error) {
+func (r *Reader) ReadInto(v *Value, s string) (Types, error) {
 	if !r.catalog {
 		return parseAllInto(v, s), nil
 	}

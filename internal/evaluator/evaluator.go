@@ -265,9 +265,10 @@ func (e *PolicySet) evaluate(req *Request, names actionNames, res *Result) {
 type layer struct {
 	layer      Layer
 	statements []statement
-	// byAction maps each name the catalog knows, in lower case, to the statements whose
-	// Action or NotAction matches it, aliases included.
-	byAction map[string]*candidates
+	// byAction holds, at each known name's id (actionNames.id), the statements whose
+	// Action or NotAction matches it, aliases included: indexing a slice costs a request
+	// nothing, where a map would hash the name again in every layer.
+	byAction []*candidates
 	// all lists every statement, for actions the catalog does not know.
 	all []int32
 }
@@ -304,7 +305,7 @@ type compiledCondition struct {
 }
 
 func compileLayer(at Layer, policies []Policy) layer {
-	l := layer{layer: at, byAction: map[string]*candidates{}}
+	l := layer{layer: at, byAction: make([]*candidates, len(knownNames)+1)}
 	for _, p := range policies {
 		for si, s := range p.Document.Statements {
 			cs := compileStatement(p.Name, si, &s)
@@ -312,7 +313,7 @@ func compileLayer(at Layer, policies []Policy) layer {
 			l.statements = append(l.statements, cs)
 		}
 	}
-	for _, name := range catalog.KnownNames() {
+	for _, name := range knownNames {
 		names := namesOf(name)
 		c := &candidates{}
 		for i := range l.statements {
@@ -334,7 +335,7 @@ func compileLayer(at Layer, policies []Policy) layer {
 				}
 			}
 		}
-		l.byAction[names.key] = c
+		l.byAction[names.id] = c
 	}
 	return l
 }
@@ -400,17 +401,25 @@ func compileStatement(policyName string, index int, s *policy.Statement) stateme
 	return cs
 }
 
+// knownNames are the names the catalog knows, in the order of their ids.
+var knownNames = catalog.KnownNames()
+
 // known maps every name the catalog knows, in its catalog spelling and in lower case, to
-// its index key (the lower-case name) and, for a table action, its aliases; built once so
-// that looking names up does not allocate.
+// its id, its aliases (for a table action) and what allowing it also allows (for an
+// alias); built once so that looking names up does not allocate.
 var known = func() map[string]actionNames {
 	m := map[string]actionNames{}
-	for _, n := range catalog.KnownNames() {
-		names := actionNames{name: n, key: wildcard.Lower(n)}
+	for i, n := range knownNames {
+		names := actionNames{name: n, id: int32(i + 1)}
 		if a, ok := catalog.LookupAction(n); ok {
 			names.aliases = a.Aliases
 		}
-		m[n], m[names.key] = names, names
+		if catalog.Kind(n) != catalog.TableAction {
+			for _, a := range catalog.Granted(n) {
+				names.granted = append(names.granted, a.Name)
+			}
+		}
+		m[n], m[wildcard.Lower(n)] = names, names
 	}
 	return m
 }()
@@ -458,9 +467,11 @@ const maxKnownName = 64
 type actionNames struct {
 	name    string
 	aliases []string
-	// key is the action's key in a layer's index: its lower-case name; empty for names
-	// the catalog does not know.
-	key string
+	// id is the name's place in a layer's index, 1 + its position in knownNames; 0 for
+	// names the catalog does not know.
+	id int32
+	// granted is, for an alias, the table actions allowing it also allows (its surprise).
+	granted []string
 }
 
 func (s *statement) matchesAction(n actionNames) bool {
@@ -501,8 +512,8 @@ func (s *statement) matchesResource(resource string) bool {
 // evaluate records the layer's matching statements in res and reports whether any Allow
 // and any Deny matched.
 func (l *layer) evaluate(req *Request, names actionNames, res *Result) (allow, deny bool) {
-	c, indexed := l.byAction[names.key]
-	if !indexed {
+	c := l.byAction[names.id]
+	if c == nil {
 		for _, i := range l.all {
 			if l.statements[i].matchesAction(names) {
 				l.consider(i, false, req, res, &allow, &deny)

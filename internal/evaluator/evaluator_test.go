@@ -372,6 +372,9 @@ func TestActionNamesFoldASCIIOnly(t *testing.T) {
 			if r := evaluate(t, ev, name, "*", nil); r.Decision != ImplicitDeny {
 				t.Errorf("Allow %q grants %s", v, name)
 			}
+			if s := AliasSurprises([]string{v}); len(s) > 0 {
+				t.Errorf("%q is reported as an alias: %q", v, s)
+			}
 		}
 	}
 	// The case of the issue: allowed by ims:* and not denied by the alias's Deny.

@@ -3,8 +3,6 @@ package evaluator
 import (
 	"fmt"
 	"strings"
-
-	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
 )
 
 // Explain says in one sentence why a request for action on resource got its result.
@@ -66,32 +64,13 @@ func describe(ms []Match) string {
 	return strings.Join(parts, ", ")
 }
 
-// aliasSurprises maps each name the catalog knows that is not a table action, in lower
-// case, to what allowing it also allows: ims:images:update, a dependency of uploads, is
-// also the alias of ims:images:deleteImage, so allowing uploads allows deleting images.
-var aliasSurprises = func() map[string][]string {
-	m := map[string][]string{}
-	for _, name := range catalog.KnownNames() {
-		if catalog.Kind(name) == catalog.TableAction {
-			continue
-		}
-		var granted []string
-		for _, a := range catalog.Granted(name) {
-			granted = append(granted, a.Name)
-		}
-		if len(granted) > 0 {
-			m[strings.ToLower(name)] = granted
-		}
-	}
-	return m
-}()
-
 // AliasSurprises lists, for the actions a request involved, the aliases among them that
-// grant more than their name says.
+// grant more than their name says: ims:images:update, a dependency of uploads, is also
+// the alias of ims:images:deleteImage, so allowing uploads allows deleting images.
 func AliasSurprises(actions []string) []string {
 	var out []string
 	for _, name := range actions {
-		if granted, ok := aliasSurprises[strings.ToLower(name)]; ok {
+		if granted := namesOf(name).granted; len(granted) > 0 {
 			out = append(out, surprise(name, granted))
 		}
 	}

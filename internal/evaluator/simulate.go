@@ -81,7 +81,7 @@ func (e *PolicySet) Simulate(req *SimulationRequest) Report {
 		if api, ok = catalog.LookupAPI(req.API.Method, req.API.Path); !ok {
 			rep.Problems = append(rep.Problems, RequestProblem{Field: APIField, Summary: "Unknown IMS API", Detail: catalog.UnknownAPIDetail(req.API.Method, req.API.Path)})
 		}
-	} else if names = namesOf(req.Action); names.key == "" && catalog.UnknownIMSAction(req.Action) {
+	} else if names = namesOf(req.Action); names.id == 0 && catalog.UnknownIMSAction(req.Action) {
 		// namesOf knows every name the catalog knows: only a name it does not know needs
 		// the catalog's rule.
 		rep.Problems = append(rep.Problems, RequestProblem{Field: ActionField, Summary: "Unknown IMS action", Detail: catalog.UnknownActionDetail(req.Action)})
@@ -103,8 +103,8 @@ func (e *PolicySet) Simulate(req *SimulationRequest) Report {
 		})
 		rep.Matched, rep.MissingKeys = room.matched[:0:min(e.statements, 4)], room.missing[:0]
 		e.evaluate(&Request{Action: req.Action, Resource: rep.Resource, Context: ctx}, names, &rep.Result)
-		if granted, ok := aliasSurprises[names.key]; ok && names.key != "" {
-			rep.AliasSurprises = []string{surprise(req.Action, granted)}
+		if len(names.granted) > 0 {
+			rep.AliasSurprises = []string{surprise(req.Action, names.granted)}
 		}
 		return rep
 	}
