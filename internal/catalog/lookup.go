@@ -135,28 +135,10 @@ func LookupAction(name string) (Action, bool) {
 // Kind says what the catalog knows name as, ignoring case. A name that is both a table
 // action and an alias (ims:images:list) is a TableAction.
 func Kind(name string) NameKind {
-	var buf [maxLowered]byte
-	return index.kinds[string(lowerInto(buf[:], name))] // a lookup by string(bytes) does not allocate
-}
-
-// maxLowered bounds the names lookups lower on the stack.
-const maxLowered = 128
-
-// lowerInto is wildcard.Lower(s) (the ASCII case rule) written into buf when it fits, so
-// that looking it up does not allocate; a longer name is lowered on the heap.
-func lowerInto(buf []byte, s string) []byte {
-	if len(s) > len(buf) {
-		return []byte(wildcard.Lower(s))
-	}
-	b := buf[:len(s)]
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		b[i] = c
-	}
-	return b
+	// Lowered on the stack, longer than every catalog name: a lookup by string(bytes)
+	// does not allocate.
+	var buf [128]byte
+	return index.kinds[string(wildcard.LowerInto(buf[:], name))]
 }
 
 // CanonicalName returns the catalog's spelling of a known name.

@@ -4,6 +4,7 @@ import (
 	"sync"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/condition"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/wildcard"
 )
 
 // Context holds a request's condition key values, whose keys ignore case (ASCII, as the
@@ -96,7 +97,7 @@ func newContext(entries []ContextEntry, read func(entry int, value string, types
 	valueCount := 0
 	for i, e := range entries {
 		j := 0
-		for j < len(firsts) && !equalKeys(entries[firsts[j]].Key, e.Key) {
+		for j < len(firsts) && !wildcard.EqualFold(entries[firsts[j]].Key, e.Key) {
 			j++
 		}
 		if j == len(firsts) {
@@ -151,7 +152,7 @@ func (c Context) lookup(key string) ([]contextValue, bool) {
 		}
 	}
 	for i := range c.keys {
-		if equalKeys(c.keys[i].key, key) {
+		if wildcard.EqualFold(c.keys[i].key, key) { // the case rule of keys
 			return c.keys[i].values, true
 		}
 	}
@@ -162,27 +163,6 @@ func (c Context) lookup(key string) ([]contextValue, bool) {
 func (c Context) has(key string) bool {
 	_, ok := c.lookup(key)
 	return ok
-}
-
-func lowerByte(c byte) byte {
-	if 'A' <= c && c <= 'Z' {
-		return c + 'a' - 'A'
-	}
-	return c
-}
-
-// equalKeys compares condition keys ignoring the case of ASCII letters, the case rule
-// of keys.
-func equalKeys(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		if lowerByte(a[i]) != lowerByte(b[i]) {
-			return false
-		}
-	}
-	return true
 }
 
 // Fragment is one key and its values, read once, for assembling many Contexts from the

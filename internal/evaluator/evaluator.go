@@ -443,15 +443,7 @@ func namesOf(action string) actionNames {
 		// Another spelling of a known name: look it up in lower case, in a buffer on the
 		// stack (a map index with string(bytes) does not allocate).
 		var buf [maxKnownName]byte
-		b := buf[:len(action)]
-		for i := 0; i < len(action); i++ {
-			c := action[i]
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			b[i] = c
-		}
-		n, ok = known[string(b)]
+		n, ok = known[string(wildcard.LowerInto(buf[:], action))]
 	}
 	if !ok {
 		return actionNames{name: action}

@@ -106,6 +106,19 @@ func Lower(s string) string {
 	return string(b)
 }
 
+// LowerInto is Lower(s) written into buf when it fits, so that a map lookup by
+// string(LowerInto(...)) does not allocate; a longer s is lowered on the heap.
+func LowerInto(buf []byte, s string) []byte {
+	if len(s) > len(buf) {
+		return []byte(Lower(s))
+	}
+	b := buf[:len(s)]
+	for i := 0; i < len(s); i++ {
+		b[i] = lowerByte(s[i])
+	}
+	return b
+}
+
 // HasPrefixFold reports whether s begins with prefix, ignoring ASCII case.
 func HasPrefixFold(s, prefix string) bool {
 	return len(s) >= len(prefix) && EqualFold(s[:len(prefix)], prefix)
