@@ -95,9 +95,13 @@ func mustParse(src string) *policy.Document {
 }
 
 // IdentityPolicyChange says what a change of one identity policy grants: the planned
-// document compared on its own with the prior one.
+// document compared on its own with the prior one. A nil document is one that does not
+// exist (before a create, after a delete): it allows nothing.
 func (l Limits) IdentityPolicyChange(prior, planned *policy.Document) (NoNewAccessResult, error) {
 	one := func(d *policy.Document) Config {
+		if d == nil {
+			return Config{}
+		}
 		return Config{Identity: []evaluator.Policy{{Name: "identity[0]", Document: d}}}
 	}
 	return l.NoNewAccess(one(planned), one(prior))
@@ -107,9 +111,12 @@ func (l Limits) IdentityPolicyChange(prior, planned *policy.Document) (NoNewAcce
 // organisation level under an identity that allows everything, so that new access is a
 // request the SCP now lets through and blocked before. A deny-only SCP is paired with an
 // allow-all SCP at its level, as FullAccess sits beside it in practice (alone, it would
-// block everything).
+// block everything). A nil document, as for IdentityPolicyChange, allows nothing.
 func (l Limits) SCPChange(prior, planned *policy.Document) (NoNewAccessResult, error) {
 	level := func(d *policy.Document) Config {
+		if d == nil {
+			return Config{}
+		}
 		const name = "scp"
 		ps := []evaluator.Policy{{Name: "scp[" + name + "][0]", Document: d}}
 		if denyOnly(d) {

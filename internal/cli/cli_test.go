@@ -53,6 +53,9 @@ var goldenCases = []struct {
 	{"diff-narrower", []string{"diff-access", "testdata/new-readers.json", "testdata/warning-only.json"}, "", ExitFindings},
 	{"diff-scp", []string{"diff-access", "--purpose", "scp", "testdata/scp-new.json", "testdata/scp-old.json"}, "", ExitFindings},
 	{"diff-scp-narrower", []string{"diff-access", "--purpose", "scp", "testdata/scp-old.json", "testdata/scp-new.json"}, "", ExitOK},
+	// A deny-only SCP sits beside FullAccess, as the provider's plan warning compares it:
+	// moving its Deny from deleteImage to share grants deleteImage.
+	{"diff-scp-deny-only", []string{"diff-access", "--purpose", "scp", "testdata/scp-deny-only-old.json", "testdata/scp-deny-only-new.json"}, "", ExitFindings},
 	{"diff-plan", []string{"diff-access", "--plan", "testdata/huaweicloud-plan.json"}, "", ExitFindings},
 	{"diff-plan-unknown", []string{"diff-access", "--plan", "testdata/diff-plan-unknown.json"}, "", ExitUnknown},
 	{"diff-plan-sarif", []string{"diff-access", "--format", "sarif", "--plan", "testdata/diff-plan-unknown.json"}, "", ExitUnknown},

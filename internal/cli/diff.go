@@ -15,7 +15,6 @@ import (
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/analysis"
-	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 )
 
@@ -35,18 +34,6 @@ type comparison struct {
 	result   analysis.NoNewAccessResult
 	status   analysis.Status
 	reason   string
-}
-
-// allowEverything stands for identity policies when an SCP is compared: what an SCP
-// permits is then what the configuration allows.
-var allowEverything = mustParse(`{"Version": "5.0", "Statement": [{"Effect": "Allow", "Action": ["*"], "Resource": ["*"]}]}`)
-
-func mustParse(src string) *policy.Document {
-	d, err := policy.Parse([]byte(src))
-	if err != nil {
-		panic(err)
-	}
-	return d
 }
 
 func runDiffAccess(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -159,10 +146,11 @@ func planComparisons(source string, src []byte) ([]comparison, error) {
 	return comps, nil
 }
 
-// analyse asks the analyser what the new document grants that the old does not. A
+// analyse asks the analyser what the new document grants that the old does not, as the
+// provider's plan warning asks it (analysis.IdentityPolicyChange and SCPChange). A
 // document that could not be checked, or that has errors, leaves the answer unknown.
 func (c *comparison) analyse() error {
-	var configs [2]analysis.Config
+	var docs [2]*policy.Document // nil for an absent side: it allows nothing
 	for i, s := range []*side{&c.old, &c.new} {
 		if !s.present {
 			continue // no document: nothing granted
@@ -179,17 +167,13 @@ func (c *comparison) analyse() error {
 			}
 			return fmt.Errorf("%s: the document has errors, so its access cannot be compared (imspolicy check shows them): %s", s.Where(), findings[e])
 		}
-		named := evaluator.Policy{Name: s.Where(), Document: doc}
-		if s.Purpose == policy.SCP {
-			configs[i] = analysis.Config{
-				Identity: []evaluator.Policy{{Name: "allow everything", Document: allowEverything}},
-				Levels:   []evaluator.Level{{Name: "root", Policies: []evaluator.Policy{named}}},
-			}
-		} else {
-			configs[i] = analysis.Config{Identity: []evaluator.Policy{named}}
-		}
+		docs[i] = doc
 	}
-	r, err := analysis.NoNewAccess(configs[1], configs[0])
+	change := analysis.DefaultLimits.IdentityPolicyChange
+	if c.subject().Purpose == policy.SCP {
+		change = analysis.DefaultLimits.SCPChange
+	}
+	r, err := change(docs[0], docs[1])
 	if err != nil {
 		return err
 	}
