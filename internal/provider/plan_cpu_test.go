@@ -114,12 +114,7 @@ func (r *planRunner) run(args ...string) time.Duration {
 func (r *planRunner) plan() (provider, terraform time.Duration) {
 	r.tb.Helper()
 	runtime.GC() // the garbage of what came before is not the plan's
-	start := selfCPU(r.tb)
+	start := processCPU(r.tb)
 	terraform = r.run("plan", "-input=false", "-no-color", "-refresh=false", "-lock=false")
-	return selfCPU(r.tb) - start, terraform
-}
-
-// selfCPU is the CPU time this process has used.
-func selfCPU(tb testing.TB) time.Duration {
-	return time.Duration(processCPU(tb))
+	return processCPU(r.tb) - start, terraform
 }

@@ -45,20 +45,20 @@ func BenchmarkPolicySimulation(b *testing.B) {
 						b.Fatalf("read: %v %v", err, diagnosticsText(r.Diagnostics))
 					}
 				}
-				b.ReportMetric(float64(processCPU(b)-start)/float64(b.N), "cpu-ns/op")
+				b.ReportMetric(float64((processCPU(b)-start).Nanoseconds())/float64(b.N), "cpu-ns/op")
 			})
 		}
 	}
 }
 
-// processCPU is the CPU time the process has used, in nanoseconds: unlike ns/op, it
-// does not count the time other processes on a busy machine take from the benchmark.
-func processCPU(b testing.TB) int64 {
+// processCPU is the CPU time the process has used: unlike ns/op, it does not count the
+// time other processes on a busy machine take from the benchmark.
+func processCPU(tb testing.TB) time.Duration {
 	var u syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
-	return u.Utime.Nano() + u.Stime.Nano()
+	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
 }
 
 func diagnosticsText(diags []*tfprotov6.Diagnostic) []string {
