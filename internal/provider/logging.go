@@ -7,7 +7,7 @@ import "os"
 // level of TF_LOG_PROVIDER, else TF_LOG, and drop them all when both are unset; but the
 // SDK logs at TRACE unless TF_LOG_SDK says otherwise, and the framework writes a JSON line
 // for every attribute it compares, which the CLI then reads and drops. For a simulation
-// of 8,000 requests that was 40% of the provider's CPU and 43% of Terraform's own.
+// of 8,000 requests that was about a third of the provider's CPU and of Terraform's own.
 // A TF_LOG_SDK the user set is kept. Call it before serving, and not for a provider run
 // by hand (-debug), which prints its logs itself.
 func QuietUnheardLogs() {
