@@ -66,10 +66,10 @@ type PlanDiagnostic struct {
 }
 
 // PlanJSON is what `terraform plan -json` reported: its diagnostics, and how many
-// resources it plans to add.
+// resources it plans to add and to change in place.
 type PlanJSON struct {
 	Diagnostics []PlanDiagnostic
-	Add         int
+	Add, Change int
 }
 
 // WithSummary returns the diagnostics whose summary contains summary.
@@ -83,10 +83,14 @@ func (p PlanJSON) WithSummary(summary string) []PlanDiagnostic {
 	return out
 }
 
-// Plan plans config with -json and reads its messages.
-func (c *TerraformCLI) Plan(config string, env []string) PlanJSON {
+// Dir is the working directory, where the state is kept.
+func (c *TerraformCLI) Dir() string { return c.work }
+
+// Plan plans config with -json and reads its messages; args are further plan options,
+// such as -destroy.
+func (c *TerraformCLI) Plan(config string, env []string, args ...string) PlanJSON {
 	c.t.Helper()
-	out := c.Run(config, env, "plan", "-json", "-input=false", "-lock=false")
+	out := c.Run(config, env, append([]string{"plan", "-json", "-input=false", "-lock=false"}, args...)...)
 	var p PlanJSON
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
@@ -95,7 +99,8 @@ func (c *TerraformCLI) Plan(config string, env []string) PlanJSON {
 			Type       string          `json:"type"`
 			Diagnostic *PlanDiagnostic `json:"diagnostic"`
 			Changes    *struct {
-				Add int `json:"add"`
+				Add    int `json:"add"`
+				Change int `json:"change"`
 			} `json:"changes"`
 		}
 		if err := json.Unmarshal(sc.Bytes(), &msg); err != nil {
@@ -105,7 +110,7 @@ func (c *TerraformCLI) Plan(config string, env []string) PlanJSON {
 			p.Diagnostics = append(p.Diagnostics, *msg.Diagnostic)
 		}
 		if msg.Type == "change_summary" && msg.Changes != nil {
-			p.Add = msg.Changes.Add
+			p.Add, p.Change = msg.Changes.Add, msg.Changes.Change
 		}
 	}
 	return p

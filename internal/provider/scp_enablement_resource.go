@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -20,17 +21,32 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/client"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/validators"
 )
 
 var (
-	_ resource.Resource                = (*scpEnablementResource)(nil)
-	_ resource.ResourceWithConfigure   = (*scpEnablementResource)(nil)
-	_ resource.ResourceWithImportState = (*scpEnablementResource)(nil)
+	_ resource.Resource                 = (*scpEnablementResource)(nil)
+	_ resource.ResourceWithConfigure    = (*scpEnablementResource)(nil)
+	_ resource.ResourceWithImportState  = (*scpEnablementResource)(nil)
+	_ resource.ResourceWithModifyPlan   = (*scpEnablementResource)(nil)
+	_ resource.ResourceWithUpgradeState = (*scpEnablementResource)(nil)
 )
 
-// scpEnablementTimeout bounds the wait for the root to report SCPs enabled (or disabled).
-// A variable so that tests can shorten it.
-var scpEnablementTimeout = 5 * time.Minute
+// scpEnablementTimeout, when positive, bounds the wait for the root to report SCPs enabled
+// (or disabled) instead of the operation's timeout: tests shorten it.
+var scpEnablementTimeout time.Duration
+
+// scpEnablementWait is how long to wait for the root's status: what is left of the
+// operation's timeout (the timeouts block), so that the docs' one figure is the true one.
+func scpEnablementWait(ctx context.Context) time.Duration {
+	if scpEnablementTimeout > 0 {
+		return scpEnablementTimeout
+	}
+	if dl, ok := ctx.Deadline(); ok {
+		return time.Until(dl)
+	}
+	return defaultTimeouts[opCreate]
+}
 
 // NewSCPEnablementResource returns the imspolicy_scp_enablement resource.
 func NewSCPEnablementResource() resource.Resource { return &scpEnablementResource{} }
@@ -38,6 +54,17 @@ func NewSCPEnablementResource() resource.Resource { return &scpEnablementResourc
 type scpEnablementResource struct{ data *providerData }
 
 type scpEnablementModel struct {
+	ID                    types.String   `tfsdk:"id"`
+	RootID                types.String   `tfsdk:"root_id"`
+	Status                types.String   `tfsdk:"status"`
+	DisableOnDestroy      types.Bool     `tfsdk:"disable_on_destroy"`
+	EnabledByThisResource types.Bool     `tfsdk:"enabled_by_this_resource"`
+	Timeouts              timeouts.Value `tfsdk:"timeouts"`
+}
+
+// scpEnablementModelV0 is the state of schema version 0, whose disable_on_destroy
+// defaulted to true and which did not record who enabled SCPs.
+type scpEnablementModelV0 struct {
 	ID               types.String   `tfsdk:"id"`
 	RootID           types.String   `tfsdk:"root_id"`
 	Status           types.String   `tfsdk:"status"`
@@ -50,16 +77,45 @@ func (r *scpEnablementResource) Metadata(_ context.Context, req resource.Metadat
 }
 
 func (r *scpEnablementResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Enables service control policies for the organisation's root and waits (up to 5 minutes) " +
-			"until the root reports them enabled. Enabling attaches the system `FullAccess` SCP to the root and to every " +
-			"OU and account. Attachments of SCPs fail until SCPs are enabled: give each " +
-			"`imspolicy_service_control_policy_attachment` a `depends_on` on this resource.\n\n" +
-			"~> **Destroying this resource disables SCPs for the whole organisation** (with the default " +
-			"`disable_on_destroy = true`), which detaches **every** SCP from every root, OU and account, including " +
-			"attachments made outside Terraform. Set `disable_on_destroy = false` to leave SCPs enabled when the " +
-			"resource is destroyed or removed from the configuration.\n\n" +
-			"If SCPs are already enabled, creating the resource takes them over (with a warning) without a change.",
+	resp.Schema = scpEnablementSchema(ctx)
+}
+
+// scpEnablementDisableWarning is the consequence of disabling SCPs, as the docs and the
+// plan's warning say it.
+const scpEnablementDisableWarning = "Disabling service control policies detaches **every** SCP from every root, OU and " +
+	"account of the organisation, including attachments made outside Terraform, and lifts every guard rail they held."
+
+func scpEnablementSchema(ctx context.Context) schema.Schema {
+	s := scpEnablementSchemaV0(ctx)
+	s.Version = 1
+	s.MarkdownDescription = "Enables service control policies for the organisation's root and waits (up to the create " +
+		"timeout, " + validators.ShortDuration(defaultTimeouts[opCreate]) + " by default) until the root reports them enabled. Enabling attaches the system `FullAccess` SCP " +
+		"to the root and to every OU and account. Attachments of SCPs fail until SCPs are enabled: give each " +
+		"`imspolicy_service_control_policy_attachment` a `depends_on` on this resource.\n\n" +
+		"Destroying this resource, or removing it from the configuration, **leaves SCPs enabled** unless the " +
+		"configuration sets `disable_on_destroy = true`. " + scpEnablementDisableWarning + " A plan that will disable " +
+		"them says so in a warning.\n\n" +
+		"If SCPs are already enabled, creating the resource takes the setting over (with a warning) without a change, " +
+		"and `enabled_by_this_resource` is `false`."
+	s.Attributes["disable_on_destroy"] = schema.BoolAttribute{
+		Optional: true,
+		Computed: true,
+		Default:  booldefault.StaticBool(false),
+		MarkdownDescription: "Whether destroying this resource disables SCPs for the organisation, detaching every " +
+			"SCP everywhere. Default `false`: SCPs stay enabled. Changes in place.",
+	}
+	s.Attributes["enabled_by_this_resource"] = schema.BoolAttribute{
+		Computed: true,
+		MarkdownDescription: "Whether this resource's create enabled SCPs: `false` when they were already enabled " +
+			"(the resource took the setting over) and after an import.",
+		PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
+	}
+	return s
+}
+
+// scpEnablementSchemaV0 is the schema of version 0, kept for its state upgrader.
+func scpEnablementSchemaV0(ctx context.Context) schema.Schema {
+	return schema.Schema{
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
@@ -81,12 +137,65 @@ func (r *scpEnablementResource) Schema(ctx context.Context, _ resource.SchemaReq
 				Optional: true,
 				Computed: true,
 				Default:  booldefault.StaticBool(true),
-				MarkdownDescription: "Whether destroying this resource disables SCPs for the organisation, detaching every " +
-					"SCP everywhere. Default `true`. Changes in place.",
 			},
 		},
 		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx, true)},
 	}
+}
+
+// UpgradeState carries version 0 states over. Their disable_on_destroy = true may be the
+// old default rather than the configuration's word, and the provider cannot tell which:
+// it becomes false, so that no destroy disables SCPs on a default. A configuration that
+// does set true plans an in-place update back to true, visible in the plan.
+func (r *scpEnablementResource) UpgradeState(ctx context.Context) map[int64]resource.StateUpgrader {
+	v0 := scpEnablementSchemaV0(ctx)
+	return map[int64]resource.StateUpgrader{
+		0: {
+			PriorSchema: &v0,
+			StateUpgrader: func(ctx context.Context, req resource.UpgradeStateRequest, resp *resource.UpgradeStateResponse) {
+				var old scpEnablementModelV0
+				resp.Diagnostics.Append(req.State.Get(ctx, &old)...)
+				if resp.Diagnostics.HasError() {
+					return
+				}
+				resp.Diagnostics.Append(resp.State.Set(ctx, scpEnablementModel{
+					ID: old.ID, RootID: old.RootID, Status: old.Status, Timeouts: old.Timeouts,
+					DisableOnDestroy:      types.BoolValue(false),
+					EnabledByThisResource: types.BoolNull(),
+				})...)
+			},
+		},
+	}
+}
+
+// ModifyPlan warns when applying the plan will disable SCPs: a destroy, or a replacement
+// (another root_id), of an enablement whose state says disable_on_destroy = true.
+func (r *scpEnablementResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.State.Raw.IsNull() {
+		return // a create
+	}
+	var state scpEnablementModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !state.DisableOnDestroy.ValueBool() {
+		return
+	}
+	how := "Destroying"
+	if !req.Plan.Raw.IsNull() {
+		var plan scpEnablementModel
+		resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+		if resp.Diagnostics.HasError() || plan.RootID.Equal(state.RootID) {
+			return
+		}
+		how = "Replacing"
+	}
+	detail := fmt.Sprintf("%s %s disables service control policies for the organisation of root %s, because its "+
+		"disable_on_destroy is true. %s", how, "imspolicy_scp_enablement", state.RootID.ValueString(),
+		strings.ReplaceAll(scpEnablementDisableWarning, "**", ""))
+	if !state.EnabledByThisResource.ValueBool() {
+		detail += " SCPs were not enabled by this resource: it took the setting over (or was imported)."
+	}
+	detail += "\n\nTo leave SCPs enabled, set disable_on_destroy = false and apply before destroying."
+	resp.Diagnostics.AddWarning("This plan disables service control policies for the whole organisation", detail)
 }
 
 func (r *scpEnablementResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -139,12 +248,15 @@ func (r *scpEnablementResource) Create(ctx context.Context, req resource.CreateR
 	if root == nil {
 		return
 	}
+	plan.EnabledByThisResource = types.BoolValue(false)
 	switch st := scpStatus(root); st {
 	case client.PolicyTypeStatusEnabled, client.PolicyTypeStatusPendingEnable:
 		msg := fmt.Sprintf("Service control policies were already %s on root %s; Terraform now manages the setting.", strings.ReplaceAll(st, "_", " "), rootID)
 		if plan.DisableOnDestroy.ValueBool() {
-			msg += " Destroying this resource will disable them and detach every SCP, including attachments made outside " +
-				"Terraform; set disable_on_destroy = false to leave them enabled."
+			msg += " Its disable_on_destroy = true makes destroying this resource disable them and detach every SCP, " +
+				"including attachments made outside Terraform; set disable_on_destroy = false to leave them enabled."
+		} else {
+			msg += " Destroying this resource leaves them enabled."
 		}
 		resp.Diagnostics.AddWarning("Service control policies already enabled", msg)
 	default:
@@ -152,8 +264,9 @@ func (r *scpEnablementResource) Create(ctx context.Context, req resource.CreateR
 			addAPIError(&resp.Diagnostics, "enabling service control policies", err)
 			return
 		}
+		plan.EnabledByThisResource = types.BoolValue(true)
 	}
-	root, err := c.WaitForPolicyTypeStatus(ctx, rootID, client.PolicyTypeServiceControl, client.PolicyTypeStatusEnabled, scpEnablementTimeout)
+	root, err := c.WaitForPolicyTypeStatus(ctx, rootID, client.PolicyTypeServiceControl, client.PolicyTypeStatusEnabled, scpEnablementWait(ctx))
 	if err != nil {
 		// Nothing is saved: the next apply enables (adopts) and waits again, where a
 		// tainted resource would be replaced, which disables SCPs.
@@ -203,7 +316,10 @@ func (r *scpEnablementResource) Read(ctx context.Context, req resource.ReadReque
 	state.RootID = types.StringValue(rootID)
 	state.Status = types.StringValue(st)
 	if state.DisableOnDestroy.IsNull() {
-		state.DisableOnDestroy = types.BoolValue(true) // imported
+		state.DisableOnDestroy = types.BoolValue(false) // imported: the default
+	}
+	if state.EnabledByThisResource.IsNull() {
+		state.EnabledByThisResource = types.BoolValue(false) // imported, or upgraded from version 0: not known to have enabled them
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
@@ -216,7 +332,7 @@ func (r *scpEnablementResource) Update(ctx context.Context, req resource.UpdateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	plan.ID, plan.Status = state.ID, state.Status
+	plan.ID, plan.Status, plan.EnabledByThisResource = state.ID, state.Status, state.EnabledByThisResource
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -227,7 +343,9 @@ func (r *scpEnablementResource) Delete(ctx context.Context, req resource.DeleteR
 		return
 	}
 	rootID := state.RootID.ValueString()
-	if !state.DisableOnDestroy.IsNull() && !state.DisableOnDestroy.ValueBool() {
+	// Only a configuration's explicit true disables (the default, and states of version 0,
+	// are false: see UpgradeState).
+	if !state.DisableOnDestroy.ValueBool() {
 		tflog.Info(ctx, "disable_on_destroy is false: leaving service control policies enabled", map[string]any{"root_id": rootID})
 		return
 	}
@@ -245,7 +363,7 @@ func (r *scpEnablementResource) Delete(ctx context.Context, req resource.DeleteR
 		addAPIError(&resp.Diagnostics, "disabling service control policies", err)
 		return
 	}
-	if _, err := c.WaitForPolicyTypeStatus(ctx, rootID, client.PolicyTypeServiceControl, client.PolicyTypeStatusDisabled, scpEnablementTimeout); err != nil {
+	if _, err := c.WaitForPolicyTypeStatus(ctx, rootID, client.PolicyTypeServiceControl, client.PolicyTypeStatusDisabled, scpEnablementWait(ctx)); err != nil {
 		addAPIError(&resp.Diagnostics, "waiting for service control policies to be disabled", err)
 	}
 }

@@ -2,9 +2,12 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -66,13 +69,16 @@ func TestAccSCPEnablementResource_lifecycle(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(r, tfjsonpath.New("id"), knownvalue.StringExact(acctest.RootID)),
 					statecheck.ExpectKnownValue(r, tfjsonpath.New("status"), knownvalue.StringExact("enabled")),
-					statecheck.ExpectKnownValue(r, tfjsonpath.New("disable_on_destroy"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(r, tfjsonpath.New("disable_on_destroy"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(r, tfjsonpath.New("enabled_by_this_resource"), knownvalue.Bool(true)),
 				},
 			},
 			{
-				ResourceName:      r,
-				ImportState:       true,
-				ImportStateVerify: true,
+				// An import cannot know who enabled SCPs.
+				ResourceName:            r,
+				ImportState:             true,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"enabled_by_this_resource"},
 			},
 			{
 				// Disabled outside Terraform: planned for creation, enabled again.
@@ -89,13 +95,10 @@ func TestAccSCPEnablementResource_lifecycle(t *testing.T) {
 			},
 			{
 				// disable_on_destroy changes in place.
-				Config: scpEnablementTestConfig(url, "disable_on_destroy = false"),
+				Config: scpEnablementTestConfig(url, "disable_on_destroy = true"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(r, plancheck.ResourceActionUpdate),
 				}},
-			},
-			{
-				Config: scpEnablementTestConfig(url, "disable_on_destroy = true"),
 			},
 		},
 	})
@@ -109,7 +112,7 @@ func TestAccSCPEnablementResource_disableDetachesEverything(t *testing.T) {
 		ProtoV6ProviderFactories: fastProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: scpEnablementTestConfig(url, ""),
+				Config: scpEnablementTestConfig(url, "disable_on_destroy = true"),
 				Check: func(*terraform.State) error {
 					c := scpTestClient(t, url)
 					p, err := c.CreateSCP(context.Background(), client.CreateSCPInput{Name: "by-hand", Content: scpTestDenyDelete})
@@ -135,17 +138,105 @@ func TestAccSCPEnablementResource_disableDetachesEverything(t *testing.T) {
 	})
 }
 
+// TestAccSCPEnablementResource_keepOnDestroy: by default, destroying the enablement leaves
+// SCPs enabled, whether this resource enabled them or took the setting over.
 func TestAccSCPEnablementResource_keepOnDestroy(t *testing.T) {
-	srv, url := acctest.StartEmulator(t, emulator.Config{SCPEnabled: true})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: fastProviderFactories,
-		// Already enabled: the resource takes the setting over, and leaves it on.
-		CheckDestroy: scpTestCheckEnabled(srv, true),
-		Steps: []resource.TestStep{{
-			Config: scpEnablementTestConfig(url, "disable_on_destroy = false"),
-			Check:  scpTestCheckEnabled(srv, true),
-		}},
-	})
+	for _, enabledBefore := range []bool{false, true} {
+		t.Run(fmt.Sprintf("enabled_before=%v", enabledBefore), func(t *testing.T) {
+			srv, url := acctest.StartEmulator(t, emulator.Config{SCPEnabled: enabledBefore})
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: fastProviderFactories,
+				CheckDestroy:             scpTestCheckEnabled(srv, true),
+				Steps: []resource.TestStep{{
+					Config: scpEnablementTestConfig(url, ""),
+					Check:  scpTestCheckEnabled(srv, true),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue("imspolicy_scp_enablement.test", tfjsonpath.New("disable_on_destroy"), knownvalue.Bool(false)),
+						statecheck.ExpectKnownValue("imspolicy_scp_enablement.test", tfjsonpath.New("enabled_by_this_resource"), knownvalue.Bool(!enabledBefore)),
+					},
+				}},
+			})
+		})
+	}
+}
+
+// TestAccSCPEnablementResource_planWarnsBeforeDisabling: a plan that will disable SCPs
+// (destroy, removal from the configuration, another root_id) says so in a warning, naming
+// the consequence and whether the resource took the setting over; a plan that leaves them
+// enabled says nothing.
+func TestAccSCPEnablementResource_planWarnsBeforeDisabling(t *testing.T) {
+	const summary = "This plan disables service control policies for the whole organisation"
+	for _, enabledBefore := range []bool{false, true} {
+		t.Run(fmt.Sprintf("enabled_before=%v", enabledBefore), func(t *testing.T) {
+			cli := acctest.NewTerraformCLI(t)
+			_, url := acctest.StartEmulator(t, emulator.Config{SCPEnabled: enabledBefore})
+			keep := scpEnablementTestConfig(url, "")
+			disable := scpEnablementTestConfig(url, "disable_on_destroy = true")
+			cli.Run(keep, nil, "apply", "-auto-approve", "-input=false", "-lock=false")
+			if d := cli.Plan(keep, nil, "-destroy").WithSummary(summary); len(d) != 0 {
+				t.Errorf("a destroy that leaves SCPs enabled warns: %+v", d)
+			}
+			cli.Run(disable, nil, "apply", "-auto-approve", "-input=false", "-lock=false")
+			for name, plan := range map[string]acctest.PlanJSON{
+				"destroy":         cli.Plan(disable, nil, "-destroy"),
+				"removed":         cli.Plan(acctest.ProviderBlock(url), nil),
+				"another root_id": cli.Plan(strings.ReplaceAll(disable, acctest.RootID, "r-other"), nil),
+			} {
+				found := plan.WithSummary(summary)
+				if len(found) == 0 {
+					t.Errorf("%s: no warning in %+v", name, plan.Diagnostics)
+					continue
+				}
+				d := found[0]
+				if d.Severity != "warning" || !strings.Contains(d.Detail, acctest.RootID) ||
+					!strings.Contains(d.Detail, "detaches every SCP") || !strings.Contains(d.Detail, "disable_on_destroy = false") {
+					t.Errorf("%s: unexpected diagnostic %+v", name, d)
+				}
+				if tookOver := strings.Contains(d.Detail, "took the setting over"); tookOver != enabledBefore {
+					t.Errorf("%s: says it took the setting over = %v, want %v: %s", name, tookOver, enabledBefore, d.Detail)
+				}
+			}
+		})
+	}
+}
+
+// TestAccSCPEnablementResource_upgradeFromDefaultTrue: a state written when
+// disable_on_destroy defaulted to true (schema version 0) no longer disables SCPs on
+// destroy; a configuration that says true explicitly plans the update back to true.
+func TestAccSCPEnablementResource_upgradeFromDefaultTrue(t *testing.T) {
+	cli := acctest.NewTerraformCLI(t)
+	srv, url := acctest.StartEmulator(t, emulator.Config{})
+	keep := scpEnablementTestConfig(url, "")
+	cli.Run(keep, nil, "apply", "-auto-approve", "-input=false", "-lock=false")
+	// Rewrite the state as version 0 wrote it: disable_on_destroy true, no
+	// enabled_by_this_resource.
+	statePath := filepath.Join(cli.Dir(), "terraform.tfstate")
+	raw, err := os.ReadFile(statePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var state map[string]any
+	if err := json.Unmarshal(raw, &state); err != nil {
+		t.Fatal(err)
+	}
+	inst := state["resources"].([]any)[0].(map[string]any)["instances"].([]any)[0].(map[string]any)
+	inst["schema_version"] = 0
+	attrs := inst["attributes"].(map[string]any)
+	attrs["disable_on_destroy"] = true
+	delete(attrs, "enabled_by_this_resource")
+	if raw, err = json.Marshal(state); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(statePath, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if plan := cli.Plan(scpEnablementTestConfig(url, "disable_on_destroy = true"), nil); plan.Change != 1 {
+		t.Errorf("an explicit disable_on_destroy = true plans %d changes after the upgrade, want 1 (back to true)", plan.Change)
+	}
+	cli.Run(keep, nil, "destroy", "-auto-approve", "-input=false", "-lock=false")
+	if err := scpTestCheckEnabled(srv, true)(nil); err != nil {
+		t.Errorf("destroying a version 0 state with the old default: %v", err)
+	}
 }
 
 func TestAccSCPEnablementResource_errors(t *testing.T) {
@@ -197,7 +288,7 @@ func TestAccSCPEnablementResource_example(t *testing.T) {
 	srv, url := acctest.StartEmulator(t, emulator.Config{RootID: "r-1a2b3c4d"})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: fastProviderFactories,
-		CheckDestroy:             scpTestCheckEnabled(srv, false),
+		CheckDestroy:             scpTestCheckEnabled(srv, true),
 		Steps: []resource.TestStep{{
 			Config: acctest.ProviderBlock(url) + string(example),
 			Check:  scpTestCheckEnabled(srv, true),
