@@ -138,8 +138,9 @@ func (d *policyDocumentDataSource) Schema(_ context.Context, _ datasource.Schema
 
 // origin is the attribute a merged statement came from, to point diagnostics at it.
 type origin struct {
-	at    path.Path
-	block bool // from a statement block
+	at         path.Path
+	block      bool             // from a statement block
+	conditions []conditionModel // the block's condition blocks, in order
 }
 
 // blockAttributes maps a statement's elements to the statement block's arguments.
@@ -151,8 +152,38 @@ var blockAttributes = map[policy.Element]string{
 // attribute narrows a statement block's path to the argument that holds a finding's
 // element, so that Terraform underlines it.
 func (o origin) attribute(at policy.Location) path.Path {
-	if name, ok := blockAttributes[at.Element]; ok && o.block {
+	if !o.block {
+		return o.at
+	}
+	if name, ok := blockAttributes[at.Element]; ok {
 		return o.at.AtName(name)
+	}
+	if at.Element == policy.ConditionElement && at.Operator != "" {
+		return o.condition(at)
+	}
+	return o.at
+}
+
+// condition narrows a Condition location to the condition block (and its argument) that
+// wrote it: the operator when the location names no key, the key, or the value. Blocks
+// with the same operator and key add their values to one list (Statement.AddCondition),
+// so a value's index counts across them.
+func (o origin) condition(at policy.Location) path.Path {
+	offset := 0
+	for j, c := range o.conditions {
+		if c.Operator != at.Operator || at.Key != "" && c.Key != at.Key {
+			continue
+		}
+		block := o.at.AtName("condition").AtListIndex(j)
+		switch {
+		case at.Key == "":
+			return block.AtName("operator")
+		case at.Index < 0:
+			return block.AtName("key")
+		case at.Index < offset+len(c.Values):
+			return block.AtName("values").AtListIndex(at.Index - offset)
+		}
+		offset += len(c.Values)
 	}
 	return o.at
 }
@@ -260,7 +291,7 @@ func mergeStatements(m policyDocumentModel, purpose policy.Purpose) (*policy.Doc
 		case policy.SourceLayer:
 			origins[i] = origin{at: path.Root("source_policy_documents").AtListIndex(o.Index)}
 		case policy.StatementLayer:
-			origins[i] = origin{at: path.Root("statement").AtListIndex(o.Index), block: true}
+			origins[i] = origin{at: path.Root("statement").AtListIndex(o.Index), block: true, conditions: m.Statements[o.Index].Conditions}
 		default:
 			origins[i] = origin{at: path.Root("override_policy_documents").AtListIndex(o.Index)}
 		}

@@ -141,6 +141,20 @@ data "imspolicy_policy_document" "test" {
 				ExpectError: regexp.MustCompile(`(?s)Invalid identity policy: unknown_action.*actions = \["ims:images:gte"\].*did\s+you\s+mean\s+"ims:images:get"`),
 			},
 			{
+				// Condition findings point at the condition block's argument: the operator,
+				// the key, or the value (counted across blocks with the same operator and key).
+				Config:      policyDocumentConditionConfig(`operator = "StringEqual"`, `key = "ims:Region"`, `values = ["cn-north-4"]`),
+				ExpectError: regexp.MustCompile(`(?s)unknown_operator.*operator = "StringEqual"`),
+			},
+			{
+				Config:      policyDocumentConditionConfig(`operator = "StringEquals"`, `key = "ims:Regoin"`, `values = ["cn-north-4"]`),
+				ExpectError: regexp.MustCompile(`(?s)unknown_condition_key.*key\s+= "ims:Regoin"`),
+			},
+			{
+				Config:      policyDocumentConditionConfig(`operator = "Bool"`, `key = "g:MFAPresent"`, `values = ["maybe"]`),
+				ExpectError: regexp.MustCompile(`(?s)invalid_condition_value.*values\s+= \["maybe"\]`),
+			},
+			{
 				Config: `
 data "imspolicy_policy_document" "test" {
   purpose = "scp"
@@ -197,6 +211,32 @@ data "imspolicy_policy_document" "test" {
 			},
 		},
 	})
+}
+
+// policyDocumentConditionConfig is a document whose second statement has a valid
+// condition block and then one with the given arguments, one per line.
+func policyDocumentConditionConfig(operator, key, values string) string {
+	return fmt.Sprintf(`
+data "imspolicy_policy_document" "test" {
+  statement {
+    actions = ["ims:images:list"]
+  }
+  statement {
+    actions   = ["ims:images:get"]
+    resources = ["*"]
+    condition {
+      operator = "StringEquals"
+      key      = "g:ResourceTag/team"
+      values   = ["builders"]
+    }
+    condition {
+      %s
+      %s
+      %s
+    }
+  }
+}
+`, operator, key, values)
 }
 
 const ignoreFindingsConfig = `
