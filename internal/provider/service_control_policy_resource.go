@@ -105,8 +105,11 @@ func (r *serviceControlPolicyResource) Schema(ctx context.Context, _ resource.Sc
 				ElementType: types.StringType,
 				MarkdownDescription: fmt.Sprintf("Tags of the policy, at most %d: keys of 1 to %d characters, values of up to %d "+
 					"(limits inferred from the vendor's tag service; neither the API reference nor the SDK states them). Changed in "+
-					"place through the Organizations tag API; tags changed outside Terraform show as a change to undo.",
-					client.MaxTagsPerResource, client.MaxTagKeyLength, client.MaxTagValueLength),
+					"place through the Organizations tag API; tags changed outside Terraform show as a change to undo. The provider "+
+					"also tags every SCP it creates with `%s` (a random token per create, which tells the SCP a create made from "+
+					"another apply's after a lost answer): that tag takes one of the policy's %d tags, is never shown here nor "+
+					"changed, and the key is refused in this map.",
+					client.MaxUserTags, client.MaxTagKeyLength, client.MaxTagValueLength, client.CreateTokenTagKey, client.MaxTagsPerResource),
 				Validators: []validator.Map{validators.Tags()},
 			},
 		},
