@@ -274,7 +274,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	cfg.Limits = cfg.Limits.withDefaults()
 	s := &Server{
-		cfg:    cfg,
+		cfg:     cfg,
 		rng:     newRand(cfg.Seed, 0),
 		faults:  cfg.Faults,
 		creates: map[string]int{},
