@@ -8,6 +8,8 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -628,4 +630,133 @@ resource "imspolicy_identity_policy" "test" {
 			},
 		},
 	})
+}
+
+// TestAccFaultSafety_concurrentApplies: two configurations declaring the same identity
+// policy and SCP (same documents) are applied at the same moment by two Terraform CLIs
+// against one emulator. For each name, the first create to arrive waits in the emulator
+// until the other apply's create of that name has acted, and is then answered 503 before
+// acting: both name checks saw the name free, one create won, and the loser's answer is
+// one the service may have acted on. The loser must not record the winner's object: it
+// fails with the holder's id and the import advice, saying why; every object is in exactly
+// one state, and destroying one configuration leaves the other's objects alone.
+func TestAccFaultSafety_concurrentApplies(t *testing.T) {
+	acctest.ClearCredentialEnv(t)
+	tfs := []*acctest.TerraformCLI{acctest.NewTerraformCLI(t)}
+	tfs = append(tfs, tfs[0].Another())
+	won := map[string]chan struct{}{"race-policy": make(chan struct{}), "race-scp": make(chan struct{})}
+	var lost atomic.Int32
+	srv, url := acctest.StartEmulator(t, emulator.Config{Faults: emulator.Faults{OnCreate: func(c emulator.CreateRequest) emulator.CreateFault {
+		ch, ok := won[c.Name]
+		switch {
+		case !ok:
+			return emulator.CreateFault{}
+		case c.N == 1:
+			// The first create of the name is the loser's: it waits for the winner's
+			// (necessarily the other apply's: this one's apply sends nothing else for the name
+			// while it waits).
+			select {
+			case <-ch:
+			case <-time.After(45 * time.Second):
+			}
+			lost.Add(1)
+			return emulator.CreateFault{Status: http.StatusServiceUnavailable}
+		case c.N == 2:
+			return emulator.CreateFault{Then: func() { close(ch) }}
+		}
+		return emulator.CreateFault{}
+	}}})
+	config := acctest.ProviderBlock(url, `request_timeout = "60s"`) + `
+resource "imspolicy_identity_policy" "race" {
+  name   = "race-policy"
+  policy = jsonencode({ Version = "5.0", Statement = [{ Effect = "Allow", Action = ["ims:images:get"] }] })
+}
+
+resource "imspolicy_service_control_policy" "race" {
+  name    = "race-scp"
+  content = jsonencode({ Version = "5.0", Statement = [{ Effect = "Deny", Action = ["ims:images:deleteImage"], Resource = ["*"] }] })
+}
+`
+	type result struct {
+		errs   []acctest.PlanDiagnostic
+		failed bool
+	}
+	results := make([]result, 2)
+	var wg sync.WaitGroup
+	for i, tf := range tfs {
+		wg.Go(func() {
+			errs, failed, err := tf.Apply(config, nil)
+			if err != nil {
+				t.Errorf("apply %d: %v", i, err)
+			}
+			results[i] = result{errs, failed}
+		})
+	}
+	wg.Wait()
+	if t.Failed() {
+		return
+	}
+	if n := lost.Load(); n != 2 {
+		t.Fatalf("%d creates lost the race, want 2: the test proves nothing", n)
+	}
+	p, ok := srv.PolicyByName("race-policy")
+	s, ok2 := srv.SCPByName("race-scp")
+	if !ok || !ok2 || len(srv.Policies()) != 1 || len(srv.SCPs()) != 2 {
+		t.Fatalf("the emulator holds %d identity policies and %d SCPs (FullAccess included), want one of each", len(srv.Policies()), len(srv.SCPs()))
+	}
+	states := make([]map[string]string, 2)
+	for i, tf := range tfs {
+		ids, err := tf.StateIDs()
+		if err != nil {
+			t.Fatal(err)
+		}
+		states[i] = ids
+	}
+	for _, o := range []struct{ addr, rt, id, why string }{
+		{"imspolicy_identity_policy.race", "imspolicy_identity_policy", p.ID, "nothing tells two identical creations apart"},
+		{"imspolicy_service_control_policy.race", "imspolicy_service_control_policy", s.ID, "does not carry that create's marker tag"},
+	} {
+		holders := 0
+		loser := -1
+		for i := range states {
+			switch states[i][o.addr] {
+			case o.id:
+				holders++
+			case "":
+				loser = i
+			default:
+				t.Errorf("apply %d recorded %s as %s, which the emulator does not hold", i, o.addr, states[i][o.addr])
+			}
+		}
+		if holders != 1 || loser < 0 {
+			t.Fatalf("%s (%s) is in %d states, want exactly one: %v", o.addr, o.id, holders, states)
+		}
+		found := false
+		for _, d := range results[loser].errs {
+			if d.Summary == "Name already taken" && d.Address == o.addr {
+				found = true
+				for _, want := range []string{"already taken by " + o.id, o.why, "import {\n  to = " + o.rt + ".<name>\n  id = \"" + o.id + "\"\n}", "terraform import " + o.rt + ".<name> " + o.id} {
+					if !strings.Contains(d.Detail, want) {
+						t.Errorf("the loser's error for %s does not say %q:\n%s", o.addr, want, d.Detail)
+					}
+				}
+			}
+		}
+		if !found || !results[loser].failed {
+			t.Errorf("apply %d, which lost %s, did not fail with Name already taken: %+v", loser, o.addr, results[loser].errs)
+		}
+	}
+	// Destroying one configuration leaves the objects the other holds.
+	tfs[0].Destroy(nil)
+	for addr, id := range states[1] {
+		_, isPolicy := srv.Policy(id)
+		_, isSCP := srv.SCP(id)
+		if !isPolicy && !isSCP {
+			t.Errorf("destroying the first configuration deleted %s (%s), which the second holds", addr, id)
+		}
+	}
+	tfs[1].Destroy(nil)
+	if len(srv.Policies()) != 0 || len(srv.SCPs()) != 1 {
+		t.Errorf("after both destroys the emulator holds %d identity policies and %d SCPs (FullAccess included)", len(srv.Policies()), len(srv.SCPs()))
+	}
 }
