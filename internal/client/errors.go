@@ -259,6 +259,14 @@ func isRetryable(err error) bool {
 
 // mayHaveActed: the server may have carried out the request although the
 // caller saw a failure (this attempt or an earlier one of the same call).
+//
+// Only 429 counts as not applied: the API gateway's throttling answer
+// (APIGW.0308, "The throttling threshold has been reached") refuses the request
+// before it reaches the service. The gateway's error table ("Error Codes", API
+// Request Signing Guide, support.huaweicloud.com/devg-apisign/api-sign-errorcode.html)
+// documents no other refusal as not applied: its 5xx (backend unavailable or
+// timed out) do not say whether the service received the request, so they stay
+// ambiguous, and its 4xx are not retried.
 func mayHaveActed(err error) bool {
 	if _, ok := errors.AsType[*UnusableAnswerError](err); ok {
 		return true
