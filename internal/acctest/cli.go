@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -120,4 +121,95 @@ func (c *TerraformCLI) Plan(config string, env []string, args ...string) PlanJSO
 func (c *TerraformCLI) PlanDiagnostics(config string, env []string, summary string) []PlanDiagnostic {
 	c.t.Helper()
 	return c.Plan(config, env).WithSummary(summary)
+}
+
+// Another returns a CLI with the same provider build in a new, empty working directory:
+// for tests that run several configurations at once.
+func (c *TerraformCLI) Another() *TerraformCLI {
+	c.t.Helper()
+	return &TerraformCLI{t: c.t, tf: c.tf, work: c.t.TempDir(), cliConfig: c.cliConfig, terraformBlock: c.terraformBlock}
+}
+
+// Apply writes config and runs `terraform apply -json`, returning the error diagnostics it
+// reported and whether it failed, instead of failing the test: safe to call from several
+// goroutines, each on its own TerraformCLI.
+func (c *TerraformCLI) Apply(config string, env []string) (errs []PlanDiagnostic, failed bool, err error) {
+	if err := os.WriteFile(filepath.Join(c.work, "main.tf"), []byte(c.terraformBlock+config), 0o644); err != nil {
+		return nil, false, err
+	}
+	out, runErr := c.try(env, "apply", "-json", "-auto-approve", "-input=false", "-lock=false")
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		var msg struct {
+			Type       string          `json:"type"`
+			Diagnostic *PlanDiagnostic `json:"diagnostic"`
+		}
+		if json.Unmarshal(sc.Bytes(), &msg) == nil && msg.Type == "diagnostic" && msg.Diagnostic != nil && msg.Diagnostic.Severity == "error" {
+			errs = append(errs, *msg.Diagnostic)
+		}
+	}
+	var exit *exec.ExitError
+	if runErr != nil && !errors.As(runErr, &exit) {
+		return errs, true, runErr // the CLI did not run
+	}
+	return errs, runErr != nil, nil
+}
+
+// Destroy runs `terraform destroy` on the working directory's configuration; it fails the
+// test when the CLI fails.
+func (c *TerraformCLI) Destroy(env []string) {
+	c.t.Helper()
+	if out, err := c.try(env, "destroy", "-auto-approve", "-input=false", "-lock=false"); err != nil {
+		c.t.Fatalf("%s destroy: %v\n%s", c.tf, err, out)
+	}
+}
+
+// StateIDs returns the id of each resource instance in the working directory's state, by
+// address (terraform.tfstate, read directly).
+func (c *TerraformCLI) StateIDs() (map[string]string, error) {
+	b, err := os.ReadFile(filepath.Join(c.work, "terraform.tfstate"))
+	if errors.Is(err, os.ErrNotExist) {
+		return map[string]string{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var st struct {
+		Resources []struct {
+			Mode, Type, Name string
+			Instances        []struct {
+				Attributes struct {
+					ID string `json:"id"`
+				} `json:"attributes"`
+			} `json:"instances"`
+		} `json:"resources"`
+	}
+	if err := json.Unmarshal(b, &st); err != nil {
+		return nil, err
+	}
+	ids := map[string]string{}
+	for _, r := range st.Resources {
+		if r.Mode != "managed" {
+			continue
+		}
+		for _, in := range r.Instances {
+			ids[r.Type+"."+r.Name] = in.Attributes.ID
+		}
+	}
+	return ids, nil
+}
+
+// try runs the CLI in the working directory with args, returning its output (stdout, then
+// stderr) and error.
+func (c *TerraformCLI) try(env []string, args ...string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, c.tf, args...)
+	cmd.Dir = c.work
+	cmd.Env = append(append(os.Environ(), "TF_CLI_CONFIG_FILE="+c.cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_LOG="), env...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	return append(out, stderr.Bytes()...), err
 }

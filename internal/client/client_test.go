@@ -249,40 +249,207 @@ func TestCreatePolicyBodyAndResult(t *testing.T) {
 	f.checkSignatures(t)
 }
 
-// The server acts, then drops the connection: the create must adopt the
-// policy, not create a second one, and not fail.
-func TestCreatePolicyAdoptsAfterDroppedConnection(t *testing.T) {
+// wantLostAnswerRefusal checks that err refuses the identity policy the fake holds under
+// the name after a lost answer: a NameTakenError with its id that says why (nothing tells
+// two identical creations apart), and that the create was sent posts times.
+func wantLostAnswerRefusal(t *testing.T, f *fakeAPI, err error, posts int) {
+	t.Helper()
+	var taken *NameTakenError
+	if !errors.As(err, &taken) || len(f.policies) != 1 || taken.ID != f.policies[0].PolicyID || taken.AfterLostAnswer == "" {
+		t.Fatalf("want a NameTakenError naming the only policy after a lost answer, got %v (%d policies)", err, len(f.policies))
+	}
+	for _, want := range []string{"nothing tells two identical creations apart", "the AWS provider does the same for IAM policies"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Fatalf("the error does not say %q: %v", want, err)
+		}
+	}
+	if n := f.count("POST", "/v5/policies"); n != posts {
+		t.Fatalf("POSTs = %d, want %d", n, posts)
+	}
+}
+
+// The server acts, then drops the connection. Another apply creating the same name at the
+// same moment would look the same, and nothing in an identity policy marks it as this
+// create's: the policy is never adopted, and the create fails with its id.
+func TestCreatePolicyRefusesAfterDroppedConnection(t *testing.T) {
 	f := newFake(t)
 	f.addFault(&fault{match: match("POST", "/v5/policies"), times: 1, dropAfterAct: true})
 	c := f.client(t)
-	p, err := c.CreatePolicy(context.Background(), CreatePolicyInput{Name: "adopt-me", Document: doc1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(f.policies) != 1 || p.PolicyID != f.policies[0].PolicyID {
-		t.Fatalf("policies %d, adopted %+v", len(f.policies), p)
-	}
-	if n := f.count("POST", "/v5/policies"); n != 1 {
-		t.Fatalf("the create was re-sent %d times", n)
-	}
+	_, err := c.CreatePolicy(context.Background(), CreatePolicyInput{Name: "lost", Document: doc1})
+	wantLostAnswerRefusal(t, f, err, 1)
 	f.checkSignatures(t)
 }
 
+// The create fails with 503 before acting, and meanwhile another apply created the same
+// name with the same document (the race of issue 16): the create must not take it over.
+func TestCreatePolicyNeverAdoptsAnotherApplysPolicy(t *testing.T) {
+	f := newFake(t)
+	c := f.client(t)
+	f.listHidden["raced"] = 1 // the check before the first attempt does not see it yet
+	f.mu.Lock()
+	f.policies = append(f.policies, &Policy{PolicyID: "p-other-apply", PolicyName: "raced", PolicyType: "custom", DefaultVersionID: "v1"})
+	f.versions["p-other-apply"] = []*PolicyVersion{{Document: doc1, VersionID: "v1", IsDefault: true}}
+	f.mu.Unlock()
+	f.addFault(&fault{match: match("POST", "/v5/policies"), times: 1, status: 503})
+	_, err := c.CreatePolicy(context.Background(), CreatePolicyInput{Name: "raced", Document: doc1})
+	wantLostAnswerRefusal(t, f, err, 1)
+}
+
+// The same race for SCPs: the SCP found after the 503 does not carry this create's token.
+func TestCreateSCPNeverAdoptsAnotherApplysSCP(t *testing.T) {
+	f := newFake(t)
+	c := f.client(t)
+	f.listHidden["raced"] = 1
+	f.mu.Lock()
+	f.scps = append(f.scps, &SCP{ID: "p-other-apply", Name: "raced", Type: PolicyTypeServiceControl, Content: doc2})
+	f.scpTags["p-other-apply"] = map[string]string{CreateTokenTagKey: "another-apply-token"}
+	f.mu.Unlock()
+	f.addFault(&fault{match: match("POST", "/v1/organizations/policies"), times: 1, status: 503})
+	_, err := c.CreateSCP(context.Background(), CreateSCPInput{Name: "raced", Content: doc2})
+	var taken *NameTakenError
+	if !errors.As(err, &taken) || taken.ID != "p-other-apply" || !strings.Contains(err.Error(), "does not carry that create's marker tag") {
+		t.Fatalf("want a NameTakenError for p-other-apply, got %v", err)
+	}
+	if len(f.scps) != 1 {
+		t.Fatalf("SCPs = %d", len(f.scps))
+	}
+}
+
+// A 429 says the service did not act: it is retried without a lookup, and a name taken
+// after it (409) is someone else's, refused with its id and not as a lost answer.
+func TestCreateAfter429NameTakenIsSomeoneElses(t *testing.T) {
+	for _, kind := range []string{"policy", "scp"} {
+		t.Run(kind, func(t *testing.T) {
+			f := newFake(t)
+			c := f.client(t)
+			f.listHidden["raced"] = 1
+			f.mu.Lock()
+			f.policies = append(f.policies, &Policy{PolicyID: "p-theirs", PolicyName: "raced", PolicyType: "custom", DefaultVersionID: "v1"})
+			f.versions["p-theirs"] = []*PolicyVersion{{Document: doc1, VersionID: "v1", IsDefault: true}}
+			f.scps = append(f.scps, &SCP{ID: "p-theirs", Name: "raced", Type: PolicyTypeServiceControl, Content: doc2})
+			f.scpTags["p-theirs"] = map[string]string{}
+			f.mu.Unlock()
+			f.addFault(&fault{match: match("POST", ""), times: 1, status: 429})
+			var err error
+			if kind == "policy" {
+				_, err = c.CreatePolicy(context.Background(), CreatePolicyInput{Name: "raced", Document: doc1})
+			} else {
+				_, err = c.CreateSCP(context.Background(), CreateSCPInput{Name: "raced", Content: doc2})
+			}
+			var taken *NameTakenError
+			if !errors.As(err, &taken) || taken.ID != "p-theirs" || taken.AfterLostAnswer != "" || !IsConflict(err) {
+				t.Fatalf("want a NameTakenError wrapping the 409, got %v", err)
+			}
+		})
+	}
+}
+
+// A 2xx create answer that names no object is a lost answer: the lookup runs, the SCP is
+// adopted by its token and the identity policy refused with its id; nothing is orphaned
+// behind a plain error, and nothing is created twice.
+func TestCreateUnusableSuccessIsALostAnswer(t *testing.T) {
+	for name, bodies := range map[string][2]string{
+		"empty":       {"", ""},
+		"{}":          {"{}", "{}"},
+		"null policy": {`{"policy":null}`, `{"policy":null}`},
+		"blank id":    {`{"policy":{"policy_id":"","policy_name":"x"}}`, `{"policy":{"content":"{}","policy_summary":{"id":"","name":"x"}}}`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			f := newFake(t)
+			c := f.client(t)
+			f.addFault(&fault{match: match("POST", "/v5/policies"), times: 1, replaceBody: &bodies[0]})
+			f.addFault(&fault{match: match("POST", "/v1/organizations/policies"), times: 1, replaceBody: &bodies[1]})
+			_, err := c.CreatePolicy(context.Background(), CreatePolicyInput{Name: "p", Document: doc1})
+			wantLostAnswerRefusal(t, f, err, 1)
+			s, err := c.CreateSCP(context.Background(), CreateSCPInput{Name: "s", Content: doc2})
+			if err != nil || len(f.scps) != 1 || s.ID != f.scps[0].ID || f.count("POST", "/v1/organizations/policies") != 1 {
+				t.Fatalf("the SCP was not adopted once: %+v, %v (%d SCPs)", s, err, len(f.scps))
+			}
+		})
+	}
+}
+
+// Names are unique ignoring case: a create of team-readers while Team-Readers exists is
+// refused with the holder's id before anything is sent.
+func TestCreateNameTakenUnderOtherCase(t *testing.T) {
+	f := newFake(t)
+	c := f.client(t)
+	p, err := c.CreatePolicy(context.Background(), CreatePolicyInput{Name: "Team-Readers", Document: doc1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := c.CreateSCP(context.Background(), CreateSCPInput{Name: "Team-Guard", Content: doc2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.CreatePolicy(context.Background(), CreatePolicyInput{Name: "team-readers", Document: doc1})
+	var taken *NameTakenError
+	if !errors.As(err, &taken) || taken.ID != p.PolicyID || !strings.Contains(err.Error(), `named "Team-Readers": names are unique ignoring case`) {
+		t.Fatalf("identity policy: want a NameTakenError for %s, got %v", p.PolicyID, err)
+	}
+	_, err = c.CreateSCP(context.Background(), CreateSCPInput{Name: "TEAM-guard", Content: doc2})
+	if !errors.As(err, &taken) || taken.ID != s.ID {
+		t.Fatalf("SCP: want a NameTakenError for %s, got %v", s.ID, err)
+	}
+	if f.count("POST", "/v5/policies") != 1 || f.count("POST", "/v1/organizations/policies") != 1 {
+		t.Fatal("a create was sent for a taken name")
+	}
+	// Reading by name stays exact.
+	if _, err := c.FindPolicyByName(context.Background(), "team-readers"); !IsNotFound(err) {
+		t.Fatalf("FindPolicyByName matched another case: %v", err)
+	}
+}
+
+// The create token is on every SCP created, is left out of the tags read back, and is
+// refused as a user's tag key.
+func TestCreateTokenTag(t *testing.T) {
+	f := newFake(t)
+	c := f.client(t)
+	s1, err := c.CreateSCP(context.Background(), CreateSCPInput{Name: "a", Content: doc2, Tags: map[string]string{"team": "x"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s2, err := c.CreateSCP(context.Background(), CreateSCPInput{Name: "b", Content: doc2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t1, t2 := f.scpTags[s1.ID][CreateTokenTagKey], f.scpTags[s2.ID][CreateTokenTagKey]
+	if len(t1) != 32 || len(t2) != 32 || t1 == t2 {
+		t.Fatalf("tokens %q and %q: want two different 32-character tokens", t1, t2)
+	}
+	tags, err := c.ListResourceTags(context.Background(), s1.ID)
+	if err != nil || fmt.Sprint(tags) != "map[team:x]" {
+		t.Fatalf("ListResourceTags = %v, %v; want only the user's tags", tags, err)
+	}
+	for _, k := range []string{CreateTokenTagKey, "IMSPOLICY-Create-Token"} {
+		if err := CheckTag(k, "v"); err == nil || !strings.Contains(err.Error(), "reserved") {
+			t.Fatalf("CheckTag(%q) = %v, want reserved", k, err)
+		}
+	}
+}
+
 // The server acts and drops; the list lags behind, so the retried create
-// answers 409: the client polls the list and adopts.
-func TestCreatePolicyAdoptsAfterDropAndListLag(t *testing.T) {
+// answers 409: the client polls the list, finds the policy and refuses it.
+func TestCreatePolicyRefusesAfterDropAndListLag(t *testing.T) {
 	f := newFake(t)
 	f.addFault(&fault{match: match("POST", "/v5/policies"), times: 1, dropAfterAct: true})
 	f.listHidden["lagging"] = 3
 	c := f.client(t)
-	p, err := c.CreatePolicy(context.Background(), CreatePolicyInput{Name: "lagging", Document: doc1})
-	if err != nil {
-		t.Fatal(err)
+	_, err := c.CreatePolicy(context.Background(), CreatePolicyInput{Name: "lagging", Document: doc1})
+	wantLostAnswerRefusal(t, f, err, 2)
+}
+
+// The SCP path of the same: adopted by its token once the list shows it.
+func TestCreateSCPAdoptsAfterDropAndListLag(t *testing.T) {
+	f := newFake(t)
+	f.addFault(&fault{match: match("POST", "/v1/organizations/policies"), times: 1, dropAfterAct: true})
+	f.listHidden["lagging"] = 3
+	c := f.client(t)
+	s, err := c.CreateSCP(context.Background(), CreateSCPInput{Name: "lagging", Content: doc2})
+	if err != nil || len(f.scps) != 1 || s.ID != f.scps[0].ID {
+		t.Fatalf("not adopted once: %+v, %v (%d SCPs)", s, err, len(f.scps))
 	}
-	if len(f.policies) != 1 || p.PolicyID != f.policies[0].PolicyID {
-		t.Fatalf("policies %d, adopted %+v", len(f.policies), p)
-	}
-	if n := f.count("POST", "/v5/policies"); n != 2 {
+	if n := f.count("POST", "/v1/organizations/policies"); n != 2 {
 		t.Fatalf("POSTs = %d, want 2 (the second answered 409)", n)
 	}
 }
@@ -332,7 +499,7 @@ func TestCreatePolicyNameTakenBeforeIsRefused(t *testing.T) {
 	}
 	_, err = c.CreatePolicy(context.Background(), CreatePolicyInput{Name: "taken", Document: doc1})
 	var taken *NameTakenError
-	if !errors.As(err, &taken) || taken.ID != first.PolicyID || taken.Mismatch != "" {
+	if !errors.As(err, &taken) || taken.ID != first.PolicyID || taken.AfterLostAnswer != "" {
 		t.Fatalf("want a NameTakenError for %s, got %v", first.PolicyID, err)
 	}
 	if n := f.count("POST", "/v5/policies"); n != 1 {
@@ -398,54 +565,14 @@ func TestCreateNeverAdoptsWhatItDidNotMake(t *testing.T) {
 	}
 }
 
-// After a lost answer, what holds the name is adopted only when it holds what
-// was sent: another document, description or path is refused with its id.
-func TestCreatePolicyRefusesAMismatchAfterALostAnswer(t *testing.T) {
-	for _, tc := range []struct{ field, want string }{
-		{"document", "another document"}, {"description", "another description"}, {"path", "another path"},
-	} {
-		t.Run(tc.field, func(t *testing.T) {
-			f := newFake(t)
-			c := f.client(t)
-			// The first attempt acts and its answer is lost; before the
-			// lookup, someone changes what it made.
-			f.addFault(&fault{match: match("POST", "/v5/policies"), times: 1, dropAfterAct: true})
-			f.afterAct = func() {
-				p := f.policies[len(f.policies)-1]
-				switch tc.field {
-				case "document":
-					f.versions[p.PolicyID][0].Document = doc2
-				case "description":
-					p.Description = "changed"
-				case "path":
-					p.Path = "other/"
-				}
-			}
-			_, err := c.CreatePolicy(context.Background(), CreatePolicyInput{Name: "changed", Document: doc1})
-			var taken *NameTakenError
-			if !errors.As(err, &taken) || !strings.Contains(taken.Mismatch, tc.want) || taken.ID == "" {
-				t.Fatalf("want a NameTakenError naming %q, got %v", tc.want, err)
-			}
-		})
-	}
-}
-
 // A 2xx whose body is cut is an ambiguous answer: the create looks the object
-// up and adopts what it made, once.
-func TestCreatePolicyAdoptsAfterCutAnswer(t *testing.T) {
+// up and, for an identity policy, refuses it with its id, without re-sending.
+func TestCreatePolicyRefusesAfterCutAnswer(t *testing.T) {
 	f := newFake(t)
 	f.addFault(&fault{match: match("POST", "/v5/policies"), times: 1, cutBody: true})
 	c := f.client(t)
-	p, err := c.CreatePolicy(context.Background(), CreatePolicyInput{Name: "cut", Document: doc1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(f.policies) != 1 || p.PolicyID != f.policies[0].PolicyID {
-		t.Fatalf("policies %d, adopted %+v", len(f.policies), p)
-	}
-	if n := f.count("POST", "/v5/policies"); n != 1 {
-		t.Fatalf("the create was re-sent: %d POSTs", n)
-	}
+	_, err := c.CreatePolicy(context.Background(), CreatePolicyInput{Name: "cut", Document: doc1})
+	wantLostAnswerRefusal(t, f, err, 1)
 }
 
 // A GET whose 2xx body is cut is retried like a lost connection, and the
@@ -486,7 +613,8 @@ func TestCreateSCPAdoptsAfterDroppedConnection(t *testing.T) {
 	if err := json.Unmarshal([]byte(post.Body), &body); err != nil {
 		t.Fatalf("request body %s: %v", post.Body, err)
 	}
-	if body["type"] != "service_control_policy" || fmt.Sprint(body["tags"]) != "[map[key:a value:1] map[key:b value:2]]" || body["description"] != "d" {
+	tags := fmt.Sprint(body["tags"])
+	if body["type"] != "service_control_policy" || !strings.HasPrefix(tags, "[map[key:a value:1] map[key:b value:2] map[key:"+CreateTokenTagKey+" value:") || body["description"] != "d" {
 		t.Fatalf("body = %v", body)
 	}
 	f.checkSignatures(t)
@@ -729,7 +857,7 @@ func TestErrorTextNeverContainsSecrets(t *testing.T) {
 func TestLogsNeverContainSecrets(t *testing.T) {
 	f := newFake(t)
 	f.addFault(&fault{match: match("GET", "/v5/policies"), times: 1, status: 503})
-	f.addFault(&fault{match: match("POST", "/v5/policies"), times: 1, dropAfterAct: true})
+	f.addFault(&fault{match: match("POST", "/v1/organizations/policies"), times: 1, dropAfterAct: true})
 	f.addFault(&fault{match: match("GET", "/v1/organizations/roots"), times: 1, dropBefore: true})
 	var buf bytes.Buffer
 	ctx := tflogtest.RootLogger(context.Background(), &buf)
@@ -737,8 +865,8 @@ func TestLogsNeverContainSecrets(t *testing.T) {
 	if _, err := c.ListPolicies(ctx, ListPoliciesOptions{}); err != nil {
 		t.Fatalf("ListPolicies: %v", err)
 	}
-	if _, err := c.CreatePolicy(ctx, CreatePolicyInput{Name: "p", Document: doc1, Description: "mentions " + f.creds.SecretKey}); err != nil {
-		t.Fatalf("CreatePolicy: %v", err)
+	if _, err := c.CreateSCP(ctx, CreateSCPInput{Name: "p", Content: doc2, Description: "mentions " + f.creds.SecretKey}); err != nil {
+		t.Fatalf("CreateSCP: %v", err)
 	}
 	if _, err := c.ListRoots(ctx); err != nil {
 		t.Fatalf("ListRoots: %v", err)
@@ -772,7 +900,7 @@ func TestLogsNeverContainSecrets(t *testing.T) {
 		}
 		msg, _ := e["@message"].(string)
 		sawRetry = sawRetry || msg == "retrying API call"
-		sawAdopt = sawAdopt || strings.HasPrefix(msg, "adopting")
+		sawAdopt = sawAdopt || strings.HasPrefix(msg, "recording the object an earlier attempt")
 	}
 	if !sawAuth || !sawRetry || !sawAdopt {
 		t.Fatalf("expected log entries missing (auth %v, retry %v, adopt %v)", sawAuth, sawRetry, sawAdopt)
@@ -957,20 +1085,27 @@ func TestCreatePolicyNoRecreateWhenLookupFails(t *testing.T) {
 	if n := f.count("POST", "/v5/policies"); n != 1 {
 		t.Fatalf("POSTs = %d", n)
 	}
+	// What the next apply does, truthfully: it refuses the name and prints the import block.
+	for _, want := range []string{"nothing was recorded", "the next apply refuses the name as taken and prints the import block with its id"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Fatalf("the error does not say %q: %v", want, err)
+		}
+	}
+	if strings.Contains(err.Error(), "looks again before creating") {
+		t.Fatalf("the error still promises what the next apply does not do: %v", err)
+	}
 }
 
-// The server acts but answers after the client's per-attempt timeout.
-func TestCreatePolicyAdoptsAfterTimeout(t *testing.T) {
+// The server acts but answers after the client's per-attempt timeout: a lost answer.
+func TestCreatePolicyRefusesAfterTimeout(t *testing.T) {
 	f := newFake(t)
 	f.addFault(&fault{match: match("POST", "/v5/policies"), times: 1, delayAfterAct: 400 * time.Millisecond})
 	c := f.client(t, func(cfg *Config) { cfg.RequestTimeout = 100 * time.Millisecond })
-	p, err := c.CreatePolicy(context.Background(), CreatePolicyInput{Name: "slow", Document: doc1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, err := c.CreatePolicy(context.Background(), CreatePolicyInput{Name: "slow", Document: doc1})
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if len(f.policies) != 1 || p.PolicyID != f.policies[0].PolicyID {
-		t.Fatalf("policies %d", len(f.policies))
+	var taken *NameTakenError
+	if !errors.As(err, &taken) || len(f.policies) != 1 || taken.ID != f.policies[0].PolicyID {
+		t.Fatalf("want a NameTakenError for the only policy, got %v", err)
 	}
 }

@@ -121,17 +121,22 @@ func outOfTime(err error) error {
 }
 
 // NameTakenError is a create refused because the name is held by an object
-// that this call did not create: it existed before the first attempt, or it
-// was found after an attempt whose answer was lost but does not hold what was
-// sent. The object is never adopted: importing it is the user's decision.
+// that this call cannot prove it created: the object existed before the first
+// attempt, or it was found after an attempt whose answer was lost but nothing
+// marks it as that attempt's (see safeCreate). The object is never adopted:
+// importing it is the user's decision.
 type NameTakenError struct {
 	Kind ObjectKind
 	Name string
 	// ID of the object holding the name; "" when it could not be found.
 	ID string
-	// Mismatch names what the found object holds differently from what was
-	// sent ("" when it existed before the first attempt).
-	Mismatch string
+	// Held is the name as the holder spells it when that differs from Name
+	// (names are unique ignoring case).
+	Held string
+	// AfterLostAnswer says why an object found after an attempt whose answer
+	// was lost is not taken as that attempt's ("" when the name was taken
+	// before the create).
+	AfterLostAnswer string
 	// Err is the API's answer, when the create was refused (409).
 	Err error
 }
@@ -142,8 +147,12 @@ func (e *NameTakenError) Error() string {
 	if e.ID != "" {
 		fmt.Fprintf(&b, " by %s", e.ID)
 	}
-	if e.Mismatch != "" {
-		fmt.Fprintf(&b, ", which appeared while an attempt's answer was lost but %s than this create sent, so it is not the one this create made", e.Mismatch)
+	if e.Held != "" && e.Held != e.Name {
+		fmt.Fprintf(&b, " (named %q: names are unique ignoring case)", e.Held)
+	}
+	if e.AfterLostAnswer != "" {
+		b.WriteString(", which ")
+		b.WriteString(e.AfterLostAnswer)
 	} else {
 		b.WriteString(", which this apply did not create")
 	}
@@ -234,6 +243,9 @@ func retryableStatus(code int) bool {
 // the retry policy whether its cause was recoverable (not a cancelled or
 // expired caller context, not a TLS or URL error).
 func isRetryable(err error) bool {
+	if _, ok := errors.AsType[*UnusableAnswerError](err); ok {
+		return true
+	}
 	var ae *APIError
 	if errors.As(err, &ae) {
 		return retryableStatus(ae.StatusCode)
@@ -247,7 +259,18 @@ func isRetryable(err error) bool {
 
 // mayHaveActed: the server may have carried out the request although the
 // caller saw a failure (this attempt or an earlier one of the same call).
+//
+// Only 429 counts as not applied: the API gateway's throttling answer
+// (APIGW.0308, "The throttling threshold has been reached") refuses the request
+// before it reaches the service. The gateway's error table ("Error Codes", API
+// Request Signing Guide, support.huaweicloud.com/devg-apisign/api-sign-errorcode.html)
+// documents no other refusal as not applied: its 5xx (backend unavailable or
+// timed out) do not say whether the service received the request, so they stay
+// ambiguous, and its 4xx are not retried.
 func mayHaveActed(err error) bool {
+	if _, ok := errors.AsType[*UnusableAnswerError](err); ok {
+		return true
+	}
 	var ae *APIError
 	if errors.As(err, &ae) {
 		return ae.ambiguous || (retryableStatus(ae.StatusCode) && ae.StatusCode != http.StatusTooManyRequests)

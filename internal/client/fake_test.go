@@ -42,6 +42,7 @@ type fakeAPI struct {
 	entities    map[string]map[string]bool // policy id -> "user:u1"
 	scps        []*SCP
 	scpEntities map[string]map[string]bool
+	scpTags     map[string]map[string]string // SCP id -> tags
 	roots       []*Root
 	listHidden  map[string]int // name -> number of list pages that still hide it
 	getHidden   map[string]int // id -> number of GETs that answer 404
@@ -64,6 +65,8 @@ type fault struct {
 	dropBefore    bool          // drop the connection without acting
 	delayAfterAct time.Duration // act, then wait before answering
 	cutBody       bool          // act, then send the status line, headers and half the body, and close
+	// replaceBody: act, then answer with the real 2xx status and this body instead.
+	replaceBody *string
 }
 
 func newFake(t *testing.T) *fakeAPI {
@@ -75,6 +78,7 @@ func newFake(t *testing.T) *fakeAPI {
 		versions:    map[string][]*PolicyVersion{},
 		entities:    map[string]map[string]bool{},
 		scpEntities: map[string]map[string]bool{},
+		scpTags:     map[string]map[string]string{},
 		listHidden:  map[string]int{},
 		getHidden:   map[string]int{},
 		roots:       []*Root{{ID: "r-root1", Name: "Root", URN: "organizations::acc:root:o-1/r-root1", PolicyTypes: []PolicyTypeSummary{}}},
@@ -223,6 +227,12 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	if fl != nil && fl.cutBody {
 		cut(w, rec)
+		return
+	}
+	if fl != nil && fl.replaceBody != nil && rec.Code/100 == 2 {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(rec.Code)
+		_, _ = io.WriteString(w, *fl.replaceBody) // a failed write means the client went away
 		return
 	}
 	for k, vs := range rec.Header() {
@@ -600,7 +610,25 @@ func (f *fakeAPI) routes() {
 		}
 		s := &SCP{ID: f.newID("p"), Name: in.Name, Type: in.Type, Description: in.Description, Content: in.Content, URN: "organizations::acc:policy:o-1/service_control_policy/" + in.Name}
 		f.scps = append(f.scps, s)
+		f.scpTags[s.ID] = map[string]string{}
+		for _, t := range in.Tags {
+			f.scpTags[s.ID][t["key"]] = t["value"]
+		}
 		writeJSON(w, 201, map[string]any{"policy": scpJSON(s)})
+	})
+	m.HandleFunc("GET /v1/organizations/resources/{id}/tags", func(w http.ResponseWriter, r *http.Request) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		tags, ok := f.scpTags[r.PathValue("id")]
+		if !ok {
+			writeJSON(w, 404, map[string]any{"error_code": "Organizations.1203", "error_msg": "Entity not found."})
+			return
+		}
+		out := []map[string]string{}
+		for k, v := range tags {
+			out = append(out, map[string]string{"key": k, "value": v})
+		}
+		writeJSON(w, 200, map[string]any{"tags": out, "page_info": map[string]any{"next_marker": nil}})
 	})
 	m.HandleFunc("GET /v1/organizations/policies", func(w http.ResponseWriter, r *http.Request) {
 		f.mu.Lock()

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
@@ -86,9 +87,12 @@ type CreatePolicyInput struct {
 }
 
 // CreatePolicy creates a custom identity policy (version v1). The POST is
-// never blindly retried: after a failure the server may have acted on (lost
-// connection, timeout, 5xx), it looks the policy up by name and adopts it if
-// present, otherwise it retries the create.
+// never blindly retried (see safeCreate). Nothing in an IAM v5 create marks an
+// attempt as this call's (its body has only policy_name, path,
+// policy_document and description), so a policy found under the name after
+// an attempt whose answer was lost is never adopted: it may be another
+// apply's, made at the same moment with the same document. The create fails
+// with a *NameTakenError naming it, for the user to import it.
 func (c *Client) CreatePolicy(ctx context.Context, in CreatePolicyInput) (*Policy, error) {
 	if in.Name == "" {
 		return nil, fmt.Errorf("CreatePolicyV5: policy name is required")
@@ -108,20 +112,16 @@ func (c *Client) CreatePolicy(ctx context.Context, in CreatePolicyInput) (*Polic
 			return nil, err
 		}
 		if out.Policy == nil || out.Policy.PolicyID == "" {
-			return nil, fmt.Errorf("CreatePolicyV5: the answer has no policy id")
+			return nil, &UnusableAnswerError{Operation: "CreatePolicyV5", Detail: "its answer has no policy id"}
 		}
 		return out.Policy, nil
 	}
 	find := func(ctx context.Context) (*Policy, error) {
-		p, err := c.FindPolicyByName(ctx, in.Name)
+		p, err := c.policyHoldingName(ctx, in.Name)
 		if IsNotFound(err) {
 			return nil, nil
 		}
 		return p, err
-	}
-	wantPath := in.Path
-	if wantPath == "" {
-		wantPath = RootPath
 	}
 	cr := creation[*Policy]{
 		kind: KindIdentityPolicy, name: in.Name, create: create,
@@ -131,7 +131,7 @@ func (c *Client) CreatePolicy(ctx context.Context, in CreatePolicyInput) (*Polic
 			case err != nil:
 				return fmt.Errorf("CreatePolicyV5: checking that no identity policy is named %q before creating one: %w", in.Name, err)
 			case p != nil:
-				return &NameTakenError{Kind: KindIdentityPolicy, Name: in.Name, ID: p.PolicyID}
+				return &NameTakenError{Kind: KindIdentityPolicy, Name: in.Name, ID: p.PolicyID, Held: p.PolicyName}
 			}
 			return nil
 		},
@@ -140,32 +140,18 @@ func (c *Client) CreatePolicy(ctx context.Context, in CreatePolicyInput) (*Polic
 			if p == nil || err != nil {
 				return nil, false, err
 			}
-			var got *Policy
-			var v *PolicyVersion
-			if err := c.RetryWhileNotFound(ctx, func(ctx context.Context) error {
-				var e error
-				got, v, e = c.GetPolicyDocument(ctx, p.PolicyID)
-				return e
-			}); err != nil {
-				return nil, false, err
-			}
-			var mismatch string
-			switch {
-			case !JSONEqual(v.Document, in.Document):
-				mismatch = "it holds another document"
-			case got.Description != in.Description:
-				mismatch = "it has another description"
-			case got.PathOrRoot() != wantPath:
-				mismatch = "it has another path"
-			}
-			if mismatch != "" {
-				return nil, false, &NameTakenError{Kind: KindIdentityPolicy, Name: in.Name, ID: p.PolicyID, Mismatch: mismatch}
-			}
-			return got, true, nil
+			return nil, false, &NameTakenError{Kind: KindIdentityPolicy, Name: in.Name, ID: p.PolicyID, Held: p.PolicyName, AfterLostAnswer: lostIdentityPolicyAnswer}
 		},
 	}
 	return safeCreate(ctx, c, cr)
 }
+
+// lostIdentityPolicyAnswer says why an identity policy found after a lost
+// answer is not adopted.
+const lostIdentityPolicyAnswer = "appeared while the answer to an attempt of this create was lost. It may be the policy that " +
+	"attempt made, or one another apply made at the same moment: an IAM v5 create carries only the name, path, document and " +
+	"description, so nothing tells two identical creations apart, and the provider never takes over an object it cannot prove " +
+	"its own (the AWS provider does the same for IAM policies)"
 
 // ObjectKind is the kind of object a create makes, as errors name it.
 type ObjectKind string
@@ -239,9 +225,24 @@ func (c *Client) ListPolicies(ctx context.Context, opts ListPoliciesOptions) ([]
 	return all, err
 }
 
-// FindPolicyByName returns the custom policy with exactly this name (names
-// are unique per account), or a 404 *APIError when there is none.
+// FindPolicyByName returns the custom policy with exactly this name, or a
+// 404 *APIError when there is none.
 func (c *Client) FindPolicyByName(ctx context.Context, name string) (*Policy, error) {
+	return c.findCustomPolicy(ctx, name, func(held string) bool { return held == name })
+}
+
+// policyHoldingName returns the custom policy whose name is name ignoring
+// case, which a create of name is refused for. The vendor's CreatePolicyV5
+// page ("Creating a Custom Identity Policy", support.huaweicloud.com
+// api-iam5/CreatePolicyV5.html) states the characters of policy_name but not
+// whether uniqueness ignores case; ignoring case is inferred (IAM, which
+// Huawei's v5 API follows, says "names are not distinguished by case"), and
+// the emulator does the same.
+func (c *Client) policyHoldingName(ctx context.Context, name string) (*Policy, error) {
+	return c.findCustomPolicy(ctx, name, func(held string) bool { return strings.EqualFold(held, name) })
+}
+
+func (c *Client) findCustomPolicy(ctx context.Context, name string, same func(string) bool) (*Policy, error) {
 	ps, err := c.ListPolicies(ctx, ListPoliciesOptions{PolicyType: PolicyTypeCustom})
 	if err != nil {
 		return nil, err
@@ -249,7 +250,7 @@ func (c *Client) FindPolicyByName(ctx context.Context, name string) (*Policy, er
 	for i := range ps {
 		// The list is asked for custom policies; skip system ones in case a
 		// server ignores the filter.
-		if ps[i].PolicyName == name && ps[i].PolicyType != PolicyTypeSystem {
+		if same(ps[i].PolicyName) && ps[i].PolicyType != PolicyTypeSystem {
 			return &ps[i], nil
 		}
 	}

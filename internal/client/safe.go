@@ -18,33 +18,49 @@ type creation[T any] struct {
 	kind ObjectKind
 	name string
 	// before runs once before the first attempt. It fails when the name is
-	// taken (a *NameTakenError), and records what exists, so that made can
-	// tell the object an attempt of this call made from an older one.
+	// taken (a *NameTakenError).
 	before func(context.Context) error
-	// create makes one attempt.
+	// create makes one attempt. A 2xx answer that names no object is an
+	// *UnusableAnswerError: the service acted, so it counts as a lost answer.
 	create func(context.Context) (T, error)
-	// made looks for the object an attempt whose answer was lost made:
-	// ok is false when there is none; a *NameTakenError (Mismatch set) when
-	// what holds the name does not hold what was sent.
+	// made looks for the object an attempt whose answer was lost made: ok is
+	// false when nothing holds the name; a *NameTakenError when something
+	// does but nothing proves it this call's (what proves it depends on the
+	// kind: see CreatePolicy and CreateSCP).
 	made func(context.Context) (found T, ok bool, err error)
 }
 
+// UnusableAnswerError is a 2xx answer to a create that names no object (an
+// empty body, {}, a null object, a blank id): the service acted, but the
+// answer cannot say on what, so it is handled as a lost answer.
+type UnusableAnswerError struct {
+	Operation string
+	Detail    string
+}
+
+func (e *UnusableAnswerError) Error() string {
+	return fmt.Sprintf("%s: the service answered success, but %s", e.Operation, e.Detail)
+}
+
 // safeCreate runs a non-idempotent create without blind retries and without
-// ever taking over an object it did not make.
+// ever taking over an object it cannot prove it made.
 //
 // Before the first attempt, before proves the name free (names are unique per
-// account), so whatever holds it after a lost answer was made by this call,
-// and even then only an object holding exactly what was sent is adopted.
-// After a failure the server may have acted on (a lost connection or a cut
-// answer, a timeout, 500/502/503/504), made is asked whether the object
-// exists and, if so, it is adopted; otherwise the create is retried after a
-// backoff, up to MaxRetries times. 429 answers are retried without a lookup
-// (the server did not act). When a retry after such an ambiguous failure
-// answers 409 (most likely the earlier attempt's object, not yet visible),
-// made is polled for up to ReadAfterWriteTimeout. When the lookup itself
-// fails (after its own retries), the create is not retried (it could
-// duplicate) and the create's error is returned. Errors carry the attempts
-// and the time of the whole create.
+// account, ignoring case). After a failure the server may have acted on (a
+// lost connection or a cut answer, a timeout, 500/502/503/504, a 2xx answer
+// without an id), made is asked whether the object exists: when nothing holds
+// the name the create is retried after a backoff, up to MaxRetries times;
+// when something does, it is adopted only if made proves it this call's
+// (an SCP carrying this call's create token), otherwise the create fails with
+// a *NameTakenError that names it: another apply creating the same name at
+// the same moment looks exactly like a lost answer. 429 answers are retried
+// without a lookup: the gateway refused them before the service saw them, so
+// a 409 after them is someone else's. When a retry after an ambiguous failure
+// answers 409, made is polled for up to ReadAfterWriteTimeout (the earlier
+// attempt's object may not be listed yet). When the lookup itself fails
+// (after its own retries), the create is not retried (it could duplicate) and
+// the error says what the next apply does. Errors carry the attempts and the
+// time of the whole create.
 func safeCreate[T any](ctx context.Context, c *Client, cr creation[T]) (T, error) {
 	var zero T
 	began := time.Now()
@@ -87,13 +103,15 @@ func safeCreate[T any](ctx context.Context, c *Client, cr creation[T]) (T, error
 			case errors.As(lerr, &taken):
 				return zero, lerr
 			case ok:
-				tflog.Warn(ctx, "adopting the object an earlier attempt of this create made (its answer was lost)", map[string]any{"object": cr.kind, "name": cr.name, "attempts": attempt})
+				tflog.Warn(ctx, "recording the object an earlier attempt of this create made (its answer was lost; the object carries this create's token)", map[string]any{"object": cr.kind, "name": cr.name, "attempts": attempt})
 				return found, nil
 			case lerr != nil:
 				// Without knowing whether the object exists, another create
 				// could duplicate it: give up with the create's error.
 				tflog.Warn(ctx, "lookup after a failed create failed; not retrying the create", map[string]any{"object": cr.kind, "name": cr.name, "error": c.redact(lerr.Error())})
-				return zero, fmt.Errorf("%w; this create may have made the %s %q, but looking it up failed (%v): the next apply looks again before creating", err, cr.kind, cr.name, lerr)
+				return zero, fmt.Errorf("%w; this create may have made the %s %q, but looking it up failed (%v), so nothing was recorded. "+
+					"If it was made, the next apply refuses the name as taken and prints the import block with its id: import it then "+
+					"(or delete it); if it was not, the next apply creates it", err, cr.kind, cr.name, lerr)
 			}
 		}
 		if !isRetryable(err) || attempt > c.cfg.MaxRetries {
@@ -115,7 +133,8 @@ func pollLookup[T any](ctx context.Context, c *Client, lookup func(context.Conte
 	deadline := time.Now().Add(wait)
 	for attempt := 0; ; attempt++ {
 		v, ok, err := lookup(ctx)
-		if ok || ctx.Err() != nil {
+		if ok || err != nil || ctx.Err() != nil {
+			// Only "nothing holds the name yet" is worth asking again.
 			return v, ok, err
 		}
 		d := c.backoff(attempt, 0)

@@ -2,11 +2,14 @@ package client
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"net/http"
 	"net/url"
 	"sort"
 	"strconv"
+	"strings"
 )
 
 // Organizations tags, as the vendor's SDK models them (services/organizations/v1:
@@ -24,9 +27,44 @@ type tagDTO struct {
 	Value string `json:"value"`
 }
 
+// CreateTokenTagKey is the key of the tag CreateSCP puts on every SCP it creates, with a
+// fresh random token per call as its value: after a create whose answer was lost, the
+// SCP carrying the call's token is the one it made (see CreateSCP). The tag stays on the
+// SCP; ListResourceTags leaves it out, CheckTag refuses it in users' tags, and it takes
+// one of the resource's MaxTagsPerResource tags. Its characters follow the vendor's rule
+// for tag keys: letters, digits, underscores, hyphens ("Overview of a Tag", Organizations
+// user guide, support.huaweicloud.com/intl/en-us/usermanual-organizations/org_03_0045.html).
+const CreateTokenTagKey = "imspolicy-create-token"
+
+// newCreateToken is a create call's token: 128 random bits in hexadecimal (letters and
+// digits, which tag values may hold).
+func newCreateToken() (string, error) {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("drawing a create token: %w", err)
+	}
+	return hex.EncodeToString(b[:]), nil
+}
+
+// isCreateTokenKey compares a key with CreateTokenTagKey ignoring case, as the emulator
+// compares tag keys (inferred for the vendor).
+func isCreateTokenKey(k string) bool { return strings.EqualFold(k, CreateTokenTagKey) }
+
 // ListResourceTags returns the tags of an Organizations resource (ListTagsForResource:
-// GET /v1/organizations/resources/{resource_id}/tags, all pages).
+// GET /v1/organizations/resources/{resource_id}/tags, all pages), without the create
+// token (CreateTokenTagKey), which is the provider's, not the user's.
 func (c *Client) ListResourceTags(ctx context.Context, resourceID string) (map[string]string, error) {
+	tags, err := c.listTags(ctx, resourceID)
+	for k := range tags {
+		if isCreateTokenKey(k) {
+			delete(tags, k)
+		}
+	}
+	return tags, err
+}
+
+// listTags returns every tag of an Organizations resource, the create token included.
+func (c *Client) listTags(ctx context.Context, resourceID string) (map[string]string, error) {
 	id, err := pathID("resource id", resourceID)
 	if err != nil {
 		return nil, err
@@ -124,10 +162,16 @@ const (
 	MaxTagsPerResource = 20
 	MaxTagKeyLength    = 128
 	MaxTagValueLength  = 255
+	// MaxUserTags is how many tags a user may give an SCP: one of the resource's tags is
+	// the create token (CreateTokenTagKey).
+	MaxUserTags = MaxTagsPerResource - 1
 )
 
 // CheckTag checks one tag against the limits above; the error says what is wrong.
 func CheckTag(key, value string) error {
+	if isCreateTokenKey(key) {
+		return fmt.Errorf("tag key %q is reserved: the provider marks the SCPs it creates with it", key)
+	}
 	if err := CheckText(key, 1, MaxTagKeyLength, true); err != nil {
 		return fmt.Errorf("tag key %q %w", key, err)
 	}

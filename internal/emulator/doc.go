@@ -72,7 +72,9 @@
 //   - Deleting an identity policy that is attached: 409 PAP5.0018 (the vendor says it must
 //     not be attached); deleting an attached SCP: 409 (as AWS's PolicyInUse).
 //   - Deleting the default version: 409 PAP5.0019.
-//   - Names are unique ignoring case (identity policies and SCPs).
+//   - Names are unique ignoring case (identity policies and SCPs): the vendor's pages
+//     (CreatePolicyV5; the Organizations guide's "Creating an SCP") ask for unique names
+//     without saying whether case counts. The provider's create-time name check follows.
 //   - Attaching an identity policy twice succeeds without change; detaching one that is not
 //     attached is 404. Attaching an SCP twice is 409; detaching one that is not attached 404.
 //   - Attaching an SCP while SCPs are not enabled (or still pending) on the root: 400
@@ -107,6 +109,9 @@
 //
 // Config.Faults (and Server.SetFaults) inject, from a generator seeded with Config.Seed:
 // 429/500/503 answers before acting (FailRate), connections closed without an answer after
-// acting (DropRate), and 404 for GETs of a policy or SCP (and of its versions and
-// attachments) created less than ReadAfterWriteDelay ago. Lists and writes are not delayed.
+// acting (DropRate, sparing the requests NoDrop lists), and 404 for GETs of a policy or SCP
+// (and of its versions and attachments) created less than ReadAfterWriteDelay ago. Lists and
+// writes are not delayed. Faults.OnCreate injects deterministic faults into chosen creates
+// (the Nth create of a name): a 429/500/503 before acting, a drop after acting, or a 2xx
+// answer with another body.
 package emulator

@@ -64,7 +64,9 @@ var (
 	ErrIAMNotAttached     = ErrorCode{404, "PAP5.0015", "policy not attached", Inferred,
 		"detaching a policy that is not attached; AWS IAM answers NoSuchEntity"}
 	ErrIAMDuplicateName = ErrorCode{409, "PAP5.0017", "policy name already exists", Inferred,
-		"names are unique per account (compared ignoring case, as AWS IAM does)"}
+		"names are unique per account; compared ignoring case, which is inferred: the vendor's CreatePolicyV5 page states " +
+			"policy_name's characters but not whether case counts, and AWS IAM, which the v5 API follows, says names are not " +
+			"distinguished by case"}
 	ErrIAMPolicyAttached = ErrorCode{409, "PAP5.0018", "policy is attached to entities", Inferred,
 		"the vendor's DeletePolicyV5 page says the policy must not be attached; the answer's shape is inferred"}
 	ErrIAMDeleteDefault = ErrorCode{409, "PAP5.0019", "cannot delete the default version of a policy", Inferred, ""}
@@ -83,7 +85,8 @@ var (
 	ErrOrgEntityNotFound  = ErrorCode{404, "Organizations.1203", "Entity not found.", Inferred,
 		"an r- id other than the organisation's root"}
 	ErrOrgDuplicateName = ErrorCode{409, "Organizations.1204", "A policy with the same name already exists.", Inferred,
-		"AWS Organizations: DuplicatePolicyException"}
+		"AWS Organizations: DuplicatePolicyException; names compared ignoring case (inferred: the vendor's guide, " +
+			"\"Creating an SCP\", asks for a unique name without saying whether case counts)"}
 	ErrOrgPolicyInUse = ErrorCode{409, "Organizations.1205", "The policy is attached to one or more entities.", Inferred,
 		"AWS Organizations: PolicyInUseException"}
 	ErrOrgPolicyLimit = ErrorCode{409, "Organizations.1206", "The number of policies exceeds the quota.", Inferred,

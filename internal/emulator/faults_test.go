@@ -140,3 +140,60 @@ func TestReadAfterWriteDelay(t *testing.T) {
 	e.must(200, "GET", "/v5/policies/"+pid, nil)
 	e.must(200, "GET", "/v1/organizations/policies/"+sid, nil)
 }
+
+// OnCreate sees each create with its kind, name and count (ignoring case), and its answer
+// is applied: a fault before acting, a drop after acting, a replaced 2xx body.
+func TestOnCreateHook(t *testing.T) {
+	var seen []CreateRequest
+	var thenSawPolicy bool
+	var e *testEnv
+	srvOf := func() *Server { return e.srv }
+	e = start(t, Config{Faults: Faults{OnCreate: func(c CreateRequest) CreateFault {
+		seen = append(seen, c)
+		switch {
+		case c.Name == "refused" && c.N == 1:
+			return CreateFault{Status: http.StatusServiceUnavailable}
+		case c.Name == "dropped":
+			return CreateFault{Drop: true}
+		case c.Name == "blank":
+			return CreateFault{Replace: true, Body: `{"policy":null}`, Then: func() { thenSawPolicy = len(srvOf().Policies()) == 2 }}
+		}
+		return CreateFault{}
+	}}})
+	r := e.do("POST", "/v5/policies", create("refused", allowDoc))
+	if r.status != 503 || len(e.srv.Policies()) != 0 {
+		t.Fatalf("the first create of refused: %d %s, %d policies", r.status, r.raw, len(e.srv.Policies()))
+	}
+	e.must(200, "POST", "/v5/policies", create("REFUSED", allowDoc)) // the second of that name
+	req, _ := e.request("POST", "/v1/organizations/policies", scpBody("dropped", scpDoc))
+	if _, err := e.trySend(req); err == nil {
+		t.Fatal("the SCP create was answered despite Drop")
+	}
+	if _, ok := e.srv.SCPByName("dropped"); !ok {
+		t.Fatal("the dropped SCP create did not act")
+	}
+	r = e.must(200, "POST", "/v5/policies", create("blank", allowDoc))
+	if string(r.raw) != `{"policy":null}` {
+		t.Fatalf("answer %s, want the replaced body", r.raw)
+	}
+	if _, ok := e.srv.PolicyByName("blank"); !ok || !thenSawPolicy {
+		t.Fatalf("the create whose answer was replaced did not act before Then (Then saw it: %v)", thenSawPolicy)
+	}
+	want := []CreateRequest{{KindIdentityPolicy, "refused", 1}, {KindIdentityPolicy, "REFUSED", 2}, {KindSCP, "dropped", 1}, {KindIdentityPolicy, "blank", 1}}
+	if !slices.Equal(seen, want) {
+		t.Fatalf("OnCreate saw %v, want %v", seen, want)
+	}
+	if s := e.srv.Stats(); s.Failed != 1 || s.Dropped != 1 {
+		t.Fatalf("stats %+v", s)
+	}
+}
+
+// NoDrop spares the listed requests from DropRate.
+func TestNoDrop(t *testing.T) {
+	e := start(t, Config{Faults: Faults{DropRate: 1, NoDrop: []string{"POST /v5/policies"}}})
+	e.must(200, "POST", "/v5/policies", create("kept", allowDoc))
+	req, _ := e.request("POST", "/v1/organizations/policies", scpBody("dropped", scpDoc))
+	if _, err := e.trySend(req); err == nil {
+		t.Fatal("the SCP create was answered despite DropRate 1")
+	}
+}

@@ -12,7 +12,9 @@ import (
 	mrand "math/rand/v2"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -125,6 +127,45 @@ type Faults struct {
 	// RetryAfter, when positive, is sent (in whole seconds, rounded up) as Retry-After on
 	// injected 429 and 503 answers.
 	RetryAfter time.Duration
+	// NoDrop lists requests, as "METHOD /path" (exact), whose connections DropRate never
+	// drops.
+	NoDrop []string
+	// OnCreate, when set, is asked what to do with each create of an identity policy or
+	// SCP (POST /v5/policies, POST /v1/organizations/policies) that passed authentication
+	// and the random faults, before the emulator acts: deterministic faults for tests (the
+	// Nth create of a name). It runs without the emulator's lock, so it may block to order
+	// concurrent requests.
+	OnCreate func(CreateRequest) CreateFault
+}
+
+// CreateRequest is a create Faults.OnCreate is asked about.
+type CreateRequest struct {
+	// Kind is KindIdentityPolicy or KindSCP.
+	Kind string
+	// Name is the name the body asks for.
+	Name string
+	// N counts the creates of this kind and name (ignoring case) that reached OnCreate,
+	// this one included: 1 for the first.
+	N int
+}
+
+// The kinds of CreateRequest.
+const (
+	KindIdentityPolicy = "identity_policy"
+	KindSCP            = "service_control_policy"
+)
+
+// CreateFault is what the emulator does with a create (the zero value: nothing special).
+type CreateFault struct {
+	// Status, when 429, 500 or 503, answers that injected fault without acting.
+	Status int
+	// Drop acts, then closes the connection without an answer.
+	Drop bool
+	// Replace acts, then answers the create's 2xx status with Body instead of its answer.
+	Replace bool
+	Body    string
+	// Then, when set, runs once the emulator acted, before it answers (without its lock).
+	Then func()
 }
 
 // Config configures a Server. The zero value, with AccessKey and SecretKey set, is an
@@ -195,6 +236,8 @@ type Server struct {
 	rng    *mrand.Rand
 	faults Faults
 	stats  Stats
+	// creates counts the creates of each kind and name (lower case), for CreateRequest.N.
+	creates map[string]int
 }
 
 // New returns an emulator. It loads Config.StatePath when the file exists.
@@ -231,9 +274,10 @@ func New(cfg Config) (*Server, error) {
 	}
 	cfg.Limits = cfg.Limits.withDefaults()
 	s := &Server{
-		cfg:    cfg,
-		rng:    newRand(cfg.Seed, 0),
-		faults: cfg.Faults,
+		cfg:     cfg,
+		rng:     newRand(cfg.Seed, 0),
+		faults:  cfg.Faults,
+		creates: map[string]int{},
 	}
 	st := newState()
 	loaded := false
@@ -409,6 +453,17 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 
 	failCode, drop := s.drawFaults()
+	if drop && s.spared(r) {
+		drop = false
+	}
+	var cf CreateFault
+	if failCode == nil {
+		cf = s.createFault(r, body)
+		if code, ok := injectedCodes[cf.Status]; ok {
+			failCode = &code
+		}
+		drop = drop || cf.Drop
+	}
 	if failCode != nil {
 		s.mu.Lock()
 		s.stats.Failed++
@@ -443,11 +498,74 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		panic(http.ErrAbortHandler)
 	}
+	if cf.Then != nil {
+		cf.Then()
+	}
+	if cf.Replace && rec.status/100 == 2 {
+		rec.body.Reset()
+		rec.body.WriteString(cf.Body)
+		rec.header.Set("Content-Length", strconv.Itoa(len(cf.Body)))
+		s.log(r, reqID, rec.status, "answer replaced")
+	}
 	if err := rec.copyTo(w); err != nil {
 		s.log(r, reqID, rec.status, "writing the answer: %v", err)
 		return
 	}
 	s.log(r, reqID, rec.status, "")
+}
+
+// injectedCodes are the answers CreateFault.Status may ask for.
+var injectedCodes = map[int]ErrorCode{
+	http.StatusTooManyRequests:     ErrThrottled,
+	http.StatusInternalServerError: ErrInternal,
+	http.StatusServiceUnavailable:  ErrUnavailable,
+}
+
+// spared reports whether Faults.NoDrop lists the request.
+func (s *Server) spared(r *http.Request) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Contains(s.faults.NoDrop, r.Method+" "+r.URL.Path)
+}
+
+// createFault asks Faults.OnCreate about a create, counting it first; other requests, and
+// creates without a readable name, get the zero CreateFault.
+func (s *Server) createFault(r *http.Request, body []byte) CreateFault {
+	if r.Method != http.MethodPost {
+		return CreateFault{}
+	}
+	var kind string
+	var req struct {
+		PolicyName *string `json:"policy_name"`
+		Name       *string `json:"name"`
+	}
+	switch r.URL.Path {
+	case "/v5/policies":
+		kind = KindIdentityPolicy
+	case "/v1/organizations/policies":
+		kind = KindSCP
+	default:
+		return CreateFault{}
+	}
+	if json.Unmarshal(body, &req) != nil {
+		return CreateFault{}
+	}
+	name := req.Name
+	if kind == KindIdentityPolicy {
+		name = req.PolicyName
+	}
+	if name == nil {
+		return CreateFault{}
+	}
+	s.mu.Lock()
+	key := kind + "\x00" + strings.ToLower(*name)
+	s.creates[key]++
+	n, hook := s.creates[key], s.faults.OnCreate
+	s.mu.Unlock()
+	if hook == nil {
+		return CreateFault{}
+	}
+	return hook(CreateRequest{Kind: kind, Name: *name, N: n})
 }
 
 // drawFaults decides, from the seeded generator, whether this request fails before acting

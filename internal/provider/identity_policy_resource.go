@@ -73,7 +73,13 @@ func (r *identityPolicyResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"the default is deleted first when there are 5. Attach the policy with `imspolicy_identity_policy_attachment`. " +
 			"System policies cannot be managed (importing one fails): read them with the `imspolicy_identity_policy` data source. " +
 			"A change of the document that grants new access shows as a warning in the plan, with a request for each action " +
-			"newly allowed (the provider's `warn_on_new_access`).",
+			"newly allowed (the provider's `warn_on_new_access`).\n\n" +
+			"**Creating never takes over a policy.** When a policy holds the name (names are compared ignoring case), the " +
+			"create fails with its id and the `import` block that brings it under this resource. When the answer to a create " +
+			"is lost (a dropped connection, a timeout, a 5xx, a cut answer, a success without an id) and a policy then holds " +
+			"the name, it is not recorded either: it may be the one the lost attempt made, or one another apply made at the same " +
+			"moment, and nothing in an IAM v5 create tells two identical creations apart (the AWS provider does the same for " +
+			"IAM policies). The apply fails with its id and the `import` block: import it if it is this configuration's.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,

@@ -353,7 +353,7 @@ var resourceTypeOf = map[client.ObjectKind]string{
 // nameTakenDetail says which object holds the name and how to adopt it deliberately.
 func nameTakenDetail(doing string, taken *client.NameTakenError) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Error %s: %v.\n\nTerraform never takes over an object that this apply did not create.", doing, taken)
+	fmt.Fprintf(&b, "Error %s: %v.\n\nTerraform never takes over an object that it cannot prove this apply created.", doing, taken)
 	rt := resourceTypeOf[taken.Kind]
 	if taken.ID == "" || rt == "" {
 		b.WriteString(" Choose another name, or find the object that holds this one and import it.")

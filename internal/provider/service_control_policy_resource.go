@@ -67,7 +67,13 @@ func (r *serviceControlPolicyResource) Schema(ctx context.Context, _ resource.Sc
 		MarkdownDescription: "Manages an Organizations service control policy (SCP). The content is checked at plan " +
 			"time with the SCP rules (see the Validation rules guide); name, description and content change in place. " +
 			"Attach it with `imspolicy_service_control_policy_attachment`. A change of the content that lets through a request " +
-			"it blocked shows as a warning in the plan, with a request for each action newly allowed (the provider's `warn_on_new_access`).",
+			"it blocked shows as a warning in the plan, with a request for each action newly allowed (the provider's `warn_on_new_access`).\n\n" +
+			"**Creating never takes over another SCP.** When an SCP holds the name (names are compared ignoring case), the " +
+			"create fails with its id and the `import` block that brings it under this resource. Each create tags the SCP it " +
+			"makes with `" + client.CreateTokenTagKey + "`, a random token of that create (see `tags`): when the answer to a " +
+			"create is lost (a dropped connection, a timeout, a 5xx, a cut answer, a success without an id), the SCP holding " +
+			"the name is recorded only if it carries that token; any other (another apply's, made at the same moment) fails " +
+			"the create with its id and the `import` block.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
@@ -105,8 +111,11 @@ func (r *serviceControlPolicyResource) Schema(ctx context.Context, _ resource.Sc
 				ElementType: types.StringType,
 				MarkdownDescription: fmt.Sprintf("Tags of the policy, at most %d: keys of 1 to %d characters, values of up to %d "+
 					"(limits inferred from the vendor's tag service; neither the API reference nor the SDK states them). Changed in "+
-					"place through the Organizations tag API; tags changed outside Terraform show as a change to undo.",
-					client.MaxTagsPerResource, client.MaxTagKeyLength, client.MaxTagValueLength),
+					"place through the Organizations tag API; tags changed outside Terraform show as a change to undo. The provider "+
+					"also tags every SCP it creates with `%s` (a random token per create, which tells the SCP a create made from "+
+					"another apply's after a lost answer): that tag takes one of the policy's %d tags, is never shown here nor "+
+					"changed, and the key is refused in this map.",
+					client.MaxUserTags, client.MaxTagKeyLength, client.MaxTagValueLength, client.CreateTokenTagKey, client.MaxTagsPerResource),
 				Validators: []validator.Map{validators.Tags()},
 			},
 		},

@@ -65,7 +65,8 @@ func scpTestCheckNoCustomSCPs(srv *emulator.Server) resource.TestCheckFunc {
 	}
 }
 
-// scpTestCheckTags checks the emulator's tags of the SCP named name, as sorted key=value pairs.
+// scpTestCheckTags checks the emulator's tags of the SCP named name, as sorted key=value pairs,
+// besides the create token, which every SCP the provider created keeps through updates.
 func scpTestCheckTags(srv *emulator.Server, name, want string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		p, ok := srv.SCPByName(name)
@@ -73,8 +74,16 @@ func scpTestCheckTags(srv *emulator.Server, name, want string) resource.TestChec
 			return fmt.Errorf("the emulator has no SCP named %q", name)
 		}
 		var got []string
+		token := false
 		for _, t := range p.Tags {
+			if t.Key == client.CreateTokenTagKey {
+				token = len(t.Value) == 32
+				continue
+			}
 			got = append(got, t.Key+"="+t.Value)
+		}
+		if !token {
+			return fmt.Errorf("the SCP %s lost its create token (%s): tags %v", name, client.CreateTokenTagKey, p.Tags)
 		}
 		sort.Strings(got)
 		if strings.Join(got, ",") != want {

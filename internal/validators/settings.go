@@ -110,13 +110,13 @@ func (v textValidator) ValidateString(_ context.Context, req validator.StringReq
 	}
 }
 
-// Tags checks a map of tags against the limits of client.CheckTag and MaxTagsPerResource.
+// Tags checks a map of tags against the limits of client.CheckTag and MaxUserTags.
 func Tags() validator.Map { return tagsValidator{} }
 
 type tagsValidator struct{}
 
 func (tagsValidator) Description(context.Context) string {
-	return fmt.Sprintf("at most %d tags, keys of 1 to %d characters, values of up to %d", client.MaxTagsPerResource, client.MaxTagKeyLength, client.MaxTagValueLength)
+	return fmt.Sprintf("at most %d tags, keys of 1 to %d characters, values of up to %d", client.MaxUserTags, client.MaxTagKeyLength, client.MaxTagValueLength)
 }
 
 func (v tagsValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
@@ -126,9 +126,9 @@ func (tagsValidator) ValidateMap(ctx context.Context, req validator.MapRequest, 
 		return
 	}
 	elems := req.ConfigValue.Elements()
-	if len(elems) > client.MaxTagsPerResource {
+	if len(elems) > client.MaxUserTags {
 		resp.Diagnostics.AddAttributeError(req.Path, "Too many tags",
-			fmt.Sprintf("%s has %d tags; a resource holds at most %d.", req.Path, len(elems), client.MaxTagsPerResource))
+			fmt.Sprintf("%s has %d tags; at most %d are allowed (the resource holds %d, one of which is the provider's create token).", req.Path, len(elems), client.MaxUserTags, client.MaxTagsPerResource))
 	}
 	for k, e := range elems {
 		s, ok := e.(types.String)
