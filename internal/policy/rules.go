@@ -109,7 +109,8 @@ var rules = []Rule{
 		Fix:     "Remove the field, or correct its name: field names are case-sensitive.",
 		Example: `{"Version": "5.0", "Statement": [{"Effect": "Allow", "action": ["ims:images:list"]}]}`},
 	{Code: "document_too_large", Severity: Error,
-		Summary: "The document is over the vendor's limit: 6,144 characters for an identity policy, 5,120 for an SCP, counted on the text as written (the text the service is sent), white space not counted: an escape such as `\\u0069` counts as the 6 characters written.",
+		Summary: "The document is over the vendor's limit: " + thousands(MaxIdentityChars) + " characters for an identity policy, " + thousands(MaxSCPChars) +
+			" for an SCP, counted on the text as written (the text the service is sent), white space not counted: an escape such as `\\u0069` counts as the 6 characters written.",
 		Fix:     "Write escaped characters out, shorten it (wildcards such as ims:images:* instead of long lists), or split it into several policies.",
 		Example: tooLargeExample},
 

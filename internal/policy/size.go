@@ -63,6 +63,13 @@ func (c *checker) size(d *Document, text []byte) {
 		thousands(n), c.purpose, thousands(limit), fix)
 }
 
+// SizeRule says, for schema descriptions and the docs, how large a document of purpose p
+// may be and how that is counted.
+func (p Purpose) SizeRule() string {
+	return "at most " + thousands(p.MaxChars()) + " characters as written " +
+		"(white space is not counted; an escape such as `\\u0069` counts as the 6 characters written)"
+}
+
 // thousands prints n with a comma every three digits, as the vendor's pages print limits.
 func thousands(n int) string {
 	s := strconv.Itoa(n)
