@@ -156,3 +156,35 @@ resource "imspolicy_service_control_policy" "test" {
 		},
 	})
 }
+
+// TestAccSizeLimit_sourceDocumentsAreNotSent: a source of imspolicy_policy_document is never
+// sent, so it is not held to the limit; the merged document, printed without escapes, is
+// what the resource sends, and plan and apply both accept it.
+func TestAccSizeLimit_sourceDocumentsAreNotSent(t *testing.T) {
+	srv, url := acctest.StartEmulator(t, emulator.Config{})
+	source := sizedDocument(t, 6500, `{"Effect": "Allow", "Action": ["\u0069ms:images:list", "\u0069ms:images:get"], "Resource": ["*"]}`)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: fastProviderFactories,
+		CheckDestroy:             checkNoIdentityPolicies(srv),
+		Steps: []resource.TestStep{{
+			Config: acctest.ProviderBlock(url) + fmt.Sprintf(`
+data "imspolicy_policy_document" "merged" {
+  source_policy_documents = [
+    %s
+  ]
+}
+
+resource "imspolicy_identity_policy" "test" {
+  name   = "from-a-source"
+  policy = data.imspolicy_policy_document.merged.json
+}
+`, heredoc(source)),
+			Check: checkEmulatorIdentityPolicy(srv, "from-a-source", func(p emulator.Policy) error {
+				if n := policy.Chars([]byte(p.DefaultDocument())); n > policy.MaxIdentityChars || n < 5000 {
+					return fmt.Errorf("the emulator holds a document of %d characters", n)
+				}
+				return nil
+			}),
+		}},
+	})
+}
