@@ -22,9 +22,10 @@ import (
 //
 // The vendor counts characters, not bytes, of the string it is sent: the document's text as
 // written, since neither API takes anything else. An escape such as \u0069 is six characters
-// of that text, not the one character it stands for. White space is not counted (the IAM
-// quota counts characters without spaces; the SCP limit is taken to be counted the same
-// way: inferred). So the limit is a property of the text, not of its meaning: two spellings
+// of that text, not the one character it stands for. White space is not counted: the
+// quota pages above give only the numbers; that the IAM quota counts characters without
+// spaces is from the notes this project was started from, and that the SCP limit is counted
+// the same way is inferred. So the limit is a property of the text, not of its meaning: two spellings
 // of one document can fall on either side of it, and the provider sends the text the user
 // wrote (normal forms are only for comparing), so it is that text that is counted.
 const (
