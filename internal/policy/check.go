@@ -65,14 +65,22 @@ func CheckJSON(src []byte, p Purpose) (*Document, []Finding) {
 		c.report(code, se.At, se.Pos, "%s", msg)
 		return nil, c.findings
 	}
-	return d, Check(d, p)
+	return d, check(d, p, src)
 }
 
 // Check reports what is wrong with a parsed document used for purpose p, in document
 // order: findings about the whole document first, then each statement's.
-func Check(d *Document, p Purpose) []Finding {
+//
+// The size limit is counted on the document's canonical form (Minified), the largest text
+// it prints as: Indented adds only white space, and Normal only leaves things out. CheckJSON
+// counts the text it is given instead, which is the text sent.
+func Check(d *Document, p Purpose) []Finding { return check(d, p, d.Minified()) }
+
+// check checks d, parsed from text or printed as text: the size limit counts text.
+func check(d *Document, p Purpose, text []byte) []Finding {
 	c := &checker{purpose: p, stmt: -1}
 	c.document(d)
+	c.size(d, text)
 	sids := make(map[string]int)
 	for i := range d.Statements {
 		s := &d.Statements[i]
@@ -137,26 +145,12 @@ func (c *checker) document(d *Document) {
 	for _, f := range d.Unknown {
 		c.unknownField(f, documentFields, "a policy document has only Version and Statement")
 	}
-	if n, limit := nonSpaceChars(d.Minified()), c.purpose.MaxChars(); n > limit {
-		c.report("document_too_large", DocumentAt(NoElement), d.Pos, "the document has %d characters (white space not counted) and the limit for an %s document is %d; shorten it (wildcards such as ims:images:* instead of long lists of actions) or split it into several policies",
-			n, c.purpose, limit)
-	}
 }
 
 var (
 	documentFields  = []string{"Version", "Statement"}
 	statementFields = []string{"Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition"}
 )
-
-func nonSpaceChars(b []byte) int {
-	n := 0
-	for _, r := range string(b) {
-		if !unicode.IsSpace(r) {
-			n++
-		}
-	}
-	return n
-}
 
 func (c *checker) unknownField(f Field, known []string, has string) {
 	at := DocumentAt(Element(f.Name))

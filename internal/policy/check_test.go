@@ -190,7 +190,7 @@ func TestCheck(t *testing.T) {
 			want: []string{"scp_wildcard_position@Statement[0].NotAction[0]"}, message: `"ims:images:*"`},
 		{name: "SCP trailing wildcards", purpose: SCP, src: `{` + v + `"Statement": [{"Effect": "Deny", "Action": ["ims:images:get*", "ims:images:get?*"]}]}`},
 		{name: "SCP size limit", purpose: SCP, src: sized(5200),
-			want: []string{"document_too_large@"}, message: "the limit for an scp document is 5120"},
+			want: []string{"document_too_large@"}, message: "the limit for an scp document is 5,120"},
 		{name: "identity size under the limit", src: sized(5200)},
 		{name: "size counts no white space", src: sized(6000)},
 	}

@@ -35,10 +35,10 @@ const (
 var purposes = []struct {
 	name     string
 	document string // what a document of the purpose is, for messages
-	maxChars int    // the vendor's limit, counted in characters other than white space
+	maxChars int    // the vendor's limit, counted as Chars counts (size.go)
 }{
-	Identity: {"identity", "identity policy", 6144},
-	SCP:      {"scp", "service control policy", 5120},
+	Identity: {"identity", "identity policy", MaxIdentityChars},
+	SCP:      {"scp", "service control policy", MaxSCPChars},
 }
 
 func (p Purpose) String() string {
@@ -51,8 +51,8 @@ func (p Purpose) String() string {
 // documentName says what a document of the purpose is: "identity policy", "service control policy".
 func (p Purpose) documentName() string { return purposes[p].document }
 
-// MaxChars is the vendor's size limit for a document of this purpose, counted in
-// characters other than white space.
+// MaxChars is the vendor's size limit for a document of this purpose, counted by Chars
+// on the text sent.
 func (p Purpose) MaxChars() int { return purposes[p].maxChars }
 
 // ParsePurpose reads "identity" or "scp".
@@ -109,8 +109,9 @@ var rules = []Rule{
 		Fix:     "Remove the field, or correct its name: field names are case-sensitive.",
 		Example: `{"Version": "5.0", "Statement": [{"Effect": "Allow", "action": ["ims:images:list"]}]}`},
 	{Code: "document_too_large", Severity: Error,
-		Summary: "The document is over the vendor's limit: 6,144 characters for an identity policy, 5,120 for an SCP, not counting white space.",
-		Fix:     "Shorten it (wildcards such as ims:images:* instead of long lists), or split it into several policies.",
+		Summary: "The document is over the vendor's limit: " + thousands(MaxIdentityChars) + " characters for an identity policy, " + thousands(MaxSCPChars) +
+			" for an SCP, counted on the text as written (the text the service is sent), white space not counted: an escape such as `\\u0069` counts as the 6 characters written.",
+		Fix:     "Write escaped characters out, shorten it (wildcards such as ims:images:* instead of long lists), or split it into several policies.",
 		Example: tooLargeExample},
 
 	// Statements.
