@@ -38,8 +38,8 @@ type GateResult struct {
 	AllPassed bool
 }
 
-// Check answers a Gate within limits l.
-func (l Limits) Check(g Gate) (GateResult, error) {
+// Check answers a Gate, each of its questions within budget b.
+func (l Budget) Check(g Gate) (GateResult, error) {
 	var out GateResult
 	note := func(s Status, reason string) {
 		if s == Unknown && out.Status == Complete {
@@ -97,7 +97,7 @@ func mustParse(src string) *policy.Document {
 // IdentityPolicyChange says what a change of one identity policy grants: the planned
 // document compared on its own with the prior one. A nil document is one that does not
 // exist (before a create, after a delete): it allows nothing.
-func (l Limits) IdentityPolicyChange(prior, planned *policy.Document) (NoNewAccessResult, error) {
+func (l Budget) IdentityPolicyChange(prior, planned *policy.Document) (NoNewAccessResult, error) {
 	one := func(d *policy.Document) Config {
 		if d == nil {
 			return Config{}
@@ -112,7 +112,7 @@ func (l Limits) IdentityPolicyChange(prior, planned *policy.Document) (NoNewAcce
 // request the SCP now lets through and blocked before. A deny-only SCP is paired with an
 // allow-all SCP at its level, as FullAccess sits beside it in practice (alone, it would
 // block everything). A nil document, as for IdentityPolicyChange, allows nothing.
-func (l Limits) SCPChange(prior, planned *policy.Document) (NoNewAccessResult, error) {
+func (l Budget) SCPChange(prior, planned *policy.Document) (NoNewAccessResult, error) {
 	level := func(d *policy.Document) Config {
 		if d == nil {
 			return Config{}
