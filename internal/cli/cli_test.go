@@ -12,6 +12,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/analysis"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 )
 
@@ -340,6 +341,24 @@ func TestAdversarialTestdata(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// --help and the guides state the analyser's default and largest budgets: they are
+// written out there, so this keeps them in step with package analysis.
+func TestBudgetFiguresInStep(t *testing.T) {
+	def, most := fmt.Sprint(analysis.DefaultBudget.Requests), fmt.Sprint(analysis.MaxBudget)
+	if !strings.Contains(Help, "(default "+def+",") || !strings.Contains(Help, "at most "+most+")") {
+		t.Errorf("Help does not give --budget's default %s and largest %s", def, most)
+	}
+	for _, file := range []string{"../../templates/guides/checking-policies-in-ci.md.tmpl", "../../templates/guides/gating-policy-changes.md.tmpl", "../../templates/index.md.tmpl"} {
+		guide, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(guide), "`"+def+"`") && !strings.Contains(string(guide), "default, "+def) || !strings.Contains(string(guide), most) {
+			t.Errorf("%s does not give the default budget %s and the largest %s", file, def, most)
 		}
 	}
 }
