@@ -47,10 +47,11 @@ type Budget struct {
 
 // DefaultBudget keeps a question at about a second of CPU or less. Calibrated by
 // BenchmarkBudget/adversarial (bench_test.go, in make bench), the worst shape (two
-// 6,144-character documents of 51 statements with distinct condition literals, whose
-// product of representatives is far beyond any budget): on the project's 2-core machine
-// it decided 240,000 to 310,000 representative requests per second of CPU (each decided in
-// both configurations), so that 200,000 requests cost 0.65 to 0.84 s of CPU there.
+// 6,144-character documents of 52 and 51 statements with distinct condition literals, whose
+// proof takes 2.5 million representative requests): on the project's 2-core machine it
+// decided 240,000 to 340,000 representative requests per second of CPU (each decided in
+// both configurations), so that 200,000 requests cost 0.65 to 0.84 s of CPU there (and
+// the whole proof, with --budget 2600000, 7.5 s).
 var DefaultBudget = Budget{Requests: 200_000}
 
 // MaxBudget is the largest budget the front ends accept: 100 times the default, about a
