@@ -8,7 +8,7 @@
 // (lang.go, values.go say why each set of representatives is complete), and the
 // combinations of representatives are decided by the evaluator itself, so that its
 // semantics live in one place and every witness is a request it really decides so. When
-// the work would exceed a bound (Limits), or a corner cannot be decided exactly (a key
+// the work would exceed its budget (Budget), or a corner cannot be decided exactly (a key
 // compared as two types), the Status is Unknown with the reason, and nothing is claimed.
 //
 // What the proof relies on, besides the completeness arguments of each dimension:
@@ -82,6 +82,8 @@ type Witness struct {
 type NoNewAccessResult struct {
 	Status Status
 	Reason string // why the status is Unknown; empty when Complete
+	// Spent is the part of the budget the question used, in representative requests.
+	Spent int
 	// Holds is true when the candidate allows no request the reference denies; false when
 	// it does or when Status is Unknown (ask Status first).
 	Holds bool
@@ -92,13 +94,13 @@ type NoNewAccessResult struct {
 
 // NoNewAccess compares a candidate configuration with a reference, in both directions.
 func NoNewAccess(candidate, reference Config) (NoNewAccessResult, error) {
-	return DefaultLimits.NoNewAccess(candidate, reference)
+	return DefaultBudget.NoNewAccess(candidate, reference)
 }
 
-// NoNewAccess is NoNewAccess within limits l.
-func (l Limits) NoNewAccess(candidate, reference Config) (NoNewAccessResult, error) {
-	var out NoNewAccessResult
-	sp, err := newSpace([]Config{candidate, reference}, l, nil, nil)
+// NoNewAccess is NoNewAccess within budget b.
+func (b Budget) NoNewAccess(candidate, reference Config) (out NoNewAccessResult, err error) {
+	sp, err := newSpace([]Config{candidate, reference}, b, nil, nil)
+	defer func() { out.Spent = sp.spent() }()
 	if done, err := settle(err, &out.Status, &out.Reason); done {
 		return out, err
 	}
@@ -107,7 +109,7 @@ func (l Limits) NoNewAccess(candidate, reference Config) (NoNewAccessResult, err
 		return out, err
 	}
 	for _, a := range actions {
-		if !l.exhaustive && sp.m.sameDecisions(a.names) {
+		if !b.exhaustive && sp.m.sameDecisions(a.names) {
 			continue
 		}
 		var newW, removedW *Witness
@@ -155,6 +157,7 @@ func settle(err error, status *Status, reason *string) (bool, error) {
 type AccessNotGrantedResult struct {
 	Status Status
 	Reason string
+	Spent  int // as NoNewAccessResult's
 	// Passed is true when no request matching the patterns is allowed; false when one is
 	// or when Status is Unknown.
 	Passed    bool
@@ -166,16 +169,16 @@ type AccessNotGrantedResult struct {
 // covers the table actions it names directly or through an alias, as a statement naming
 // it would (ims:images:share covers addMember, deleteMember and updateMemberStatus).
 func AccessNotGranted(c Config, actionPatterns, resourcePatterns []string) (AccessNotGrantedResult, error) {
-	return DefaultLimits.AccessNotGranted(c, actionPatterns, resourcePatterns)
+	return DefaultBudget.AccessNotGranted(c, actionPatterns, resourcePatterns)
 }
 
-// AccessNotGranted is AccessNotGranted within limits l.
-func (l Limits) AccessNotGranted(c Config, actionPatterns, resourcePatterns []string) (AccessNotGrantedResult, error) {
-	var out AccessNotGrantedResult
+// AccessNotGranted is AccessNotGranted within budget b.
+func (b Budget) AccessNotGranted(c Config, actionPatterns, resourcePatterns []string) (out AccessNotGrantedResult, err error) {
 	if len(resourcePatterns) == 0 {
 		resourcePatterns = []string{"*"}
 	}
-	sp, err := newSpace([]Config{c}, l, actionPatterns, resourcePatterns)
+	sp, err := newSpace([]Config{c}, b, actionPatterns, resourcePatterns)
+	defer func() { out.Spent = sp.spent() }()
 	if done, err := settle(err, &out.Status, &out.Reason); done {
 		return out, err
 	}
@@ -240,6 +243,7 @@ type ActionPermission struct {
 type EffectivePermissionsResult struct {
 	Status Status
 	Reason string
+	Spent  int // as NoNewAccessResult's
 	// Actions has one entry per IMS table action, sorted by name. With Status Unknown,
 	// the entries decided before the bound are kept and the rest are missing.
 	Actions []ActionPermission
@@ -252,13 +256,13 @@ type EffectivePermissionsResult struct {
 // EffectivePermissions says, for each IMS table action, whether the configuration allows
 // it fully, partially or not at all, and whether it allows any other service's action.
 func EffectivePermissions(c Config) (EffectivePermissionsResult, error) {
-	return DefaultLimits.EffectivePermissions(c)
+	return DefaultBudget.EffectivePermissions(c)
 }
 
-// EffectivePermissions is EffectivePermissions within limits l.
-func (l Limits) EffectivePermissions(c Config) (EffectivePermissionsResult, error) {
-	var out EffectivePermissionsResult
-	sp, err := newSpace([]Config{c}, l, nil, nil)
+// EffectivePermissions is EffectivePermissions within budget b.
+func (b Budget) EffectivePermissions(c Config) (out EffectivePermissionsResult, err error) {
+	sp, err := newSpace([]Config{c}, b, nil, nil)
+	defer func() { out.Spent = sp.spent() }()
 	if done, err := settle(err, &out.Status, &out.Reason); done {
 		return out, err
 	}

@@ -44,6 +44,7 @@ func runDiffAccess(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	fs.Var(purpose, "purpose", "")
 	fs.Var(format, "format", "")
 	planPath := fs.String("plan", "", "")
+	budget := fs.Int("budget", analysis.DefaultBudget.Requests, "")
 	paths, err := parseInterspersed(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(stdout, Help)
@@ -55,6 +56,9 @@ func runDiffAccess(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	}
 	if err != nil {
 		return usage("%v", err)
+	}
+	if *budget < 1 || *budget > analysis.MaxBudget {
+		return usage("--budget must be a number of representative requests from 1 to %d, got %d (default %d)", analysis.MaxBudget, *budget, analysis.DefaultBudget.Requests)
 	}
 	p, _ := policy.ParsePurpose(purpose.value)
 	var comps []comparison
@@ -85,8 +89,9 @@ func runDiffAccess(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	default:
 		return usage("give OLD and NEW policy files, or --plan PLAN")
 	}
+	b := analysis.Budget{Requests: *budget, HowToRaise: fmt.Sprintf("raise it with --budget (up to %d)", analysis.MaxBudget)}
 	for i := range comps {
-		if err := comps[i].analyse(); err != nil {
+		if err := comps[i].analyse(b); err != nil {
 			return usage("%v", err)
 		}
 	}
@@ -148,8 +153,9 @@ func planComparisons(source string, src []byte) ([]comparison, error) {
 
 // analyse asks the analyser what the new document grants that the old does not, as the
 // provider's plan warning asks it (analysis.IdentityPolicyChange and SCPChange). A
-// document that could not be checked, or that has errors, leaves the answer unknown.
-func (c *comparison) analyse() error {
+// document that could not be checked, or that has errors, leaves the answer unknown; so
+// does a question beyond budget b.
+func (c *comparison) analyse(b analysis.Budget) error {
 	var docs [2]*policy.Document // nil for an absent side: it allows nothing
 	for i, s := range []*side{&c.old, &c.new} {
 		if !s.present {
@@ -169,9 +175,9 @@ func (c *comparison) analyse() error {
 		}
 		docs[i] = doc
 	}
-	change := analysis.DefaultLimits.IdentityPolicyChange
+	change := b.IdentityPolicyChange
 	if c.subject().Purpose == policy.SCP {
-		change = analysis.DefaultLimits.SCPChange
+		change = b.SCPChange
 	}
 	r, err := change(docs[0], docs[1])
 	if err != nil {

@@ -476,3 +476,39 @@ func TestAccessAnalysisDataSource_validateEachBlock(t *testing.T) {
 		t.Fatalf("diagnostics:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestAccAccessAnalysisDataSource_budget: each question runs within the provider's
+// analysis_budget: beyond it the status is unknown, the reason says how to raise it, and
+// nothing is claimed; the default decides the same configuration.
+func TestAccAccessAnalysisDataSource_budget(t *testing.T) {
+	data := `
+data "imspolicy_access_analysis" "test" {
+  identity_policies = [local.builder]
+  reference {
+    identity_policies = [local.reader]
+  }
+}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: "provider \"imspolicy\" {\n  analysis_budget = 5\n}\n" + analysisPolicies + data,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(analysisAddr, tfjsonpath.New("status"), knownvalue.StringExact("unknown")),
+					statecheck.ExpectKnownValue(analysisAddr, tfjsonpath.New("status_reason"), knownvalue.StringRegexp(regexp.MustCompile(
+						`^the question needs more than its budget of 5 representative requests .*; raise the provider's analysis_budget \(or IMSPOLICY_ANALYSIS_BUDGET\), up to 20000000$`))),
+					statecheck.ExpectKnownValue(analysisAddr, tfjsonpath.New("no_new_access"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(analysisAddr, tfjsonpath.New("all_passed"), knownvalue.Null()),
+				},
+			},
+			{
+				Config: analysisPolicies + data,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(analysisAddr, tfjsonpath.New("status"), knownvalue.StringExact("complete")),
+					statecheck.ExpectKnownValue(analysisAddr, tfjsonpath.New("no_new_access"), knownvalue.Bool(false)),
+				},
+			},
+		},
+	})
+}

@@ -716,3 +716,46 @@ func TestAccIdentityPolicyResource_planWarnsOnNewAccess(t *testing.T) {
 		t.Errorf("warn_on_new_access = false still warns: %+v", found)
 	}
 }
+
+// TestAccIdentityPolicyResource_planWarnsWhenUndecided: a change the analyser cannot decide
+// within the provider's analysis_budget (or IMSPOLICY_ANALYSIS_BUDGET) is a warning on the
+// policy attribute that says so and how to raise the budget, never silence; within the
+// default budget the same narrowing change is decided, and warns of nothing.
+func TestAccIdentityPolicyResource_planWarnsWhenUndecided(t *testing.T) {
+	cli := acctest.NewTerraformCLI(t)
+	_, url := acctest.StartEmulator(t, emulator.Config{})
+	config := func(actions ...string) string {
+		return identityPolicyConfig(url, "undecided", "", identityPolicyDoc(actions...))
+	}
+	cli.Run(config("ims:images:list", "ims:images:get"), nil, "apply", "-auto-approve", "-input=false", "-lock=false")
+
+	narrower := config("ims:images:list")
+	const summary = "Could not decide whether this change grants new access"
+	small := strings.Replace(narrower, `provider "imspolicy" {`, "provider \"imspolicy\" {\n  analysis_budget = 2", 1)
+	for name, run := range map[string]func() []acctest.PlanDiagnostic{
+		"analysis_budget = 2": func() []acctest.PlanDiagnostic { return cli.PlanDiagnostics(small, nil, summary) },
+		"IMSPOLICY_ANALYSIS_BUDGET=2": func() []acctest.PlanDiagnostic {
+			return cli.PlanDiagnostics(narrower, []string{"IMSPOLICY_ANALYSIS_BUDGET=2"}, summary)
+		},
+	} {
+		found := run()
+		if len(found) != 1 {
+			t.Fatalf("%s: want one undecided warning, got %+v", name, found)
+		}
+		d := found[0]
+		t.Logf("%s: %s: %s", name, d.Summary, d.Detail)
+		if d.Severity != "warning" || d.Address != identityPolicyAddr || d.Snippet == nil || !strings.HasPrefix(strings.TrimSpace(d.Snippet.Code), "policy") ||
+			!strings.HasPrefix(d.Detail, "could not decide whether this change grants new access: the question needs more than its budget of 2 representative requests") ||
+			!strings.Contains(d.Detail, "raise the provider's analysis_budget (or IMSPOLICY_ANALYSIS_BUDGET)") {
+			t.Errorf("%s: unexpected diagnostic %+v", name, d)
+		}
+	}
+	plan := cli.Plan(narrower, nil)
+	if found := plan.WithSummary("grants new access"); len(found) != 0 {
+		t.Errorf("within the default budget, a narrower document warns: %+v", found)
+	}
+	off := strings.Replace(small, `provider "imspolicy" {`, "provider \"imspolicy\" {\n  warn_on_new_access = false", 1)
+	if found := cli.PlanDiagnostics(off, nil, summary); len(found) != 0 {
+		t.Errorf("warn_on_new_access = false still warns: %+v", found)
+	}
+}

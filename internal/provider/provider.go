@@ -67,6 +67,7 @@ type providerModel struct {
 	MaxRetries            types.Int64  `tfsdk:"max_retries"`
 	RequestTimeout        types.String `tfsdk:"request_timeout"`
 	WarnOnNewAccess       types.Bool   `tfsdk:"warn_on_new_access"`
+	AnalysisBudget        types.Int64  `tfsdk:"analysis_budget"`
 }
 
 // providerConfig is the resolved configuration: attributes first, then environment
@@ -85,6 +86,9 @@ type providerConfig struct {
 	// WarnOnNewAccess: a plan that changes a policy document warns when the change grants
 	// new access.
 	WarnOnNewAccess bool
+	// AnalysisBudget bounds each access question of the plan's warning and of
+	// imspolicy_access_analysis, in representative requests (analysis.Budget).
+	AnalysisBudget int
 }
 
 func (p *imsPolicyProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -154,6 +158,7 @@ func (p *imsPolicyProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 					"warns, on that attribute, when the change grants new access, with example requests by action (see the Gating policy changes guide). " +
 					"Default `true`. Environment variable: `IMSPOLICY_WARN_ON_NEW_ACCESS`.",
 			},
+			"analysis_budget": analysisBudgetAttribute(),
 		},
 	}
 }
@@ -216,6 +221,9 @@ func (p *imsPolicyProvider) Configure(ctx context.Context, req provider.Configur
 			return
 		}
 		cfg.WarnOnNewAccess = b
+	}
+	if cfg.AnalysisBudget = analysisBudgetSetting(model.AnalysisBudget, &resp.Diagnostics); resp.Diagnostics.HasError() {
+		return
 	}
 	// Endpoints from the environment are checked here; configured ones were
 	// checked by their validators already, and are again here for unknown values.
