@@ -358,7 +358,7 @@ func (c *Client) do(ctx context.Context, cl call, out any) (*response, error) {
 		}
 		switch {
 		case st.retryAfterTooLong > 0:
-			ae.Message += fmt.Sprintf(" (the server asked to retry after %s, past the operation's deadline)", roundDuration(st.retryAfterTooLong))
+			ae.Message += fmt.Sprintf(" (the server asked to retry after %s, past the operation's deadline)", retryAfterText(st.retryAfterTooLong))
 			ae.outOfTime = true
 		case st.outOfTime:
 			ae.Message += " (no time was left for another attempt before the operation's deadline)"
@@ -493,25 +493,54 @@ func (c *Client) backoff(n int, retryAfter time.Duration) time.Duration {
 	return half + time.Duration(rand.Int64N(int64(d-half)+1))
 }
 
-// parseRetryAfter reads delay-seconds or an HTTP date.
-func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+// retryAfterCeiling bounds what a Retry-After header is read as. The wait itself is
+// capped by Config.MaxRetryAfter (2 minutes by default) and by the operation's deadline;
+// this bound keeps the value meaningful: delay-seconds times 1e9 overflows time.Duration
+// past about 292 years (18446744074 seconds wrapped to 0.29 s, and a server that asked
+// for "never" got 26 requests in 7 s). A day is far past any operation's timeout, so a
+// longer ask still fails a call "past the operation's deadline", reported as at least a
+// day.
+const retryAfterCeiling = 24 * time.Hour
+
+// parseRetryAfter reads delay-seconds or an HTTP date (RFC 9110, section 10.2.3), at
+// most retryAfterCeiling. A negative or malformed value is no Retry-After (ok false); a date
+// already past asks for no wait.
+func parseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0, false
 	}
-	if s, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if s < 0 {
-			return 0, false
+	if isDigits(v) {
+		// Digits only: too many for an int64 is still a (very long) wait.
+		s, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || s > int64(retryAfterCeiling/time.Second) {
+			return retryAfterCeiling, true
 		}
 		return time.Duration(s) * time.Second, true
 	}
 	if t, err := http.ParseTime(v); err == nil {
-		if d := t.Sub(now); d > 0 {
-			return d, true
-		}
-		return 0, true
+		// Time.Sub saturates instead of overflowing.
+		return min(max(t.Sub(now), 0), retryAfterCeiling), true
 	}
 	return 0, false
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// retryAfterText renders a wait a Retry-After asked for; one read as retryAfterCeiling asked
+// for at least that.
+func retryAfterText(d time.Duration) string {
+	if d >= retryAfterCeiling {
+		return "at least " + roundDuration(d).String()
+	}
+	return roundDuration(d).String()
 }
 
 // sleep waits d or until ctx is done.
