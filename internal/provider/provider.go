@@ -85,6 +85,43 @@ type providerConfig struct {
 	// WarnOnNewAccess: a plan that changes a policy document warns when the change grants
 	// new access.
 	WarnOnNewAccess bool
+	// EmptyEndpoints are the endpoints whose environment variable is set but empty (with
+	// no argument in the provider block): building an API client fails, naming them,
+	// rather than calling production. Offline data sources and functions never build one.
+	EmptyEndpoints []endpointSetting
+}
+
+// endpointSetting is an endpoint's argument, its environment variable and its default.
+type endpointSetting struct{ attr, env, def string }
+
+var (
+	iamEndpointSetting  = endpointSetting{"iam_endpoint", "HW_IAM_ENDPOINT", defaultIAMEndpoint}
+	orgsEndpointSetting = endpointSetting{"organizations_endpoint", "HW_ORGANIZATIONS_ENDPOINT", defaultOrganizationsEndpoint}
+)
+
+// resolve returns the configured value, else the environment variable's, else the
+// default; emptyEnv is set when the variable is set but empty (say, from an unset shell
+// variable), which is never taken for the default. os.LookupEnv tells it from unset.
+func (e endpointSetting) resolve(v types.String) (value string, emptyEnv bool) {
+	if !v.IsNull() && !v.IsUnknown() {
+		return v.ValueString(), false
+	}
+	switch env, ok := os.LookupEnv(e.env); {
+	case !ok:
+		return e.def, false
+	case strings.TrimSpace(env) == "":
+		return "", true
+	default:
+		return env, false
+	}
+}
+
+// emptyEndpointError is the error for an endpoint variable that is set but empty.
+func (e endpointSetting) emptyEndpointError(diags *diag.Diagnostics) {
+	diags.AddError("Empty "+e.env,
+		fmt.Sprintf("The environment variable %s is set but empty, and an empty endpoint is never taken for the production one (%s): "+
+			"the provider sends no request. Set %s to the endpoint's URL (http(s)://host[:port]), set %s in the provider block "+
+			"(it takes precedence), or unset the variable (unset %s) to use %s.", e.env, e.def, e.env, e.attr, e.env, e.def))
 }
 
 func (p *imsPolicyProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -166,15 +203,13 @@ func (p *imsPolicyProvider) Configure(ctx context.Context, req provider.Configur
 	}
 
 	cfg := providerConfig{
-		Region:                stringSetting(model.Region, "HW_REGION_NAME", ""),
-		AccessKey:             stringSetting(model.AccessKey, "HW_ACCESS_KEY", ""),
-		SecretKey:             stringSetting(model.SecretKey, "HW_SECRET_KEY", ""),
-		SecurityToken:         stringSetting(model.SecurityToken, "HW_SECURITY_TOKEN", ""),
-		AccountID:             stringSetting(model.AccountID, "HW_DOMAIN_ID", ""),
-		IAMEndpoint:           stringSetting(model.IAMEndpoint, "HW_IAM_ENDPOINT", defaultIAMEndpoint),
-		OrganizationsEndpoint: stringSetting(model.OrganizationsEndpoint, "HW_ORGANIZATIONS_ENDPOINT", defaultOrganizationsEndpoint),
-		MaxRetries:            defaultMaxRetries,
-		RequestTimeout:        defaultRequestTimeout,
+		Region:         stringSetting(model.Region, "HW_REGION_NAME", ""),
+		AccessKey:      stringSetting(model.AccessKey, "HW_ACCESS_KEY", ""),
+		SecretKey:      stringSetting(model.SecretKey, "HW_SECRET_KEY", ""),
+		SecurityToken:  stringSetting(model.SecurityToken, "HW_SECURITY_TOKEN", ""),
+		AccountID:      stringSetting(model.AccountID, "HW_DOMAIN_ID", ""),
+		MaxRetries:     defaultMaxRetries,
+		RequestTimeout: defaultRequestTimeout,
 	}
 
 	switch {
@@ -219,13 +254,21 @@ func (p *imsPolicyProvider) Configure(ctx context.Context, req provider.Configur
 	}
 	// Endpoints from the environment are checked here; configured ones were
 	// checked by their validators already, and are again here for unknown values.
+	// One set empty in the environment fails only where an API client is needed.
 	for _, e := range []struct {
-		attr, env, value string
+		endpointSetting
+		model types.String
+		value *string
 	}{
-		{"iam_endpoint", "HW_IAM_ENDPOINT", cfg.IAMEndpoint},
-		{"organizations_endpoint", "HW_ORGANIZATIONS_ENDPOINT", cfg.OrganizationsEndpoint},
+		{iamEndpointSetting, model.IAMEndpoint, &cfg.IAMEndpoint},
+		{orgsEndpointSetting, model.OrganizationsEndpoint, &cfg.OrganizationsEndpoint},
 	} {
-		if err := client.CheckEndpoint(e.value); err != nil {
+		var emptyEnv bool
+		if *e.value, emptyEnv = e.resolve(e.model); emptyEnv {
+			cfg.EmptyEndpoints = append(cfg.EmptyEndpoints, e.endpointSetting)
+			continue
+		}
+		if err := client.CheckEndpoint(*e.value); err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root(e.attr), "Invalid "+e.attr,
 				fmt.Sprintf("%s (or %s): %s. Leave it out to use the default.", e.attr, e.env, err))
 		}
@@ -254,6 +297,13 @@ type providerData struct {
 
 // Client returns the API client, or an error that names the settings to fix.
 func (d *providerData) Client() (*client.Client, diag.Diagnostics) {
+	if len(d.config.EmptyEndpoints) > 0 {
+		var diags diag.Diagnostics
+		for _, e := range d.config.EmptyEndpoints {
+			e.emptyEndpointError(&diags)
+		}
+		return nil, diags
+	}
 	d.once.Do(func() {
 		cfg := client.Config{
 			IAMEndpoint:           d.config.IAMEndpoint,
@@ -319,6 +369,12 @@ func apiError(doing string, err error) (summary, detail string) {
 	switch {
 	case errors.As(err, &taken):
 		return "Name already taken", nameTakenDetail(doing, taken)
+	case client.IsStalled(err):
+		return "API endpoint stalled", fmt.Sprintf("Error %s: the endpoint stalled while sending its answer: it sent the start of "+
+			"an answer and then not the rest within request_timeout (default %s), attempt after attempt, so the provider stopped "+
+			"waiting on it for this run. Check that iam_endpoint and organizations_endpoint are the right URLs and that nothing "+
+			"between (a proxy, a firewall) holds answers back, then run again.\n\n%v",
+			doing, validators.ShortDuration(defaultRequestTimeout), err)
 	case client.IsSilent(err):
 		return "API endpoint not answering", fmt.Sprintf("Error %s: the endpoint took connections but answered nothing, attempt after "+
 			"attempt, so the provider stopped waiting on it for this run (each attempt waits request_timeout, default %s). Check "+
