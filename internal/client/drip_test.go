@@ -47,7 +47,7 @@ func TestDrippingBodyEndsTheAttemptAtRequestTimeout(t *testing.T) {
 	}
 }
 
-// A stalled body counts toward giving up on the endpoint like silence: after silenceLimit
+// A stalled body counts toward giving up on the endpoint like silence: after SilenceLimit
 // attempts in a row, a call stops retrying and the next ones fail at once (one probe per
 // request_timeout), instead of each waiting out 26 attempts of a second.
 func TestDrippingEndpointStopsBeingWaitedOn(t *testing.T) {
@@ -58,7 +58,7 @@ func TestDrippingEndpointStopsBeingWaitedOn(t *testing.T) {
 	start := time.Now()
 	_, err := c.GetPolicy(ctx, "p-1")
 	if el := time.Since(start); el > 5*time.Second {
-		t.Fatalf("the first call took %s, want about %d request timeouts (1s)", el, silenceLimit)
+		t.Fatalf("the first call took %s, want about %d request timeouts (1s)", el, SilenceLimit)
 	}
 	if !IsStalled(err) || !IsSilent(err) {
 		t.Fatalf("want a call stopped because the endpoint stalls, got %v", err)
@@ -66,8 +66,8 @@ func TestDrippingEndpointStopsBeingWaitedOn(t *testing.T) {
 	if !strings.Contains(err.Error(), "stalled while sending its answer: 3 attempts in a row got no whole answer within request_timeout (1s)") {
 		t.Fatalf("the error does not say the endpoint stalled: %v", err)
 	}
-	if n := drip.Requests(); n != silenceLimit {
-		t.Fatalf("the first call sent %d requests, want %d", n, silenceLimit)
+	if n := drip.Requests(); n != SilenceLimit {
+		t.Fatalf("the first call sent %d requests, want %d", n, SilenceLimit)
 	}
 	// Calls made one after another fail at once, without a request, until a probe is due
 	// (request_timeout after the last attempt ended); the probe waits it out.
@@ -82,16 +82,16 @@ func TestDrippingEndpointStopsBeingWaitedOn(t *testing.T) {
 	if el := time.Since(start); el > time.Second {
 		t.Fatalf("%d calls to a stalled endpoint took %s", calls, el)
 	}
-	if n := drip.Requests(); n != silenceLimit {
-		t.Fatalf("%d calls made right after the endpoint stalled sent %d requests, want none", calls, n-silenceLimit)
+	if n := drip.Requests(); n != SilenceLimit {
+		t.Fatalf("%d calls made right after the endpoint stalled sent %d requests, want none", calls, n-SilenceLimit)
 	}
 	time.Sleep(time.Second)
 	start = time.Now()
 	for range calls {
 		_, _ = c.GetPolicy(context.Background(), "p-1")
 	}
-	if n := drip.Requests(); n != silenceLimit+1 {
-		t.Fatalf("a request_timeout later, %d calls sent %d requests, want one probe", calls, n-silenceLimit)
+	if n := drip.Requests(); n != SilenceLimit+1 {
+		t.Fatalf("a request_timeout later, %d calls sent %d requests, want one probe", calls, n-SilenceLimit)
 	}
 	if el := time.Since(start); el > 3*time.Second {
 		t.Fatalf("%d calls, one of them a probe, took %s", calls, el)

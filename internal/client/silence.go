@@ -8,15 +8,15 @@ import (
 	"time"
 )
 
-// silenceLimit is how many attempts in a row an endpoint may leave without an answer
+// SilenceLimit is how many attempts in a row an endpoint may leave without a whole answer
 // (each waiting out RequestTimeout) before calls to it stop waiting on it.
-const silenceLimit = 3
+const SilenceLimit = 3
 
 // silence tracks a run of attempts to one endpoint that got no whole answer within
 // RequestTimeout: none at all (a hung endpoint), or a status line and headers and then a
 // body that did not arrive in time (an endpoint that stalls, or drips a byte at a time).
 // Without it, every call to such an endpoint waits out all its retries: 250 resources
-// refreshing against one would take hours. Once silenceLimit attempts in a row have timed
+// refreshing against one would take hours. Once SilenceLimit attempts in a row have timed
 // out, a call's retries stop, and new calls fail at once, except one probe attempt a
 // RequestTimeout after the last attempt ended; any whole answer ends the run, as does one cut short (the connection
 // closed: the endpoint is there, and answers fast). A call refused this way sent nothing,
@@ -55,7 +55,7 @@ func IsStalled(err error) bool { return errors.Is(err, errStalled) }
 func (s *silence) admit(now time.Time, probeEvery time.Duration) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.run < silenceLimit {
+	if s.run < SilenceLimit {
 		return nil
 	}
 	if now.Sub(s.lastProbe) >= probeEvery {
@@ -71,7 +71,7 @@ func (s *silence) admit(now time.Time, probeEvery time.Duration) error {
 func (s *silence) mayRetry(timeout time.Duration) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.run < silenceLimit {
+	if s.run < SilenceLimit {
 		return nil
 	}
 	return fmt.Errorf("%w: %d attempts in a row got no %s within request_timeout (%s)", s.cause(), s.run, s.what(), roundDuration(timeout))

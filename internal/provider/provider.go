@@ -80,48 +80,12 @@ type providerConfig struct {
 	AccountID             string
 	IAMEndpoint           string
 	OrganizationsEndpoint string
+	EmptyEndpoints        []endpointSetting // see endpointSetting
 	MaxRetries            int
 	RequestTimeout        time.Duration
 	// WarnOnNewAccess: a plan that changes a policy document warns when the change grants
 	// new access.
 	WarnOnNewAccess bool
-	// EmptyEndpoints are the endpoints whose environment variable is set but empty (with
-	// no argument in the provider block): building an API client fails, naming them,
-	// rather than calling production. Offline data sources and functions never build one.
-	EmptyEndpoints []endpointSetting
-}
-
-// endpointSetting is an endpoint's argument, its environment variable and its default.
-type endpointSetting struct{ attr, env, def string }
-
-var (
-	iamEndpointSetting  = endpointSetting{"iam_endpoint", "HW_IAM_ENDPOINT", defaultIAMEndpoint}
-	orgsEndpointSetting = endpointSetting{"organizations_endpoint", "HW_ORGANIZATIONS_ENDPOINT", defaultOrganizationsEndpoint}
-)
-
-// resolve returns the configured value, else the environment variable's, else the
-// default; emptyEnv is set when the variable is set but empty (say, from an unset shell
-// variable), which is never taken for the default. os.LookupEnv tells it from unset.
-func (e endpointSetting) resolve(v types.String) (value string, emptyEnv bool) {
-	if !v.IsNull() && !v.IsUnknown() {
-		return v.ValueString(), false
-	}
-	switch env, ok := os.LookupEnv(e.env); {
-	case !ok:
-		return e.def, false
-	case strings.TrimSpace(env) == "":
-		return "", true
-	default:
-		return env, false
-	}
-}
-
-// emptyEndpointError is the error for an endpoint variable that is set but empty.
-func (e endpointSetting) emptyEndpointError(diags *diag.Diagnostics) {
-	diags.AddError("Empty "+e.env,
-		fmt.Sprintf("The environment variable %s is set but empty, and an empty endpoint is never taken for the production one (%s): "+
-			"the provider sends no request. Set %s to the endpoint's URL (http(s)://host[:port]), set %s in the provider block "+
-			"(it takes precedence), or unset the variable (unset %s) to use %s.", e.env, e.def, e.env, e.attr, e.env, e.def))
 }
 
 func (p *imsPolicyProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -161,13 +125,13 @@ func (p *imsPolicyProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			"iam_endpoint": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "IAM endpoint, an `http` or `https` URL. Default `" + defaultIAMEndpoint + "`. Environment variable: `HW_IAM_ENDPOINT`. " +
-					"An empty value is an error, never the default: leave the argument out to use the default.",
+					"An empty value, in the argument or in the variable, is an error, never the default: leave the argument out and the variable unset to use the default.",
 				Validators: []validator.String{validators.Endpoint()},
 			},
 			"organizations_endpoint": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "Organizations endpoint, an `http` or `https` URL. Default `" + defaultOrganizationsEndpoint + "`. Environment variable: `HW_ORGANIZATIONS_ENDPOINT`. " +
-					"An empty value is an error, never the default: leave the argument out to use the default.",
+					"An empty value, in the argument or in the variable, is an error, never the default: leave the argument out and the variable unset to use the default.",
 				Validators: []validator.String{validators.Endpoint()},
 			},
 			"max_retries": schema.Int64Attribute{
@@ -180,9 +144,11 @@ func (p *imsPolicyProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			},
 			"request_timeout": schema.StringAttribute{
 				Optional: true,
-				MarkdownDescription: fmt.Sprintf("How long one attempt of an API call may take, from sending it to reading the whole answer, as a duration "+
-					"such as `30s`; an attempt that takes longer is retried. At most `%s`. Default `%s`. Environment variable: `HW_REQUEST_TIMEOUT`.",
-					validators.ShortDuration(maxRequestTimeout), validators.ShortDuration(defaultRequestTimeout)),
+				MarkdownDescription: fmt.Sprintf("How long one attempt of an API call may take, from sending it to reading the whole answer, body included, "+
+					"as a duration such as `30s`; an attempt that takes longer is retried. After %d attempts in a row that got no whole answer in time "+
+					"(an endpoint that hangs, or stalls or drips while sending its answer), the provider stops waiting on that endpoint for the run, "+
+					"probing it once per `request_timeout`. At most `%s`. Default `%s`. Environment variable: `HW_REQUEST_TIMEOUT`.",
+					client.SilenceLimit, validators.ShortDuration(maxRequestTimeout), validators.ShortDuration(defaultRequestTimeout)),
 				Validators: []validator.String{validators.Duration(maxRequestTimeout)},
 			},
 			"warn_on_new_access": schema.BoolAttribute{
@@ -203,13 +169,15 @@ func (p *imsPolicyProvider) Configure(ctx context.Context, req provider.Configur
 	}
 
 	cfg := providerConfig{
-		Region:         stringSetting(model.Region, "HW_REGION_NAME", ""),
-		AccessKey:      stringSetting(model.AccessKey, "HW_ACCESS_KEY", ""),
-		SecretKey:      stringSetting(model.SecretKey, "HW_SECRET_KEY", ""),
-		SecurityToken:  stringSetting(model.SecurityToken, "HW_SECURITY_TOKEN", ""),
-		AccountID:      stringSetting(model.AccountID, "HW_DOMAIN_ID", ""),
-		MaxRetries:     defaultMaxRetries,
-		RequestTimeout: defaultRequestTimeout,
+		Region:                stringSetting(model.Region, "HW_REGION_NAME", ""),
+		AccessKey:             stringSetting(model.AccessKey, "HW_ACCESS_KEY", ""),
+		SecretKey:             stringSetting(model.SecretKey, "HW_SECRET_KEY", ""),
+		SecurityToken:         stringSetting(model.SecurityToken, "HW_SECURITY_TOKEN", ""),
+		AccountID:             stringSetting(model.AccountID, "HW_DOMAIN_ID", ""),
+		IAMEndpoint:           iamEndpointSetting.def, // resolved with the checks below
+		OrganizationsEndpoint: orgsEndpointSetting.def,
+		MaxRetries:            defaultMaxRetries,
+		RequestTimeout:        defaultRequestTimeout,
 	}
 
 	switch {
@@ -445,6 +413,42 @@ func stringSetting(v types.String, env, def string) string {
 		return e
 	}
 	return def
+}
+
+// endpointSetting is an endpoint's argument, its environment variable and its default.
+// providerConfig.EmptyEndpoints are those whose environment variable is set but empty
+// (with no argument in the provider block): building an API client fails, naming them,
+// rather than calling production. Offline data sources and functions never build one.
+type endpointSetting struct{ attr, env, def string }
+
+var (
+	iamEndpointSetting  = endpointSetting{"iam_endpoint", "HW_IAM_ENDPOINT", defaultIAMEndpoint}
+	orgsEndpointSetting = endpointSetting{"organizations_endpoint", "HW_ORGANIZATIONS_ENDPOINT", defaultOrganizationsEndpoint}
+)
+
+// resolve returns the configured value, else the environment variable's, else the
+// default; emptyEnv is set when the variable is set but empty (say, from an unset shell
+// variable), which is never taken for the default. os.LookupEnv tells it from unset.
+func (e endpointSetting) resolve(v types.String) (value string, emptyEnv bool) {
+	if !v.IsNull() && !v.IsUnknown() {
+		return v.ValueString(), false
+	}
+	switch env, ok := os.LookupEnv(e.env); {
+	case !ok:
+		return e.def, false
+	case strings.TrimSpace(env) == "":
+		return "", true
+	default:
+		return env, false
+	}
+}
+
+// emptyEndpointError is the error for an endpoint variable that is set but empty.
+func (e endpointSetting) emptyEndpointError(diags *diag.Diagnostics) {
+	diags.AddError("Empty "+e.env,
+		fmt.Sprintf("The environment variable %s is set but empty, and an empty endpoint is never taken for the production one (%s): "+
+			"the provider sends no request. Set %s to the endpoint's URL (http(s)://host[:port]), set %s in the provider block "+
+			"(it takes precedence), or unset the variable (unset %s) to use %s.", e.env, e.def, e.env, e.attr, e.env, e.def))
 }
 
 func (p *imsPolicyProvider) Resources(_ context.Context) []func() resource.Resource {
