@@ -1,7 +1,7 @@
 // Package acctest holds what the acceptance tests share: the in-process emulator and the
-// provider configuration that points at it, a fault proxy and a silent endpoint, and a
-// provider binary with a CLI configuration for tests that run Terraform or OpenTofu
-// themselves. Only tests import it; the provider's own factories stay in its package (they
+// provider configuration that points at it, a fault proxy, a silent and a dripping
+// endpoint, and a provider binary with a CLI configuration for tests that run Terraform or
+// OpenTofu themselves. Only tests import it; the provider's own factories stay in its package (they
 // reach unexported options).
 package acctest
 
