@@ -522,8 +522,8 @@ func (c *Client) backoff(n int, retryAfter time.Duration) time.Duration {
 const retryAfterCeiling = 24 * time.Hour
 
 // parseRetryAfter reads delay-seconds or an HTTP date (RFC 9110, section 10.2.3), at
-// most retryAfterCeiling. A negative or malformed value is no Retry-After (ok false); a date
-// already past asks for no wait.
+// most retryAfterCeiling. A negative or malformed value is no Retry-After (ok false); a
+// date already past asks for no wait.
 func parseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
@@ -553,8 +553,8 @@ func isDigits(s string) bool {
 	return s != ""
 }
 
-// retryAfterText renders a wait a Retry-After asked for; one read as retryAfterCeiling asked
-// for at least that.
+// retryAfterText renders a wait a Retry-After asked for; one read as retryAfterCeiling
+// asked for at least that.
 func retryAfterText(d time.Duration) string {
 	if d >= retryAfterCeiling {
 		return "at least " + roundDuration(d).String()

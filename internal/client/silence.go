@@ -18,9 +18,9 @@ const SilenceLimit = 3
 // Without it, every call to such an endpoint waits out all its retries: 250 resources
 // refreshing against one would take hours. Once SilenceLimit attempts in a row have timed
 // out, a call's retries stop, and new calls fail at once, except one probe attempt a
-// RequestTimeout after the last attempt ended; any whole answer ends the run, as does one cut short (the connection
-// closed: the endpoint is there, and answers fast). A call refused this way sent nothing,
-// so it is never ambiguous.
+// RequestTimeout after the last attempt ended; any whole answer ends the run, as does one
+// cut short (the connection closed: the endpoint is there, and answers fast). A call
+// refused this way sent nothing, so it is never ambiguous.
 type silence struct {
 	mu        sync.Mutex
 	run       int
