@@ -2,7 +2,10 @@ package client
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -95,5 +98,43 @@ func TestDrippingEndpointStopsBeingWaitedOn(t *testing.T) {
 	}
 	if el := time.Since(start); el > 3*time.Second {
 		t.Fatalf("%d calls, one of them a probe, took %s", calls, el)
+	}
+}
+
+// The body of an answer that is retried (a 503) is read too, under request_timeout: one
+// that drips counts toward giving up on the endpoint like a 2xx one.
+func TestDrippingRetriedAnswerCountsTowardSilence(t *testing.T) {
+	var requests atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		w.Header().Set("Content-Length", "1000")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		for range 100 {
+			if _, err := w.Write([]byte(" ")); err != nil {
+				return
+			}
+			_ = http.NewResponseController(w).Flush()
+			select {
+			case <-r.Context().Done():
+				return
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
+	}))
+	defer srv.Close()
+	defer srv.CloseClientConnections()
+	c := dripClient(t, srv.URL, 25)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	start := time.Now()
+	_, err := c.GetPolicy(ctx, "p-1")
+	if el := time.Since(start); el > 5*time.Second {
+		t.Fatalf("the call took %s, want about %d request timeouts (1s)", el, SilenceLimit)
+	}
+	if !IsStalled(err) {
+		t.Fatalf("want a call stopped because the endpoint stalls, got %v", err)
+	}
+	if n := requests.Load(); n != SilenceLimit {
+		t.Fatalf("the call sent %d requests, want %d", n, SilenceLimit)
 	}
 }
