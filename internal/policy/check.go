@@ -489,7 +489,11 @@ func (c *checker) urn(at Location, it Str) (catalog.URN, bool) {
 			if lower := strings.ToLower(u.Path); catalog.ImageIDCanMatch(lower) {
 				hint = fmt.Sprintf("image ids are lower case and URNs are matched case-sensitively: write %q", lower)
 			}
-			c.report("image_id_matches_nothing", at, it.Pos, "in URN %q, the image id pattern %q matches no image id, so the statement applies to no image; %s", it.Value, u.Path, hint)
+			effect := "names no image" // in Resource
+			if at.Element == NotResourceElement {
+				effect = "excludes no image"
+			}
+			c.report("image_id_matches_nothing", at, it.Pos, "in URN %q, the image id pattern %q matches no image id, so this %s %s; %s", it.Value, u.Path, at.Element, effect, hint)
 		}
 	}
 	return u, true
