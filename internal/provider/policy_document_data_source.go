@@ -91,7 +91,7 @@ func (d *policyDocumentDataSource) Schema(_ context.Context, _ datasource.Schema
 				Validators: []validator.List{listvalidator.ValueStringsAre(validators.IgnorableFindingCode())},
 			},
 			"json":          schema.StringAttribute{Computed: true, MarkdownDescription: "The document, canonical and indented, in the author's order: `Version` first, statements in order, lists everywhere, actions in the catalog's spelling."},
-			"minified_json": schema.StringAttribute{Computed: true, MarkdownDescription: "The document's normal form, minified (as `normalize_policy` prints it): lists sorted without duplicates, actions in the catalog's spelling, empty fields left out, so that two documents give the same bytes exactly when they mean the same policy."},
+			"minified_json": schema.StringAttribute{Computed: true, MarkdownDescription: "The document's normal form, minified: lists sorted without duplicates, empty fields left out, action names in the catalog's spelling, and patterns and other services' actions as written (`ims:images:*Member` stays so). Two documents that mean the same give the same bytes but for the letters' case of such patterns; `normalize_policy` lower-cases those too, for comparing."},
 			"findings": schema.ListNestedAttribute{
 				Computed:            true,
 				MarkdownDescription: "The checker's warnings (errors fail the plan), so that `terraform test` can assert a policy is clean.",
@@ -200,7 +200,7 @@ func (d *policyDocumentDataSource) Read(ctx context.Context, req datasource.Read
 		return
 	}
 	m.JSON = types.StringValue(string(doc.Indented()))
-	m.MinifiedJSON = types.StringValue(string(doc.Normal()))
+	m.MinifiedJSON = types.StringValue(string(doc.NormalKeepingLetters()))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
