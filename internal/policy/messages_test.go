@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/condition"
 )
 
 // TestMessagesGolden checks every policy under testdata/messages as an identity policy and
@@ -42,5 +44,35 @@ func TestMessagesGolden(t *testing.T) {
 				t.Errorf("findings differ from %s:\n%s", golden, b.Bytes())
 			}
 		})
+	}
+}
+
+// TestHabitsTable: every AWS operator of the table is unknown here and maps to an operator
+// of the condition table; every habit has a message.
+func TestHabitsTable(t *testing.T) {
+	for _, h := range Habits() {
+		if h.Message() == "" {
+			t.Errorf("%+v has no message", h)
+		}
+		if h.Kind != HabitOperator {
+			continue
+		}
+		if _, ok := condition.Lookup(h.AWS); ok {
+			t.Errorf("%s is an operator here too: it is no AWS habit", h.AWS)
+		}
+		if _, ok := condition.Lookup(h.Huawei); !ok {
+			t.Errorf("%s maps to %s, which is not an operator", h.AWS, h.Huawei)
+		}
+		for _, name := range []string{h.AWS, "ForAllValues:" + h.AWS + "IfExists"} {
+			if _, got, ok := awsOperator(name); !ok || ParseOperator(got).Base != h.Huawei {
+				t.Errorf("awsOperator(%q) = %q, %v; want base %s", name, got, ok, h.Huawei)
+			}
+		}
+	}
+	if _, ok := AWSHabit(HabitARN, "ARN:aws:s3:::bucket"); !ok {
+		t.Error("an ARN in upper case is not recognised")
+	}
+	if _, ok := AWSHabit(HabitARN, "ims:cn-north-4:acct:image:*"); ok {
+		t.Error("a URN is taken for an ARN")
 	}
 }

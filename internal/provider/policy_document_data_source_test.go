@@ -85,6 +85,47 @@ output "normal" {
 	})
 }
 
+// TestAccPolicyDocumentDataSource_awsArguments: AWS's test and variable in a condition
+// block are refused with the names to write, not "Unsupported argument"; operator and key
+// stay required.
+func TestAccPolicyDocumentDataSource_awsArguments(t *testing.T) {
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: `
+data "imspolicy_policy_document" "test" {
+  statement {
+    effect  = "Deny"
+    actions = ["ims:images:copyCrossRegion"]
+    condition {
+      test     = "StringNotEquals"
+      variable = "ims:Region"
+      values   = ["cn-north-4"]
+    }
+  }
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)AWS argument name.*"test" is the argument of AWS's\s+aws_iam_policy_document; here it is\s+"operator": write\s+operator\s+=\s+"StringNotEquals"\..*AWS argument name.*"variable" is the argument of AWS's\s+aws_iam_policy_document; here it is\s+"key": write\s+key\s+=\s+"ims:Region"\.`),
+			},
+			{
+				Config: `
+data "imspolicy_policy_document" "test" {
+  statement {
+    actions = ["ims:images:copyCrossRegion"]
+    condition {
+      key    = "ims:Region"
+      values = ["cn-north-4"]
+    }
+  }
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)Missing required argument.*The argument "operator" is required in a condition block, such as\s+operator\s+=\s+"StringEquals"`),
+			},
+		},
+	})
+}
+
 func TestAccPolicyDocumentDataSource_merge(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
