@@ -88,11 +88,12 @@ func ParseURN(s string) (URN, error) {
 // matched case-sensitively, so a pattern needs lower-case hex digits to match one.
 const imageIDLen = 36
 
-func imageIDPosition(i int) func(byte) bool {
+// imageIDChar reports whether c can be the image id's character at position i.
+func imageIDChar(i int, c byte) bool {
 	if i == 8 || i == 13 || i == 18 || i == 23 {
-		return func(c byte) bool { return c == '-' }
+		return c == '-'
 	}
-	return func(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' }
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f'
 }
 
 // ImageIDCanMatch reports whether some image id (a lower-case UUID) matches the wildcard
@@ -116,7 +117,7 @@ func ImageIDCanMatch(pattern string) bool {
 			for j := 0; j < imageIDLen; j++ {
 				// '?' is one character; every id character is one byte. A byte that is not
 				// ASCII is never an id character.
-				next[j] = can[j+1] && (c == '?' || imageIDPosition(j)(c))
+				next[j] = can[j+1] && (c == '?' || imageIDChar(j, c))
 			}
 		}
 		can = next

@@ -165,3 +165,9 @@ func TestImageIDCanMatchOracle(t *testing.T) {
 		t.Fatal("no random pattern could match: the generator tests only one side")
 	}
 }
+
+func BenchmarkImageIDCanMatch(b *testing.B) {
+	for b.Loop() {
+		catalog.ImageIDCanMatch("golden-*-release-??")
+	}
+}
