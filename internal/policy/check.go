@@ -133,6 +133,10 @@ func (c *checker) document(d *Document) {
 		c.report("wrong_version", DocumentAt(VersionElement), d.Version.Pos, `Version %q is an IAM v3 custom policy (a role's document), not a v5 %s; `+
 			`write it in the v5 grammar with "Version": "5.0"`, d.Version.Value, c.purpose.documentName())
 	case d.Version.Value != "5.0":
+		if h, ok := AWSHabit(HabitVersion, d.Version.Value); ok {
+			c.report("wrong_version", DocumentAt(VersionElement), d.Version.Pos, `%s; write "Version": "5.0"`, h.Message())
+			break
+		}
 		c.report("wrong_version", DocumentAt(VersionElement), d.Version.Pos, `Version %q is not supported; write "Version": "5.0"`, d.Version.Value)
 	}
 	if len(d.Statements) == 0 {
@@ -445,6 +449,10 @@ func anySupportsResources(m map[string]catalog.Action) bool {
 
 // urn parses and checks a URN, reporting what is wrong with it.
 func (c *checker) urn(at Location, it Str) (catalog.URN, bool) {
+	if h, ok := AWSHabit(HabitARN, it.Value); ok {
+		c.report("malformed_urn", at, it.Pos, "%q: %s, such as %q, or \"*\"", it.Value, h.Message(), "ims:cn-north-4:<account-id>:image:*")
+		return catalog.URN{}, false
+	}
 	u, err := catalog.ParseURN(it.Value)
 	if err != nil {
 		c.report("malformed_urn", at, it.Pos, "%v", err)
@@ -466,6 +474,20 @@ func (c *checker) urn(at Location, it Str) (catalog.URN, bool) {
 		if _, err := catalog.ImageURN(u.Region, u.Account, u.Path); err != nil {
 			c.report("malformed_urn", at, it.Pos, "in URN %q, %v", it.Value, err)
 			return u, false
+		}
+		if awsAccountID(u.Account) {
+			c.report("aws_account_id", at, it.Pos, "in URN %q, the account id %s has 12 digits, the form of an AWS account id; a Huawei Cloud account id (domain id) is 32 hexadecimal characters, such as d78cbac186b744899480f25bd022f468: write yours (My Credentials, API Credentials, Account ID), or \"*\"", it.Value, u.Account)
+		}
+		if wildcard.HasWildcard(u.Path) && !catalog.ImageIDCanMatch(u.Path) {
+			hint := catalog.ImageIDHint
+			if lower := strings.ToLower(u.Path); catalog.ImageIDCanMatch(lower) {
+				hint = fmt.Sprintf("image ids are lower case and URNs are matched case-sensitively: write %q", lower)
+			}
+			effect := "names no image" // in Resource
+			if at.Element == NotResourceElement {
+				effect = "excludes no image"
+			}
+			c.report("image_id_matches_nothing", at, it.Pos, "in URN %q, the image id pattern %q matches no image id, so this %s %s; %s", it.Value, u.Path, at.Element, effect, hint)
 		}
 	}
 	return u, true
@@ -538,7 +560,9 @@ func (c *checker) conditions(s *Statement) {
 		switch {
 		case !known:
 			hint := "use one of " + strings.Join(condition.Names(), ", ")
-			if sug := suggestOperator(op.Name); sug != "" {
+			if h, sug, ok := awsOperator(op.Name); ok {
+				hint = fmt.Sprintf("%s: write %q", h.Message(), sug)
+			} else if sug := suggestOperator(op.Name); sug != "" {
 				hint = fmt.Sprintf("did you mean %q?", sug)
 			}
 			c.report("unknown_operator", opAt, op.Pos, "%q is not a condition operator (operators are case-sensitive); %s", op.Name, hint)
@@ -610,14 +634,28 @@ func (c *checker) conditionKey(at Location, k ConditionKey) (catalog.ConditionKe
 	if ok {
 		return key, true
 	}
-	prefix, _, _ := strings.Cut(wildcard.Lower(k.Name), ":")
-	code := map[string]string{"ims": "unknown_condition_key", "g": "unknown_global_condition_key"}[prefix]
+	if code, msg := UnknownConditionKey(k.Name); code != "" {
+		c.report(code, at, k.Pos, "%s", msg)
+	}
+	return key, false
+}
+
+// UnknownConditionKey says what is wrong with a condition key the catalog does not know:
+// the finding's code (unknown_condition_key for ims: keys, unknown_global_condition_key
+// for g: keys) and a message with a did-you-mean. Keys the catalog knows, and other
+// services' keys, give "". The simulator reports a request's context keys with it too.
+func UnknownConditionKey(name string) (code, message string) {
+	if _, ok := catalog.LookupConditionKey(name); ok {
+		return "", ""
+	}
+	prefix, _, _ := strings.Cut(wildcard.Lower(name), ":")
+	code = map[string]string{"ims": "unknown_condition_key", "g": "unknown_global_condition_key"}[prefix]
 	if code == "" {
-		return key, false
+		return "", ""
 	}
 	hint := "the imspolicy_condition_keys data source lists the keys"
-	if len(k.Name) <= maxSuggest {
-		if s := catalog.SuggestConditionKeys(k.Name); len(s) > 0 {
+	if len(name) <= maxSuggest {
+		if s := catalog.SuggestConditionKeys(name); len(s) > 0 {
 			hint = "did you mean " + quoteList(s) + "?"
 		}
 	}
@@ -625,8 +663,15 @@ func (c *checker) conditionKey(at Location, k ConditionKey) (catalog.ConditionKe
 	if prefix == "g" {
 		what = "a global condition key the reference notes list"
 	}
-	c.report(code, at, k.Pos, "%q is not %s; %s", k.Name, what, hint)
-	return key, false
+	return code, fmt.Sprintf("%q is not %s; %s", name, what, hint)
+}
+
+// SeverityOf is the severity of the rule with the code (0 for a code without a rule).
+func SeverityOf(code string) Severity {
+	if r, ok := rulesByCode[code]; ok {
+		return r.Severity
+	}
+	return 0
 }
 
 // operatorsFor names operators of a value type, for "use ..." hints.

@@ -191,6 +191,15 @@ var rules = []Rule{
 		Summary: "A wildcard brings in actions that do not support resource-level permissions, and the statement names specific resources: those actions are not granted.",
 		Fix:     `Add a statement with "Resource": ["*"] for the actions named in the message that are needed.`,
 		Example: `{"Version": "5.0", "Statement": [{"Effect": "Allow", "Action": ["ims:images:*"], "Resource": ["ims:*:*:image:abc"]}]}`},
+	// Ids no real image or account has (issue 17).
+	{Code: "image_id_matches_nothing", Severity: Warning,
+		Summary: "An image URN's id part is a wildcard pattern that no image id can match: image ids are lower-case UUIDs (8-4-4-4-12 hexadecimal digits), not names, so `golden-*` protects or grants nothing.",
+		Fix:     `Name one image's id, or write "*" and select images by tag with a condition such as {"StringEquals": {"g:ResourceTag/tier": ["golden"]}}.`,
+		Example: `{"Version": "5.0", "Statement": [{"Effect": "Deny", "Action": ["ims:images:deleteImage"], "Resource": ["ims:*:*:image:golden-*"]}]}`},
+	{Code: "aws_account_id", Severity: Warning,
+		Summary: "An image URN's account id is 12 digits, the form of an AWS account id; a Huawei Cloud account id (domain id) is 32 hexadecimal characters.",
+		Fix:     `Write your account id (console: My Credentials, API Credentials, Account ID), or "*".`,
+		Example: `{"Version": "5.0", "Statement": [{"Effect": "Allow", "Action": ["ims:images:get"], "Resource": ["ims:cn-north-4:123456789012:image:*"]}]}`},
 
 	// Conditions.
 	{Code: "unknown_operator", Severity: Error,
