@@ -181,7 +181,7 @@ func (o origin) attribute(at policy.Location) path.Path {
 func (o origin) condition(at policy.Location) path.Path {
 	offset := 0
 	for j, c := range o.conditions {
-		if c.Operator != at.Operator || at.Key != "" && c.Key != at.Key {
+		if c.Operator.ValueString() != at.Operator || at.Key != "" && c.Key.ValueString() != at.Key {
 			continue
 		}
 		block := o.at.AtName("condition").AtListIndex(j)
