@@ -32,6 +32,11 @@ data "imspolicy_actions" "image_writes" {
   match         = "ims:images:*Member*"
 }
 data "imspolicy_actions" "share" { match = "ims:images:share" }
+data "imspolicy_actions" "update" { granted_by = "ims:images:update" }
+data "imspolicy_actions" "update_writes" {
+  granted_by    = "IMS:images:upd*"
+  access_levels = ["write"]
+}
 `,
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("data.imspolicy_actions.get", tfjsonpath.New("names"),
@@ -42,6 +47,11 @@ data "imspolicy_actions" "share" { match = "ims:images:share" }
 					stringList("ims:images:copyCrossRegion")),
 				statecheck.ExpectKnownValue("data.imspolicy_actions.image_writes", tfjsonpath.New("names"),
 					stringList("ims:images:addMember", "ims:images:deleteMember", "ims:images:updateMemberStatus")),
+				// What an alias grants: match finds no action named ims:images:update.
+				statecheck.ExpectKnownValue("data.imspolicy_actions.update", tfjsonpath.New("names"),
+					stringList("ims:images:deleteImage", "ims:images:setTags")),
+				statecheck.ExpectKnownValue("data.imspolicy_actions.update_writes", tfjsonpath.New("names"),
+					stringList("ims:images:deleteImage", "ims:images:updateImage", "ims:images:updateMemberStatus")),
 				statecheck.ExpectKnownValue("data.imspolicy_actions.share", tfjsonpath.New("actions"), knownvalue.ListExact([]knownvalue.Check{
 					knownvalue.ObjectExact(map[string]knownvalue.Check{
 						"name":                knownvalue.StringExact("ims:images:share"),
