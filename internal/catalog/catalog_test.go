@@ -962,6 +962,9 @@ func TestGrants(t *testing.T) {
 			{"ims:images:listImagesByTag", "ims:images:list"}, {"ims:images:listOsVersion", "ims:images:list"},
 			{"ims:images:showImageTags", "ims:images:list"}}, nil},
 		{"ims:images:*Member", []reach{{"ims:images:addMember", ""}, {"ims:images:deleteMember", ""}}, nil},
+		// The vendor recommends the member actions in place of ims:images:share.
+		{"ims:images:share", []reach{{"ims:images:addMember", "ims:images:share"}, {"ims:images:deleteMember", "ims:images:share"},
+			{"ims:images:share", ""}, {"ims:images:updateMemberStatus", "ims:images:share"}}, nil},
 		{"ims:images:deleteTags", nil, nil},
 	}
 	for _, tc := range cases {

@@ -205,10 +205,16 @@ func Grants(pattern string) []Grant {
 // BeyondAlias reports whether the action is reached through an alias and goes beyond what
 // the alias's name says: its operation does not begin with the alias's (ims:images:copy
 // reaching copyInRegion says what it does; ims:images:update reaching deleteImage does not),
-// and it does more than list or read (ims:images:list reaching getJob only reads).
+// it does more than list or read (ims:images:list reaching getJob only reads), and it is
+// not one the vendor recommends in place of the alias (ims:images:share's member actions).
 func (g Grant) BeyondAlias() bool {
 	if g.Alias == "" || g.AccessLevel == List || g.AccessLevel == Read {
 		return false
+	}
+	if i, ok := index.byLower[wildcard.Lower(g.Alias)]; ok {
+		if d := index.sorted[i].Deprecation; d != nil && slices.Contains(d.Recommended, g.Name) {
+			return false
+		}
 	}
 	return !wildcard.HasPrefixFold(operation(g.Name), operation(g.Alias))
 }

@@ -783,7 +783,7 @@ func (c *checker) aliasGrantsMore(s *Statement) {
 		if !wildcard.HasWildcard(it.Value) {
 			fmt.Fprintf(&b, "%s is an alias", aliases[0])
 		} else {
-			fmt.Fprintf(&b, "%q matches the alias%s %s", it.Value, plural(len(aliases), "", "es"), strings.Join(aliases, " and "))
+			fmt.Fprintf(&b, "%q matches the alias%s %s", it.Value, plural(len(aliases), "", "es"), andList(aliases))
 		}
 		for j, alias := range aliases {
 			acts := beyond[alias]
@@ -803,7 +803,7 @@ func (c *checker) aliasGrantsMore(s *Statement) {
 				b.WriteString(";")
 			}
 			fmt.Fprintf(&b, ": allowing %s also allows %s, beyond what its name says (the vendor's Table 1 gives %s the alias %s)",
-				subject, strings.Join(described, " and "), plural(len(acts), "that action", "those actions"), alias)
+				subject, andList(described), plural(len(acts), "that action", "those actions"), alias)
 			for _, a := range acts {
 				if a.AliasDoubt != "" {
 					fmt.Fprintf(&b, "; that %s row is in doubt: %s", a.Name, a.AliasDoubt)
@@ -820,6 +820,14 @@ func deleteRank(name string) int {
 		return 0
 	}
 	return 1
+}
+
+// andList joins "a", "b and c".
+func andList(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }
 
 func plural(n int, one, many string) string {

@@ -169,7 +169,7 @@ var rules = []Rule{
 		Fix:     "List the write actions the principal needs, or use a narrower pattern.",
 		Example: `{"Version": "5.0", "Statement": [{"Effect": "Allow", "Action": ["ims:*"], "Resource": ["*"]}]}`},
 	{Code: "alias_grants_more", Severity: Warning,
-		Summary: "An Allow statement names an alias, or a pattern matching one, that grants actions beyond what its name says: ims:images:update also allows ims:images:deleteImage (the vendor's Table 1 gives deleteImage that alias, a row in doubt: see the catalog guide). Actions that only list or read, and those whose name begins with the alias's (ims:images:copy reaching copyInRegion), are not counted; nor are actions the statement also names by their own name.",
+		Summary: "An Allow statement names an alias, or a pattern matching one, that grants actions beyond what its name says: ims:images:update also allows ims:images:deleteImage (the vendor's Table 1 gives deleteImage that alias, a row in doubt: see the catalog guide). Not counted: actions that only list or read, those whose name begins with the alias's (ims:images:copy reaching copyInRegion), those the vendor recommends in place of the alias (ims:images:share's member actions), and those the statement also names by their own name.",
 		Fix:     "Name the table actions meant instead of the alias (ims:images:setTags), or deny the ones not meant in a Deny statement.",
 		Example: `{"Version": "5.0", "Statement": [{"Sid": "TagOnly", "Effect": "Allow", "Action": ["ims:images:update"], "Resource": ["*"]}]}`},
 	{Code: "read_grant_includes_export", Severity: Warning,
