@@ -980,6 +980,19 @@ func TestGrants(t *testing.T) {
 			t.Errorf("Grants(%q) = %v (beyond its alias: %q), want %v (%q)", tc.in, got, beyond, tc.want, tc.beyond)
 		}
 	}
+	// BeyondAliases is Grants filtered by BeyondAlias.
+	for _, p := range append(catalog.KnownNames(), "*", "ims:images:*", "ims:images:upd*", "ims:images:*e", "ims:*:?????") {
+		var want []catalog.Grant
+		for _, g := range catalog.Grants(p) {
+			if g.BeyondAlias() {
+				want = append(want, g)
+			}
+		}
+		got := catalog.BeyondAliases(p)
+		if len(got) != len(want) || !slices.EqualFunc(got, want, func(a, b catalog.Grant) bool { return a.Name == b.Name && a.Alias == b.Alias }) {
+			t.Errorf("BeyondAliases(%q) = %v, want %v", p, got, want)
+		}
+	}
 	if d := catalog.Grants("ims:images:update")[0].AliasDoubt; !strings.Contains(d, "ims:images:delete") {
 		t.Errorf("the deleteImage row carries no doubt about its alias: %q", d)
 	}

@@ -202,6 +202,29 @@ func Grants(pattern string) []Grant {
 	return out
 }
 
+// BeyondAliases returns the grants of pattern (see Grants) that reach beyond what an alias's
+// name says (see Grant.BeyondAlias), sorted byte-wise; nil, without allocating, for the many
+// names and patterns that reach nothing so.
+func BeyondAliases(pattern string) []Grant {
+	var out []Grant
+	for i := range index.sorted {
+		a := &index.sorted[i]
+		if len(a.Aliases) == 0 || wildcard.Match(pattern, a.Name) {
+			continue
+		}
+		for _, alias := range a.Aliases {
+			if wildcard.Match(pattern, alias) {
+				if g := (Grant{Action: *a, Alias: alias}); g.BeyondAlias() {
+					g.Action = a.clone()
+					out = append(out, g)
+				}
+				break
+			}
+		}
+	}
+	return out
+}
+
 // BeyondAlias reports whether the action is reached through an alias and goes beyond what
 // the alias's name says: its operation does not begin with the alias's (ims:images:copy
 // reaching copyInRegion says what it does; ims:images:update reaching deleteImage does not),

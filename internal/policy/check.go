@@ -754,26 +754,21 @@ func (c *checker) aliasGrantsMore(s *Statement) {
 	if s.Action == nil {
 		return
 	}
-	byName := make(map[string]bool)
-	grants := make([][]catalog.Grant, len(s.Action.Items))
 	for i, it := range s.Action.Items {
-		grants[i] = catalog.Grants(it.Value)
-		for _, g := range grants[i] {
-			if g.Alias == "" {
-				byName[g.Name] = true
-			}
+		grants := catalog.BeyondAliases(it.Value)
+		if len(grants) == 0 {
+			continue
 		}
-	}
-	for i, it := range s.Action.Items {
 		var aliases []string
 		beyond := make(map[string][]catalog.Action) // by alias
-		for _, g := range grants[i] {
-			if g.BeyondAlias() && !byName[g.Name] {
-				if _, ok := beyond[g.Alias]; !ok {
-					aliases = append(aliases, g.Alias)
-				}
-				beyond[g.Alias] = append(beyond[g.Alias], g.Action)
+		for _, g := range grants {
+			if slices.ContainsFunc(s.Action.Items, func(other Str) bool { return wildcard.Match(other.Value, g.Name) }) {
+				continue // named by its own name in this statement
 			}
+			if _, ok := beyond[g.Alias]; !ok {
+				aliases = append(aliases, g.Alias)
+			}
+			beyond[g.Alias] = append(beyond[g.Alias], g.Action)
 		}
 		if len(aliases) == 0 {
 			continue
@@ -842,6 +837,16 @@ func plural(n int, one, many string) string {
 // classes it as read.
 const exportAction = "ims:images:export"
 
+// exportNames are the names that reach exportAction (catalog.Action.Names).
+var exportNames = func() []string {
+	a, _ := catalog.LookupAction(exportAction)
+	return a.Names()
+}()
+
+func reachesExport(pattern string) bool {
+	return slices.ContainsFunc(exportNames, func(n string) bool { return wildcard.Match(pattern, n) })
+}
+
 // readGrantIncludesExport warns when an Allow statement grants only list and read IMS
 // actions, ims:images:export and a list action among them: a browsing, read-only grant (what
 // access_levels = ["list", "read"] gives) that also copies images out. A statement that
@@ -850,10 +855,10 @@ func (c *checker) readGrantIncludesExport(s *Statement) {
 	if s.Action == nil {
 		return
 	}
-	granted := c.statementActions(s)
-	if _, ok := granted[exportAction]; !ok {
-		return
+	if !slices.ContainsFunc(s.Action.Items, func(it Str) bool { return reachesExport(it.Value) }) {
+		return // the usual case, decided without building the statement's set
 	}
+	granted := c.statementActions(s)
 	var lists []string
 	for _, n := range sortedNames(granted) {
 		switch granted[n].AccessLevel {
@@ -868,7 +873,7 @@ func (c *checker) readGrantIncludesExport(s *Statement) {
 		return
 	}
 	for i, it := range s.Action.Items {
-		if _, ok := c.granted(it.Value)[exportAction]; !ok {
+		if !reachesExport(it.Value) {
 			continue
 		}
 		what := fmt.Sprintf("it names %s", exportAction)
