@@ -76,6 +76,55 @@ type Witness struct {
 	Context           map[string][]string
 	Decision          evaluator.Decision
 	ReferenceDecision *evaluator.Decision // nil outside a comparison
+	// Alias is the alias through which the statements that allow the request name Action,
+	// when, in some layer, every one of them names it only so (ims:images:update for
+	// ims:images:deleteImage); "" otherwise.
+	Alias string
+}
+
+// witness is the request for action a on resource under states, as configuration 0 (the
+// candidate) decided it in r.
+func (sp *space) witness(a actionUniverse, resource string, states []*keyState, r *evaluator.Result) *Witness {
+	return &Witness{Action: a.name, Resource: resource, Context: contextOf(states), Decision: r.Decision, Alias: sp.throughAlias(a, r)}
+}
+
+// throughAlias returns the alias through which configuration 0's statements that allowed
+// r name action a, when in some layer every one of them names it only through that
+// alias; "" otherwise.
+func (sp *space) throughAlias(a actionUniverse, r *evaluator.Result) string {
+	if len(a.names) < 2 {
+		return ""
+	}
+	byLayer := map[int]string{} // layer index -> the alias; "" once a statement names a otherwise
+	var order []int
+	for _, m := range r.Matched {
+		if m.Deny {
+			continue
+		}
+		li := 0
+		if m.Layer.SCP {
+			li = 1 + m.Layer.Level
+		}
+		alias := ""
+		for i := range sp.m.stmts {
+			if s := &sp.m.stmts[i]; s.cfg == 0 && s.layerIndex == li && s.policy == m.Policy && s.index == m.Statement {
+				alias = s.onlyThroughAlias(a.names)
+				break
+			}
+		}
+		if prev, seen := byLayer[li]; !seen {
+			order = append(order, li)
+			byLayer[li] = alias
+		} else if prev != alias {
+			byLayer[li] = ""
+		}
+	}
+	for _, li := range order {
+		if byLayer[li] != "" {
+			return byLayer[li]
+		}
+	}
+	return ""
 }
 
 // NoNewAccessResult answers NoNewAccess.
@@ -117,7 +166,9 @@ func (b Budget) NoNewAccess(candidate, reference Config) (out NoNewAccessResult,
 			c, r := rs[0].Decision, rs[1].Decision
 			witness := func() *Witness {
 				rd := r
-				return &Witness{Action: a.name, Resource: resource, Context: contextOf(states), Decision: c, ReferenceDecision: &rd}
+				w := sp.witness(a, resource, states, rs[0])
+				w.ReferenceDecision = &rd
+				return w
 			}
 			if c == evaluator.Allow && r != evaluator.Allow && newW == nil {
 				newW = witness()
@@ -196,7 +247,7 @@ func (b Budget) AccessNotGranted(c Config, actionPatterns, resourcePatterns []st
 		var w *Witness
 		err := sp.each(a, func(resource string, states []*keyState, rs []*evaluator.Result) bool {
 			if query.matchesResource(resource) && rs[0].Decision == evaluator.Allow {
-				w = &Witness{Action: a.name, Resource: resource, Context: contextOf(states), Decision: rs[0].Decision}
+				w = sp.witness(a, resource, states, rs[0])
 				return false
 			}
 			return true
@@ -278,7 +329,7 @@ func (b Budget) EffectivePermissions(c Config) (out EffectivePermissionsResult, 
 			err := sp.each(a, func(resource string, states []*keyState, rs []*evaluator.Result) bool {
 				if rs[0].Decision == evaluator.Allow {
 					out.OtherServicesAllowed = true
-					out.OtherServicesWitness = &Witness{Action: a.name, Resource: resource, Context: contextOf(states), Decision: rs[0].Decision}
+					out.OtherServicesWitness = sp.witness(a, resource, states, rs[0])
 					return false
 				}
 				return true
@@ -297,7 +348,7 @@ func (b Budget) EffectivePermissions(c Config) (out EffectivePermissionsResult, 
 			}
 			allowed = true
 			if p.Witness == nil {
-				p.Witness = &Witness{Action: a.name, Resource: resource, Context: contextOf(states), Decision: rs[0].Decision}
+				p.Witness = sp.witness(a, resource, states, rs[0])
 			}
 			for _, m := range rs[0].Matched {
 				ref := StatementRef{Policy: m.Policy, Statement: m.Statement, Sid: m.Sid}

@@ -2,12 +2,14 @@ package analysis
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/wildcard"
 )
 
@@ -53,6 +55,46 @@ func TestNoNewAccessByAlias(t *testing.T) {
 		t.Errorf("reverse: %+v", back)
 	}
 	checkWitnesses(t, ref, &cand, back.RemovedAccess)
+}
+
+// A witness says the alias through which the allowing statements reach its action, when
+// they reach it only so; not when a statement names the action itself.
+func TestWitnessThroughAlias(t *testing.T) {
+	ref := identity(doc(t, `{"Effect":"Allow","Action":["ims:images:get"],"Resource":["*"]}`))
+	cand := identity(doc(t,
+		`{"Sid":"TagOnly","Effect":"Allow","Action":["ims:images:get","ims:images:update"],"Resource":["*"]}`,
+		`{"Effect":"Allow","Action":["ims:images:setTags"],"Resource":["*"]}`))
+	r, err := NoNewAccess(cand, ref)
+	if err != nil || r.Status != Complete {
+		t.Fatal(err, r.Reason)
+	}
+	aliases := map[string]string{}
+	for _, w := range r.NewAccess {
+		aliases[w.Action] = w.Alias
+	}
+	want := map[string]string{"ims:images:deleteImage": "ims:images:update", "ims:images:setTags": ""}
+	if !maps.Equal(aliases, want) {
+		t.Errorf("aliases of the witnesses %v, want %v", aliases, want)
+	}
+	checkWitnesses(t, cand, &ref, r.NewAccess)
+
+	// An SCP naming the alias, under an identity layer allowing everything by name.
+	scp := func(actions string) *policy.Document {
+		return doc(t, `{"Effect":"Allow","Action":["ims:images:get"`+actions+`],"Resource":["*"]}`)
+	}
+	sr, err := DefaultBudget.SCPChange(scp(""), scp(`,"ims:images:upd*"`))
+	if err != nil || sr.Status != Complete {
+		t.Fatal(err, sr.Reason)
+	}
+	aliases = map[string]string{}
+	for _, w := range sr.NewAccess {
+		aliases[w.Action] = w.Alias
+	}
+	want = map[string]string{"ims:images:deleteImage": "ims:images:update", "ims:images:setTags": "ims:images:update",
+		"ims:images:updateImage": "", "ims:images:updateMemberStatus": ""}
+	if !maps.Equal(aliases, want) {
+		t.Errorf("SCP: aliases of the witnesses %v, want %v", aliases, want)
+	}
 }
 
 func TestNoNewAccessConditions(t *testing.T) {

@@ -218,7 +218,7 @@ type actionUniverse struct {
 func (sp *space) actions() ([]actionUniverse, error) {
 	var out []actionUniverse
 	for _, a := range catalog.Actions() {
-		au := actionUniverse{name: a.Name, names: append([]string{a.Name}, a.Aliases...), table: &a}
+		au := actionUniverse{name: a.Name, names: a.Names(), table: &a}
 		switch {
 		case len(a.ResourceTypes) == 0:
 		case len(a.ResourceTypes) == 1 && a.ResourceTypes[0].Name == "image":

@@ -214,6 +214,10 @@ func (c *checker) statement(s *Statement) {
 	c.resources(s)
 	c.conditions(s)
 
+	if allow {
+		c.aliasGrantsMore(s)
+		c.readGrantIncludesExport(s)
+	}
 	if c.purpose == SCP {
 		c.scpRules(s, allow)
 	} else if allow {
@@ -330,14 +334,8 @@ func (c *checker) granted(name string) map[string]catalog.Action {
 
 func grantedBy(name string) map[string]catalog.Action {
 	out := make(map[string]catalog.Action)
-	names := []string{name}
-	if wildcard.HasWildcard(name) {
-		names = catalog.MatchNames(name)
-	}
-	for _, n := range names {
-		for _, a := range catalog.Granted(n) {
-			out[a.Name] = a
-		}
+	for _, g := range catalog.Grants(name) {
+		out[g.Name] = g.Action
 	}
 	return out
 }
@@ -785,4 +783,146 @@ func (c *checker) broadAllow(s *Statement) {
 	}
 	c.report("allow_all_write", c.at(ActionElement), s.Action.Pos, "this Allow statement's wildcards grant every IMS write action (%s), deleting images included; list the write actions the principal needs instead",
 		strings.Join(c.writes, ", "))
+}
+
+// aliasGrantsMore warns, for each Action item of an Allow statement, about the table
+// actions it reaches only through an alias and beyond what the alias's name says
+// (catalog.Grant.BeyondAlias), unless an item of the statement names them by their own
+// name: ims:images:update allows ims:images:deleteImage.
+func (c *checker) aliasGrantsMore(s *Statement) {
+	if s.Action == nil {
+		return
+	}
+	for i, it := range s.Action.Items {
+		grants := catalog.BeyondAliases(it.Value)
+		if len(grants) == 0 {
+			continue
+		}
+		var aliases []string
+		beyond := make(map[string][]catalog.Action) // by alias
+		for _, g := range grants {
+			if slices.ContainsFunc(s.Action.Items, func(other Str) bool { return wildcard.Match(other.Value, g.Name) }) {
+				continue // named by its own name in this statement
+			}
+			if _, ok := beyond[g.Alias]; !ok {
+				aliases = append(aliases, g.Alias)
+			}
+			beyond[g.Alias] = append(beyond[g.Alias], g.Action)
+		}
+		if len(aliases) == 0 {
+			continue
+		}
+		slices.Sort(aliases)
+		var b strings.Builder
+		if !wildcard.HasWildcard(it.Value) {
+			fmt.Fprintf(&b, "%s is an alias", aliases[0])
+		} else {
+			fmt.Fprintf(&b, "%q matches the alias%s %s", it.Value, plural(len(aliases), "", "es"), andList(aliases))
+		}
+		for j, alias := range aliases {
+			acts := beyond[alias]
+			// Deleting first: it is the grant a reader least expects from a name.
+			slices.SortStableFunc(acts, func(a, b catalog.Action) int {
+				return cmp.Compare(deleteRank(a.Name), deleteRank(b.Name))
+			})
+			described := make([]string, len(acts))
+			for k, a := range acts {
+				described[k] = fmt.Sprintf("%s (%q, %s)", a.Name, a.Description, a.AccessLevel)
+			}
+			subject := "it"
+			if len(aliases) > 1 {
+				subject = alias
+			}
+			if j > 0 {
+				b.WriteString(";")
+			}
+			fmt.Fprintf(&b, ": allowing %s also allows %s, beyond what its name says (the vendor's Table 1 gives %s the alias %s)",
+				subject, andList(described), plural(len(acts), "that action", "those actions"), alias)
+			for _, a := range acts {
+				if a.AliasDoubt != "" {
+					fmt.Fprintf(&b, "; that %s row is in doubt: %s", a.Name, a.AliasDoubt)
+				}
+			}
+		}
+		b.WriteString("; name the actions meant instead (the imspolicy_actions data source lists them), or deny the ones not meant in a Deny statement")
+		c.report("alias_grants_more", c.at(ActionElement).Item(i), it.Pos, "%s", b.String())
+	}
+}
+
+func deleteRank(name string) int {
+	if strings.HasPrefix(name[strings.LastIndexByte(name, ':')+1:], "delete") {
+		return 0
+	}
+	return 1
+}
+
+// andList joins "a", "b and c".
+func andList(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// exportAction copies an image out to an OBS bucket (Table 2: POST
+// /v1/cloudimages/{image_id}/file, which depends on obs:object:PutObject), though Table 1
+// classes it as read.
+const exportAction = "ims:images:export"
+
+// exportNames are the names that reach exportAction (catalog.Action.Names).
+var exportNames = func() []string {
+	a, _ := catalog.LookupAction(exportAction)
+	return a.Names()
+}()
+
+func reachesExport(pattern string) bool {
+	return slices.ContainsFunc(exportNames, func(n string) bool { return wildcard.Match(pattern, n) })
+}
+
+// readGrantIncludesExport warns when an Allow statement grants only list and read IMS
+// actions, ims:images:export and a list action among them: a browsing, read-only grant (what
+// access_levels = ["list", "read"] gives) that also copies images out. A statement that
+// grants export with get alone, or with write actions, is taken as meant.
+func (c *checker) readGrantIncludesExport(s *Statement) {
+	if s.Action == nil {
+		return
+	}
+	if !slices.ContainsFunc(s.Action.Items, func(it Str) bool { return reachesExport(it.Value) }) {
+		return // the usual case, decided without building the statement's set
+	}
+	granted := c.statementActions(s)
+	var lists []string
+	for _, n := range sortedNames(granted) {
+		switch granted[n].AccessLevel {
+		case catalog.List:
+			lists = append(lists, n)
+		case catalog.Read:
+		default:
+			return
+		}
+	}
+	if len(lists) == 0 {
+		return
+	}
+	for i, it := range s.Action.Items {
+		if !reachesExport(it.Value) {
+			continue
+		}
+		what := fmt.Sprintf("it names %s", exportAction)
+		if wildcard.HasWildcard(it.Value) {
+			what = fmt.Sprintf("the pattern %q brings in %s", it.Value, exportAction)
+		}
+		c.report("read_grant_includes_export", c.at(ActionElement).Item(i), it.Pos,
+			"this Allow statement grants only list and read actions (%s among them), but %s, which the vendor classes as read although it copies an image out to an OBS bucket "+
+				"(POST /v1/cloudimages/{image_id}/file); leave it out of a read-only grant (drop it from an access_levels = [\"list\", \"read\"] list), or give it a statement of its own if exporting is meant",
+			strings.Join(lists, ", "), what)
+		return
+	}
 }

@@ -169,6 +169,14 @@ var rules = []Rule{
 		Summary: "An Allow statement's wildcards grant every IMS write action, deleting images included.",
 		Fix:     "List the write actions the principal needs, or use a narrower pattern.",
 		Example: `{"Version": "5.0", "Statement": [{"Effect": "Allow", "Action": ["ims:*"], "Resource": ["*"]}]}`},
+	{Code: "alias_grants_more", Severity: Warning,
+		Summary: "An Allow statement names an alias, or a pattern matching one, that grants actions beyond what its name says: ims:images:update also allows ims:images:deleteImage (the vendor's Table 1 gives deleteImage that alias, a row in doubt: see the catalog guide). Not counted: actions that only list or read, those whose name begins with the alias's (ims:images:copy reaching copyInRegion), those the vendor recommends in place of the alias (ims:images:share's member actions), and those the statement also names by their own name.",
+		Fix:     "Name the table actions meant instead of the alias (ims:images:setTags), or deny the ones not meant in a Deny statement.",
+		Example: `{"Version": "5.0", "Statement": [{"Sid": "TagOnly", "Effect": "Allow", "Action": ["ims:images:update"], "Resource": ["*"]}]}`},
+	{Code: "read_grant_includes_export", Severity: Warning,
+		Summary: "An Allow statement grants only list and read IMS actions, ims:images:export and a list action (ims:images:list, listOsVersion, listImageTags) among them, whether named or brought in by a pattern: a read-only grant, such as access_levels = [\"list\", \"read\"] gives, that also copies images out to an OBS bucket (the vendor classes export as read). A statement that grants export alone, with get only, or with write actions is taken as meant.",
+		Fix:     `Leave ims:images:export out of read-only grants (filter it out of an access_levels = ["list", "read"] list), or give it a statement of its own if exporting is meant.`,
+		Example: `{"Version": "5.0", "Statement": [{"Sid": "ReadOnly", "Effect": "Allow", "Action": ["ims:images:get", "ims:images:list", "ims:images:export"], "Resource": ["*"]}]}`},
 
 	// Resources.
 	{Code: "malformed_urn", Severity: Error,

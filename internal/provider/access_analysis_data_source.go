@@ -54,6 +54,8 @@ func witnessAttributes(reference string) map[string]schema.Attribute {
 		},
 		"decision":           schema.StringAttribute{Computed: true, MarkdownDescription: "The analysed policies' decision, as the simulator words it: `allow`, `explicit_deny` or `implicit_deny`."},
 		"reference_decision": schema.StringAttribute{Computed: true, MarkdownDescription: reference},
+		"through_alias": schema.StringAttribute{Computed: true, MarkdownDescription: "The alias through which the statements that allow the request " +
+			"name `action`, when they name it only so (`ims:images:update` for `ims:images:deleteImage`); null otherwise."},
 	}
 }
 
@@ -284,13 +286,16 @@ func accessAnalysisState(config tftypes.Value, gate analysis.Gate, r analysis.Ga
 			}
 			ctx[k] = tftypes.NewValue(valuesType, values)
 		}
-		ref := tftypes.NewValue(tftypes.String, nil)
+		ref, alias := tftypes.NewValue(tftypes.String, nil), tftypes.NewValue(tftypes.String, nil)
 		if w.ReferenceDecision != nil {
 			ref = str(w.ReferenceDecision.String())
 		}
+		if w.Alias != "" {
+			alias = str(w.Alias)
+		}
 		return tftypes.NewValue(witnessType, map[string]tftypes.Value{
 			"action": str(w.Action), "resource": str(w.Resource), "context": tftypes.NewValue(contextType, ctx),
-			"decision": str(w.Decision.String()), "reference_decision": ref,
+			"decision": str(w.Decision.String()), "reference_decision": ref, "through_alias": alias,
 		})
 	}
 	witnesses := func(ws []analysis.Witness) tftypes.Value {

@@ -118,10 +118,13 @@ data "imspolicy_access_analysis" "test" {
 					statecheck.ExpectKnownValue(analysisAddr, at("new_access", 0), knownvalue.ObjectPartial(map[string]knownvalue.Check{
 						"action": knownvalue.StringExact("ims:images:addMember"), "decision": knownvalue.StringExact("allow"),
 						"reference_decision": knownvalue.StringExact("implicit_deny"),
+						// The Share statement names ims:images:share, addMember's alias, and not addMember.
+						"through_alias": knownvalue.StringExact("ims:images:share"),
 					})),
 					statecheck.ExpectKnownValue(analysisAddr, at("new_access", 1), knownvalue.ObjectPartial(map[string]knownvalue.Check{
-						"action":  knownvalue.StringExact("ims:images:copyInRegion"),
-						"context": knownvalue.MapExact(map[string]knownvalue.Check{"g:ResourceTag/team": knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("build")})}),
+						"action":        knownvalue.StringExact("ims:images:copyInRegion"),
+						"through_alias": knownvalue.Null(),
+						"context":       knownvalue.MapExact(map[string]knownvalue.Check{"g:ResourceTag/team": knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("build")})}),
 					})),
 					statecheck.ExpectKnownValue(analysisAddr, at("removed_access"), knownvalue.ListExact(nil)),
 					statecheck.ExpectKnownValue(analysisAddr, at("must_not_allow_results"), knownvalue.ListExact([]knownvalue.Check{

@@ -599,6 +599,45 @@ func TestAccIdentityPolicyResource_planShowsPolicyWarnings(t *testing.T) {
 	}
 }
 
+// TestAccIdentityPolicyResource_planWarnsAliasGrantsMore: a statement meant for tags that
+// names the alias ims:images:update warns on the policy attribute that it also allows
+// deleting images, with the seed row and the doubt about it; a read-only statement that
+// exports warns too.
+func TestAccIdentityPolicyResource_planWarnsAliasGrantsMore(t *testing.T) {
+	cli := acctest.NewTerraformCLI(t)
+	_, url := acctest.StartEmulator(t, emulator.Config{})
+	plan := cli.Plan(identityPolicyConfig(url, "taggers", "", `jsonencode({
+    Version   = "5.0"
+    Statement = [
+      { Sid = "TagOnly", Effect = "Allow", Action = ["ims:images:update"], Resource = ["*"] },
+      { Sid = "ReadOnly", Effect = "Allow", Action = ["ims:images:list", "ims:images:get", "ims:images:export"], Resource = ["*"] },
+    ]
+  })`), nil)
+	for code, wants := range map[string][]string{
+		"alias_grants_more": {`Statement[0].Action[0] (Sid "TagOnly")`, "ims:images:update is an alias: allowing it also allows ims:images:deleteImage",
+			"ims:images:setTags", "the vendor's Table 1 gives those actions the alias ims:images:update", "that ims:images:deleteImage row is in doubt"},
+		"read_grant_includes_export": {`Statement[1].Action[2] (Sid "ReadOnly")`, "it names ims:images:export", "copies an image out to an OBS bucket"},
+	} {
+		found := plan.WithSummary(code)
+		if len(found) == 0 {
+			t.Fatalf("no %s diagnostic in %+v", code, plan.Diagnostics)
+		}
+		for _, d := range found {
+			if d.Severity != "warning" || d.Address != identityPolicyAddr || d.Snippet == nil || !strings.HasPrefix(strings.TrimSpace(d.Snippet.Code), "policy") {
+				t.Errorf("unexpected diagnostic %+v", d)
+			}
+			for _, want := range wants {
+				if !strings.Contains(d.Detail, want) {
+					t.Errorf("%s does not say %q:\n%s", code, want, d.Detail)
+				}
+			}
+		}
+	}
+	if plan.Add != 1 {
+		t.Errorf("the plan adds %d resources, not the policy", plan.Add)
+	}
+}
+
 // TestAccIdentityPolicyResource_descriptionUpdateNotServed: an endpoint whose gateway does not
 // route UpdatePolicyV5 (404 APIGW.0101) fails a description change with an error on the
 // attribute that says how to replace the policy instead; the policy stays in state, and a
@@ -689,6 +728,12 @@ func TestAccIdentityPolicyResource_planWarnsOnNewAccess(t *testing.T) {
 		!strings.Contains(d.Detail, `ims:images:deleteImage on "`) || !strings.Contains(d.Detail, `ims:images:setTags on "`) ||
 		!strings.Contains(d.Detail, "allow, was implicit_deny") || strings.Contains(d.Detail, "ims:images:get ") {
 		t.Errorf("unexpected diagnostic %+v", d)
+	}
+	// Each request says the alias that reached it: the plan names no deleteImage.
+	for _, action := range []string{"ims:images:deleteImage", "ims:images:setTags"} {
+		if !regexp.MustCompile(regexp.QuoteMeta(action) + ` on "[^"]*": allow, was implicit_deny, through the alias ims:images:update\n`).MatchString(d.Detail + "\n") {
+			t.Errorf("the request for %s does not say it was reached through the alias ims:images:update:\n%s", action, d.Detail)
+		}
 	}
 	// Replay each listed request: allowed by the planned document, not by the applied one.
 	for _, action := range []string{"ims:images:deleteImage", "ims:images:setTags"} {

@@ -198,7 +198,7 @@ func warnOnNewAccess(data *providerData, at path.Path, purpose policy.Purpose, p
 }
 
 // witnessText is a witness in one line: the action, the resource, the context keys given
-// (any other key is absent) and both decisions.
+// (any other key is absent), both decisions and the alias that reached the action, if one did.
 func witnessText(w analysis.Witness) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s on %q", w.Action, w.Resource)
@@ -221,6 +221,9 @@ func witnessText(w analysis.Witness) string {
 	fmt.Fprintf(&b, ": %s", w.Decision)
 	if w.ReferenceDecision != nil {
 		fmt.Fprintf(&b, ", was %s", *w.ReferenceDecision)
+	}
+	if w.Alias != "" {
+		fmt.Fprintf(&b, ", through the alias %s", w.Alias)
 	}
 	return b.String()
 }
