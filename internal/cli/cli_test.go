@@ -37,6 +37,9 @@ var goldenCases = []struct {
 	{"identity-purpose", []string{"check", "testdata/scp-allow-condition.json"}, "", ExitOK},
 	{"stdin", []string{"check", "-"}, `{"Version": "5.0", "Statement": [{"Effect": "allow", "Action": ["ims:images:get"]}]}`, ExitFindings},
 	{"not-json", []string{"check", "testdata/not-json.txt"}, "", ExitFindings},
+	// Text that is not UTF-8 is refused as a NUL byte is (malformed_json), not checked as U+FFFD.
+	{"not-utf8-sid", []string{"check", "testdata/not-utf8-sid.json"}, "", ExitFindings},
+	{"not-utf8-value", []string{"check", "--format", "json", "testdata/not-utf8-value.json"}, "", ExitFindings},
 	{"plan-text", []string{"check", "testdata/huaweicloud-plan.json"}, "", ExitFindings},
 	{"plan-json", []string{"check", "--format", "json", "testdata/huaweicloud-plan.json"}, "", ExitFindings},
 	{"plan-sarif", []string{"check", "--format", "sarif", "testdata/huaweicloud-plan.json"}, "", ExitFindings},
@@ -59,6 +62,7 @@ var goldenCases = []struct {
 	{"diff-plan", []string{"diff-access", "--plan", "testdata/huaweicloud-plan.json"}, "", ExitFindings},
 	{"diff-plan-unknown", []string{"diff-access", "--plan", "testdata/diff-plan-unknown.json"}, "", ExitUnknown},
 	{"diff-plan-sarif", []string{"diff-access", "--format", "sarif", "--plan", "testdata/diff-plan-unknown.json"}, "", ExitUnknown},
+	{"diff-not-utf8", []string{"diff-access", "testdata/new-readers.json", "testdata/not-utf8-value.json"}, "", ExitUsage},
 	{"diff-usage-one-file", []string{"diff-access", "testdata/clean.json"}, "", ExitUsage},
 	{"diff-usage-errors", []string{"diff-access", "testdata/bad-action.json", "testdata/clean.json"}, "", ExitUsage},
 	{"diff-usage-plan-as-file", []string{"diff-access", "testdata/real-plan.json", "testdata/clean.json"}, "", ExitUsage},

@@ -30,6 +30,11 @@ func TestParseErrors(t *testing.T) {
 		{"garbage after", `{} {}`, `line 1 col 4: unexpected character '{' after the end of the JSON document`},
 		{"duplicate key", "{\"Statement\": [{\n  \"Action\": [\"a\"],\n  \"Action\": [\"b\"]}]}", `line 3 col 3: the key "Action" appears twice in the same object; merge the two into one`},
 		{"syntax error wins over duplicate", `{"a": 1, "a": 2, }`, `line 1 col 18: unexpected '}' after ','; remove the trailing comma`},
+		// Text that is not UTF-8 is refused as a NUL byte is, not read as U+FFFD.
+		{"sid not utf-8", "{\"Statement\": [{\"Sid\": \"a\xff\xfe\"}]}", `line 1 col 26: byte 0xff in a string is not UTF-8; save the file as UTF-8 (it may be in Latin-1 or UTF-16), or write the character as a \u escape such as \u00e9`},
+		{"value cut short", "{\"Statement\": [{\"Condition\": {\"StringEquals\": {\"ims:Region\": [\"\xc3\x28\"]}}}]}", `line 1 col 64: byte 0xc3 in a string is not UTF-8; save the file as UTF-8 (it may be in Latin-1 or UTF-16), or write the character as a \u escape such as \u00e9`},
+		{"key not utf-8", "{\"Statement\": [{\"S\xe9d\": \"x\"}]}", `line 1 col 19: byte 0xe9 in a string is not UTF-8; save the file as UTF-8 (it may be in Latin-1 or UTF-16), or write the character as a \u escape such as \u00e9`},
+		{"utf-8 after valid characters", "{\"Sid\": \"é\x80\"}", `line 1 col 11: byte 0x80 in a string is not UTF-8; save the file as UTF-8 (it may be in Latin-1 or UTF-16), or write the character as a \u escape such as \u00e9`},
 		{"columns count characters", `{"Sid": "éé" x}`, `line 1 col 14: unexpected character 'x' after an object member; expected ',' or '}'`},
 
 		// The grammar's shape.
