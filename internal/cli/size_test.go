@@ -1,0 +1,170 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"testing/iotest"
+	"time"
+
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
+)
+
+// bigDocument is a policy document of at least size bytes.
+func bigDocument(size int) []byte {
+	statement := `{"Effect": "Allow", "Action": ["ims:images:list"], "Resource": ["*"]}`
+	var b bytes.Buffer
+	b.WriteString(`{"Version": "5.0", "Statement": [` + statement)
+	for b.Len() < size {
+		b.WriteString(",\n  " + statement)
+	}
+	b.WriteString("]}")
+	return b.Bytes()
+}
+
+// A file far over any policy's limit is refused with an error naming it and the limits,
+// at once (not read whole: 48 MB used to take 1.1 GB), by check and diff-access, from a
+// file or from standard input.
+func TestInputOverTheCapIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big.json")
+	doc := bigDocument(48 << 20)
+	if err := os.WriteFile(big, doc, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	size := len(doc)
+	doc = nil
+	cases := []struct {
+		args  []string
+		stdin io.Reader
+		want  string
+	}{
+		{[]string{"check", big}, nil, "imspolicy check: " + big + ": " + policy.TooLargeMessage(int64(size), false)},
+		{[]string{"check", "-"}, strings.NewReader(string(bigDocument(policy.MaxDocumentBytes + 1))), "imspolicy check: -: " + policy.TooLargeMessage(policy.MaxDocumentBytes, true)},
+		{[]string{"diff-access", "testdata/clean.json", big}, nil, "imspolicy diff-access: " + big + ": " + policy.TooLargeMessage(int64(size), false)},
+		{[]string{"diff-access", "--plan", big}, nil, "imspolicy diff-access: " + big + ": not a plan"},
+	}
+	for _, c := range cases {
+		start := time.Now()
+		var out, errOut bytes.Buffer
+		exit := Run(c.args, c.stdin, &out, &errOut)
+		if took := time.Since(start); took > 2*time.Second {
+			t.Errorf("%v took %v: the input should be refused before it is read", c.args, took)
+		}
+		if exit != ExitUsage || !strings.HasPrefix(errOut.String(), c.want) {
+			t.Errorf("%v: exit %d, stderr:\n%s\nwant exit %d and a message starting:\n%s", c.args, exit, errOut.String(), ExitUsage, c.want)
+		}
+	}
+	if !strings.Contains(policy.TooLargeMessage(1, false), "6144 characters for an identity policy, 5120 for an SCP") {
+		t.Errorf("the message does not give the vendor's limits: %s", policy.TooLargeMessage(1, false))
+	}
+}
+
+// A plan over the cap is read (a stream, policy resources only), whatever the order of
+// its members; a document in it far over the limit is a document_too_large finding, not
+// parsed, and the others are checked.
+func TestLargePlanIsRead(t *testing.T) {
+	path, size := writeLargePlan(t, 200)
+	if size <= policy.MaxDocumentBytes {
+		t.Fatalf("the plan is %d bytes: not over the cap", size)
+	}
+	stdout, stderr, exit := run(t, []string{"check", path}, "")
+	if exit != ExitOK || !strings.Contains(stdout, "2 documents, 2 checked") {
+		t.Fatalf("exit %d\n%s%s", exit, stdout, stderr)
+	}
+
+	// The same plan with its members sorted (jq -S), and one policy far over the limit.
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p map[string]any
+	if err := json.Unmarshal(src, &p); err != nil {
+		t.Fatal(err)
+	}
+	huge := string(bigDocument(policy.MaxDocumentBytes + 1))
+	rc := p["resource_changes"].([]any)[0].(map[string]any)
+	rc["change"].(map[string]any)["after"].(map[string]any)["policy"] = huge
+	sorted, err := json.Marshal(p) // encoding/json sorts map keys: "applyable" first
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, sorted, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, exit = run(t, []string{"check", "--format", "json", path}, "")
+	var r struct {
+		Documents []struct {
+			Address  string `json:"address"`
+			Findings []struct {
+				Code    string `json:"code"`
+				Message string `json:"message"`
+			} `json:"findings"`
+		} `json:"documents"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil || exit != ExitFindings || len(r.Documents) != 2 {
+		t.Fatalf("exit %d, %v\n%s%s", exit, err, stdout, stderr)
+	}
+	d := r.Documents[0]
+	if d.Address != "imspolicy_identity_policy.r0" || len(d.Findings) != 1 || d.Findings[0].Code != "document_too_large" ||
+		!strings.Contains(d.Findings[0].Message, "so it was not read") {
+		t.Errorf("the oversized document: %+v", d)
+	}
+	if len(r.Documents[1].Findings) != 0 {
+		t.Errorf("the other document: %+v", r.Documents[1])
+	}
+}
+
+// A plan that is not UTF-8 is refused, with the offset of the bad byte: encoding/json
+// would read it as U+FFFD and check something other than what was written.
+func TestPlanNotUTF8(t *testing.T) {
+	src, err := os.ReadFile("testdata/real-plan.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := bytes.Index(src, []byte(`\"ims:*\"`)) + 3
+	bad := append(append(append([]byte{}, src[:at]...), 0xc3, 0x28), src[at:]...)
+	path := filepath.Join(t.TempDir(), "plan.json")
+	if err := os.WriteFile(path, bad, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"check", path}, {"diff-access", "--plan", path}} {
+		_, stderr, exit := run(t, args, "")
+		if want := "byte 0xc3 at offset " + strconv.Itoa(at) + " is not UTF-8"; exit != ExitUsage || !strings.Contains(stderr, want) {
+			t.Errorf("%v: exit %d, stderr %s; want %q", args, exit, stderr, want)
+		}
+	}
+}
+
+// utf8Reader passes UTF-8 through whatever the read sizes, and stops at the first byte
+// that is not, with its offset.
+func TestUTF8Reader(t *testing.T) {
+	valid := []byte("a é 😀 \u2028 end")
+	for _, r := range []io.Reader{bytes.NewReader(valid), iotest.OneByteReader(bytes.NewReader(valid)), iotest.HalfReader(bytes.NewReader(valid))} {
+		got, err := io.ReadAll(&utf8Reader{r: r})
+		if err != nil || !bytes.Equal(got, valid) {
+			t.Errorf("got %q, %v", got, err)
+		}
+	}
+	for _, c := range []struct {
+		src  string
+		want string
+	}{
+		{"ab\xff", "byte 0xff at offset 2"},
+		{"é\xc3\x28", "byte 0xc3 at offset 2"},
+		{"ab😀\xf0\x9f", "byte 0xf0 at offset 6"}, // cut short by the end
+		{"\x80", "byte 0x80 at offset 0"},
+	} {
+		for _, r := range []io.Reader{strings.NewReader(c.src), iotest.OneByteReader(strings.NewReader(c.src))} {
+			_, err := io.ReadAll(&utf8Reader{r: r})
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("%q: %v, want %q", c.src, err, c.want)
+			}
+		}
+	}
+}
