@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -62,6 +63,10 @@ func TestInputOverTheCapIsRefused(t *testing.T) {
 	}
 	if !strings.Contains(policy.TooLargeMessage(1, false), "6144 characters for an identity policy, 5120 for an SCP") {
 		t.Errorf("the message does not give the vendor's limits: %s", policy.TooLargeMessage(1, false))
+	}
+	// Help (and so the CI guide, which quotes it) gives the cap as the code has it.
+	if want := fmt.Sprintf("a file over %d KiB that is not a plan", policy.MaxDocumentBytes>>10); !strings.Contains(strings.Join(strings.Fields(Help), " "), want) {
+		t.Errorf("Help does not say %q", want)
 	}
 }
 
