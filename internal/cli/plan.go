@@ -168,6 +168,13 @@ func readPlan(r io.Reader) (*plan, error) {
 	if _, err := dec.Token(); err != nil {
 		return nil, err
 	}
+	switch _, err := dec.Token(); {
+	case err == io.EOF:
+	case err != nil:
+		return nil, err
+	default:
+		return nil, errors.New("unexpected text after the plan's JSON object")
+	}
 	switch {
 	case formatVersion == nil:
 		return nil, errors.New("not a plan (terraform show -json plan.out): it has no format_version")

@@ -7,11 +7,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
 	"testing/iotest"
-	"time"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 )
@@ -28,34 +28,43 @@ func bigDocument(size int) []byte {
 	return b.Bytes()
 }
 
-// A file far over any policy's limit is refused with an error naming it and the limits,
-// at once (not read whole: 48 MB used to take 1.1 GB), by check and diff-access, from a
-// file or from standard input.
+// A file far over any policy's limit is refused with an error naming it, its size and the
+// limits, without being read whole (48 MB used to take 1.1 GB), by check and diff-access,
+// from a file or from standard input.
 func TestInputOverTheCapIsRefused(t *testing.T) {
-	dir := t.TempDir()
-	big := filepath.Join(dir, "big.json")
-	doc := bigDocument(48 << 20)
-	if err := os.WriteFile(big, doc, 0o644); err != nil {
+	big := filepath.Join(t.TempDir(), "big.json")
+	f, err := os.Create(big)
+	if err != nil {
 		t.Fatal(err)
 	}
-	size := len(doc)
-	doc = nil
+	// A document's start, then NULs to 48 MB: the command must refuse it from its size and
+	// start, so what follows them is never looked at (and the file is sparse).
+	const size = 48 << 20
+	if _, err := f.Write(bigDocument(policy.MaxDocumentBytes + 1)); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(size); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		args  []string
 		stdin io.Reader
 		want  string
 	}{
-		{[]string{"check", big}, nil, "imspolicy check: " + big + ": " + policy.TooLargeMessage(int64(size), false)},
-		{[]string{"check", "-"}, strings.NewReader(string(bigDocument(policy.MaxDocumentBytes + 1))), "imspolicy check: -: " + policy.TooLargeMessage(policy.MaxDocumentBytes, true)},
-		{[]string{"diff-access", "testdata/clean.json", big}, nil, "imspolicy diff-access: " + big + ": " + policy.TooLargeMessage(int64(size), false)},
+		{[]string{"check", big}, nil, "imspolicy check: " + big + ": " + policy.TooLargeMessage(size, false)},
+		{[]string{"check", "-"}, io.LimitReader(zeros{}, size), "imspolicy check: -: " + policy.TooLargeMessage(policy.MaxDocumentBytes, true)},
+		{[]string{"diff-access", "testdata/clean.json", big}, nil, "imspolicy diff-access: " + big + ": " + policy.TooLargeMessage(size, false)},
 		{[]string{"diff-access", "--plan", big}, nil, "imspolicy diff-access: " + big + ": not a plan"},
 	}
 	for _, c := range cases {
-		start := time.Now()
 		var out, errOut bytes.Buffer
-		exit := Run(c.args, c.stdin, &out, &errOut)
-		if took := time.Since(start); took > 2*time.Second {
-			t.Errorf("%v took %v: the input should be refused before it is read", c.args, took)
+		var exit int
+		// Reading it whole would allocate its 48 MB at least.
+		if alloc := allocated(func() { exit = Run(c.args, c.stdin, &out, &errOut) }); alloc > 8<<20 {
+			t.Errorf("%v allocated %d bytes: the input should be refused before it is read", c.args, alloc)
 		}
 		if exit != ExitUsage || !strings.HasPrefix(errOut.String(), c.want) {
 			t.Errorf("%v: exit %d, stderr:\n%s\nwant exit %d and a message starting:\n%s", c.args, exit, errOut.String(), ExitUsage, c.want)
@@ -68,6 +77,23 @@ func TestInputOverTheCapIsRefused(t *testing.T) {
 	if want := fmt.Sprintf("a file over %d KiB that is not a plan", policy.MaxDocumentBytes>>10); !strings.Contains(strings.Join(strings.Fields(Help), " "), want) {
 		t.Errorf("Help does not say %q", want)
 	}
+}
+
+// zeros reads as endless NULs.
+type zeros struct{}
+
+func (zeros) Read(b []byte) (int, error) {
+	clear(b)
+	return len(b), nil
+}
+
+// allocated is how many bytes f allocates.
+func allocated(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
 }
 
 // A plan over the cap is read (a stream, policy resources only), whatever the order of
@@ -93,8 +119,17 @@ func TestLargePlanIsRead(t *testing.T) {
 		t.Fatal(err)
 	}
 	huge := string(bigDocument(policy.MaxDocumentBytes + 1))
-	rc := p["resource_changes"].([]any)[0].(map[string]any)
-	rc["change"].(map[string]any)["after"].(map[string]any)["policy"] = huge
+	changes, _ := p["resource_changes"].([]any)
+	if len(changes) == 0 {
+		t.Fatal("the plan has no resource_changes")
+	}
+	rc, _ := changes[0].(map[string]any)
+	change, _ := rc["change"].(map[string]any)
+	after, ok := change["after"].(map[string]any)
+	if !ok {
+		t.Fatalf("resource_changes[0] has no change.after: %v", rc)
+	}
+	after["policy"] = huge
 	sorted, err := json.Marshal(p) // encoding/json sorts map keys: "applyable" first
 	if err != nil {
 		t.Fatal(err)
@@ -122,6 +157,14 @@ func TestLargePlanIsRead(t *testing.T) {
 	}
 	if len(r.Documents[1].Findings) != 0 {
 		t.Errorf("the other document: %+v", r.Documents[1])
+	}
+
+	// Text after the plan's object is an error, as it was when plans were read whole.
+	if err := os.WriteFile(path, append(sorted, " {}"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, exit := run(t, []string{"check", path}, ""); exit != ExitUsage || !strings.Contains(stderr, "unexpected text after the plan's JSON object") {
+		t.Errorf("text after the plan: exit %d, %s", exit, stderr)
 	}
 }
 
