@@ -68,7 +68,8 @@ Flags of diff-access:
 
   --purpose identity|scp   what OLD and NEW are (default identity)
   --format text|json|sarif output format (default text)
-  --plan PLAN              compare the changes of a plan (terraform show -json)
+  --plan PLAN              compare the changes of a plan (terraform show -json;
+                           - for standard input)
 
 Exit status of diff-access: 0 nothing new is granted; 1 something is; 2 bad usage,
 unreadable input or a file with errors; 3 the answer is unknown.

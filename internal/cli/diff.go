@@ -60,7 +60,7 @@ func runDiffAccess(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	case *planPath != "" && len(paths) > 0:
 		return usage("give either --plan PLAN or OLD NEW, not both")
 	case *planPath != "":
-		src, err := openSource(*planPath, nil)
+		src, err := openSource(*planPath, stdin)
 		if err != nil {
 			return usage("%s: %v", *planPath, err)
 		}

@@ -216,3 +216,16 @@ func TestUTF8Reader(t *testing.T) {
 		}
 	}
 }
+
+// --plan - reads the plan from standard input (it used to look for a file named -).
+func TestDiffAccessPlanFromStdin(t *testing.T) {
+	src, err := os.ReadFile("testdata/huaweicloud-plan.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromFile, _, exitFile := run(t, []string{"diff-access", "--plan", "testdata/huaweicloud-plan.json"}, "")
+	fromStdin, stderr, exit := run(t, []string{"diff-access", "--plan", "-"}, string(src))
+	if exit != exitFile || strings.ReplaceAll(fromFile, "testdata/huaweicloud-plan.json", "-") != fromStdin {
+		t.Errorf("exit %d (from the file %d)\n%s%s\nfrom the file:\n%s", exit, exitFile, fromStdin, stderr, fromFile)
+	}
+}
