@@ -51,7 +51,8 @@ Flags of check:
   --strict                 documents that could not be checked fail the run too
 
 Exit status of check: 0 nothing at or above --fail-on; 1 findings at or above
---fail-on (or, under --strict, documents not checked); 2 bad usage or unreadable input.
+--fail-on (or, under --strict, documents not checked); 2 bad usage or unreadable input
+(a file over 64 KiB that is not a plan, a plan that is not UTF-8).
 
   diff-access [flags] OLD NEW
   diff-access [flags] --plan PLAN
@@ -67,7 +68,8 @@ Flags of diff-access:
 
   --purpose identity|scp   what OLD and NEW are (default identity)
   --format text|json|sarif output format (default text)
-  --plan PLAN              compare the changes of a plan (terraform show -json)
+  --plan PLAN              compare the changes of a plan (terraform show -json;
+                           - for standard input)
   --budget N               the work each comparison may take, in representative
                            requests (default 200000, about a second of CPU at
                            worst; at most 20000000); beyond it the answer is unknown

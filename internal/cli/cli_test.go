@@ -38,6 +38,9 @@ var goldenCases = []struct {
 	{"identity-purpose", []string{"check", "testdata/scp-allow-condition.json"}, "", ExitOK},
 	{"stdin", []string{"check", "-"}, `{"Version": "5.0", "Statement": [{"Effect": "allow", "Action": ["ims:images:get"]}]}`, ExitFindings},
 	{"not-json", []string{"check", "testdata/not-json.txt"}, "", ExitFindings},
+	// Text that is not UTF-8 is refused as a NUL byte is (malformed_json), not checked as U+FFFD.
+	{"not-utf8-sid", []string{"check", "testdata/not-utf8-sid.json"}, "", ExitFindings},
+	{"not-utf8-value", []string{"check", "--format", "json", "testdata/not-utf8-value.json"}, "", ExitFindings},
 	{"plan-text", []string{"check", "testdata/huaweicloud-plan.json"}, "", ExitFindings},
 	{"plan-json", []string{"check", "--format", "json", "testdata/huaweicloud-plan.json"}, "", ExitFindings},
 	{"plan-sarif", []string{"check", "--format", "sarif", "testdata/huaweicloud-plan.json"}, "", ExitFindings},
@@ -69,6 +72,7 @@ var goldenCases = []struct {
 	{"diff-budget-adversarial-json", []string{"diff-access", "--format", "json", "--budget", "1000", "testdata/adversarial-old.json", "testdata/adversarial-new.json"}, "", ExitUnknown},
 	{"diff-usage-budget-zero", []string{"diff-access", "--budget", "0", "testdata/scp-old.json", "testdata/scp-new.json"}, "", ExitUsage},
 	{"diff-usage-budget-not-a-number", []string{"diff-access", "--budget", "lots", "testdata/scp-old.json", "testdata/scp-new.json"}, "", ExitUsage},
+	{"diff-not-utf8", []string{"diff-access", "testdata/new-readers.json", "testdata/not-utf8-value.json"}, "", ExitUsage},
 	{"diff-usage-one-file", []string{"diff-access", "testdata/clean.json"}, "", ExitUsage},
 	{"diff-usage-errors", []string{"diff-access", "testdata/bad-action.json", "testdata/clean.json"}, "", ExitUsage},
 	{"diff-usage-plan-as-file", []string{"diff-access", "testdata/real-plan.json", "testdata/clean.json"}, "", ExitUsage},

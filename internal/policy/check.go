@@ -58,7 +58,10 @@ func CheckJSON(src []byte, p Purpose) (*Document, []Finding) {
 			panic(err) // Parse returns only *SyntaxError
 		}
 		code, msg := "wrong_type", se.Msg
-		if se.At == DocumentAt(NoElement) {
+		switch {
+		case se.TooLarge:
+			code = "document_too_large"
+		case se.At == DocumentAt(NoElement):
 			code, msg = "malformed_json", "the document is not valid JSON: "+se.Msg
 		}
 		c := &checker{purpose: p, stmt: se.At.Statement}

@@ -85,7 +85,7 @@ func Rules() []Rule { return slices.Clone(rules) }
 var rules = []Rule{
 	// The document's form.
 	{Code: "malformed_json", Severity: Error,
-		Summary: "The document is not valid JSON (or names the same key twice in one object).",
+		Summary: "The document is not valid JSON, is not UTF-8, or names the same key twice in one object.",
 		Fix:     "Fix the JSON at the position given: the message says what was expected there.",
 		Example: `{"Version": "5.0", "Statement": [{"Effect": "Allow", "Action": ["ims:images:get"],}]}`},
 	{Code: "wrong_type", Severity: Error,

@@ -68,6 +68,15 @@ output "reference" { value = provider::imspolicy::is_allowed(local.deployed, "im
 				Config:      `output "x" { value = provider::imspolicy::grants_no_new_access([], ["{not json"]) }`,
 				ExpectError: regexp.MustCompile(`Invalid\s+identity\s+policy\s+document:\s+identity\[0\]:\s+line\s+1\s+col\s+2`),
 			},
+			{
+				// A document far over any policy limit is refused before it is parsed.
+				Config: `output "x" {
+  value = provider::imspolicy::grants_no_new_access([jsonencode({ Version = "5.0", Statement = [
+    for i in range(1000) : { Effect = "Allow", Action = ["ims:images:list"], Resource = ["ims:cn-north-4:0a1b2c3d4e5f:image:${i}-0000-4a5b-8c9d"] }
+  ] })], [])
+}`,
+				ExpectError: regexp.MustCompile(`(?s)Invalid value for "candidate" parameter:.*the\s+document\s+is\s+\d+\s+bytes:\s+far\s+over\s+the\s+vendor's\s+limit`),
+			},
 		},
 	})
 }
