@@ -225,6 +225,25 @@ data "imspolicy_policy_document" "test" {
 				ExpectError: regexp.MustCompile(`(?s)invalid_condition_value.*values\s+= \["maybe"\]`),
 			},
 			{
+				// A document too large underlines the longest list of the statement block
+				// that takes the most characters.
+				Config: `
+data "imspolicy_policy_document" "test" {
+  statement {
+    actions = ["ims:images:list"]
+  }
+  statement {
+    actions   = ["ims:images:get"]
+    resources = [for i in range(300) : format("ims:cn-north-4:%032x:image:*", i)]
+  }
+  statement {
+    actions = ["ims:images:share"]
+  }
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)document_too_large.*resources = \[for i in range\(300\)`),
+			},
+			{
 				Config: `
 data "imspolicy_policy_document" "test" {
   purpose = "scp"
