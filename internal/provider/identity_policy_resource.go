@@ -164,11 +164,8 @@ func (r *identityPolicyResource) Configure(_ context.Context, req resource.Confi
 // document grants new access, and keeps the version attributes when the document does not
 // change.
 func (r *identityPolicyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
-		return // destroy
-	}
-	if apiClient(r.data, &resp.Diagnostics) == nil || req.State.Raw.IsNull() {
-		return
+	if !checkCredentialsAtPlan(r.data, &resp.Diagnostics) || req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
+		return // no credentials, a destroy or a create
 	}
 	var plan, state identityPolicyModel
 	resp.Diagnostics.Append(resp.Plan.Get(ctx, &plan)...)

@@ -85,6 +85,9 @@ type providerConfig struct {
 	// WarnOnNewAccess: a plan that changes a policy document warns when the change grants
 	// new access.
 	WarnOnNewAccess bool
+	// CredentialsUnknown: a credential argument is known only after apply (set from a
+	// resource's output), so missing credentials are not reported at plan time.
+	CredentialsUnknown bool
 }
 
 func (p *imsPolicyProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -175,6 +178,8 @@ func (p *imsPolicyProvider) Configure(ctx context.Context, req provider.Configur
 		OrganizationsEndpoint: stringSetting(model.OrganizationsEndpoint, "HW_ORGANIZATIONS_ENDPOINT", defaultOrganizationsEndpoint),
 		MaxRetries:            defaultMaxRetries,
 		RequestTimeout:        defaultRequestTimeout,
+		CredentialsUnknown: model.AccessKey.IsUnknown() || model.SecretKey.IsUnknown() ||
+			model.SecurityToken.IsUnknown() || model.AccountID.IsUnknown(),
 	}
 
 	switch {

@@ -44,10 +44,11 @@ type serviceControlPolicyModel struct {
 	Timeouts    timeouts.Value `tfsdk:"timeouts"`
 }
 
-// ModifyPlan warns when a change of the content grants new access.
+// ModifyPlan reports missing credentials at plan time and warns when a change of the
+// content grants new access.
 func (r *serviceControlPolicyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
-		return // destroy or create
+	if !checkCredentialsAtPlan(r.data, &resp.Diagnostics) || req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
+		return // no credentials, a destroy or a create
 	}
 	var plan, state policyJSON
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("content"), &plan)...)
