@@ -358,8 +358,16 @@ var resourceTypeOf = map[client.ObjectKind]string{
 // nameTakenDetail says which object holds the name and how to adopt it deliberately.
 func nameTakenDetail(doing string, taken *client.NameTakenError) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Error %s: %v.\n\nTerraform never takes over an object that it cannot prove this apply created.", doing, taken)
 	rt := resourceTypeOf[taken.Kind]
+	if taken.Renaming != "" {
+		fmt.Fprintf(&b, "Error %s: %v.\n\nChoose another name, or rename or delete %s first.", doing, taken, taken.ID)
+		if rt != "" {
+			fmt.Fprintf(&b, " To manage %s with Terraform as well, import it into another resource (with Terraform 1.5 or later, an "+
+				"import block; replace <other> with that resource's name):\n\nimport {\n  to = %s.<other>\n  id = %q\n}", taken.ID, rt, taken.ID)
+		}
+		return b.String()
+	}
+	fmt.Fprintf(&b, "Error %s: %v.\n\nTerraform never takes over an object that it cannot prove this apply created.", doing, taken)
 	if taken.ID == "" || rt == "" {
 		b.WriteString(" Choose another name, or find the object that holds this one and import it.")
 		return b.String()
