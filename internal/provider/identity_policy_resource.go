@@ -97,8 +97,9 @@ func (r *identityPolicyResource) Schema(ctx context.Context, _ resource.SchemaRe
 				Optional: true,
 				Computed: true,
 				Default:  stringdefault.StaticString(client.RootPath),
-				MarkdownDescription: "Path, for organising policies: `/` (the default) or segments each ending in `/`, " +
-					"like `images/builders/`. Changing it replaces the policy.",
+				MarkdownDescription: "Path, for organising policies: `/` (the default: no path) or segments each ending in `/`, " +
+					"like `images/builders/`. The API itself has no `/` (it answers a bare `/` with 400 and reports no path as `\"\"`): " +
+					"for `/` the provider sends no path. Changing it replaces the policy.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 				Validators: []validator.String{
 					stringvalidator.LengthAtMost(512),
