@@ -275,8 +275,8 @@ func TestGuidesStateCodeDefaults(t *testing.T) {
 	}
 }
 
-// TestIndexOffersEverything: the index page's "What it offers" table names every resource,
-// data source and function the provider serves, and the imspolicy command.
+// TestIndexOffersEverything: the index page's "What it offers" table (and the README) names
+// every resource, data source and function the provider serves, and the imspolicy command.
 func TestIndexOffersEverything(t *testing.T) {
 	raw, err := os.ReadFile(indexTemplate)
 	if err != nil {
@@ -310,9 +310,16 @@ func TestIndexOffersEverything(t *testing.T) {
 		names = append(names, resp.Name)
 	}
 	names = append(names, "imspolicy check", "imspolicy diff-access")
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, n := range names {
 		if !strings.Contains(offers, "`"+n+"`") {
 			t.Errorf("the \"What it offers\" table of %s does not name `%s`", indexTemplate, n)
+		}
+		if !strings.Contains(string(readme), "`"+n+"`") {
+			t.Errorf("README.md does not name `%s`", n)
 		}
 	}
 }
