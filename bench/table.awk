@@ -10,6 +10,11 @@
 # plan` of the simulation (BenchmarkPolicySimulationPlan, with a real CLI): the provider's
 # CPU against Terraform's own at each size (medians of the runs), how the provider's
 # grows, and `plan_provider_vs_terraform: <provider/Terraform at the smallest size>`.
+# Then the analyser's budget: BenchmarkBudget/adversarial (internal/analysis), the issue's
+# worst question run until the default budget is spent, by the medians of its runs:
+# representative requests per second of CPU, the figure DefaultBudget is calibrated from,
+# and the CPU a question costs at the default (about a second at most), last
+# `analysis_requests_per_cpu_second: <rate>`.
 # Usage: awk -f bench/table.awk bench-output.txt
 
 BEGIN { headline = "statements=10" }
@@ -23,12 +28,13 @@ BEGIN { headline = "statements=10" }
 /^Benchmark/ {
 	name = $1
 	sub(/-[0-9]+$/, "", name) # the GOMAXPROCS suffix
-	ns = bytes = allocs = cpu = pcpu = tcpu = ""
+	ns = bytes = allocs = cpu = pcpu = tcpu = rps = ""
 	for (i = 3; i < NF; i++) {
 		if ($(i + 1) == "ns/op") ns = $i
 		else if ($(i + 1) == "cpu-ns/op") cpu = $i
 		else if ($(i + 1) == "provider-cpu-ns/op") pcpu = $i
 		else if ($(i + 1) == "terraform-cpu-ns/op") tcpu = $i
+		else if ($(i + 1) == "requests/cpu-s") rps = $i
 		else if ($(i + 1) == "B/op") bytes = $i
 		else if ($(i + 1) == "allocs/op") allocs = $i
 	}
@@ -45,6 +51,10 @@ BEGIN { headline = "statements=10" }
 		planruns[part[2], "provider", ++nplanruns[part[2], "provider"]] = pcpu + 0
 		planruns[part[2], "terraform", ++nplanruns[part[2], "terraform"]] = tcpu + 0
 		if (!(part[2] in planseen)) { planseen[part[2]] = 1; plansizes[++nplan] = part[2] }
+	}
+	if (name == "BenchmarkBudget/adversarial" && cpu != "" && rps != "") {
+		budgetruns["cpu", ++nbudget] = cpu + 0
+		budgetruns["rps", nbudget] = rps + 0
 	}
 	if (!(key in best)) order[++n] = key
 	else if (ns + 0 >= best[key] + 0) next
@@ -95,6 +105,10 @@ END {
 		if (nplan > 1 && plancpu[plansizes[1], "provider"] > 0)
 			printf "terraform plan, %s against %s (provider): %.4f\n", plansizes[nplan], plansizes[1], plancpu[plansizes[nplan], "provider"] / plancpu[plansizes[1], "provider"]
 		printf "plan_provider_vs_terraform: %.4f\n", planratio
+	}
+	if (nbudget > 0) {
+		printf "analysis budget, adversarial question: %.0f representative requests per second of CPU, %.3f s of CPU at the default budget\n", median(budgetruns, "rps", nbudget), median(budgetruns, "cpu", nbudget) / 1e9
+		printf "analysis_requests_per_cpu_second: %.0f\n", median(budgetruns, "rps", nbudget)
 	}
 	ratio = ""
 	for (i = 1; i <= nsizes; i++) {

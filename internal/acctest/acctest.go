@@ -1,7 +1,7 @@
 // Package acctest holds what the acceptance tests share: the in-process emulator and the
-// provider configuration that points at it, a fault proxy and a silent endpoint, and a
-// provider binary with a CLI configuration for tests that run Terraform or OpenTofu
-// themselves. Only tests import it; the provider's own factories stay in its package (they
+// provider configuration that points at it, a fault proxy, a silent and a dripping
+// endpoint, and a provider binary with a CLI configuration for tests that run Terraform or
+// OpenTofu themselves. Only tests import it; the provider's own factories stay in its package (they
 // reach unexported options).
 package acctest
 
@@ -71,12 +71,17 @@ func indent(lines []string) string {
 	return b.String()
 }
 
-// ClearCredentialEnv makes a test independent of the settings in the developer's shell.
+// ClearCredentialEnv makes a test independent of the settings in the developer's shell:
+// the variables are unset (an endpoint variable set but empty is an error), and restored
+// when the test ends.
 func ClearCredentialEnv(t *testing.T) {
 	t.Helper()
 	for _, v := range []string{"HW_REGION_NAME", "HW_ACCESS_KEY", "HW_SECRET_KEY", "HW_SECURITY_TOKEN", "HW_DOMAIN_ID",
 		"HW_IAM_ENDPOINT", "HW_ORGANIZATIONS_ENDPOINT", "HW_MAX_RETRIES", "HW_REQUEST_TIMEOUT"} {
-		t.Setenv(v, "")
+		t.Setenv(v, "") // restores the value after the test
+		if err := os.Unsetenv(v); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -204,4 +205,73 @@ func StartSilentListener(t testing.TB) string {
 		}
 	})
 	return "http://" + ln.Addr().String()
+}
+
+// DrippingEndpoint answers every request at once with a status line and headers, and then
+// its body one byte at a time: an endpoint that is there, but never finishes an answer in
+// time. It stops itself: each answer ends (the connection closed, the body cut short) after
+// For, and all of them when the test ends.
+type DrippingEndpoint struct {
+	URL string
+	// Every is the pause between two bytes of a body; For bounds one answer.
+	Every, For time.Duration
+
+	mu       sync.Mutex
+	requests int
+}
+
+// Requests says how many requests reached the endpoint.
+func (d *DrippingEndpoint) Requests() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.requests
+}
+
+// StartDrippingEndpoint starts a dripping endpoint on a loopback port that sends a byte of
+// each answer's body every every, for at most lasting per answer.
+func StartDrippingEndpoint(t testing.TB, every, lasting time.Duration) *DrippingEndpoint {
+	t.Helper()
+	d := &DrippingEndpoint{Every: every, For: lasting}
+	done := make(chan struct{})
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		d.mu.Lock()
+		d.requests++
+		d.mu.Unlock()
+		_, _ = io.Copy(io.Discard, r.Body)
+		// A Content-Length the drip never reaches: the client waits for more.
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", "1048576")
+		w.WriteHeader(http.StatusOK)
+		rc := http.NewResponseController(w)
+		_ = rc.Flush()
+		tick := time.NewTicker(every)
+		defer tick.Stop()
+		end := time.After(lasting)
+		for b := []byte("{"); ; b = []byte(" ") {
+			select {
+			case <-r.Context().Done():
+				return
+			case <-done:
+				return
+			case <-end:
+				// Returning short of the Content-Length closes the connection.
+				return
+			case <-tick.C:
+				if _, err := w.Write(b); err != nil {
+					return
+				}
+				if err := rc.Flush(); err != nil {
+					return
+				}
+			}
+		}
+	}))
+	srv.Start()
+	t.Cleanup(func() {
+		close(done)
+		srv.CloseClientConnections()
+		srv.Close()
+	})
+	d.URL = srv.URL
+	return d
 }

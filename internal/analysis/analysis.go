@@ -8,7 +8,7 @@
 // (lang.go, values.go say why each set of representatives is complete), and the
 // combinations of representatives are decided by the evaluator itself, so that its
 // semantics live in one place and every witness is a request it really decides so. When
-// the work would exceed a bound (Limits), or a corner cannot be decided exactly (a key
+// the work would exceed its budget (Budget), or a corner cannot be decided exactly (a key
 // compared as two types), the Status is Unknown with the reason, and nothing is claimed.
 //
 // What the proof relies on, besides the completeness arguments of each dimension:
@@ -76,12 +76,63 @@ type Witness struct {
 	Context           map[string][]string
 	Decision          evaluator.Decision
 	ReferenceDecision *evaluator.Decision // nil outside a comparison
+	// Alias is the alias through which the statements that allow the request name Action,
+	// when, in some layer, every one of them names it only so (ims:images:update for
+	// ims:images:deleteImage); "" otherwise.
+	Alias string
+}
+
+// witness is the request for action a on resource under states, as configuration 0 (the
+// candidate) decided it in r.
+func (sp *space) witness(a actionUniverse, resource string, states []*keyState, r *evaluator.Result) *Witness {
+	return &Witness{Action: a.name, Resource: resource, Context: contextOf(states), Decision: r.Decision, Alias: sp.throughAlias(a, r)}
+}
+
+// throughAlias returns the alias through which configuration 0's statements that allowed
+// r name action a, when in some layer every one of them names it only through that
+// alias; "" otherwise.
+func (sp *space) throughAlias(a actionUniverse, r *evaluator.Result) string {
+	if len(a.names) < 2 {
+		return ""
+	}
+	byLayer := map[int]string{} // layer index -> the alias; "" once a statement names a otherwise
+	var order []int
+	for _, m := range r.Matched {
+		if m.Deny {
+			continue
+		}
+		li := 0
+		if m.Layer.SCP {
+			li = 1 + m.Layer.Level
+		}
+		alias := ""
+		for i := range sp.m.stmts {
+			if s := &sp.m.stmts[i]; s.cfg == 0 && s.layerIndex == li && s.policy == m.Policy && s.index == m.Statement {
+				alias = s.onlyThroughAlias(a.names)
+				break
+			}
+		}
+		if prev, seen := byLayer[li]; !seen {
+			order = append(order, li)
+			byLayer[li] = alias
+		} else if prev != alias {
+			byLayer[li] = ""
+		}
+	}
+	for _, li := range order {
+		if byLayer[li] != "" {
+			return byLayer[li]
+		}
+	}
+	return ""
 }
 
 // NoNewAccessResult answers NoNewAccess.
 type NoNewAccessResult struct {
 	Status Status
 	Reason string // why the status is Unknown; empty when Complete
+	// Spent is the part of the budget the question used, in representative requests.
+	Spent int
 	// Holds is true when the candidate allows no request the reference denies; false when
 	// it does or when Status is Unknown (ask Status first).
 	Holds bool
@@ -92,13 +143,13 @@ type NoNewAccessResult struct {
 
 // NoNewAccess compares a candidate configuration with a reference, in both directions.
 func NoNewAccess(candidate, reference Config) (NoNewAccessResult, error) {
-	return DefaultLimits.NoNewAccess(candidate, reference)
+	return DefaultBudget.NoNewAccess(candidate, reference)
 }
 
-// NoNewAccess is NoNewAccess within limits l.
-func (l Limits) NoNewAccess(candidate, reference Config) (NoNewAccessResult, error) {
-	var out NoNewAccessResult
-	sp, err := newSpace([]Config{candidate, reference}, l, nil, nil)
+// NoNewAccess is NoNewAccess within budget b.
+func (b Budget) NoNewAccess(candidate, reference Config) (out NoNewAccessResult, err error) {
+	sp, err := newSpace([]Config{candidate, reference}, b, nil, nil)
+	defer func() { out.Spent = sp.spent() }()
 	if done, err := settle(err, &out.Status, &out.Reason); done {
 		return out, err
 	}
@@ -107,7 +158,7 @@ func (l Limits) NoNewAccess(candidate, reference Config) (NoNewAccessResult, err
 		return out, err
 	}
 	for _, a := range actions {
-		if !l.exhaustive && sp.m.sameDecisions(a.names) {
+		if !b.exhaustive && sp.m.sameDecisions(a.names) {
 			continue
 		}
 		var newW, removedW *Witness
@@ -115,7 +166,9 @@ func (l Limits) NoNewAccess(candidate, reference Config) (NoNewAccessResult, err
 			c, r := rs[0].Decision, rs[1].Decision
 			witness := func() *Witness {
 				rd := r
-				return &Witness{Action: a.name, Resource: resource, Context: contextOf(states), Decision: c, ReferenceDecision: &rd}
+				w := sp.witness(a, resource, states, rs[0])
+				w.ReferenceDecision = &rd
+				return w
 			}
 			if c == evaluator.Allow && r != evaluator.Allow && newW == nil {
 				newW = witness()
@@ -155,6 +208,7 @@ func settle(err error, status *Status, reason *string) (bool, error) {
 type AccessNotGrantedResult struct {
 	Status Status
 	Reason string
+	Spent  int // as NoNewAccessResult's
 	// Passed is true when no request matching the patterns is allowed; false when one is
 	// or when Status is Unknown.
 	Passed    bool
@@ -166,16 +220,16 @@ type AccessNotGrantedResult struct {
 // covers the table actions it names directly or through an alias, as a statement naming
 // it would (ims:images:share covers addMember, deleteMember and updateMemberStatus).
 func AccessNotGranted(c Config, actionPatterns, resourcePatterns []string) (AccessNotGrantedResult, error) {
-	return DefaultLimits.AccessNotGranted(c, actionPatterns, resourcePatterns)
+	return DefaultBudget.AccessNotGranted(c, actionPatterns, resourcePatterns)
 }
 
-// AccessNotGranted is AccessNotGranted within limits l.
-func (l Limits) AccessNotGranted(c Config, actionPatterns, resourcePatterns []string) (AccessNotGrantedResult, error) {
-	var out AccessNotGrantedResult
+// AccessNotGranted is AccessNotGranted within budget b.
+func (b Budget) AccessNotGranted(c Config, actionPatterns, resourcePatterns []string) (out AccessNotGrantedResult, err error) {
 	if len(resourcePatterns) == 0 {
 		resourcePatterns = []string{"*"}
 	}
-	sp, err := newSpace([]Config{c}, l, actionPatterns, resourcePatterns)
+	sp, err := newSpace([]Config{c}, b, actionPatterns, resourcePatterns)
+	defer func() { out.Spent = sp.spent() }()
 	if done, err := settle(err, &out.Status, &out.Reason); done {
 		return out, err
 	}
@@ -193,7 +247,7 @@ func (l Limits) AccessNotGranted(c Config, actionPatterns, resourcePatterns []st
 		var w *Witness
 		err := sp.each(a, func(resource string, states []*keyState, rs []*evaluator.Result) bool {
 			if query.matchesResource(resource) && rs[0].Decision == evaluator.Allow {
-				w = &Witness{Action: a.name, Resource: resource, Context: contextOf(states), Decision: rs[0].Decision}
+				w = sp.witness(a, resource, states, rs[0])
 				return false
 			}
 			return true
@@ -240,6 +294,7 @@ type ActionPermission struct {
 type EffectivePermissionsResult struct {
 	Status Status
 	Reason string
+	Spent  int // as NoNewAccessResult's
 	// Actions has one entry per IMS table action, sorted by name. With Status Unknown,
 	// the entries decided before the bound are kept and the rest are missing.
 	Actions []ActionPermission
@@ -252,13 +307,13 @@ type EffectivePermissionsResult struct {
 // EffectivePermissions says, for each IMS table action, whether the configuration allows
 // it fully, partially or not at all, and whether it allows any other service's action.
 func EffectivePermissions(c Config) (EffectivePermissionsResult, error) {
-	return DefaultLimits.EffectivePermissions(c)
+	return DefaultBudget.EffectivePermissions(c)
 }
 
-// EffectivePermissions is EffectivePermissions within limits l.
-func (l Limits) EffectivePermissions(c Config) (EffectivePermissionsResult, error) {
-	var out EffectivePermissionsResult
-	sp, err := newSpace([]Config{c}, l, nil, nil)
+// EffectivePermissions is EffectivePermissions within budget b.
+func (b Budget) EffectivePermissions(c Config) (out EffectivePermissionsResult, err error) {
+	sp, err := newSpace([]Config{c}, b, nil, nil)
+	defer func() { out.Spent = sp.spent() }()
 	if done, err := settle(err, &out.Status, &out.Reason); done {
 		return out, err
 	}
@@ -274,7 +329,7 @@ func (l Limits) EffectivePermissions(c Config) (EffectivePermissionsResult, erro
 			err := sp.each(a, func(resource string, states []*keyState, rs []*evaluator.Result) bool {
 				if rs[0].Decision == evaluator.Allow {
 					out.OtherServicesAllowed = true
-					out.OtherServicesWitness = &Witness{Action: a.name, Resource: resource, Context: contextOf(states), Decision: rs[0].Decision}
+					out.OtherServicesWitness = sp.witness(a, resource, states, rs[0])
 					return false
 				}
 				return true
@@ -293,7 +348,7 @@ func (l Limits) EffectivePermissions(c Config) (EffectivePermissionsResult, erro
 			}
 			allowed = true
 			if p.Witness == nil {
-				p.Witness = &Witness{Action: a.name, Resource: resource, Context: contextOf(states), Decision: rs[0].Decision}
+				p.Witness = sp.witness(a, resource, states, rs[0])
 			}
 			for _, m := range rs[0].Matched {
 				ref := StatementRef{Policy: m.Policy, Statement: m.Statement, Sid: m.Sid}

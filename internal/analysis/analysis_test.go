@@ -1,12 +1,15 @@
 package analysis
 
 import (
+	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/wildcard"
 )
 
@@ -52,6 +55,46 @@ func TestNoNewAccessByAlias(t *testing.T) {
 		t.Errorf("reverse: %+v", back)
 	}
 	checkWitnesses(t, ref, &cand, back.RemovedAccess)
+}
+
+// A witness says the alias through which the allowing statements reach its action, when
+// they reach it only so; not when a statement names the action itself.
+func TestWitnessThroughAlias(t *testing.T) {
+	ref := identity(doc(t, `{"Effect":"Allow","Action":["ims:images:get"],"Resource":["*"]}`))
+	cand := identity(doc(t,
+		`{"Sid":"TagOnly","Effect":"Allow","Action":["ims:images:get","ims:images:update"],"Resource":["*"]}`,
+		`{"Effect":"Allow","Action":["ims:images:setTags"],"Resource":["*"]}`))
+	r, err := NoNewAccess(cand, ref)
+	if err != nil || r.Status != Complete {
+		t.Fatal(err, r.Reason)
+	}
+	aliases := map[string]string{}
+	for _, w := range r.NewAccess {
+		aliases[w.Action] = w.Alias
+	}
+	want := map[string]string{"ims:images:deleteImage": "ims:images:update", "ims:images:setTags": ""}
+	if !maps.Equal(aliases, want) {
+		t.Errorf("aliases of the witnesses %v, want %v", aliases, want)
+	}
+	checkWitnesses(t, cand, &ref, r.NewAccess)
+
+	// An SCP naming the alias, under an identity layer allowing everything by name.
+	scp := func(actions string) *policy.Document {
+		return doc(t, `{"Effect":"Allow","Action":["ims:images:get"`+actions+`],"Resource":["*"]}`)
+	}
+	sr, err := DefaultBudget.SCPChange(scp(""), scp(`,"ims:images:upd*"`))
+	if err != nil || sr.Status != Complete {
+		t.Fatal(err, sr.Reason)
+	}
+	aliases = map[string]string{}
+	for _, w := range sr.NewAccess {
+		aliases[w.Action] = w.Alias
+	}
+	want = map[string]string{"ims:images:deleteImage": "ims:images:update", "ims:images:setTags": "ims:images:update",
+		"ims:images:updateImage": "", "ims:images:updateMemberStatus": ""}
+	if !maps.Equal(aliases, want) {
+		t.Errorf("SCP: aliases of the witnesses %v, want %v", aliases, want)
+	}
 }
 
 func TestNoNewAccessConditions(t *testing.T) {
@@ -264,11 +307,11 @@ func TestUnknownAtBound(t *testing.T) {
 		`{"Effect":"Allow","Action":"ims:images:get","Condition":{"StringEquals":{"ims:VolumeId":["a","b","c","d"]}}}`))
 	ref := identity(doc(t,
 		`{"Effect":"Allow","Action":"ims:images:get","Condition":{"StringEquals":{"ims:VolumeId":["a","b","c"]}}}`))
-	r, err := Limits{MaxStates: 1000, MaxRequests: 10}.NoNewAccess(c, ref)
+	r, err := Budget{Requests: 10}.NoNewAccess(c, ref)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Status != Unknown || r.Holds || !strings.Contains(r.Reason, "10 representative requests") {
+	if r.Status != Unknown || r.Holds || !strings.Contains(r.Reason, "budget of 10 representative requests") {
 		t.Errorf("%+v", r)
 	}
 }
@@ -309,5 +352,54 @@ func TestWitnessPresentEmpty(t *testing.T) {
 	vs, ok := w.Context["ims:VolumeId"]
 	if !ok || vs == nil || len(vs) != 0 || len(w.Context) != 1 {
 		t.Errorf("witness context %#v, want ims:VolumeId present with no values", w.Context)
+	}
+}
+
+// The issue's adversarial pair (bench_test.go) is beyond the default budget: the answer is
+// Unknown, says so and how to raise it, and is the same on every run (the budget counts
+// requests, not time).
+func TestBudgetAdversarial(t *testing.T) {
+	cand, ref := adversarialPair(t)
+	b := DefaultBudget
+	b.HowToRaise = "raise it with --budget"
+	var first NoNewAccessResult
+	for i := range 2 {
+		r, err := b.NoNewAccess(cand, ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := fmt.Sprintf("the question needs more than its budget of %d representative requests (spent on the combinations of condition key values for ims:images:get); raise it with --budget", DefaultBudget.Requests)
+		if r.Status != Unknown || r.Holds || r.Reason != want {
+			t.Fatalf("status %s, holds %v, reason %q; want unknown, %q", r.Status, r.Holds, r.Reason, want)
+		}
+		if r.Spent != DefaultBudget.Requests+1 {
+			t.Errorf("spent %d, want the budget and the one request over it", r.Spent)
+		}
+		if i == 1 && (r.Reason != first.Reason || r.Spent != first.Spent) {
+			t.Errorf("two runs differ: %+v, then %+v", first, r)
+		}
+		first = r
+	}
+}
+
+// Building representatives is charged too: a key's values whose automaton needs more
+// states than the budget allows end the question before any request is evaluated.
+func TestBudgetStates(t *testing.T) {
+	c := identity(doc(t,
+		`{"Effect":"Allow","Action":"ims:images:get","Condition":{"StringMatch":{"g:UserName":["*a*b*","*c?d*","*e*f?*"]}}}`))
+	r, err := Budget{Requests: 20}.EffectivePermissions(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Status != Unknown || !strings.Contains(r.Reason, "budget of 20 representative requests (spent on the automaton of the values of condition key g:UserName)") {
+		t.Errorf("%+v", r)
+	}
+	// The default budget decides it, spending a little of it.
+	if r, err = EffectivePermissions(c); err != nil || r.Status != Complete || r.Spent < 20 || r.Spent > DefaultBudget.Requests {
+		t.Errorf("%+v %v", r, err)
+	}
+	// 0 means the default.
+	if z, _ := (Budget{}).EffectivePermissions(c); z.Status != Complete || z.Spent != r.Spent {
+		t.Errorf("Budget{} spent %d (%s), the default %d", z.Spent, z.Status, r.Spent)
 	}
 }

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
@@ -214,4 +216,100 @@ func mergeOps(cs []string) []string {
 		out = append(out, op+":{"+strings.Join(keys[op], ",")+"}")
 	}
 	return out
+}
+
+// adversarialKeys are single-valued global string keys, so that a statement on any action
+// may test any of them and each key's values are one region per literal.
+var adversarialKeys = []string{"g:PrincipalUrn", "g:PrincipalAccount", "g:SourceVpce", "g:EnterpriseProjectId", "g:UserId", "g:UserName"}
+
+// adversarialStatements are the statements of issue 16 point 9's shape: each allows
+// ims:images:get under one condition with a literal no other statement uses, the keys
+// taken in turn, as many as fit in an identity document of 6,144 characters (the vendor's
+// limit). The product of every key's representatives is then 2.5 million requests (each
+// of six keys absent, present with no values, with one of its literals or another value:
+// 12^4 * 11^2 for 52 statements), beyond the default budget.
+func adversarialStatements() []string {
+	var sts []string
+	for i := 0; ; i++ {
+		s := fmt.Sprintf(`{"Effect":"Allow","Action":["ims:images:get"],"Condition":{"StringEquals":{%q:["literal-value-%02d"]}}}`,
+			adversarialKeys[i%len(adversarialKeys)], i)
+		if len(adversarialDocument(append(sts, s))) > adversarialLimit {
+			return sts
+		}
+		sts = append(sts, s)
+	}
+}
+
+const adversarialLimit = 6144
+
+func adversarialDocument(sts []string) string {
+	return `{"Version":"5.0","Statement":[` + strings.Join(sts, ",") + `]}`
+}
+
+// AdversarialPair is the issue's pair as documents of exactly 6,144 characters each (a
+// Sid pads the first statement): the reference, and a candidate that drops the
+// reference's last statement. The candidate grants nothing new, so no witness ends the
+// search early: proving it takes the whole product.
+func AdversarialPair(tb testing.TB) (candidate, reference string) {
+	tb.Helper()
+	sts := adversarialStatements()
+	pad := func(sts []string) string {
+		src := adversarialDocument(sts)
+		src = strings.Replace(src, `{"Effect"`, `{"Sid":"`+strings.Repeat("x", adversarialLimit-len(src)-len(`"Sid":"",`))+`","Effect"`, 1)
+		_, findings := policy.CheckJSON([]byte(src), policy.Identity)
+		if len(src) != adversarialLimit || len(findings) > 0 {
+			tb.Fatalf("the adversarial document (%d characters) does not pass the checker: %v", len(src), findings)
+		}
+		return src
+	}
+	return pad(sts[:len(sts)-1]), pad(sts)
+}
+
+func adversarialPair(tb testing.TB) (Config, Config) {
+	var cs [2]Config
+	c, r := AdversarialPair(tb)
+	for i, src := range []string{c, r} {
+		d, err := policy.Parse([]byte(src))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		cs[i] = identity(d)
+	}
+	return cs[0], cs[1]
+}
+
+// BenchmarkBudget calibrates DefaultBudget (universe.go): the adversarial question runs
+// until the default budget is spent. requests/cpu-s, the representative requests decided
+// per second of the process's CPU, is the rate the default is set from; cpu-ns/op is what
+// the question costs at the default (the target: about a second). CPU time, unlike
+// ns/op, does not count what other processes of a busy machine take.
+func BenchmarkBudget(b *testing.B) {
+	b.Run("adversarial", func(b *testing.B) {
+		cand, ref := adversarialPair(b)
+		b.ReportAllocs()
+		var r NoNewAccessResult
+		start := processCPU(b)
+		for b.Loop() {
+			var err error
+			if r, err = DefaultBudget.NoNewAccess(cand, ref); err != nil {
+				b.Fatal(err)
+			}
+		}
+		cpu := processCPU(b) - start
+		if r.Status != Unknown {
+			b.Fatalf("the adversarial question was decided within the default budget (%+v): it calibrates nothing", r)
+		}
+		b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
+		b.ReportMetric(float64(r.Spent)*float64(b.N)/cpu.Seconds(), "requests/cpu-s")
+	})
+}
+
+// processCPU is the CPU time the process has used (as internal/provider's benchmarks
+// read it).
+func processCPU(tb testing.TB) time.Duration {
+	var u syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
+		tb.Fatal(err)
+	}
+	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
 }

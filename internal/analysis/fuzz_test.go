@@ -23,7 +23,7 @@ func FuzzNoNewAccess(f *testing.F) {
 	for _, s := range seeds {
 		f.Add(s[0], s[1])
 	}
-	limits := Limits{MaxStates: 2000, MaxRequests: 20000}
+	limits := Budget{Requests: 20000}
 	f.Fuzz(func(t *testing.T, a, b string) {
 		var cfgs []Config
 		for _, src := range []string{a, b} {

@@ -38,8 +38,8 @@ type GateResult struct {
 	AllPassed bool
 }
 
-// Check answers a Gate within limits l.
-func (l Limits) Check(g Gate) (GateResult, error) {
+// Check answers a Gate, each of its questions within budget b.
+func (b Budget) Check(g Gate) (GateResult, error) {
 	var out GateResult
 	note := func(s Status, reason string) {
 		if s == Unknown && out.Status == Complete {
@@ -47,13 +47,13 @@ func (l Limits) Check(g Gate) (GateResult, error) {
 		}
 	}
 	var err error
-	if out.Permissions, err = l.EffectivePermissions(g.Candidate); err != nil {
+	if out.Permissions, err = b.EffectivePermissions(g.Candidate); err != nil {
 		return out, err
 	}
 	note(out.Permissions.Status, out.Permissions.Reason)
 	passed := true
 	if g.Reference != nil {
-		r, err := l.NoNewAccess(g.Candidate, *g.Reference)
+		r, err := b.NoNewAccess(g.Candidate, *g.Reference)
 		if err != nil {
 			return out, err
 		}
@@ -63,7 +63,7 @@ func (l Limits) Check(g Gate) (GateResult, error) {
 		out.Comparison = &r
 	}
 	for _, f := range g.Forbidden {
-		r, err := l.AccessNotGranted(g.Candidate, f.Actions, f.Resources)
+		r, err := b.AccessNotGranted(g.Candidate, f.Actions, f.Resources)
 		if err != nil {
 			return out, err
 		}
@@ -97,14 +97,14 @@ func mustParse(src string) *policy.Document {
 // IdentityPolicyChange says what a change of one identity policy grants: the planned
 // document compared on its own with the prior one. A nil document is one that does not
 // exist (before a create, after a delete): it allows nothing.
-func (l Limits) IdentityPolicyChange(prior, planned *policy.Document) (NoNewAccessResult, error) {
+func (b Budget) IdentityPolicyChange(prior, planned *policy.Document) (NoNewAccessResult, error) {
 	one := func(d *policy.Document) Config {
 		if d == nil {
 			return Config{}
 		}
 		return Config{Identity: []evaluator.Policy{{Name: "identity[0]", Document: d}}}
 	}
-	return l.NoNewAccess(one(planned), one(prior))
+	return b.NoNewAccess(one(planned), one(prior))
 }
 
 // SCPChange says what a change of one SCP grants: each document is the SCPs of one
@@ -112,7 +112,7 @@ func (l Limits) IdentityPolicyChange(prior, planned *policy.Document) (NoNewAcce
 // request the SCP now lets through and blocked before. A deny-only SCP is paired with an
 // allow-all SCP at its level, as FullAccess sits beside it in practice (alone, it would
 // block everything). A nil document, as for IdentityPolicyChange, allows nothing.
-func (l Limits) SCPChange(prior, planned *policy.Document) (NoNewAccessResult, error) {
+func (b Budget) SCPChange(prior, planned *policy.Document) (NoNewAccessResult, error) {
 	level := func(d *policy.Document) Config {
 		if d == nil {
 			return Config{}
@@ -127,7 +127,7 @@ func (l Limits) SCPChange(prior, planned *policy.Document) (NoNewAccessResult, e
 			Levels:   []evaluator.Level{{Name: name, Policies: ps}},
 		}
 	}
-	return l.NoNewAccess(level(planned), level(prior))
+	return b.NoNewAccess(level(planned), level(prior))
 }
 
 func denyOnly(d *policy.Document) bool {

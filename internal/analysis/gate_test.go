@@ -19,7 +19,7 @@ func TestCheck(t *testing.T) {
 			{Name: "no other service", Actions: []string{"obs:*"}},
 		},
 	}
-	r, err := DefaultLimits.Check(g)
+	r, err := DefaultBudget.Check(g)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +38,7 @@ func TestCheck(t *testing.T) {
 		t.Errorf("%d permissions", len(r.Permissions.Actions))
 	}
 
-	same, err := DefaultLimits.Check(Gate{Candidate: reference, Reference: &reference, MaxWitnesses: -1})
+	same, err := DefaultBudget.Check(Gate{Candidate: reference, Reference: &reference, MaxWitnesses: -1})
 	if err != nil || same.Status != Complete || !same.AllPassed {
 		t.Errorf("%+v %v", same, err)
 	}
@@ -48,7 +48,7 @@ func TestCheck(t *testing.T) {
 func TestCheckUnknown(t *testing.T) {
 	c := identity(doc(t,
 		`{"Effect":"Allow","Action":"ims:images:get","Condition":{"StringEquals":{"x:k":"10"},"NumberEquals":{"x:k":"10"}}}`))
-	r, err := DefaultLimits.Check(Gate{Candidate: c, Forbidden: []Forbidden{{Actions: []string{"ims:images:delete*"}}}})
+	r, err := DefaultBudget.Check(Gate{Candidate: c, Forbidden: []Forbidden{{Actions: []string{"ims:images:delete*"}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,19 +64,19 @@ func TestSCPChange(t *testing.T) {
 	denyShareAndDelete := doc(t, `{"Effect":"Deny","Action":["ims:images:share","ims:images:deleteImage"]}`)
 	allowList := doc(t, `{"Effect":"Allow","Action":["ims:images:list"],"Resource":["*"]}`)
 
-	r, err := DefaultLimits.SCPChange(denyShareAndDelete, denyShare)
+	r, err := DefaultBudget.SCPChange(denyShareAndDelete, denyShare)
 	if err != nil || r.Status != Complete || r.Holds || len(r.NewAccess) != 1 || r.NewAccess[0].Action != "ims:images:deleteImage" {
 		t.Fatalf("lifting a deny grants that action: %+v %v", r, err)
 	}
 	if r.NewAccess[0].Decision != evaluator.Allow || *r.NewAccess[0].ReferenceDecision != evaluator.ExplicitDeny {
 		t.Errorf("%+v", r.NewAccess[0])
 	}
-	r, err = DefaultLimits.SCPChange(denyShare, denyShareAndDelete)
+	r, err = DefaultBudget.SCPChange(denyShare, denyShareAndDelete)
 	if err != nil || r.Status != Complete || !r.Holds || len(r.RemovedAccess) != 1 {
 		t.Errorf("adding a deny grants nothing: %+v %v", r, err)
 	}
 	// From an allow-list to a deny-only SCP: everything but sharing gets through.
-	r, err = DefaultLimits.SCPChange(allowList, denyShare)
+	r, err = DefaultBudget.SCPChange(allowList, denyShare)
 	if err != nil || r.Status != Complete || r.Holds {
 		t.Errorf("%+v %v", r, err)
 	}
@@ -86,7 +86,7 @@ func TestSCPChange(t *testing.T) {
 		}
 	}
 
-	i, err := DefaultLimits.IdentityPolicyChange(allowList, doc(t, `{"Effect":"Allow","Action":["ims:images:list","ims:images:get"],"Resource":["*"]}`))
+	i, err := DefaultBudget.IdentityPolicyChange(allowList, doc(t, `{"Effect":"Allow","Action":["ims:images:list","ims:images:get"],"Resource":["*"]}`))
 	if err != nil || i.Status != Complete || i.Holds || len(i.NewAccess) != 1 || i.NewAccess[0].Action != "ims:images:get" {
 		t.Errorf("%+v %v", i, err)
 	}
@@ -107,7 +107,7 @@ func BenchmarkCheckGatingExample(b *testing.B) {
 	}}
 	b.ReportAllocs()
 	for b.Loop() {
-		r, err := DefaultLimits.Check(g)
+		r, err := DefaultBudget.Check(g)
 		if err != nil || r.Status != Complete || !r.AllPassed {
 			b.Fatalf("%+v %v", r, err)
 		}

@@ -491,8 +491,9 @@ func (a *automaton) run(s string) (int, []uint64, bool) {
 // representatives returns one string of the universe for each combination of accepting
 // predicates that some string of the universe has: the seeds first (strings taken from
 // the policies read best), then the shortest strings a breadth-first walk of the product
-// finds. It reports false when the product has more than maxStates states.
-func (a *automaton) representatives(seeds []string, maxStates int) ([]string, bool) {
+// finds. Each state of the product costs stateCost of the budget m; it reports false when
+// the budget runs out.
+func (a *automaton) representatives(seeds []string, m *meter) ([]string, bool) {
 	var reps []string
 	signatures := map[string]bool{}
 	consider := func(s string, us int, bits []uint64) {
@@ -533,7 +534,7 @@ func (a *automaton) representatives(seeds []string, maxStates int) ([]string, bo
 			if visited[string(key)] {
 				continue
 			}
-			if len(visited) >= maxStates {
+			if !m.charge(stateCost) {
 				return reps, false
 			}
 			visited[string(key)] = true

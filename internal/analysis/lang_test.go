@@ -59,7 +59,7 @@ func TestRepresentativesAreComplete(t *testing.T) {
 			for _, p := range patterns {
 				preds = append(preds, globPattern(p, rule))
 			}
-			reps, ok := newAutomaton(anyString{}, preds).representatives(nil, 10000)
+			reps, ok := newAutomaton(anyString{}, preds).representatives(nil, &meter{budget: 10000 * stateCost})
 			if !ok {
 				t.Fatalf("%q: bound", patterns)
 			}
@@ -106,7 +106,7 @@ func TestStringOperatorRepresentatives(t *testing.T) {
 		}
 		return boolsKey(b)
 	}
-	reps, ok := newAutomaton(anyString{}, preds).representatives(values, 10000)
+	reps, ok := newAutomaton(anyString{}, preds).representatives(values, &meter{budget: 10000 * stateCost})
 	if !ok {
 		t.Fatal("bound")
 	}

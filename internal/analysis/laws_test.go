@@ -65,7 +65,7 @@ func TestLaws(t *testing.T) {
 		for _, c := range []Config{cand, ref} {
 			// A configuration never grants new access over itself, nor removes any (every
 			// action enumerated, though the statements that match it are the same).
-			r, err := Limits{MaxStates: DefaultLimits.MaxStates, MaxRequests: DefaultLimits.MaxRequests, exhaustive: true}.NoNewAccess(c, c)
+			r, err := Budget{exhaustive: true}.NoNewAccess(c, c)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -85,6 +85,28 @@ func (s *stmt) matchesAction(names []string) bool {
 	return listed != s.notAction
 }
 
+// onlyThroughAlias returns the alias (names[1:]) through which the statement's Action names
+// the action names[0], when no pattern matches the action's own name; "" otherwise, and for
+// NotAction, which names what it leaves out.
+func (s *stmt) onlyThroughAlias(names []string) string {
+	if s.notAction {
+		return ""
+	}
+	for i := range s.actions {
+		if s.actions[i].Match(names[0]) {
+			return ""
+		}
+	}
+	for _, alias := range names[1:] {
+		for i := range s.actions {
+			if s.actions[i].Match(alias) {
+				return alias
+			}
+		}
+	}
+	return ""
+}
+
 func (s *stmt) matchesResource(r string) bool {
 	if s.anyResource {
 		return true

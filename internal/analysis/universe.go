@@ -28,20 +28,71 @@ import (
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/wildcard"
 )
 
-// Limits bound the work of one question; beyond them the answer is Unknown.
-type Limits struct {
-	// MaxStates bounds each product automaton (action names, URNs, string values) and each
-	// key's set of value states.
-	MaxStates int
-	// MaxRequests bounds the representative requests evaluated, per configuration.
-	MaxRequests int
+// Budget bounds the work of one question (NoNewAccess, AccessNotGranted,
+// EffectivePermissions; a Gate's each), counted in representative requests so that an
+// answer never depends on the machine's speed or load: each request evaluated costs one,
+// and each state built on the way (a product automaton's, a key's set of value states)
+// costs stateCost. A question that would spend more is answered Unknown, with a reason
+// that says the budget was exceeded and, with HowToRaise, how to raise it.
+type Budget struct {
+	// Requests is the budget; 0 or less means DefaultBudget's.
+	Requests int
+	// HowToRaise ends the reason of an answer over budget: the front end's way to give a
+	// question more ("raise it with --budget").
+	HowToRaise string
 	// exhaustive turns off the shortcut for actions whose matching statements are the same
 	// in both configurations, so that tests exercise the enumeration on them too.
 	exhaustive bool
 }
 
-// DefaultLimits are generous for realistic policies and keep a question under a second.
-var DefaultLimits = Limits{MaxStates: 20000, MaxRequests: 2_000_000}
+// DefaultBudget keeps a question at about a second of CPU or less. Calibrated by
+// BenchmarkBudget/adversarial (bench_test.go, in make bench), the issue's worst shape (two
+// 6,144-character documents of 52 and 51 statements with distinct condition literals, whose
+// proof takes 2.5 million representative requests): on the project's 2-core machine it
+// decided 240,000 to 340,000 representative requests per second of CPU (each decided in
+// both configurations), so that 200,000 requests cost 0.65 to 0.84 s of CPU there (and
+// the whole proof, with --budget 2600000, 7.5 s).
+var DefaultBudget = Budget{Requests: 200_000}
+
+// MaxBudget is the largest budget the front ends accept: 100 times the default, about a
+// minute and a half of CPU at the calibrated rate. It bounds memory too: a question may
+// hold about MaxBudget/stateCost states.
+const MaxBudget = 20_000_000
+
+// stateCost is what building one state costs, in requests: an automaton state takes
+// 4 to 12 µs to build (more with more patterns), a request of the calibrating shape about
+// 4 µs to decide in both configurations.
+const stateCost = 3
+
+func (b Budget) requests() int {
+	if b.Requests <= 0 {
+		return DefaultBudget.Requests
+	}
+	return b.Requests
+}
+
+// meter counts a question's spending against its budget.
+type meter struct {
+	budget     int
+	spent      int
+	howToRaise string
+}
+
+// charge spends n; it reports false when that goes over budget.
+func (m *meter) charge(n int) bool {
+	m.spent += n
+	return m.spent <= m.budget
+}
+
+// over is the bound of a question that went over budget on what ("the combinations of
+// condition key values for ims:images:get").
+func (m *meter) over(what string) *boundError {
+	r := fmt.Sprintf("the question needs more than its budget of %d representative requests (spent on %s)", m.budget, what)
+	if m.howToRaise != "" {
+		r += "; " + m.howToRaise
+	}
+	return &boundError{r}
+}
 
 type boundError struct{ reason string }
 
@@ -51,15 +102,22 @@ func (e *boundError) Error() string { return e.reason }
 type space struct {
 	m       *model
 	engines []*engine
-	limits  Limits
+	meter   *meter
 	// extraActions and extraResources are patterns of the question (AccessNotGranted):
 	// they split the regions as a statement naming them would.
 	extraActions, extraResources []string
 	otherActions                 []string
 	imageURNs, otherURNs         *resourceUniverse
 	keyCache                     map[string][]*keyState
-	evaluated                    int
 	ctx                          context
+}
+
+// spent is the budget used so far; 0 for no space (a configuration the gate refused).
+func (sp *space) spent() int {
+	if sp == nil {
+		return 0
+	}
+	return sp.meter.spent
 }
 
 type keyState struct {
@@ -69,8 +127,9 @@ type keyState struct {
 	frag    evaluator.Fragment // present states only
 }
 
-func newSpace(cfgs []Config, limits Limits, extraActions, extraResources []string) (*space, error) {
-	sp := &space{limits: limits, extraActions: extraActions, extraResources: extraResources, keyCache: map[string][]*keyState{}, ctx: context{}}
+func newSpace(cfgs []Config, budget Budget, extraActions, extraResources []string) (*space, error) {
+	m := &meter{budget: budget.requests(), howToRaise: budget.HowToRaise}
+	sp := &space{meter: m, extraActions: extraActions, extraResources: extraResources, keyCache: map[string][]*keyState{}, ctx: context{}}
 	for _, c := range cfgs {
 		e, err := compile(c)
 		if err != nil {
@@ -83,8 +142,8 @@ func newSpace(cfgs []Config, limits Limits, extraActions, extraResources []strin
 		return sp, &boundError{sp.m.unknown}
 	}
 	for _, k := range sp.m.keys {
-		if r := sp.m.buildRegions(k, limits.MaxStates); r != "" {
-			return sp, &boundError{r}
+		if err := sp.m.buildRegions(k, m); err != nil {
+			return sp, err
 		}
 	}
 	var actionPats, resourcePats []pattern
@@ -110,11 +169,11 @@ func newSpace(cfgs []Config, limits Limits, extraActions, extraResources []strin
 	}
 	actionPats, resourcePats = dedupPatterns(actionPats), dedupPatterns(resourcePats)
 	var ok bool
-	if sp.otherActions, ok = newAutomaton(otherActions, actionPats).representatives(actionSeeds, limits.MaxStates); !ok {
-		return sp, &boundError{fmt.Sprintf("the action patterns need more than %d automaton states", limits.MaxStates)}
+	if sp.otherActions, ok = newAutomaton(otherActions, actionPats).representatives(actionSeeds, m); !ok {
+		return sp, m.over("the automaton of the action patterns")
 	}
-	sp.imageURNs = &resourceUniverse{u: imageURNs, what: "image URNs", any: "ims:x:x:image:x", pats: resourcePats, seeds: resourceSeeds, maxStates: limits.MaxStates}
-	sp.otherURNs = &resourceUniverse{u: otherURNs, what: "URNs", any: "x:::x:x", pats: resourcePats, seeds: resourceSeeds, maxStates: limits.MaxStates}
+	sp.imageURNs = &resourceUniverse{u: imageURNs, what: "image URNs", any: "ims:x:x:image:x", pats: resourcePats, seeds: resourceSeeds, meter: m}
+	sp.otherURNs = &resourceUniverse{u: otherURNs, what: "URNs", any: "x:::x:x", pats: resourcePats, seeds: resourceSeeds, meter: m}
 	return sp, nil
 }
 
@@ -125,16 +184,16 @@ type resourceUniverse struct {
 	what, any string
 	pats      []pattern
 	seeds     []string
-	maxStates int
+	meter     *meter
 	reps      []string
 	err       error
 }
 
 func (r *resourceUniverse) representatives() ([]string, error) {
 	if r.reps == nil && r.err == nil {
-		reps, ok := newAutomaton(r.u, r.pats).representatives(r.seeds, r.maxStates)
+		reps, ok := newAutomaton(r.u, r.pats).representatives(r.seeds, r.meter)
 		if !ok {
-			r.err = &boundError{fmt.Sprintf("the resource patterns need more than %d automaton states over %s", r.maxStates, r.what)}
+			r.err = r.meter.over("the automaton of the resource patterns over " + r.what)
 		}
 		r.reps = reps
 	}
@@ -159,7 +218,7 @@ type actionUniverse struct {
 func (sp *space) actions() ([]actionUniverse, error) {
 	var out []actionUniverse
 	for _, a := range catalog.Actions() {
-		au := actionUniverse{name: a.Name, names: append([]string{a.Name}, a.Aliases...), table: &a}
+		au := actionUniverse{name: a.Name, names: a.Names(), table: &a}
 		switch {
 		case len(a.ResourceTypes) == 0:
 		case len(a.ResourceTypes) == 1 && a.ResourceTypes[0].Name == "image":
@@ -328,8 +387,8 @@ func (sp *space) keyStates(k *keyInfo, conds []int) ([]*keyState, error) {
 				bigger := append(slices.Clone(set), r)
 				if s := signature(bigger); !seen[s] {
 					seen[s] = true
-					if len(seen) > sp.limits.MaxStates {
-						return nil, &boundError{fmt.Sprintf("the value sets of condition key %s exceed %d states", k.spelling, sp.limits.MaxStates)}
+					if !sp.meter.charge(stateCost) {
+						return nil, sp.meter.over("the value sets of condition key " + k.spelling)
 					}
 					addSet(bigger)
 					next = append(next, bigger)
@@ -355,9 +414,8 @@ func (sp *space) product(action, resource string, keys [][]*keyState, visit visi
 				sp.ctx.Add(states[i].frag)
 			}
 		}
-		sp.evaluated++
-		if sp.evaluated > sp.limits.MaxRequests {
-			return false, &boundError{fmt.Sprintf("the question needs more than %d representative requests", sp.limits.MaxRequests)}
+		if !sp.meter.charge(1) {
+			return false, sp.meter.over("the combinations of condition key values for " + action)
 		}
 		for i, e := range sp.engines {
 			results[i] = e.decide(action, resource, sp.ctx)

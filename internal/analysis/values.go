@@ -32,8 +32,17 @@ import (
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/condition"
 )
 
-// buildRegions fills k.regions; it returns a reason when it cannot do so exactly.
-func (m *model) buildRegions(k *keyInfo, maxStates int) string {
+// buildRegions fills k.regions; it returns a bound when it cannot do so exactly or within
+// the budget.
+func (m *model) buildRegions(k *keyInfo, budget *meter) *boundError {
+	if r := m.regionsOf(k, budget); r != "" {
+		return &boundError{r}
+	}
+	return nil
+}
+
+// regionsOf is buildRegions, with the reason it cannot.
+func (m *model) regionsOf(k *keyInfo, budget *meter) string {
 	var reps []string
 	var policyValues []condition.Value // parsed policy values, by predicate (ok says if parsed)
 	var parsed []bool
@@ -72,8 +81,8 @@ func (m *model) buildRegions(k *keyInfo, maxStates int) string {
 		}
 		a := newAutomaton(anyString{}, dedupPatterns(pats))
 		var ok bool
-		if reps, ok = a.representatives(seeds, maxStates); !ok {
-			return fmt.Sprintf("the values of condition key %s need more than %d automaton states", k.spelling, maxStates)
+		if reps, ok = a.representatives(seeds, budget); !ok {
+			return budget.over("the automaton of the values of condition key " + k.spelling).reason
 		}
 	case catalog.Numeric:
 		reps, err = numberReps(policyValues, parsed)

@@ -25,6 +25,14 @@ const (
 	aliasList    = "ims:images:list"
 	aliasShare   = "ims:images:share"
 	globalEPKey  = "g:EnterpriseProjectId"
+	// doubtDeleteAlias is contradiction C1 of the reference notes on IAM v3 policies: the
+	// vendor's v3 permission tables give DELETE /v2/images/{image_id} the action
+	// ims:images:delete and PATCH the action ims:images:update (huaweicloudDocs/ims,
+	// cn.zh-cn/API参考/权限及授权项说明.md; Open Telekom Cloud's IMS API reference,
+	// "Permissions and Supported Actions", image_management.rst).
+	doubtDeleteAlias = "the vendor's older (v3) permission tables give deleting an image the action ims:images:delete " +
+		"and updating one ims:images:update, so this cell may have slipped one row (updateImage has no alias); " +
+		"until the vendor corrects or confirms it, the provider applies the table as published"
 	globalTagKey = "g:RequestTag/<tag-key>"
 )
 
@@ -84,7 +92,7 @@ var actions = []Action{
 	{Name: "ims:images:getTags", Description: "Querying image tags", AccessLevel: Read,
 		ConditionKeysLost: true, Aliases: []string{aliasList}},
 	{Name: "ims:images:deleteImage", Description: "Deleting images", AccessLevel: Write,
-		ResourceTypes: image, Aliases: []string{aliasUpdate}},
+		ResourceTypes: image, Aliases: []string{aliasUpdate}, AliasDoubt: doubtDeleteAlias},
 	{Name: "ims:images:updateImage", Description: "Updating image information", AccessLevel: Write,
 		ResourceTypes: image},
 	{Name: "ims:images:listOsVersion", Description: "Querying OSs supported by images", AccessLevel: List,

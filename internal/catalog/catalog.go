@@ -49,7 +49,10 @@ type Action struct {
 	// the absence of a key there is not stated, and every key listed is inferred.
 	ConditionKeysLost bool
 	// Aliases are the names of older policy actions that grant this action too.
-	Aliases     []string
+	Aliases []string
+	// AliasDoubt says why the seed's Alias cell of this row is in doubt; empty when
+	// nothing contradicts it.
+	AliasDoubt  string
 	Deprecation *Deprecation
 }
 

@@ -940,3 +940,60 @@ func TestLookupConditionKeyAgreesWithTheTable(t *testing.T) {
 		t.Fatalf("%d of %d generated names are keys: the generator tests too little of one side", found, tried)
 	}
 }
+
+// Grants says how a name or pattern reaches each action, and which of those reach beyond
+// what an alias's name says.
+func TestGrants(t *testing.T) {
+	type reach struct{ action, alias string }
+	cases := []struct {
+		in     string
+		want   []reach
+		beyond []string
+	}{
+		{"ims:images:update", []reach{{"ims:images:deleteImage", "ims:images:update"}, {"ims:images:setTags", "ims:images:update"}},
+			[]string{"ims:images:deleteImage", "ims:images:setTags"}},
+		{"ims:images:upd*", []reach{
+			{"ims:images:deleteImage", "ims:images:update"}, {"ims:images:setTags", "ims:images:update"},
+			{"ims:images:updateImage", ""}, {"ims:images:updateMemberStatus", ""}},
+			[]string{"ims:images:deleteImage", "ims:images:setTags"}},
+		{"ims:images:copy", []reach{{"ims:images:copyCrossRegion", "ims:images:copy"}, {"ims:images:copyInRegion", "ims:images:copy"}}, nil},
+		{"ims:images:list", []reach{
+			{"ims:images:getJob", "ims:images:list"}, {"ims:images:getTags", "ims:images:list"}, {"ims:images:list", ""},
+			{"ims:images:listImagesByTag", "ims:images:list"}, {"ims:images:listOsVersion", "ims:images:list"},
+			{"ims:images:showImageTags", "ims:images:list"}}, nil},
+		{"ims:images:*Member", []reach{{"ims:images:addMember", ""}, {"ims:images:deleteMember", ""}}, nil},
+		// The vendor recommends the member actions in place of ims:images:share.
+		{"ims:images:share", []reach{{"ims:images:addMember", "ims:images:share"}, {"ims:images:deleteMember", "ims:images:share"},
+			{"ims:images:share", ""}, {"ims:images:updateMemberStatus", "ims:images:share"}}, nil},
+		{"ims:images:deleteTags", nil, nil},
+	}
+	for _, tc := range cases {
+		var got []reach
+		var beyond []string
+		for _, g := range catalog.Grants(tc.in) {
+			got = append(got, reach{g.Name, g.Alias})
+			if g.BeyondAlias() {
+				beyond = append(beyond, g.Name)
+			}
+		}
+		if !slices.Equal(got, tc.want) || !slices.Equal(beyond, tc.beyond) {
+			t.Errorf("Grants(%q) = %v (beyond its alias: %q), want %v (%q)", tc.in, got, beyond, tc.want, tc.beyond)
+		}
+	}
+	// BeyondAliases is Grants filtered by BeyondAlias.
+	for _, p := range append(catalog.KnownNames(), "*", "ims:images:*", "ims:images:upd*", "ims:images:*e", "ims:*:?????") {
+		var want []catalog.Grant
+		for _, g := range catalog.Grants(p) {
+			if g.BeyondAlias() {
+				want = append(want, g)
+			}
+		}
+		got := catalog.BeyondAliases(p)
+		if len(got) != len(want) || !slices.EqualFunc(got, want, func(a, b catalog.Grant) bool { return a.Name == b.Name && a.Alias == b.Alias }) {
+			t.Errorf("BeyondAliases(%q) = %v, want %v", p, got, want)
+		}
+	}
+	if d := catalog.Grants("ims:images:update")[0].AliasDoubt; !strings.Contains(d, "ims:images:delete") {
+		t.Errorf("the deleteImage row carries no doubt about its alias: %q", d)
+	}
+}

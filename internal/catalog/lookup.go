@@ -33,11 +33,10 @@ func (k NameKind) String() string {
 var index = buildIndex()
 
 type catalogIndex struct {
-	sorted    []Action          // Table 1 sorted byte-wise by name
-	byLower   map[string]int    // lower-cased table action name -> position in sorted
-	names     map[string]string // lower-cased known name -> canonical spelling
-	kinds     map[string]NameKind
-	aliasedBy map[string][]int // lower-cased alias -> positions in sorted of actions that list it
+	sorted  []Action          // Table 1 sorted byte-wise by name
+	byLower map[string]int    // lower-cased table action name -> position in sorted
+	names   map[string]string // lower-cased known name -> canonical spelling
+	kinds   map[string]NameKind
 	// keysByLength lists, by the length of their names, the positions of the condition
 	// keys that are not templates; templates lists the templates' positions. A request
 	// names a few keys each and a plan may hold thousands of requests: comparing the one
@@ -57,11 +56,10 @@ type apiTemplate struct {
 
 func buildIndex() catalogIndex {
 	ix := catalogIndex{
-		sorted:    slices.Clone(actions),
-		byLower:   map[string]int{},
-		names:     map[string]string{},
-		kinds:     map[string]NameKind{},
-		aliasedBy: map[string][]int{},
+		sorted:  slices.Clone(actions),
+		byLower: map[string]int{},
+		names:   map[string]string{},
+		kinds:   map[string]NameKind{},
 	}
 	slices.SortFunc(ix.sorted, func(a, b Action) int { return strings.Compare(a.Name, b.Name) })
 	add := func(name string, kind NameKind) {
@@ -74,10 +72,9 @@ func buildIndex() catalogIndex {
 		ix.byLower[wildcard.Lower(a.Name)] = i
 		add(a.Name, TableAction)
 	}
-	for i, a := range ix.sorted {
+	for _, a := range ix.sorted {
 		for _, alias := range a.Aliases {
 			add(alias, Alias)
-			ix.aliasedBy[wildcard.Lower(alias)] = append(ix.aliasedBy[wildcard.Lower(alias)], i)
 		}
 	}
 	for ri, row := range apiRows {
@@ -159,21 +156,94 @@ func KnownNames() []string {
 }
 
 // Granted returns the table actions that a statement naming name grants or denies: the
-// action itself if it is a table action, and every action that lists name as an alias.
+// action itself if it is a table action, and every action that lists name as an alias
+// (Grants for a name; nothing for a pattern).
 func Granted(name string) []Action {
-	l := wildcard.Lower(name)
+	if wildcard.HasWildcard(name) {
+		return nil
+	}
 	var out []Action
-	if i, ok := index.byLower[l]; ok {
-		out = append(out, index.sorted[i].clone())
+	for _, g := range Grants(name) {
+		out = append(out, g.Action)
 	}
-	for _, i := range index.aliasedBy[l] {
-		if !wildcard.EqualFold(index.sorted[i].Name, name) {
-			out = append(out, index.sorted[i].clone())
-		}
-	}
-	slices.SortFunc(out, func(a, b Action) int { return strings.Compare(a.Name, b.Name) })
 	return out
 }
+
+// Names returns the names a statement may use to grant or deny the action: its own name,
+// then its aliases. This is the one rule by which Action and NotAction patterns reach
+// table actions, in the evaluator, the analyser and the checker alike.
+func (a Action) Names() []string { return append([]string{a.Name}, a.Aliases...) }
+
+// Grant is a table action that a policy action name or pattern grants or denies.
+type Grant struct {
+	Action
+	// Alias is the alias through which the pattern reaches the action when it does not
+	// match the action's own name (ims:images:update for ims:images:deleteImage); "" when
+	// it does.
+	Alias string
+}
+
+// Grants returns the table actions that a statement naming pattern (a name or a wildcard
+// pattern, ignoring case) grants or denies, by Names, sorted byte-wise.
+func Grants(pattern string) []Grant {
+	var out []Grant
+	for _, a := range index.sorted {
+		for i, n := range a.Names() {
+			if wildcard.Match(pattern, n) {
+				g := Grant{Action: a.clone()}
+				if i > 0 {
+					g.Alias = n
+				}
+				out = append(out, g)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// BeyondAliases returns the grants of pattern (see Grants) that reach beyond what an alias's
+// name says (see Grant.BeyondAlias), sorted byte-wise; nil, without allocating, for the many
+// names and patterns that reach nothing so.
+func BeyondAliases(pattern string) []Grant {
+	var out []Grant
+	for i := range index.sorted {
+		a := &index.sorted[i]
+		if len(a.Aliases) == 0 || wildcard.Match(pattern, a.Name) {
+			continue
+		}
+		for _, alias := range a.Aliases {
+			if wildcard.Match(pattern, alias) {
+				if g := (Grant{Action: *a, Alias: alias}); g.BeyondAlias() {
+					g.Action = a.clone()
+					out = append(out, g)
+				}
+				break
+			}
+		}
+	}
+	return out
+}
+
+// BeyondAlias reports whether the action is reached through an alias and goes beyond what
+// the alias's name says: its operation does not begin with the alias's (ims:images:copy
+// reaching copyInRegion says what it does; ims:images:update reaching deleteImage does not),
+// it does more than list or read (ims:images:list reaching getJob only reads), and it is
+// not one the vendor recommends in place of the alias (ims:images:share's member actions).
+func (g Grant) BeyondAlias() bool {
+	if g.Alias == "" || g.AccessLevel == List || g.AccessLevel == Read {
+		return false
+	}
+	if i, ok := index.byLower[wildcard.Lower(g.Alias)]; ok {
+		if d := index.sorted[i].Deprecation; d != nil && slices.Contains(d.Recommended, g.Name) {
+			return false
+		}
+	}
+	return !wildcard.HasPrefixFold(operation(g.Name), operation(g.Alias))
+}
+
+// operation is the last part of an action name: deleteImage of ims:images:deleteImage.
+func operation(name string) string { return name[strings.LastIndexByte(name, ':')+1:] }
 
 // Match returns the table actions whose names match the wildcard pattern (`*`, `?`),
 // ignoring case, sorted byte-wise.

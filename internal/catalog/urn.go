@@ -80,3 +80,50 @@ func ParseURN(s string) (URN, error) {
 	}
 	return u, nil
 }
+
+// An IMS image id is a UUID in lower-case hexadecimal, 8-4-4-4-12: the vendor's API
+// reference gives ids such as 33ad552d-1149-471c-8190-ff6776174a00 ("Querying Image
+// Details (Native OpenStack API)", https://support.huaweicloud.com/intl/en-us/api-ims/ims_03_0703.html;
+// the Chinese edition of the image attributes calls the id "镜像UUID"). Resource URNs are
+// matched case-sensitively, so a pattern needs lower-case hex digits to match one.
+const imageIDLen = 36
+
+// imageIDChar reports whether c can be the image id's character at position i.
+func imageIDChar(i int, c byte) bool {
+	if i == 8 || i == 13 || i == 18 || i == 23 {
+		return c == '-'
+	}
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f'
+}
+
+// ImageIDCanMatch reports whether some image id (a lower-case UUID) matches the wildcard
+// pattern, where `*` is any run of characters and `?` exactly one. A pattern such as
+// "golden-*" matches none: image ids are not names.
+func ImageIDCanMatch(pattern string) bool {
+	// can[j] after processing pattern[i:] says whether pattern[i:] can match the id's
+	// characters j..35; computed backwards over the pattern.
+	var can, next [imageIDLen + 1]bool
+	can[imageIDLen] = true
+	for i := len(pattern) - 1; i >= 0; i-- {
+		c := pattern[i]
+		switch c {
+		case '*': // matches j..k-1 for any k >= j
+			next[imageIDLen] = can[imageIDLen]
+			for j := imageIDLen - 1; j >= 0; j-- {
+				next[j] = can[j] || next[j+1]
+			}
+		default:
+			next[imageIDLen] = false
+			for j := 0; j < imageIDLen; j++ {
+				// '?' is one character; every id character is one byte. A byte that is not
+				// ASCII is never an id character.
+				next[j] = can[j+1] && (c == '?' || imageIDChar(j, c))
+			}
+		}
+		can = next
+	}
+	return can[0]
+}
+
+// ImageIDHint says what to write for an image id pattern that matches no image id.
+const ImageIDHint = `image ids are UUIDs such as 9f1c1c8e-1234-4cde-8f00-1a2b3c4d5e6f, not names: write one image's id, or "*" with a tag condition such as {"StringEquals": {"g:ResourceTag/tier": ["golden"]}} to select images by tag`

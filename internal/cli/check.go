@@ -116,29 +116,73 @@ type input struct {
 
 // readInput reads a PATH: a plan yields its documents, anything else is one policy
 // document of the given purpose (text that is not JSON is the checker's malformed_json).
+// It reads a document whole only up to policy.MaxDocumentBytes: a larger input is read
+// on only if it is a plan, as a stream.
 func readInput(path string, purpose policy.Purpose, stdin io.Reader) (input, error) {
-	var src []byte
-	var err error
-	if path == "-" {
-		src, err = io.ReadAll(stdin)
-	} else {
-		src, err = os.ReadFile(path)
-	}
-	if err != nil {
-		return input{}, fmt.Errorf("cannot read it: %w", unwrapPathError(err))
-	}
-	plan, err := isPlan(src)
+	src, err := openSource(path, stdin)
 	if err != nil {
 		return input{}, err
 	}
-	if !plan {
-		return input{docs: []Document{{Source: path, Purpose: purpose, Text: src}}}, nil
+	defer src.close()
+	if src.whole {
+		plan, err := isPlan(src.head)
+		if err != nil {
+			return input{}, err
+		}
+		if !plan {
+			return input{docs: []Document{{Source: path, Purpose: purpose, Text: src.head}}}, nil
+		}
+	} else if !startsLikePlan(src.head) {
+		return input{}, src.tooLarge()
 	}
-	docs, err := planDocuments(path, src)
+	docs, err := planDocuments(path, src.reader())
 	if err != nil {
 		return input{}, err
 	}
 	return input{plan: true, docs: docs}, nil
+}
+
+// source is an input opened for reading, its start read.
+type source struct {
+	head  []byte    // the first policy.MaxDocumentBytes+1 bytes, or all of it
+	whole bool      // head is all of it
+	rest  io.Reader // what follows head
+	size  int64     // the file's size, or -1 when it is not known (a pipe)
+	close func()
+}
+
+// openSource opens PATH (- for stdin) and reads its start.
+func openSource(path string, stdin io.Reader) (*source, error) {
+	s := &source{rest: stdin, size: -1, close: func() {}}
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, fmt.Errorf("cannot read it: %w", unwrapPathError(err))
+		}
+		s.rest, s.close = f, func() { _ = f.Close() }
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+			s.size = fi.Size()
+		}
+	}
+	head, err := io.ReadAll(io.LimitReader(s.rest, policy.MaxDocumentBytes+1))
+	if err != nil {
+		s.close()
+		return nil, fmt.Errorf("cannot read it: %w", unwrapPathError(err))
+	}
+	s.head, s.whole = head, len(head) <= policy.MaxDocumentBytes
+	return s, nil
+}
+
+// reader reads the whole input, from its start.
+func (s *source) reader() io.Reader { return io.MultiReader(bytes.NewReader(s.head), s.rest) }
+
+// tooLarge is the error for an input over policy.MaxDocumentBytes that is not a plan.
+func (s *source) tooLarge() error {
+	n, atLeast := s.size, false
+	if n < 0 {
+		n, atLeast = policy.MaxDocumentBytes, true
+	}
+	return errors.New(policy.TooLargeMessage(n, atLeast) + " (a plan, from terraform show -json, may be larger)")
 }
 
 // unwrapPathError drops the path from an *os.PathError: the message names it already.

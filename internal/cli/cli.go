@@ -51,7 +51,8 @@ Flags of check:
   --strict                 documents that could not be checked fail the run too
 
 Exit status of check: 0 nothing at or above --fail-on; 1 findings at or above
---fail-on (or, under --strict, documents not checked); 2 bad usage or unreadable input.
+--fail-on (or, under --strict, documents not checked); 2 bad usage or unreadable input
+(a file over 64 KiB that is not a plan, a plan that is not UTF-8).
 
   diff-access [flags] OLD NEW
   diff-access [flags] --plan PLAN
@@ -61,13 +62,17 @@ Exit status of check: 0 nothing at or above --fail-on; 1 findings at or above
       created resource is compared with no document, which grants nothing). An SCP is
       compared by what it permits. The analyser proves its answers over every request;
       when it cannot (a value known only after apply, an IAM v3 document, a document
-      with errors in a plan, a bound), the answer is unknown.
+      with errors in a plan, a question beyond --budget), the answer is unknown.
 
 Flags of diff-access:
 
   --purpose identity|scp   what OLD and NEW are (default identity)
   --format text|json|sarif output format (default text)
-  --plan PLAN              compare the changes of a plan (terraform show -json)
+  --plan PLAN              compare the changes of a plan (terraform show -json;
+                           - for standard input)
+  --budget N               the work each comparison may take, in representative
+                           requests (default 200000, about a second of CPU at
+                           worst; at most 20000000); beyond it the answer is unknown
 
 Exit status of diff-access: 0 nothing new is granted; 1 something is; 2 bad usage,
 unreadable input or a file with errors; 3 the answer is unknown.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/analysis"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 )
 
@@ -37,6 +38,9 @@ var goldenCases = []struct {
 	{"identity-purpose", []string{"check", "testdata/scp-allow-condition.json"}, "", ExitOK},
 	{"stdin", []string{"check", "-"}, `{"Version": "5.0", "Statement": [{"Effect": "allow", "Action": ["ims:images:get"]}]}`, ExitFindings},
 	{"not-json", []string{"check", "testdata/not-json.txt"}, "", ExitFindings},
+	// Text that is not UTF-8 is refused as a NUL byte is (malformed_json), not checked as U+FFFD.
+	{"not-utf8-sid", []string{"check", "testdata/not-utf8-sid.json"}, "", ExitFindings},
+	{"not-utf8-value", []string{"check", "--format", "json", "testdata/not-utf8-value.json"}, "", ExitFindings},
 	{"plan-text", []string{"check", "testdata/huaweicloud-plan.json"}, "", ExitFindings},
 	{"plan-json", []string{"check", "--format", "json", "testdata/huaweicloud-plan.json"}, "", ExitFindings},
 	{"plan-sarif", []string{"check", "--format", "sarif", "testdata/huaweicloud-plan.json"}, "", ExitFindings},
@@ -59,6 +63,16 @@ var goldenCases = []struct {
 	{"diff-plan", []string{"diff-access", "--plan", "testdata/huaweicloud-plan.json"}, "", ExitFindings},
 	{"diff-plan-unknown", []string{"diff-access", "--plan", "testdata/diff-plan-unknown.json"}, "", ExitUnknown},
 	{"diff-plan-sarif", []string{"diff-access", "--format", "sarif", "--plan", "testdata/diff-plan-unknown.json"}, "", ExitUnknown},
+	// Every comparison runs within --budget: the narrower SCP (diff-scp-narrower, decided
+	// within the default) is unknown within 10 requests, and the issue's adversarial pair
+	// (two 6,144-character documents of 52 and 51 statements with distinct literals, which
+	// took 10-17 s of CPU before the budget) stops at the default, in about a second.
+	{"diff-budget-small", []string{"diff-access", "--budget", "10", "--purpose", "scp", "testdata/scp-old.json", "testdata/scp-new.json"}, "", ExitUnknown},
+	{"diff-budget-adversarial", []string{"diff-access", "testdata/adversarial-old.json", "testdata/adversarial-new.json"}, "", ExitUnknown},
+	{"diff-budget-adversarial-json", []string{"diff-access", "--format", "json", "--budget", "1000", "testdata/adversarial-old.json", "testdata/adversarial-new.json"}, "", ExitUnknown},
+	{"diff-usage-budget-zero", []string{"diff-access", "--budget", "0", "testdata/scp-old.json", "testdata/scp-new.json"}, "", ExitUsage},
+	{"diff-usage-budget-not-a-number", []string{"diff-access", "--budget", "lots", "testdata/scp-old.json", "testdata/scp-new.json"}, "", ExitUsage},
+	{"diff-not-utf8", []string{"diff-access", "testdata/new-readers.json", "testdata/not-utf8-value.json"}, "", ExitUsage},
 	{"diff-usage-one-file", []string{"diff-access", "testdata/clean.json"}, "", ExitUsage},
 	{"diff-usage-errors", []string{"diff-access", "testdata/bad-action.json", "testdata/clean.json"}, "", ExitUsage},
 	{"diff-usage-plan-as-file", []string{"diff-access", "testdata/real-plan.json", "testdata/clean.json"}, "", ExitUsage},
@@ -301,6 +315,54 @@ func TestHelpInGuide(t *testing.T) {
 		quoted, _, ok2 := strings.Cut(rest, "```\n<!-- imspolicy-help:end -->")
 		if !ok || !ok2 || quoted != Help {
 			t.Errorf("%s does not quote Help word for word between the imspolicy-help markers: copy internal/cli Help into it (then make docs)", file)
+		}
+	}
+}
+
+// testdata/adversarial-*.json are the shape of issue 16 point 9 (internal/analysis's
+// AdversarialPair wrote them): documents of exactly the vendor's 6,144 characters that the
+// checker accepts, of 52 and 51 statements, each with a condition literal of its own.
+func TestAdversarialTestdata(t *testing.T) {
+	for file, statements := range map[string]int{"testdata/adversarial-old.json": 52, "testdata/adversarial-new.json": 51} {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src = bytes.TrimSuffix(src, []byte("\n"))
+		d, findings := policy.CheckJSON(src, policy.Identity)
+		if len(src) != 6144 || len(findings) > 0 || d == nil || len(d.Statements) != statements {
+			t.Fatalf("%s: %d characters, findings %v, want 6,144 characters, no findings and %d statements", file, len(src), findings, statements)
+		}
+		literals := map[string]bool{}
+		for _, s := range d.Statements {
+			for _, op := range s.Condition.Ops {
+				for _, k := range op.Keys {
+					for _, v := range k.Values.Values() {
+						if literals[v] {
+							t.Errorf("%s: literal %q twice", file, v)
+						}
+						literals[v] = true
+					}
+				}
+			}
+		}
+	}
+}
+
+// --help and the guides state the analyser's default and largest budgets: they are
+// written out there, so this keeps them in step with package analysis.
+func TestBudgetFiguresInStep(t *testing.T) {
+	def, most := fmt.Sprint(analysis.DefaultBudget.Requests), fmt.Sprint(analysis.MaxBudget)
+	if !strings.Contains(Help, "(default "+def+",") || !strings.Contains(Help, "at most "+most+")") {
+		t.Errorf("Help does not give --budget's default %s and largest %s", def, most)
+	}
+	for _, file := range []string{"../../templates/guides/checking-policies-in-ci.md.tmpl", "../../templates/guides/gating-policy-changes.md.tmpl", "../../templates/index.md.tmpl"} {
+		guide, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(guide), "`"+def+"`") && !strings.Contains(string(guide), "default, "+def) || !strings.Contains(string(guide), most) {
+			t.Errorf("%s does not give the default budget %s and the largest %s", file, def, most)
 		}
 	}
 }

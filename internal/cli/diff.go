@@ -7,11 +7,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strings"
 
-	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/analysis"
@@ -44,6 +42,7 @@ func runDiffAccess(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	fs.Var(purpose, "purpose", "")
 	fs.Var(format, "format", "")
 	planPath := fs.String("plan", "", "")
+	budget := fs.Int("budget", analysis.DefaultBudget.Requests, "")
 	paths, err := parseInterspersed(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(stdout, Help)
@@ -56,17 +55,22 @@ func runDiffAccess(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	if err != nil {
 		return usage("%v", err)
 	}
+	if *budget < 1 || *budget > analysis.MaxBudget {
+		return usage("--budget must be a number of representative requests from 1 to %d, got %d (default %d)", analysis.MaxBudget, *budget, analysis.DefaultBudget.Requests)
+	}
 	p, _ := policy.ParsePurpose(purpose.value)
 	var comps []comparison
 	switch {
 	case *planPath != "" && len(paths) > 0:
 		return usage("give either --plan PLAN or OLD NEW, not both")
 	case *planPath != "":
-		src, err := os.ReadFile(*planPath)
+		src, err := openSource(*planPath, stdin)
 		if err != nil {
-			return usage("%s: cannot read it: %v", *planPath, unwrapPathError(err))
+			return usage("%s: %v", *planPath, err)
 		}
-		if comps, err = planComparisons(*planPath, src); err != nil {
+		comps, err = planComparisons(*planPath, src)
+		src.close()
+		if err != nil {
 			return usage("%s: %v", *planPath, err)
 		}
 	case len(paths) == 2:
@@ -85,8 +89,9 @@ func runDiffAccess(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	default:
 		return usage("give OLD and NEW policy files, or --plan PLAN")
 	}
+	b := analysis.Budget{Requests: *budget, HowToRaise: fmt.Sprintf("raise it with --budget (up to %d)", analysis.MaxBudget)}
 	for i := range comps {
-		if err := comps[i].analyse(); err != nil {
+		if err := comps[i].analyse(b); err != nil {
 			return usage("%v", err)
 		}
 	}
@@ -112,31 +117,35 @@ func runDiffAccess(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 }
 
 // planComparisons pairs each policy resource's change.before with its change.after.
-func planComparisons(source string, src []byte) ([]comparison, error) {
-	plan, err := isPlan(src)
+func planComparisons(source string, src *source) ([]comparison, error) {
+	notAPlan := errors.New("not a plan (terraform show -json plan.out): it has no format_version with planned_values or resource_changes")
+	if src.whole {
+		plan, err := isPlan(src.head)
+		if err != nil {
+			return nil, err
+		}
+		if !plan {
+			return nil, notAPlan
+		}
+	} else if !startsLikePlan(src.head) {
+		return nil, notAPlan
+	}
+	p, err := readPlan(src.reader())
 	if err != nil {
-		return nil, err
-	}
-	if !plan {
-		return nil, errors.New("not a plan (terraform show -json plan.out): it has no format_version with planned_values or resource_changes")
-	}
-	var p tfjson.Plan
-	if err := json.Unmarshal(src, &p); err != nil {
 		return nil, fmt.Errorf("reading the plan: %w", err)
 	}
 	var comps []comparison
-	for _, rc := range p.ResourceChanges {
-		a, ok := attributesByType[rc.Type]
-		if !ok || rc.Mode != tfjson.ManagedResourceMode || rc.Change == nil || rc.Change.Actions.NoOp() {
+	for _, rc := range p.changes {
+		if rc.change.Actions.NoOp() {
 			continue
 		}
 		var c comparison
-		if before, ok := rc.Change.Before.(map[string]any); ok {
-			c.old.Document, c.old.present = a.document(source, rc.Address, before, func(string) bool { return false })
+		if before, ok := rc.change.Before.(map[string]any); ok {
+			c.old.Document, c.old.present = rc.attr.document(source, rc.address, before, func(string) bool { return false })
 		}
-		if after, ok := rc.Change.After.(map[string]any); ok {
-			unknown, _ := rc.Change.AfterUnknown.(map[string]any)
-			c.new.Document, c.new.present = a.document(source, rc.Address, after, func(name string) bool { return unknown[name] == true })
+		if after, ok := rc.change.After.(map[string]any); ok {
+			unknown, _ := rc.change.AfterUnknown.(map[string]any)
+			c.new.Document, c.new.present = rc.attr.document(source, rc.address, after, func(name string) bool { return unknown[name] == true })
 		}
 		if !c.old.present && !c.new.present {
 			continue
@@ -148,8 +157,9 @@ func planComparisons(source string, src []byte) ([]comparison, error) {
 
 // analyse asks the analyser what the new document grants that the old does not, as the
 // provider's plan warning asks it (analysis.IdentityPolicyChange and SCPChange). A
-// document that could not be checked, or that has errors, leaves the answer unknown.
-func (c *comparison) analyse() error {
+// document that could not be checked, or that has errors, leaves the answer unknown; so
+// does a question beyond budget b.
+func (c *comparison) analyse(b analysis.Budget) error {
 	var docs [2]*policy.Document // nil for an absent side: it allows nothing
 	for i, s := range []*side{&c.old, &c.new} {
 		if !s.present {
@@ -169,9 +179,9 @@ func (c *comparison) analyse() error {
 		}
 		docs[i] = doc
 	}
-	change := analysis.DefaultLimits.IdentityPolicyChange
+	change := b.IdentityPolicyChange
 	if c.subject().Purpose == policy.SCP {
-		change = analysis.DefaultLimits.SCPChange
+		change = b.SCPChange
 	}
 	r, err := change(docs[0], docs[1])
 	if err != nil {

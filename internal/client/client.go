@@ -271,23 +271,28 @@ func (c *Client) do(ctx context.Context, cl call, out any) (*response, error) {
 	if err := signer.Sign(req.Request, payload, c.cfg.Credentials, c.cfg.Now()); err != nil {
 		return nil, fmt.Errorf("%s: signing: %w", cl.op, err)
 	}
-	// retryablehttp asks CheckRetry about the status first and calls the
-	// response handler only for an answer it keeps (no retry): reading the
-	// body there lets a cut body count as a failed attempt.
-	req.SetResponseHandler(func(resp *http.Response) error {
-		body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
-		resp.Body.Close()
-		resp.Body = io.NopCloser(bytes.NewReader(body))
-		if err != nil {
-			return &bodyError{status: resp.StatusCode, err: err}
-		}
-		return nil
-	})
-
 	quiet := c.silenceOf(cl.base)
 	if err := quiet.admit(time.Now(), c.cfg.RequestTimeout); err != nil {
 		return nil, &RequestError{Operation: cl.op, Method: cl.method, Path: cl.path, Elapsed: time.Since(began), Err: err}
 	}
+	// retryablehttp asks CheckRetry about the status first and calls the
+	// response handler only for an answer it keeps (no retry): reading the
+	// body there lets a cut body count as a failed attempt. The body is read
+	// under the attempt's request_timeout (http.Client.Timeout covers it), so
+	// a body that stalls or drips ends the attempt, and counts toward the
+	// endpoint's silence like no answer at all.
+	req.SetResponseHandler(func(resp *http.Response) error {
+		body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+		resp.Body.Close()
+		resp.Body = io.NopCloser(bytes.NewReader(body))
+		if ctx.Err() == nil {
+			quiet.recordBody(err)
+		}
+		if err != nil {
+			return &bodyError{status: resp.StatusCode, err: err, stalled: ctx.Err() == nil && isTimeout(err)}
+		}
+		return nil
+	})
 	st := &attemptState{quiet: quiet}
 	retries := c.cfg.MaxRetries
 	if cl.noRetry {
@@ -306,8 +311,8 @@ func (c *Client) do(ctx context.Context, cl call, out any) (*response, error) {
 		},
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 		PrepareRetry: func(r *http.Request) error {
-			if !quiet.mayRetry() {
-				return fmt.Errorf("%w: %d attempts in a row got no answer within request_timeout (%s)", errSilent, silenceLimit, roundDuration(c.cfg.RequestTimeout))
+			if err := quiet.mayRetry(c.cfg.RequestTimeout); err != nil {
+				return err
 			}
 			// New header map: the previous attempt's transport may still
 			// hold the old one. New X-Sdk-Date and signature.
@@ -320,7 +325,10 @@ func (c *Client) do(ctx context.Context, cl call, out any) (*response, error) {
 			c.logRequest(r.Context(), cl, r, payload, i+1)
 		},
 		ResponseLogHook: func(_ retryablehttp.Logger, resp *http.Response) {
-			c.logResponse(resp.Request.Context(), cl, resp, st)
+			// The body of an answer about to be retried is read here.
+			if err := c.logResponse(resp.Request.Context(), cl, resp, st); ctx.Err() == nil {
+				quiet.recordBody(err)
+			}
 		},
 	}
 	resp, err := rc.Do(req)
@@ -338,6 +346,9 @@ func (c *Client) do(ctx context.Context, cl call, out any) (*response, error) {
 		switch {
 		case ctx.Err() != nil:
 			re.Err = withCause(c.redact(err.Error()), ctx.Err())
+		case errors.Is(err, errStalled):
+			re.Err = withCause(c.redact(err.Error()), errStalled)
+			re.retryable = false
 		case errors.Is(err, errSilent):
 			re.Err = withCause(c.redact(err.Error()), errSilent)
 			re.retryable = false
@@ -358,7 +369,7 @@ func (c *Client) do(ctx context.Context, cl call, out any) (*response, error) {
 		}
 		switch {
 		case st.retryAfterTooLong > 0:
-			ae.Message += fmt.Sprintf(" (the server asked to retry after %s, past the operation's deadline)", roundDuration(st.retryAfterTooLong))
+			ae.Message += fmt.Sprintf(" (the server asked to retry after %s, past the operation's deadline)", retryAfterText(st.retryAfterTooLong))
 			ae.outOfTime = true
 		case st.outOfTime:
 			ae.Message += " (no time was left for another attempt before the operation's deadline)"
@@ -390,21 +401,26 @@ func (e *causedError) Error() string { return e.msg }
 func (e *causedError) Unwrap() error { return e.cause }
 
 // withCause is msg with cause to unwrap, adding the cause's text only when msg does not
-// already end with it.
+// already say it.
 func withCause(msg string, cause error) error {
-	if !strings.HasSuffix(msg, cause.Error()) {
+	if !strings.Contains(msg, cause.Error()) {
 		msg += ": " + cause.Error()
 	}
 	return &causedError{msg: msg, cause: cause}
 }
 
-// bodyError is an answer whose body could not be read whole.
+// bodyError is an answer whose body could not be read whole: cut short, or stalled (not
+// whole within request_timeout).
 type bodyError struct {
-	status int
-	err    error
+	status  int
+	err     error
+	stalled bool
 }
 
 func (e *bodyError) Error() string {
+	if e.stalled {
+		return fmt.Sprintf("%v: the body of its answer (HTTP %d) did not arrive whole within request_timeout: %v", errStalled, e.status, e.err)
+	}
 	return fmt.Sprintf("reading the answer (HTTP %d): %v", e.status, e.err)
 }
 
@@ -423,7 +439,10 @@ func (c *Client) checkRetry(ctx context.Context, st *attemptState, retries int, 
 	}
 	var status int
 	var be *bodyError
-	st.quiet.record(resp != nil || errors.As(err, &be), err)
+	if resp == nil {
+		// No status line; an answer's is recorded once its body has been read.
+		st.quiet.record(err)
+	}
 	if errors.As(err, &be) {
 		// The answer's body was cut or stalled: the server may have acted.
 		st.retryable, st.ambiguous = true, true
@@ -493,25 +512,54 @@ func (c *Client) backoff(n int, retryAfter time.Duration) time.Duration {
 	return half + time.Duration(rand.Int64N(int64(d-half)+1))
 }
 
-// parseRetryAfter reads delay-seconds or an HTTP date.
-func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+// retryAfterCeiling bounds what a Retry-After header is read as. The wait itself is
+// capped by Config.MaxRetryAfter (2 minutes by default) and by the operation's deadline;
+// this bound keeps the value meaningful: delay-seconds times 1e9 overflows time.Duration
+// past about 292 years (18446744074 seconds wrapped to 0.29 s, and a server that asked
+// for "never" got 26 requests in 7 s). A day is far past any operation's timeout, so a
+// longer ask still fails a call "past the operation's deadline", reported as at least a
+// day.
+const retryAfterCeiling = 24 * time.Hour
+
+// parseRetryAfter reads delay-seconds or an HTTP date (RFC 9110, section 10.2.3), at
+// most retryAfterCeiling. A negative or malformed value is no Retry-After (ok false); a
+// date already past asks for no wait.
+func parseRetryAfter(v string, now time.Time) (d time.Duration, ok bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0, false
 	}
-	if s, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if s < 0 {
-			return 0, false
+	if isDigits(v) {
+		// Digits only: too many for an int64 is still a (very long) wait.
+		s, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || s > int64(retryAfterCeiling/time.Second) {
+			return retryAfterCeiling, true
 		}
 		return time.Duration(s) * time.Second, true
 	}
 	if t, err := http.ParseTime(v); err == nil {
-		if d := t.Sub(now); d > 0 {
-			return d, true
-		}
-		return 0, true
+		// Time.Sub saturates instead of overflowing.
+		return min(max(t.Sub(now), 0), retryAfterCeiling), true
 	}
 	return 0, false
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// retryAfterText renders a wait a Retry-After asked for; one read as retryAfterCeiling
+// asked for at least that.
+func retryAfterText(d time.Duration) string {
+	if d >= retryAfterCeiling {
+		return "at least " + roundDuration(d).String()
+	}
+	return roundDuration(d).String()
 }
 
 // sleep waits d or until ctx is done.
@@ -592,13 +640,14 @@ func (c *Client) logRequest(ctx context.Context, cl call, r *http.Request, paylo
 	})
 }
 
-func (c *Client) logResponse(ctx context.Context, cl call, resp *http.Response, st *attemptState) {
+// logResponse logs an answer and returns the error reading its body, if any.
+func (c *Client) logResponse(ctx context.Context, cl call, resp *http.Response, st *attemptState) error {
 	// A kept answer's body was read whole by the response handler; the body
 	// of one about to be retried is read here for the log, and a read error
-	// does not matter: the attempt is retried anyway.
+	// matters only to the endpoint's silence: the attempt is retried anyway.
 	var body []byte
+	var err error
 	if resp.Body != nil {
-		var err error
 		body, err = io.ReadAll(io.LimitReader(resp.Body, maxBody))
 		resp.Body.Close()
 		resp.Body = io.NopCloser(bytes.NewReader(body))
@@ -619,6 +668,7 @@ func (c *Client) logResponse(ctx context.Context, cl call, resp *http.Response, 
 		"response_headers": c.redactHeaders(resp.Header),
 		"response_body":    c.redact(truncate(body)),
 	})
+	return err
 }
 
 // redactHeaders renders headers as one string with Authorization's

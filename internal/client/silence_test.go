@@ -13,7 +13,7 @@ import (
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/signer"
 )
 
-// A hung endpoint (it takes connections, never answers) costs silenceLimit attempts, then
+// A hung endpoint (it takes connections, never answers) costs SilenceLimit attempts, then
 // at most one attempt per call and one per request_timeout across concurrent calls, not
 // every call's retries; once it answers again, calls go through.
 func TestSilentEndpointStopsBeingWaitedOn(t *testing.T) {
@@ -51,7 +51,7 @@ func TestSilentEndpointStopsBeingWaitedOn(t *testing.T) {
 		}
 	}
 	// Without the rule each call would make 26 attempts: 520.
-	if n := requests.Load(); n > silenceLimit+calls {
+	if n := requests.Load(); n > SilenceLimit+calls {
 		t.Fatalf("%d requests reached the hung endpoint for %d calls", n, calls)
 	}
 	before := requests.Load()

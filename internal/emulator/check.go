@@ -7,6 +7,12 @@ import (
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 )
 
+// docChars counts a document's text as the vendor's size limit counts it: on the text
+// sent, escapes as written, white space left out (policy.Chars says why and cites the
+// vendor). The checker behind plan counts with the same function, so what plan accepts
+// the emulator accepts.
+func docChars(text string) int { return policy.Chars([]byte(text)) }
+
 // DefaultCheckDocument checks a document with the provider's own checker (policy.CheckJSON,
 // as an identity policy or as an SCP) and rejects it when there is any finding of severity
 // error; warnings pass. The error lists the findings, at most five.

@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 )
 
 // handlerFunc answers a request: a status and a body to send as JSON (nil for none), or an
@@ -122,18 +121,6 @@ func validPath(p string) bool {
 		}
 	}
 	return true
-}
-
-// nonSpaceLen counts the characters of s that are not white space: the vendor's quota on
-// identity policy documents counts them so.
-func nonSpaceLen(s string) int {
-	n := 0
-	for _, r := range s {
-		if !unicode.IsSpace(r) {
-			n++
-		}
-	}
-	return n
 }
 
 func runeLen(s string) int { return len([]rune(s)) }

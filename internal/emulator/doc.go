@@ -57,10 +57,11 @@
 // # Limits (stated by the vendor)
 //
 // Identity policies: name 1–128 of [A-Za-z0-9_+=.@-], unique per account; document at most
-// 6,144 characters not counting white space; 5 versions (a sixth: 409 PAP5.0028); 1,500
+// 6,144 characters of the text sent, escapes counted as written and white space not counted
+// (policy.Chars, which cites the vendor); 5 versions (a sixth: 409 PAP5.0028); 1,500
 // policies; 10 policies attached to one user, group or agency (Config.MaxPoliciesPerPrincipal).
-// SCPs: name 1–64, description up to 512, content 5,120 characters, 1,000 SCPs, 20 tags,
-// 5 SCPs attached to one root, OU or account, FullAccess included (Config.MaxSCPsPerTarget);
+// SCPs: name 1–64, description up to 512, content 5,120 characters (counted the same way),
+// 1,000 SCPs, 20 tags, 5 SCPs attached to one root, OU or account, FullAccess included (Config.MaxSCPsPerTarget);
 // the last SCP of an entity cannot be detached; enabling SCPs attaches the system FullAccess
 // SCP everywhere; disabling detaches every SCP.
 //

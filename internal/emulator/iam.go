@@ -48,7 +48,7 @@ func (s *Server) checkIdentityDocument(doc *string) *apiError {
 	if doc == nil || strings.TrimSpace(*doc) == "" {
 		return fail(ErrIAMMalformedPolicy, "policy_document is required")
 	}
-	if n := nonSpaceLen(*doc); n > MaxPolicyDocument {
+	if n := docChars(*doc); n > MaxPolicyDocument {
 		return fail(ErrIAMMalformedPolicy, "the document has %d characters without white space, more than %d", n, MaxPolicyDocument)
 	}
 	if err := s.cfg.CheckDocument([]byte(*doc), false); err != nil {

@@ -83,7 +83,7 @@ func (s *Server) checkSCPContent(content string) *apiError {
 	if strings.TrimSpace(content) == "" {
 		return fail(ErrOrgMalformedPolicy, "content is required")
 	}
-	if n := nonSpaceLen(content); n > MaxSCPContent {
+	if n := docChars(content); n > MaxSCPContent {
 		return fail(ErrOrgMalformedPolicy, "the content has %d characters without white space, more than %d", n, MaxSCPContent)
 	}
 	if err := s.cfg.CheckDocument([]byte(content), true); err != nil {

@@ -20,6 +20,7 @@ import (
 
 	"golang.org/x/net/netutil"
 
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/signer"
 )
 
@@ -35,18 +36,19 @@ const (
 	DefaultMaxPoliciesPerPrincipal = 10
 )
 
-// The vendor's limits.
+// The vendor's limits. The document limits are package policy's, counted on the text sent
+// (docChars).
 const (
 	MaxPolicies          = 1500 // custom identity policies per account
 	MaxVersions          = 5    // versions per identity policy
 	MaxPolicyNameLen     = 128
-	MaxPolicyDocument    = 6144 // characters, not counting white space
+	MaxPolicyDocument    = policy.MaxIdentityChars
 	MaxPolicyDescription = 1000 // inferred
 	MaxPathLen           = 512
 	MaxSCPs              = 1000 // custom SCPs per organisation
 	MaxSCPNameLen        = 64
 	MaxSCPDescription    = 512
-	MaxSCPContent        = 5120 // characters, not counting white space (inferred, as for identity policies)
+	MaxSCPContent        = policy.MaxSCPChars
 	// DefaultMaxSCPsPerTarget is the vendor's quota of SCPs attached to one root, OU or
 	// account, FullAccess included.
 	DefaultMaxSCPsPerTarget = 5

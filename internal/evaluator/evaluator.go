@@ -412,7 +412,7 @@ var known = func() map[string]actionNames {
 	for i, n := range knownNames {
 		names := actionNames{name: n, id: int32(i + 1)}
 		if a, ok := catalog.LookupAction(n); ok {
-			names.aliases = a.Aliases
+			names.aliases = a.Names()[1:] // the catalog's rule: its name, then its aliases
 		}
 		if catalog.Kind(n) != catalog.TableAction {
 			for _, a := range catalog.Granted(n) {

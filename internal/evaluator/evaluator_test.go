@@ -479,3 +479,27 @@ func TestCheckValue(t *testing.T) {
 		}
 	}
 }
+
+// A statement allows exactly the table actions catalog.Grants says its pattern reaches:
+// expand_actions, the checker and the analyser read that rule, and the evaluator must
+// decide by the same one.
+func TestEvaluatorAgreesWithCatalogGrants(t *testing.T) {
+	patterns := append(catalog.KnownNames(), "ims:images:upd*", "ims:images:*e", "ims:*:get*", "IMS:IMAGES:UPDATE", "*", "ims:images:cop?")
+	for _, p := range patterns {
+		if !catalog.IsIMS(p) && p != "*" {
+			continue
+		}
+		set := compile(identity(t, doc(fmt.Sprintf(`{"Effect":"Allow","Action":[%q],"Resource":["*"]}`, p))), nil)
+		want := map[string]bool{}
+		for _, g := range catalog.Grants(p) {
+			want[g.Name] = true
+		}
+		var res Result
+		for _, a := range catalog.Actions() {
+			set.Evaluate(&Request{Action: a.Name, Resource: "*"}, &res)
+			if got := res.Decision == Allow; got != want[a.Name] {
+				t.Errorf("Allow %q: the evaluator allows %s: %v, catalog.Grants says %v", p, a.Name, got, want[a.Name])
+			}
+		}
+	}
+}

@@ -2,6 +2,7 @@ package evaluator
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 )
@@ -93,17 +94,24 @@ func ParseSources(src Sources) ([]Policy, []Level, []SourceFinding) {
 func NewPolicySetOf(identity []Policy, levels []Level) (*PolicySet, []SourceFinding) {
 	var errs []SourceFinding
 	for i, p := range identity {
-		errs = appendErrors(errs, IdentityLayer, i, policy.Check(p.Document, policy.Identity))
+		errs = appendErrors(errs, IdentityLayer, i, meaningFindings(policy.Check(p.Document, policy.Identity)))
 	}
 	for li, lv := range levels {
 		for i, p := range lv.Policies {
-			errs = appendErrors(errs, Layer{SCP: true, Level: li, Name: lv.Name}, i, policy.Check(p.Document, policy.SCP))
+			errs = appendErrors(errs, Layer{SCP: true, Level: li, Name: lv.Name}, i, meaningFindings(policy.Check(p.Document, policy.SCP)))
 		}
 	}
 	if len(errs) > 0 {
 		return nil, errs
 	}
 	return compile(identity, levels), nil
+}
+
+// meaningFindings leaves out document_too_large: the size limit is the text's, counted
+// where a document is read from its text (NewPolicySet, the validators), and a parsed
+// document's canonical form may be longer than the text it was read from.
+func meaningFindings(findings []policy.Finding) []policy.Finding {
+	return slices.DeleteFunc(findings, func(f policy.Finding) bool { return f.Code == "document_too_large" })
 }
 
 func appendErrors(errs []SourceFinding, l Layer, document int, findings []policy.Finding) []SourceFinding {

@@ -58,21 +58,32 @@ func CheckJSON(src []byte, p Purpose) (*Document, []Finding) {
 			panic(err) // Parse returns only *SyntaxError
 		}
 		code, msg := "wrong_type", se.Msg
-		if se.At == DocumentAt(NoElement) {
+		switch {
+		case se.TooLarge:
+			code = "document_too_large"
+		case se.At == DocumentAt(NoElement):
 			code, msg = "malformed_json", "the document is not valid JSON: "+se.Msg
 		}
 		c := &checker{purpose: p, stmt: se.At.Statement}
 		c.report(code, se.At, se.Pos, "%s", msg)
 		return nil, c.findings
 	}
-	return d, Check(d, p)
+	return d, check(d, p, src)
 }
 
 // Check reports what is wrong with a parsed document used for purpose p, in document
 // order: findings about the whole document first, then each statement's.
-func Check(d *Document, p Purpose) []Finding {
+//
+// The size limit is counted on the document's canonical form (Minified), the largest text
+// it prints as: Indented adds only white space, and Normal only leaves things out. CheckJSON
+// counts the text it is given instead, which is the text sent.
+func Check(d *Document, p Purpose) []Finding { return check(d, p, d.Minified()) }
+
+// check checks d, parsed from text or printed as text: the size limit counts text.
+func check(d *Document, p Purpose, text []byte) []Finding {
 	c := &checker{purpose: p, stmt: -1}
 	c.document(d)
+	c.size(d, text)
 	sids := make(map[string]int)
 	for i := range d.Statements {
 		s := &d.Statements[i]
@@ -125,6 +136,10 @@ func (c *checker) document(d *Document) {
 		c.report("wrong_version", DocumentAt(VersionElement), d.Version.Pos, `Version %q is an IAM v3 custom policy (a role's document), not a v5 %s; `+
 			`write it in the v5 grammar with "Version": "5.0"`, d.Version.Value, c.purpose.documentName())
 	case d.Version.Value != "5.0":
+		if h, ok := AWSHabit(HabitVersion, d.Version.Value); ok {
+			c.report("wrong_version", DocumentAt(VersionElement), d.Version.Pos, `%s; write "Version": "5.0"`, h.Message())
+			break
+		}
 		c.report("wrong_version", DocumentAt(VersionElement), d.Version.Pos, `Version %q is not supported; write "Version": "5.0"`, d.Version.Value)
 	}
 	if len(d.Statements) == 0 {
@@ -137,26 +152,12 @@ func (c *checker) document(d *Document) {
 	for _, f := range d.Unknown {
 		c.unknownField(f, documentFields, "a policy document has only Version and Statement")
 	}
-	if n, limit := nonSpaceChars(d.Minified()), c.purpose.MaxChars(); n > limit {
-		c.report("document_too_large", DocumentAt(NoElement), d.Pos, "the document has %d characters (white space not counted) and the limit for an %s document is %d; shorten it (wildcards such as ims:images:* instead of long lists of actions) or split it into several policies",
-			n, c.purpose, limit)
-	}
 }
 
 var (
 	documentFields  = []string{"Version", "Statement"}
 	statementFields = []string{"Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition"}
 )
-
-func nonSpaceChars(b []byte) int {
-	n := 0
-	for _, r := range string(b) {
-		if !unicode.IsSpace(r) {
-			n++
-		}
-	}
-	return n
-}
 
 func (c *checker) unknownField(f Field, known []string, has string) {
 	at := DocumentAt(Element(f.Name))
@@ -216,6 +217,10 @@ func (c *checker) statement(s *Statement) {
 	c.resources(s)
 	c.conditions(s)
 
+	if allow {
+		c.aliasGrantsMore(s)
+		c.readGrantIncludesExport(s)
+	}
 	if c.purpose == SCP {
 		c.scpRules(s, allow)
 	} else if allow {
@@ -332,14 +337,8 @@ func (c *checker) granted(name string) map[string]catalog.Action {
 
 func grantedBy(name string) map[string]catalog.Action {
 	out := make(map[string]catalog.Action)
-	names := []string{name}
-	if wildcard.HasWildcard(name) {
-		names = catalog.MatchNames(name)
-	}
-	for _, n := range names {
-		for _, a := range catalog.Granted(n) {
-			out[a.Name] = a
-		}
+	for _, g := range catalog.Grants(name) {
+		out[g.Name] = g.Action
 	}
 	return out
 }
@@ -451,6 +450,10 @@ func anySupportsResources(m map[string]catalog.Action) bool {
 
 // urn parses and checks a URN, reporting what is wrong with it.
 func (c *checker) urn(at Location, it Str) (catalog.URN, bool) {
+	if h, ok := AWSHabit(HabitARN, it.Value); ok {
+		c.report("malformed_urn", at, it.Pos, "%q: %s, such as %q, or \"*\"", it.Value, h.Message(), "ims:cn-north-4:<account-id>:image:*")
+		return catalog.URN{}, false
+	}
 	u, err := catalog.ParseURN(it.Value)
 	if err != nil {
 		c.report("malformed_urn", at, it.Pos, "%v", err)
@@ -472,6 +475,20 @@ func (c *checker) urn(at Location, it Str) (catalog.URN, bool) {
 		if _, err := catalog.ImageURN(u.Region, u.Account, u.Path); err != nil {
 			c.report("malformed_urn", at, it.Pos, "in URN %q, %v", it.Value, err)
 			return u, false
+		}
+		if awsAccountID(u.Account) {
+			c.report("aws_account_id", at, it.Pos, "in URN %q, the account id %s has 12 digits, the form of an AWS account id; a Huawei Cloud account id (domain id) is 32 hexadecimal characters, such as d78cbac186b744899480f25bd022f468: write yours (My Credentials, API Credentials, Account ID), or \"*\"", it.Value, u.Account)
+		}
+		if wildcard.HasWildcard(u.Path) && !catalog.ImageIDCanMatch(u.Path) {
+			hint := catalog.ImageIDHint
+			if lower := strings.ToLower(u.Path); catalog.ImageIDCanMatch(lower) {
+				hint = fmt.Sprintf("image ids are lower case and URNs are matched case-sensitively: write %q", lower)
+			}
+			effect := "names no image" // in Resource
+			if at.Element == NotResourceElement {
+				effect = "excludes no image"
+			}
+			c.report("image_id_matches_nothing", at, it.Pos, "in URN %q, the image id pattern %q matches no image id, so this %s %s; %s", it.Value, u.Path, at.Element, effect, hint)
 		}
 	}
 	return u, true
@@ -544,7 +561,9 @@ func (c *checker) conditions(s *Statement) {
 		switch {
 		case !known:
 			hint := "use one of " + strings.Join(condition.Names(), ", ")
-			if sug := suggestOperator(op.Name); sug != "" {
+			if h, sug, ok := awsOperator(op.Name); ok {
+				hint = fmt.Sprintf("%s: write %q", h.Message(), sug)
+			} else if sug := suggestOperator(op.Name); sug != "" {
 				hint = fmt.Sprintf("did you mean %q?", sug)
 			}
 			c.report("unknown_operator", opAt, op.Pos, "%q is not a condition operator (operators are case-sensitive); %s", op.Name, hint)
@@ -616,14 +635,28 @@ func (c *checker) conditionKey(at Location, k ConditionKey) (catalog.ConditionKe
 	if ok {
 		return key, true
 	}
-	prefix, _, _ := strings.Cut(wildcard.Lower(k.Name), ":")
-	code := map[string]string{"ims": "unknown_condition_key", "g": "unknown_global_condition_key"}[prefix]
+	if code, msg := UnknownConditionKey(k.Name); code != "" {
+		c.report(code, at, k.Pos, "%s", msg)
+	}
+	return key, false
+}
+
+// UnknownConditionKey says what is wrong with a condition key the catalog does not know:
+// the finding's code (unknown_condition_key for ims: keys, unknown_global_condition_key
+// for g: keys) and a message with a did-you-mean. Keys the catalog knows, and other
+// services' keys, give "". The simulator reports a request's context keys with it too.
+func UnknownConditionKey(name string) (code, message string) {
+	if _, ok := catalog.LookupConditionKey(name); ok {
+		return "", ""
+	}
+	prefix, _, _ := strings.Cut(wildcard.Lower(name), ":")
+	code = map[string]string{"ims": "unknown_condition_key", "g": "unknown_global_condition_key"}[prefix]
 	if code == "" {
-		return key, false
+		return "", ""
 	}
 	hint := "the imspolicy_condition_keys data source lists the keys"
-	if len(k.Name) <= maxSuggest {
-		if s := catalog.SuggestConditionKeys(k.Name); len(s) > 0 {
+	if len(name) <= maxSuggest {
+		if s := catalog.SuggestConditionKeys(name); len(s) > 0 {
 			hint = "did you mean " + quoteList(s) + "?"
 		}
 	}
@@ -631,8 +664,15 @@ func (c *checker) conditionKey(at Location, k ConditionKey) (catalog.ConditionKe
 	if prefix == "g" {
 		what = "a global condition key the reference notes list"
 	}
-	c.report(code, at, k.Pos, "%q is not %s; %s", k.Name, what, hint)
-	return key, false
+	return code, fmt.Sprintf("%q is not %s; %s", name, what, hint)
+}
+
+// SeverityOf is the severity of the rule with the code (0 for a code without a rule).
+func SeverityOf(code string) Severity {
+	if r, ok := rulesByCode[code]; ok {
+		return r.Severity
+	}
+	return 0
 }
 
 // operatorsFor names operators of a value type, for "use ..." hints.
@@ -746,4 +786,146 @@ func (c *checker) broadAllow(s *Statement) {
 	}
 	c.report("allow_all_write", c.at(ActionElement), s.Action.Pos, "this Allow statement's wildcards grant every IMS write action (%s), deleting images included; list the write actions the principal needs instead",
 		strings.Join(c.writes, ", "))
+}
+
+// aliasGrantsMore warns, for each Action item of an Allow statement, about the table
+// actions it reaches only through an alias and beyond what the alias's name says
+// (catalog.Grant.BeyondAlias), unless an item of the statement names them by their own
+// name: ims:images:update allows ims:images:deleteImage.
+func (c *checker) aliasGrantsMore(s *Statement) {
+	if s.Action == nil {
+		return
+	}
+	for i, it := range s.Action.Items {
+		grants := catalog.BeyondAliases(it.Value)
+		if len(grants) == 0 {
+			continue
+		}
+		var aliases []string
+		beyond := make(map[string][]catalog.Action) // by alias
+		for _, g := range grants {
+			if slices.ContainsFunc(s.Action.Items, func(other Str) bool { return wildcard.Match(other.Value, g.Name) }) {
+				continue // named by its own name in this statement
+			}
+			if _, ok := beyond[g.Alias]; !ok {
+				aliases = append(aliases, g.Alias)
+			}
+			beyond[g.Alias] = append(beyond[g.Alias], g.Action)
+		}
+		if len(aliases) == 0 {
+			continue
+		}
+		slices.Sort(aliases)
+		var b strings.Builder
+		if !wildcard.HasWildcard(it.Value) {
+			fmt.Fprintf(&b, "%s is an alias", aliases[0])
+		} else {
+			fmt.Fprintf(&b, "%q matches the alias%s %s", it.Value, plural(len(aliases), "", "es"), andList(aliases))
+		}
+		for j, alias := range aliases {
+			acts := beyond[alias]
+			// Deleting first: it is the grant a reader least expects from a name.
+			slices.SortStableFunc(acts, func(a, b catalog.Action) int {
+				return cmp.Compare(deleteRank(a.Name), deleteRank(b.Name))
+			})
+			described := make([]string, len(acts))
+			for k, a := range acts {
+				described[k] = fmt.Sprintf("%s (%q, %s)", a.Name, a.Description, a.AccessLevel)
+			}
+			subject := "it"
+			if len(aliases) > 1 {
+				subject = alias
+			}
+			if j > 0 {
+				b.WriteString(";")
+			}
+			fmt.Fprintf(&b, ": allowing %s also allows %s, beyond what its name says (the vendor's Table 1 gives %s the alias %s)",
+				subject, andList(described), plural(len(acts), "that action", "those actions"), alias)
+			for _, a := range acts {
+				if a.AliasDoubt != "" {
+					fmt.Fprintf(&b, "; that %s row is in doubt: %s", a.Name, a.AliasDoubt)
+				}
+			}
+		}
+		b.WriteString("; name the actions meant instead (the imspolicy_actions data source lists them), or deny the ones not meant in a Deny statement")
+		c.report("alias_grants_more", c.at(ActionElement).Item(i), it.Pos, "%s", b.String())
+	}
+}
+
+func deleteRank(name string) int {
+	if strings.HasPrefix(name[strings.LastIndexByte(name, ':')+1:], "delete") {
+		return 0
+	}
+	return 1
+}
+
+// andList joins "a", "b and c".
+func andList(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// exportAction copies an image out to an OBS bucket (Table 2: POST
+// /v1/cloudimages/{image_id}/file, which depends on obs:object:PutObject), though Table 1
+// classes it as read.
+const exportAction = "ims:images:export"
+
+// exportNames are the names that reach exportAction (catalog.Action.Names).
+var exportNames = func() []string {
+	a, _ := catalog.LookupAction(exportAction)
+	return a.Names()
+}()
+
+func reachesExport(pattern string) bool {
+	return slices.ContainsFunc(exportNames, func(n string) bool { return wildcard.Match(pattern, n) })
+}
+
+// readGrantIncludesExport warns when an Allow statement grants only list and read IMS
+// actions, ims:images:export and a list action among them: a browsing, read-only grant (what
+// access_levels = ["list", "read"] gives) that also copies images out. A statement that
+// grants export with get alone, or with write actions, is taken as meant.
+func (c *checker) readGrantIncludesExport(s *Statement) {
+	if s.Action == nil {
+		return
+	}
+	if !slices.ContainsFunc(s.Action.Items, func(it Str) bool { return reachesExport(it.Value) }) {
+		return // the usual case, decided without building the statement's set
+	}
+	granted := c.statementActions(s)
+	var lists []string
+	for _, n := range sortedNames(granted) {
+		switch granted[n].AccessLevel {
+		case catalog.List:
+			lists = append(lists, n)
+		case catalog.Read:
+		default:
+			return
+		}
+	}
+	if len(lists) == 0 {
+		return
+	}
+	for i, it := range s.Action.Items {
+		if !reachesExport(it.Value) {
+			continue
+		}
+		what := fmt.Sprintf("it names %s", exportAction)
+		if wildcard.HasWildcard(it.Value) {
+			what = fmt.Sprintf("the pattern %q brings in %s", it.Value, exportAction)
+		}
+		c.report("read_grant_includes_export", c.at(ActionElement).Item(i), it.Pos,
+			"this Allow statement grants only list and read actions (%s among them), but %s, which the vendor classes as read although it copies an image out to an OBS bucket "+
+				"(POST /v1/cloudimages/{image_id}/file); leave it out of a read-only grant (drop it from an access_levels = [\"list\", \"read\"] list), or give it a statement of its own if exporting is meant",
+			strings.Join(lists, ", "), what)
+		return
+	}
 }

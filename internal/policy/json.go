@@ -9,9 +9,12 @@ import (
 
 // This file holds a small JSON reader that keeps the byte offset of every value and object
 // key, which encoding/json does not give. It accepts exactly what encoding/json accepts
-// (RFC 8259, nesting up to 10,000 levels) and decodes strings the same way (invalid UTF-8
-// and lone surrogates become U+FFFD), except that it rejects an object with the same key
-// twice: encoding/json would silently keep the last one, hiding half of what was written.
+// (RFC 8259, nesting up to 10,000 levels) and decodes strings the same way (a lone
+// surrogate escape becomes U+FFFD), except for two things encoding/json lets through
+// silently: an object with the same key twice (it keeps the last one, hiding half of what
+// was written), and text that is not UTF-8 (it turns each bad byte into U+FFFD, so that a
+// Sid or a condition value would be checked as something other than what was written;
+// RFC 8259 section 8.1 requires JSON exchanged between systems to be UTF-8).
 
 type kind uint8
 
@@ -402,10 +405,9 @@ func (r *reader) string() (string, error) {
 		default:
 			rr, size := utf8.DecodeRune(r.src[r.i:])
 			if rr == utf8.RuneError && size == 1 {
-				buf = utf8.AppendRune(buf, utf8.RuneError)
-			} else {
-				buf = append(buf, r.src[r.i:r.i+size]...)
+				return "", r.errf("byte 0x%02x in a string is not UTF-8; save the file as UTF-8 (it may be in Latin-1 or UTF-16), or write the character as a \\u escape such as \\u00e9", r.src[r.i])
 			}
+			buf = append(buf, r.src[r.i:r.i+size]...)
 			r.i += size
 		}
 	}

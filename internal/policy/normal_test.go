@@ -164,6 +164,11 @@ func TestNormalIsExactlyEqual(t *testing.T) {
 		if !Equal(a, back) {
 			t.Fatalf("the normal form does not mean the same as the document:\n%s\n%s", a.Minified(), na)
 		}
+		// The form that keeps letters means the same and has the same normal form.
+		kept, err := Parse(a.NormalKeepingLetters())
+		if err != nil || !Equal(a, kept) || !bytes.Equal(kept.Normal(), na) {
+			t.Fatalf("NormalKeepingLetters does not mean the same as the document (%v):\n%s\n%s", err, a.Minified(), a.NormalKeepingLetters())
+		}
 		for j := i + 1; j < len(docs); j++ {
 			b := docs[j]
 			eq, same := Equal(a, b), bytes.Equal(na, normals[j])
@@ -202,10 +207,31 @@ func TestNormalExamples(t *testing.T) {
 	if got := string(d.Normal()); got != want {
 		t.Errorf("Normal:\n got %s\nwant %s", got, want)
 	}
-	// The author's order is kept by Minified, with the same spelling of actions.
-	wantMin := `{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["ims:images:addMember","ecs:cloudservers:list","ims:images:get"],"Resource":["*"]}]}`
+	// The author's order is kept by Minified; names the catalog knows take its spelling,
+	// others keep their letters.
+	wantMin := `{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["ims:images:addMember","ECS:CloudServers:List","ims:images:get"],"Resource":["*"]}]}`
 	if got := string(d.Minified()); got != wantMin {
 		t.Errorf("Minified:\n got %s\nwant %s", got, wantMin)
+	}
+}
+
+// TestNormalKeepingLetters: a pattern keeps its letters where the catalog's spelling cannot
+// be applied (issue 17: `ims:images:*Member` printed as `*member`), is deduplicated with its
+// case variants as Normal does, and Normal stays one form for them.
+func TestNormalKeepingLetters(t *testing.T) {
+	a := mustParse(t, `{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["ims:images:*Member","IMS:IMAGES:GET","obs:Object:Get*","ims:images:*member"]}]}`)
+	b := mustParse(t, `{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["ims:images:*MEMBER","ims:images:get","obs:object:get*"]}]}`)
+	if got, want := string(a.NormalKeepingLetters()), `{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["ims:images:*Member","ims:images:get","obs:Object:Get*"]}]}`; got != want {
+		t.Errorf("NormalKeepingLetters:\n got %s\nwant %s", got, want)
+	}
+	if got, want := string(a.Minified()), `{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["ims:images:*Member","ims:images:get","obs:Object:Get*","ims:images:*member"]}]}`; got != want {
+		t.Errorf("Minified:\n got %s\nwant %s", got, want)
+	}
+	if !Equal(a, b) || !bytes.Equal(a.Normal(), b.Normal()) {
+		t.Errorf("case variants of patterns must share one normal form:\n%s\n%s", a.Normal(), b.Normal())
+	}
+	if got, want := string(a.Normal()), `{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["ims:images:*member","ims:images:get","obs:object:get*"]}]}`; got != want {
+		t.Errorf("Normal:\n got %s\nwant %s", got, want)
 	}
 }
 

@@ -6,14 +6,39 @@ import (
 	"fmt"
 )
 
+// MaxDocumentBytes is the most text Parse reads: a sanity cap far beyond any policy the
+// vendor accepts, so that a stray file or a runaway template costs a quick refusal rather
+// than seconds of CPU and gigabytes of memory. A document within the vendor's limit of
+// 6,144 characters (5,120 for an SCP) is at most 24,576 bytes even if every character
+// takes four bytes of UTF-8, so 64 KiB refuses nothing the service could accept, and it
+// is half the emulator's 128 KiB request body cap, which must also hold the JSON-escaped
+// document and the other fields.
+const MaxDocumentBytes = 64 << 10
+
 // SyntaxError is why Parse rejected a document: the text is not JSON, or a field has the
-// wrong shape (Statement not a list, an action that is not a string, ...).
+// wrong shape (Statement not a list, an action that is not a string, ...), or it is
+// over MaxDocumentBytes (TooLarge).
 type SyntaxError struct {
 	Pos Pos
 	// At is the element, the document itself (DocumentAt(NoElement)) when the JSON
 	// itself is malformed or is not an object.
 	At  Location
 	Msg string
+	// TooLarge says the document is over MaxDocumentBytes and was not read.
+	TooLarge bool
+}
+
+// TooLargeMessage says that a text of n bytes (or, when atLeast, of more than n) is over
+// MaxDocumentBytes, and what the vendor's limits are: the message of Parse's refusal, and
+// of the imspolicy command's for a file it stops reading.
+func TooLargeMessage(n int64, atLeast bool) string {
+	size := fmt.Sprintf("%d bytes", n)
+	if atLeast {
+		size = "over " + size
+	}
+	return fmt.Sprintf("the document is %s: far over the vendor's limit (%d characters for an identity policy, %d for an SCP) "+
+		"and over the %d bytes read of a policy document, so it was not read; shorten it or split it into several policies",
+		size, Identity.MaxChars(), SCP.MaxChars(), MaxDocumentBytes)
 }
 
 // Path prints At, as in `Statement[1].Action[0]` or
@@ -31,8 +56,12 @@ func (e *SyntaxError) Error() string {
 
 // Parse reads a policy document. A document that is well-formed JSON of the grammar's
 // shape parses even when it is wrong in other ways (see the package documentation);
-// otherwise the error is a *SyntaxError.
+// otherwise the error is a *SyntaxError. A text over MaxDocumentBytes is refused before
+// it is read.
 func Parse(src []byte) (*Document, error) {
+	if len(src) > MaxDocumentBytes {
+		return nil, &SyntaxError{Pos: Pos{Line: 1, Column: 1}, At: DocumentAt(NoElement), Msg: TooLargeMessage(int64(len(src)), false), TooLarge: true}
+	}
 	p := &parser{lines: newLines(src)}
 	root, err := parseJSON(src)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -30,6 +31,11 @@ func TestParseErrors(t *testing.T) {
 		{"garbage after", `{} {}`, `line 1 col 4: unexpected character '{' after the end of the JSON document`},
 		{"duplicate key", "{\"Statement\": [{\n  \"Action\": [\"a\"],\n  \"Action\": [\"b\"]}]}", `line 3 col 3: the key "Action" appears twice in the same object; merge the two into one`},
 		{"syntax error wins over duplicate", `{"a": 1, "a": 2, }`, `line 1 col 18: unexpected '}' after ','; remove the trailing comma`},
+		// Text that is not UTF-8 is refused as a NUL byte is, not read as U+FFFD.
+		{"sid not utf-8", "{\"Statement\": [{\"Sid\": \"a\xff\xfe\"}]}", `line 1 col 26: byte 0xff in a string is not UTF-8; save the file as UTF-8 (it may be in Latin-1 or UTF-16), or write the character as a \u escape such as \u00e9`},
+		{"value cut short", "{\"Statement\": [{\"Condition\": {\"StringEquals\": {\"ims:Region\": [\"\xc3\x28\"]}}}]}", `line 1 col 64: byte 0xc3 in a string is not UTF-8; save the file as UTF-8 (it may be in Latin-1 or UTF-16), or write the character as a \u escape such as \u00e9`},
+		{"key not utf-8", "{\"Statement\": [{\"S\xe9d\": \"x\"}]}", `line 1 col 19: byte 0xe9 in a string is not UTF-8; save the file as UTF-8 (it may be in Latin-1 or UTF-16), or write the character as a \u escape such as \u00e9`},
+		{"utf-8 after valid characters", "{\"Sid\": \"é\x80\"}", `line 1 col 11: byte 0x80 in a string is not UTF-8; save the file as UTF-8 (it may be in Latin-1 or UTF-16), or write the character as a \u escape such as \u00e9`},
 		{"columns count characters", `{"Sid": "éé" x}`, `line 1 col 14: unexpected character 'x' after an object member; expected ',' or '}'`},
 
 		// The grammar's shape.
@@ -233,5 +239,51 @@ func TestAddCondition(t *testing.T) {
 	want := `{"Version":"5.0","Statement":[{"Effect":"Deny","Action":["ims:images:copyCrossRegion"],"Condition":{"Bool":{"ims:Encrypted":["false"]},"StringNotEquals":{"ims:Region":["cn-north-4","cn-east-3"]}}}]}`
 	if got := string(d.Minified()); got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
+
+// A text over MaxDocumentBytes is refused before it is read, quickly, as
+// document_too_large at the document's start; one byte less is read (and draws the
+// vendor's size limit finding instead).
+func TestParseRefusesTextOverTheCap(t *testing.T) {
+	statement := `{"Effect": "Allow", "Action": ["ims:images:list"], "Resource": ["*"]}`
+	build := func(size int) []byte {
+		var b strings.Builder
+		b.WriteString(`{"Version": "5.0", "Statement": [` + statement)
+		for b.Len() < size-len(`, `+statement+`]}`) {
+			b.WriteString(", " + statement)
+		}
+		b.WriteString("]}")
+		for b.Len() < size {
+			b.WriteString(" ")
+		}
+		return []byte(b.String())
+	}
+	within, over := build(MaxDocumentBytes), build(MaxDocumentBytes+1)
+	if len(within) != MaxDocumentBytes || len(over) != MaxDocumentBytes+1 {
+		t.Fatalf("sizes %d and %d", len(within), len(over))
+	}
+	if _, err := Parse(within); err != nil {
+		t.Fatalf("a document of MaxDocumentBytes: %v", err)
+	}
+	_, err := Parse(over)
+	var se *SyntaxError
+	if !errors.As(err, &se) || !se.TooLarge || se.Pos.Line != 1 || se.Pos.Column != 1 {
+		t.Fatalf("got %#v, want a *SyntaxError with TooLarge at line 1 col 1", err)
+	}
+	if want := "line 1 col 1: the document is 65537 bytes: far over the vendor's limit (6144 characters for an identity policy, 5120 for an SCP) " +
+		"and over the 65536 bytes read of a policy document, so it was not read; shorten it or split it into several policies"; err.Error() != want {
+		t.Errorf("error\n got: %s\nwant: %s", err, want)
+	}
+	for _, p := range []Purpose{Identity, SCP} {
+		d, findings := CheckJSON(over, p)
+		if d != nil || len(findings) != 1 || findings[0].Code != "document_too_large" || findings[0].Severity != Error {
+			t.Errorf("as %s: CheckJSON gives %v, want one document_too_large error", p, findings)
+		}
+	}
+	// 48 MB is refused at once, not parsed: a parse would take seconds and gigabytes.
+	huge := make([]byte, 48<<20)
+	if allocs := testing.AllocsPerRun(3, func() { _, _ = Parse(huge) }); allocs > 10 {
+		t.Errorf("refusing 48 MB took %.0f allocations; it should not read the text", allocs)
 	}
 }

@@ -35,10 +35,10 @@ const (
 var purposes = []struct {
 	name     string
 	document string // what a document of the purpose is, for messages
-	maxChars int    // the vendor's limit, counted in characters other than white space
+	maxChars int    // the vendor's limit, counted as Chars counts (size.go)
 }{
-	Identity: {"identity", "identity policy", 6144},
-	SCP:      {"scp", "service control policy", 5120},
+	Identity: {"identity", "identity policy", MaxIdentityChars},
+	SCP:      {"scp", "service control policy", MaxSCPChars},
 }
 
 func (p Purpose) String() string {
@@ -51,8 +51,8 @@ func (p Purpose) String() string {
 // documentName says what a document of the purpose is: "identity policy", "service control policy".
 func (p Purpose) documentName() string { return purposes[p].document }
 
-// MaxChars is the vendor's size limit for a document of this purpose, counted in
-// characters other than white space.
+// MaxChars is the vendor's size limit for a document of this purpose, counted by Chars
+// on the text sent.
 func (p Purpose) MaxChars() int { return purposes[p].maxChars }
 
 // ParsePurpose reads "identity" or "scp".
@@ -85,7 +85,7 @@ func Rules() []Rule { return slices.Clone(rules) }
 var rules = []Rule{
 	// The document's form.
 	{Code: "malformed_json", Severity: Error,
-		Summary: "The document is not valid JSON (or names the same key twice in one object).",
+		Summary: "The document is not valid JSON, is not UTF-8, or names the same key twice in one object.",
 		Fix:     "Fix the JSON at the position given: the message says what was expected there.",
 		Example: `{"Version": "5.0", "Statement": [{"Effect": "Allow", "Action": ["ims:images:get"],}]}`},
 	{Code: "wrong_type", Severity: Error,
@@ -109,8 +109,9 @@ var rules = []Rule{
 		Fix:     "Remove the field, or correct its name: field names are case-sensitive.",
 		Example: `{"Version": "5.0", "Statement": [{"Effect": "Allow", "action": ["ims:images:list"]}]}`},
 	{Code: "document_too_large", Severity: Error,
-		Summary: "The document is over the vendor's limit: 6,144 characters for an identity policy, 5,120 for an SCP, not counting white space.",
-		Fix:     "Shorten it (wildcards such as ims:images:* instead of long lists), or split it into several policies.",
+		Summary: "The document is over the vendor's limit: " + thousands(MaxIdentityChars) + " characters for an identity policy, " + thousands(MaxSCPChars) +
+			" for an SCP, counted on the text as written (the text the service is sent), white space not counted: an escape such as `\\u0069` counts as the 6 characters written.",
+		Fix:     "Write escaped characters out, shorten it (wildcards such as ims:images:* instead of long lists), or split it into several policies.",
 		Example: tooLargeExample},
 
 	// Statements.
@@ -168,6 +169,14 @@ var rules = []Rule{
 		Summary: "An Allow statement's wildcards grant every IMS write action, deleting images included.",
 		Fix:     "List the write actions the principal needs, or use a narrower pattern.",
 		Example: `{"Version": "5.0", "Statement": [{"Effect": "Allow", "Action": ["ims:*"], "Resource": ["*"]}]}`},
+	{Code: "alias_grants_more", Severity: Warning,
+		Summary: "An Allow statement names an alias, or a pattern matching one, that grants actions beyond what its name says: ims:images:update also allows ims:images:deleteImage (the vendor's Table 1 gives deleteImage that alias, a row in doubt: see the catalog guide). Not counted: actions that only list or read, those whose name begins with the alias's (ims:images:copy reaching copyInRegion), those the vendor recommends in place of the alias (ims:images:share's member actions), and those the statement also names by their own name.",
+		Fix:     "Name the table actions meant instead of the alias (ims:images:setTags), or deny the ones not meant in a Deny statement.",
+		Example: `{"Version": "5.0", "Statement": [{"Sid": "TagOnly", "Effect": "Allow", "Action": ["ims:images:update"], "Resource": ["*"]}]}`},
+	{Code: "read_grant_includes_export", Severity: Warning,
+		Summary: "An Allow statement grants only list and read IMS actions, ims:images:export and a list action (ims:images:list, listOsVersion, listImageTags) among them, whether named or brought in by a pattern: a read-only grant, such as access_levels = [\"list\", \"read\"] gives, that also copies images out to an OBS bucket (the vendor classes export as read). A statement that grants export alone, with get only, or with write actions is taken as meant.",
+		Fix:     `Leave ims:images:export out of read-only grants (filter it out of an access_levels = ["list", "read"] list), or give it a statement of its own if exporting is meant.`,
+		Example: `{"Version": "5.0", "Statement": [{"Sid": "ReadOnly", "Effect": "Allow", "Action": ["ims:images:get", "ims:images:list", "ims:images:export"], "Resource": ["*"]}]}`},
 
 	// Resources.
 	{Code: "malformed_urn", Severity: Error,
@@ -190,6 +199,15 @@ var rules = []Rule{
 		Summary: "A wildcard brings in actions that do not support resource-level permissions, and the statement names specific resources: those actions are not granted.",
 		Fix:     `Add a statement with "Resource": ["*"] for the actions named in the message that are needed.`,
 		Example: `{"Version": "5.0", "Statement": [{"Effect": "Allow", "Action": ["ims:images:*"], "Resource": ["ims:*:*:image:abc"]}]}`},
+	// Ids no real image or account has (issue 17).
+	{Code: "image_id_matches_nothing", Severity: Warning,
+		Summary: "An image URN's id part is a wildcard pattern that no image id can match: image ids are lower-case UUIDs (8-4-4-4-12 hexadecimal digits), not names, so `golden-*` protects or grants nothing.",
+		Fix:     `Name one image's id, or write "*" and select images by tag with a condition such as {"StringEquals": {"g:ResourceTag/tier": ["golden"]}}.`,
+		Example: `{"Version": "5.0", "Statement": [{"Effect": "Deny", "Action": ["ims:images:deleteImage"], "Resource": ["ims:*:*:image:golden-*"]}]}`},
+	{Code: "aws_account_id", Severity: Warning,
+		Summary: "An image URN's account id is 12 digits, the form of an AWS account id; a Huawei Cloud account id (domain id) is 32 hexadecimal characters.",
+		Fix:     `Write your account id (console: My Credentials, API Credentials, Account ID), or "*".`,
+		Example: `{"Version": "5.0", "Statement": [{"Effect": "Allow", "Action": ["ims:images:get"], "Resource": ["ims:cn-north-4:123456789012:image:*"]}]}`},
 
 	// Conditions.
 	{Code: "unknown_operator", Severity: Error,

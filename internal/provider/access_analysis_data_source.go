@@ -23,6 +23,7 @@ import (
 var (
 	_ datasource.DataSource                   = (*accessAnalysisDataSource)(nil)
 	_ datasource.DataSourceWithValidateConfig = (*accessAnalysisDataSource)(nil)
+	_ datasource.DataSourceWithConfigure      = (*accessAnalysisDataSource)(nil)
 )
 
 // defaultMaxWitnesses is the most witnesses in each list when max_witnesses is not set.
@@ -31,7 +32,12 @@ const defaultMaxWitnesses = 5
 // NewAccessAnalysisDataSource returns the imspolicy_access_analysis data source.
 func NewAccessAnalysisDataSource() datasource.DataSource { return &accessAnalysisDataSource{} }
 
-type accessAnalysisDataSource struct{}
+// accessAnalysisDataSource keeps the provider's data for its analysis_budget.
+type accessAnalysisDataSource struct{ data *providerData }
+
+func (d *accessAnalysisDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
 
 func (d *accessAnalysisDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_access_analysis"
@@ -48,6 +54,8 @@ func witnessAttributes(reference string) map[string]schema.Attribute {
 		},
 		"decision":           schema.StringAttribute{Computed: true, MarkdownDescription: "The analysed policies' decision, as the simulator words it: `allow`, `explicit_deny` or `implicit_deny`."},
 		"reference_decision": schema.StringAttribute{Computed: true, MarkdownDescription: reference},
+		"through_alias": schema.StringAttribute{Computed: true, MarkdownDescription: "The alias through which the statements that allow the request " +
+			"name `action`, when they name it only so (`ims:images:update` for `ims:images:deleteImage`); null otherwise."},
 	}
 }
 
@@ -66,7 +74,7 @@ func (d *accessAnalysisDataSource) Schema(_ context.Context, _ datasource.Schema
 			"permission, whether it grants anything a `reference` configuration does not, and that it grants none of the accesses " +
 			"in `must_not_allow` blocks. Answers are exact relative to the simulator's semantics: \"passed\" is a proof over every " +
 			"request (every action, resource and context), never a sample, and every witness is a concrete request the simulator " +
-			"decides as stated. When the analysis would exceed its bounds, or a corner cannot be decided exactly (a condition key " +
+			"decides as stated. When a question would exceed the provider's `analysis_budget`, or a corner cannot be decided exactly (a condition key " +
 			"compared as two types), `status` is `unknown` and nothing is claimed.\n\n" +
 			"The policies are taken as `imspolicy_policy_simulation` takes them; invalid documents fail the plan.",
 		Attributes: map[string]schema.Attribute{
@@ -224,7 +232,7 @@ func (d *accessAnalysisDataSource) Read(_ context.Context, req datasource.ReadRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	result, err := analysis.DefaultLimits.Check(gate)
+	result, err := analysisBudget(d.data).Check(gate)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot analyse the policies", err.Error())
 		return
@@ -278,13 +286,16 @@ func accessAnalysisState(config tftypes.Value, gate analysis.Gate, r analysis.Ga
 			}
 			ctx[k] = tftypes.NewValue(valuesType, values)
 		}
-		ref := tftypes.NewValue(tftypes.String, nil)
+		ref, alias := tftypes.NewValue(tftypes.String, nil), tftypes.NewValue(tftypes.String, nil)
 		if w.ReferenceDecision != nil {
 			ref = str(w.ReferenceDecision.String())
 		}
+		if w.Alias != "" {
+			alias = str(w.Alias)
+		}
 		return tftypes.NewValue(witnessType, map[string]tftypes.Value{
 			"action": str(w.Action), "resource": str(w.Resource), "context": tftypes.NewValue(contextType, ctx),
-			"decision": str(w.Decision.String()), "reference_decision": ref,
+			"decision": str(w.Decision.String()), "reference_decision": ref, "through_alias": alias,
 		})
 	}
 	witnesses := func(ws []analysis.Witness) tftypes.Value {

@@ -118,10 +118,13 @@ data "imspolicy_access_analysis" "test" {
 					statecheck.ExpectKnownValue(analysisAddr, at("new_access", 0), knownvalue.ObjectPartial(map[string]knownvalue.Check{
 						"action": knownvalue.StringExact("ims:images:addMember"), "decision": knownvalue.StringExact("allow"),
 						"reference_decision": knownvalue.StringExact("implicit_deny"),
+						// The Share statement names ims:images:share, addMember's alias, and not addMember.
+						"through_alias": knownvalue.StringExact("ims:images:share"),
 					})),
 					statecheck.ExpectKnownValue(analysisAddr, at("new_access", 1), knownvalue.ObjectPartial(map[string]knownvalue.Check{
-						"action":  knownvalue.StringExact("ims:images:copyInRegion"),
-						"context": knownvalue.MapExact(map[string]knownvalue.Check{"g:ResourceTag/team": knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("build")})}),
+						"action":        knownvalue.StringExact("ims:images:copyInRegion"),
+						"through_alias": knownvalue.Null(),
+						"context":       knownvalue.MapExact(map[string]knownvalue.Check{"g:ResourceTag/team": knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("build")})}),
 					})),
 					statecheck.ExpectKnownValue(analysisAddr, at("removed_access"), knownvalue.ListExact(nil)),
 					statecheck.ExpectKnownValue(analysisAddr, at("must_not_allow_results"), knownvalue.ListExact([]knownvalue.Check{
@@ -475,4 +478,40 @@ func TestAccessAnalysisDataSource_validateEachBlock(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Fatalf("diagnostics:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
+}
+
+// TestAccAccessAnalysisDataSource_budget: each question runs within the provider's
+// analysis_budget: beyond it the status is unknown, the reason says how to raise it, and
+// nothing is claimed; the default decides the same configuration.
+func TestAccAccessAnalysisDataSource_budget(t *testing.T) {
+	data := `
+data "imspolicy_access_analysis" "test" {
+  identity_policies = [local.builder]
+  reference {
+    identity_policies = [local.reader]
+  }
+}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: "provider \"imspolicy\" {\n  analysis_budget = 5\n}\n" + analysisPolicies + data,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(analysisAddr, tfjsonpath.New("status"), knownvalue.StringExact("unknown")),
+					statecheck.ExpectKnownValue(analysisAddr, tfjsonpath.New("status_reason"), knownvalue.StringRegexp(regexp.MustCompile(
+						`^the question needs more than its budget of 5 representative requests .*; raise the provider's analysis_budget \(or IMSPOLICY_ANALYSIS_BUDGET\), up to 20000000$`))),
+					statecheck.ExpectKnownValue(analysisAddr, tfjsonpath.New("no_new_access"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(analysisAddr, tfjsonpath.New("all_passed"), knownvalue.Null()),
+				},
+			},
+			{
+				Config: analysisPolicies + data,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(analysisAddr, tfjsonpath.New("status"), knownvalue.StringExact("complete")),
+					statecheck.ExpectKnownValue(analysisAddr, tfjsonpath.New("no_new_access"), knownvalue.Bool(false)),
+				},
+			},
+		},
+	})
 }

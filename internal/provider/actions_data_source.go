@@ -24,6 +24,7 @@ type actionsDataSource struct{}
 
 type actionsModel struct {
 	Match        types.String  `tfsdk:"match"`
+	GrantedBy    types.String  `tfsdk:"granted_by"`
 	AccessLevels []string      `tfsdk:"access_levels"`
 	ResourceType types.String  `tfsdk:"resource_type"`
 	ConditionKey types.String  `tfsdk:"condition_key"`
@@ -70,6 +71,12 @@ func (d *actionsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			"match": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Wildcard pattern (`*`, `?`) the action name must match, ignoring case, e.g. `ims:images:get*`.",
+			},
+			"granted_by": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Keep the actions that a statement naming this action or pattern grants, by their own name or through " +
+					"an alias, ignoring case: `ims:images:update` keeps `ims:images:deleteImage` and `ims:images:setTags`. The rule of " +
+					"`expand_actions`, the simulator and the checker; `match` compares action names only.",
 			},
 			"access_levels": schema.ListAttribute{
 				Optional:            true,
@@ -145,6 +152,13 @@ func (d *actionsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	if !m.Match.IsNull() {
 		matched := catalog.Match(m.Match.ValueString())
 		keep(func(a catalog.Action) bool { return containsAction(matched, a) })
+	}
+	if !m.GrantedBy.IsNull() {
+		var granted []catalog.Action
+		for _, g := range catalog.Grants(m.GrantedBy.ValueString()) {
+			granted = append(granted, g.Action)
+		}
+		keep(func(a catalog.Action) bool { return containsAction(granted, a) })
 	}
 	if m.AccessLevels != nil {
 		keep(func(a catalog.Action) bool { return slices.Contains(m.AccessLevels, string(a.AccessLevel)) })

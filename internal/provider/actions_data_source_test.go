@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"os"
 	"regexp"
 	"testing"
 
@@ -8,6 +9,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
 )
 
 func stringList(values ...string) knownvalue.Check {
@@ -32,6 +35,11 @@ data "imspolicy_actions" "image_writes" {
   match         = "ims:images:*Member*"
 }
 data "imspolicy_actions" "share" { match = "ims:images:share" }
+data "imspolicy_actions" "update" { granted_by = "ims:images:update" }
+data "imspolicy_actions" "update_writes" {
+  granted_by    = "IMS:images:upd*"
+  access_levels = ["write"]
+}
 `,
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("data.imspolicy_actions.get", tfjsonpath.New("names"),
@@ -42,6 +50,11 @@ data "imspolicy_actions" "share" { match = "ims:images:share" }
 					stringList("ims:images:copyCrossRegion")),
 				statecheck.ExpectKnownValue("data.imspolicy_actions.image_writes", tfjsonpath.New("names"),
 					stringList("ims:images:addMember", "ims:images:deleteMember", "ims:images:updateMemberStatus")),
+				// What an alias grants: match finds no action named ims:images:update.
+				statecheck.ExpectKnownValue("data.imspolicy_actions.update", tfjsonpath.New("names"),
+					stringList("ims:images:deleteImage", "ims:images:setTags")),
+				statecheck.ExpectKnownValue("data.imspolicy_actions.update_writes", tfjsonpath.New("names"),
+					stringList("ims:images:deleteImage", "ims:images:updateImage", "ims:images:updateMemberStatus")),
 				statecheck.ExpectKnownValue("data.imspolicy_actions.share", tfjsonpath.New("actions"), knownvalue.ListExact([]knownvalue.Check{
 					knownvalue.ObjectExact(map[string]knownvalue.Check{
 						"name":                knownvalue.StringExact("ims:images:share"),
@@ -112,5 +125,30 @@ func TestAccActionsDataSource_invalidFilters(t *testing.T) {
 				ExpectError: regexp.MustCompile(`Did\s+you\s+mean\s+"ims:Region"`),
 			},
 		},
+	})
+}
+
+// TestAccActionsDataSource_readOnlyRecipe: the documented read-only recipe lists every list
+// and read action except ims:images:export, which copies images out to a bucket.
+func TestAccActionsDataSource_readOnlyRecipe(t *testing.T) {
+	example, err := os.ReadFile("../../examples/data-sources/imspolicy_actions/data-source.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, a := range catalog.ByAccessLevel(catalog.List, catalog.Read) {
+		if a.Name != "ims:images:export" {
+			want = append(want, a.Name)
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: string(example),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownOutputValue("read_only_actions", stringList(want...)),
+				statecheck.ExpectKnownOutputValue("update_grants", stringList("ims:images:deleteImage", "ims:images:setTags")),
+			},
+		}},
 	})
 }

@@ -25,8 +25,9 @@ func (f *effectivePermissionsFunction) Definition(_ context.Context, _ function.
 	resp.Definition = function.Definition{
 		Summary: "Tells how much of each IMS action identity policies allow",
 		MarkdownDescription: "Returns a map from each IMS table action to `\"full\"` (allowed for every resource and every context), " +
-			"`\"partial\"` (allowed for some) or `\"none\"`, proven offline. When the answer cannot be proven (a bound, or a condition " +
-			"key compared as two types) the call fails rather than guess. For SCPs, the statements that allow each action and " +
+			"`\"partial\"` (allowed for some) or `\"none\"`, proven offline. When the answer cannot be proven (beyond the analyser's default budget, or a " +
+			"condition key compared as two types) the call fails rather than guess: functions receive no provider configuration, so " +
+			"they run within the default budget whatever the provider's `analysis_budget`. For SCPs, the statements that allow each action and " +
 			"example requests, use the `imspolicy_access_analysis` data source.",
 		Parameters: []function.Parameter{
 			function.ListParameter{
@@ -49,7 +50,7 @@ func (f *effectivePermissionsFunction) Run(ctx context.Context, req function.Run
 		resp.Error = ferr
 		return
 	}
-	r, err := analysis.EffectivePermissions(c)
+	r, err := functionBudget.EffectivePermissions(c)
 	if err != nil {
 		resp.Error = function.NewFuncError("Cannot analyse the policies: " + err.Error())
 		return

@@ -10,6 +10,9 @@ import (
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/acctest"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/emulator"
 )
@@ -18,6 +21,19 @@ import (
 // real Terraform CLI, against the in-process emulator, so that the documentation never
 // shows a configuration that does not work.
 var rootIDPattern = regexp.MustCompile(`root_id\s*=\s*"([^"]+)"`)
+
+// exampleChecks are what an example promises beyond applying: a failed check block is only
+// a warning, so the index's example states its claims here too.
+var exampleChecks = map[string][]statecheck.StateCheck{
+	// The headline example protects golden images for real: its policy draws no finding
+	// (a name pattern as an image id would, image_id_matches_nothing), and deleting a
+	// golden image, a UUID tagged tier=golden, is denied explicitly.
+	"overview/worked-example": {
+		statecheck.ExpectKnownValue("data.imspolicy_policy_document.image_builders", tfjsonpath.New("findings"), knownvalue.ListExact(nil)),
+		statecheck.ExpectKnownValue("data.imspolicy_policy_simulation.delete_golden_image",
+			tfjsonpath.New("results").AtSliceIndex(0).AtMapKey("decision"), knownvalue.StringExact("explicit_deny")),
+	},
+}
 
 func TestAccExamples(t *testing.T) {
 	dirs, err := filepath.Glob("../../examples/*/*")
@@ -52,7 +68,10 @@ func TestAccExamples(t *testing.T) {
 			_, url := acctest.StartEmulator(t, cfg)
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: fastProviderFactories,
-				Steps:                    []resource.TestStep{{Config: acctest.ProviderBlock(url) + config.String()}},
+				Steps: []resource.TestStep{{
+					Config:            acctest.ProviderBlock(url) + config.String(),
+					ConfigStateChecks: exampleChecks[kind+"/"+filepath.Base(dir)],
+				}},
 			})
 		})
 	}

@@ -18,6 +18,9 @@ output "creates" { value = provider::imspolicy::expand_actions("ims:*:create") }
 output "three"   { value = provider::imspolicy::expand_actions("ims:images:???") }
 output "none"    { value = provider::imspolicy::expand_actions("ims:buckets:*") }
 output "all"     { value = length(provider::imspolicy::expand_actions("*")) }
+output "alias"   { value = provider::imspolicy::expand_actions("ims:images:update") }
+output "through" { value = provider::imspolicy::expand_actions("ims:images:upd*") }
+output "list"    { value = provider::imspolicy::expand_actions("ims:images:list") }
 `,
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownOutputValue("members", stringList("ims:images:addMember", "ims:images:deleteMember", "ims:images:updateMemberStatus")),
@@ -25,6 +28,11 @@ output "all"     { value = length(provider::imspolicy::expand_actions("*")) }
 				statecheck.ExpectKnownOutputValue("three", stringList("ims:images:get")),
 				statecheck.ExpectKnownOutputValue("none", knownvalue.ListSizeExact(0)),
 				statecheck.ExpectKnownOutputValue("all", knownvalue.Int64Exact(26)),
+				// An alias grants what lists it, as a statement naming it would.
+				statecheck.ExpectKnownOutputValue("alias", stringList("ims:images:deleteImage", "ims:images:setTags")),
+				statecheck.ExpectKnownOutputValue("through", stringList("ims:images:deleteImage", "ims:images:setTags", "ims:images:updateImage", "ims:images:updateMemberStatus")),
+				statecheck.ExpectKnownOutputValue("list", stringList("ims:images:getJob", "ims:images:getTags", "ims:images:list",
+					"ims:images:listImagesByTag", "ims:images:listOsVersion", "ims:images:showImageTags")),
 			},
 		}},
 	})

@@ -27,7 +27,9 @@ func (f *grantsNoNewAccessFunction) Definition(_ context.Context, _ function.Def
 		Summary: "Tells whether identity policies allow nothing that reference policies do not",
 		MarkdownDescription: "Returns `true` when the candidate identity policies allow no request (any action, resource and context) " +
 			"that the reference policies do not, and `false` when they allow one, proven offline over every request. When the answer " +
-			"cannot be proven (a bound, or a condition key compared as two types) the call fails rather than guess. For SCPs and the " +
+			"cannot be proven (beyond the analyser's default budget, or a condition key compared as two types) the call fails rather " +
+			"than guess: functions receive no provider configuration, so they run within the default budget whatever the provider's " +
+			"`analysis_budget`. For SCPs and the " +
 			"requests that differ, use the `imspolicy_access_analysis` data source.",
 		Parameters: []function.Parameter{
 			function.ListParameter{
@@ -58,7 +60,7 @@ func (f *grantsNoNewAccessFunction) Run(ctx context.Context, req function.RunReq
 		}
 		configs[i] = c
 	}
-	r, err := analysis.NoNewAccess(configs[0], configs[1])
+	r, err := functionBudget.NoNewAccess(configs[0], configs[1])
 	if err != nil {
 		resp.Error = function.NewFuncError("Cannot analyse the policies: " + err.Error())
 		return

@@ -1,7 +1,10 @@
 package provider
 
 import (
+	"fmt"
+	"os"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -64,6 +67,46 @@ output "reference" { value = provider::imspolicy::is_allowed(local.deployed, "im
 			{
 				Config:      `output "x" { value = provider::imspolicy::grants_no_new_access([], ["{not json"]) }`,
 				ExpectError: regexp.MustCompile(`Invalid\s+identity\s+policy\s+document:\s+identity\[0\]:\s+line\s+1\s+col\s+2`),
+			},
+			{
+				// A document far over any policy limit is refused before it is parsed.
+				Config: `output "x" {
+  value = provider::imspolicy::grants_no_new_access([jsonencode({ Version = "5.0", Statement = [
+    for i in range(1000) : { Effect = "Allow", Action = ["ims:images:list"], Resource = ["ims:cn-north-4:0a1b2c3d4e5f:image:${i}-0000-4a5b-8c9d"] }
+  ] })], [])
+}`,
+				ExpectError: regexp.MustCompile(`(?s)Invalid value for "candidate" parameter:.*the\s+document\s+is\s+\d+\s+bytes:\s+far\s+over\s+the\s+vendor's\s+limit`),
+			},
+		},
+	})
+}
+
+// TestAccGrantsNoNewAccessFunction_budget: functions get no provider configuration, so they
+// run within the analyser's default budget whatever analysis_budget says: a small one
+// does not stop a simple question, and the issue's adversarial pair (internal/cli's
+// testdata) fails at the default, saying where a bigger budget is to be had.
+func TestAccGrantsNoNewAccessFunction_budget(t *testing.T) {
+	var docs [2]string
+	for i, f := range []string{"../cli/testdata/adversarial-new.json", "../cli/testdata/adversarial-old.json"} {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs[i] = strings.TrimSpace(string(src))
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: "provider \"imspolicy\" {\n  analysis_budget = 1\n}\n" + grantsPolicies + `
+output "narrower" { value = provider::imspolicy::grants_no_new_access(local.narrower, local.deployed) }
+`,
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownOutputValue("narrower", knownvalue.Bool(true))},
+			},
+			{
+				Config: fmt.Sprintf(`output "x" { value = provider::imspolicy::grants_no_new_access([%q], [%q]) }`, docs[0], docs[1]),
+				ExpectError: regexp.MustCompile(`(?s)Cannot\s+prove\s+whether\s+the\s+candidate\s+grants\s+new\s+access:\s+the\s+question\s+needs\s+more\s+than\s+its\s+budget\s+of\s+200000\s+representative\s+requests` +
+					`.*functions\s+run\s+within\s+the\s+default\s+budget:\s+the\s+imspolicy_access_analysis\s+data\s+source\s+runs\s+within\s+the\s+provider's\s+analysis_budget`),
 			},
 		},
 	})

@@ -121,7 +121,8 @@ func (r *identityPolicyResource) Schema(ctx context.Context, _ resource.SchemaRe
 				CustomType: policyJSONType{},
 				MarkdownDescription: "The policy document (JSON), for example from `imspolicy_policy_document` or `jsonencode`. " +
 					"Checked at plan time as an identity policy. A document that means the same (white space, key order, a " +
-					"string for a list of one, list order, action case) makes no diff. Changing it creates a new default version.",
+					"string for a list of one, list order, action case) makes no diff. Changing it creates a new default version. " +
+					"It is sent as written, and its size counted on that text, as the service counts it: " + policy.Identity.SizeRule() + ".",
 				Validators:    []validator.String{validators.PolicyDocument(policy.Identity)},
 				PlanModifiers: []planmodifier.String{keepEquivalentPolicy{}},
 			},

@@ -599,6 +599,45 @@ func TestAccIdentityPolicyResource_planShowsPolicyWarnings(t *testing.T) {
 	}
 }
 
+// TestAccIdentityPolicyResource_planWarnsAliasGrantsMore: a statement meant for tags that
+// names the alias ims:images:update warns on the policy attribute that it also allows
+// deleting images, with the seed row and the doubt about it; a read-only statement that
+// exports warns too.
+func TestAccIdentityPolicyResource_planWarnsAliasGrantsMore(t *testing.T) {
+	cli := acctest.NewTerraformCLI(t)
+	_, url := acctest.StartEmulator(t, emulator.Config{})
+	plan := cli.Plan(identityPolicyConfig(url, "taggers", "", `jsonencode({
+    Version   = "5.0"
+    Statement = [
+      { Sid = "TagOnly", Effect = "Allow", Action = ["ims:images:update"], Resource = ["*"] },
+      { Sid = "ReadOnly", Effect = "Allow", Action = ["ims:images:list", "ims:images:get", "ims:images:export"], Resource = ["*"] },
+    ]
+  })`), nil)
+	for code, wants := range map[string][]string{
+		"alias_grants_more": {`Statement[0].Action[0] (Sid "TagOnly")`, "ims:images:update is an alias: allowing it also allows ims:images:deleteImage",
+			"ims:images:setTags", "the vendor's Table 1 gives those actions the alias ims:images:update", "that ims:images:deleteImage row is in doubt"},
+		"read_grant_includes_export": {`Statement[1].Action[2] (Sid "ReadOnly")`, "it names ims:images:export", "copies an image out to an OBS bucket"},
+	} {
+		found := plan.WithSummary(code)
+		if len(found) == 0 {
+			t.Fatalf("no %s diagnostic in %+v", code, plan.Diagnostics)
+		}
+		for _, d := range found {
+			if d.Severity != "warning" || d.Address != identityPolicyAddr || d.Snippet == nil || !strings.HasPrefix(strings.TrimSpace(d.Snippet.Code), "policy") {
+				t.Errorf("unexpected diagnostic %+v", d)
+			}
+			for _, want := range wants {
+				if !strings.Contains(d.Detail, want) {
+					t.Errorf("%s does not say %q:\n%s", code, want, d.Detail)
+				}
+			}
+		}
+	}
+	if plan.Add != 1 {
+		t.Errorf("the plan adds %d resources, not the policy", plan.Add)
+	}
+}
+
 // TestAccIdentityPolicyResource_descriptionUpdateNotServed: an endpoint whose gateway does not
 // route UpdatePolicyV5 (404 APIGW.0101) fails a description change with an error on the
 // attribute that says how to replace the policy instead; the policy stays in state, and a
@@ -690,6 +729,12 @@ func TestAccIdentityPolicyResource_planWarnsOnNewAccess(t *testing.T) {
 		!strings.Contains(d.Detail, "allow, was implicit_deny") || strings.Contains(d.Detail, "ims:images:get ") {
 		t.Errorf("unexpected diagnostic %+v", d)
 	}
+	// Each request says the alias that reached it: the plan names no deleteImage.
+	for _, action := range []string{"ims:images:deleteImage", "ims:images:setTags"} {
+		if !regexp.MustCompile(regexp.QuoteMeta(action) + ` on "[^"]*": allow, was implicit_deny, through the alias ims:images:update\n`).MatchString(d.Detail + "\n") {
+			t.Errorf("the request for %s does not say it was reached through the alias ims:images:update:\n%s", action, d.Detail)
+		}
+	}
 	// Replay each listed request: allowed by the planned document, not by the applied one.
 	for _, action := range []string{"ims:images:deleteImage", "ims:images:setTags"} {
 		resource := regexp.MustCompile(regexp.QuoteMeta(action) + ` on "([^"]*)"`).FindStringSubmatch(d.Detail)[1]
@@ -713,6 +758,49 @@ func TestAccIdentityPolicyResource_planWarnsOnNewAccess(t *testing.T) {
 	}
 	off := strings.Replace(wider, `provider "imspolicy" {`, "provider \"imspolicy\" {\n  warn_on_new_access = false", 1)
 	if found := cli.PlanDiagnostics(off, nil, "grants new access"); len(found) != 0 {
+		t.Errorf("warn_on_new_access = false still warns: %+v", found)
+	}
+}
+
+// TestAccIdentityPolicyResource_planWarnsWhenUndecided: a change the analyser cannot decide
+// within the provider's analysis_budget (or IMSPOLICY_ANALYSIS_BUDGET) is a warning on the
+// policy attribute that says so and how to raise the budget, never silence; within the
+// default budget the same narrowing change is decided, and warns of nothing.
+func TestAccIdentityPolicyResource_planWarnsWhenUndecided(t *testing.T) {
+	cli := acctest.NewTerraformCLI(t)
+	_, url := acctest.StartEmulator(t, emulator.Config{})
+	config := func(actions ...string) string {
+		return identityPolicyConfig(url, "undecided", "", identityPolicyDoc(actions...))
+	}
+	cli.Run(config("ims:images:list", "ims:images:get"), nil, "apply", "-auto-approve", "-input=false", "-lock=false")
+
+	narrower := config("ims:images:list")
+	const summary = "Could not decide whether this change grants new access"
+	small := strings.Replace(narrower, `provider "imspolicy" {`, "provider \"imspolicy\" {\n  analysis_budget = 2", 1)
+	for name, run := range map[string]func() []acctest.PlanDiagnostic{
+		"analysis_budget = 2": func() []acctest.PlanDiagnostic { return cli.PlanDiagnostics(small, nil, summary) },
+		"IMSPOLICY_ANALYSIS_BUDGET=2": func() []acctest.PlanDiagnostic {
+			return cli.PlanDiagnostics(narrower, []string{"IMSPOLICY_ANALYSIS_BUDGET=2"}, summary)
+		},
+	} {
+		found := run()
+		if len(found) != 1 {
+			t.Fatalf("%s: want one undecided warning, got %+v", name, found)
+		}
+		d := found[0]
+		t.Logf("%s: %s: %s", name, d.Summary, d.Detail)
+		if d.Severity != "warning" || d.Address != identityPolicyAddr || d.Snippet == nil || !strings.HasPrefix(strings.TrimSpace(d.Snippet.Code), "policy") ||
+			!strings.HasPrefix(d.Detail, "could not decide whether this change grants new access: the question needs more than its budget of 2 representative requests") ||
+			!strings.Contains(d.Detail, "raise the provider's analysis_budget (or IMSPOLICY_ANALYSIS_BUDGET)") {
+			t.Errorf("%s: unexpected diagnostic %+v", name, d)
+		}
+	}
+	plan := cli.Plan(narrower, nil)
+	if found := plan.WithSummary("grants new access"); len(found) != 0 {
+		t.Errorf("within the default budget, a narrower document warns: %+v", found)
+	}
+	off := strings.Replace(small, `provider "imspolicy" {`, "provider \"imspolicy\" {\n  warn_on_new_access = false", 1)
+	if found := cli.PlanDiagnostics(off, nil, summary); len(found) != 0 {
 		t.Errorf("warn_on_new_access = false still warns: %+v", found)
 	}
 }

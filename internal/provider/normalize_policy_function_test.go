@@ -47,6 +47,17 @@ output "c_is_e" { value = provider::imspolicy::normalize_policy(local.c) == prov
 				Config:      `output "bad" { value = provider::imspolicy::normalize_policy("{\"Version\": ") }`,
 				ExpectError: regexp.MustCompile(`(?s)the policy document does not parse:\s+line\s+1\s+col\s+13`),
 			},
+			{
+				// A document far over any policy limit (about 100 KB, over policy.MaxDocumentBytes)
+				// is refused before it is parsed, naming the argument and the limits: 48 MB
+				// used to take 27 s.
+				Config: `output "huge" {
+  value = provider::imspolicy::normalize_policy(jsonencode({ Version = "5.0", Statement = [
+    for i in range(1000) : { Effect = "Allow", Action = ["ims:images:list"], Resource = ["ims:cn-north-4:0a1b2c3d4e5f:image:${i}-0000-4a5b-8c9d"] }
+  ] }))
+}`,
+				ExpectError: regexp.MustCompile(`(?s)Invalid value for "json" parameter:.*the\s+document\s+is\s+\d+\s+bytes:\s+far\s+over\s+the\s+vendor's\s+limit\s+\(6144\s+characters\s+for\s+an\s+identity\s+policy,\s+5120\s+for\s+an\s+SCP\)`),
+			},
 		},
 	})
 }

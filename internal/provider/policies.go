@@ -3,13 +3,17 @@ package provider
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"slices"
+	"strconv"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	providerschema "github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -90,11 +94,67 @@ func analysisConfig(src evaluator.Sources, at path.Path, diags *diag.Diagnostics
 	return analysis.Config{Identity: identity, Levels: levels}
 }
 
+// analysisBudgetEnv sets analysis_budget when the provider block does not.
+const analysisBudgetEnv = "IMSPOLICY_ANALYSIS_BUDGET"
+
+func analysisBudgetAttribute() providerschema.Int64Attribute {
+	return providerschema.Int64Attribute{
+		Optional: true,
+		MarkdownDescription: fmt.Sprintf("How much work each access question may take, in representative requests (a count, so that an answer "+
+			"never depends on the machine's speed): the new-access warnings of a plan and each question of `imspolicy_access_analysis`. "+
+			"A question that needs more is answered `unknown`, and the plan warns that it could not decide. From 1 to %d. Default `%d`, "+
+			"about a second of CPU on a small machine at worst. The functions `grants_no_new_access` and `effective_permissions` "+
+			"receive no provider configuration: they always run within the default. Environment variable: `%s`.",
+			analysis.MaxBudget, analysis.DefaultBudget.Requests, analysisBudgetEnv),
+		Validators: []validator.Int64{int64validator.Between(1, analysis.MaxBudget)},
+	}
+}
+
+// analysisBudgetSetting resolves analysis_budget: the argument, else the environment
+// variable, else the analyser's default. A bad variable is an error on the argument.
+func analysisBudgetSetting(v types.Int64, diags *diag.Diagnostics) int {
+	if !v.IsNull() && !v.IsUnknown() {
+		if n := v.ValueInt64(); n < 1 || n > analysis.MaxBudget { // checked by its validator too, unless unknown then
+			diags.AddAttributeError(path.Root("analysis_budget"), "Invalid analysis_budget",
+				fmt.Sprintf("analysis_budget must be from 1 to %d representative requests, got %d.", analysis.MaxBudget, n))
+			return 0
+		}
+		return int(v.ValueInt64())
+	}
+	raw := os.Getenv(analysisBudgetEnv)
+	if raw == "" {
+		return analysis.DefaultBudget.Requests
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < 1 || n > analysis.MaxBudget {
+		diags.AddAttributeError(path.Root("analysis_budget"), "Invalid "+analysisBudgetEnv,
+			fmt.Sprintf("%s must be a whole number of representative requests from 1 to %d, got %q. Set it to, for example, %d (the default).",
+				analysisBudgetEnv, analysis.MaxBudget, raw, analysis.DefaultBudget.Requests))
+		return 0
+	}
+	return n
+}
+
+// analysisBudget is the budget of the provider's access questions; without provider data
+// (an unconfigured provider) the default.
+func analysisBudget(data *providerData) analysis.Budget {
+	b := analysis.Budget{HowToRaise: fmt.Sprintf("raise the provider's analysis_budget (or %s), up to %d", analysisBudgetEnv, analysis.MaxBudget)}
+	if data != nil {
+		b.Requests = data.config.AnalysisBudget
+	}
+	return b
+}
+
+// functionBudget is the budget of the functions, which get no provider configuration.
+var functionBudget = analysis.Budget{HowToRaise: "functions run within the default budget: the imspolicy_access_analysis data source " +
+	"runs within the provider's analysis_budget, which can raise it"}
+
 // warnOnNewAccess adds a warning on the policy attribute at when a planned document grants
-// access that the prior one does not, with the requests by action; nothing when it grants
-// nothing new, when either document is not known or not valid (the validators say why),
-// or when the provider's warn_on_new_access is off. An identity policy is compared on its
-// own, an SCP as analysis.SCPChange compares it.
+// access that the prior one does not, with the requests by action, or when the analyser
+// cannot decide within the provider's analysis_budget whether it does; nothing when it
+// grants nothing new, when either document is not known or not valid (the validators say
+// why), or when the provider's warn_on_new_access is off. An identity policy is compared
+// on its own, an SCP as analysis.SCPChange compares it.
 func warnOnNewAccess(data *providerData, at path.Path, purpose policy.Purpose, prior, planned policyJSON, diags *diag.Diagnostics) {
 	if data == nil || !data.config.WarnOnNewAccess || prior.IsNull() || prior.IsUnknown() || planned.IsNull() || planned.IsUnknown() ||
 		policyDocumentsEqual(prior.ValueString(), planned.ValueString()) {
@@ -105,13 +165,24 @@ func warnOnNewAccess(data *providerData, at path.Path, purpose policy.Purpose, p
 	if err1 != nil || err2 != nil {
 		return
 	}
-	change, compared := analysis.DefaultLimits.IdentityPolicyChange, "on its own"
+	budget := analysisBudget(data)
+	change, compared := budget.IdentityPolicyChange, "on its own"
 	if purpose == policy.SCP {
-		change, compared = analysis.DefaultLimits.SCPChange, "as one organisation level under an identity that allows everything; "+
+		change, compared = budget.SCPChange, "as one organisation level under an identity that allows everything; "+
 			"a deny-only SCP sits beside an allow-all one there, as FullAccess does"
 	}
 	r, err := change(before, after)
-	if err != nil || len(r.NewAccess) == 0 {
+	if err != nil {
+		return // the gate refused a document: its validator reports why
+	}
+	if len(r.NewAccess) == 0 {
+		if r.Status != analysis.Complete {
+			// An undecided answer is never silence: the change may grant anything.
+			diags.AddAttributeWarning(at, "Could not decide whether this change grants new access",
+				fmt.Sprintf("could not decide whether this change grants new access: %s.\n\n"+
+					"The planned document was compared with the current one %s. Review the change by hand; "+
+					"set the provider's warn_on_new_access = false to turn these warnings off.", r.Reason, compared))
+		}
 		return
 	}
 	var b strings.Builder
@@ -127,7 +198,7 @@ func warnOnNewAccess(data *providerData, at path.Path, purpose policy.Purpose, p
 }
 
 // witnessText is a witness in one line: the action, the resource, the context keys given
-// (any other key is absent) and both decisions.
+// (any other key is absent), both decisions and the alias that reached the action, if one did.
 func witnessText(w analysis.Witness) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s on %q", w.Action, w.Resource)
@@ -150,6 +221,9 @@ func witnessText(w analysis.Witness) string {
 	fmt.Fprintf(&b, ": %s", w.Decision)
 	if w.ReferenceDecision != nil {
 		fmt.Fprintf(&b, ", was %s", *w.ReferenceDecision)
+	}
+	if w.Alias != "" {
+		fmt.Fprintf(&b, ", through the alias %s", w.Alias)
 	}
 	return b.String()
 }

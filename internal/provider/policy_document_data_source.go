@@ -13,12 +13,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/validators"
 )
 
-var _ datasource.DataSource = (*policyDocumentDataSource)(nil)
+var _ datasource.DataSourceWithValidateConfig = (*policyDocumentDataSource)(nil)
 
 // NewPolicyDocumentDataSource returns the imspolicy_policy_document data source.
 func NewPolicyDocumentDataSource() datasource.DataSource { return &policyDocumentDataSource{} }
@@ -47,9 +48,13 @@ type statementModel struct {
 }
 
 type conditionModel struct {
-	Operator string   `tfsdk:"operator"`
-	Key      string   `tfsdk:"key"`
-	Values   []string `tfsdk:"values"`
+	Operator types.String `tfsdk:"operator"`
+	Key      types.String `tfsdk:"key"`
+	Values   []string     `tfsdk:"values"`
+	// AWS's names for operator and key, accepted by the schema only to be refused with the
+	// fix (awsArgument): Terraform would otherwise say "Unsupported argument" and nothing more.
+	Test     types.String `tfsdk:"test"`
+	Variable types.String `tfsdk:"variable"`
 }
 
 type findingModel struct {
@@ -91,7 +96,7 @@ func (d *policyDocumentDataSource) Schema(_ context.Context, _ datasource.Schema
 				Validators: []validator.List{listvalidator.ValueStringsAre(validators.IgnorableFindingCode())},
 			},
 			"json":          schema.StringAttribute{Computed: true, MarkdownDescription: "The document, canonical and indented, in the author's order: `Version` first, statements in order, lists everywhere, actions in the catalog's spelling."},
-			"minified_json": schema.StringAttribute{Computed: true, MarkdownDescription: "The document's normal form, minified (as `normalize_policy` prints it): lists sorted without duplicates, actions in the catalog's spelling, empty fields left out, so that two documents give the same bytes exactly when they mean the same policy."},
+			"minified_json": schema.StringAttribute{Computed: true, MarkdownDescription: "The document's normal form, minified: lists sorted without duplicates, empty fields left out, action names in the catalog's spelling, and patterns and other services' actions as written (`ims:images:*Member` stays so). Two documents that mean the same give the same bytes but for the letters' case of such patterns; `normalize_policy` lower-cases those too, for comparing."},
 			"findings": schema.ListNestedAttribute{
 				Computed:            true,
 				MarkdownDescription: "The checker's warnings (errors fail the plan), so that `terraform test` can assert a policy is clean.",
@@ -124,9 +129,14 @@ func (d *policyDocumentDataSource) Schema(_ context.Context, _ datasource.Schema
 						"condition": schema.ListNestedBlock{
 							MarkdownDescription: "A condition: all conditions must hold; any of a condition's values may match.",
 							NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
-								"operator": schema.StringAttribute{Required: true, MarkdownDescription: "Operator, e.g. `StringEquals`, `BoolIfExists`, `ForAnyValue:StringEquals`."},
-								"key":      schema.StringAttribute{Required: true, MarkdownDescription: "Condition key, e.g. `ims:Region` or `g:ResourceTag/env`."},
+								// operator and key are required, checked by ValidateConfig: the schema
+								// marks them optional so that AWS's test and variable get their own
+								// message instead of "Missing required argument".
+								"operator": schema.StringAttribute{Optional: true, MarkdownDescription: "Required. Operator, e.g. `StringEquals`, `BoolIfExists`, `ForAnyValue:StringEquals`."},
+								"key":      schema.StringAttribute{Optional: true, MarkdownDescription: "Required. Condition key, e.g. `ims:Region` or `g:ResourceTag/env`."},
 								"values":   schema.ListAttribute{Required: true, ElementType: types.StringType, MarkdownDescription: "Values, as strings (`\"true\"`, `\"42\"`)."},
+								"test":     awsArgument("test"),
+								"variable": awsArgument("variable"),
 							}},
 						},
 					},
@@ -171,7 +181,7 @@ func (o origin) attribute(at policy.Location) path.Path {
 func (o origin) condition(at policy.Location) path.Path {
 	offset := 0
 	for j, c := range o.conditions {
-		if c.Operator != at.Operator || at.Key != "" && c.Key != at.Key {
+		if c.Operator.ValueString() != at.Operator || at.Key != "" && c.Key.ValueString() != at.Key {
 			continue
 		}
 		block := o.at.AtName("condition").AtListIndex(j)
@@ -231,7 +241,7 @@ func (d *policyDocumentDataSource) Read(ctx context.Context, req datasource.Read
 		return
 	}
 	m.JSON = types.StringValue(string(doc.Indented()))
-	m.MinifiedJSON = types.StringValue(string(doc.Normal()))
+	m.MinifiedJSON = types.StringValue(string(doc.NormalKeepingLetters()))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
@@ -247,7 +257,10 @@ func mergeStatements(m policyDocumentModel, purpose policy.Purpose) (*policy.Doc
 			d, findings := policy.CheckJSON([]byte(src), purpose)
 			failed := false
 			for _, f := range findings {
-				if f.Severity == policy.Error {
+				// A source is not sent: its size is not the size limit's business, the
+				// merged document's is (checked below). An escaped source over the limit
+				// can merge into a document under it.
+				if f.Severity == policy.Error && f.Code != "document_too_large" {
 					diags.AddAttributeError(path.Root(name).AtListIndex(i), fmt.Sprintf("Invalid %s policy: %s", purpose, f.Code), fmt.Sprintf("%s[%d]: %s", name, i, f))
 					failed = true
 				}
@@ -275,7 +288,7 @@ func mergeStatements(m policyDocumentModel, purpose policy.Purpose) (*policy.Doc
 		s.Action, s.NotAction = listOrNil(st.Actions), listOrNil(st.NotActions)
 		s.Resource, s.NotResource = listOrNil(st.Resources), listOrNil(st.NotResources)
 		for _, c := range st.Conditions {
-			s.AddCondition(c.Operator, c.Key, c.Values...)
+			s.AddCondition(c.Operator.ValueString(), c.Key.ValueString(), c.Values...)
 		}
 		statements[i] = s
 	}
@@ -304,4 +317,72 @@ func listOrNil(values []string) *policy.List {
 		return nil
 	}
 	return policy.NewList(values...)
+}
+
+// awsArgument is an argument of AWS's aws_iam_policy_document condition block, which this
+// block names otherwise: always refused, with the name to write (policy.Habits).
+func awsArgument(name string) schema.StringAttribute {
+	h, _ := policy.AWSHabit(policy.HabitArgument, name)
+	return schema.StringAttribute{
+		Optional:            true,
+		MarkdownDescription: fmt.Sprintf("Not an argument of this block: AWS's `aws_iam_policy_document` name for `%s`, refused with a message that says so. Write `%s`.", h.Huawei, h.Huawei),
+		Validators:          []validator.String{awsArgumentValidator{h}},
+	}
+}
+
+type awsArgumentValidator struct{ habit policy.Habit }
+
+func (v awsArgumentValidator) Description(context.Context) string {
+	return "refused: " + v.habit.Message()
+}
+
+func (v awsArgumentValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v awsArgumentValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() {
+		return
+	}
+	value := "..."
+	if !req.ConfigValue.IsUnknown() {
+		value = fmt.Sprintf("%q", req.ConfigValue.ValueString())
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "AWS argument name",
+		fmt.Sprintf("%s: write %s = %s.", v.habit.Message(), v.habit.Huawei, value))
+}
+
+// ValidateConfig requires operator and key in every condition block (the schema cannot:
+// see the condition block), unless AWS's name for one is given, which its validator refuses.
+func (d *policyDocumentDataSource) ValidateConfig(_ context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
+	var config map[string]tftypes.Value
+	if !req.Config.Raw.IsKnown() || req.Config.Raw.IsNull() || req.Config.Raw.As(&config) != nil {
+		return
+	}
+	var statements []tftypes.Value
+	if st := config["statement"]; !st.IsKnown() || st.As(&statements) != nil {
+		return
+	}
+	for i, st := range statements {
+		var sattrs map[string]tftypes.Value
+		if !st.IsKnown() || st.IsNull() || st.As(&sattrs) != nil {
+			continue
+		}
+		var conditions []tftypes.Value
+		if c := sattrs["condition"]; !c.IsKnown() || c.As(&conditions) != nil {
+			continue
+		}
+		for j, c := range conditions {
+			var attrs map[string]tftypes.Value
+			if !c.IsKnown() || c.IsNull() || c.As(&attrs) != nil {
+				continue
+			}
+			for _, arg := range []struct{ name, aws, example string }{{"operator", "test", "StringEquals"}, {"key", "variable", "ims:Region"}} {
+				if attrs[arg.name].IsNull() && attrs[arg.aws].IsNull() {
+					resp.Diagnostics.AddAttributeError(path.Root("statement").AtListIndex(i).AtName("condition").AtListIndex(j),
+						"Missing required argument", fmt.Sprintf("The argument %q is required in a condition block, such as %s = %q.", arg.name, arg.name, arg.example))
+				}
+			}
+		}
+	}
 }

@@ -56,6 +56,76 @@ data "imspolicy_policy_document" "test" {
 	})
 }
 
+// TestAccPolicyDocumentDataSource_patternLetters: minified_json and json keep a pattern's
+// letters (the catalog's spelling applies to exact names only), while normalize_policy
+// gives case variants one form.
+func TestAccPolicyDocumentDataSource_patternLetters(t *testing.T) {
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+data "imspolicy_policy_document" "test" {
+  statement {
+    actions   = ["ims:images:*Member", "IMS:IMAGES:GET", "ims:images:*member"]
+    resources = ["*"]
+  }
+}
+output "normal" {
+  value = provider::imspolicy::normalize_policy(data.imspolicy_policy_document.test.json)
+}
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.imspolicy_policy_document.test", tfjsonpath.New("minified_json"), knownvalue.StringExact(
+					`{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["ims:images:*Member","ims:images:get"],"Resource":["*"]}]}`)),
+				statecheck.ExpectKnownValue("data.imspolicy_policy_document.test", tfjsonpath.New("json"), knownvalue.StringRegexp(regexp.MustCompile(`"ims:images:\*Member",\s+"ims:images:get",\s+"ims:images:\*member"`))),
+				statecheck.ExpectKnownOutputValue("normal", knownvalue.StringExact(
+					`{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["ims:images:*member","ims:images:get"],"Resource":["*"]}]}`)),
+			},
+		}},
+	})
+}
+
+// TestAccPolicyDocumentDataSource_awsArguments: AWS's test and variable in a condition
+// block are refused with the names to write, not "Unsupported argument"; operator and key
+// stay required.
+func TestAccPolicyDocumentDataSource_awsArguments(t *testing.T) {
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: `
+data "imspolicy_policy_document" "test" {
+  statement {
+    effect  = "Deny"
+    actions = ["ims:images:copyCrossRegion"]
+    condition {
+      test     = "StringNotEquals"
+      variable = "ims:Region"
+      values   = ["cn-north-4"]
+    }
+  }
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)AWS argument name.*"test" is the argument of AWS's\s+aws_iam_policy_document; here it is\s+"operator": write\s+operator\s+=\s+"StringNotEquals"\..*AWS argument name.*"variable" is the argument of AWS's\s+aws_iam_policy_document; here it is\s+"key": write\s+key\s+=\s+"ims:Region"\.`),
+			},
+			{
+				Config: `
+data "imspolicy_policy_document" "test" {
+  statement {
+    actions = ["ims:images:copyCrossRegion"]
+    condition {
+      key    = "ims:Region"
+      values = ["cn-north-4"]
+    }
+  }
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)Missing required argument.*The argument "operator" is required in a condition block, such as\s+operator\s+=\s+"StringEquals"`),
+			},
+		},
+	})
+}
+
 func TestAccPolicyDocumentDataSource_merge(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/validators"
 )
 
@@ -430,6 +431,16 @@ func simulate(set *evaluator.PolicySet, r simRequestModel, at path.Path) (simRes
 	req.Context = make([]evaluator.ContextEntry, len(r.Context))
 	for i, c := range r.Context {
 		req.Context[i] = evaluator.ContextEntry{Key: c.Key, Values: c.Values}
+		// A misspelt key is absent to every condition: say so as the checker says it of a
+		// policy's key (an error for ims:, a warning for g:, whose list is not complete).
+		if code, msg := policy.UnknownConditionKey(c.Key); code != "" {
+			field := at.AtName("context").AtListIndex(i).AtName("key")
+			if policy.SeverityOf(code) == policy.Error {
+				diags.AddAttributeError(field, "Unknown condition key", "No condition can match this key: "+msg)
+			} else {
+				diags.AddAttributeWarning(field, "Unknown global condition key", msg)
+			}
+		}
 	}
 	rep := set.Simulate(&req)
 	for _, p := range rep.Problems {

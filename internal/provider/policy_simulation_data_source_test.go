@@ -8,12 +8,17 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
 )
 
 // simulationPolicies is a small organisation: a developer policy, a root with FullAccess,
@@ -282,6 +287,21 @@ data "imspolicy_policy_simulation" "test" {
 				ExpectError: regexp.MustCompile(`(?s)Malformed resource URN.*has 4 of the 5 parts`),
 			},
 			{
+				// A misspelt context key is absent to every condition: it is refused with a
+				// did-you-mean on the key, as a misspelt action is.
+				Config: `
+data "imspolicy_policy_simulation" "test" {
+  request {
+    action = "ims:images:copyCrossRegion"
+    context {
+      key    = "ims:Regoin"
+      values = ["cn-north-4"]
+    }
+  }
+}`,
+				ExpectError: regexp.MustCompile(`(?s)Unknown condition key.*key\s+= "ims:Regoin".*No condition can match this key: "ims:Regoin" is\s+not\s+an\s+IMS\s+condition\s+key;\s+did\s+you\s+mean\s+"ims:Region"\?`),
+			},
+			{
 				Config: `
 data "imspolicy_policy_simulation" "test" {
   request { action = "ims:images:getTag" }
@@ -451,5 +471,30 @@ func TestPolicySimulationDataSource_validateEachRequest(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Fatalf("diagnostics:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestSimulateUnknownGlobalContextKey: a g: key the reference notes do not list is a
+// warning with a did-you-mean on the key (the list is not complete), and the request is
+// still simulated.
+func TestSimulateUnknownGlobalContextKey(t *testing.T) {
+	set, findings := evaluator.NewPolicySet(evaluator.Sources{})
+	if len(findings) != 0 {
+		t.Fatal(findings)
+	}
+	r := simRequestModel{Action: types.StringValue("ims:images:get"), Resource: types.StringNull(),
+		Context: []simContextModel{{Key: "ims:Region", Values: []string{"cn-north-4"}}, {Key: "g:SourceVpc", Values: []string{"vpce-1"}}}}
+	out, diags := simulate(set, r, path.Root("request").AtListIndex(0))
+	if diags.HasError() || len(diags) != 1 {
+		t.Fatalf("diagnostics %v, want one warning", diags)
+	}
+	d := diags[0]
+	wd, ok := d.(diag.DiagnosticWithPath)
+	if d.Severity() != diag.SeverityWarning || !ok || !wd.Path().Equal(path.Root("request").AtListIndex(0).AtName("context").AtListIndex(1).AtName("key")) ||
+		!strings.Contains(d.Detail(), `"g:SourceVpc" is not a global condition key the reference notes list; did you mean "g:SourceVpce"`) {
+		t.Fatalf("diagnostic %s %q at %v", d.Severity(), d.Detail(), wd)
+	}
+	if out.Decision != "implicit_deny" {
+		t.Errorf("decision %s, want the request simulated (implicit_deny)", out.Decision)
 	}
 }

@@ -67,6 +67,7 @@ type providerModel struct {
 	MaxRetries            types.Int64  `tfsdk:"max_retries"`
 	RequestTimeout        types.String `tfsdk:"request_timeout"`
 	WarnOnNewAccess       types.Bool   `tfsdk:"warn_on_new_access"`
+	AnalysisBudget        types.Int64  `tfsdk:"analysis_budget"`
 }
 
 // providerConfig is the resolved configuration: attributes first, then environment
@@ -80,6 +81,7 @@ type providerConfig struct {
 	AccountID             string
 	IAMEndpoint           string
 	OrganizationsEndpoint string
+	EmptyEndpoints        []endpointSetting // see endpointSetting
 	MaxRetries            int
 	RequestTimeout        time.Duration
 	// WarnOnNewAccess: a plan that changes a policy document warns when the change grants
@@ -88,6 +90,9 @@ type providerConfig struct {
 	// CredentialsUnknown: a credential argument is known only after apply (set from a
 	// resource's output), so missing credentials are not reported at plan time.
 	CredentialsUnknown bool
+	// AnalysisBudget bounds each access question of the plan's warning and of
+	// imspolicy_access_analysis, in representative requests (analysis.Budget).
+	AnalysisBudget int
 }
 
 func (p *imsPolicyProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -127,13 +132,13 @@ func (p *imsPolicyProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			"iam_endpoint": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "IAM endpoint, an `http` or `https` URL. Default `" + defaultIAMEndpoint + "`. Environment variable: `HW_IAM_ENDPOINT`. " +
-					"An empty value is an error, never the default: leave the argument out to use the default.",
+					"An empty value, in the argument or in the variable, is an error, never the default: leave the argument out and the variable unset to use the default.",
 				Validators: []validator.String{validators.Endpoint()},
 			},
 			"organizations_endpoint": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "Organizations endpoint, an `http` or `https` URL. Default `" + defaultOrganizationsEndpoint + "`. Environment variable: `HW_ORGANIZATIONS_ENDPOINT`. " +
-					"An empty value is an error, never the default: leave the argument out to use the default.",
+					"An empty value, in the argument or in the variable, is an error, never the default: leave the argument out and the variable unset to use the default.",
 				Validators: []validator.String{validators.Endpoint()},
 			},
 			"max_retries": schema.Int64Attribute{
@@ -146,9 +151,11 @@ func (p *imsPolicyProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			},
 			"request_timeout": schema.StringAttribute{
 				Optional: true,
-				MarkdownDescription: fmt.Sprintf("How long one attempt of an API call may take, from sending it to reading the whole answer, as a duration "+
-					"such as `30s`; an attempt that takes longer is retried. At most `%s`. Default `%s`. Environment variable: `HW_REQUEST_TIMEOUT`.",
-					validators.ShortDuration(maxRequestTimeout), validators.ShortDuration(defaultRequestTimeout)),
+				MarkdownDescription: fmt.Sprintf("How long one attempt of an API call may take, from sending it to reading the whole answer, body included, "+
+					"as a duration such as `30s`; an attempt that takes longer is retried. After %d attempts in a row that got no whole answer in time "+
+					"(an endpoint that hangs, or stalls or drips while sending its answer), the provider stops waiting on that endpoint for the run, "+
+					"probing it once per `request_timeout`. At most `%s`. Default `%s`. Environment variable: `HW_REQUEST_TIMEOUT`.",
+					client.SilenceLimit, validators.ShortDuration(maxRequestTimeout), validators.ShortDuration(defaultRequestTimeout)),
 				Validators: []validator.String{validators.Duration(maxRequestTimeout)},
 			},
 			"warn_on_new_access": schema.BoolAttribute{
@@ -157,6 +164,7 @@ func (p *imsPolicyProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 					"warns, on that attribute, when the change grants new access, with example requests by action (see the Gating policy changes guide). " +
 					"Default `true`. Environment variable: `IMSPOLICY_WARN_ON_NEW_ACCESS`.",
 			},
+			"analysis_budget": analysisBudgetAttribute(),
 		},
 	}
 }
@@ -174,8 +182,8 @@ func (p *imsPolicyProvider) Configure(ctx context.Context, req provider.Configur
 		SecretKey:             stringSetting(model.SecretKey, "HW_SECRET_KEY", ""),
 		SecurityToken:         stringSetting(model.SecurityToken, "HW_SECURITY_TOKEN", ""),
 		AccountID:             stringSetting(model.AccountID, "HW_DOMAIN_ID", ""),
-		IAMEndpoint:           stringSetting(model.IAMEndpoint, "HW_IAM_ENDPOINT", defaultIAMEndpoint),
-		OrganizationsEndpoint: stringSetting(model.OrganizationsEndpoint, "HW_ORGANIZATIONS_ENDPOINT", defaultOrganizationsEndpoint),
+		IAMEndpoint:           iamEndpointSetting.def, // resolved with the checks below
+		OrganizationsEndpoint: orgsEndpointSetting.def,
 		MaxRetries:            defaultMaxRetries,
 		RequestTimeout:        defaultRequestTimeout,
 		CredentialsUnknown: model.AccessKey.IsUnknown() || model.SecretKey.IsUnknown() ||
@@ -222,15 +230,26 @@ func (p *imsPolicyProvider) Configure(ctx context.Context, req provider.Configur
 		}
 		cfg.WarnOnNewAccess = b
 	}
+	if cfg.AnalysisBudget = analysisBudgetSetting(model.AnalysisBudget, &resp.Diagnostics); resp.Diagnostics.HasError() {
+		return
+	}
 	// Endpoints from the environment are checked here; configured ones were
 	// checked by their validators already, and are again here for unknown values.
+	// One set empty in the environment fails only where an API client is needed.
 	for _, e := range []struct {
-		attr, env, value string
+		endpointSetting
+		model types.String
+		value *string
 	}{
-		{"iam_endpoint", "HW_IAM_ENDPOINT", cfg.IAMEndpoint},
-		{"organizations_endpoint", "HW_ORGANIZATIONS_ENDPOINT", cfg.OrganizationsEndpoint},
+		{iamEndpointSetting, model.IAMEndpoint, &cfg.IAMEndpoint},
+		{orgsEndpointSetting, model.OrganizationsEndpoint, &cfg.OrganizationsEndpoint},
 	} {
-		if err := client.CheckEndpoint(e.value); err != nil {
+		var emptyEnv bool
+		if *e.value, emptyEnv = e.resolve(e.model); emptyEnv {
+			cfg.EmptyEndpoints = append(cfg.EmptyEndpoints, e.endpointSetting)
+			continue
+		}
+		if err := client.CheckEndpoint(*e.value); err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root(e.attr), "Invalid "+e.attr,
 				fmt.Sprintf("%s (or %s): %s. Leave it out to use the default.", e.attr, e.env, err))
 		}
@@ -259,6 +278,13 @@ type providerData struct {
 
 // Client returns the API client, or an error that names the settings to fix.
 func (d *providerData) Client() (*client.Client, diag.Diagnostics) {
+	if len(d.config.EmptyEndpoints) > 0 {
+		var diags diag.Diagnostics
+		for _, e := range d.config.EmptyEndpoints {
+			e.emptyEndpointError(&diags)
+		}
+		return nil, diags
+	}
 	d.once.Do(func() {
 		cfg := client.Config{
 			IAMEndpoint:           d.config.IAMEndpoint,
@@ -324,6 +350,12 @@ func apiError(doing string, err error) (summary, detail string) {
 	switch {
 	case errors.As(err, &taken):
 		return "Name already taken", nameTakenDetail(doing, taken)
+	case client.IsStalled(err):
+		return "API endpoint stalled", fmt.Sprintf("Error %s: the endpoint stalled while sending its answer: it sent the start of "+
+			"an answer and then not the rest within request_timeout (default %s), attempt after attempt, so the provider stopped "+
+			"waiting on it for this run. Check that iam_endpoint and organizations_endpoint are the right URLs and that nothing "+
+			"between (a proxy, a firewall) holds answers back, then run again.\n\n%v",
+			doing, validators.ShortDuration(defaultRequestTimeout), err)
 	case client.IsSilent(err):
 		return "API endpoint not answering", fmt.Sprintf("Error %s: the endpoint took connections but answered nothing, attempt after "+
 			"attempt, so the provider stopped waiting on it for this run (each attempt waits request_timeout, default %s). Check "+
@@ -402,6 +434,42 @@ func stringSetting(v types.String, env, def string) string {
 		return e
 	}
 	return def
+}
+
+// endpointSetting is an endpoint's argument, its environment variable and its default.
+// providerConfig.EmptyEndpoints are those whose environment variable is set but empty
+// (with no argument in the provider block): building an API client fails, naming them,
+// rather than calling production. Offline data sources and functions never build one.
+type endpointSetting struct{ attr, env, def string }
+
+var (
+	iamEndpointSetting  = endpointSetting{"iam_endpoint", "HW_IAM_ENDPOINT", defaultIAMEndpoint}
+	orgsEndpointSetting = endpointSetting{"organizations_endpoint", "HW_ORGANIZATIONS_ENDPOINT", defaultOrganizationsEndpoint}
+)
+
+// resolve returns the configured value, else the environment variable's, else the
+// default; emptyEnv is set when the variable is set but empty (say, from an unset shell
+// variable), which is never taken for the default. os.LookupEnv tells it from unset.
+func (e endpointSetting) resolve(v types.String) (value string, emptyEnv bool) {
+	if !v.IsNull() && !v.IsUnknown() {
+		return v.ValueString(), false
+	}
+	switch env, ok := os.LookupEnv(e.env); {
+	case !ok:
+		return e.def, false
+	case strings.TrimSpace(env) == "":
+		return "", true
+	default:
+		return env, false
+	}
+}
+
+// emptyEndpointError is the error for an endpoint variable that is set but empty.
+func (e endpointSetting) emptyEndpointError(diags *diag.Diagnostics) {
+	diags.AddError("Empty "+e.env,
+		fmt.Sprintf("The environment variable %s is set but empty, and an empty endpoint is never taken for the production one (%s): "+
+			"the provider sends no request. Set %s to the endpoint's URL (http(s)://host[:port]), set %s in the provider block "+
+			"(it takes precedence), or unset the variable (unset %s) to use %s.", e.env, e.def, e.env, e.attr, e.env, e.def))
 }
 
 func (p *imsPolicyProvider) Resources(_ context.Context) []func() resource.Resource {

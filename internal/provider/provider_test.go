@@ -103,3 +103,31 @@ func TestAccProvider_invalidWarnOnNewAccessEnvironment(t *testing.T) {
 		},
 	})
 }
+
+// analysis_budget and IMSPOLICY_ANALYSIS_BUDGET are whole numbers of representative
+// requests from 1 to analysis.MaxBudget; anything else is an error naming the setting.
+func TestAccProvider_invalidAnalysisBudget(t *testing.T) {
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      "provider \"imspolicy\" {\n  analysis_budget = 0\n}\n" + `data "imspolicy_actions" "all" {}`,
+				ExpectError: regexp.MustCompile(`(?s)analysis_budget.*value must be between 1 and 20000000, got: 0`),
+			},
+			{
+				PreConfig:   func() { t.Setenv("IMSPOLICY_ANALYSIS_BUDGET", "lots") },
+				Config:      `data "imspolicy_actions" "all" {}`,
+				ExpectError: regexp.MustCompile(`IMSPOLICY_ANALYSIS_BUDGET must be a whole number of representative requests\s+from\s+1\s+to\s+20000000,\s+got\s+"lots"`),
+			},
+			{
+				PreConfig:   func() { t.Setenv("IMSPOLICY_ANALYSIS_BUDGET", "20000001") },
+				Config:      `data "imspolicy_actions" "all" {}`,
+				ExpectError: regexp.MustCompile(`IMSPOLICY_ANALYSIS_BUDGET must be`),
+			},
+			{
+				PreConfig: func() { t.Setenv("IMSPOLICY_ANALYSIS_BUDGET", "1000") },
+				Config:    `data "imspolicy_actions" "all" {}`,
+			},
+		},
+	})
+}

@@ -103,7 +103,7 @@ func (r *serviceControlPolicyResource) Schema(ctx context.Context, _ resource.Sc
 				CustomType: policyJSONType{},
 				MarkdownDescription: "The policy document (JSON), e.g. from `jsonencode` or `imspolicy_policy_document` with " +
 					"`purpose = \"scp\"`. Checked at plan time as an SCP. A document that means the same (other white space, " +
-					"key order or list order) is no change. Changes in place.",
+					"key order or list order) is no change. Changes in place. It is sent as written, and its size counted on that text, as the service counts it: " + policy.SCP.SizeRule() + ".",
 				Validators:    []validator.String{validators.PolicyDocument(policy.SCP)},
 				PlanModifiers: []planmodifier.String{keepEquivalentPolicy{}},
 			},

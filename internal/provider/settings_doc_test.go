@@ -38,7 +38,7 @@ const (
 var (
 	settingEnvRE     = regexp.MustCompile("Environment variable: `([A-Z][A-Z0-9_]*)`")
 	settingDefaultRE = regexp.MustCompile("Default `([^`]*)`")
-	settingRangeRE   = regexp.MustCompile("from (\\d+) to (\\d+)")
+	settingRangeRE   = regexp.MustCompile("[Ff]rom (\\d+) to (\\d+)")
 	settingAtMostRE  = regexp.MustCompile("At most `([^`]+)`")
 )
 
@@ -100,12 +100,17 @@ func providerSettings(t *testing.T) []setting {
 	return out
 }
 
-// configureWithEnv runs Configure with every argument unset and env set (t.Setenv), and
-// returns what it resolved.
+// configureWithEnv runs Configure with every argument unset and env set (t.Setenv; "" unsets
+// the variable: one set but empty may be an error), and returns what it resolved.
 func configureWithEnv(t *testing.T, s schema.Schema, env map[string]string) providerConfig {
 	t.Helper()
 	for k, v := range env {
-		t.Setenv(k, v)
+		t.Setenv(k, v) // restores the value after the test
+		if v == "" {
+			if err := os.Unsetenv(k); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 	ctx := context.Background()
 	typ := s.Type().TerraformType(ctx).(tftypes.Object)

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 )
 
 // StringCheck is an attribute validator and a function parameter validator.
@@ -134,6 +135,9 @@ func ResourceURN() StringCheck {
 		check: func(s string) (string, string, bool) {
 			if s == "*" {
 				return "", "", true
+			}
+			if h, ok := policy.AWSHabit(policy.HabitARN, s); ok {
+				return "AWS ARN", fmt.Sprintf("%q: %s, such as \"ims:cn-north-4:<account-id>:image:<image-id>\".", s, h.Message()), false
 			}
 			u, err := catalog.ParseURN(s)
 			if err != nil {

@@ -43,6 +43,7 @@ func TestStringValidators(t *testing.T) {
 		{"image URN", ResourceURN(), types.StringValue("ims:cn-north-4:acct:image:img-1"), ""},
 		{"other service", ResourceURN(), types.StringValue("obs:cn-north-4:acct:bucket:b"), ""},
 		{"short URN", ResourceURN(), types.StringValue("ims:cn-north-4:image"), "has 3 of the 5 parts"},
+		{"AWS ARN", ResourceURN(), types.StringValue("arn:aws:ec2:us-east-1:123456789012:image/ami-1"), "this is an AWS ARN; write ims:<region>:<account-id>:image:<image-id> for an image"},
 		{"IMS type", ResourceURN(), types.StringValue("ims:cn-north-4:acct:bucket:b"), `resource type "bucket"`},
 		{"unknown values are checked later", ActionName(), types.StringUnknown(), ""},
 		{"null passes", ResourceURN(), types.StringNull(), ""},

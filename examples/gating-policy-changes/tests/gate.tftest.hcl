@@ -63,6 +63,11 @@ run "a_widening_is_caught" {
     error_message = "Unexpected new access: ${join("; ", local.new_access)}"
   }
   assert {
+    # No statement names either action: both are reached through the alias.
+    condition     = [for w in data.imspolicy_access_analysis.builders.new_access : w.through_alias] == ["ims:images:update", "ims:images:update"]
+    error_message = "The new access does not say it comes through the alias ims:images:update."
+  }
+  assert {
     condition     = !provider::imspolicy::grants_no_new_access([local.proposed], [local.deployed])
     error_message = "The function does not see the widening."
   }
