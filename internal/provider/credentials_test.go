@@ -1,10 +1,12 @@
 package provider
 
 import (
+	"context"
 	"regexp"
 	"strings"
 	"testing"
 
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/acctest"
@@ -97,5 +99,21 @@ provider "imspolicy" {
 				}},
 			})
 		})
+	}
+}
+
+// Every resource calls the APIs: each is in apiTypesWithoutCredentials.
+func TestAPITypesWithoutCredentialsCoverEveryResource(t *testing.T) {
+	listed := map[string]bool{}
+	for _, tc := range apiTypesWithoutCredentials {
+		listed[tc.name] = true
+	}
+	ctx := context.Background()
+	for _, r := range (&imsPolicyProvider{}).Resources(ctx) {
+		var resp fwresource.MetadataResponse
+		r().Metadata(ctx, fwresource.MetadataRequest{ProviderTypeName: "imspolicy"}, &resp)
+		if !listed[resp.TypeName] {
+			t.Errorf("%s is not in apiTypesWithoutCredentials", resp.TypeName)
+		}
 	}
 }

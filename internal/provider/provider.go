@@ -312,7 +312,7 @@ func (d *providerData) Client() (*client.Client, diag.Diagnostics) {
 	switch {
 	case errors.Is(d.err, client.ErrMissingCredentials):
 		diags.AddError("Missing credentials",
-			"This resource calls the Huawei Cloud IAM and Organizations APIs, which need an access key and a secret key. "+
+			"The resources and the API data sources of this provider call the Huawei Cloud IAM and Organizations APIs, which need an access key and a secret key. "+
 				"Set access_key and secret_key in the provider block, or the HW_ACCESS_KEY and HW_SECRET_KEY environment variables "+
 				"(with security_token / HW_SECURITY_TOKEN for temporary credentials, and account_id / HW_DOMAIN_ID).")
 	case d.err != nil:
