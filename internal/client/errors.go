@@ -120,7 +120,7 @@ func outOfTime(err error) error {
 	return err
 }
 
-// NameTakenError is a create refused because the name is held by an object
+// NameTakenError is a create (or an SCP rename) refused because the name is held by an object
 // that this call cannot prove it created: the object existed before the first
 // attempt, or it was found after an attempt whose answer was lost but nothing
 // marks it as that attempt's (see safeCreate). The object is never adopted:
@@ -137,7 +137,9 @@ type NameTakenError struct {
 	// was lost is not taken as that attempt's ("" when the name was taken
 	// before the create).
 	AfterLostAnswer string
-	// Err is the API's answer, when the create was refused (409).
+	// Renaming is the id of the object whose rename to Name was refused; "" for a create.
+	Renaming string
+	// Err is the API's answer, when the create or rename was refused (409).
 	Err error
 }
 
@@ -150,10 +152,13 @@ func (e *NameTakenError) Error() string {
 	if e.Held != "" && e.Held != e.Name {
 		fmt.Fprintf(&b, " (named %q: names are unique ignoring case)", e.Held)
 	}
-	if e.AfterLostAnswer != "" {
+	switch {
+	case e.Renaming != "":
+		fmt.Fprintf(&b, ", so %s cannot be renamed to it", e.Renaming)
+	case e.AfterLostAnswer != "":
 		b.WriteString(", which ")
 		b.WriteString(e.AfterLostAnswer)
-	} else {
+	default:
 		b.WriteString(", which this apply did not create")
 	}
 	if e.Err != nil {

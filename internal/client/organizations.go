@@ -222,12 +222,26 @@ func (c *Client) UpdateSCP(ctx context.Context, policyID string, in UpdateSCPInp
 		Policy *policyDTO `json:"policy"`
 	}
 	if _, err := c.do(ctx, call{op: "UpdatePolicy", method: http.MethodPatch, base: c.orgs, path: "/v1/organizations/policies/" + id, body: body}, &out); err != nil {
+		if in.Name != nil && IsConflict(err) {
+			return nil, c.renameRefused(ctx, id, *in.Name, err)
+		}
 		return nil, err
 	}
 	if s, ok := out.Policy.scp(); ok {
 		return s, nil
 	}
 	return c.GetSCP(ctx, id)
+}
+
+// renameRefused explains a 409 to a rename: when another SCP holds the name (names are
+// unique ignoring case), a *NameTakenError that names it, as a create's does. Otherwise, or
+// when the lookup fails, the API's answer as it is.
+func (c *Client) renameRefused(ctx context.Context, id, name string, err error) error {
+	holder, lerr := c.scpHoldingName(ctx, name)
+	if lerr != nil || holder.ID == id {
+		return err
+	}
+	return &NameTakenError{Kind: KindServiceControlPolicy, Name: name, ID: holder.ID, Held: holder.Name, Renaming: id, Err: err}
 }
 
 // DeleteSCP deletes an Organizations policy (DeletePolicy). A 404 after an

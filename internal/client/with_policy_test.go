@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -93,5 +94,49 @@ func TestFindPolicyOfAnyTypeByName(t *testing.T) {
 	}
 	if _, err := c.FindPolicyOfAnyTypeByName(ctx, "nobody"); !IsNotFound(err) {
 		t.Errorf("an unknown name: %v, want not found", err)
+	}
+}
+
+// TestUpdateSCPRenameToTakenName: renaming an SCP to a name another SCP holds under other
+// case is refused with a NameTakenError that names the holder, as a create is, not with the
+// bare 409; a rename that only changes its own name's case goes through.
+func TestUpdateSCPRenameToTakenName(t *testing.T) {
+	srv, err := emulator.New(emulator.Config{AccessKey: "AK", SecretKey: "SK", AccountID: "0123456789abcdef0123456789abcdef"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	url, stop, err := srv.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	c, err := New(Config{
+		IAMEndpoint: url, OrganizationsEndpoint: url,
+		Credentials: signer.Credentials{AccessKey: "AK", SecretKey: "SK", DomainID: "0123456789abcdef0123456789abcdef"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	const content = `{"Version":"5.0","Statement":[{"Effect":"Deny","Action":["ims:images:deleteImage"],"Resource":["*"]}]}`
+	holder, err := c.CreateSCP(ctx, CreateSCPInput{Name: "Team-Guard", Content: content})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mine, err := c.CreateSCP(ctx, CreateSCPInput{Name: "mine", Content: content})
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := "team-guard"
+	_, err = c.UpdateSCP(ctx, mine.ID, UpdateSCPInput{Name: &name})
+	var taken *NameTakenError
+	want := `the service control policy name "team-guard" is already taken by ` + holder.ID +
+		` (named "Team-Guard": names are unique ignoring case), so ` + mine.ID + ` cannot be renamed to it (UpdatePolicy:`
+	if !errors.As(err, &taken) || taken.ID != holder.ID || taken.Renaming != mine.ID || !IsConflict(err) || !strings.HasPrefix(err.Error(), want) {
+		t.Fatalf("got %v\nwant a NameTakenError starting %q and wrapping the 409", err, want)
+	}
+	name = "MINE"
+	if s, err := c.UpdateSCP(ctx, mine.ID, UpdateSCPInput{Name: &name}); err != nil || s.Name != "MINE" {
+		t.Fatalf("renaming to its own name under other case: %+v, %v", s, err)
 	}
 }

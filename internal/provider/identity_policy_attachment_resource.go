@@ -94,10 +94,8 @@ func (r *identityPolicyAttachmentResource) Configure(_ context.Context, req reso
 }
 
 // ModifyPlan reports missing credentials at plan time.
-func (r *identityPolicyAttachmentResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if !req.Plan.Raw.IsNull() {
-		apiClient(r.data, &resp.Diagnostics)
-	}
+func (r *identityPolicyAttachmentResource) ModifyPlan(_ context.Context, _ resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	checkCredentialsAtPlan(r.data, &resp.Diagnostics)
 }
 
 func (r *identityPolicyAttachmentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

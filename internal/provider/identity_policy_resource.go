@@ -97,8 +97,9 @@ func (r *identityPolicyResource) Schema(ctx context.Context, _ resource.SchemaRe
 				Optional: true,
 				Computed: true,
 				Default:  stringdefault.StaticString(client.RootPath),
-				MarkdownDescription: "Path, for organising policies: `/` (the default) or segments each ending in `/`, " +
-					"like `images/builders/`. Changing it replaces the policy.",
+				MarkdownDescription: "Path, for organising policies: `/` (the default: no path) or segments each ending in `/`, " +
+					"like `images/builders/`. The API itself has no `/` (it answers a bare `/` with 400 and reports no path as `\"\"`): " +
+					"for `/` the provider sends no path. Changing it replaces the policy.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 				Validators: []validator.String{
 					stringvalidator.LengthAtMost(512),
@@ -165,11 +166,8 @@ func (r *identityPolicyResource) Configure(_ context.Context, req resource.Confi
 // document grants new access, and keeps the version attributes when the document does not
 // change.
 func (r *identityPolicyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
-		return // destroy
-	}
-	if apiClient(r.data, &resp.Diagnostics) == nil || req.State.Raw.IsNull() {
-		return
+	if !checkCredentialsAtPlan(r.data, &resp.Diagnostics) || req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
+		return // no credentials, a destroy or a create
 	}
 	var plan, state identityPolicyModel
 	resp.Diagnostics.Append(resp.Plan.Get(ctx, &plan)...)

@@ -87,6 +87,9 @@ type providerConfig struct {
 	// WarnOnNewAccess: a plan that changes a policy document warns when the change grants
 	// new access.
 	WarnOnNewAccess bool
+	// CredentialsUnknown: a credential argument is known only after apply (set from a
+	// resource's output), so missing credentials are not reported at plan time.
+	CredentialsUnknown bool
 	// AnalysisBudget bounds each access question of the plan's warning and of
 	// imspolicy_access_analysis, in representative requests (analysis.Budget).
 	AnalysisBudget int
@@ -183,6 +186,8 @@ func (p *imsPolicyProvider) Configure(ctx context.Context, req provider.Configur
 		OrganizationsEndpoint: orgsEndpointSetting.def,
 		MaxRetries:            defaultMaxRetries,
 		RequestTimeout:        defaultRequestTimeout,
+		CredentialsUnknown: model.AccessKey.IsUnknown() || model.SecretKey.IsUnknown() ||
+			model.SecurityToken.IsUnknown() || model.AccountID.IsUnknown(),
 	}
 
 	switch {
@@ -307,7 +312,7 @@ func (d *providerData) Client() (*client.Client, diag.Diagnostics) {
 	switch {
 	case errors.Is(d.err, client.ErrMissingCredentials):
 		diags.AddError("Missing credentials",
-			"This resource calls the Huawei Cloud IAM and Organizations APIs, which need an access key and a secret key. "+
+			"The resources and the API data sources of this provider call the Huawei Cloud IAM and Organizations APIs, which need an access key and a secret key. "+
 				"Set access_key and secret_key in the provider block, or the HW_ACCESS_KEY and HW_SECRET_KEY environment variables "+
 				"(with security_token / HW_SECURITY_TOKEN for temporary credentials, and account_id / HW_DOMAIN_ID).")
 	case d.err != nil:
@@ -385,8 +390,16 @@ var resourceTypeOf = map[client.ObjectKind]string{
 // nameTakenDetail says which object holds the name and how to adopt it deliberately.
 func nameTakenDetail(doing string, taken *client.NameTakenError) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Error %s: %v.\n\nTerraform never takes over an object that it cannot prove this apply created.", doing, taken)
 	rt := resourceTypeOf[taken.Kind]
+	if taken.Renaming != "" {
+		fmt.Fprintf(&b, "Error %s: %v.\n\nChoose another name, or rename or delete %s first.", doing, taken, taken.ID)
+		if rt != "" {
+			fmt.Fprintf(&b, " To manage %s with Terraform as well, import it into another resource (with Terraform 1.5 or later, an "+
+				"import block; replace <other> with that resource's name):\n\nimport {\n  to = %s.<other>\n  id = %q\n}", taken.ID, rt, taken.ID)
+		}
+		return b.String()
+	}
+	fmt.Fprintf(&b, "Error %s: %v.\n\nTerraform never takes over an object that it cannot prove this apply created.", doing, taken)
 	if taken.ID == "" || rt == "" {
 		b.WriteString(" Choose another name, or find the object that holds this one and import it.")
 		return b.String()

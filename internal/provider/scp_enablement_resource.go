@@ -168,11 +168,12 @@ func (r *scpEnablementResource) UpgradeState(ctx context.Context) map[int64]reso
 	}
 }
 
-// ModifyPlan warns when applying the plan will disable SCPs: a destroy, or a replacement
-// (another root_id), of an enablement whose state says disable_on_destroy = true.
+// ModifyPlan reports missing credentials at plan time, and warns when applying the plan
+// will disable SCPs: a destroy, or a replacement (another root_id), of an enablement whose
+// state says disable_on_destroy = true.
 func (r *scpEnablementResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.State.Raw.IsNull() {
-		return // a create
+	if !checkCredentialsAtPlan(r.data, &resp.Diagnostics) || req.State.Raw.IsNull() {
+		return // no credentials, or a create
 	}
 	var state scpEnablementModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)

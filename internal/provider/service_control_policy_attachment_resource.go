@@ -26,6 +26,7 @@ var (
 	_ resource.Resource                = (*serviceControlPolicyAttachmentResource)(nil)
 	_ resource.ResourceWithConfigure   = (*serviceControlPolicyAttachmentResource)(nil)
 	_ resource.ResourceWithImportState = (*serviceControlPolicyAttachmentResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*serviceControlPolicyAttachmentResource)(nil)
 )
 
 // NewServiceControlPolicyAttachmentResource returns the
@@ -79,6 +80,11 @@ func (r *serviceControlPolicyAttachmentResource) Schema(ctx context.Context, _ r
 
 func (r *serviceControlPolicyAttachmentResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan reports missing credentials at plan time.
+func (r *serviceControlPolicyAttachmentResource) ModifyPlan(_ context.Context, _ resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	checkCredentialsAtPlan(r.data, &resp.Diagnostics)
 }
 
 // scpAttachmentIDPart: policy and target IDs make up the attachment's ID, joined by a slash.

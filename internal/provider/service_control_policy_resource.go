@@ -44,10 +44,11 @@ type serviceControlPolicyModel struct {
 	Timeouts    timeouts.Value `tfsdk:"timeouts"`
 }
 
-// ModifyPlan warns when a change of the content grants new access.
+// ModifyPlan reports missing credentials at plan time and warns when a change of the
+// content grants new access.
 func (r *serviceControlPolicyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
-		return // destroy or create
+	if !checkCredentialsAtPlan(r.data, &resp.Diagnostics) || req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
+		return // no credentials, a destroy or a create
 	}
 	var plan, state policyJSON
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("content"), &plan)...)
@@ -73,7 +74,7 @@ func (r *serviceControlPolicyResource) Schema(ctx context.Context, _ resource.Sc
 			"makes with `" + client.CreateTokenTagKey + "`, a random token of that create (see `tags`): when the answer to a " +
 			"create is lost (a dropped connection, a timeout, a 5xx, a cut answer, a success without an id), the SCP holding " +
 			"the name is recorded only if it carries that token; any other (another apply's, made at the same moment) fails " +
-			"the create with its id and the `import` block.",
+			"the create with its id and the `import` block. A rename to a name another SCP holds fails the same way, with that SCP's id.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,

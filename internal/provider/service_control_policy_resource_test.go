@@ -489,3 +489,40 @@ func TestAccServiceControlPolicyResource_planWarnsOnNewAccess(t *testing.T) {
 		t.Errorf("IMSPOLICY_WARN_ON_NEW_ACCESS=0 still warns: %+v", found)
 	}
 }
+
+// TestAccServiceControlPolicyResource_renameToTakenName: renaming an SCP (an in-place
+// update) to a name that another SCP holds under other case fails like a create does: the
+// holder's id, names compare ignoring case, and the import block for another resource, not
+// a bare 409. Both SCPs keep their names.
+func TestAccServiceControlPolicyResource_renameToTakenName(t *testing.T) {
+	srv, url := acctest.StartEmulator(t, emulator.Config{})
+	holder, err := scpTestClient(t, url).CreateSCP(context.Background(), client.CreateSCPInput{Name: "Team-Guard", Content: scpTestDenyCopy})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: fastProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: scpTestConfig(url, "mine", "", "jsonencode("+scpTestDenyDelete+")", "{}")},
+			{
+				Config: scpTestConfig(url, "team-guard", "", "jsonencode("+scpTestDenyDelete+")", "{}"),
+				ExpectError: regexp.MustCompile(`(?s)Name already taken.*service\s+control\s+policy\s+name\s+"team-guard"\s+is\s+already\s+taken\s+by\s+` +
+					regexp.QuoteMeta(holder.ID) + `\s+\(named\s+"Team-Guard":\s+names\s+are\s+unique\s+ignoring\s+case\),\s+so\s+p-\S+\s+cannot\s+be\s+renamed\s+to\s+it` +
+					`.*Choose\s+another\s+name,\s+or\s+rename\s+or\s+delete\s+` + regexp.QuoteMeta(holder.ID) +
+					`\s+first.*import \{\s+to = imspolicy_service_control_policy\.<other>\s+id = "` + regexp.QuoteMeta(holder.ID) + `"`),
+			},
+			{
+				Config: scpTestConfig(url, "mine", "", "jsonencode("+scpTestDenyDelete+")", "{}"),
+				Check: func(*terraform.State) error {
+					if got, ok := srv.SCP(holder.ID); !ok || got.Name != "Team-Guard" {
+						return fmt.Errorf("the holder is gone or renamed: %+v", got)
+					}
+					if _, ok := srv.SCPByName("mine"); !ok {
+						return fmt.Errorf("the renamed SCP lost its name")
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
