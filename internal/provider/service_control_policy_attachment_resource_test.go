@@ -222,9 +222,10 @@ func TestAccServiceControlPolicyAttachmentResource_example(t *testing.T) {
 		ProtoV6ProviderFactories: fastProviderFactories,
 		CheckDestroy: resource.ComposeTestCheckFunc(
 			scpTestCheckNoCustomSCPs(srv),
+			// The enablement's default leaves SCPs enabled on destroy.
 			func(*terraform.State) error {
-				if srv.Root().SCPEnabled {
-					return fmt.Errorf("SCPs are still enabled")
+				if !srv.Root().SCPEnabled {
+					return fmt.Errorf("destroying the example disabled SCPs")
 				}
 				return nil
 			},
