@@ -102,10 +102,16 @@ data "imspolicy_policy_document" "builders" {
     resources = ["*"]
   }
   statement {
+    # Image ids are UUIDs, not names: golden images are picked out by their tag.
     sid       = "ProtectGoldenImages"
     effect    = "Deny"
     actions   = ["ims:images:deleteImage", "ims:images:updateImage"]
-    resources = [provider::imspolicy::image_urn("*", local.account_id, "golden-*")]
+    resources = ["*"]
+    condition {
+      operator = "StringEquals"
+      key      = "g:ResourceTag/tier"
+      values   = ["golden"]
+    }
   }
 }
 
@@ -152,17 +158,19 @@ output "stay_in_region_scp" {
 # Who can do what: an access matrix from the simulator, under the production OU's SCPs.
 
 locals {
-  golden_image = provider::imspolicy::image_urn("cn-north-4", local.account_id, "golden-base")
+  # The golden image, and its tag as IAM sees it in the request's context.
+  golden_image = provider::imspolicy::image_urn("cn-north-4", local.account_id, "9f1c0000-aaaa-bbbb-cccc-000000000001")
+  golden_tag   = { "g:ResourceTag/tier" = "golden" }
   personas = {
     readers  = data.imspolicy_policy_document.readers.json
     builders = data.imspolicy_policy_document.builders.json
     admins   = data.imspolicy_policy_document.admins.json
   }
   questions = {
-    "get golden image"    = { action = "ims:images:get", context = {} }
-    "delete golden image" = { action = "ims:images:deleteImage", context = {} }
-    "copy to cn-north-4"  = { action = "ims:images:copyCrossRegion", context = { "ims:Region" = "cn-north-4" } }
-    "copy abroad"         = { action = "ims:images:copyCrossRegion", context = { "ims:Region" = "ap-southeast-1" } }
+    "get golden image"    = { action = "ims:images:get", context = local.golden_tag }
+    "delete golden image" = { action = "ims:images:deleteImage", context = local.golden_tag }
+    "copy to cn-north-4"  = { action = "ims:images:copyCrossRegion", context = merge(local.golden_tag, { "ims:Region" = "cn-north-4" }) }
+    "copy abroad"         = { action = "ims:images:copyCrossRegion", context = merge(local.golden_tag, { "ims:Region" = "ap-southeast-1" }) }
   }
 }
 

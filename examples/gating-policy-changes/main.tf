@@ -37,7 +37,7 @@ data "imspolicy_access_analysis" "builders" {
   must_not_allow {
     name      = "golden image stays"
     actions   = ["ims:images:deleteImage", "ims:images:updateImage"]
-    resources = ["ims:*:0123456789abcdef0123456789abcdef:image:golden-base"]
+    resources = ["ims:*:0123456789abcdef0123456789abcdef:image:9f1c0000-aaaa-bbbb-cccc-000000000001"]
   }
 }
 

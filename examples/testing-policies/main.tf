@@ -14,7 +14,7 @@ variable "account_id" {
 }
 
 locals {
-  golden_image = provider::imspolicy::image_urn("cn-north-4", var.account_id, "golden-base")
+  golden_image = provider::imspolicy::image_urn("cn-north-4", var.account_id, "9f1c0000-aaaa-bbbb-cccc-000000000001")
 }
 
 data "imspolicy_policy_document" "image_builders" {

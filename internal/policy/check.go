@@ -479,7 +479,7 @@ func (c *checker) urn(at Location, it Str) (catalog.URN, bool) {
 		if awsAccountID(u.Account) {
 			c.report("aws_account_id", at, it.Pos, "in URN %q, the account id %s has 12 digits, the form of an AWS account id; a Huawei Cloud account id (domain id) is 32 hexadecimal characters, such as d78cbac186b744899480f25bd022f468: write yours (My Credentials, API Credentials, Account ID), or \"*\"", it.Value, u.Account)
 		}
-		if wildcard.HasWildcard(u.Path) && !catalog.ImageIDCanMatch(u.Path) {
+		if !catalog.ImageIDCanMatch(u.Path) {
 			hint := catalog.ImageIDHint
 			if lower := strings.ToLower(u.Path); catalog.ImageIDCanMatch(lower) {
 				hint = fmt.Sprintf("image ids are lower case and URNs are matched case-sensitively: write %q", lower)
@@ -488,7 +488,7 @@ func (c *checker) urn(at Location, it Str) (catalog.URN, bool) {
 			if at.Element == NotResourceElement {
 				effect = "excludes no image"
 			}
-			c.report("image_id_matches_nothing", at, it.Pos, "in URN %q, the image id pattern %q matches no image id, so this %s %s; %s", it.Value, u.Path, at.Element, effect, hint)
+			c.report("image_id_matches_nothing", at, it.Pos, "in URN %q, the image id part %q matches no image id, so this %s %s; %s", it.Value, u.Path, at.Element, effect, hint)
 		}
 	}
 	return u, true
