@@ -219,9 +219,23 @@ func TestAccSCPEnablementResource_upgradeFromDefaultTrue(t *testing.T) {
 	if err := json.Unmarshal(raw, &state); err != nil {
 		t.Fatal(err)
 	}
-	inst := state["resources"].([]any)[0].(map[string]any)["instances"].([]any)[0].(map[string]any)
+	first := func(v any) map[string]any {
+		list, _ := v.([]any)
+		if len(list) != 1 {
+			t.Fatalf("state: want one element, got %v", v)
+		}
+		m, ok := list[0].(map[string]any)
+		if !ok {
+			t.Fatalf("state: want an object, got %v", list[0])
+		}
+		return m
+	}
+	inst := first(first(state["resources"])["instances"])
 	inst["schema_version"] = 0
-	attrs := inst["attributes"].(map[string]any)
+	attrs, ok := inst["attributes"].(map[string]any)
+	if !ok {
+		t.Fatalf("state: an instance without attributes: %v", inst)
+	}
 	attrs["disable_on_destroy"] = true
 	delete(attrs, "enabled_by_this_resource")
 	if raw, err = json.Marshal(state); err != nil {

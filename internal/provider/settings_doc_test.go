@@ -38,7 +38,7 @@ const (
 var (
 	settingEnvRE     = regexp.MustCompile("Environment variable: `([A-Z][A-Z0-9_]*)`")
 	settingDefaultRE = regexp.MustCompile("Default `([^`]*)`")
-	settingRangeRE   = regexp.MustCompile("[Ff]rom (\\d+) to (\\d+)")
+	settingRangeRE   = regexp.MustCompile(`[Ff]rom (\d+) to (\d+)`)
 	settingAtMostRE  = regexp.MustCompile("At most `([^`]+)`")
 )
 
@@ -113,7 +113,10 @@ func configureWithEnv(t *testing.T, s schema.Schema, env map[string]string) prov
 		}
 	}
 	ctx := context.Background()
-	typ := s.Type().TerraformType(ctx).(tftypes.Object)
+	typ, ok := s.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		t.Fatalf("the provider schema is not an object: %v", s.Type())
+	}
 	vals := map[string]tftypes.Value{}
 	for name, at := range typ.AttributeTypes {
 		vals[name] = tftypes.NewValue(at, nil)
@@ -124,7 +127,11 @@ func configureWithEnv(t *testing.T, s schema.Schema, env map[string]string) prov
 	if resp.Diagnostics.HasError() {
 		t.Fatalf("Configure with %v: %v", env, resp.Diagnostics)
 	}
-	return resp.ResourceData.(*providerData).config
+	data, ok := resp.ResourceData.(*providerData)
+	if !ok {
+		t.Fatalf("Configure gave resources %T, not *providerData", resp.ResourceData)
+	}
+	return data.config
 }
 
 func settingValue(v reflect.Value) string {
