@@ -147,7 +147,7 @@ func sarifVersion() string {
 // sarifWriter builds one run: rules first, then results, each result located relative to
 // the base directory.
 type sarifWriter struct {
-	base    string // absolute; "" for a log without results (exit 2)
+	base    string // absolute; "" when unknown
 	rules   []sarifRule
 	index   map[string]int
 	results []sarifResult
@@ -249,7 +249,7 @@ func (w *sarifWriter) artifact(source string) sarifArtifactLoc {
 		return sarifArtifactLoc{URI: encodePath(filepath.ToSlash(source))}
 	}
 	rel, err := filepath.Rel(w.base, abs)
-	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
+	if w.base == "" || err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
 		return sarifArtifactLoc{URI: fileURI(abs)}
 	}
 	return sarifArtifactLoc{URI: encodePath(filepath.ToSlash(rel)), URIBaseID: srcRoot}
@@ -285,19 +285,21 @@ func encodePath(p string) string {
 }
 
 // findBase is the default --base: the repository root, the nearest directory at or above
-// the working directory that holds .git; else the working directory.
-func findBase() (string, error) {
+// the working directory that holds .git; else the working directory. When even that is
+// unknown (it was removed), "": every path is then an absolute file URI, and only SARIF
+// output is concerned, so this is no reason to fail.
+func findBase() string {
 	wd, err := os.Getwd()
 	if err != nil {
-		return "", err
+		return ""
 	}
 	for dir := wd; ; {
 		if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
-			return dir, nil
+			return dir
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			return wd, nil
+			return wd
 		}
 		dir = parent
 	}
@@ -306,7 +308,7 @@ func findBase() (string, error) {
 // resolveBase is --base as an absolute directory, or the default when it is empty.
 func resolveBase(base string) (string, error) {
 	if base == "" {
-		return findBase()
+		return findBase(), nil
 	}
 	abs, err := filepath.Abs(base)
 	if err != nil {
