@@ -332,16 +332,19 @@ func resolveBase(base string) (string, error) {
 func (w *sarifWriter) docLocation(d Document, pos policy.Pos) (sarifLocation, string) {
 	art := w.artifact(d.Source)
 	loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: art}}
+	value, end := "", pos.Offset
+	if pos.IsValid() {
+		value, end = elementAt(d.Text, pos.Offset)
+	}
 	if d.InPlan() {
 		loc.PhysicalLocation.Region = &sarifRegion{StartLine: 1, EndLine: w.lineCount(d.Source)}
 		loc.LogicalLocations = []sarifLogicalLoc{{Name: d.Address, FullyQualifiedName: d.Address + "." + d.Attribute, Kind: "resource"}}
-		return loc, ""
+		return loc, value
 	}
 	if !pos.IsValid() {
 		loc.PhysicalLocation.Region = &sarifRegion{StartLine: 1, EndLine: countLines(d.Text)}
 		return loc, ""
 	}
-	value, end := elementAt(d.Text, pos.Offset)
 	endLine, endColumn := lineColumn(d.Text, pos, end)
 	loc.PhysicalLocation.Region = &sarifRegion{StartLine: pos.Line, StartColumn: pos.Column, EndLine: endLine, EndColumn: endColumn}
 	return loc, value

@@ -350,3 +350,21 @@ func TestSARIFFormatRequested(t *testing.T) {
 		}
 	}
 }
+
+// No two results of a golden log share a fingerprint: code scanning would merge them.
+func TestSARIFFingerprintsUnique(t *testing.T) {
+	for _, c := range goldenCases {
+		if !sarifFormatRequested(c.args) {
+			continue
+		}
+		stdout, _, _ := run(t, c.args, c.stdin)
+		seen := map[string]bool{}
+		for _, r := range parseSARIF(t, stdout).Runs[0].Results {
+			fp := r.PartialFingerprints[fingerprintKey]
+			if seen[fp] {
+				t.Errorf("%s: fingerprint %s twice", c.name, fp)
+			}
+			seen[fp] = true
+		}
+	}
+}
