@@ -8,4 +8,13 @@ import (
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/cli"
 )
 
-func main() { os.Exit(cli.Run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
+// version is set by GoReleaser (.goreleaser.yml: -X main.version={{ .Version }}); empty
+// in a build without it, which keeps cli.Version's "dev".
+var version string
+
+func main() {
+	if version != "" {
+		cli.Version = version
+	}
+	os.Exit(cli.Run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}

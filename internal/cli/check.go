@@ -19,6 +19,7 @@ type checkOptions struct {
 	failOn  policy.Severity
 	ignore  policy.Ignore
 	strict  bool
+	base    string // the absolute directory SARIF paths are relative to (--base)
 }
 
 func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -27,17 +28,19 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, Help)
 		return ExitOK
 	}
+	sarifOut := opts.format == "sarif" || err != nil && sarifFormatRequested(args)
+	fail := func(format string, a ...any) int {
+		return usageFailure(stdout, stderr, sarifOut, checkSARIFRules(opts.strict), fmt.Sprintf("imspolicy check: "+format+"\n", a...))
+	}
 	if err != nil {
-		fmt.Fprintf(stderr, "imspolicy check: %v\n(imspolicy --help shows the flags)\n", err)
-		return ExitUsage
+		return fail("%v\n(imspolicy --help shows the flags)", err)
 	}
 	var docs []Document
 	var notes []string
 	for _, p := range paths {
 		found, err := readInput(p, opts.purpose, stdin)
 		if err != nil {
-			fmt.Fprintf(stderr, "imspolicy check: %s: %v\n", p, err)
-			return ExitUsage
+			return fail("%s: %v", p, err)
 		}
 		if found.plan && len(found.docs) == 0 {
 			notes = append(notes, fmt.Sprintf("%s: the plan has no policy documents this command reads", p))
@@ -90,11 +93,15 @@ func parseCheckFlags(args []string) (checkOptions, []string, error) {
 	fs.Var(failOn, "fail-on", "")
 	ignore := fs.String("ignore", "", "")
 	strict := fs.Bool("strict", false, "")
+	base := fs.String("base", "", "")
 	paths, err := parseInterspersed(fs, args)
 	if err != nil {
 		return checkOptions{}, nil, err
 	}
 	opts := checkOptions{format: format.value, strict: *strict, failOn: policy.Error}
+	if opts.base, err = resolveBase(*base); err != nil {
+		return opts, nil, err
+	}
 	opts.purpose, _ = policy.ParsePurpose(purpose.value)
 	if failOn.value == "warning" {
 		opts.failOn = policy.Warning

@@ -17,6 +17,7 @@ const (
 // Help is the command's --help text; the "Checking policies in CI" guide quotes it, and
 // a test keeps the two in step.
 const Help = `Usage: imspolicy <command> [flags] ARGS...
+       imspolicy --version
 
 Checks IMS identity policies and Organizations SCPs offline, against the IMS catalog and
 the vendor's grammar and limits, as the imspolicy Terraform provider does.
@@ -49,10 +50,14 @@ Flags of check:
   --ignore CODE,...        leave out findings with these warning codes (error codes
                            cannot be ignored)
   --strict                 documents that could not be checked fail the run too
+  --base DIR               SARIF paths are relative to DIR (default: the repository
+                           root, the nearest directory up from here with .git;
+                           else the working directory)
 
 Exit status of check: 0 nothing at or above --fail-on; 1 findings at or above
 --fail-on (or, under --strict, documents not checked); 2 bad usage or unreadable input
-(a file over 64 KiB that is not a plan, a plan that is not UTF-8).
+(a file over 64 KiB that is not a plan, a plan that is not UTF-8; with --format sarif,
+a SARIF log of the failed run is still written).
 
   diff-access [flags] OLD NEW
   diff-access [flags] --plan PLAN
@@ -73,6 +78,7 @@ Flags of diff-access:
   --budget N               the work each comparison may take, in representative
                            requests (default 200000, about a second of CPU at
                            worst; at most 20000000); beyond it the answer is unknown
+  --base DIR               SARIF paths are relative to DIR (as for check)
 
 Exit status of diff-access: 0 nothing new is granted; 1 something is; 2 bad usage,
 unreadable input or a file with errors; 3 the answer is unknown.
@@ -80,6 +86,11 @@ unreadable input or a file with errors; 3 the answer is unknown.
 Every finding code, with an example and the fix:
 https://registry.terraform.io/providers/imspolicy/imspolicy/latest/docs/guides/validation-rules
 `
+
+// Version is the command's version: GoReleaser sets it through cmd/imspolicy (ldflags
+// -X main.version={{ .Version }}); "dev" in a build without it. `imspolicy --version`
+// prints it, and SARIF logs give it as the tool's version.
+var Version = "dev"
 
 // Run runs the command with its arguments (without the program name) and returns the
 // exit status.
@@ -91,6 +102,9 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, Help)
+		return ExitOK
+	case "-version", "--version", "version":
+		fmt.Fprintf(stdout, "imspolicy %s\n", Version)
 		return ExitOK
 	case "check":
 		return runCheck(args[1:], stdin, stdout, stderr)

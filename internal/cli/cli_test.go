@@ -2,6 +2,8 @@ package cli
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -76,6 +78,21 @@ var goldenCases = []struct {
 	{"diff-usage-one-file", []string{"diff-access", "testdata/clean.json"}, "", ExitUsage},
 	{"diff-usage-errors", []string{"diff-access", "testdata/bad-action.json", "testdata/clean.json"}, "", ExitUsage},
 	{"diff-usage-plan-as-file", []string{"diff-access", "testdata/real-plan.json", "testdata/clean.json"}, "", ExitUsage},
+	// SARIF artifact URIs are RFC 3986 references relative to %SRCROOT%, the repository
+	// root: a space, a non-ASCII name and a '%' are percent-encoded; a path that climbs out
+	// of the working directory is still relative to the root; a file outside --base is an
+	// absolute file URI; standard input is "stdin".
+	{"sarif-uri-encoded", []string{"check", "--format", "sarif", "testdata/my policies/bad action.json", "testdata/政策/读取.json", "testdata/pct%41.json"}, "", ExitFindings},
+	{"sarif-uri-dotdot", []string{"check", "--format", "sarif", "../cli/testdata/bad-action.json"}, "", ExitFindings},
+	{"sarif-uri-outside-base", []string{"check", "--format", "sarif", "--base", "testdata/golden", "testdata/bad-action.json"}, "", ExitFindings},
+	{"sarif-stdin", []string{"check", "--format", "sarif", "-"}, `{"Version": "5.0", "Statement": [{"Effect": "allow", "Action": ["ims:images:get"]}]}`, ExitFindings},
+	// On exit 2, --format sarif still writes a log, of a failed invocation with the message.
+	{"sarif-usage-unreadable", []string{"check", "--format", "sarif", "testdata/clean.json", "testdata/no-such-file.json"}, "", ExitUsage},
+	{"sarif-usage-bad-flag", []string{"check", "--ignore", "unknown_action", "--format=sarif", "testdata/clean.json"}, "", ExitUsage},
+	{"sarif-usage-bad-base", []string{"check", "--format", "sarif", "--base", "testdata/no-such-dir", "testdata/clean.json"}, "", ExitUsage},
+	{"sarif-usage-diff-budget", []string{"diff-access", "--budget", "lots", "--format", "sarif", "testdata/scp-old.json", "testdata/scp-new.json"}, "", ExitUsage},
+	{"sarif-usage-diff-errors", []string{"diff-access", "--format", "sarif", "testdata/bad-action.json", "testdata/clean.json"}, "", ExitUsage},
+	{"version", []string{"--version"}, "", ExitOK},
 	{"usage-no-path", []string{"check"}, "", ExitUsage},
 	{"usage-bad-format", []string{"check", "--format", "xml", "testdata/clean.json"}, "", ExitUsage},
 	{"usage-ignore-error-code", []string{"check", "--ignore", "unknown_action", "testdata/clean.json"}, "", ExitUsage},
@@ -89,7 +106,39 @@ func run(t *testing.T, args []string, stdin string) (stdout, stderr string, exit
 	t.Helper()
 	var out, errOut bytes.Buffer
 	exit = Run(args, strings.NewReader(stdin), &out, &errOut)
+	if sarifFormatRequested(args) {
+		keepSARIF(t, out.Bytes())
+	}
 	return out.String(), errOut.String(), exit
+}
+
+// keepSARIF writes a SARIF log a test produced into $IMSPOLICY_SARIF_DIR, when set:
+// scripts/sarif-check.sh (make test) runs the tests so and validates every log there with
+// Microsoft's SARIF validator.
+func keepSARIF(t *testing.T, log []byte) {
+	dir := os.Getenv("IMSPOLICY_SARIF_DIR")
+	if dir == "" {
+		return
+	}
+	// Named by content, so a log that several tests produce is validated once.
+	sum := sha256.Sum256(log)
+	name := strings.NewReplacer("/", "_", " ", "_").Replace(t.Name()) + "-" + hex.EncodeToString(sum[:6]) + ".sarif"
+	if same, _ := filepath.Glob(filepath.Join(dir, "*-"+hex.EncodeToString(sum[:6])+".sarif")); len(same) > 0 {
+		return
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), log, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// repoRootURI is the file URI of the repository root, %SRCROOT% of the logs the tests
+// write; goldens hold file:///REPO/ instead, so they do not depend on the checkout.
+func repoRootURI(t *testing.T) string {
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fileURI(root) + "/"
 }
 
 func TestGolden(t *testing.T) {
@@ -99,6 +148,7 @@ func TestGolden(t *testing.T) {
 			if exit != c.exit {
 				t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", exit, c.exit, stdout, stderr)
 			}
+			stdout = strings.ReplaceAll(stdout, repoRootURI(t), "file:///REPO/")
 			got := fmt.Sprintf("$ imspolicy %s\n# exit %d\n# stdout\n%s# stderr\n%s", strings.Join(c.args, " "), exit, stdout, stderr)
 			file := filepath.Join("testdata", "golden", c.name)
 			if *update {
@@ -152,7 +202,7 @@ func TestSARIFValidatesAgainstTheSchema(t *testing.T) {
 			if err := schema.Validate(inst); err != nil {
 				t.Fatalf("not valid SARIF 2.1.0: %v", err)
 			}
-			var log sarifLog
+			var log sarifView
 			if err := json.Unmarshal([]byte(stdout), &log); err != nil {
 				t.Fatal(err)
 			}
@@ -190,7 +240,7 @@ func TestSARIFValidatesAgainstTheSchema(t *testing.T) {
 	}
 }
 
-type sarifLog struct {
+type sarifView struct {
 	Runs []struct {
 		Tool struct {
 			Driver struct {

@@ -10,8 +10,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
-
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/analysis"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 )
@@ -43,15 +41,21 @@ func runDiffAccess(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	fs.Var(format, "format", "")
 	planPath := fs.String("plan", "", "")
 	budget := fs.Int("budget", analysis.DefaultBudget.Requests, "")
+	baseDir := fs.String("base", "", "")
 	paths, err := parseInterspersed(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(stdout, Help)
 		return ExitOK
 	}
+	sarifOut := format.value == "sarif" || err != nil && sarifFormatRequested(args)
 	usage := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "imspolicy diff-access: "+format+"\n(imspolicy --help shows the flags)\n", a...)
-		return ExitUsage
+		return usageFailure(stdout, stderr, sarifOut, diffSARIFRules(),
+			fmt.Sprintf("imspolicy diff-access: "+format+"\n(imspolicy --help shows the flags)\n", a...))
 	}
+	if err != nil {
+		return usage("%v", err)
+	}
+	base, err := resolveBase(*baseDir)
 	if err != nil {
 		return usage("%v", err)
 	}
@@ -101,7 +105,7 @@ func runDiffAccess(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	case "json":
 		err = d.writeJSON(&out)
 	case "sarif":
-		err = d.writeSARIF(&out)
+		err = d.writeSARIF(&out, base)
 	default:
 		d.writeText(&out)
 	}
@@ -343,39 +347,49 @@ func (d *diffReport) writeText(w io.Writer) {
 // access as a note (removed_access) and each unknown answer as a warning
 // (access_unknown), located at the NEW file or the plan file, with the resource address as
 // a logical location.
-func (d *diffReport) writeSARIF(w io.Writer) error {
-	log := sarif.NewReport()
-	run := sarif.NewRunWithInformationURI("imspolicy", ciGuide)
-	rules := []struct{ id, level, summary, help string }{
-		{"new_access", sarif.LevelError, "The new document allows a request the old one does not.", "Review the witness request: if the access is meant, approve the change; if not, narrow the statement that grants it."},
-		{"removed_access", sarif.LevelNote, "The new document no longer allows a request the old one allows.", "Check that no one still needs the access removed."},
-		{"access_unknown", sarif.LevelWarning, "The analyser could not decide whether the new document grants new access.", "The reason says why: a value known only after apply, an IAM v3 document, or a bound of the analyser."},
-	}
-	for _, r := range rules {
-		run.AddRule(r.id).WithName(sarifRuleName(r.id)).WithDescription(r.summary).
-			WithHelp(sarif.NewMultiformatMessageString().WithText(r.help)).WithHelpURI(ciGuide + "#reviewing-access-changes-diff-access").
-			WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(r.level))
-	}
+func (d *diffReport) writeSARIF(w io.Writer, base string) error {
+	sw := newSARIFWriter(base, diffSARIFRules())
 	add := func(c comparison, rule, level, msg string) {
 		s := c.subject()
-		uri := artifactURI(s.Source)
-		run.AddDistinctArtifact(uri)
-		run.CreateResultForRule(rule).WithLevel(level).
-			WithMessage(sarif.NewTextMessage(c.name() + ": " + msg)).
-			AddLocation(sarifLocation(s.Document, uri, policy.Pos{}))
+		loc, _ := sw.docLocation(s.Document, policy.Pos{})
+		sw.add(rule, level, c.name()+": "+msg, loc, c.name(), msg)
 	}
 	for i, c := range d.comps {
 		jc := d.Comparisons[i]
 		for _, x := range jc.NewAccess {
-			add(c, "new_access", sarif.LevelError, "grants "+x.String())
+			add(c, "new_access", "error", "grants "+x.String())
 		}
 		for _, x := range jc.RemovedAccess {
-			add(c, "removed_access", sarif.LevelNote, "removes "+x.String())
+			add(c, "removed_access", "note", "removes "+x.String())
 		}
 		if c.status == analysis.Unknown {
-			add(c, "access_unknown", sarif.LevelWarning, "unknown: "+c.reason)
+			add(c, "access_unknown", "warning", "unknown: "+c.reason)
 		}
 	}
-	log.AddRun(run)
-	return log.PrettyWrite(w)
+	return sw.write(w)
+}
+
+// diffSARIFRules are diff-access's rules.
+func diffSARIFRules() []sarifRule {
+	var rules []sarifRule
+	for _, r := range []struct{ id, level, summary, detail, help string }{
+		{"new_access", "error", "The new document allows a request the old one does not.",
+			"The access analyser found a request (an action, a resource and context keys) that the new document allows and the old one does not; the result names it.",
+			"Review the witness request: if the access is meant, approve the change; if not, narrow the statement that grants it."},
+		{"removed_access", "note", "The new document no longer allows a request the old one allows.",
+			"The access analyser found a request that the old document allows and the new one does not; the result names it.",
+			"Check that no one still needs the access removed."},
+		{"access_unknown", "warning", "The analyser could not decide whether the new document grants new access.",
+			"The answer is unknown: a value known only after apply, an IAM v3 document, a document with errors, or a question beyond --budget.",
+			"The reason says why: a value known only after apply, an IAM v3 document, or a bound of the analyser (raise it with --budget)."},
+	} {
+		uri := ciGuide + "#reviewing-access-changes-diff-access"
+		rules = append(rules, sarifRule{
+			ID: r.id, Name: sarifRuleName(r.id),
+			ShortDescription: sarifText{Text: r.summary}, FullDescription: sarifText{Text: r.summary + " " + r.detail},
+			Help:    sarifMultiText{Text: r.help, Markdown: r.help + "\n\n[Reviewing access changes](" + uri + ")"},
+			HelpURI: uri, DefaultConfiguration: sarifRuleDefaults{Level: r.level},
+		})
+	}
+	return rules
 }

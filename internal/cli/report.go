@@ -4,10 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
-
-	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 )
@@ -168,40 +165,15 @@ func plural(n int, word string) string {
 
 // writeSARIF writes a SARIF 2.1.0 log: one rule per finding code of the rules table (and
 // not_checked), and one result per finding and per document not checked, each with a
-// physical location (GitHub code scanning refuses results without one): the file with
-// line and column, or the plan file with the resource address as a logical location.
+// physical location (GitHub code scanning refuses results without one): the file's element,
+// or the plan file with the resource address as a logical location.
 func (r *report) writeSARIF(w io.Writer) error {
-	log := sarif.NewReport()
-	run := sarif.NewRunWithInformationURI("imspolicy", ciGuide)
-	run.WithColumnKind("unicodeCodePoints") // policy.Pos counts characters
-	for _, rule := range policy.Rules() {
-		run.AddRule(rule.Code).
-			WithName(sarifRuleName(rule.Code)).
-			WithDescription(rule.Summary).
-			WithHelp(sarif.NewMultiformatMessageString().WithText(rule.Fix).
-				WithMarkdown(fmt.Sprintf("%s\n\n[%s](%s)", rule.Fix, rule.Code, ruleURI(rule.Code)))).
-			WithHelpURI(ruleURI(rule.Code)).
-			WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(rule.Severity.String()))
-	}
-	notCheckedLevel := sarif.LevelNote
-	if r.opts.strict {
-		notCheckedLevel = sarif.LevelError
-	}
-	run.AddRule(notCheckedRule).
-		WithName("NotChecked").
-		WithDescription("A policy document could not be checked: its value is known only after apply, or it is an IAM v3 (1.1) document.").
-		WithHelp(sarif.NewMultiformatMessageString().WithText("Check the document once its value is known (after apply, or with the value written out), or move an IAM v3 role to an IAM v5 identity policy.")).
-		WithHelpURI(ciGuide).
-		WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(notCheckedLevel))
-
+	sw := newSARIFWriter(r.opts.base, checkSARIFRules(r.opts.strict))
 	for _, d := range r.docs {
-		uri := artifactURI(d.Source)
-		run.AddDistinctArtifact(uri)
 		if d.Unchecked != Checked {
-			run.CreateResultForRule(notCheckedRule).
-				WithLevel(notCheckedLevel).
-				WithMessage(sarif.NewTextMessage(fmt.Sprintf("%s: not checked: %s.", d.Address+"."+d.Attribute, d.Unchecked.Text()))).
-				AddLocation(sarifLocation(d, uri, policy.Pos{}))
+			loc, _ := sw.docLocation(d, policy.Pos{})
+			sw.add(notCheckedRule, notCheckedLevel(r.opts.strict), fmt.Sprintf("%s: not checked: %s", d.Address+"."+d.Attribute, d.Unchecked.Text()),
+				loc, d.Address, d.Attribute)
 			continue
 		}
 		for _, f := range d.Findings {
@@ -213,42 +185,48 @@ func (r *report) writeSARIF(w io.Writer) error {
 			if d.InPlan() {
 				msg = d.Address + "." + d.Attribute + ": " + msg
 			}
-			run.CreateResultForRule(f.Code).
-				WithLevel(f.Severity.String()).
-				WithMessage(sarif.NewTextMessage(msg)).
-				AddLocation(sarifLocation(d, uri, at.pos))
+			loc, value := sw.docLocation(d, at.pos)
+			sw.add(f.Code, f.Severity.String(), msg, loc, d.Address, d.Attribute, at.path, value)
 		}
 	}
-	log.AddRun(run)
-	return log.PrettyWrite(w)
+	return sw.write(w)
 }
 
-// sarifLocation is a result's location: for a file, the file at the finding's line and
-// column; for a plan, the plan file (the document is a string inside it, so a position in
-// the document is not one in the file) with the resource address as a logical location.
-func sarifLocation(d Document, uri string, pos policy.Pos) *sarif.Location {
-	phys := sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(uri))
-	loc := sarif.NewLocationWithPhysicalLocation(phys)
-	if !d.InPlan() {
-		if pos.IsValid() {
-			phys.WithRegion(sarif.NewRegion().WithStartLine(pos.Line).WithStartColumn(pos.Column))
-		}
-		return loc
+func notCheckedLevel(strict bool) string {
+	if strict {
+		return "error"
 	}
-	loc.AddLogicalLocation(sarif.NewLogicalLocation().
-		WithName(d.Address).
-		WithFullyQualifiedName(d.Address + "." + d.Attribute).
-		WithKind("resource"))
-	return loc
+	return "note"
 }
 
-// artifactURI turns a PATH into a URI reference relative to the working directory, as
-// code scanning expects ("stdin" for -).
-func artifactURI(path string) string {
-	if path == "-" {
-		return "stdin"
+// checkSARIFRules are check's rules: the rules table, with each rule's summary, fix and
+// example (GitHub shows fullDescription and help beside each result), and not_checked.
+func checkSARIFRules(strict bool) []sarifRule {
+	var rules []sarifRule
+	for _, rule := range policy.Rules() {
+		rules = append(rules, sarifRule{
+			ID: rule.Code, Name: sarifRuleName(rule.Code),
+			ShortDescription: sarifText{Text: rule.Summary},
+			FullDescription:  sarifText{Text: rule.Summary + " Fix: " + rule.Fix},
+			Help: sarifMultiText{
+				Text: rule.Fix,
+				Markdown: fmt.Sprintf("%s\n\nA document that draws it: `%s`\n\n[%s in the validation rules guide](%s)",
+					rule.Fix, rule.Example, rule.Code, ruleURI(rule.Code)),
+			},
+			HelpURI:              ruleURI(rule.Code),
+			DefaultConfiguration: sarifRuleDefaults{Level: rule.Severity.String()},
+		})
 	}
-	return filepath.ToSlash(filepath.Clean(path))
+	const summary = "A policy document could not be checked: its value is known only after apply, or it is an IAM v3 (1.1) document."
+	const fix = "Check the document once its value is known (after apply, or with the value written out), or move an IAM v3 role to an IAM v5 identity policy."
+	return append(rules, sarifRule{
+		ID: notCheckedRule, Name: "NotChecked",
+		ShortDescription:     sarifText{Text: summary},
+		FullDescription:      sarifText{Text: summary + " Such a document is reported, never passed as clean; under --strict it fails the run."},
+		Help:                 sarifMultiText{Text: fix, Markdown: fix + "\n\n[Checking policies in CI](" + ciGuide + ")"},
+		HelpURI:              ciGuide,
+		DefaultConfiguration: sarifRuleDefaults{Level: notCheckedLevel(strict)},
+	})
 }
 
 // sarifRuleName is a code in the PascalCase SARIF uses for rule names: unknown_action is
