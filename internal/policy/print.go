@@ -15,7 +15,7 @@ import (
 // as ActionSpelling spells them. Statements and list values keep their order (and their
 // duplicates); condition operators and keys are sorted. Strings are escaped as
 // encoding/json escapes them, but without turning <, > and & into \u003c, \u003e and
-// \u0026. Normal goes further: see normal.go.
+// \u0026. Normal goes further (values, keys, statement order): see normal.go.
 
 // Minified returns the canonical form without spaces or line breaks.
 func (d *Document) Minified() []byte {
