@@ -51,7 +51,8 @@ func comparingSpelling(name string) string {
 // operator's type and printed in one form (canonicalValue); statements are sorted by their
 // own normal form, without duplicates, since no decision depends on their order.
 func (d *Document) Normal() []byte {
-	return d.normalized(false).appendTo(nil)
+	n, printed := d.normalized(false)
+	return n.appendWith(nil, func(b []byte, i int) []byte { return append(b, printed[i]...) })
 }
 
 // NormalKeepingLetters is Normal with the actions and condition keys the catalog cannot
@@ -60,10 +61,13 @@ func (d *Document) Normal() []byte {
 // first spelling. Two documents that mean the same give the same bytes but for the
 // letters' case in such actions and keys; compare with Normal.
 func (d *Document) NormalKeepingLetters() []byte {
-	return d.normalized(true).appendTo(nil)
+	n, _ := d.normalized(true)
+	return n.appendTo(nil)
 }
 
-func (d *Document) normalized(keepLetters bool) *Document {
+// normalized is the document in normal form, and each of its statements printed in
+// Normal's form.
+func (d *Document) normalized(keepLetters bool) (*Document, [][]byte) {
 	type sorted struct {
 		s   Statement
 		key []byte // the statement's normal form, which orders statements in both forms
@@ -81,10 +85,11 @@ func (d *Document) normalized(keepLetters bool) *Document {
 	slices.SortStableFunc(stmts, func(a, b sorted) int { return bytes.Compare(a.key, b.key) })
 	stmts = slices.CompactFunc(stmts, func(a, b sorted) bool { return bytes.Equal(a.key, b.key) })
 	n := &Document{Version: nonEmpty(d.Version), Unknown: d.Unknown, Statements: make([]Statement, len(stmts))}
+	printed := make([][]byte, len(stmts))
 	for i := range stmts {
-		n.Statements[i] = stmts[i].s
+		n.Statements[i], printed[i] = stmts[i].s, stmts[i].key
 	}
-	return n
+	return n, printed
 }
 
 func (s *Statement) normalized(keepLetters bool) Statement {
