@@ -23,8 +23,8 @@ func (f *normalizePolicyFunction) Definition(_ context.Context, _ function.Defin
 	resp.Definition = function.Definition{
 		Summary: "Prints a policy document in its normal form",
 		MarkdownDescription: "Returns the normal form of a policy document, minified, for comparing and storing policies: " +
-			"two documents give the same bytes exactly when the resources treat them as the same policy (no diff), which is " +
-			"when the provider's evaluator cannot tell them apart. `Version` first; lists everywhere (a single string " +
+			"two documents give the same bytes exactly when the resources treat them as the same policy (no diff). It makes " +
+			"these differences the same, none of which changes a decision of the provider's simulator: `Version` first; lists everywhere (a single string " +
 			"becomes a list of one), sorted and without duplicates; actions in the catalog's spelling (other actions and " +
 			"patterns in lower case); condition operators and keys sorted, keys in the catalog's spelling (others in lower " +
 			"case: keys ignore ASCII case); condition values read as their operator's type and written one way: numbers as " +
