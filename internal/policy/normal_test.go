@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -168,9 +169,11 @@ func (m meaning) render(r *rand.Rand) string {
 		}
 		if len(st.cond) > 0 || r.IntN(2) == 0 {
 			var ops []string
-			for op, keys := range st.cond {
+			for _, op := range slices.Sorted(maps.Keys(st.cond)) { // in order: the test is the same every run
+				keys := st.cond[op]
 				var ks []string
-				for key, classes := range keys {
+				for _, key := range slices.Sorted(maps.Keys(keys)) {
+					classes := keys[key]
 					spellings := slices.Clone(normalKeys[key])
 					r.Shuffle(len(spellings), func(i, j int) { spellings[i], spellings[j] = spellings[j], spellings[i] })
 					ks = append(ks, fmt.Sprintf("%q:%s", spellings[0], list(classes)))
