@@ -28,36 +28,57 @@ type Operator struct {
 	Inferred bool
 	// compare reports whether a request value matches a policy value, both parsed.
 	compare func(request, policy *Value) bool
+	// Matches says, in Markdown, when a request value matches a policy value (for a
+	// negated operator, the positive operator's rule): the one statement of the rule, which
+	// the testing guide's table of operators is generated from.
+	Matches string
 }
+
+// The rules of Matches. StringEqualsIgnoreCase's is Go's strings.EqualFold (stringEqFold).
+const (
+	matchesExactly    = "the same characters, case-sensitive"
+	matchesIgnoreCase = "the same characters under Unicode **simple case folding**, one character for one: " +
+		"`a` is `A`, `ſ` (long s) is `s`, `\u212a` (Kelvin sign) is `k`, `Σ`, `σ` and `ς` are one; " +
+		"but `ß` is not `SS` and `ﬁ` is not `fi` (full case folding, which changes the length, is not applied), " +
+		"and `İ` (dotted capital I) is not `i` (no language's special rules)"
+	matchesPattern = "the policy value is a pattern of the whole request value: `*` any run of characters, `?` one character; case-sensitive"
+	matchesPrefix  = "the request value starts with the policy value, case-sensitive"
+	matchesSuffix  = "the request value ends with the policy value, case-sensitive"
+	matchesBool    = "the same boolean"
+	matchesIP      = "the request's address is the policy's address or lies in its CIDR"
+)
+
+func matchesNumber(rel string) string { return "the request's number is " + rel + " the policy's" }
+func matchesDate(rel string) string   { return "the request's instant is " + rel + " the policy's" }
 
 // Null is the operator that tests whether a key is present.
 const Null = "Null"
 
 var operators = []Operator{
-	{Name: "StringEquals", Type: catalog.String, compare: stringEq},
-	{Name: "StringNotEquals", Type: catalog.String, Negated: true, compare: stringEq},
-	{Name: "StringEqualsIgnoreCase", Type: catalog.String, compare: stringEqFold},
-	{Name: "StringNotEqualsIgnoreCase", Type: catalog.String, Negated: true, compare: stringEqFold},
-	{Name: "StringMatch", Type: catalog.String, compare: stringMatch},
-	{Name: "StringNotMatch", Type: catalog.String, Negated: true, compare: stringMatch},
-	{Name: "StringStartWith", Type: catalog.String, compare: stringPrefix},
-	{Name: "StringNotStartWith", Type: catalog.String, Negated: true, Inferred: true, compare: stringPrefix},
-	{Name: "StringEndWith", Type: catalog.String, compare: stringSuffix},
-	{Name: "StringNotEndWith", Type: catalog.String, Negated: true, Inferred: true, compare: stringSuffix},
-	{Name: "NumberEquals", Type: catalog.Numeric, compare: numberCmp(func(c int) bool { return c == 0 })},
-	{Name: "NumberNotEquals", Type: catalog.Numeric, Negated: true, compare: numberCmp(func(c int) bool { return c == 0 })},
-	{Name: "NumberLessThan", Type: catalog.Numeric, compare: numberCmp(func(c int) bool { return c < 0 })},
-	{Name: "NumberLessThanEquals", Type: catalog.Numeric, compare: numberCmp(func(c int) bool { return c <= 0 })},
-	{Name: "NumberGreaterThan", Type: catalog.Numeric, compare: numberCmp(func(c int) bool { return c > 0 })},
-	{Name: "NumberGreaterThanEquals", Type: catalog.Numeric, compare: numberCmp(func(c int) bool { return c >= 0 })},
-	{Name: "DateLessThan", Type: catalog.Date, compare: dateCmp(func(c int) bool { return c < 0 })},
-	{Name: "DateLessThanEquals", Type: catalog.Date, compare: dateCmp(func(c int) bool { return c <= 0 })},
-	{Name: "DateGreaterThan", Type: catalog.Date, compare: dateCmp(func(c int) bool { return c > 0 })},
-	{Name: "DateGreaterThanEquals", Type: catalog.Date, compare: dateCmp(func(c int) bool { return c >= 0 })},
-	{Name: "Bool", Type: catalog.Boolean, compare: func(r, p *Value) bool { return r.Bool == p.Bool }},
-	{Name: "IpAddress", Type: catalog.IPAddress, Inferred: true, compare: ipIn},
-	{Name: "NotIpAddress", Type: catalog.IPAddress, Negated: true, Inferred: true, compare: ipIn},
-	{Name: Null, Type: catalog.Boolean},
+	{Name: "StringEquals", Type: catalog.String, compare: stringEq, Matches: matchesExactly},
+	{Name: "StringNotEquals", Type: catalog.String, Negated: true, compare: stringEq, Matches: matchesExactly},
+	{Name: "StringEqualsIgnoreCase", Type: catalog.String, compare: stringEqFold, Matches: matchesIgnoreCase},
+	{Name: "StringNotEqualsIgnoreCase", Type: catalog.String, Negated: true, compare: stringEqFold, Matches: matchesIgnoreCase},
+	{Name: "StringMatch", Type: catalog.String, compare: stringMatch, Matches: matchesPattern},
+	{Name: "StringNotMatch", Type: catalog.String, Negated: true, compare: stringMatch, Matches: matchesPattern},
+	{Name: "StringStartWith", Type: catalog.String, compare: stringPrefix, Matches: matchesPrefix},
+	{Name: "StringNotStartWith", Type: catalog.String, Negated: true, Inferred: true, compare: stringPrefix, Matches: matchesPrefix},
+	{Name: "StringEndWith", Type: catalog.String, compare: stringSuffix, Matches: matchesSuffix},
+	{Name: "StringNotEndWith", Type: catalog.String, Negated: true, Inferred: true, compare: stringSuffix, Matches: matchesSuffix},
+	{Name: "NumberEquals", Type: catalog.Numeric, compare: numberCmp(func(c int) bool { return c == 0 }), Matches: matchesNumber("equal to")},
+	{Name: "NumberNotEquals", Type: catalog.Numeric, Negated: true, compare: numberCmp(func(c int) bool { return c == 0 }), Matches: matchesNumber("equal to")},
+	{Name: "NumberLessThan", Type: catalog.Numeric, compare: numberCmp(func(c int) bool { return c < 0 }), Matches: matchesNumber("less than")},
+	{Name: "NumberLessThanEquals", Type: catalog.Numeric, compare: numberCmp(func(c int) bool { return c <= 0 }), Matches: matchesNumber("at most")},
+	{Name: "NumberGreaterThan", Type: catalog.Numeric, compare: numberCmp(func(c int) bool { return c > 0 }), Matches: matchesNumber("greater than")},
+	{Name: "NumberGreaterThanEquals", Type: catalog.Numeric, compare: numberCmp(func(c int) bool { return c >= 0 }), Matches: matchesNumber("at least")},
+	{Name: "DateLessThan", Type: catalog.Date, compare: dateCmp(func(c int) bool { return c < 0 }), Matches: matchesDate("before")},
+	{Name: "DateLessThanEquals", Type: catalog.Date, compare: dateCmp(func(c int) bool { return c <= 0 }), Matches: matchesDate("at or before")},
+	{Name: "DateGreaterThan", Type: catalog.Date, compare: dateCmp(func(c int) bool { return c > 0 }), Matches: matchesDate("after")},
+	{Name: "DateGreaterThanEquals", Type: catalog.Date, compare: dateCmp(func(c int) bool { return c >= 0 }), Matches: matchesDate("at or after")},
+	{Name: "Bool", Type: catalog.Boolean, compare: func(r, p *Value) bool { return r.Bool == p.Bool }, Matches: matchesBool},
+	{Name: "IpAddress", Type: catalog.IPAddress, Inferred: true, compare: ipIn, Matches: matchesIP},
+	{Name: "NotIpAddress", Type: catalog.IPAddress, Negated: true, Inferred: true, compare: ipIn, Matches: matchesIP},
+	{Name: Null, Type: catalog.Boolean, Matches: "`true`: the request does not give the key; `false`: it does (with values or none)"},
 }
 
 var byName = func() map[string]*Operator {

@@ -246,3 +246,31 @@ func TestIPv4MappedAddressesAreIPv4(t *testing.T) {
 		t.Error("::/0 contains the IPv4 address 10.1.2.3")
 	}
 }
+
+// TestMatchesStatesTheRule: every operator states its rule, and StringEqualsIgnoreCase's
+// examples are what the operator does.
+func TestMatchesStatesTheRule(t *testing.T) {
+	for _, op := range Operators() {
+		if op.Matches == "" {
+			t.Errorf("%s states no rule", op.Name)
+		}
+	}
+	op, _ := Lookup("StringEqualsIgnoreCase")
+	for _, c := range []struct {
+		a, b string
+		want bool
+	}{
+		{"a", "A", true}, {"ſ", "s", true}, {"\u212a", "k", true}, {"Σ", "σ", true}, {"σ", "ς", true}, {"Σ", "ς", true},
+		{"ß", "SS", false}, {"ß", "ss", false}, {"ﬁ", "fi", false}, {"İ", "i", false}, {"ı", "I", false},
+	} {
+		r, p := Value{Str: c.a}, Value{Str: c.b}
+		if got := op.Compare(&r, &p); got != c.want {
+			t.Errorf("StringEqualsIgnoreCase(%q, %q) = %v, the rule says %v", c.a, c.b, got, c.want)
+		}
+		for _, s := range []string{c.a, c.b} {
+			if !strings.Contains(op.Matches, "`"+s+"`") && s != "ss" && s != "ı" && s != "I" {
+				t.Errorf("the rule does not show %q", s)
+			}
+		}
+	}
+}

@@ -15,7 +15,7 @@ import (
 // as ActionSpelling spells them. Statements and list values keep their order (and their
 // duplicates); condition operators and keys are sorted. Strings are escaped as
 // encoding/json escapes them, but without turning <, > and & into \u003c, \u003e and
-// \u0026. Normal goes further: see normal.go.
+// \u0026. Normal goes further (values, keys, statement order): see normal.go.
 
 // Minified returns the canonical form without spaces or line breaks.
 func (d *Document) Minified() []byte {
@@ -33,6 +33,12 @@ func (d *Document) Indented() []byte {
 func (d *Document) MarshalJSON() ([]byte, error) { return d.Minified(), nil }
 
 func (d *Document) appendTo(b []byte) []byte {
+	return d.appendWith(b, func(b []byte, i int) []byte { return d.Statements[i].appendTo(b) })
+}
+
+// appendWith prints the document with statement i printed by statement (Normal has them
+// printed already).
+func (d *Document) appendWith(b []byte, statement func(b []byte, i int) []byte) []byte {
 	b = append(b, '{')
 	if d.Version != nil {
 		b = appendKey(b, "Version", false)
@@ -44,7 +50,7 @@ func (d *Document) appendTo(b []byte) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = d.Statements[i].appendTo(b)
+		b = statement(b, i)
 	}
 	b = append(b, ']')
 	b = appendFields(b, d.Unknown, true)

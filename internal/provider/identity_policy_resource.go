@@ -120,8 +120,8 @@ func (r *identityPolicyResource) Schema(ctx context.Context, _ resource.SchemaRe
 				Required:   true,
 				CustomType: policyJSONType{},
 				MarkdownDescription: "The policy document (JSON), for example from `imspolicy_policy_document` or `jsonencode`. " +
-					"Checked at plan time as an identity policy. A document that means the same (white space, key order, a " +
-					"string for a list of one, list order, action case) makes no diff. Changing it creates a new default version. " +
+					"Checked at plan time as an identity policy. A document with the same normal form (`normalize_policy`: white " +
+					"space, key, list and statement order, action and key case, a value's spelling) makes no diff. Changing it creates a new default version. " +
 					"It is sent as written, and its size counted on that text, as the service counts it: " + policy.Identity.SizeRule() + ".",
 				Validators:    []validator.String{validators.PolicyDocument(policy.Identity)},
 				PlanModifiers: []planmodifier.String{keepEquivalentPolicy{}},

@@ -22,11 +22,24 @@ func (f *normalizePolicyFunction) Metadata(_ context.Context, _ function.Metadat
 func (f *normalizePolicyFunction) Definition(_ context.Context, _ function.DefinitionRequest, resp *function.DefinitionResponse) {
 	resp.Definition = function.Definition{
 		Summary: "Prints a policy document in its normal form",
-		MarkdownDescription: "Returns the normal form of a policy document, minified: `Version` first, statements in order, " +
-			"lists everywhere (a single string becomes a list of one), sorted and without duplicates, actions in the catalog's " +
-			"spelling (other services' actions in lower case), condition operators and keys sorted, empty fields left out, " +
-			"a stable key order and no white space. Two documents give the same bytes exactly when the resources treat them " +
-			"as the same policy (no diff). Use it to compare policies or to store them stably.",
+		MarkdownDescription: "Returns the normal form of a policy document, minified, for comparing and storing policies: " +
+			"two documents give the same bytes exactly when the resources treat them as the same policy (no diff). It makes " +
+			"these differences the same, none of which changes a decision of the provider's simulator: `Version` first; lists everywhere (a single string " +
+			"becomes a list of one), sorted and without duplicates; actions in the catalog's spelling (other actions and " +
+			"patterns in lower case); condition operators and keys sorted, keys in the catalog's spelling (others in lower " +
+			"case: keys ignore ASCII case); condition values read as their operator's type and written one way: numbers as " +
+			"the shortest plain decimal of their 64-bit float (`100.0` → `100`, `100.010` → `100.01`, `+007` → `7`, `-0` → " +
+			"`0`; decimals that differ only beyond about 15 significant digits are one number), booleans in lower case, " +
+			"dates as the instant in UTC, RFC 3339 (`2026-08-01T08:00:00+08:00` → `2026-08-01T00:00:00Z`), IP addresses " +
+			"and CIDRs masked and IPv4-mapped ones as IPv4 (`10.0.0.1/8` → `10.0.0.0/8`, `10.0.0.1/32` → `10.0.0.1`), " +
+			"values of `StringEqualsIgnoreCase` and `StringNotEqualsIgnoreCase` with one case per letter (their rule is " +
+			"simple case folding: see the testing guide's table of operators); statements sorted by their own normal form " +
+			"and written once, since no decision depends on their order; empty fields left out; no white space. Kept as " +
+			"written on purpose: resources (URNs are case-sensitive); values of the other string operators (they compare " +
+			"every character: to `StringEquals`, `\"100\"` and `\"100.0\"` differ); values an operator cannot read " +
+			"(the checker refuses them); `Version`, `Sid` and `Effect`; and a key spelt in two cases under one operator " +
+			"with different values (two conditions, both of which must hold). The normal form is for comparing: what a " +
+			"resource sends to the service is the text you wrote.",
 		Parameters: []function.Parameter{
 			function.StringParameter{
 				Name: "json", MarkdownDescription: "A policy document (JSON).",

@@ -96,7 +96,7 @@ func (d *policyDocumentDataSource) Schema(_ context.Context, _ datasource.Schema
 				Validators: []validator.List{listvalidator.ValueStringsAre(validators.IgnorableFindingCode())},
 			},
 			"json":          schema.StringAttribute{Computed: true, MarkdownDescription: "The document, canonical and indented, in the author's order: `Version` first, statements in order, lists everywhere, actions in the catalog's spelling."},
-			"minified_json": schema.StringAttribute{Computed: true, MarkdownDescription: "The document's normal form, minified: lists sorted without duplicates, empty fields left out, action names in the catalog's spelling, and patterns and other services' actions as written (`ims:images:*Member` stays so). Two documents that mean the same give the same bytes but for the letters' case of such patterns; `normalize_policy` lower-cases those too, for comparing."},
+			"minified_json": schema.StringAttribute{Computed: true, MarkdownDescription: "The document's normal form, minified, as `normalize_policy` describes it (statements sorted, lists sorted without duplicates, condition values in one spelling, empty fields left out, action names in the catalog's spelling), except that patterns, other services' actions and condition keys the catalog does not know keep their letters (`ims:images:*Member` stays so). Two documents that mean the same give the same bytes but for the letters' case of those; `normalize_policy` lower-cases them too, for comparing."},
 			"findings": schema.ListNestedAttribute{
 				Computed:            true,
 				MarkdownDescription: "The checker's warnings (errors fail the plan), so that `terraform test` can assert a policy is clean.",

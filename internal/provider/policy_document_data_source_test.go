@@ -48,7 +48,7 @@ data "imspolicy_policy_document" "test" {
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("data.imspolicy_policy_document.test", tfjsonpath.New("purpose"), knownvalue.StringExact("identity")),
 				statecheck.ExpectKnownValue("data.imspolicy_policy_document.test", tfjsonpath.New("minified_json"), knownvalue.StringExact(
-					`{"Version":"5.0","Statement":[{"Sid":"CopyOwnImages","Effect":"Allow","Action":["ims:images:copyCrossRegion"],"Resource":["ims:*:acct:image:*"],"Condition":{"BoolIfExists":{"ims:Encrypted":["true"]},"StringEquals":{"ims:Region":["cn-east-3","cn-north-4"]}}},{"Effect":"Deny","Action":["ims:images:deleteImage"]}]}`)),
+					`{"Version":"5.0","Statement":[{"Effect":"Deny","Action":["ims:images:deleteImage"]},{"Sid":"CopyOwnImages","Effect":"Allow","Action":["ims:images:copyCrossRegion"],"Resource":["ims:*:acct:image:*"],"Condition":{"BoolIfExists":{"ims:Encrypted":["true"]},"StringEquals":{"ims:Region":["cn-east-3","cn-north-4"]}}}]}`)),
 				statecheck.ExpectKnownValue("data.imspolicy_policy_document.test", tfjsonpath.New("json"), knownvalue.StringRegexp(regexp.MustCompile(`^\{\n  "Version": "5.0",\n  "Statement": \[\n    \{\n      "Sid": "CopyOwnImages",`))),
 				statecheck.ExpectKnownValue("data.imspolicy_policy_document.test", tfjsonpath.New("findings"), knownvalue.ListSizeExact(0)),
 			},
@@ -153,12 +153,19 @@ data "imspolicy_policy_document" "test" {
     actions = ["ims:images:upload"]
   }
 }
+output "order" {
+  value = [for s in jsondecode(data.imspolicy_policy_document.test.json).Statement : lookup(s, "Sid", "")]
+}
 `,
 			ConfigStateChecks: []statecheck.StateCheck{
 				// Source statements first, replaced in place by blocks with their Sid; then new
-				// blocks; override statements replace by Sid or are appended.
+				// blocks; override statements replace by Sid or are appended. json keeps that
+				// order; minified_json, the normal form, sorts the statements.
+				statecheck.ExpectKnownOutputValue("order", knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.StringExact("Read"), knownvalue.StringExact("Quota"), knownvalue.StringExact("Upload"), knownvalue.StringExact(""),
+				})),
 				statecheck.ExpectKnownValue("data.imspolicy_policy_document.test", tfjsonpath.New("minified_json"), knownvalue.StringExact(
-					`{"Version":"5.0","Statement":[{"Sid":"Read","Effect":"Allow","Action":["ims:images:get","ims:images:list"]},{"Sid":"Quota","Effect":"Deny","Action":["ims:quotas:get"]},{"Sid":"Upload","Effect":"Allow","Action":["ims:images:upload"]},{"Effect":"Allow","Action":["ims:images:getJob"]}]}`)),
+					`{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["ims:images:getJob"]},{"Sid":"Quota","Effect":"Deny","Action":["ims:quotas:get"]},{"Sid":"Read","Effect":"Allow","Action":["ims:images:get","ims:images:list"]},{"Sid":"Upload","Effect":"Allow","Action":["ims:images:upload"]}]}`)),
 			},
 		}},
 	})

@@ -14,8 +14,9 @@ import (
 )
 
 // policyJSONType is a string attribute type for policy documents whose values compare by
-// meaning (policy.Equal): whitespace, key order, a single string against a one-element
-// list, list order and action case make no diff.
+// meaning (policy.Equal, the normal form): white space, key, list and statement order, a
+// single string against a one-element list, action and key case and a condition value's
+// spelling make no diff.
 type policyJSONType struct{ basetypes.StringType }
 
 var (
@@ -82,9 +83,8 @@ func policyDocumentsEqual(a, b string) bool {
 func newPolicyJSON(s string) policyJSON { return policyJSON{StringValue: basetypes.NewStringValue(s)} }
 
 // keepEquivalentPolicy plans the prior document when the configured one means the same
-// policy, so that a change of form only (white space, key order, a string for a list of
-// one) plans nothing. policyJSON's semantic equality applies to values read or applied,
-// not to the plan; Terraform accepts a planned value equal to the prior one in place of
+// policy (the same normal form), so that a change of form only plans nothing. policyJSON's
+// semantic equality applies to values read or applied, not to the plan; Terraform accepts a planned value equal to the prior one in place of
 // the configuration's.
 type keepEquivalentPolicy struct{}
 

@@ -102,8 +102,8 @@ func (r *serviceControlPolicyResource) Schema(ctx context.Context, _ resource.Sc
 				Required:   true,
 				CustomType: policyJSONType{},
 				MarkdownDescription: "The policy document (JSON), e.g. from `jsonencode` or `imspolicy_policy_document` with " +
-					"`purpose = \"scp\"`. Checked at plan time as an SCP. A document that means the same (other white space, " +
-					"key order or list order) is no change. Changes in place. It is sent as written, and its size counted on that text, as the service counts it: " + policy.SCP.SizeRule() + ".",
+					"`purpose = \"scp\"`. Checked at plan time as an SCP. A document with the same normal form " +
+					"(`normalize_policy`: white space, key, list and statement order, a value's spelling) is no change. Changes in place. It is sent as written, and its size counted on that text, as the service counts it: " + policy.SCP.SizeRule() + ".",
 				Validators:    []validator.String{validators.PolicyDocument(policy.SCP)},
 				PlanModifiers: []planmodifier.String{keepEquivalentPolicy{}},
 			},
