@@ -16,13 +16,13 @@ import (
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 )
 
-// ExitUnknown is diff-access's status when the analyser could not decide (a bound, a
+// exitUnknown is diff-access's status when the analyser could not decide (a bound, a
 // corner it cannot decide exactly, a value known only after apply, an IAM v3 document).
-const ExitUnknown = 3
+const exitUnknown = 3
 
 // side is one side of a comparison: a document, or none (a resource created or destroyed).
 type side struct {
-	Document // Text nil: no document
+	document // Text nil: no document
 	present  bool
 }
 
@@ -45,12 +45,12 @@ func runDiffAccess(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	budget := fs.Int("budget", analysis.DefaultBudget.Requests, "")
 	paths, err := parseInterspersed(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprint(stdout, Help)
-		return ExitOK
+		fmt.Fprint(stdout, help)
+		return exitOK
 	}
 	usage := func(format string, a ...any) int {
 		fmt.Fprintf(stderr, "imspolicy diff-access: "+format+"\n(imspolicy --help shows the flags)\n", a...)
-		return ExitUsage
+		return exitUsage
 	}
 	if err != nil {
 		return usage("%v", err)
@@ -83,7 +83,7 @@ func runDiffAccess(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 			if in.plan {
 				return usage("%s is a plan: compare a plan's changes with --plan %s", path, path)
 			}
-			sides[i] = side{Document: in.docs[0], present: true}
+			sides[i] = side{document: in.docs[0], present: true}
 		}
 		comps = []comparison{{old: sides[0], new: sides[1]}}
 	default:
@@ -107,11 +107,11 @@ func runDiffAccess(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "imspolicy diff-access: writing the %s report: %v\n", format.value, err)
-		return ExitUsage
+		return exitUsage
 	}
 	if _, err := stdout.Write(out.Bytes()); err != nil {
 		fmt.Fprintf(stderr, "imspolicy diff-access: %v\n", err)
-		return ExitUsage
+		return exitUsage
 	}
 	return d.exit
 }
@@ -141,11 +141,11 @@ func planComparisons(source string, src *source) ([]comparison, error) {
 		}
 		var c comparison
 		if before, ok := rc.change.Before.(map[string]any); ok {
-			c.old.Document, c.old.present = rc.attr.document(source, rc.address, before, func(string) bool { return false })
+			c.old.document, c.old.present = rc.attr.document(source, rc.address, before, func(string) bool { return false })
 		}
 		if after, ok := rc.change.After.(map[string]any); ok {
 			unknown, _ := rc.change.AfterUnknown.(map[string]any)
-			c.new.Document, c.new.present = rc.attr.document(source, rc.address, after, func(name string) bool { return unknown[name] == true })
+			c.new.document, c.new.present = rc.attr.document(source, rc.address, after, func(name string) bool { return unknown[name] == true })
 		}
 		if !c.old.present && !c.new.present {
 			continue
@@ -165,7 +165,7 @@ func (c *comparison) analyse(b analysis.Budget) error {
 		if !s.present {
 			continue // no document: nothing granted
 		}
-		if s.Unchecked != Checked {
+		if s.Unchecked != checked {
 			c.status, c.reason = analysis.Unknown, fmt.Sprintf("%s document: %s", [...]string{"old", "new"}[i], s.Unchecked.Text())
 			return nil
 		}
@@ -257,7 +257,7 @@ func witnesses(ws []analysis.Witness) []jsonWitness {
 }
 
 func newDiffReport(comps []comparison) *diffReport {
-	d := &diffReport{FormatVersion: jsonFormatVersion, Comparisons: []jsonComparison{}, comps: comps, exit: ExitOK}
+	d := &diffReport{FormatVersion: jsonFormatVersion, Comparisons: []jsonComparison{}, comps: comps, exit: exitOK}
 	for _, c := range comps {
 		s := c.subject()
 		jc := jsonComparison{
@@ -274,8 +274,8 @@ func newDiffReport(comps []comparison) *diffReport {
 			d.exit = ExitFindings
 		case c.status == analysis.Unknown:
 			d.Summary.Unknown++
-			if d.exit == ExitOK {
-				d.exit = ExitUnknown
+			if d.exit == exitOK {
+				d.exit = exitUnknown
 			}
 		}
 		d.Comparisons = append(d.Comparisons, jc)
@@ -362,7 +362,7 @@ func (d *diffReport) writeSARIF(w io.Writer) error {
 		run.AddDistinctArtifact(uri)
 		run.CreateResultForRule(rule).WithLevel(level).
 			WithMessage(sarif.NewTextMessage(c.name() + ": " + msg)).
-			AddLocation(sarifLocation(s.Document, uri, policy.Pos{}))
+			AddLocation(sarifLocation(s.document, uri, policy.Pos{}))
 	}
 	for i, c := range d.comps {
 		jc := d.Comparisons[i]

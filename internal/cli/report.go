@@ -12,9 +12,9 @@ import (
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 )
 
-// RulesGuide is the validation rules guide of the registry docs; each rule is the
+// rulesGuide is the validation rules guide of the registry docs; each rule is the
 // heading named by its code, so #<code> links to it.
-const RulesGuide = "https://registry.terraform.io/providers/imspolicy/imspolicy/latest/docs/guides/validation-rules"
+const rulesGuide = "https://registry.terraform.io/providers/imspolicy/imspolicy/latest/docs/guides/validation-rules"
 
 // ciGuide is the guide to this command, where "not checked" is explained.
 const ciGuide = "https://registry.terraform.io/providers/imspolicy/imspolicy/latest/docs/guides/checking-policies-in-ci"
@@ -22,7 +22,7 @@ const ciGuide = "https://registry.terraform.io/providers/imspolicy/imspolicy/lat
 // notCheckedRule is the SARIF rule of documents that could not be checked.
 const notCheckedRule = "not_checked"
 
-func ruleURI(code string) string { return RulesGuide + "#" + code }
+func ruleURI(code string) string { return rulesGuide + "#" + code }
 
 // jsonFormatVersion is the version of the JSON report's schema (documented in the
 // "Checking policies in CI" guide); it changes only when a field changes meaning or goes.
@@ -34,7 +34,7 @@ type report struct {
 	Documents     []jsonDocument `json:"documents"`
 	Summary       summary        `json:"summary"`
 
-	docs []Document
+	docs []document
 	opts checkOptions
 }
 
@@ -70,18 +70,18 @@ type summary struct {
 	Failed     bool `json:"failed"`
 }
 
-func newReport(docs []Document, opts checkOptions) *report {
+func newReport(docs []document, opts checkOptions) *report {
 	r := &report{FormatVersion: jsonFormatVersion, Documents: []jsonDocument{}, docs: docs, opts: opts}
 	for _, d := range docs {
 		jd := jsonDocument{
 			Source: d.Source, Address: d.Address, ResourceType: d.ResourceType, Attribute: d.Attribute,
-			Checked: d.Unchecked == Checked, NotCheckedReason: d.Unchecked.String(), Findings: []jsonFinding{},
+			Checked: d.Unchecked == checked, NotCheckedReason: d.Unchecked.String(), Findings: []jsonFinding{},
 		}
-		if d.Unchecked != IAMv3 {
+		if d.Unchecked != iamV3 {
 			jd.Purpose = d.Purpose.String()
 		}
 		r.Summary.Documents++
-		if d.Unchecked != Checked {
+		if d.Unchecked != checked {
 			r.Summary.NotChecked++
 			r.Summary.Failed = r.Summary.Failed || opts.strict
 		} else {
@@ -121,7 +121,7 @@ func (r *report) writeJSON(w io.Writer) error {
 // then one line per document not checked, and a summary.
 func (r *report) writeText(w io.Writer) {
 	for _, d := range r.docs {
-		if d.Unchecked != Checked {
+		if d.Unchecked != checked {
 			fmt.Fprintf(w, "%s: not checked: %s\n", d.Where(), d.Unchecked.Text())
 			continue
 		}
@@ -197,7 +197,7 @@ func (r *report) writeSARIF(w io.Writer) error {
 	for _, d := range r.docs {
 		uri := artifactURI(d.Source)
 		run.AddDistinctArtifact(uri)
-		if d.Unchecked != Checked {
+		if d.Unchecked != checked {
 			run.CreateResultForRule(notCheckedRule).
 				WithLevel(notCheckedLevel).
 				WithMessage(sarif.NewTextMessage(fmt.Sprintf("%s: not checked: %s.", d.Address+"."+d.Attribute, d.Unchecked.Text()))).
@@ -226,7 +226,7 @@ func (r *report) writeSARIF(w io.Writer) error {
 // sarifLocation is a result's location: for a file, the file at the finding's line and
 // column; for a plan, the plan file (the document is a string inside it, so a position in
 // the document is not one in the file) with the resource address as a logical location.
-func sarifLocation(d Document, uri string, pos policy.Pos) *sarif.Location {
+func sarifLocation(d document, uri string, pos policy.Pos) *sarif.Location {
 	phys := sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(uri))
 	loc := sarif.NewLocationWithPhysicalLocation(phys)
 	if !d.InPlan() {
