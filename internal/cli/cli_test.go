@@ -61,6 +61,8 @@ var goldenCases = []struct {
 	// moving its Deny from deleteImage to share grants deleteImage.
 	{"diff-scp-deny-only", []string{"diff-access", "--purpose", "scp", "testdata/scp-deny-only-old.json", "testdata/scp-deny-only-new.json"}, "", ExitFindings},
 	{"diff-plan", []string{"diff-access", "--plan", "testdata/huaweicloud-plan.json"}, "", ExitFindings},
+	// A witness reached through an alias says so, in JSON as in text.
+	{"diff-plan-json", []string{"diff-access", "--format", "json", "--plan", "testdata/huaweicloud-plan.json"}, "", ExitFindings},
 	{"diff-plan-unknown", []string{"diff-access", "--plan", "testdata/diff-plan-unknown.json"}, "", exitUnknown},
 	{"diff-plan-sarif", []string{"diff-access", "--format", "sarif", "--plan", "testdata/diff-plan-unknown.json"}, "", exitUnknown},
 	// Every comparison runs within --budget: the narrower SCP (diff-scp-narrower, decided

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strings"
 
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 
@@ -233,6 +232,9 @@ type jsonWitness struct {
 	Context     map[string][]string `json:"context"`
 	NewDecision string              `json:"new_decision"`
 	OldDecision string              `json:"old_decision"`
+	// ThroughAlias is the alias through which the new document names the action, as the
+	// provider's through_alias says; absent otherwise.
+	ThroughAlias string `json:"through_alias,omitempty"`
 }
 
 type diffSummary struct {
@@ -244,7 +246,7 @@ type diffSummary struct {
 func witnesses(ws []analysis.Witness) []jsonWitness {
 	out := []jsonWitness{}
 	for _, w := range ws {
-		jw := jsonWitness{Action: w.Action, Resource: w.Resource, Context: w.Context, NewDecision: w.Decision.String()}
+		jw := jsonWitness{Action: w.Action, Resource: w.Resource, Context: w.Context, NewDecision: w.Decision.String(), ThroughAlias: w.Alias}
 		if jw.Context == nil {
 			jw.Context = map[string][]string{}
 		}
@@ -289,27 +291,6 @@ func (d *diffReport) writeJSON(w io.Writer) error {
 	return enc.Encode(d)
 }
 
-func (w jsonWitness) String() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s on %s", w.Action, w.Resource)
-	if len(w.Context) > 0 {
-		keys := make([]string, 0, len(w.Context))
-		for k := range w.Context {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		var parts []string
-		for _, k := range keys {
-			parts = append(parts, fmt.Sprintf("%s=%q", k, w.Context[k]))
-		}
-		fmt.Fprintf(&b, " with %s", strings.Join(parts, " "))
-	} else {
-		b.WriteString(" with no context keys")
-	}
-	fmt.Fprintf(&b, " (new: %s, old: %s)", w.NewDecision, w.OldDecision)
-	return b.String()
-}
-
 func (d *diffReport) writeText(w io.Writer) {
 	for i, c := range d.comps {
 		jc := d.Comparisons[i]
@@ -325,10 +306,10 @@ func (d *diffReport) writeText(w io.Writer) {
 		default:
 			fmt.Fprintf(w, "%s: grants no new access\n", where)
 		}
-		for _, x := range jc.NewAccess {
+		for _, x := range c.result.NewAccess {
 			fmt.Fprintf(w, "  + %s\n", x)
 		}
-		for _, x := range jc.RemovedAccess {
+		for _, x := range c.result.RemovedAccess {
 			fmt.Fprintf(w, "  - %s\n", x)
 		}
 		if jc.GrantsNew && c.status == analysis.Unknown {
@@ -364,12 +345,11 @@ func (d *diffReport) writeSARIF(w io.Writer) error {
 			WithMessage(sarif.NewTextMessage(c.name() + ": " + msg)).
 			AddLocation(sarifLocation(s.document, uri, policy.Pos{}))
 	}
-	for i, c := range d.comps {
-		jc := d.Comparisons[i]
-		for _, x := range jc.NewAccess {
+	for _, c := range d.comps {
+		for _, x := range c.result.NewAccess {
 			add(c, "new_access", sarif.LevelError, "grants "+x.String())
 		}
-		for _, x := range jc.RemovedAccess {
+		for _, x := range c.result.RemovedAccess {
 			add(c, "removed_access", sarif.LevelNote, "removes "+x.String())
 		}
 		if c.status == analysis.Unknown {

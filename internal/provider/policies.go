@@ -1,10 +1,8 @@
 package provider
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -188,42 +186,11 @@ func warnOnNewAccess(data *providerData, at path.Path, purpose policy.Purpose, p
 	var b strings.Builder
 	fmt.Fprintf(&b, "The planned document allows requests that the current one does not (compared %s). One request for each action newly allowed:\n", compared)
 	for _, w := range r.NewAccess {
-		b.WriteString("\n  - " + witnessText(w))
+		b.WriteString("\n  - " + w.String())
 	}
 	if r.Status != analysis.Complete {
 		fmt.Fprintf(&b, "\n\nThe analysis stopped early (%s): there may be more.", r.Reason)
 	}
 	b.WriteString("\n\nIf this is intended, nothing needs doing; set the provider's warn_on_new_access = false to turn these warnings off.")
 	diags.AddAttributeWarning(at, "This change grants new access", b.String())
-}
-
-// witnessText is a witness in one line: the action, the resource, the context keys given
-// (any other key is absent), both decisions and the alias that reached the action, if one did.
-func witnessText(w analysis.Witness) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s on %q", w.Action, w.Resource)
-	keys := make([]string, 0, len(w.Context))
-	for k := range w.Context {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for i, k := range keys {
-		sep := ", "
-		if i == 0 {
-			sep = " with "
-		}
-		values, _ := json.Marshal(w.Context[k])
-		if len(w.Context[k]) == 0 {
-			values = []byte("[] (present, no values)")
-		}
-		fmt.Fprintf(&b, "%s%s = %s", sep, k, values)
-	}
-	fmt.Fprintf(&b, ": %s", w.Decision)
-	if w.ReferenceDecision != nil {
-		fmt.Fprintf(&b, ", was %s", *w.ReferenceDecision)
-	}
-	if w.Alias != "" {
-		fmt.Fprintf(&b, ", through the alias %s", w.Alias)
-	}
-	return b.String()
 }
