@@ -155,7 +155,7 @@ func planComparisons(source string, src *source) ([]comparison, error) {
 }
 
 // analyse asks the analyser what the new document grants that the old does not, as the
-// provider's plan warning asks it (analysis.IdentityPolicyChange and SCPChange). A
+// provider's plan warning asks it (analysis.DocumentChange). A
 // document that could not be checked, or that has errors, leaves the answer unknown; so
 // does a question beyond budget b.
 func (c *comparison) analyse(b analysis.Budget) error {
@@ -178,11 +178,7 @@ func (c *comparison) analyse(b analysis.Budget) error {
 		}
 		docs[i] = doc
 	}
-	change := b.IdentityPolicyChange
-	if c.subject().Purpose == policy.SCP {
-		change = b.SCPChange
-	}
-	r, err := change(docs[0], docs[1])
+	r, err := analysis.DocumentChange(b, c.subject().Purpose, docs[0], docs[1])
 	if err != nil {
 		return err
 	}

@@ -87,9 +87,9 @@ func addSourceFindings(diags *diag.Diagnostics, at path.Path, findings []evaluat
 // analysisConfig checks sources through the gate, as the simulation does, and returns
 // them as the analyser takes them; findings are reported under at.
 func analysisConfig(src evaluator.Sources, at path.Path, diags *diag.Diagnostics) analysis.Config {
-	identity, levels, findings := evaluator.ParseSources(src)
+	c, findings := analysis.ConfigOf(src)
 	addSourceFindings(diags, at, findings)
-	return analysis.Config{Identity: identity, Levels: levels}
+	return c
 }
 
 // analysisBudgetEnv sets analysis_budget when the provider block does not.
@@ -152,7 +152,7 @@ var functionBudget = analysis.Budget{HowToRaise: "functions run within the defau
 // cannot decide within the provider's analysis_budget whether it does; nothing when it
 // grants nothing new, when either document is not known or not valid (the validators say
 // why), or when the provider's warn_on_new_access is off. An identity policy is compared
-// on its own, an SCP as analysis.SCPChange compares it.
+// on its own, an SCP as analysis.SCPChange compares it (analysis.DocumentChange).
 func warnOnNewAccess(data *providerData, at path.Path, purpose policy.Purpose, prior, planned policyJSON, diags *diag.Diagnostics) {
 	if data == nil || !data.config.WarnOnNewAccess || prior.IsNull() || prior.IsUnknown() || planned.IsNull() || planned.IsUnknown() ||
 		policyDocumentsEqual(prior.ValueString(), planned.ValueString()) {
@@ -163,13 +163,8 @@ func warnOnNewAccess(data *providerData, at path.Path, purpose policy.Purpose, p
 	if err1 != nil || err2 != nil {
 		return
 	}
-	budget := analysisBudget(data)
-	change, compared := budget.IdentityPolicyChange, "on its own"
-	if purpose == policy.SCP {
-		change, compared = budget.SCPChange, "as one organisation level under an identity that allows everything; "+
-			"a deny-only SCP sits beside an allow-all one there, as FullAccess does"
-	}
-	r, err := change(before, after)
+	compared := analysis.HowCompared(purpose)
+	r, err := analysis.DocumentChange(analysisBudget(data), purpose, before, after)
 	if err != nil {
 		return // the gate refused a document: its validator reports why
 	}
