@@ -78,7 +78,7 @@ func (f *grantsNoNewAccessFunction) Run(ctx context.Context, req function.RunReq
 func identityConfig(documents []string, argument int64) (analysis.Config, *function.FuncError) {
 	c, findings := analysis.ConfigOf(evaluator.Sources{Identity: documents})
 	if len(findings) > 0 {
-		return analysis.Config{}, function.NewArgumentFuncError(argument, findings[0].Summary()+": "+findings[0].String())
+		return analysis.Config{}, validators.SourceFindingError(argument, findings[0])
 	}
 	return c, nil
 }

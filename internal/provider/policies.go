@@ -80,7 +80,7 @@ func addSourceFindings(diags *diag.Diagnostics, at path.Path, findings []evaluat
 		if f.Layer.SCP {
 			where = at.AtName("scp_level").AtListIndex(f.Layer.Level).AtName("policies").AtListIndex(f.Document)
 		}
-		diags.AddAttributeError(where, f.Summary(), f.String())
+		diags.Append(validators.FindingDiagnostic(where, validators.SourcePurpose(f), f.Name(), f.Finding))
 	}
 }
 

@@ -297,7 +297,7 @@ func mergeStatements(m policyDocumentModel, purpose policy.Purpose) (*policy.Doc
 				// merged document's is (checked below). An escaped source over the limit
 				// can merge into a document under it.
 				if f.Severity == policy.Error && f.Code != "document_too_large" {
-					diags.AddAttributeError(path.Root(name).AtListIndex(i), fmt.Sprintf("Invalid %s policy: %s", purpose, f.Code), fmt.Sprintf("%s[%d]: %s", name, i, f))
+					diags.Append(validators.FindingDiagnostic(path.Root(name).AtListIndex(i), purpose, fmt.Sprintf("%s[%d]", name, i), f))
 					failed = true
 				}
 			}
