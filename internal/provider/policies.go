@@ -151,8 +151,9 @@ var functionBudget = analysis.Budget{HowToRaise: "functions run within the defau
 // access that the prior one does not, with the requests by action, or when the analyser
 // cannot decide within the provider's analysis_budget whether it does; nothing when it
 // grants nothing new, when either document is not known or not valid (the validators say
-// why), or when the provider's warn_on_new_access is off. An identity policy is compared
-// on its own, an SCP as analysis.SCPChange compares it (analysis.DocumentChange).
+// why), or when the provider's warn_on_new_access is off. The document is compared as its
+// purpose asks (analysis.DocumentChange): an identity policy on its own, an SCP as one
+// organisation level.
 func warnOnNewAccess(data *providerData, at path.Path, purpose policy.Purpose, prior, planned policyJSON, diags *diag.Diagnostics) {
 	if data == nil || !data.config.WarnOnNewAccess || prior.IsNull() || prior.IsUnknown() || planned.IsNull() || planned.IsUnknown() ||
 		policyDocumentsEqual(prior.ValueString(), planned.ValueString()) {

@@ -237,7 +237,7 @@ func (d *policyDocumentDataSource) Read(ctx context.Context, req datasource.Read
 			// the statement that takes the most characters, where shortening helps most.
 			at = largestElement(doc, origins)
 		}
-		resp.Diagnostics.Append(validators.FindingDiagnostics(at, purpose, []policy.Finding{f})...)
+		resp.Diagnostics.Append(validators.FindingDiagnostic(at, purpose, "", f))
 		m.Findings = append(m.Findings, findingModel{
 			Severity: f.Severity.String(), Code: f.Code, Statement: statement, Path: f.Path, Message: f.Message,
 		})
