@@ -104,7 +104,7 @@ func BenchmarkCheckLargePlan(b *testing.B) {
 			var before, after runtime.MemStats
 			runtime.ReadMemStats(&before)
 			for b.Loop() {
-				if code := Run(args, nil, io.Discard, io.Discard); code != ExitOK {
+				if code := Run(args, nil, io.Discard, io.Discard); code != exitOK {
 					b.Fatalf("exit %d", code)
 				}
 			}

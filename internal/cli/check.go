@@ -25,8 +25,8 @@ type checkOptions struct {
 func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	opts, paths, err := parseCheckFlags(args)
 	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprint(stdout, Help)
-		return ExitOK
+		fmt.Fprint(stdout, help)
+		return exitOK
 	}
 	sarifOut := opts.format == "sarif" || err != nil && sarifFormatRequested(args)
 	fail := func(format string, a ...any) int {
@@ -35,7 +35,7 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail("%v\n(imspolicy --help shows the flags)", err)
 	}
-	var docs []Document
+	var docs []document
 	var notes []string
 	for _, p := range paths {
 		found, err := readInput(p, opts.purpose, stdin)
@@ -49,7 +49,7 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	for i := range docs {
 		d := &docs[i]
-		if d.Unchecked != Checked {
+		if d.Unchecked != checked {
 			continue
 		}
 		_, findings := policy.CheckJSON(d.Text, d.Purpose)
@@ -70,16 +70,16 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "imspolicy check: writing the %s report: %v\n", opts.format, err)
-		return ExitUsage
+		return exitUsage
 	}
 	if _, err := stdout.Write(out.Bytes()); err != nil {
 		fmt.Fprintf(stderr, "imspolicy check: %v\n", err)
-		return ExitUsage
+		return exitUsage
 	}
 	if r.Summary.Failed {
 		return ExitFindings
 	}
-	return ExitOK
+	return exitOK
 }
 
 func parseCheckFlags(args []string) (checkOptions, []string, error) {
@@ -118,7 +118,7 @@ func parseCheckFlags(args []string) (checkOptions, []string, error) {
 // input is what one PATH held.
 type input struct {
 	plan bool
-	docs []Document
+	docs []document
 }
 
 // readInput reads a PATH: a plan yields its documents, anything else is one policy
@@ -137,7 +137,7 @@ func readInput(path string, purpose policy.Purpose, stdin io.Reader) (input, err
 			return input{}, err
 		}
 		if !plan {
-			return input{docs: []Document{{Source: path, Purpose: purpose, Text: src.head}}}, nil
+			return input{docs: []document{{Source: path, Purpose: purpose, Text: src.head}}}, nil
 		}
 	} else if !startsLikePlan(src.head) {
 		return input{}, src.tooLarge()

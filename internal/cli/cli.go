@@ -7,16 +7,17 @@ import (
 	"strings"
 )
 
-// Exit statuses.
+// Exit statuses. ExitFindings is exported for the provider's tests, which run the
+// command on the plans they make; the others serve this package only.
 const (
-	ExitOK       = 0 // nothing at or above --fail-on
+	exitOK       = 0 // nothing at or above --fail-on
 	ExitFindings = 1 // findings at or above --fail-on (or, under --strict, documents not checked)
-	ExitUsage    = 2 // bad usage or unreadable input
+	exitUsage    = 2 // bad usage or unreadable input
 )
 
-// Help is the command's --help text; the "Checking policies in CI" guide quotes it, and
+// help is the command's --help text; the "Checking policies in CI" guide quotes it, and
 // a test keeps the two in step.
-const Help = `Usage: imspolicy <command> [flags] ARGS...
+const help = `Usage: imspolicy <command> [flags] ARGS...
        imspolicy --version
 
 Checks IMS identity policies and Organizations SCPs offline, against the IMS catalog and
@@ -96,23 +97,23 @@ var Version = "dev"
 // exit status.
 func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, Help)
-		return ExitUsage
+		fmt.Fprint(stderr, help)
+		return exitUsage
 	}
 	switch args[0] {
 	case "-h", "-help", "--help", "help":
-		fmt.Fprint(stdout, Help)
-		return ExitOK
+		fmt.Fprint(stdout, help)
+		return exitOK
 	case "-version", "--version", "version":
 		fmt.Fprintf(stdout, "imspolicy %s\n", Version)
-		return ExitOK
+		return exitOK
 	case "check":
 		return runCheck(args[1:], stdin, stdout, stderr)
 	case "diff-access":
 		return runDiffAccess(args[1:], stdin, stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "imspolicy: unknown command %q: the commands are check and diff-access (imspolicy --help)\n", args[0])
-	return ExitUsage
+	return exitUsage
 }
 
 // parseInterspersed parses flags wherever they are among the arguments, as Go's flag

@@ -8,19 +8,18 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strings"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/analysis"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 )
 
-// ExitUnknown is diff-access's status when the analyser could not decide (a bound, a
+// exitUnknown is diff-access's status when the analyser could not decide (a bound, a
 // corner it cannot decide exactly, a value known only after apply, an IAM v3 document).
-const ExitUnknown = 3
+const exitUnknown = 3
 
 // side is one side of a comparison: a document, or none (a resource created or destroyed).
 type side struct {
-	Document // Text nil: no document
+	document // Text nil: no document
 	present  bool
 }
 
@@ -44,8 +43,8 @@ func runDiffAccess(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	baseDir := fs.String("base", "", "")
 	paths, err := parseInterspersed(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprint(stdout, Help)
-		return ExitOK
+		fmt.Fprint(stdout, help)
+		return exitOK
 	}
 	sarifOut := format.value == "sarif" || err != nil && sarifFormatRequested(args)
 	usage := func(format string, a ...any) int {
@@ -87,7 +86,7 @@ func runDiffAccess(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 			if in.plan {
 				return usage("%s is a plan: compare a plan's changes with --plan %s", path, path)
 			}
-			sides[i] = side{Document: in.docs[0], present: true}
+			sides[i] = side{document: in.docs[0], present: true}
 		}
 		comps = []comparison{{old: sides[0], new: sides[1]}}
 	default:
@@ -111,11 +110,11 @@ func runDiffAccess(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "imspolicy diff-access: writing the %s report: %v\n", format.value, err)
-		return ExitUsage
+		return exitUsage
 	}
 	if _, err := stdout.Write(out.Bytes()); err != nil {
 		fmt.Fprintf(stderr, "imspolicy diff-access: %v\n", err)
-		return ExitUsage
+		return exitUsage
 	}
 	return d.exit
 }
@@ -145,11 +144,11 @@ func planComparisons(source string, src *source) ([]comparison, error) {
 		}
 		var c comparison
 		if before, ok := rc.change.Before.(map[string]any); ok {
-			c.old.Document, c.old.present = rc.attr.document(source, rc.address, before, func(string) bool { return false })
+			c.old.document, c.old.present = rc.attr.document(source, rc.address, before, func(string) bool { return false })
 		}
 		if after, ok := rc.change.After.(map[string]any); ok {
 			unknown, _ := rc.change.AfterUnknown.(map[string]any)
-			c.new.Document, c.new.present = rc.attr.document(source, rc.address, after, func(name string) bool { return unknown[name] == true })
+			c.new.document, c.new.present = rc.attr.document(source, rc.address, after, func(name string) bool { return unknown[name] == true })
 		}
 		if !c.old.present && !c.new.present {
 			continue
@@ -160,7 +159,7 @@ func planComparisons(source string, src *source) ([]comparison, error) {
 }
 
 // analyse asks the analyser what the new document grants that the old does not, as the
-// provider's plan warning asks it (analysis.IdentityPolicyChange and SCPChange). A
+// provider's plan warning asks it (analysis.DocumentChange). A
 // document that could not be checked, or that has errors, leaves the answer unknown; so
 // does a question beyond budget b.
 func (c *comparison) analyse(b analysis.Budget) error {
@@ -169,7 +168,7 @@ func (c *comparison) analyse(b analysis.Budget) error {
 		if !s.present {
 			continue // no document: nothing granted
 		}
-		if s.Unchecked != Checked {
+		if s.Unchecked != checked {
 			c.status, c.reason = analysis.Unknown, fmt.Sprintf("%s document: %s", [...]string{"old", "new"}[i], s.Unchecked.Text())
 			return nil
 		}
@@ -183,11 +182,7 @@ func (c *comparison) analyse(b analysis.Budget) error {
 		}
 		docs[i] = doc
 	}
-	change := b.IdentityPolicyChange
-	if c.subject().Purpose == policy.SCP {
-		change = b.SCPChange
-	}
-	r, err := change(docs[0], docs[1])
+	r, err := analysis.DocumentChange(b, c.subject().Purpose, docs[0], docs[1])
 	if err != nil {
 		return err
 	}
@@ -237,6 +232,9 @@ type jsonWitness struct {
 	Context     map[string][]string `json:"context"`
 	NewDecision string              `json:"new_decision"`
 	OldDecision string              `json:"old_decision"`
+	// ThroughAlias is the alias through which the new document names the action, as the
+	// provider's through_alias says; absent otherwise.
+	ThroughAlias string `json:"through_alias,omitempty"`
 }
 
 type diffSummary struct {
@@ -248,7 +246,7 @@ type diffSummary struct {
 func witnesses(ws []analysis.Witness) []jsonWitness {
 	out := []jsonWitness{}
 	for _, w := range ws {
-		jw := jsonWitness{Action: w.Action, Resource: w.Resource, Context: w.Context, NewDecision: w.Decision.String()}
+		jw := jsonWitness{Action: w.Action, Resource: w.Resource, Context: w.Context, NewDecision: w.Decision.String(), ThroughAlias: w.Alias}
 		if jw.Context == nil {
 			jw.Context = map[string][]string{}
 		}
@@ -261,7 +259,7 @@ func witnesses(ws []analysis.Witness) []jsonWitness {
 }
 
 func newDiffReport(comps []comparison) *diffReport {
-	d := &diffReport{FormatVersion: jsonFormatVersion, Comparisons: []jsonComparison{}, comps: comps, exit: ExitOK}
+	d := &diffReport{FormatVersion: jsonFormatVersion, Comparisons: []jsonComparison{}, comps: comps, exit: exitOK}
 	for _, c := range comps {
 		s := c.subject()
 		jc := jsonComparison{
@@ -278,8 +276,8 @@ func newDiffReport(comps []comparison) *diffReport {
 			d.exit = ExitFindings
 		case c.status == analysis.Unknown:
 			d.Summary.Unknown++
-			if d.exit == ExitOK {
-				d.exit = ExitUnknown
+			if d.exit == exitOK {
+				d.exit = exitUnknown
 			}
 		}
 		d.Comparisons = append(d.Comparisons, jc)
@@ -291,27 +289,6 @@ func (d *diffReport) writeJSON(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(d)
-}
-
-func (w jsonWitness) String() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s on %s", w.Action, w.Resource)
-	if len(w.Context) > 0 {
-		keys := make([]string, 0, len(w.Context))
-		for k := range w.Context {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		var parts []string
-		for _, k := range keys {
-			parts = append(parts, fmt.Sprintf("%s=%q", k, w.Context[k]))
-		}
-		fmt.Fprintf(&b, " with %s", strings.Join(parts, " "))
-	} else {
-		b.WriteString(" with no context keys")
-	}
-	fmt.Fprintf(&b, " (new: %s, old: %s)", w.NewDecision, w.OldDecision)
-	return b.String()
 }
 
 func (d *diffReport) writeText(w io.Writer) {
@@ -329,10 +306,10 @@ func (d *diffReport) writeText(w io.Writer) {
 		default:
 			fmt.Fprintf(w, "%s: grants no new access\n", where)
 		}
-		for _, x := range jc.NewAccess {
+		for _, x := range c.result.NewAccess {
 			fmt.Fprintf(w, "  + %s\n", x)
 		}
-		for _, x := range jc.RemovedAccess {
+		for _, x := range c.result.RemovedAccess {
 			fmt.Fprintf(w, "  - %s\n", x)
 		}
 		if jc.GrantsNew && c.status == analysis.Unknown {
@@ -351,15 +328,14 @@ func (d *diffReport) writeSARIF(w io.Writer, base string) error {
 	sw := newSARIFWriter(base, diffSARIFRules())
 	add := func(c comparison, rule, level, msg string) {
 		s := c.subject()
-		loc, _ := sw.docLocation(s.Document, policy.Pos{})
+		loc, _ := sw.docLocation(s.document, policy.Pos{})
 		sw.add(rule, level, c.name()+": "+msg, loc, c.name(), msg)
 	}
-	for i, c := range d.comps {
-		jc := d.Comparisons[i]
-		for _, x := range jc.NewAccess {
+	for _, c := range d.comps {
+		for _, x := range c.result.NewAccess {
 			add(c, "new_access", "error", "grants "+x.String())
 		}
-		for _, x := range jc.RemovedAccess {
+		for _, x := range c.result.RemovedAccess {
 			add(c, "removed_access", "note", "removes "+x.String())
 		}
 		if c.status == analysis.Unknown {

@@ -8,44 +8,44 @@ import (
 )
 
 // Unchecked says why a document was not checked; the zero value means it was.
-type Unchecked int
+type unchecked int
 
 const (
-	Checked      Unchecked = iota
-	UnknownValue           // the plan knows the value only after apply (computed)
-	IAMv3                  // an IAM v3 (Version 1.1) role document, a grammar this command does not check
+	checked      unchecked = iota
+	unknownValue           // the plan knows the value only after apply (computed)
+	iamV3                  // an IAM v3 (Version 1.1) role document, a grammar this command does not check
 )
 
 // unchecked holds each reason's stable name (JSON, SARIF) and its sentence (text).
-var unchecked = []struct{ name, text string }{
-	Checked:      {"", ""},
-	UnknownValue: {"unknown_value", "the value is known only after apply (computed)"},
-	IAMv3:        {"iam_v3", "an IAM v3 (Version 1.1) document; this command checks IAM v5 identity policies and SCPs"},
+var uncheckedReasons = []struct{ name, text string }{
+	checked:      {"", ""},
+	unknownValue: {"unknown_value", "the value is known only after apply (computed)"},
+	iamV3:        {"iam_v3", "an IAM v3 (Version 1.1) document; this command checks IAM v5 identity policies and SCPs"},
 }
 
-func (u Unchecked) String() string { return unchecked[u].name }
+func (u unchecked) String() string { return uncheckedReasons[u].name }
 
 // Text is the reason as a sentence.
-func (u Unchecked) Text() string { return unchecked[u].text }
+func (u unchecked) Text() string { return uncheckedReasons[u].text }
 
-// Document is one policy document found in the input.
-type Document struct {
+// document is one policy document found in the input.
+type document struct {
 	// Source is the PATH as given on the command line ("-" for standard input).
 	Source string
 	// For a document in a plan: the resource instance address (module.x.type.name[0]),
 	// the resource type and the attribute that holds the document. Empty for files.
 	Address, ResourceType, Attribute string
 	Purpose                          policy.Purpose
-	Unchecked                        Unchecked
+	Unchecked                        unchecked
 	Text                             []byte
 	Findings                         []policy.Finding // after --ignore
 }
 
 // InPlan reports whether the document came from a plan.
-func (d *Document) InPlan() bool { return d.Address != "" }
+func (d *document) InPlan() bool { return d.Address != "" }
 
 // Where names the document: the file, or for a plan the file and the attribute's address.
-func (d *Document) Where() string {
+func (d *document) Where() string {
 	source := d.Source
 	if source == "-" {
 		source = "<stdin>"

@@ -22,7 +22,7 @@ func FuzzRunOnInput(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src []byte) {
 		for _, format := range []string{"text", "json", "sarif"} {
 			exit := Run([]string{"check", "--format", format, "-"}, bytes.NewReader(src), io.Discard, io.Discard)
-			if exit != ExitOK && exit != ExitFindings && exit != ExitUsage {
+			if exit != exitOK && exit != ExitFindings && exit != exitUsage {
 				t.Fatalf("check exit %d", exit)
 			}
 		}
@@ -31,7 +31,7 @@ func FuzzRunOnInput(f *testing.F) {
 			t.Fatal(err)
 		}
 		var errOut strings.Builder
-		if exit := Run([]string{"diff-access", "--plan", plan}, nil, io.Discard, &errOut); exit < ExitOK || exit > ExitUnknown {
+		if exit := Run([]string{"diff-access", "--plan", plan}, nil, io.Discard, &errOut); exit < exitOK || exit > exitUnknown {
 			t.Fatalf("diff-access exit %d: %s", exit, errOut.String())
 		}
 	})

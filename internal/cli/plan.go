@@ -352,12 +352,12 @@ func skip(dec *json.Decoder, depth int) error {
 // planDocuments reads every policy document of a plan: each managed resource instance of
 // the root module and every child module, from resource_changes (after the change), and
 // from planned_values for instances resource_changes does not list.
-func planDocuments(source string, r io.Reader) ([]Document, error) {
+func planDocuments(source string, r io.Reader) ([]document, error) {
 	p, err := readPlan(r)
 	if err != nil {
 		return nil, fmt.Errorf("reading the plan: %w", err)
 	}
-	var docs []Document
+	var docs []document
 	seen := map[string]bool{}
 	for _, rc := range p.changes {
 		if rc.change.After == nil {
@@ -441,24 +441,24 @@ func (u *utf8Reader) invalid(c byte) error {
 
 // document reads the attribute of one resource instance; ok is false when the instance
 // holds no document of interest (a tag policy, a null attribute).
-func (a policyAttribute) document(source, address string, values map[string]any, isUnknown func(string) bool) (Document, bool) {
-	d := Document{Source: source, Address: address, ResourceType: a.resourceType, Attribute: a.attribute, Purpose: a.purpose}
+func (a policyAttribute) document(source, address string, values map[string]any, isUnknown func(string) bool) (document, bool) {
+	d := document{Source: source, Address: address, ResourceType: a.resourceType, Attribute: a.attribute, Purpose: a.purpose}
 	if a.typeIs != "" {
 		switch t, _ := values["type"].(string); {
 		case isUnknown("type"):
-			d.Unchecked = UnknownValue
+			d.Unchecked = unknownValue
 			return d, true
 		case t != a.typeIs:
-			return Document{}, false
+			return document{}, false
 		}
 	}
 	switch text, isString := values[a.attribute].(string); {
 	case isUnknown(a.attribute):
-		d.Unchecked = UnknownValue
+		d.Unchecked = unknownValue
 	case !isString:
-		return Document{}, false
+		return document{}, false
 	case a.iamV3:
-		d.Unchecked = IAMv3
+		d.Unchecked = iamV3
 		d.Text = []byte(text)
 	default:
 		d.Text = []byte(text)

@@ -9,9 +9,9 @@ import (
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 )
 
-// RulesGuide is the validation rules guide of the registry docs; each rule is the
+// rulesGuide is the validation rules guide of the registry docs; each rule is the
 // heading named by its code, so #<code> links to it.
-const RulesGuide = "https://registry.terraform.io/providers/imspolicy/imspolicy/latest/docs/guides/validation-rules"
+const rulesGuide = "https://registry.terraform.io/providers/imspolicy/imspolicy/latest/docs/guides/validation-rules"
 
 // ciGuide is the guide to this command, where "not checked" is explained.
 const ciGuide = "https://registry.terraform.io/providers/imspolicy/imspolicy/latest/docs/guides/checking-policies-in-ci"
@@ -19,7 +19,7 @@ const ciGuide = "https://registry.terraform.io/providers/imspolicy/imspolicy/lat
 // notCheckedRule is the SARIF rule of documents that could not be checked.
 const notCheckedRule = "not_checked"
 
-func ruleURI(code string) string { return RulesGuide + "#" + code }
+func ruleURI(code string) string { return rulesGuide + "#" + code }
 
 // jsonFormatVersion is the version of the JSON report's schema (documented in the
 // "Checking policies in CI" guide); it changes only when a field changes meaning or goes.
@@ -31,7 +31,7 @@ type report struct {
 	Documents     []jsonDocument `json:"documents"`
 	Summary       summary        `json:"summary"`
 
-	docs []Document
+	docs []document
 	opts checkOptions
 }
 
@@ -67,18 +67,18 @@ type summary struct {
 	Failed     bool `json:"failed"`
 }
 
-func newReport(docs []Document, opts checkOptions) *report {
+func newReport(docs []document, opts checkOptions) *report {
 	r := &report{FormatVersion: jsonFormatVersion, Documents: []jsonDocument{}, docs: docs, opts: opts}
 	for _, d := range docs {
 		jd := jsonDocument{
 			Source: d.Source, Address: d.Address, ResourceType: d.ResourceType, Attribute: d.Attribute,
-			Checked: d.Unchecked == Checked, NotCheckedReason: d.Unchecked.String(), Findings: []jsonFinding{},
+			Checked: d.Unchecked == checked, NotCheckedReason: d.Unchecked.String(), Findings: []jsonFinding{},
 		}
-		if d.Unchecked != IAMv3 {
+		if d.Unchecked != iamV3 {
 			jd.Purpose = d.Purpose.String()
 		}
 		r.Summary.Documents++
-		if d.Unchecked != Checked {
+		if d.Unchecked != checked {
 			r.Summary.NotChecked++
 			r.Summary.Failed = r.Summary.Failed || opts.strict
 		} else {
@@ -118,7 +118,7 @@ func (r *report) writeJSON(w io.Writer) error {
 // then one line per document not checked, and a summary.
 func (r *report) writeText(w io.Writer) {
 	for _, d := range r.docs {
-		if d.Unchecked != Checked {
+		if d.Unchecked != checked {
 			fmt.Fprintf(w, "%s: not checked: %s\n", d.Where(), d.Unchecked.Text())
 			continue
 		}
@@ -170,7 +170,7 @@ func plural(n int, word string) string {
 func (r *report) writeSARIF(w io.Writer) error {
 	sw := newSARIFWriter(r.opts.base, checkSARIFRules(r.opts.strict))
 	for _, d := range r.docs {
-		if d.Unchecked != Checked {
+		if d.Unchecked != checked {
 			loc, _ := sw.docLocation(d, policy.Pos{})
 			sw.add(notCheckedRule, notCheckedLevel(r.opts.strict), fmt.Sprintf("%s: not checked: %s", d.Address+"."+d.Attribute, d.Unchecked.Text()),
 				loc, d.Address, d.Attribute)

@@ -228,7 +228,7 @@ func encodeSARIF(out io.Writer, run sarifRun) error {
 // unreadable input): no results, and an invocation that failed with the message, so an
 // upload step that runs whatever the exit status shows why.
 func writeSARIFFailure(out io.Writer, rules []sarifRule, message string) error {
-	exit := ExitUsage
+	exit := exitUsage
 	return encodeSARIF(out, sarifRun{
 		Tool: sarifTool{Driver: sarifDriver{
 			Name: "imspolicy", InformationURI: ciGuide, Version: sarifVersion(), SemanticVersion: sarifVersion(), Rules: rules,
@@ -329,7 +329,7 @@ func resolveBase(base string) (string, error) {
 // string inside it, so a position in the document is not one in the file) with the
 // resource address as a logical location. It returns the element's value too, compacted,
 // for the fingerprint ("" when there is none).
-func (w *sarifWriter) docLocation(d Document, pos policy.Pos) (sarifLocation, string) {
+func (w *sarifWriter) docLocation(d document, pos policy.Pos) (sarifLocation, string) {
 	art := w.artifact(d.Source)
 	loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: art}}
 	value, end := "", pos.Offset
@@ -440,5 +440,5 @@ func usageFailure(stdout, stderr io.Writer, sarif bool, rules []sarifRule, messa
 			fmt.Fprintf(stderr, "imspolicy: writing the SARIF log: %v\n", err)
 		}
 	}
-	return ExitUsage
+	return exitUsage
 }

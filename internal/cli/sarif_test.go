@@ -298,7 +298,7 @@ func TestSARIFToolVersion(t *testing.T) {
 		if d.Version != c.want || d.SemanticVersion != c.want {
 			t.Errorf("Version %q: tool version %q, semanticVersion %q, want %q", c.version, d.Version, d.SemanticVersion, c.want)
 		}
-		if exit != ExitOK || printed != "imspolicy "+c.version+"\n" {
+		if exit != exitOK || printed != "imspolicy "+c.version+"\n" {
 			t.Errorf("Version %q: --version printed %q, exit %d", c.version, printed, exit)
 		}
 	}
@@ -309,11 +309,11 @@ func TestSARIFToolVersion(t *testing.T) {
 func TestSARIFOnExit2(t *testing.T) {
 	n := 0
 	for _, c := range goldenCases {
-		if c.exit != ExitUsage {
+		if c.exit != exitUsage {
 			continue
 		}
 		stdout, stderr, exit := run(t, c.args, c.stdin)
-		if exit != ExitUsage {
+		if exit != exitUsage {
 			t.Fatalf("%s: exit %d", c.name, exit)
 		}
 		if !sarifFormatRequested(c.args) {
@@ -325,7 +325,7 @@ func TestSARIFOnExit2(t *testing.T) {
 		n++
 		r := parseSARIF(t, stdout).Runs[0]
 		first, _, _ := strings.Cut(stderr, "\n")
-		if len(r.Invocations) != 1 || r.Invocations[0].ExecutionSuccessful || r.Invocations[0].ExitCode == nil || *r.Invocations[0].ExitCode != ExitUsage {
+		if len(r.Invocations) != 1 || r.Invocations[0].ExecutionSuccessful || r.Invocations[0].ExitCode == nil || *r.Invocations[0].ExitCode != exitUsage {
 			t.Errorf("%s: invocations %+v, want one that failed with exit code 2", c.name, r.Invocations)
 			continue
 		}

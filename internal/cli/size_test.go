@@ -66,16 +66,16 @@ func TestInputOverTheCapIsRefused(t *testing.T) {
 		if alloc := allocated(func() { exit = Run(c.args, c.stdin, &out, &errOut) }); alloc > 8<<20 {
 			t.Errorf("%v allocated %d bytes: the input should be refused before it is read", c.args, alloc)
 		}
-		if exit != ExitUsage || !strings.HasPrefix(errOut.String(), c.want) {
-			t.Errorf("%v: exit %d, stderr:\n%s\nwant exit %d and a message starting:\n%s", c.args, exit, errOut.String(), ExitUsage, c.want)
+		if exit != exitUsage || !strings.HasPrefix(errOut.String(), c.want) {
+			t.Errorf("%v: exit %d, stderr:\n%s\nwant exit %d and a message starting:\n%s", c.args, exit, errOut.String(), exitUsage, c.want)
 		}
 	}
 	if !strings.Contains(policy.TooLargeMessage(1, false), "6144 characters for an identity policy, 5120 for an SCP") {
 		t.Errorf("the message does not give the vendor's limits: %s", policy.TooLargeMessage(1, false))
 	}
-	// Help (and so the CI guide, which quotes it) gives the cap as the code has it.
-	if want := fmt.Sprintf("a file over %d KiB that is not a plan", policy.MaxDocumentBytes>>10); !strings.Contains(strings.Join(strings.Fields(Help), " "), want) {
-		t.Errorf("Help does not say %q", want)
+	// help (and so the CI guide, which quotes it) gives the cap as the code has it.
+	if want := fmt.Sprintf("a file over %d KiB that is not a plan", policy.MaxDocumentBytes>>10); !strings.Contains(strings.Join(strings.Fields(help), " "), want) {
+		t.Errorf("help does not say %q", want)
 	}
 }
 
@@ -105,7 +105,7 @@ func TestLargePlanIsRead(t *testing.T) {
 		t.Fatalf("the plan is %d bytes: not over the cap", size)
 	}
 	stdout, stderr, exit := run(t, []string{"check", path}, "")
-	if exit != ExitOK || !strings.Contains(stdout, "2 documents, 2 checked") {
+	if exit != exitOK || !strings.Contains(stdout, "2 documents, 2 checked") {
 		t.Fatalf("exit %d\n%s%s", exit, stdout, stderr)
 	}
 
@@ -163,7 +163,7 @@ func TestLargePlanIsRead(t *testing.T) {
 	if err := os.WriteFile(path, append(sorted, " {}"...), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, stderr, exit := run(t, []string{"check", path}, ""); exit != ExitUsage || !strings.Contains(stderr, "unexpected text after the plan's JSON object") {
+	if _, stderr, exit := run(t, []string{"check", path}, ""); exit != exitUsage || !strings.Contains(stderr, "unexpected text after the plan's JSON object") {
 		t.Errorf("text after the plan: exit %d, %s", exit, stderr)
 	}
 }
@@ -183,7 +183,7 @@ func TestPlanNotUTF8(t *testing.T) {
 	}
 	for _, args := range [][]string{{"check", path}, {"diff-access", "--plan", path}} {
 		_, stderr, exit := run(t, args, "")
-		if want := "byte 0xc3 at offset " + strconv.Itoa(at) + " is not UTF-8"; exit != ExitUsage || !strings.Contains(stderr, want) {
+		if want := "byte 0xc3 at offset " + strconv.Itoa(at) + " is not UTF-8"; exit != exitUsage || !strings.Contains(stderr, want) {
 			t.Errorf("%v: exit %d, stderr %s; want %q", args, exit, stderr, want)
 		}
 	}

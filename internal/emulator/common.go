@@ -222,7 +222,7 @@ func (s *Server) persistLocked(refs ...objectRef) *apiError {
 		return nil
 	}
 	if err := s.store.append(s.st, refs); err != nil {
-		return fail(ErrInternal, "writing the state: %v", err)
+		return fail(errInternal, "writing the state: %v", err)
 	}
 	return nil
 }

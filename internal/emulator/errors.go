@@ -30,95 +30,95 @@ type ErrorCode struct {
 // stated ones.
 var (
 	// API gateway (both services).
-	ErrSignature = ErrorCode{401, "APIGW.0301", "Incorrect IAM authentication information", Stated,
+	errSignature = ErrorCode{401, "APIGW.0301", "Incorrect IAM authentication information", Stated,
 		"the API gateway's answer to a wrong AK/SK signature"}
-	ErrNoRoute = ErrorCode{404, "APIGW.0101", "The API does not exist or has not been published in the environment", Stated,
+	errNoRoute = ErrorCode{404, "APIGW.0101", "The API does not exist or has not been published in the environment", Stated,
 		"the API gateway's error table (APIG.0101, answered with the APIGW prefix on cloud service endpoints)"}
-	ErrBodyTooLarge = ErrorCode{413, "APIGW.0201", "Request entity too large", Stated,
+	errBodyTooLarge = ErrorCode{413, "APIGW.0201", "Request entity too large", Stated,
 		"the API gateway's error table (APIG.0201, 413; the APIGW prefix as for APIGW.0101); the bound, MaxBody, is the emulator's own"}
-	ErrThrottled = ErrorCode{429, "APIGW.0308", "The throttling threshold has been reached", Inferred,
+	errThrottled = ErrorCode{429, "APIGW.0308", "The throttling threshold has been reached", Inferred,
 		"fault injection; the gateway's throttling code as recalled, not read in this project's sources"}
-	ErrInternal = ErrorCode{500, "SYS.0500", "Internal server error", Inferred,
+	errInternal = ErrorCode{500, "SYS.0500", "Internal server error", Inferred,
 		"fault injection: a 5xx from the service behind the gateway"}
-	ErrUnavailable = ErrorCode{503, "SYS.0503", "Service unavailable", Inferred,
+	errUnavailable = ErrorCode{503, "SYS.0503", "Service unavailable", Inferred,
 		"fault injection: a 5xx from the service behind the gateway"}
 
 	// IAM v5 (PAP5.*).
-	ErrIAMInvalidMarker   = ErrorCode{400, "PAP5.0010", "invalid marker", Stated, ""}
-	ErrIAMMalformedPolicy = ErrorCode{400, "PAP5.0011", "malformed policy document", Stated,
+	errIAMInvalidMarker   = ErrorCode{400, "PAP5.0010", "invalid marker", Stated, ""}
+	errIAMMalformedPolicy = ErrorCode{400, "PAP5.0011", "malformed policy document", Stated,
 		"the code is stated; answering it for the checker's error findings and the size quota is inferred"}
-	ErrIAMInvalidPath = ErrorCode{400, "PAP5.0030", "invalid path", Stated,
+	errIAMInvalidPath = ErrorCode{400, "PAP5.0030", "invalid path", Stated,
 		"the code is stated; refusing the segments . and .. (which the stated character set admits) is inferred"}
-	ErrIAMVersionLimit = ErrorCode{409, "PAP5.0028", "versions per policy limit exceeded", Stated,
+	errIAMVersionLimit = ErrorCode{409, "PAP5.0028", "versions per policy limit exceeded", Stated,
 		"code and message from the vendor's Terraform provider, which retries on it"}
-	ErrIAMAgencyLimit = ErrorCode{409, "PAP5.0003", "attached policies per agency limit exceeded", Stated,
+	errIAMAgencyLimit = ErrorCode{409, "PAP5.0003", "attached policies per agency limit exceeded", Stated,
 		"code and message stated; the status 409 is inferred"}
-	ErrIAMUserLimit = ErrorCode{409, "PAP5.0004", "attached policies per user limit exceeded", Inferred,
+	errIAMUserLimit = ErrorCode{409, "PAP5.0004", "attached policies per user limit exceeded", Inferred,
 		"shaped after PAP5.0003"}
-	ErrIAMGroupLimit = ErrorCode{409, "PAP5.0005", "attached policies per group limit exceeded", Inferred,
+	errIAMGroupLimit = ErrorCode{409, "PAP5.0005", "attached policies per group limit exceeded", Inferred,
 		"shaped after PAP5.0003"}
-	ErrIAMInvalidParam = ErrorCode{400, "PAP5.0014", "invalid parameter", Inferred,
+	errIAMInvalidParam = ErrorCode{400, "PAP5.0014", "invalid parameter", Inferred,
 		"generic bad input (name, description, limit, ids, JSON body)"}
-	ErrIAMNotFound        = ErrorCode{404, "PAP5.0015", "policy not found", Inferred, ""}
-	ErrIAMVersionNotFound = ErrorCode{404, "PAP5.0015", "policy version not found", Inferred, ""}
-	ErrIAMNotAttached     = ErrorCode{404, "PAP5.0015", "policy not attached", Inferred,
+	errIAMNotFound        = ErrorCode{404, "PAP5.0015", "policy not found", Inferred, ""}
+	errIAMVersionNotFound = ErrorCode{404, "PAP5.0015", "policy version not found", Inferred, ""}
+	errIAMNotAttached     = ErrorCode{404, "PAP5.0015", "policy not attached", Inferred,
 		"detaching a policy that is not attached; AWS IAM answers NoSuchEntity"}
-	ErrIAMDuplicateName = ErrorCode{409, "PAP5.0017", "policy name already exists", Inferred,
+	errIAMDuplicateName = ErrorCode{409, "PAP5.0017", "policy name already exists", Inferred,
 		"names are unique per account; compared ignoring case, which is inferred: the vendor's CreatePolicyV5 page states " +
 			"policy_name's characters but not whether case counts, and AWS IAM, which the v5 API follows, says names are not " +
 			"distinguished by case"}
-	ErrIAMPolicyAttached = ErrorCode{409, "PAP5.0018", "policy is attached to entities", Inferred,
+	errIAMPolicyAttached = ErrorCode{409, "PAP5.0018", "policy is attached to entities", Inferred,
 		"the vendor's DeletePolicyV5 page says the policy must not be attached; the answer's shape is inferred"}
-	ErrIAMDeleteDefault = ErrorCode{409, "PAP5.0019", "cannot delete the default version of a policy", Inferred, ""}
-	ErrIAMPolicyLimit   = ErrorCode{409, "PAP5.0020", "policies per account limit exceeded", Inferred, ""}
-	ErrIAMSystemPolicy  = ErrorCode{403, "PAP5.0021", "system policies cannot be modified or deleted", Inferred,
+	errIAMDeleteDefault = ErrorCode{409, "PAP5.0019", "cannot delete the default version of a policy", Inferred, ""}
+	errIAMPolicyLimit   = ErrorCode{409, "PAP5.0020", "policies per account limit exceeded", Inferred, ""}
+	errIAMSystemPolicy  = ErrorCode{403, "PAP5.0021", "system policies cannot be modified or deleted", Inferred,
 		"the vendor's pages say system policies are predefined; the answer to changing one (code, status) is not stated"}
-	ErrIAMUnknownService = ErrorCode{404, "PAP5.0015", "service not found", Inferred,
+	errIAMUnknownService = ErrorCode{404, "PAP5.0015", "service not found", Inferred,
 		"the emulator serves the authorization schema of ims only"}
 
 	// Organizations (Organizations.*).
-	ErrOrgConcurrent      = ErrorCode{409, "Organizations.1003", "Concurrent modification.", Stated, ""}
-	ErrOrgInvalidParam    = ErrorCode{400, "Organizations.1200", "Invalid parameter.", Inferred, ""}
-	ErrOrgInvalidMarker   = ErrorCode{400, "Organizations.1200", "Invalid marker.", Inferred, ""}
-	ErrOrgMalformedPolicy = ErrorCode{400, "Organizations.1201", "Malformed policy content.", Inferred, ""}
-	ErrOrgPolicyNotFound  = ErrorCode{404, "Organizations.1202", "Policy not found.", Inferred, ""}
-	ErrOrgEntityNotFound  = ErrorCode{404, "Organizations.1203", "Entity not found.", Inferred,
+	errOrgConcurrent      = ErrorCode{409, "Organizations.1003", "Concurrent modification.", Stated, ""}
+	errOrgInvalidParam    = ErrorCode{400, "Organizations.1200", "Invalid parameter.", Inferred, ""}
+	errOrgInvalidMarker   = ErrorCode{400, "Organizations.1200", "Invalid marker.", Inferred, ""}
+	errOrgMalformedPolicy = ErrorCode{400, "Organizations.1201", "Malformed policy content.", Inferred, ""}
+	errOrgPolicyNotFound  = ErrorCode{404, "Organizations.1202", "Policy not found.", Inferred, ""}
+	errOrgEntityNotFound  = ErrorCode{404, "Organizations.1203", "Entity not found.", Inferred,
 		"an r- id other than the organisation's root"}
-	ErrOrgDuplicateName = ErrorCode{409, "Organizations.1204", "A policy with the same name already exists.", Inferred,
+	errOrgDuplicateName = ErrorCode{409, "Organizations.1204", "A policy with the same name already exists.", Inferred,
 		"AWS Organizations: DuplicatePolicyException; names compared ignoring case (inferred: the vendor's guide, " +
 			"\"Creating an SCP\", asks for a unique name without saying whether case counts)"}
-	ErrOrgPolicyInUse = ErrorCode{409, "Organizations.1205", "The policy is attached to one or more entities.", Inferred,
+	errOrgPolicyInUse = ErrorCode{409, "Organizations.1205", "The policy is attached to one or more entities.", Inferred,
 		"AWS Organizations: PolicyInUseException"}
-	ErrOrgPolicyLimit = ErrorCode{409, "Organizations.1206", "The number of policies exceeds the quota.", Inferred,
+	errOrgPolicyLimit = ErrorCode{409, "Organizations.1206", "The number of policies exceeds the quota.", Inferred,
 		"quota of 1,000 SCPs stated; the answer's shape is inferred"}
-	ErrOrgTypeNotEnabled = ErrorCode{400, "Organizations.1207", "The policy type service_control_policy is not enabled in the root.", Inferred,
+	errOrgTypeNotEnabled = ErrorCode{400, "Organizations.1207", "The policy type service_control_policy is not enabled in the root.", Inferred,
 		"AWS Organizations: PolicyTypeNotEnabledException (400)"}
-	ErrOrgTypeAlreadyEnabled = ErrorCode{409, "Organizations.1208", "The policy type is already enabled in the root.", Inferred,
+	errOrgTypeAlreadyEnabled = ErrorCode{409, "Organizations.1208", "The policy type is already enabled in the root.", Inferred,
 		"AWS Organizations: PolicyTypeAlreadyEnabledException"}
-	ErrOrgDuplicateAttachment = ErrorCode{409, "Organizations.1209", "The policy is already attached to the entity.", Inferred,
+	errOrgDuplicateAttachment = ErrorCode{409, "Organizations.1209", "The policy is already attached to the entity.", Inferred,
 		"AWS Organizations: DuplicatePolicyAttachmentException"}
-	ErrOrgNotAttached = ErrorCode{404, "Organizations.1210", "The policy is not attached to the entity.", Inferred,
+	errOrgNotAttached = ErrorCode{404, "Organizations.1210", "The policy is not attached to the entity.", Inferred,
 		"AWS Organizations: PolicyNotAttachedException"}
-	ErrOrgAttachLimit = ErrorCode{409, "Organizations.1211", "The number of policies attached to the entity exceeds the quota.", Inferred,
+	errOrgAttachLimit = ErrorCode{409, "Organizations.1211", "The number of policies attached to the entity exceeds the quota.", Inferred,
 		"quota of 5 SCPs per root, OU or account stated; the answer's shape is inferred"}
-	ErrOrgLastPolicy = ErrorCode{409, "Organizations.1212", "The last policy of an entity cannot be detached.", Inferred,
+	errOrgLastPolicy = ErrorCode{409, "Organizations.1212", "The last policy of an entity cannot be detached.", Inferred,
 		"the vendor's guide states that the last SCP cannot be detached from an OU or account"}
-	ErrOrgBuiltin               = ErrorCode{400, "Organizations.1213", "A system policy cannot be modified or deleted.", Inferred, ""}
-	ErrOrgTypeNotEnabledDisable = ErrorCode{409, "Organizations.1214", "The policy type is not enabled in the root.", Inferred, ""}
+	errOrgBuiltin               = ErrorCode{400, "Organizations.1213", "A system policy cannot be modified or deleted.", Inferred, ""}
+	errOrgTypeNotEnabledDisable = ErrorCode{409, "Organizations.1214", "The policy type is not enabled in the root.", Inferred, ""}
 )
 
 // ErrorCodes lists every error the emulator can answer with, for documentation.
 func ErrorCodes() []ErrorCode {
 	return []ErrorCode{
-		ErrSignature, ErrNoRoute, ErrBodyTooLarge, ErrThrottled, ErrInternal, ErrUnavailable,
-		ErrIAMInvalidMarker, ErrIAMMalformedPolicy, ErrIAMInvalidPath, ErrIAMVersionLimit,
-		ErrIAMAgencyLimit, ErrIAMUserLimit, ErrIAMGroupLimit, ErrIAMInvalidParam, ErrIAMNotFound,
-		ErrIAMVersionNotFound, ErrIAMNotAttached, ErrIAMDuplicateName, ErrIAMPolicyAttached,
-		ErrIAMDeleteDefault, ErrIAMPolicyLimit, ErrIAMSystemPolicy, ErrIAMUnknownService,
-		ErrOrgConcurrent, ErrOrgInvalidParam, ErrOrgInvalidMarker, ErrOrgMalformedPolicy,
-		ErrOrgPolicyNotFound, ErrOrgEntityNotFound, ErrOrgDuplicateName, ErrOrgPolicyInUse,
-		ErrOrgPolicyLimit, ErrOrgTypeNotEnabled, ErrOrgTypeAlreadyEnabled, ErrOrgDuplicateAttachment,
-		ErrOrgNotAttached, ErrOrgAttachLimit, ErrOrgLastPolicy, ErrOrgBuiltin, ErrOrgTypeNotEnabledDisable,
+		errSignature, errNoRoute, errBodyTooLarge, errThrottled, errInternal, errUnavailable,
+		errIAMInvalidMarker, errIAMMalformedPolicy, errIAMInvalidPath, errIAMVersionLimit,
+		errIAMAgencyLimit, errIAMUserLimit, errIAMGroupLimit, errIAMInvalidParam, errIAMNotFound,
+		errIAMVersionNotFound, errIAMNotAttached, errIAMDuplicateName, errIAMPolicyAttached,
+		errIAMDeleteDefault, errIAMPolicyLimit, errIAMSystemPolicy, errIAMUnknownService,
+		errOrgConcurrent, errOrgInvalidParam, errOrgInvalidMarker, errOrgMalformedPolicy,
+		errOrgPolicyNotFound, errOrgEntityNotFound, errOrgDuplicateName, errOrgPolicyInUse,
+		errOrgPolicyLimit, errOrgTypeNotEnabled, errOrgTypeAlreadyEnabled, errOrgDuplicateAttachment,
+		errOrgNotAttached, errOrgAttachLimit, errOrgLastPolicy, errOrgBuiltin, errOrgTypeNotEnabledDisable,
 	}
 }
 

@@ -14,7 +14,7 @@ func TestFailRateAnswersBeforeActing(t *testing.T) {
 	for i := range 30 {
 		r := e.do("POST", "/v5/policies", create(fmt.Sprintf("p%d", i), allowDoc))
 		seen[r.status] = true
-		want := map[int]string{429: "APIGW.0308", 500: ErrInternal.Code, 503: ErrUnavailable.Code}[r.status]
+		want := map[int]string{429: "APIGW.0308", 500: errInternal.Code, 503: errUnavailable.Code}[r.status]
 		if want == "" || r.code() != want {
 			t.Fatalf("status %d code %q: %s", r.status, r.code(), r.raw)
 		}

@@ -46,13 +46,13 @@ func (s *Server) policyURN(name string) string { return "iam::" + s.cfg.AccountI
 // checkIdentityDocument applies the size quota and the document checker.
 func (s *Server) checkIdentityDocument(doc *string) *apiError {
 	if doc == nil || strings.TrimSpace(*doc) == "" {
-		return fail(ErrIAMMalformedPolicy, "policy_document is required")
+		return fail(errIAMMalformedPolicy, "policy_document is required")
 	}
 	if n := docChars(*doc); n > MaxPolicyDocument {
-		return fail(ErrIAMMalformedPolicy, "the document has %d characters without white space, more than %d", n, MaxPolicyDocument)
+		return fail(errIAMMalformedPolicy, "the document has %d characters without white space, more than %d", n, MaxPolicyDocument)
 	}
 	if err := s.cfg.CheckDocument([]byte(*doc), false); err != nil {
-		return fail(ErrIAMMalformedPolicy, "%v", err)
+		return fail(errIAMMalformedPolicy, "%v", err)
 	}
 	return nil
 }
@@ -61,11 +61,11 @@ func (s *Server) checkIdentityDocument(doc *string) *apiError {
 func (s *Server) lookupPolicyLocked(r *http.Request, read bool) (*Policy, *apiError) {
 	id := r.PathValue("policy_id")
 	if !reID.MatchString(id) {
-		return nil, fail(ErrIAMInvalidParam, "policy_id %q is not 1 to 64 letters, digits or hyphens", id)
+		return nil, fail(errIAMInvalidParam, "policy_id %q is not 1 to 64 letters, digits or hyphens", id)
 	}
 	p := s.st.Policies[id]
 	if p == nil || (read && !p.System && s.freshLocked(p.CreatedAt)) {
-		return nil, fail(ErrIAMNotFound, "%s", id)
+		return nil, fail(errIAMNotFound, "%s", id)
 	}
 	return p, nil
 }
@@ -78,24 +78,24 @@ func (s *Server) createPolicy(r *http.Request, body []byte) (int, any, *apiError
 		Description *string `json:"description"`
 	}
 	if err := decodeBody(body, &req); err != nil {
-		return 0, nil, fail(ErrIAMInvalidParam, "%v", err)
+		return 0, nil, fail(errIAMInvalidParam, "%v", err)
 	}
 	if req.Name == nil || !rePolicyName.MatchString(*req.Name) {
-		return 0, nil, fail(ErrIAMInvalidParam, "policy_name must be 1 to %d letters, digits or _+=.@-", MaxPolicyNameLen)
+		return 0, nil, fail(errIAMInvalidParam, "policy_name must be 1 to %d letters, digits or _+=.@-", MaxPolicyNameLen)
 	}
 	path := ""
 	if req.Path != nil {
 		path = *req.Path
 	}
 	if !validPath(path) {
-		return 0, nil, fail(ErrIAMInvalidPath, "%q", path)
+		return 0, nil, fail(errIAMInvalidPath, "%q", path)
 	}
 	desc := ""
 	if req.Description != nil {
 		desc = *req.Description
 	}
 	if runeLen(desc) > MaxPolicyDescription {
-		return 0, nil, fail(ErrIAMInvalidParam, "description is longer than %d characters", MaxPolicyDescription)
+		return 0, nil, fail(errIAMInvalidParam, "description is longer than %d characters", MaxPolicyDescription)
 	}
 	if e := s.checkIdentityDocument(req.Document); e != nil {
 		return 0, nil, e
@@ -104,10 +104,10 @@ func (s *Server) createPolicy(r *http.Request, body []byte) (int, any, *apiError
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.st.customPolicyByName(*req.Name) != nil {
-		return 0, nil, fail(ErrIAMDuplicateName, "%s", *req.Name)
+		return 0, nil, fail(errIAMDuplicateName, "%s", *req.Name)
 	}
 	if s.st.customPolicies() >= MaxPolicies {
-		return 0, nil, fail(ErrIAMPolicyLimit, "at most %d custom policies", MaxPolicies)
+		return 0, nil, fail(errIAMPolicyLimit, "at most %d custom policies", MaxPolicies)
 	}
 	now := s.cfg.Now().UTC()
 	p := &Policy{
@@ -127,17 +127,17 @@ func (s *Server) listPolicies(r *http.Request, _ []byte) (int, any, *apiError) {
 	q := r.URL.Query()
 	typ := q.Get("policy_type")
 	if typ != "" && typ != policyTypeCustom && typ != policyTypeSystem {
-		return 0, nil, fail(ErrIAMInvalidParam, "policy_type must be custom or system")
+		return 0, nil, fail(errIAMInvalidParam, "policy_type must be custom or system")
 	}
 	prefix := q.Get("path_prefix")
 	if prefix != "" && !validPath(prefix) {
-		return 0, nil, fail(ErrIAMInvalidPath, "path_prefix %q", prefix)
+		return 0, nil, fail(errIAMInvalidPath, "path_prefix %q", prefix)
 	}
 	onlyAttached := false
 	if v := q.Get("only_attached"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
-			return 0, nil, fail(ErrIAMInvalidParam, "only_attached must be true or false")
+			return 0, nil, fail(errIAMInvalidParam, "only_attached must be true or false")
 		}
 		onlyAttached = b
 	}
@@ -161,7 +161,7 @@ func (s *Server) listPolicies(r *http.Request, _ []byte) (int, any, *apiError) {
 	for i, p := range match {
 		keys[i] = p.Seq
 	}
-	pg, e := paginate(r, keys, 100, 200, ErrIAMInvalidParam, ErrIAMInvalidMarker)
+	pg, e := paginate(r, keys, 100, 200, errIAMInvalidParam, errIAMInvalidMarker)
 	if e != nil {
 		return 0, nil, e
 	}
@@ -192,13 +192,13 @@ func (s *Server) updatePolicy(r *http.Request, body []byte) (int, any, *apiError
 		Description *string `json:"description"`
 	}
 	if err := decodeBody(body, &req); err != nil {
-		return 0, nil, fail(ErrIAMInvalidParam, "%v", err)
+		return 0, nil, fail(errIAMInvalidParam, "%v", err)
 	}
 	if req.Description == nil {
-		return 0, nil, fail(ErrIAMInvalidParam, "description is required")
+		return 0, nil, fail(errIAMInvalidParam, "description is required")
 	}
 	if runeLen(*req.Description) > MaxPolicyDescription {
-		return 0, nil, fail(ErrIAMInvalidParam, "description is longer than %d characters", MaxPolicyDescription)
+		return 0, nil, fail(errIAMInvalidParam, "description is longer than %d characters", MaxPolicyDescription)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -227,7 +227,7 @@ func (s *Server) deletePolicy(r *http.Request, _ []byte) (int, any, *apiError) {
 		return 0, nil, e
 	}
 	if n := len(p.Attachments); n > 0 {
-		return 0, nil, fail(ErrIAMPolicyAttached, "%s is attached to %d entities", p.ID, n)
+		return 0, nil, fail(errIAMPolicyAttached, "%s is attached to %d entities", p.ID, n)
 	}
 	delete(s.st.Policies, p.ID)
 	if e := s.persistLocked(policyRef(p.ID)); e != nil {
@@ -242,7 +242,7 @@ func (s *Server) createVersion(r *http.Request, body []byte) (int, any, *apiErro
 		SetAsDefault *bool   `json:"set_as_default"`
 	}
 	if err := decodeBody(body, &req); err != nil {
-		return 0, nil, fail(ErrIAMInvalidParam, "%v", err)
+		return 0, nil, fail(errIAMInvalidParam, "%v", err)
 	}
 	if e := s.checkIdentityDocument(req.Document); e != nil {
 		return 0, nil, e
@@ -257,7 +257,7 @@ func (s *Server) createVersion(r *http.Request, body []byte) (int, any, *apiErro
 		return 0, nil, e
 	}
 	if len(p.Versions) >= MaxVersions {
-		return 0, nil, fail(ErrIAMVersionLimit, "%s has %d versions", p.ID, len(p.Versions))
+		return 0, nil, fail(errIAMVersionLimit, "%s has %d versions", p.ID, len(p.Versions))
 	}
 	v := s.addVersionLocked(p, *req.Document, req.SetAsDefault != nil && *req.SetAsDefault)
 	if e := s.persistLocked(policyRef(p.ID)); e != nil {
@@ -296,7 +296,7 @@ func (s *Server) listVersions(r *http.Request, _ []byte) (int, any, *apiError) {
 		n, _ := strconv.ParseInt(v.ID[1:], 10, 64)
 		keys[i] = -n
 	}
-	pg, e := paginate(r, keys, 100, 200, ErrIAMInvalidParam, ErrIAMInvalidMarker)
+	pg, e := paginate(r, keys, 100, 200, errIAMInvalidParam, errIAMInvalidMarker)
 	if e != nil {
 		return 0, nil, e
 	}
@@ -314,11 +314,11 @@ func (s *Server) lookupVersionLocked(r *http.Request, read bool) (*Policy, *Poli
 	}
 	vid := r.PathValue("version_id")
 	if !reVersionID.MatchString(vid) {
-		return nil, nil, fail(ErrIAMInvalidParam, "version_id %q is not v followed by a number", vid)
+		return nil, nil, fail(errIAMInvalidParam, "version_id %q is not v followed by a number", vid)
 	}
 	v := p.version(vid)
 	if v == nil {
-		return nil, nil, fail(ErrIAMVersionNotFound, "%s of %s", vid, p.ID)
+		return nil, nil, fail(errIAMVersionNotFound, "%s of %s", vid, p.ID)
 	}
 	return p, v, nil
 }
@@ -344,7 +344,7 @@ func (s *Server) deleteVersion(r *http.Request, _ []byte) (int, any, *apiError) 
 		return 0, nil, e
 	}
 	if v.ID == p.DefaultVersionID {
-		return 0, nil, fail(ErrIAMDeleteDefault, "%s is the default version of %s", v.ID, p.ID)
+		return 0, nil, fail(errIAMDeleteDefault, "%s is the default version of %s", v.ID, p.ID)
 	}
 	id := v.ID
 	p.Versions = slices.DeleteFunc(p.Versions, func(x PolicyVersion) bool { return x.ID == id })
@@ -377,11 +377,11 @@ func (s *Server) setDefaultVersion(r *http.Request, _ []byte) (int, any, *apiErr
 func principalLimitError(typ string) ErrorCode {
 	switch typ {
 	case PrincipalUser:
-		return ErrIAMUserLimit
+		return errIAMUserLimit
 	case PrincipalGroup:
-		return ErrIAMGroupLimit
+		return errIAMGroupLimit
 	}
-	return ErrIAMAgencyLimit
+	return errIAMAgencyLimit
 }
 
 func principalField(typ string) string { return typ + "_id" }
@@ -389,12 +389,12 @@ func principalField(typ string) string { return typ + "_id" }
 func decodePrincipal(typ string, body []byte) (string, *apiError) {
 	var req map[string]any
 	if err := decodeBody(body, &req); err != nil {
-		return "", fail(ErrIAMInvalidParam, "%v", err)
+		return "", fail(errIAMInvalidParam, "%v", err)
 	}
 	field := principalField(typ)
 	id, _ := req[field].(string)
 	if !reID.MatchString(id) {
-		return "", fail(ErrIAMInvalidParam, "%s must be 1 to 64 letters, digits or hyphens", field)
+		return "", fail(errIAMInvalidParam, "%s must be 1 to 64 letters, digits or hyphens", field)
 	}
 	return id, nil
 }
@@ -441,7 +441,7 @@ func (s *Server) detachPolicy(typ string) handlerFunc {
 		}
 		i := p.attachment(typ, id)
 		if i < 0 {
-			return 0, nil, fail(ErrIAMNotAttached, "%s is not attached to %s %s", p.ID, typ, id)
+			return 0, nil, fail(errIAMNotAttached, "%s is not attached to %s %s", p.ID, typ, id)
 		}
 		p.Attachments = slices.Delete(p.Attachments, i, i+1)
 		if e := s.persistLocked(policyRef(p.ID)); e != nil {
@@ -462,7 +462,7 @@ type entityJSON struct {
 func (s *Server) listEntities(r *http.Request, _ []byte) (int, any, *apiError) {
 	typ := r.URL.Query().Get("entity_type")
 	if typ != "" && typ != PrincipalUser && typ != PrincipalGroup && typ != PrincipalAgency {
-		return 0, nil, fail(ErrIAMInvalidParam, "entity_type must be user, group or agency")
+		return 0, nil, fail(errIAMInvalidParam, "entity_type must be user, group or agency")
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -478,7 +478,7 @@ func (s *Server) listEntities(r *http.Request, _ []byte) (int, any, *apiError) {
 			keys = append(keys, a.Seq)
 		}
 	}
-	pg, e := paginate(r, keys, 100, 200, ErrIAMInvalidParam, ErrIAMInvalidMarker)
+	pg, e := paginate(r, keys, 100, 200, errIAMInvalidParam, errIAMInvalidMarker)
 	if e != nil {
 		return 0, nil, e
 	}
@@ -513,7 +513,7 @@ func (s *Server) listAttachedPolicies(typ string) handlerFunc {
 	return func(r *http.Request, _ []byte) (int, any, *apiError) {
 		id := r.PathValue("id")
 		if !reID.MatchString(id) {
-			return 0, nil, fail(ErrIAMInvalidParam, "%s_id %q is not 1 to 64 letters, digits or hyphens", typ, id)
+			return 0, nil, fail(errIAMInvalidParam, "%s_id %q is not 1 to 64 letters, digits or hyphens", typ, id)
 		}
 		s.mu.Lock()
 		defer s.mu.Unlock()
@@ -526,7 +526,7 @@ func (s *Server) listAttachedPolicies(typ string) handlerFunc {
 				keys = append(keys, p.Seq)
 			}
 		}
-		pg, e := paginate(r, keys, 100, 200, ErrIAMInvalidParam, ErrIAMInvalidMarker)
+		pg, e := paginate(r, keys, 100, 200, errIAMInvalidParam, errIAMInvalidMarker)
 		if e != nil {
 			return 0, nil, e
 		}

@@ -81,13 +81,13 @@ func validSCPName(name string) bool {
 // checkSCPContent applies the size quota and the document checker.
 func (s *Server) checkSCPContent(content string) *apiError {
 	if strings.TrimSpace(content) == "" {
-		return fail(ErrOrgMalformedPolicy, "content is required")
+		return fail(errOrgMalformedPolicy, "content is required")
 	}
 	if n := docChars(content); n > MaxSCPContent {
-		return fail(ErrOrgMalformedPolicy, "the content has %d characters without white space, more than %d", n, MaxSCPContent)
+		return fail(errOrgMalformedPolicy, "the content has %d characters without white space, more than %d", n, MaxSCPContent)
 	}
 	if err := s.cfg.CheckDocument([]byte(content), true); err != nil {
-		return fail(ErrOrgMalformedPolicy, "%v", err)
+		return fail(errOrgMalformedPolicy, "%v", err)
 	}
 	return nil
 }
@@ -95,11 +95,11 @@ func (s *Server) checkSCPContent(content string) *apiError {
 func (s *Server) lookupSCPLocked(r *http.Request, read bool) (*SCP, *apiError) {
 	id := r.PathValue("policy_id")
 	if !reSCPID.MatchString(id) {
-		return nil, fail(ErrOrgInvalidParam, "policy_id %q is not p- followed by letters, digits or underscores", id)
+		return nil, fail(errOrgInvalidParam, "policy_id %q is not p- followed by letters, digits or underscores", id)
 	}
 	p := s.st.SCPs[id]
 	if p == nil || (read && !p.Builtin && s.freshLocked(p.CreatedAt)) {
-		return nil, fail(ErrOrgPolicyNotFound, "%s", id)
+		return nil, fail(errOrgPolicyNotFound, "%s", id)
 	}
 	return p, nil
 }
@@ -113,20 +113,20 @@ func (s *Server) createSCP(r *http.Request, body []byte) (int, any, *apiError) {
 		Tags        []Tag   `json:"tags"`
 	}
 	if err := decodeBody(body, &req); err != nil {
-		return 0, nil, fail(ErrOrgInvalidParam, "%v", err)
+		return 0, nil, fail(errOrgInvalidParam, "%v", err)
 	}
 	if req.Name == nil || !validSCPName(*req.Name) {
-		return 0, nil, fail(ErrOrgInvalidParam, "name must be 1 to %d characters", MaxSCPNameLen)
+		return 0, nil, fail(errOrgInvalidParam, "name must be 1 to %d characters", MaxSCPNameLen)
 	}
 	if req.Type == nil || *req.Type != scpType {
-		return 0, nil, fail(ErrOrgInvalidParam, "type must be %s", scpType)
+		return 0, nil, fail(errOrgInvalidParam, "type must be %s", scpType)
 	}
 	desc := ""
 	if req.Description != nil {
 		desc = *req.Description
 	}
 	if runeLen(desc) > MaxSCPDescription {
-		return 0, nil, fail(ErrOrgInvalidParam, "description is longer than %d characters", MaxSCPDescription)
+		return 0, nil, fail(errOrgInvalidParam, "description is longer than %d characters", MaxSCPDescription)
 	}
 	if e := checkTags(req.Tags); e != nil {
 		return 0, nil, e
@@ -142,7 +142,7 @@ func (s *Server) createSCP(r *http.Request, body []byte) (int, any, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.st.scpByName(*req.Name) != nil {
-		return 0, nil, fail(ErrOrgDuplicateName, "%s", *req.Name)
+		return 0, nil, fail(errOrgDuplicateName, "%s", *req.Name)
 	}
 	custom := 0
 	for _, p := range s.st.SCPs {
@@ -151,7 +151,7 @@ func (s *Server) createSCP(r *http.Request, body []byte) (int, any, *apiError) {
 		}
 	}
 	if custom >= MaxSCPs {
-		return 0, nil, fail(ErrOrgPolicyLimit, "at most %d SCPs", MaxSCPs)
+		return 0, nil, fail(errOrgPolicyLimit, "at most %d SCPs", MaxSCPs)
 	}
 	now := s.cfg.Now().UTC()
 	id := s.newSCPIDLocked()
@@ -168,19 +168,19 @@ func (s *Server) createSCP(r *http.Request, body []byte) (int, any, *apiError) {
 
 func checkTags(tags []Tag) *apiError {
 	if len(tags) > MaxSCPTags {
-		return fail(ErrOrgInvalidParam, "at most %d tags", MaxSCPTags)
+		return fail(errOrgInvalidParam, "at most %d tags", MaxSCPTags)
 	}
 	seen := map[string]bool{}
 	for _, t := range tags {
 		if n := runeLen(t.Key); n < 1 || n > 128 {
-			return fail(ErrOrgInvalidParam, "tag keys must be 1 to 128 characters")
+			return fail(errOrgInvalidParam, "tag keys must be 1 to 128 characters")
 		}
 		if runeLen(t.Value) > 255 {
-			return fail(ErrOrgInvalidParam, "tag values must be at most 255 characters")
+			return fail(errOrgInvalidParam, "tag values must be at most 255 characters")
 		}
 		k := strings.ToLower(t.Key)
 		if seen[k] {
-			return fail(ErrOrgInvalidParam, "duplicate tag key %q", t.Key)
+			return fail(errOrgInvalidParam, "duplicate tag key %q", t.Key)
 		}
 		seen[k] = true
 	}
@@ -202,7 +202,7 @@ func (s *Server) listSCPs(r *http.Request, _ []byte) (int, any, *apiError) {
 	for i, p := range match {
 		keys[i] = p.Seq
 	}
-	pg, e := paginate(r, keys, 200, 2000, ErrOrgInvalidParam, ErrOrgInvalidMarker)
+	pg, e := paginate(r, keys, 200, 2000, errOrgInvalidParam, errOrgInvalidMarker)
 	if e != nil {
 		return 0, nil, e
 	}
@@ -230,13 +230,13 @@ func (s *Server) updateSCP(r *http.Request, body []byte) (int, any, *apiError) {
 		Description *string `json:"description"`
 	}
 	if err := decodeBody(body, &req); err != nil {
-		return 0, nil, fail(ErrOrgInvalidParam, "%v", err)
+		return 0, nil, fail(errOrgInvalidParam, "%v", err)
 	}
 	if req.Name != nil && !validSCPName(*req.Name) {
-		return 0, nil, fail(ErrOrgInvalidParam, "name must be 1 to %d characters", MaxSCPNameLen)
+		return 0, nil, fail(errOrgInvalidParam, "name must be 1 to %d characters", MaxSCPNameLen)
 	}
 	if req.Description != nil && runeLen(*req.Description) > MaxSCPDescription {
-		return 0, nil, fail(ErrOrgInvalidParam, "description is longer than %d characters", MaxSCPDescription)
+		return 0, nil, fail(errOrgInvalidParam, "description is longer than %d characters", MaxSCPDescription)
 	}
 	if req.Content != nil {
 		if e := s.checkSCPContent(*req.Content); e != nil {
@@ -250,11 +250,11 @@ func (s *Server) updateSCP(r *http.Request, body []byte) (int, any, *apiError) {
 		return 0, nil, e
 	}
 	if p.Builtin {
-		return 0, nil, fail(ErrOrgBuiltin, "%s", p.ID)
+		return 0, nil, fail(errOrgBuiltin, "%s", p.ID)
 	}
 	if req.Name != nil {
 		if other := s.st.scpByName(*req.Name); other != nil && other != p {
-			return 0, nil, fail(ErrOrgDuplicateName, "%s", *req.Name)
+			return 0, nil, fail(errOrgDuplicateName, "%s", *req.Name)
 		}
 		p.Name = *req.Name
 	}
@@ -279,10 +279,10 @@ func (s *Server) deleteSCP(r *http.Request, _ []byte) (int, any, *apiError) {
 		return 0, nil, e
 	}
 	if p.Builtin {
-		return 0, nil, fail(ErrOrgBuiltin, "%s", p.ID)
+		return 0, nil, fail(errOrgBuiltin, "%s", p.ID)
 	}
 	if n := len(p.Targets); n > 0 {
-		return 0, nil, fail(ErrOrgPolicyInUse, "%s is attached to %d entities", p.ID, n)
+		return 0, nil, fail(errOrgPolicyInUse, "%s is attached to %d entities", p.ID, n)
 	}
 	delete(s.st.SCPs, p.ID)
 	if e := s.persistLocked(scpRef(p.ID)); e != nil {
@@ -306,10 +306,10 @@ func (s *Server) entityType(id string) string {
 // other than the organisation's.
 func (s *Server) checkTargetLocked(id string) *apiError {
 	if !reTargetID.MatchString(id) {
-		return fail(ErrOrgInvalidParam, "entity_id %q is not a root, OU or account id", id)
+		return fail(errOrgInvalidParam, "entity_id %q is not a root, OU or account id", id)
 	}
 	if strings.HasPrefix(id, "r-") && id != s.st.Root.ID {
-		return fail(ErrOrgEntityNotFound, "root %s", id)
+		return fail(errOrgEntityNotFound, "root %s", id)
 	}
 	return nil
 }
@@ -342,10 +342,10 @@ func decodeEntity(body []byte) (string, *apiError) {
 		EntityID string `json:"entity_id"`
 	}
 	if err := decodeBody(body, &req); err != nil {
-		return "", fail(ErrOrgInvalidParam, "%v", err)
+		return "", fail(errOrgInvalidParam, "%v", err)
 	}
 	if req.EntityID == "" {
-		return "", fail(ErrOrgInvalidParam, "entity_id is required")
+		return "", fail(errOrgInvalidParam, "entity_id is required")
 	}
 	return req.EntityID, nil
 }
@@ -366,17 +366,17 @@ func (s *Server) attachSCP(r *http.Request, body []byte) (int, any, *apiError) {
 	}
 	now := s.cfg.Now()
 	if st := s.st.Root.SCPStatus(now); st != StatusEnabled {
-		return 0, nil, fail(ErrOrgTypeNotEnabled, "root %s reports %s", s.st.Root.ID, st)
+		return 0, nil, fail(errOrgTypeNotEnabled, "root %s reports %s", s.st.Root.ID, st)
 	}
 	if s.attachedLocked(p, target) {
-		return 0, nil, fail(ErrOrgDuplicateAttachment, "%s is attached to %s", p.ID, target)
+		return 0, nil, fail(errOrgDuplicateAttachment, "%s is attached to %s", p.ID, target)
 	}
 	n := len(s.st.scpsOn(target))
 	if s.implicitFullAccessLocked(target) {
 		n = 1 // FullAccess, recorded below; a refused attach changes nothing
 	}
 	if n >= s.cfg.MaxSCPsPerTarget {
-		return 0, nil, fail(ErrOrgAttachLimit, "%s has %d SCPs attached", target, n)
+		return 0, nil, fail(errOrgAttachLimit, "%s has %d SCPs attached", target, n)
 	}
 	s.materializeLocked(target, now.UTC())
 	p.Targets = append(p.Targets, SCPAttachment{TargetID: target, AttachedAt: now.UTC(), Seq: s.st.nextSeq()})
@@ -401,11 +401,11 @@ func (s *Server) detachSCP(r *http.Request, body []byte) (int, any, *apiError) {
 		return 0, nil, e
 	}
 	if !s.attachedLocked(p, target) {
-		return 0, nil, fail(ErrOrgNotAttached, "%s is not attached to %s", p.ID, target)
+		return 0, nil, fail(errOrgNotAttached, "%s is not attached to %s", p.ID, target)
 	}
 	// A target not seen yet holds only the implicit FullAccess; every target keeps one SCP.
 	if s.implicitFullAccessLocked(target) || len(s.st.scpsOn(target)) <= 1 {
-		return 0, nil, fail(ErrOrgLastPolicy, "%s is the only SCP attached to %s", p.ID, target)
+		return 0, nil, fail(errOrgLastPolicy, "%s is the only SCP attached to %s", p.ID, target)
 	}
 	i := p.target(target)
 	p.Targets = slices.Delete(p.Targets, i, i+1)
@@ -434,7 +434,7 @@ func (s *Server) listSCPEntities(r *http.Request, _ []byte) (int, any, *apiError
 	for i, t := range p.Targets {
 		keys[i] = t.Seq
 	}
-	pg, e := paginate(r, keys, 200, 2000, ErrOrgInvalidParam, ErrOrgInvalidMarker)
+	pg, e := paginate(r, keys, 200, 2000, errOrgInvalidParam, errOrgInvalidMarker)
 	if e != nil {
 		return 0, nil, e
 	}
@@ -455,13 +455,13 @@ func decodePolicyType(body []byte) (string, string, *apiError) {
 		RootID     string `json:"root_id"`
 	}
 	if err := decodeBody(body, &req); err != nil {
-		return "", "", fail(ErrOrgInvalidParam, "%v", err)
+		return "", "", fail(errOrgInvalidParam, "%v", err)
 	}
 	if req.PolicyType != scpType {
-		return "", "", fail(ErrOrgInvalidParam, "policy_type must be %s", scpType)
+		return "", "", fail(errOrgInvalidParam, "policy_type must be %s", scpType)
 	}
 	if req.RootID == "" {
-		return "", "", fail(ErrOrgInvalidParam, "root_id is required")
+		return "", "", fail(errOrgInvalidParam, "root_id is required")
 	}
 	return req.PolicyType, req.RootID, nil
 }
@@ -477,10 +477,10 @@ func (s *Server) enablePolicyType(r *http.Request, body []byte) (int, any, *apiE
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if root != s.st.Root.ID {
-		return 0, nil, fail(ErrOrgEntityNotFound, "root %s", root)
+		return 0, nil, fail(errOrgEntityNotFound, "root %s", root)
 	}
 	if s.st.Root.SCPEnabled {
-		return 0, nil, fail(ErrOrgTypeAlreadyEnabled, "%s reports %s", root, s.st.Root.SCPStatus(s.cfg.Now()))
+		return 0, nil, fail(errOrgTypeAlreadyEnabled, "%s reports %s", root, s.st.Root.SCPStatus(s.cfg.Now()))
 	}
 	now := s.cfg.Now().UTC()
 	s.st.Root.SCPEnabled, s.st.Root.EnabledAt = true, now.Add(s.cfg.EnableDelay)
@@ -504,10 +504,10 @@ func (s *Server) disablePolicyType(r *http.Request, body []byte) (int, any, *api
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if root != s.st.Root.ID {
-		return 0, nil, fail(ErrOrgEntityNotFound, "root %s", root)
+		return 0, nil, fail(errOrgEntityNotFound, "root %s", root)
 	}
 	if !s.st.Root.SCPEnabled {
-		return 0, nil, fail(ErrOrgTypeNotEnabledDisable, "%s", root)
+		return 0, nil, fail(errOrgTypeNotEnabledDisable, "%s", root)
 	}
 	s.st.Root.SCPEnabled, s.st.Root.EnabledAt = false, time.Time{}
 	var refs []objectRef
@@ -526,7 +526,7 @@ func (s *Server) disablePolicyType(r *http.Request, body []byte) (int, any, *api
 func (s *Server) listRoots(r *http.Request, _ []byte) (int, any, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	pg, e := paginate(r, []int64{1}, 200, 2000, ErrOrgInvalidParam, ErrOrgInvalidMarker)
+	pg, e := paginate(r, []int64{1}, 200, 2000, errOrgInvalidParam, errOrgInvalidMarker)
 	if e != nil {
 		return 0, nil, e
 	}

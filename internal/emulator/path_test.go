@@ -15,12 +15,12 @@ func TestPolicyPaths(t *testing.T) {
 	refused := []string{"../", "./", "a/../", "../a/", "a/./b/", "a/../../", "/", "//", "a//", "/a/", "a", "a/b", "a b/", "ä/", "a/\n"}
 	for i, p := range refused {
 		r := e.do("POST", "/v5/policies", map[string]any{"policy_name": "refused" + string(rune('a'+i)), "policy_document": allowDoc, "path": p})
-		if r.status != 400 || r.code() != ErrIAMInvalidPath.Code || str(r.body, "request_id") == "" || !strings.Contains(str(r.body, "error_msg"), "invalid path") {
-			t.Errorf("path %q: %d %s, want 400 %s in the service's error body", p, r.status, r.raw, ErrIAMInvalidPath.Code)
+		if r.status != 400 || r.code() != errIAMInvalidPath.Code || str(r.body, "request_id") == "" || !strings.Contains(str(r.body, "error_msg"), "invalid path") {
+			t.Errorf("path %q: %d %s, want 400 %s in the service's error body", p, r.status, r.raw, errIAMInvalidPath.Code)
 		}
 		r = e.do("GET", "/v5/policies?path_prefix="+url.QueryEscape(p), nil)
-		if r.status != 400 || r.code() != ErrIAMInvalidPath.Code {
-			t.Errorf("path_prefix %q: %d %s, want 400 %s", p, r.status, r.raw, ErrIAMInvalidPath.Code)
+		if r.status != 400 || r.code() != errIAMInvalidPath.Code {
+			t.Errorf("path_prefix %q: %d %s, want 400 %s", p, r.status, r.raw, errIAMInvalidPath.Code)
 		}
 	}
 	if n := len(e.srv.Policies()); n != 0 {

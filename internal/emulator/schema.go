@@ -109,7 +109,7 @@ func buildIMSSchema() authorizationSchemaJSON {
 
 func (s *Server) authorizationSchema(r *http.Request, _ []byte) (int, any, *apiError) {
 	if svc := r.PathValue("service_code"); svc != "ims" {
-		return 0, nil, fail(ErrIAMUnknownService, "%s", svc)
+		return 0, nil, fail(errIAMUnknownService, "%s", svc)
 	}
 	return http.StatusOK, imsSchema(), nil
 }

@@ -125,12 +125,12 @@ func TestSDKIdentityPolicies(t *testing.T) {
 		t.Errorf("urn %s, want %s", created.Policy.Urn, want)
 	}
 	_, err := e.iam.CreatePolicyV5(&iamm.CreatePolicyV5Request{Body: &iamm.CreatePolicyReqBody{PolicyName: "SDK-MADE", PolicyDocument: docV1}})
-	wantSDKError(t, "CreatePolicyV5 with a taken name", err, 409, ErrIAMDuplicateName.Code)
+	wantSDKError(t, "CreatePolicyV5 with a taken name", err, 409, errIAMDuplicateName.Code)
 
 	got := must[*iamm.GetPolicyV5Response](t, "GetPolicyV5")(e.iam.GetPolicyV5(&iamm.GetPolicyV5Request{PolicyId: id}))
 	wantPolicy(t, "GetPolicyV5", got.Policy, id, "sdk-made", "custom", "team/", "by the SDK", "v1", 0)
 	_, err = e.iam.GetPolicyV5(&iamm.GetPolicyV5Request{PolicyId: "00000000-0000-4000-8000-00000000dead"})
-	wantSDKError(t, "GetPolicyV5 of an unknown id", err, 404, ErrIAMNotFound.Code)
+	wantSDKError(t, "GetPolicyV5 of an unknown id", err, 404, errIAMNotFound.Code)
 
 	// Lists, paged through next_marker as the provider pages them.
 	for range 2 {
@@ -193,7 +193,7 @@ func TestSDKIdentityPolicies(t *testing.T) {
 		t.Errorf("GetPolicyVersionV5: %v", v1)
 	}
 	_, err = e.iam.DeletePolicyVersionV5(&iamm.DeletePolicyVersionV5Request{PolicyId: id, VersionId: "v2"})
-	wantSDKError(t, "DeletePolicyVersionV5 of the default", err, 409, ErrIAMDeleteDefault.Code)
+	wantSDKError(t, "DeletePolicyVersionV5 of the default", err, 409, errIAMDeleteDefault.Code)
 	must[*iamm.SetDefaultPolicyVersionV5Response](t, "SetDefaultPolicyVersionV5")(e.iam.SetDefaultPolicyVersionV5(&iamm.SetDefaultPolicyVersionV5Request{PolicyId: id, VersionId: "v1"}))
 	got = must[*iamm.GetPolicyV5Response](t, "GetPolicyV5")(e.iam.GetPolicyV5(&iamm.GetPolicyV5Request{PolicyId: id}))
 	wantPolicy(t, "after SetDefaultPolicyVersionV5", got.Policy, id, "sdk-made", "custom", "team/", "by the SDK", "v1", 0)
@@ -201,7 +201,7 @@ func TestSDKIdentityPolicies(t *testing.T) {
 		t.Errorf("DeletePolicyVersionV5: status %d", d.HttpStatusCode)
 	}
 	_, err = e.iam.GetPolicyVersionV5(&iamm.GetPolicyVersionV5Request{PolicyId: id, VersionId: "v2"})
-	wantSDKError(t, "GetPolicyVersionV5 of a deleted version", err, 404, ErrIAMVersionNotFound.Code)
+	wantSDKError(t, "GetPolicyVersionV5 of a deleted version", err, 404, errIAMVersionNotFound.Code)
 
 	// Attachments to a user, a group and an agency.
 	must[*iamm.AttachUserPolicyV5Response](t, "AttachUserPolicyV5")(e.iam.AttachUserPolicyV5(&iamm.AttachUserPolicyV5Request{PolicyId: id, Body: &iamm.AttachUserPolicyReqBody{UserId: "u-1"}}))
@@ -237,12 +237,12 @@ func TestSDKIdentityPolicies(t *testing.T) {
 		t.Errorf("only_attached: %v", att)
 	}
 	_, err = e.iam.DeletePolicyV5(&iamm.DeletePolicyV5Request{PolicyId: id})
-	wantSDKError(t, "DeletePolicyV5 of an attached policy", err, 409, ErrIAMPolicyAttached.Code)
+	wantSDKError(t, "DeletePolicyV5 of an attached policy", err, 409, errIAMPolicyAttached.Code)
 	must[*iamm.DetachUserPolicyV5Response](t, "DetachUserPolicyV5")(e.iam.DetachUserPolicyV5(&iamm.DetachUserPolicyV5Request{PolicyId: id, Body: &iamm.DetachUserPolicyReqBody{UserId: "u-1"}}))
 	must[*iamm.DetachGroupPolicyV5Response](t, "DetachGroupPolicyV5")(e.iam.DetachGroupPolicyV5(&iamm.DetachGroupPolicyV5Request{PolicyId: id, Body: &iamm.DetachGroupPolicyReqBody{GroupId: "g-1"}}))
 	must[*iamm.DetachAgencyPolicyV5Response](t, "DetachAgencyPolicyV5")(e.iam.DetachAgencyPolicyV5(&iamm.DetachAgencyPolicyV5Request{PolicyId: id, Body: &iamm.DetachAgencyPolicyReqBody{AgencyId: "a-1"}}))
 	_, err = e.iam.DetachUserPolicyV5(&iamm.DetachUserPolicyV5Request{PolicyId: id, Body: &iamm.DetachUserPolicyReqBody{UserId: "u-1"}})
-	wantSDKError(t, "DetachUserPolicyV5 of a detached policy", err, 404, ErrIAMNotAttached.Code)
+	wantSDKError(t, "DetachUserPolicyV5 of a detached policy", err, 404, errIAMNotAttached.Code)
 	ents = must[*iamm.ListEntitiesForPolicyV5Response](t, "ListEntitiesForPolicyV5")(e.iam.ListEntitiesForPolicyV5(&iamm.ListEntitiesForPolicyV5Request{PolicyId: id}))
 	if n := len(deref(ents.PolicyUsers)) + len(deref(ents.PolicyGroups)) + len(deref(ents.PolicyAgencies)); n != 0 {
 		t.Errorf("entities after detaching: %v", ents)
@@ -255,7 +255,7 @@ func TestSDKIdentityPolicies(t *testing.T) {
 	}
 	got = must[*iamm.GetPolicyV5Response](t, "GetPolicyV5")(e.iam.GetPolicyV5(&iamm.GetPolicyV5Request{PolicyId: id}))
 	wantPolicy(t, "after UpdatePolicyV5", got.Policy, id, "sdk-made", "custom", "team/", "changed in place", "v1", 0)
-	if r := e.plain(t, http.MethodPut, "/v5/policies/"+id, `{"new_description":"x"}`); r.status != 400 || r.code() != ErrIAMInvalidParam.Code {
+	if r := e.plain(t, http.MethodPut, "/v5/policies/"+id, `{"new_description":"x"}`); r.status != 400 || r.code() != errIAMInvalidParam.Code {
 		t.Errorf("UpdatePolicyV5 with new_description: %d %s", r.status, r.raw)
 	}
 
@@ -263,7 +263,7 @@ func TestSDKIdentityPolicies(t *testing.T) {
 		t.Errorf("DeletePolicyV5: status %d", d.HttpStatusCode)
 	}
 	_, err = e.iam.GetPolicyV5(&iamm.GetPolicyV5Request{PolicyId: id})
-	wantSDKError(t, "GetPolicyV5 of a deleted policy", err, 404, ErrIAMNotFound.Code)
+	wantSDKError(t, "GetPolicyV5 of a deleted policy", err, 404, errIAMNotFound.Code)
 }
 
 // System policies through the SDK: read and attached, every change refused.
@@ -282,14 +282,14 @@ func TestSDKSystemPolicies(t *testing.T) {
 		t.Errorf("ListAttachedGroupPoliciesV5: %v", l)
 	}
 	_, err := e.iam.DeletePolicyV5(&iamm.DeletePolicyV5Request{PolicyId: sp.ID})
-	wantSDKError(t, "DeletePolicyV5 of a system policy", err, 403, ErrIAMSystemPolicy.Code)
+	wantSDKError(t, "DeletePolicyV5 of a system policy", err, 403, errIAMSystemPolicy.Code)
 	_, err = e.iam.CreatePolicyVersionV5(&iamm.CreatePolicyVersionV5Request{PolicyId: sp.ID, Body: &iamm.CreatePolicyVersionReqBody{PolicyDocument: sp.Document}})
-	wantSDKError(t, "CreatePolicyVersionV5 of a system policy", err, 403, ErrIAMSystemPolicy.Code)
+	wantSDKError(t, "CreatePolicyVersionV5 of a system policy", err, 403, errIAMSystemPolicy.Code)
 	_, err = e.iam.SetDefaultPolicyVersionV5(&iamm.SetDefaultPolicyVersionV5Request{PolicyId: sp.ID, VersionId: "v1"})
-	wantSDKError(t, "SetDefaultPolicyVersionV5 of a system policy", err, 403, ErrIAMSystemPolicy.Code)
+	wantSDKError(t, "SetDefaultPolicyVersionV5 of a system policy", err, 403, errIAMSystemPolicy.Code)
 	_, err = e.iam.DeletePolicyVersionV5(&iamm.DeletePolicyVersionV5Request{PolicyId: sp.ID, VersionId: "v1"})
-	wantSDKError(t, "DeletePolicyVersionV5 of a system policy", err, 403, ErrIAMSystemPolicy.Code)
-	if r := e.plain(t, http.MethodPut, "/v5/policies/"+sp.ID, `{"description":"mine"}`); r.status != 403 || r.code() != ErrIAMSystemPolicy.Code {
+	wantSDKError(t, "DeletePolicyVersionV5 of a system policy", err, 403, errIAMSystemPolicy.Code)
+	if r := e.plain(t, http.MethodPut, "/v5/policies/"+sp.ID, `{"description":"mine"}`); r.status != 403 || r.code() != errIAMSystemPolicy.Code {
 		t.Errorf("UpdatePolicyV5 of a system policy: %d %s", r.status, r.raw)
 	}
 }
@@ -376,7 +376,7 @@ func TestSDKAuthorizationSchema(t *testing.T) {
 		}
 	}
 	_, err := e.iam.GetAuthorizationSchemaV5(&iamm.GetAuthorizationSchemaV5Request{ServiceCode: "ecs"})
-	wantSDKError(t, "GetAuthorizationSchemaV5 of another service", err, 404, ErrIAMUnknownService.Code)
+	wantSDKError(t, "GetAuthorizationSchemaV5 of another service", err, 404, errIAMUnknownService.Code)
 }
 
 func TestSDKOrganizations(t *testing.T) {
@@ -400,7 +400,7 @@ func TestSDKOrganizations(t *testing.T) {
 		t.Errorf("EnablePolicyType: %v", en)
 	}
 	_, err := e.orgs.EnablePolicyType(&orgm.EnablePolicyTypeRequest{Body: &orgm.PolicyTypeReqBody{PolicyType: scpType, RootId: root}})
-	wantSDKError(t, "EnablePolicyType twice", err, 409, ErrOrgTypeAlreadyEnabled.Code)
+	wantSDKError(t, "EnablePolicyType twice", err, 409, errOrgTypeAlreadyEnabled.Code)
 
 	cr := must[*orgm.CreatePolicyResponse](t, "CreatePolicy")(e.orgs.CreatePolicy(&orgm.CreatePolicyRequest{Body: &orgm.CreatePolicyReqBody{
 		Name: "no-deletes", Description: "keeps images", Content: content, Type: orgm.GetCreatePolicyReqBodyTypeEnum().SERVICE_CONTROL_POLICY,
@@ -424,7 +424,7 @@ func TestSDKOrganizations(t *testing.T) {
 	_, err = e.orgs.CreatePolicy(&orgm.CreatePolicyRequest{Body: &orgm.CreatePolicyReqBody{
 		Name: "NO-DELETES", Content: content, Type: orgm.GetCreatePolicyReqBodyTypeEnum().SERVICE_CONTROL_POLICY,
 	}})
-	wantSDKError(t, "CreatePolicy with a taken name", err, 409, ErrOrgDuplicateName.Code)
+	wantSDKError(t, "CreatePolicy with a taken name", err, 409, errOrgDuplicateName.Code)
 
 	sh := must[*orgm.ShowPolicyResponse](t, "ShowPolicy")(e.orgs.ShowPolicy(&orgm.ShowPolicyRequest{PolicyId: id}))
 	wantSCP("ShowPolicy", sh.Policy, "no-deletes", "keeps images", content)
@@ -438,7 +438,7 @@ func TestSDKOrganizations(t *testing.T) {
 	}}))
 	wantSCP("UpdatePolicy", up.Policy, "no-changes", "keeps images as they are", content2)
 	_, err = e.orgs.UpdatePolicy(&orgm.UpdatePolicyRequest{PolicyId: FullAccessID, Body: &orgm.UpdatePolicyReqBody{Description: ptr("x")}})
-	wantSDKError(t, "UpdatePolicy of FullAccess", err, 400, ErrOrgBuiltin.Code)
+	wantSDKError(t, "UpdatePolicy of FullAccess", err, 400, errOrgBuiltin.Code)
 
 	// Lists, paged: FullAccess, then the SCP.
 	var ids []string
@@ -458,7 +458,7 @@ func TestSDKOrganizations(t *testing.T) {
 
 	must[*orgm.AttachPolicyResponse](t, "AttachPolicy")(e.orgs.AttachPolicy(&orgm.AttachPolicyRequest{PolicyId: id, Body: &orgm.PolicyTachReqBody{EntityId: root}}))
 	_, err = e.orgs.AttachPolicy(&orgm.AttachPolicyRequest{PolicyId: id, Body: &orgm.PolicyTachReqBody{EntityId: root}})
-	wantSDKError(t, "AttachPolicy twice", err, 409, ErrOrgDuplicateAttachment.Code)
+	wantSDKError(t, "AttachPolicy twice", err, 409, errOrgDuplicateAttachment.Code)
 	ents := must[*orgm.ListEntitiesForPolicyResponse](t, "ListEntitiesForPolicy")(e.orgs.ListEntitiesForPolicy(&orgm.ListEntitiesForPolicyRequest{PolicyId: id}))
 	if es := deref(ents.AttachedEntities); len(es) != 1 || es[0].Id != root || es[0].Type != "root" || es[0].Name == "" {
 		t.Errorf("ListEntitiesForPolicy: %v", ents)
@@ -468,10 +468,10 @@ func TestSDKOrganizations(t *testing.T) {
 		t.Errorf("ListPolicies attached_entity_id=root: %d policies, want FullAccess and the SCP", n)
 	}
 	_, err = e.orgs.DeletePolicy(&orgm.DeletePolicyRequest{PolicyId: id})
-	wantSDKError(t, "DeletePolicy of an attached SCP", err, 409, ErrOrgPolicyInUse.Code)
+	wantSDKError(t, "DeletePolicy of an attached SCP", err, 409, errOrgPolicyInUse.Code)
 	must[*orgm.DetachPolicyResponse](t, "DetachPolicy")(e.orgs.DetachPolicy(&orgm.DetachPolicyRequest{PolicyId: id, Body: &orgm.PolicyTachReqBody{EntityId: root}}))
 	_, err = e.orgs.DetachPolicy(&orgm.DetachPolicyRequest{PolicyId: FullAccessID, Body: &orgm.PolicyTachReqBody{EntityId: root}})
-	wantSDKError(t, "DetachPolicy of the last SCP", err, 409, ErrOrgLastPolicy.Code)
+	wantSDKError(t, "DetachPolicy of the last SCP", err, 409, errOrgLastPolicy.Code)
 
 	// Tags: the six calls.
 	tagMap := func(l *[]orgm.TagDto) map[string]string {
@@ -527,13 +527,13 @@ func TestSDKOrganizations(t *testing.T) {
 	lt = must[*orgm.ListTagsForResourceResponse](t, "ListTagsForResource")(e.orgs.ListTagsForResource(&orgm.ListTagsForResourceRequest{ResourceId: id}))
 	wantTags("ListTagsForResource after DeleteTagResource", tagMap(lt.Tags), "owner=me,team=security")
 	_, err = e.orgs.ListTagsForResource(&orgm.ListTagsForResourceRequest{ResourceId: "p-unknown"})
-	wantSDKError(t, "ListTagsForResource of an unknown policy", err, 404, ErrOrgEntityNotFound.Code)
+	wantSDKError(t, "ListTagsForResource of an unknown policy", err, 404, errOrgEntityNotFound.Code)
 
 	if d := must[*orgm.DeletePolicyResponse](t, "DeletePolicy")(e.orgs.DeletePolicy(&orgm.DeletePolicyRequest{PolicyId: id})); d.HttpStatusCode != http.StatusNoContent {
 		t.Errorf("DeletePolicy: status %d", d.HttpStatusCode)
 	}
 	_, err = e.orgs.ShowPolicy(&orgm.ShowPolicyRequest{PolicyId: id})
-	wantSDKError(t, "ShowPolicy of a deleted SCP", err, 404, ErrOrgPolicyNotFound.Code)
+	wantSDKError(t, "ShowPolicy of a deleted SCP", err, 404, errOrgPolicyNotFound.Code)
 
 	dis := must[*orgm.DisablePolicyTypeResponse](t, "DisablePolicyType")(e.orgs.DisablePolicyType(&orgm.DisablePolicyTypeRequest{Body: &orgm.PolicyTypeReqBody{PolicyType: scpType, RootId: root}}))
 	if dis.Root == nil || dis.Root.Id != root || len(dis.Root.PolicyTypes) != 0 {

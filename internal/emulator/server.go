@@ -436,12 +436,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.ContentLength > MaxBody {
-		s.writeError(w, r, reqID, fail(ErrBodyTooLarge, "the request body of %d bytes exceeds %d bytes", r.ContentLength, MaxBody))
+		s.writeError(w, r, reqID, fail(errBodyTooLarge, "the request body of %d bytes exceeds %d bytes", r.ContentLength, MaxBody))
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
 	if _, tooLarge := errors.AsType[*http.MaxBytesError](err); tooLarge {
-		s.writeError(w, r, reqID, fail(ErrBodyTooLarge, "the request body exceeds %d bytes", MaxBody))
+		s.writeError(w, r, reqID, fail(errBodyTooLarge, "the request body exceeds %d bytes", MaxBody))
 		return
 	}
 	if err != nil {
@@ -482,7 +482,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	ctx := context.WithValue(r.Context(), ctxKey{}, reqID)
 	r = r.WithContext(ctx)
 	if _, pattern := s.mux.Handler(r); pattern == "" {
-		s.writeError(rec, r, reqID, fail(ErrNoRoute, "%s %s", r.Method, r.URL.Path))
+		s.writeError(rec, r, reqID, fail(errNoRoute, "%s %s", r.Method, r.URL.Path))
 	} else {
 		s.mux.ServeHTTP(rec, r)
 	}
@@ -518,9 +518,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 
 // injectedCodes are the answers CreateFault.Status may ask for.
 var injectedCodes = map[int]ErrorCode{
-	http.StatusTooManyRequests:     ErrThrottled,
-	http.StatusInternalServerError: ErrInternal,
-	http.StatusServiceUnavailable:  ErrUnavailable,
+	http.StatusTooManyRequests:     errThrottled,
+	http.StatusInternalServerError: errInternal,
+	http.StatusServiceUnavailable:  errUnavailable,
 }
 
 // spared reports whether Faults.NoDrop lists the request.
@@ -577,7 +577,7 @@ func (s *Server) drawFaults() (*ErrorCode, bool) {
 	defer s.mu.Unlock()
 	u1, pick, u2 := s.rng.Float64(), s.rng.IntN(3), s.rng.Float64()
 	if u1 < s.faults.FailRate {
-		return &[]ErrorCode{ErrThrottled, ErrInternal, ErrUnavailable}[pick], false
+		return &[]ErrorCode{errThrottled, errInternal, errUnavailable}[pick], false
 	}
 	return nil, u2 < s.faults.DropRate
 }
@@ -603,10 +603,10 @@ func (s *Server) authenticateHeaders(r *http.Request) *apiError {
 		return verifyError(err)
 	}
 	if s.cfg.SecurityToken != "" && r.Header.Get("X-Security-Token") != s.cfg.SecurityToken {
-		return fail(ErrSignature, "the security token (X-Security-Token) is missing or wrong")
+		return fail(errSignature, "the security token (X-Security-Token) is missing or wrong")
 	}
 	if d := r.Header.Get("X-Domain-Id"); d != "" && d != s.cfg.AccountID {
-		return fail(ErrSignature, "X-Domain-Id %s is not the account of the access key", d)
+		return fail(errSignature, "X-Domain-Id %s is not the account of the access key", d)
 	}
 	return nil
 }
@@ -623,7 +623,7 @@ func verifyError(err error) *apiError {
 	if ve, ok := err.(*signer.VerifyError); ok {
 		return &apiError{code: ErrorCode{Status: ve.StatusCode, Code: ve.Code, Message: ve.Message, Source: Stated}, msg: ve.Message}
 	}
-	return fail(ErrSignature, "%v", err)
+	return fail(errSignature, "%v", err)
 }
 
 func (s *Server) log(r *http.Request, reqID string, status int, note string, args ...any) {
@@ -660,7 +660,7 @@ func writeJSON(w http.ResponseWriter, reqID string, status int, v any) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		status = http.StatusInternalServerError
-		b, _ = json.Marshal(errorBody{ErrorCode: ErrInternal.Code, ErrorMsg: err.Error(), RequestID: reqID})
+		b, _ = json.Marshal(errorBody{ErrorCode: errInternal.Code, ErrorMsg: err.Error(), RequestID: reqID})
 	}
 	h.Set("Content-Type", "application/json;charset=UTF-8")
 	h.Set("Content-Length", strconv.Itoa(len(b)))

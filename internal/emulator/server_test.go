@@ -234,15 +234,15 @@ func TestBodyBoundedBeforeAuthentication(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			r := answerBeforeBody(t, e, head)
-			if r.status != 401 || r.code() != ErrSignature.Code || str(r.body, "request_id") == "" {
-				t.Fatalf("%d %s, want 401 %s", r.status, r.raw, ErrSignature.Code)
+			if r.status != 401 || r.code() != errSignature.Code || str(r.body, "request_id") == "" {
+				t.Fatalf("%d %s, want 401 %s", r.status, r.raw, errSignature.Code)
 			}
 		})
 	}
 	t.Run("signed headers, body over MaxBody", func(t *testing.T) {
 		r := answerBeforeBody(t, e, signed(func(*http.Request) {}))
-		if r.status != 413 || r.code() != ErrBodyTooLarge.Code {
-			t.Fatalf("%d %s, want 413 %s", r.status, r.raw, ErrBodyTooLarge.Code)
+		if r.status != 413 || r.code() != errBodyTooLarge.Code {
+			t.Fatalf("%d %s, want 413 %s", r.status, r.raw, errBodyTooLarge.Code)
 		}
 	})
 	t.Run("chunked body over MaxBody", func(t *testing.T) {
@@ -250,8 +250,8 @@ func TestBodyBoundedBeforeAuthentication(t *testing.T) {
 		req, _ := e.request("POST", "/v5/policies", big)
 		req.Body, req.ContentLength = io.NopCloser(io.MultiReader(bytes.NewReader(big))), -1
 		r := e.send(req)
-		if r.status != 413 || r.code() != ErrBodyTooLarge.Code {
-			t.Fatalf("%d %s, want 413 %s", r.status, r.raw, ErrBodyTooLarge.Code)
+		if r.status != 413 || r.code() != errBodyTooLarge.Code {
+			t.Fatalf("%d %s, want 413 %s", r.status, r.raw, errBodyTooLarge.Code)
 		}
 	})
 	if n := len(e.srv.Policies()); n != 0 {

@@ -76,7 +76,7 @@ func refuseSystemLocked(p *Policy, change string) *apiError {
 	if !p.System {
 		return nil
 	}
-	return fail(ErrIAMSystemPolicy, "%s (%s) is a system policy: it cannot be %s", p.ID, p.Name, change)
+	return fail(errIAMSystemPolicy, "%s (%s) is a system policy: it cannot be %s", p.ID, p.Name, change)
 }
 
 // customPolicies counts the custom policies (the quota's).

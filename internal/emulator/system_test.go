@@ -12,7 +12,7 @@ func TestSystemPolicies(t *testing.T) {
 	full, ro := SystemPolicies[0], SystemPolicies[1]
 	vars := map[string]string{"sys": full.ID, "ro": ro.ID}
 	refused := func(name, method, path string, body any) step {
-		return step{name: name, method: method, path: path, body: body, status: 403, code: ErrIAMSystemPolicy.Code}
+		return step{name: name, method: method, path: path, body: body, status: 403, code: errIAMSystemPolicy.Code}
 	}
 	runSteps(t, e, vars, []step{
 		{name: "get", method: "GET", path: "/v5/policies/{sys}", status: 200,

@@ -32,9 +32,9 @@ func (s *Server) byType(h handlerFunc) handlerFunc {
 		case tagResourceType:
 			return h(r, body)
 		case "organizations:ous", "organizations:accounts", "organizations:roots":
-			return 0, nil, fail(ErrOrgEntityNotFound, "%s", r.PathValue("resource_id"))
+			return 0, nil, fail(errOrgEntityNotFound, "%s", r.PathValue("resource_id"))
 		default:
-			return 0, nil, fail(ErrOrgInvalidParam, "resource_type %q is not one of organizations:policies, organizations:ous, organizations:accounts, organizations:roots", t)
+			return 0, nil, fail(errOrgInvalidParam, "resource_type %q is not one of organizations:policies, organizations:ous, organizations:accounts, organizations:roots", t)
 		}
 	}
 }
@@ -44,10 +44,10 @@ func (s *Server) taggedLocked(r *http.Request, write bool) (*SCP, *apiError) {
 	id := r.PathValue("resource_id")
 	p := s.st.SCPs[id]
 	if !reSCPID.MatchString(id) || p == nil {
-		return nil, fail(ErrOrgEntityNotFound, "%s", id)
+		return nil, fail(errOrgEntityNotFound, "%s", id)
 	}
 	if write && p.Builtin {
-		return nil, fail(ErrOrgInvalidParam, "the system policy %s takes no tags", id)
+		return nil, fail(errOrgInvalidParam, "the system policy %s takes no tags", id)
 	}
 	return p, nil
 }
@@ -65,7 +65,7 @@ func (s *Server) listTags(r *http.Request, _ []byte) (int, any, *apiError) {
 	for i := range keys {
 		keys[i] = int64(i + 1)
 	}
-	pg, e := paginate(r, keys, 100, 1000, ErrOrgInvalidParam, ErrOrgInvalidMarker)
+	pg, e := paginate(r, keys, 100, 1000, errOrgInvalidParam, errOrgInvalidMarker)
 	if e != nil {
 		return 0, nil, e
 	}
@@ -111,10 +111,10 @@ func (s *Server) untagResource(r *http.Request, body []byte) (int, any, *apiErro
 		TagKeys []string `json:"tag_keys"`
 	}
 	if err := decodeBody(body, &req); err != nil {
-		return 0, nil, fail(ErrOrgInvalidParam, "%v", err)
+		return 0, nil, fail(errOrgInvalidParam, "%v", err)
 	}
 	if len(req.TagKeys) == 0 {
-		return 0, nil, fail(ErrOrgInvalidParam, "tag_keys is required")
+		return 0, nil, fail(errOrgInvalidParam, "tag_keys is required")
 	}
 	return s.removeTags(r, req.TagKeys)
 }
@@ -156,10 +156,10 @@ func decodeTagList(body []byte) ([]Tag, *apiError) {
 		Tags []Tag `json:"tags"`
 	}
 	if err := decodeBody(body, &req); err != nil {
-		return nil, fail(ErrOrgInvalidParam, "%v", err)
+		return nil, fail(errOrgInvalidParam, "%v", err)
 	}
 	if len(req.Tags) == 0 {
-		return nil, fail(ErrOrgInvalidParam, "tags is required")
+		return nil, fail(errOrgInvalidParam, "tags is required")
 	}
 	return req.Tags, nil
 }

@@ -29,14 +29,6 @@ type SourceFinding struct {
 	Finding  policy.Finding
 }
 
-// Summary names what is wrong in a few words, for a diagnostic.
-func (f SourceFinding) Summary() string {
-	if f.Layer.SCP {
-		return "Invalid scp policy document"
-	}
-	return "Invalid identity policy document"
-}
-
 // Name is the document's name: identity[<index>] or scp[<level name>][<index>].
 func (f SourceFinding) Name() string { return policyName(f.Layer, f.Document) }
 

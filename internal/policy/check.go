@@ -241,27 +241,39 @@ func (c *checker) actions(field Element, l *List) {
 	for i, it := range l.Items {
 		at := c.at(field).Item(i)
 		name := it.Value
-		if problem := actionShape(name); problem != "" {
-			c.report("malformed_action", at, it.Pos, "action %q %s; write service:resourceType:operation, such as ims:images:get, or a wildcard pattern such as ims:images:*", name, problem)
+		if code, message := ActionProblem(name); code != "" {
+			c.report(code, at, it.Pos, "%s", message)
 			continue
 		}
-		if !catalog.IsIMS(name) {
+		if !catalog.IsIMS(name) || wildcard.HasWildcard(name) {
 			continue // other services' actions pass: the catalog covers IMS only
-		}
-		if wildcard.HasWildcard(name) {
-			if len(catalog.MatchNames(name)) == 0 {
-				c.report("no_matching_action", at, it.Pos, "%q matches no IMS action; %s", name, actionHint(name))
-			}
-			continue
-		}
-		if catalog.UnknownIMSAction(name) {
-			c.report("unknown_action", at, it.Pos, "%q is not an IMS action; %s", name, actionHint(name))
-			continue
 		}
 		if a, ok := catalog.LookupAction(name); ok && a.Deprecated() {
 			c.report("deprecated_action", at, it.Pos, "%s is not recommended by the vendor; use %s instead", a.Name, quoteList(a.Deprecation.Recommended))
 		}
 	}
+}
+
+// ActionProblem is the one rule for an action name or pattern, as an Action list and
+// imspolicy_access_analysis's must_not_allow take them: the code of the error finding it
+// deserves (malformed_action, no_matching_action, unknown_action) and its message, or ""
+// when there is none. Other services' names pass when well formed: the catalog covers IMS
+// only.
+func ActionProblem(name string) (code, message string) {
+	if problem := actionShape(name); problem != "" {
+		return "malformed_action", fmt.Sprintf("action %q %s; write service:resourceType:operation, such as ims:images:get, or a wildcard pattern such as ims:images:*", name, problem)
+	}
+	switch {
+	case !catalog.IsIMS(name):
+		return "", ""
+	case wildcard.HasWildcard(name):
+		if len(catalog.MatchNames(name)) == 0 {
+			return "no_matching_action", fmt.Sprintf("%q matches no IMS action; %s", name, actionHint(name))
+		}
+	case catalog.UnknownIMSAction(name):
+		return "unknown_action", fmt.Sprintf("%q is not an IMS action; %s", name, actionHint(name))
+	}
+	return "", ""
 }
 
 // actionShape says what is wrong with the form of an action name, or "".

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -17,7 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/analysis"
-	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 )
 
 var (
@@ -158,8 +157,9 @@ func (d *accessAnalysisDataSource) Schema(_ context.Context, _ datasource.Schema
 	}
 }
 
-// ValidateConfig checks each must_not_allow block: a unique name, and IMS action
-// patterns that match some action (a typo would pass vacuously). It reads the raw
+// ValidateConfig checks each must_not_allow block: a unique name, and action patterns
+// that the checker would accept in a statement (policy.ActionProblem): a typo would pass
+// vacuously. It reads the raw
 // configuration, one block at a time, as the simulation does: a path-expression
 // validator per block would cost the square of their number.
 func (d *accessAnalysisDataSource) ValidateConfig(_ context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
@@ -195,12 +195,10 @@ func (d *accessAnalysisDataSource) ValidateConfig(_ context.Context, req datasou
 			if !a.IsKnown() || a.IsNull() || a.As(&pattern) != nil {
 				continue
 			}
-			if strings.HasPrefix(strings.ToLower(pattern), "ims:") && len(catalog.MatchNames(pattern)) == 0 {
-				detail := fmt.Sprintf("%q matches no IMS action or alias, so nothing would ever be found.", pattern)
-				if s := catalog.SuggestActions(pattern); len(s) > 0 {
-					detail += fmt.Sprintf(" Did you mean %q?", s[0])
-				}
-				resp.Diagnostics.AddAttributeError(path.Root("must_not_allow").AtListIndex(i).AtName("actions").AtListIndex(j), "Unknown IMS action pattern", detail)
+			// A statement's Action list and must_not_allow take patterns by the same rule.
+			if code, message := policy.ActionProblem(pattern); code != "" {
+				resp.Diagnostics.AddAttributeError(path.Root("must_not_allow").AtListIndex(i).AtName("actions").AtListIndex(j), "Invalid must_not_allow action: "+code,
+					message+"\n\nA must_not_allow pattern that matches no action would pass whatever the policies allow.")
 			}
 		}
 	}

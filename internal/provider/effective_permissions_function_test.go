@@ -48,7 +48,7 @@ output "tags_locked"   { value = provider::imspolicy::is_allowed(local.policies,
 			},
 			{
 				Config:      `output "x" { value = provider::imspolicy::effective_permissions(["{not json"]) }`,
-				ExpectError: regexp.MustCompile(`Invalid\s+identity\s+policy\s+document:\s+identity\[0\]:\s+line\s+1\s+col\s+2`),
+				ExpectError: regexp.MustCompile(`Invalid\s+identity\s+policy:\s+malformed_json:\s+identity\[0\]:\s+line\s+1\s+col\s+2`),
 			},
 		},
 	})

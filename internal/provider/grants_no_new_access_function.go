@@ -76,9 +76,9 @@ func (f *grantsNoNewAccessFunction) Run(ctx context.Context, req function.RunReq
 // identityConfig checks identity policy documents through the gate (the parameter
 // validators have, already) and returns them as the analyser takes them.
 func identityConfig(documents []string, argument int64) (analysis.Config, *function.FuncError) {
-	identity, _, findings := evaluator.ParseSources(evaluator.Sources{Identity: documents})
+	c, findings := analysis.ConfigOf(evaluator.Sources{Identity: documents})
 	if len(findings) > 0 {
-		return analysis.Config{}, function.NewArgumentFuncError(argument, findings[0].Summary()+": "+findings[0].String())
+		return analysis.Config{}, validators.SourceFindingError(argument, findings[0])
 	}
-	return analysis.Config{Identity: identity}, nil
+	return c, nil
 }

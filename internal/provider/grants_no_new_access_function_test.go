@@ -66,7 +66,7 @@ output "reference" { value = provider::imspolicy::is_allowed(local.deployed, "im
 			},
 			{
 				Config:      `output "x" { value = provider::imspolicy::grants_no_new_access([], ["{not json"]) }`,
-				ExpectError: regexp.MustCompile(`Invalid\s+identity\s+policy\s+document:\s+identity\[0\]:\s+line\s+1\s+col\s+2`),
+				ExpectError: regexp.MustCompile(`Invalid\s+identity\s+policy:\s+malformed_json:\s+identity\[0\]:\s+line\s+1\s+col\s+2`),
 			},
 			{
 				// A document far over any policy limit is refused before it is parsed.

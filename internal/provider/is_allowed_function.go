@@ -52,7 +52,7 @@ func (f *isAllowedFunction) Run(ctx context.Context, req function.RunRequest, re
 	// The parameter validators have checked the policies and the action already.
 	set, findings := evaluator.NewPolicySet(evaluator.Sources{Identity: documents})
 	if len(findings) > 0 {
-		resp.Error = function.NewArgumentFuncError(0, findings[0].Summary()+": "+findings[0].String())
+		resp.Error = validators.SourceFindingError(0, findings[0])
 		return
 	}
 	rep := set.Simulate(&evaluator.SimulationRequest{Action: action, Resource: resource})

@@ -41,7 +41,7 @@ output "none"          { value = provider::imspolicy::is_allowed([], "ims:images
 			},
 			{
 				Config:      `output "x" { value = provider::imspolicy::is_allowed(["{not json"], "ims:images:get", "*") }`,
-				ExpectError: regexp.MustCompile(`Invalid\s+identity\s+policy\s+document:\s+identity\[0\]:\s+line\s+1\s+col\s+2`),
+				ExpectError: regexp.MustCompile(`Invalid\s+identity\s+policy:\s+malformed_json:\s+identity\[0\]:\s+line\s+1\s+col\s+2`),
 			},
 		},
 	})

@@ -1,10 +1,8 @@
 package provider
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -82,16 +80,16 @@ func addSourceFindings(diags *diag.Diagnostics, at path.Path, findings []evaluat
 		if f.Layer.SCP {
 			where = at.AtName("scp_level").AtListIndex(f.Layer.Level).AtName("policies").AtListIndex(f.Document)
 		}
-		diags.AddAttributeError(where, f.Summary(), f.String())
+		diags.Append(validators.FindingDiagnostic(where, validators.SourcePurpose(f), f.Name(), f.Finding))
 	}
 }
 
 // analysisConfig checks sources through the gate, as the simulation does, and returns
 // them as the analyser takes them; findings are reported under at.
 func analysisConfig(src evaluator.Sources, at path.Path, diags *diag.Diagnostics) analysis.Config {
-	identity, levels, findings := evaluator.ParseSources(src)
+	c, findings := analysis.ConfigOf(src)
 	addSourceFindings(diags, at, findings)
-	return analysis.Config{Identity: identity, Levels: levels}
+	return c
 }
 
 // analysisBudgetEnv sets analysis_budget when the provider block does not.
@@ -153,8 +151,9 @@ var functionBudget = analysis.Budget{HowToRaise: "functions run within the defau
 // access that the prior one does not, with the requests by action, or when the analyser
 // cannot decide within the provider's analysis_budget whether it does; nothing when it
 // grants nothing new, when either document is not known or not valid (the validators say
-// why), or when the provider's warn_on_new_access is off. An identity policy is compared
-// on its own, an SCP as analysis.SCPChange compares it.
+// why), or when the provider's warn_on_new_access is off. The document is compared as its
+// purpose asks (analysis.DocumentChange): an identity policy on its own, an SCP as one
+// organisation level.
 func warnOnNewAccess(data *providerData, at path.Path, purpose policy.Purpose, prior, planned policyJSON, diags *diag.Diagnostics) {
 	if data == nil || !data.config.WarnOnNewAccess || prior.IsNull() || prior.IsUnknown() || planned.IsNull() || planned.IsUnknown() ||
 		policyDocumentsEqual(prior.ValueString(), planned.ValueString()) {
@@ -165,13 +164,8 @@ func warnOnNewAccess(data *providerData, at path.Path, purpose policy.Purpose, p
 	if err1 != nil || err2 != nil {
 		return
 	}
-	budget := analysisBudget(data)
-	change, compared := budget.IdentityPolicyChange, "on its own"
-	if purpose == policy.SCP {
-		change, compared = budget.SCPChange, "as one organisation level under an identity that allows everything; "+
-			"a deny-only SCP sits beside an allow-all one there, as FullAccess does"
-	}
-	r, err := change(before, after)
+	compared := analysis.HowCompared(purpose)
+	r, err := analysis.DocumentChange(analysisBudget(data), purpose, before, after)
 	if err != nil {
 		return // the gate refused a document: its validator reports why
 	}
@@ -188,42 +182,11 @@ func warnOnNewAccess(data *providerData, at path.Path, purpose policy.Purpose, p
 	var b strings.Builder
 	fmt.Fprintf(&b, "The planned document allows requests that the current one does not (compared %s). One request for each action newly allowed:\n", compared)
 	for _, w := range r.NewAccess {
-		b.WriteString("\n  - " + witnessText(w))
+		b.WriteString("\n  - " + w.String())
 	}
 	if r.Status != analysis.Complete {
 		fmt.Fprintf(&b, "\n\nThe analysis stopped early (%s): there may be more.", r.Reason)
 	}
 	b.WriteString("\n\nIf this is intended, nothing needs doing; set the provider's warn_on_new_access = false to turn these warnings off.")
 	diags.AddAttributeWarning(at, "This change grants new access", b.String())
-}
-
-// witnessText is a witness in one line: the action, the resource, the context keys given
-// (any other key is absent), both decisions and the alias that reached the action, if one did.
-func witnessText(w analysis.Witness) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s on %q", w.Action, w.Resource)
-	keys := make([]string, 0, len(w.Context))
-	for k := range w.Context {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for i, k := range keys {
-		sep := ", "
-		if i == 0 {
-			sep = " with "
-		}
-		values, _ := json.Marshal(w.Context[k])
-		if len(w.Context[k]) == 0 {
-			values = []byte("[] (present, no values)")
-		}
-		fmt.Fprintf(&b, "%s%s = %s", sep, k, values)
-	}
-	fmt.Fprintf(&b, ": %s", w.Decision)
-	if w.ReferenceDecision != nil {
-		fmt.Fprintf(&b, ", was %s", *w.ReferenceDecision)
-	}
-	if w.Alias != "" {
-		fmt.Fprintf(&b, ", through the alias %s", w.Alias)
-	}
-	return b.String()
 }

@@ -237,7 +237,7 @@ func (d *policyDocumentDataSource) Read(ctx context.Context, req datasource.Read
 			// the statement that takes the most characters, where shortening helps most.
 			at = largestElement(doc, origins)
 		}
-		resp.Diagnostics.Append(validators.FindingDiagnostics(at, purpose, []policy.Finding{f})...)
+		resp.Diagnostics.Append(validators.FindingDiagnostic(at, purpose, "", f))
 		m.Findings = append(m.Findings, findingModel{
 			Severity: f.Severity.String(), Code: f.Code, Statement: statement, Path: f.Path, Message: f.Message,
 		})
@@ -297,7 +297,7 @@ func mergeStatements(m policyDocumentModel, purpose policy.Purpose) (*policy.Doc
 				// merged document's is (checked below). An escaped source over the limit
 				// can merge into a document under it.
 				if f.Severity == policy.Error && f.Code != "document_too_large" {
-					diags.AddAttributeError(path.Root(name).AtListIndex(i), fmt.Sprintf("Invalid %s policy: %s", purpose, f.Code), fmt.Sprintf("%s[%d]: %s", name, i, f))
+					diags.Append(validators.FindingDiagnostic(path.Root(name).AtListIndex(i), purpose, fmt.Sprintf("%s[%d]", name, i), f))
 					failed = true
 				}
 			}

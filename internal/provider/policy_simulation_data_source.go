@@ -262,34 +262,6 @@ func (d *policySimulationDataSource) Read(_ context.Context, req datasource.Read
 	resp.State.Raw = state
 }
 
-// configObject reads a data source's configuration as its attributes and its object type,
-// for building state as Terraform values directly.
-func configObject(config tftypes.Value) (map[string]tftypes.Value, tftypes.Object, error) {
-	var attrs map[string]tftypes.Value
-	if err := config.As(&attrs); err != nil {
-		return nil, tftypes.Object{}, err
-	}
-	objectType, ok := config.Type().(tftypes.Object)
-	if !ok {
-		return nil, tftypes.Object{}, fmt.Errorf("the configuration is a %s, not an object", config.Type())
-	}
-	return attrs, objectType, nil
-}
-
-// nestedListType returns the type of an object's attribute that is a list of objects, and
-// that of its elements.
-func nestedListType(t tftypes.Object, name string) (tftypes.List, tftypes.Object, error) {
-	list, ok := t.AttributeTypes[name].(tftypes.List)
-	if !ok {
-		return tftypes.List{}, tftypes.Object{}, fmt.Errorf("%s is not a list", name)
-	}
-	element, ok := list.ElementType.(tftypes.Object)
-	if !ok {
-		return tftypes.List{}, tftypes.Object{}, fmt.Errorf("%s is not a list of objects", name)
-	}
-	return list, element, nil
-}
-
 // decodeSimulationConfig reads the configuration from its Terraform value directly:
 // decoding it through the framework's reflection (req.Config.Get) costs several times
 // more, and the framework has already decoded it once to validate it.
@@ -313,53 +285,6 @@ func decodeSimulationConfig(config tftypes.Value) (policySimulationModel, error)
 		m.Requests[i] = r
 	}
 	return m, d.err
-}
-
-// tfDecoder reads known Terraform values, remembering the first error: null reads as
-// the zero value.
-type tfDecoder struct{ err error }
-
-func (d *tfDecoder) as(v tftypes.Value, dst any) bool {
-	if d.err != nil || v.Type() == nil || v.IsNull() {
-		return false
-	}
-	if err := v.As(dst); err != nil {
-		d.err = err
-		return false
-	}
-	return true
-}
-
-func (d *tfDecoder) object(v tftypes.Value) map[string]tftypes.Value {
-	var out map[string]tftypes.Value
-	d.as(v, &out)
-	return out
-}
-
-func (d *tfDecoder) list(v tftypes.Value) []tftypes.Value {
-	var out []tftypes.Value
-	d.as(v, &out)
-	return out
-}
-
-func (d *tfDecoder) string(v tftypes.Value) types.String {
-	var s string
-	if !d.as(v, &s) {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
-}
-
-func (d *tfDecoder) strings(v tftypes.Value) []string {
-	list := d.list(v)
-	if list == nil {
-		return nil
-	}
-	out := make([]string, len(list))
-	for i, e := range list {
-		out[i] = d.string(e).ValueString()
-	}
-	return out
 }
 
 // simulationState is the configuration with its computed attributes set, built as

@@ -60,7 +60,7 @@ func TestIdentityPolicies(t *testing.T) {
 		{"none", list(), ""},
 		{"unknown document", list(valid, types.StringUnknown()), ""},
 		{"second invalid", list(valid, types.StringValue(`{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["ims:images:lst"]}]}`)),
-			`Invalid identity policy document: identity[1]: line 1 col 59: Statement[0].Action[0]: error unknown_action`},
+			`Invalid identity policy: unknown_action: identity[1]: line 1 col 59: Statement[0].Action[0]: error unknown_action`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

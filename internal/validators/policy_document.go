@@ -35,19 +35,53 @@ func (v policyDocument) ValidateString(_ context.Context, req validator.StringRe
 	resp.Diagnostics.Append(FindingDiagnostics(req.Path, v.purpose, findings)...)
 }
 
-// FindingDiagnostics turns checker findings into diagnostics on an attribute.
+// FindingDiagnostics turns checker findings on the document in attribute at into
+// diagnostics on it (FindingDiagnostic).
 func FindingDiagnostics(at path.Path, purpose policy.Purpose, findings []policy.Finding) diag.Diagnostics {
 	var diags diag.Diagnostics
 	for _, f := range findings {
-		summary := fmt.Sprintf("Invalid %s policy: %s", purpose, f.Code)
-		if f.Severity == policy.Warning {
-			summary = fmt.Sprintf("Policy warning: %s", f.Code)
-			diags.AddAttributeWarning(at, summary, f.String())
-			continue
-		}
-		diags.AddAttributeError(at, summary, f.String())
+		diags.Append(FindingDiagnostic(at, purpose, "", f))
 	}
 	return diags
+}
+
+// FindingDiagnostic is the diagnostic of one checker finding on the attribute at, in the
+// one wording every report of a finding in Terraform uses: "Invalid <purpose> policy:
+// <code>" for an error, "Policy warning: <code>" for a warning, and the finding as detail,
+// after the document's name when the attribute holds several (identity[0],
+// source_policy_documents[1]); document is "" otherwise.
+func FindingDiagnostic(at path.Path, purpose policy.Purpose, document string, f policy.Finding) diag.Diagnostic {
+	summary, detail := findingText(purpose, document, f)
+	if f.Severity == policy.Warning {
+		return diag.NewAttributeWarningDiagnostic(at, summary, detail)
+	}
+	return diag.NewAttributeErrorDiagnostic(at, summary, detail)
+}
+
+// SourceFindingError is a function's error for the gate's finding on a document of its
+// argument, in FindingDiagnostic's words: "<summary>: <detail>".
+func SourceFindingError(argument int64, f evaluator.SourceFinding) *function.FuncError {
+	summary, detail := findingText(SourcePurpose(f), f.Name(), f.Finding)
+	return function.NewArgumentFuncError(argument, summary+": "+detail)
+}
+
+// SourcePurpose is the purpose the gate checked a document of the sources for.
+func SourcePurpose(f evaluator.SourceFinding) policy.Purpose {
+	if f.Layer.SCP {
+		return policy.SCP
+	}
+	return policy.Identity
+}
+
+func findingText(purpose policy.Purpose, document string, f policy.Finding) (summary, detail string) {
+	summary, detail = fmt.Sprintf("Invalid %s policy: %s", purpose, f.Code), f.String()
+	if f.Severity == policy.Warning {
+		summary = "Policy warning: " + f.Code
+	}
+	if document != "" {
+		detail = document + ": " + detail
+	}
+	return summary, detail
 }
 
 // ParsablePolicyDocument accepts a function argument that parses as a policy document,
@@ -88,7 +122,7 @@ func (identityPolicies) ValidateParameterList(ctx context.Context, req function.
 		known = append(known, d.ValueString())
 	}
 	if _, findings := evaluator.NewPolicySet(evaluator.Sources{Identity: known}); len(findings) > 0 {
-		resp.Error = function.NewArgumentFuncError(req.ArgumentPosition, findings[0].Summary()+": "+findings[0].String())
+		resp.Error = SourceFindingError(req.ArgumentPosition, findings[0])
 	}
 }
 
