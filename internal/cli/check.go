@@ -19,7 +19,11 @@ type checkOptions struct {
 	failOn  policy.Severity
 	ignore  policy.Ignore
 	strict  bool
-	base    string // the absolute directory SARIF paths are relative to (--base)
+	base    string // the absolute directory SARIF and GitLab paths are relative to (--base)
+
+	baselineFile  string          // --baseline FILE
+	baseline      map[string]bool // its fingerprints
+	writeBaseline string          // --write-baseline FILE
 }
 
 func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -34,6 +38,11 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if err != nil {
 		return fail("%v\n(imspolicy --help shows the flags)", err)
+	}
+	if opts.baselineFile != "" {
+		if opts.baseline, err = readBaseline(opts.baselineFile); err != nil {
+			return fail("%v", err)
+		}
 	}
 	var docs []document
 	var notes []string
@@ -65,12 +74,19 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = r.writeJSON(&out)
 	case "sarif":
 		err = r.writeSARIF(&out)
+	case "gitlab":
+		err = r.writeGitLab(&out)
 	default:
 		r.writeText(&out)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "imspolicy check: writing the %s report: %v\n", opts.format, err)
 		return exitUsage
+	}
+	if opts.writeBaseline != "" {
+		if err := r.writeBaseline(opts.writeBaseline); err != nil {
+			return fail("%v", err)
+		}
 	}
 	if _, err := stdout.Write(out.Bytes()); err != nil {
 		fmt.Fprintf(stderr, "imspolicy check: %v\n", err)
@@ -86,7 +102,7 @@ func parseCheckFlags(args []string) (checkOptions, []string, error) {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	purpose := &choice{value: "identity", words: []string{"identity", "scp"}}
-	format := &choice{value: "text", words: []string{"text", "json", "sarif"}}
+	format := &choice{value: "text", words: []string{"text", "json", "sarif", "gitlab"}}
 	failOn := &choice{value: "error", words: []string{"error", "warning"}}
 	fs.Var(purpose, "purpose", "")
 	fs.Var(format, "format", "")
@@ -94,11 +110,13 @@ func parseCheckFlags(args []string) (checkOptions, []string, error) {
 	ignore := fs.String("ignore", "", "")
 	strict := fs.Bool("strict", false, "")
 	base := fs.String("base", "", "")
+	baseline := fs.String("baseline", "", "")
+	writeBaseline := fs.String("write-baseline", "", "")
 	paths, err := parseInterspersed(fs, args)
 	if err != nil {
 		return checkOptions{}, nil, err
 	}
-	opts := checkOptions{format: format.value, strict: *strict, failOn: policy.Error}
+	opts := checkOptions{format: format.value, strict: *strict, failOn: policy.Error, baselineFile: *baseline, writeBaseline: *writeBaseline}
 	if opts.base, err = resolveBase(*base); err != nil {
 		return opts, nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -17,6 +18,9 @@ import (
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/analysis"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 )
+
+// fingerprintValue is a SARIF fingerprint in a log.
+var fingerprintValue = regexp.MustCompile(`"imspolicyFinding/v1": "[0-9a-f]{32}"`)
 
 var update = flag.Bool("update", false, "rewrite testdata/golden from the command's output")
 
@@ -94,6 +98,30 @@ var goldenCases = []struct {
 	{"sarif-usage-bad-base", []string{"check", "--format", "sarif", "--base", "testdata/no-such-dir", "testdata/clean.json"}, "", exitUsage},
 	{"sarif-usage-diff-budget", []string{"diff-access", "--budget", "lots", "--format", "sarif", "testdata/scp-old.json", "testdata/scp-new.json"}, "", exitUsage},
 	{"sarif-usage-diff-errors", []string{"diff-access", "--format", "sarif", "testdata/bad-action.json", "testdata/clean.json"}, "", exitUsage},
+	// GitLab Code Quality reports (each validated against testdata/gitlab-code-quality-schema.json
+	// by run): paths relative to the repository root, unencoded; a file outside --base is
+	// refused, as GitLab could not show it.
+	{"file-gitlab", []string{"check", "--format", "gitlab", "testdata/bad-action.json"}, "", ExitFindings},
+	{"clean-gitlab", []string{"check", "--format=gitlab", "testdata/clean.json"}, "", exitOK},
+	{"plan-gitlab", []string{"check", "--format", "gitlab", "--strict", "testdata/huaweicloud-plan.json"}, "", ExitFindings},
+	{"gitlab-paths", []string{"check", "--format", "gitlab", "testdata/my policies/bad action.json", "testdata/政策/读取.json", "testdata/pct%41.json", "../cli/testdata/bad-action.json"}, "", ExitFindings},
+	{"gitlab-stdin", []string{"check", "--format", "gitlab", "-"}, `{"Version": "5.0", "Statement": [{"Effect": "allow", "Action": ["ims:images:get"]}]}`, ExitFindings},
+	{"gitlab-outside-base", []string{"check", "--format", "gitlab", "--base", "testdata/golden", "testdata/bad-action.json"}, "", exitUsage},
+	{"diff-gitlab", []string{"diff-access", "--format", "gitlab", "testdata/old-readers.json", "testdata/new-readers.json"}, "", ExitFindings},
+	{"diff-plan-gitlab", []string{"diff-access", "--format", "gitlab", "--plan", "testdata/diff-plan-unknown.json"}, "", exitUnknown},
+	// Baselines: testdata/bad-action.baseline.json is what --write-baseline wrote for
+	// testdata/bad-action.json; testdata/bad-action-moved.json is that file reformatted
+	// (its findings on other lines), with one more unknown action.
+	{"baseline-text", []string{"check", "--baseline", "testdata/bad-action.baseline.json", "testdata/bad-action.json"}, "", exitOK},
+	{"baseline-json", []string{"check", "--format", "json", "--baseline", "testdata/bad-action.baseline.json", "testdata/bad-action.json"}, "", exitOK},
+	{"baseline-moved-text", []string{"check", "--baseline", "testdata/bad-action-moved.baseline.json", "testdata/bad-action-moved.json"}, "", ExitFindings},
+	{"baseline-moved-sarif", []string{"check", "--format", "sarif", "--baseline", "testdata/bad-action-moved.baseline.json", "testdata/bad-action-moved.json"}, "", ExitFindings},
+	{"baseline-moved-gitlab", []string{"check", "--format", "gitlab", "--baseline", "testdata/bad-action-moved.baseline.json", "testdata/bad-action-moved.json"}, "", ExitFindings},
+	{"baseline-strict", []string{"check", "--strict", "--baseline", "testdata/huaweicloud-plan.baseline.json", "testdata/huaweicloud-plan.json"}, "", exitOK},
+	{"baseline-usage-missing", []string{"check", "--format", "sarif", "--baseline", "testdata/no-such-baseline.json", "testdata/clean.json"}, "", exitUsage},
+	{"baseline-usage-not-a-report", []string{"check", "--baseline", "testdata/clean.json", "testdata/clean.json"}, "", exitUsage},
+	{"baseline-usage-not-json", []string{"check", "--baseline", "testdata/not-json.txt", "testdata/clean.json"}, "", exitUsage},
+	{"baseline-usage-no-fingerprints", []string{"check", "--baseline", "testdata/report-without-fingerprints.json", "testdata/clean.json"}, "", exitUsage},
 	{"version", []string{"--version"}, "", exitOK},
 	{"usage-no-path", []string{"check"}, "", exitUsage},
 	{"usage-bad-format", []string{"check", "--format", "xml", "testdata/clean.json"}, "", exitUsage},
@@ -110,6 +138,9 @@ func run(t *testing.T, args []string, stdin string) (stdout, stderr string, exit
 	exit = Run(args, strings.NewReader(stdin), &out, &errOut)
 	if sarifFormatRequested(args) {
 		keepSARIF(t, out.Bytes())
+	}
+	if formatRequested(args, "gitlab") && exit != exitUsage {
+		validateGitLab(t, out.Bytes())
 	}
 	return out.String(), errOut.String(), exit
 }
@@ -135,12 +166,15 @@ func keepSARIF(t *testing.T, log []byte) {
 
 // repoRootURI is the file URI of the repository root, %SRCROOT% of the logs the tests
 // write; goldens hold file:///REPO/ instead, so they do not depend on the checkout.
-func repoRootURI(t *testing.T) string {
+func repoRootURI(t *testing.T) string { return fileURI(repoRoot(t)) + "/" }
+
+// repoRoot is the repository root's absolute path; goldens hold /REPO instead.
+func repoRoot(t *testing.T) string {
 	root, err := filepath.Abs("../..")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return fileURI(root) + "/"
+	return root
 }
 
 func TestGolden(t *testing.T) {
@@ -151,6 +185,11 @@ func TestGolden(t *testing.T) {
 				t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", exit, c.exit, stdout, stderr)
 			}
 			stdout = strings.ReplaceAll(stdout, repoRootURI(t), "file:///REPO/")
+			stderr = strings.ReplaceAll(stderr, repoRoot(t), "/REPO")
+			if strings.Contains(c.name, "outside-base") {
+				// The file is an absolute URI, so its fingerprint hashes the checkout's path.
+				stdout = fingerprintValue.ReplaceAllString(stdout, `"imspolicyFinding/v1": "(hash of a path of this checkout)"`)
+			}
 			got := fmt.Sprintf("$ imspolicy %s\n# exit %d\n# stdout\n%s# stderr\n%s", strings.Join(c.args, " "), exit, stdout, stderr)
 			file := filepath.Join("testdata", "golden", c.name)
 			if *update {

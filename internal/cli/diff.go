@@ -35,7 +35,7 @@ func runDiffAccess(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	fs := flag.NewFlagSet("diff-access", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	purpose := &choice{value: "identity", words: []string{"identity", "scp"}}
-	format := &choice{value: "text", words: []string{"text", "json", "sarif"}}
+	format := &choice{value: "text", words: []string{"text", "json", "sarif", "gitlab"}}
 	fs.Var(purpose, "purpose", "")
 	fs.Var(format, "format", "")
 	planPath := fs.String("plan", "", "")
@@ -104,7 +104,9 @@ func runDiffAccess(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	case "json":
 		err = d.writeJSON(&out)
 	case "sarif":
-		err = d.writeSARIF(&out, base)
+		err = d.results(base, true).write(&out)
+	case "gitlab":
+		err = d.results(base, false).writeGitLab(&out)
 	default:
 		d.writeText(&out)
 	}
@@ -320,29 +322,33 @@ func (d *diffReport) writeText(w io.Writer) {
 	fmt.Fprintf(w, "%s: %d grant new access, %d unknown\n", plural(s.Comparisons, "comparison"), s.GrantNew, s.Unknown)
 }
 
-// writeSARIF reports each new access as an error result (new_access), each removed
-// access as a note (removed_access) and each unknown answer as a warning
-// (access_unknown), located at the NEW file or the plan file, with the resource address as
-// a logical location.
-func (d *diffReport) writeSARIF(w io.Writer, base string) error {
+// results are the SARIF results (and so the GitLab issues) of the comparisons: each new
+// access an error result (new_access), each removed access a note (removed_access) unless
+// removed is false, and each unknown answer a warning (access_unknown), located at the NEW
+// file or the plan file, with the resource address as a logical location. The GitLab
+// report leaves removed access out: it is no problem to fix, and GitLab would list each
+// removed request beside the new ones in the merge request.
+func (d *diffReport) results(base string, removed bool) *sarifWriter {
 	sw := newSARIFWriter(base, diffSARIFRules())
 	add := func(c comparison, rule, level, msg string) {
 		s := c.subject()
-		loc, _ := sw.docLocation(s.document, policy.Pos{})
-		sw.add(rule, level, c.name()+": "+msg, loc, c.name(), msg)
+		loc := sw.docLocation(s.document, policy.Pos{})
+		sw.add(rule, level, c.name()+": "+msg, loc, findingFingerprint(rule, loc.PhysicalLocation.ArtifactLocation, c.name(), msg), "")
 	}
 	for _, c := range d.comps {
 		for _, x := range c.result.NewAccess {
 			add(c, "new_access", "error", "grants "+x.String())
 		}
 		for _, x := range c.result.RemovedAccess {
-			add(c, "removed_access", "note", "removes "+x.String())
+			if removed {
+				add(c, "removed_access", "note", "removes "+x.String())
+			}
 		}
 		if c.status == analysis.Unknown {
 			add(c, "access_unknown", "warning", "unknown: "+c.reason)
 		}
 	}
-	return sw.write(w)
+	return sw
 }
 
 // diffSARIFRules are diff-access's rules.

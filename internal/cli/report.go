@@ -36,14 +36,18 @@ type report struct {
 }
 
 type jsonDocument struct {
-	Source           string        `json:"source"`
-	Address          string        `json:"address,omitempty"`
-	ResourceType     string        `json:"resource_type,omitempty"`
-	Attribute        string        `json:"attribute,omitempty"`
-	Purpose          string        `json:"purpose,omitempty"`
-	Checked          bool          `json:"checked"`
-	NotCheckedReason string        `json:"not_checked_reason,omitempty"`
-	Findings         []jsonFinding `json:"findings"`
+	Source           string `json:"source"`
+	Address          string `json:"address,omitempty"`
+	ResourceType     string `json:"resource_type,omitempty"`
+	Attribute        string `json:"attribute,omitempty"`
+	Purpose          string `json:"purpose,omitempty"`
+	Checked          bool   `json:"checked"`
+	NotCheckedReason string `json:"not_checked_reason,omitempty"`
+	// Fingerprint and Baseline are those of a document not checked (which is a result
+	// of the rule not_checked in SARIF and GitLab); absent for a document checked.
+	Fingerprint string        `json:"fingerprint,omitempty"`
+	Baseline    *bool         `json:"baseline,omitempty"`
+	Findings    []jsonFinding `json:"findings"`
 }
 
 type jsonFinding struct {
@@ -56,6 +60,11 @@ type jsonFinding struct {
 	Column    int    `json:"column,omitempty"`
 	Message   string `json:"message"`
 	HelpURI   string `json:"help_uri"`
+	// Fingerprint identifies the finding across runs whatever its line (it is SARIF's
+	// partialFingerprints value); Baseline says it is in the --baseline report, and so
+	// does not fail the run.
+	Fingerprint string `json:"fingerprint"`
+	Baseline    bool   `json:"baseline"`
 }
 
 type summary struct {
@@ -64,6 +73,7 @@ type summary struct {
 	NotChecked int  `json:"not_checked"`
 	Errors     int  `json:"errors"`
 	Warnings   int  `json:"warnings"`
+	InBaseline int  `json:"in_baseline"` // findings and documents not checked that are in the --baseline report
 	Failed     bool `json:"failed"`
 }
 
@@ -79,15 +89,25 @@ func newReport(docs []document, opts checkOptions) *report {
 		}
 		r.Summary.Documents++
 		if d.Unchecked != checked {
+			jd.Fingerprint = findingFingerprint(notCheckedRule, artifactIn(opts.base, d.Source), d.Address, d.Attribute)
+			in := opts.baseline[jd.Fingerprint]
+			jd.Baseline = &in
+			r.count(in)
 			r.Summary.NotChecked++
-			r.Summary.Failed = r.Summary.Failed || opts.strict
+			r.Summary.Failed = r.Summary.Failed || opts.strict && !in
 		} else {
 			r.Summary.Checked++
 		}
 		for _, f := range d.Findings {
 			at := findingAt(f)
+			value := ""
+			if at.pos.IsValid() {
+				value, _ = elementAt(d.Text, at.pos.Offset)
+			}
 			jf := jsonFinding{Code: f.Code, Severity: f.Severity.String(), Sid: at.sid, Path: at.path,
-				Line: at.pos.Line, Column: at.pos.Column, Message: f.Message, HelpURI: ruleURI(f.Code)}
+				Line: at.pos.Line, Column: at.pos.Column, Message: f.Message, HelpURI: ruleURI(f.Code),
+				Fingerprint: findingFingerprint(f.Code, artifactIn(opts.base, d.Source), d.Address, d.Attribute, at.path, value)}
+			jf.Baseline = opts.baseline[jf.Fingerprint]
 			if at.statement >= 0 {
 				jf.Statement = &at.statement
 			}
@@ -97,11 +117,19 @@ func newReport(docs []document, opts checkOptions) *report {
 			} else {
 				r.Summary.Warnings++
 			}
-			r.Summary.Failed = r.Summary.Failed || f.Severity <= opts.failOn
+			r.count(jf.Baseline)
+			r.Summary.Failed = r.Summary.Failed || f.Severity <= opts.failOn && !jf.Baseline
 		}
 		r.Documents = append(r.Documents, jd)
 	}
 	return r
+}
+
+// count counts a result in the baseline.
+func (r *report) count(inBaseline bool) {
+	if inBaseline {
+		r.Summary.InBaseline++
+	}
 }
 
 func (r *report) writeJSON(w io.Writer) error {
@@ -117,12 +145,13 @@ func (r *report) writeJSON(w io.Writer) error {
 //
 // then one line per document not checked, and a summary.
 func (r *report) writeText(w io.Writer) {
-	for _, d := range r.docs {
+	for i, d := range r.docs {
+		jd := r.Documents[i]
 		if d.Unchecked != checked {
-			fmt.Fprintf(w, "%s: not checked: %s\n", d.Where(), d.Unchecked.Text())
+			fmt.Fprintf(w, "%s: not checked: %s%s\n", d.Where(), d.Unchecked.Text(), baselineNote(*jd.Baseline))
 			continue
 		}
-		for _, f := range d.Findings {
+		for j, f := range d.Findings {
 			at := findingAt(f)
 			where := d.Where()
 			if at.pos.IsValid() {
@@ -136,7 +165,7 @@ func (r *report) writeText(w io.Writer) {
 				}
 				element += ": "
 			}
-			fmt.Fprintf(w, "%s: %s %s: %s%s\n", where, f.Severity, f.Code, element, f.Message)
+			fmt.Fprintf(w, "%s: %s %s: %s%s%s\n", where, f.Severity, f.Code, element, f.Message, baselineNote(jd.Findings[j].Baseline))
 		}
 	}
 	s := r.Summary
@@ -144,9 +173,34 @@ func (r *report) writeText(w io.Writer) {
 	if s.Failed {
 		verdict = "failed"
 	}
-	fmt.Fprintf(w, "%s, %s checked, %d not checked; %s, %s: %s (--fail-on %s%s)\n",
+	inBaseline := ""
+	if r.opts.baselineFile != "" {
+		inBaseline = fmt.Sprintf(" (%d in baseline)", s.InBaseline)
+	}
+	fmt.Fprintf(w, "%s, %s checked, %d not checked; %s, %s%s: %s (--fail-on %s%s)\n",
 		plural(s.Documents, "document"), fmt.Sprint(s.Checked), s.NotChecked,
-		plural(s.Errors, "error"), plural(s.Warnings, "warning"), verdict, r.opts.failOn, strictNote(r.opts.strict))
+		plural(s.Errors, "error"), plural(s.Warnings, "warning"), inBaseline, verdict, r.opts.failOn, strictNote(r.opts.strict))
+}
+
+// baselineNote marks, in text, a result that is in the baseline.
+func baselineNote(inBaseline bool) string {
+	if inBaseline {
+		return " (in baseline)"
+	}
+	return ""
+}
+
+// baselineState is a result's SARIF baselineState: "unchanged" when it is in the baseline,
+// "new" when it is not, and none when the run has no baseline.
+func (r *report) baselineState(inBaseline bool) string {
+	switch {
+	case r.opts.baselineFile == "":
+		return ""
+	case inBaseline:
+		return "unchanged"
+	default:
+		return "new"
+	}
 }
 
 func strictNote(strict bool) string {
@@ -167,16 +221,23 @@ func plural(n int, word string) string {
 // not_checked), and one result per finding and per document not checked, each with a
 // physical location (GitHub code scanning refuses results without one): the file's element,
 // or the plan file with the resource address as a logical location.
-func (r *report) writeSARIF(w io.Writer) error {
+func (r *report) writeSARIF(w io.Writer) error { return r.results().write(w) }
+
+// writeGitLab writes a GitLab Code Quality report of the same results (gitlab.go).
+func (r *report) writeGitLab(w io.Writer) error { return r.results().writeGitLab(w) }
+
+// results are the run's SARIF results, which the GitLab report is made of too.
+func (r *report) results() *sarifWriter {
 	sw := newSARIFWriter(r.opts.base, checkSARIFRules(r.opts.strict))
-	for _, d := range r.docs {
+	for i, d := range r.docs {
+		jd := r.Documents[i]
 		if d.Unchecked != checked {
-			loc, _ := sw.docLocation(d, policy.Pos{})
+			loc := sw.docLocation(d, policy.Pos{})
 			sw.add(notCheckedRule, notCheckedLevel(r.opts.strict), fmt.Sprintf("%s: not checked: %s", d.Address+"."+d.Attribute, d.Unchecked.Text()),
-				loc, d.Address, d.Attribute)
+				loc, jd.Fingerprint, r.baselineState(*jd.Baseline))
 			continue
 		}
-		for _, f := range d.Findings {
+		for j, f := range d.Findings {
 			at := findingAt(f)
 			msg := f.Message
 			if at.path != "" {
@@ -185,11 +246,12 @@ func (r *report) writeSARIF(w io.Writer) error {
 			if d.InPlan() {
 				msg = d.Address + "." + d.Attribute + ": " + msg
 			}
-			loc, value := sw.docLocation(d, at.pos)
-			sw.add(f.Code, f.Severity.String(), msg, loc, d.Address, d.Attribute, at.path, value)
+			loc := sw.docLocation(d, at.pos)
+			jf := jd.Findings[j]
+			sw.add(f.Code, f.Severity.String(), msg, loc, jf.Fingerprint, r.baselineState(jf.Baseline))
 		}
 	}
-	return sw.write(w)
+	return sw
 }
 
 func notCheckedLevel(strict bool) string {

@@ -104,6 +104,7 @@ type sarifResult struct {
 	Message             sarifText         `json:"message"`
 	Locations           []sarifLocation   `json:"locations"`
 	PartialFingerprints map[string]string `json:"partialFingerprints"`
+	BaselineState       string            `json:"baselineState,omitempty"`
 }
 
 type sarifLocation struct {
@@ -162,16 +163,26 @@ func newSARIFWriter(base string, rules []sarifRule) *sarifWriter {
 	return w
 }
 
-// add adds a result of a rule of the run. fingerprint is what identifies the finding
-// across runs, whatever its line: the rule, the file and the element are added to it.
-func (w *sarifWriter) add(rule, level, message string, loc sarifLocation, fingerprint ...string) {
-	parts := append([]string{rule, loc.PhysicalLocation.ArtifactLocation.URIBaseID, loc.PhysicalLocation.ArtifactLocation.URI}, fingerprint...)
-	sum := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
+// add adds a result of a rule of the run, with its fingerprint (findingFingerprint) and,
+// when the run is compared with a baseline, its baselineState ("new" or "unchanged").
+func (w *sarifWriter) add(rule, level, message string, loc sarifLocation, fingerprint, baselineState string) {
 	w.results = append(w.results, sarifResult{
 		RuleID: rule, RuleIndex: w.index[rule], Level: level, Message: sarifText{Text: sentence(message)},
 		Locations:           []sarifLocation{loc},
-		PartialFingerprints: map[string]string{fingerprintKey: hex.EncodeToString(sum[:16])},
+		PartialFingerprints: map[string]string{fingerprintKey: fingerprint},
+		BaselineState:       baselineState,
 	})
+}
+
+// findingFingerprint is what identifies a finding across runs, whatever its line: a hash
+// of the rule, the file (as the artifact location relative to the base) and parts that
+// name the element (the resource address, the element's path and value). SARIF's
+// partialFingerprints, GitLab's fingerprint and the JSON report's fingerprint, which
+// --baseline matches, are all this one value.
+func findingFingerprint(rule string, art sarifArtifactLoc, parts ...string) string {
+	all := append([]string{rule, art.URIBaseID, art.URI}, parts...)
+	sum := sha256.Sum256([]byte(strings.Join(all, "\x00")))
+	return hex.EncodeToString(sum[:16])
 }
 
 // sentence ends a message with a full stop, as SARIF messages are (SARIF2001).
@@ -240,7 +251,10 @@ func writeSARIFFailure(out io.Writer, rules []sarifRule, message string) error {
 
 // artifact is where a source is, as a URI reference: relative to %SRCROOT% (the base)
 // when it is inside the base, else an absolute file URI; "stdin" for standard input.
-func (w *sarifWriter) artifact(source string) sarifArtifactLoc {
+func (w *sarifWriter) artifact(source string) sarifArtifactLoc { return artifactIn(w.base, source) }
+
+// artifactIn is artifact for the base directory base.
+func artifactIn(base, source string) sarifArtifactLoc {
 	if source == "-" {
 		return sarifArtifactLoc{URI: "stdin"}
 	}
@@ -248,8 +262,8 @@ func (w *sarifWriter) artifact(source string) sarifArtifactLoc {
 	if err != nil {
 		return sarifArtifactLoc{URI: encodePath(filepath.ToSlash(source))}
 	}
-	rel, err := filepath.Rel(w.base, abs)
-	if w.base == "" || err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
+	rel, err := filepath.Rel(base, abs)
+	if base == "" || err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
 		return sarifArtifactLoc{URI: fileURI(abs)}
 	}
 	return sarifArtifactLoc{URI: encodePath(filepath.ToSlash(rel)), URIBaseID: srcRoot}
@@ -327,27 +341,22 @@ func resolveBase(base string) (string, error) {
 // docLocation is a document's location in the log. A finding in a policy file is its
 // element's region; a document in a plan is the plan file as a whole (the document is a
 // string inside it, so a position in the document is not one in the file) with the
-// resource address as a logical location. It returns the element's value too, compacted,
-// for the fingerprint ("" when there is none).
-func (w *sarifWriter) docLocation(d document, pos policy.Pos) (sarifLocation, string) {
-	art := w.artifact(d.Source)
-	loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: art}}
-	value, end := "", pos.Offset
-	if pos.IsValid() {
-		value, end = elementAt(d.Text, pos.Offset)
-	}
+// resource address as a logical location.
+func (w *sarifWriter) docLocation(d document, pos policy.Pos) sarifLocation {
+	loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: w.artifact(d.Source)}}
 	if d.InPlan() {
 		loc.PhysicalLocation.Region = &sarifRegion{StartLine: 1, EndLine: w.lineCount(d.Source)}
 		loc.LogicalLocations = []sarifLogicalLoc{{Name: d.Address, FullyQualifiedName: d.Address + "." + d.Attribute, Kind: "resource"}}
-		return loc, value
+		return loc
 	}
 	if !pos.IsValid() {
 		loc.PhysicalLocation.Region = &sarifRegion{StartLine: 1, EndLine: countLines(d.Text)}
-		return loc, ""
+		return loc
 	}
+	_, end := elementAt(d.Text, pos.Offset)
 	endLine, endColumn := lineColumn(d.Text, pos, end)
 	loc.PhysicalLocation.Region = &sarifRegion{StartLine: pos.Line, StartColumn: pos.Column, EndLine: endLine, EndColumn: endColumn}
-	return loc, value
+	return loc
 }
 
 // lineCount is the number of lines of a plan file, read once per file; 1 when it cannot
@@ -413,7 +422,10 @@ func lineColumn(text []byte, pos policy.Pos, end int) (int, int) {
 
 // sarifFormatRequested reports whether args ask for --format sarif, for a usage error
 // found before (or instead of) the flags were parsed.
-func sarifFormatRequested(args []string) bool {
+func sarifFormatRequested(args []string) bool { return formatRequested(args, "sarif") }
+
+// formatRequested reports whether args ask for --format format.
+func formatRequested(args []string, format string) bool {
 	for i, a := range args {
 		if a == "--" {
 			return false
@@ -425,7 +437,7 @@ func sarifFormatRequested(args []string) bool {
 		if !hasValue && i+1 < len(args) {
 			value = args[i+1]
 		}
-		return value == "sarif"
+		return value == format
 	}
 	return false
 }
