@@ -46,18 +46,24 @@ Flags of check:
 
   --purpose identity|scp   what policy files are (default identity); plans say it
                            per resource
-  --format text|json|sarif output format (default text)
+  --format FORMAT          text (default), json, sarif (GitHub code scanning) or
+                           gitlab (a GitLab Code Quality report)
   --fail-on error|warning  the least severity that fails the run (default error)
   --ignore CODE,...        leave out findings with these warning codes (error codes
                            cannot be ignored)
   --strict                 documents that could not be checked fail the run too
-  --base DIR               SARIF paths are relative to DIR (default: the repository
-                           root, the nearest directory up from here with .git;
-                           else the working directory)
+  --baseline FILE          FILE is the --format json report of an earlier run: its
+                           findings are marked "in baseline" and do not fail the run
+                           (matched by fingerprint, not by line)
+  --write-baseline FILE    also write this run's --format json report to FILE
+  --base DIR               SARIF and GitLab paths are relative to DIR (default: the
+                           repository root, the nearest directory up from here with
+                           .git; else the working directory)
 
-Exit status of check: 0 nothing at or above --fail-on; 1 findings at or above
---fail-on (or, under --strict, documents not checked); 2 bad usage or unreadable input
-(a file over 64 KiB that is not a plan, a plan that is not UTF-8; with --format sarif,
+Exit status of check: 0 nothing at or above --fail-on that is not in the baseline; 1
+findings at or above --fail-on (or, under --strict, documents not checked) that are
+not; 2 bad usage or unreadable input (a file over 64 KiB that is not a plan, a plan
+that is not UTF-8, a baseline that is not a JSON report of check; with --format sarif,
 a SARIF log of the failed run is still written).
 
   diff-access [flags] OLD NEW
@@ -73,13 +79,14 @@ a SARIF log of the failed run is still written).
 Flags of diff-access:
 
   --purpose identity|scp   what OLD and NEW are (default identity)
-  --format text|json|sarif output format (default text)
+  --format FORMAT          text (default), json, sarif or gitlab (new access and
+                           unknown answers as Code Quality issues)
   --plan PLAN              compare the changes of a plan (terraform show -json;
                            - for standard input)
   --budget N               the work each comparison may take, in representative
                            requests (default 200000, about a second of CPU at
                            worst; at most 20000000); beyond it the answer is unknown
-  --base DIR               SARIF paths are relative to DIR (as for check)
+  --base DIR               SARIF and GitLab paths are relative to DIR (as for check)
 
 Exit status of diff-access: 0 nothing new is granted; 1 something is; 2 bad usage,
 unreadable input or a file with errors; 3 the answer is unknown.
