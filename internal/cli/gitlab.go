@@ -82,6 +82,9 @@ func gitlabPath(base string, art sarifArtifactLoc) (string, error) {
 		if u, err := url.Parse(art.URI); err == nil {
 			where = filepath.FromSlash(u.Path)
 		}
+		if base == "" {
+			base = "(unknown: the working directory is gone)"
+		}
 		return "", fmt.Errorf("%s is outside the repository root %s, and a GitLab Code Quality report names files by their path in the repository: check files inside it (write the plan into the checkout: terraform show -json plan.out > plan.json), or set --base to a directory that holds them", where, base)
 	}
 	return url.PathUnescape(art.URI)
