@@ -33,7 +33,7 @@ func BenchmarkParse(b *testing.B) {
 			b.SetBytes(int64(len(src)))
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := Parse(src); err != nil {
+				if _, err := parse(src); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -43,7 +43,7 @@ func BenchmarkParse(b *testing.B) {
 
 func BenchmarkMinified(b *testing.B) {
 	for _, n := range []int{100, 1000} {
-		d, err := Parse(benchDocument(n))
+		d, err := parse(benchDocument(n))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -59,8 +59,11 @@ func BenchmarkMinified(b *testing.B) {
 func BenchmarkEqual(b *testing.B) {
 	for _, n := range []int{100, 1000} {
 		src := benchDocument(n)
-		x, _ := Parse(src)
-		y, _ := Parse(src)
+		x, errX := parse(src)
+		y, errY := parse(src)
+		if errX != nil || errY != nil {
+			b.Fatal(errX, errY)
+		}
 		b.Run(fmt.Sprintf("statements=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
@@ -74,7 +77,7 @@ func BenchmarkEqual(b *testing.B) {
 
 func BenchmarkCheck(b *testing.B) {
 	for _, n := range []int{100, 1000} {
-		d, err := Parse(benchDocument(n))
+		d, err := parse(benchDocument(n))
 		if err != nil {
 			b.Fatal(err)
 		}
