@@ -11,45 +11,7 @@ import (
 	"unicode/utf8"
 
 	tfjson "github.com/hashicorp/terraform-json"
-
-	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 )
-
-// policyAttribute is a resource attribute that holds a policy document.
-type policyAttribute struct {
-	resourceType, attribute string
-	purpose                 policy.Purpose
-	iamV3                   bool // an IAM v3 (1.1) document: reported as not checked
-	// typeIs, when set, is the value the resource's "type" attribute must have for the
-	// document to be of this purpose (huaweicloud_organizations_policy holds tag
-	// policies too).
-	typeIs string
-}
-
-// policyAttributes are the attributes this command reads from plans: this provider's, and
-// the huaweicloud provider's that hold IAM v5 identity policies or SCPs (from its
-// registry docs: identity_policy and identityv5_policy take policy_document,
-// identitycenter_custom_policy_attachment takes custom_policy, a 5.0 document), and the
-// ones that hold IAM v3 role documents, so that those are reported as not checked rather
-// than passed over.
-var policyAttributes = []policyAttribute{
-	{resourceType: "imspolicy_identity_policy", attribute: "policy", purpose: policy.Identity},
-	{resourceType: "imspolicy_service_control_policy", attribute: "content", purpose: policy.SCP},
-	{resourceType: "huaweicloud_identityv5_policy", attribute: "policy_document", purpose: policy.Identity},
-	{resourceType: "huaweicloud_identity_policy", attribute: "policy_document", purpose: policy.Identity},
-	{resourceType: "huaweicloud_identitycenter_custom_policy_attachment", attribute: "custom_policy", purpose: policy.Identity},
-	{resourceType: "huaweicloud_organizations_policy", attribute: "content", purpose: policy.SCP, typeIs: "service_control_policy"},
-	{resourceType: "huaweicloud_identity_role", attribute: "policy", iamV3: true},
-	{resourceType: "huaweicloud_identitycenter_custom_role_attachment", attribute: "custom_role", iamV3: true},
-}
-
-var attributesByType = func() map[string]policyAttribute {
-	m := make(map[string]policyAttribute, len(policyAttributes))
-	for _, a := range policyAttributes {
-		m[a.resourceType] = a
-	}
-	return m
-}()
 
 // isPlan tells a plan (terraform show -json) from a policy document: a plan has
 // format_version and planned_values or resource_changes. An object with format_version
@@ -168,10 +130,12 @@ func readPlan(r io.Reader) (*plan, error) {
 	if _, err := dec.Token(); err != nil {
 		return nil, err
 	}
-	switch _, err := dec.Token(); {
-	case err == io.EOF:
+	switch after, err := afterObject(dec, r); {
 	case err != nil:
 		return nil, err
+	case after == "":
+	case strings.HasPrefix(after, "::"):
+		return nil, errWrapper("the plan")
 	default:
 		return nil, errors.New("unexpected text after the plan's JSON object")
 	}
@@ -185,6 +149,29 @@ func readPlan(r io.Reader) (*plan, error) {
 		return nil, err
 	}
 	return &p, nil
+}
+
+// afterObject is the start (up to two bytes) of the text after white space that follows
+// the value dec read last: what dec buffered, then the rest of r. It is empty at the end.
+func afterObject(dec *json.Decoder, r io.Reader) (string, error) {
+	src := io.MultiReader(dec.Buffered(), r)
+	var rest []byte
+	buf := make([]byte, 512)
+	for len(rest) < 2 {
+		n, err := src.Read(buf)
+		chunk := buf[:n]
+		if len(rest) == 0 {
+			chunk = bytes.TrimLeft(chunk, " \t\r\n")
+		}
+		rest = append(rest, chunk...)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return "", err
+		}
+	}
+	return string(rest[:min(2, len(rest))]), nil
 }
 
 // reusedRaw holds a value's JSON text in a buffer reused from one resource to the next
@@ -440,28 +427,83 @@ func (u *utf8Reader) invalid(c byte) error {
 }
 
 // document reads the attribute of one resource instance; ok is false when the instance
-// holds no document of interest (a tag policy, a null attribute).
+// holds no document (a null attribute). A document of a kind this command does not check
+// is returned with the reason, so that it is reported, not passed over.
 func (a policyAttribute) document(source, address string, values map[string]any, isUnknown func(string) bool) (document, bool) {
-	d := document{Source: source, Address: address, ResourceType: a.resourceType, Attribute: a.attribute, Purpose: a.purpose}
+	d := document{Source: source, Address: address, ResourceType: a.resourceType, Attribute: a.attribute, Purpose: a.purpose, Unchecked: a.notRead}
 	if a.typeIs != "" {
 		switch t, _ := values["type"].(string); {
 		case isUnknown("type"):
 			d.Unchecked = unknownValue
 			return d, true
 		case t != a.typeIs:
-			return document{}, false
+			d.Unchecked = a.otherType
 		}
 	}
 	switch text, isString := values[a.attribute].(string); {
 	case isUnknown(a.attribute):
-		d.Unchecked = unknownValue
+		if d.Unchecked == checked {
+			d.Unchecked = unknownValue
+		}
 	case !isString:
 		return document{}, false
-	case a.iamV3:
-		d.Unchecked = iamV3
-		d.Text = []byte(text)
 	default:
 		d.Text = []byte(text)
 	}
 	return d, true
+}
+
+// wrapperPrefix starts the output of hashicorp/setup-terraform's wrapper script (its
+// default, terraform_wrapper: true): @actions/exec echoes the command line as
+// "[command]/home/runner/work/_temp/<id>/terraform-bin show -json plan.out" before
+// Terraform's own output, and older versions end it with workflow commands
+// ("::debug::Terraform exited with code 0.", "::set-output name=stdout::..."). Sources:
+// github.com/hashicorp/setup-terraform, wrapper/terraform.js, and the "[command]" line
+// of @actions/exec (github.com/actions/toolkit, packages/exec/src/toolrunner.ts).
+const wrapperPrefix = "[command]"
+
+// errWrapper is the error for the wrapper's output. It does not quote the echoed command
+// line, which may hold -var values.
+func errWrapper(where string) error {
+	return fmt.Errorf("%s is the output of hashicorp/setup-terraform's wrapper, not Terraform's JSON: it starts "+
+		"with the wrapper's `[command]...terraform-bin show -json ...` line (or ends with its `::debug::` lines); "+
+		"set `terraform_wrapper: false` in the setup-terraform step, or run `terraform-bin show -json plan.out > plan.json`", where)
+}
+
+// inputName is how messages name an input: the file, or standard input.
+func inputName(path string) string {
+	if path == "-" {
+		return "standard input"
+	}
+	return "the file"
+}
+
+// recogniseInput refuses, before anything reads it as a policy or a plan, an input that
+// is neither: an empty one (terraform show -json failed, or its output went elsewhere),
+// and the wrapper's output around a plan, which is not JSON. head is the input's start;
+// whole says it is all of it.
+func recogniseInput(path string, head []byte, whole bool) error {
+	text := bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\ufeff")), " \t\r\n")
+	switch {
+	case whole && len(text) == 0:
+		return fmt.Errorf("%s is empty: `terraform show -json` failed or wrote nothing (a policy file holds one JSON document)", inputName(path))
+	case bytes.HasPrefix(text, []byte(wrapperPrefix)):
+		return errWrapper(inputName(path))
+	case whole && endsWithWorkflowCommand(text):
+		return errWrapper(inputName(path))
+	}
+	return nil
+}
+
+// endsWithWorkflowCommand reports whether text is a JSON value followed by a GitHub
+// Actions workflow command ("::debug::...", "::set-output ..."), as the wrapper writes
+// after Terraform's output.
+func endsWithWorkflowCommand(text []byte) bool {
+	dec := json.NewDecoder(bytes.NewReader(text))
+	var v json.RawMessage
+	if dec.Decode(&v) != nil {
+		return false
+	}
+	rest := bytes.TrimLeft(text[dec.InputOffset():], " \t\r\n")
+	return bytes.HasPrefix(rest, []byte("::"))
 }

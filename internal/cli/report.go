@@ -74,7 +74,7 @@ func newReport(docs []document, opts checkOptions) *report {
 			Source: d.Source, Address: d.Address, ResourceType: d.ResourceType, Attribute: d.Attribute,
 			Checked: d.Unchecked == checked, NotCheckedReason: d.Unchecked.String(), Findings: []jsonFinding{},
 		}
-		if d.Unchecked != iamV3 {
+		if !d.Unchecked.notRead { // a document of a kind not checked has no purpose
 			jd.Purpose = d.Purpose.String()
 		}
 		r.Summary.Documents++
