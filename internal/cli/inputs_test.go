@@ -91,6 +91,9 @@ func TestGuideListsResourceTypes(t *testing.T) {
 				continue
 			}
 			line, _, _ := bytes.Cut(guide[i:], []byte("\n"))
+			if a.serviceWritten && !bytes.Contains(line, []byte("not reported")) {
+				t.Errorf("%s: the row of %s does not say it is not reported", file, a.resourceType)
+			}
 			for _, reason := range []unchecked{a.notRead, a.otherType} {
 				if reason != checked && !bytes.Contains(line, []byte(reason.text)) {
 					t.Errorf("%s: the row of %s does not give the reason %q", file, a.resourceType, reason.text)
@@ -118,11 +121,43 @@ func TestEveryResourceTypeIsReported(t *testing.T) {
 			values["type"] = a.typeIs
 		}
 		d, ok := a.document("plan.json", a.resourceType+".x", values, func(string) bool { return false })
+		if a.serviceWritten {
+			if ok {
+				t.Errorf("%s: a document the service writes is reported", a.resourceType)
+			}
+			continue
+		}
 		if !ok || d.Unchecked != a.notRead || (a.notRead == checked) != (d.Text != nil && d.Unchecked == checked) {
 			t.Errorf("%s: document %+v, ok %v", a.resourceType, d, ok)
 		}
 		if a.notRead != checked && (a.notRead.text == "" || !a.notRead.notRead) {
 			t.Errorf("%s: not read without a reason", a.resourceType)
+		}
+	}
+}
+
+// An attribute of a type not read that the provider fills in when the configuration leaves
+// it out (an OBS bucket's policy) is reported only when it holds a document: unknown or
+// empty, it is no sign of one. A type checked reports an unknown value as not checked.
+func TestComputedAttributeOfATypeNotRead(t *testing.T) {
+	bucket, identity := attributesByType["huaweicloud_obs_bucket"][0], attributesByType["huaweicloud_identityv5_policy"][0]
+	unknown := func(string) bool { return true }
+	known := func(string) bool { return false }
+	for _, c := range []struct {
+		attr    policyAttribute
+		values  map[string]any
+		unknown func(string) bool
+		want    unchecked
+		ok      bool
+	}{
+		{bucket, map[string]any{}, unknown, checked, false},
+		{bucket, map[string]any{"policy": ""}, known, checked, false},
+		{bucket, map[string]any{"policy": `{"Statement": []}`}, known, bucket.notRead, true},
+		{identity, map[string]any{}, unknown, unknownValue, true},
+	} {
+		d, ok := c.attr.document("plan.json", "x.y", c.values, c.unknown)
+		if ok != c.ok || ok && d.Unchecked != c.want {
+			t.Errorf("%s %v: ok %v, %+v; want ok %v, %+v", c.attr.resourceType, c.values, ok, d.Unchecked, c.ok, c.want)
 		}
 	}
 }

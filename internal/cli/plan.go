@@ -64,8 +64,8 @@ func startsLikePlan(head []byte) bool {
 	return err == nil && planKeys[name]
 }
 
-// planChange is a managed resource instance's change, for a resource type whose policy
-// attribute this command reads.
+// planChange is a managed resource instance's change, for one policy attribute of its
+// resource type (a type with two has two).
 type planChange struct {
 	address string
 	attr    policyAttribute
@@ -196,15 +196,17 @@ func (p *plan) readChanges(dec *json.Decoder) error {
 		if err := dec.Decode(&rc); err != nil {
 			return err
 		}
-		a, ok := attributesByType[rc.Type]
+		attrs, ok := attributesByType[rc.Type]
 		if !ok || rc.Mode != string(tfjson.ManagedResourceMode) || len(rc.Change) == 0 || string(rc.Change) == "null" {
 			return nil
 		}
-		c := planChange{address: rc.Address, attr: a}
-		if err := json.Unmarshal(rc.Change, &c.change); err != nil {
+		var change tfjson.Change
+		if err := json.Unmarshal(rc.Change, &change); err != nil {
 			return fmt.Errorf("%s: change: %w", rc.Address, err)
 		}
-		p.changes = append(p.changes, c)
+		for _, a := range attrs {
+			p.changes = append(p.changes, planChange{address: rc.Address, attr: a, change: change})
+		}
 		return nil
 	})
 }
@@ -226,17 +228,19 @@ func (p *plan) readModule(dec *json.Decoder) error {
 				if err := dec.Decode(&r); err != nil {
 					return err
 				}
-				a, ok := attributesByType[r.Type]
+				attrs, ok := attributesByType[r.Type]
 				if !ok || r.Mode != string(tfjson.ManagedResourceMode) {
 					return nil
 				}
-				pr := plannedResource{address: r.Address, attr: a}
+				var values map[string]any
 				if len(r.Values) > 0 {
-					if err := json.Unmarshal(r.Values, &pr.values); err != nil {
+					if err := json.Unmarshal(r.Values, &values); err != nil {
 						return fmt.Errorf("%s: values: %w", r.Address, err)
 					}
 				}
-				p.planned = append(p.planned, pr)
+				for _, a := range attrs {
+					p.planned = append(p.planned, plannedResource{address: r.Address, attr: a, values: values})
+				}
 				return nil
 			})
 		case "child_modules":
@@ -350,7 +354,7 @@ func planDocuments(source string, r io.Reader) ([]document, error) {
 		if rc.change.After == nil {
 			continue
 		}
-		seen[rc.address] = true
+		seen[rc.address+"."+rc.attr.attribute] = true
 		after, _ := rc.change.After.(map[string]any)
 		unknown, _ := rc.change.AfterUnknown.(map[string]any)
 		if d, ok := rc.attr.document(source, rc.address, after, func(name string) bool { return unknown[name] == true }); ok {
@@ -358,10 +362,10 @@ func planDocuments(source string, r io.Reader) ([]document, error) {
 		}
 	}
 	for _, r := range p.planned {
-		if seen[r.address] {
+		if seen[r.address+"."+r.attr.attribute] {
 			continue
 		}
-		seen[r.address] = true
+		seen[r.address+"."+r.attr.attribute] = true
 		// planned_values leaves unknown values out.
 		if d, ok := r.attr.document(source, r.address, r.values, func(name string) bool {
 			_, known := r.values[name]
@@ -427,9 +431,13 @@ func (u *utf8Reader) invalid(c byte) error {
 }
 
 // document reads the attribute of one resource instance; ok is false when the instance
-// holds no document (a null attribute). A document of a kind this command does not check
+// holds no document (a null attribute, or none a computed attribute of a type not read
+// shows). A document of a kind this command does not check
 // is returned with the reason, so that it is reported, not passed over.
 func (a policyAttribute) document(source, address string, values map[string]any, isUnknown func(string) bool) (document, bool) {
+	if a.serviceWritten {
+		return document{}, false
+	}
 	d := document{Source: source, Address: address, ResourceType: a.resourceType, Attribute: a.attribute, Purpose: a.purpose, Unchecked: a.notRead}
 	if a.typeIs != "" {
 		switch t, _ := values["type"].(string); {
@@ -442,10 +450,13 @@ func (a policyAttribute) document(source, address string, values map[string]any,
 	}
 	switch text, isString := values[a.attribute].(string); {
 	case isUnknown(a.attribute):
+		if a.computed && a.notRead != checked {
+			return document{}, false // the provider's to fill in: maybe no document
+		}
 		if d.Unchecked == checked {
 			d.Unchecked = unknownValue
 		}
-	case !isString:
+	case !isString, a.computed && a.notRead != checked && strings.TrimSpace(text) == "":
 		return document{}, false
 	default:
 		d.Text = []byte(text)

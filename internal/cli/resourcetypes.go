@@ -16,6 +16,14 @@ type policyAttribute struct {
 	// checked with otherType.
 	typeIs    string
 	otherType unchecked
+	// computed: the provider fills the attribute in when the configuration leaves it out
+	// (Optional and Computed), so an unknown or empty value of a type not read is no sign
+	// of a document, and is passed over rather than reported.
+	computed bool
+	// serviceWritten: the attribute is Computed only, written by the service, never by the
+	// configuration; it is listed for completeness, and never reported (there is nothing
+	// a configuration could fix).
+	serviceWritten bool
 }
 
 // Reasons for documents of resource types this command does not check. iam_v3 and
@@ -65,22 +73,27 @@ var policyAttributes = []policyAttribute{
 		notRead: otherPolicyType("a session policy that narrows a temporary access key (IAM v3 grammar, honoured by OBS only)")},
 	{resourceType: "huaweicloud_identity_trust_agency", attribute: "trust_policy",
 		notRead: otherPolicyType("a trust policy (who may assume the agency), not an identity policy")},
-	{resourceType: "huaweicloud_identity_service_agency", attribute: "trust_policy",
-		notRead: otherPolicyType("a trust policy, written by the service (computed), not an identity policy")},
-	{resourceType: "huaweicloud_identityv5_service_linked_agency", attribute: "trust_policy",
-		notRead: otherPolicyType("a trust policy, written by the service (computed), not an identity policy")},
-	{resourceType: "huaweicloud_obs_bucket", attribute: "policy",
+	{resourceType: "huaweicloud_identity_service_agency", attribute: "trust_policy", serviceWritten: true,
+		notRead: otherPolicyType("a trust policy, written by the service (computed only), not an identity policy")},
+	{resourceType: "huaweicloud_identityv5_service_linked_agency", attribute: "trust_policy", serviceWritten: true,
+		notRead: otherPolicyType("a trust policy, written by the service (computed only), not an identity policy")},
+	{resourceType: "huaweicloud_obs_bucket", attribute: "policy", computed: true,
 		notRead: otherPolicyType("an OBS bucket policy, in OBS's or S3's own grammar (policy_format), not an IAM policy")},
 	{resourceType: "huaweicloud_obs_bucket_policy", attribute: "policy",
 		notRead: otherPolicyType("an OBS bucket policy, in OBS's or S3's own grammar (policy_format), not an IAM policy")},
-	{resourceType: "huaweicloud_vpcep_endpoint", attribute: "policy_document",
-		notRead: otherPolicyType("a VPC endpoint policy (a JSON list of statements for the endpoint's service), not an IAM policy")},
+	// policy_document is an interface endpoint's policy, a 5.0 document with Principal;
+	// policy_statement a gateway endpoint's (OBS, SFS), a JSON list of statements.
+	{resourceType: "huaweicloud_vpcep_endpoint", attribute: "policy_document", computed: true,
+		notRead: otherPolicyType("a VPC endpoint policy (resource-based, with Principal), not an identity policy")},
+	{resourceType: "huaweicloud_vpcep_endpoint", attribute: "policy_statement", computed: true,
+		notRead: otherPolicyType("a gateway VPC endpoint policy (a JSON list of statements for OBS or SFS), not an identity policy")},
 }
 
-var attributesByType = func() map[string]policyAttribute {
-	m := make(map[string]policyAttribute, len(policyAttributes))
+// attributesByType is policyAttributes by resource type, in the table's order.
+var attributesByType = func() map[string][]policyAttribute {
+	m := make(map[string][]policyAttribute, len(policyAttributes))
 	for _, a := range policyAttributes {
-		m[a.resourceType] = a
+		m[a.resourceType] = append(m[a.resourceType], a)
 	}
 	return m
 }()
