@@ -217,7 +217,7 @@ func checkSARIFRules(strict bool) []sarifRule {
 			DefaultConfiguration: sarifRuleDefaults{Level: rule.Severity.String()},
 		})
 	}
-	const summary = "A policy document could not be checked: its value is known only after apply, or it is an IAM v3 (1.1) document."
+	const summary = "A policy document could not be checked: its value is known only after apply, it is an IAM v3 (1.1) document, or it is another kind of policy (a bucket, trust or tag policy)."
 	const fix = "Check the document once its value is known (after apply, or with the value written out), or move an IAM v3 role to an IAM v5 identity policy."
 	return append(rules, sarifRule{
 		ID: notCheckedRule, Name: "NotChecked",
