@@ -195,6 +195,10 @@ func openSource(path string, stdin io.Reader) (*source, error) {
 		return nil, fmt.Errorf("cannot read it: %w", unwrapPathError(err))
 	}
 	s.head, s.whole = head, len(head) <= policy.MaxDocumentBytes
+	if err := recogniseInput(path, s.head, s.whole); err != nil {
+		s.close()
+		return nil, err
+	}
 	return s, nil
 }
 

@@ -37,10 +37,13 @@ Commands:
                                                                       identity policy
         huaweicloud_organizations_policy.content                      SCP (type
                                                                       service_control_policy)
+        huaweicloud_organizations_dry_run_policy.content              SCP (type
+                                                                      service_control_policy)
       huaweicloud_identity_role.policy and
       huaweicloud_identitycenter_custom_role_attachment.custom_role hold IAM v3 (1.1)
       documents, and values known only after apply are computed: both are reported
-      as not checked, never as clean.
+      as not checked, never as clean; so are the other kinds of policy the guide lists
+      (OBS bucket policies, trust policies, tag policies).
 
 Flags of check:
 

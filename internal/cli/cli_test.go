@@ -130,6 +130,32 @@ var goldenCases = []struct {
 	{"usage-unknown-command", []string{"lint", "testdata/clean.json"}, "", exitUsage},
 	{"unreadable", []string{"check", "testdata/clean.json", "testdata/no-such-file.json"}, "", exitUsage},
 	{"not-a-plan", []string{"check", "testdata/state.json"}, "", exitUsage},
+	// hashicorp/setup-terraform's wrapper: its "[command]" line before the plan, or its
+	// "::debug::" lines after it, is named as such with the fix, exit 2 (not malformed_json).
+	{"wrapper-plan", []string{"check", "testdata/wrapper-plan.json"}, "", exitUsage},
+	{"wrapper-plan-stdin", []string{"check", "-"}, readTestdata("wrapper-plan.json"), exitUsage},
+	{"wrapper-plan-trailer", []string{"check", "testdata/wrapper-trailer-plan.json"}, "", exitUsage},
+	{"wrapper-plan-sarif", []string{"check", "--format", "sarif", "testdata/wrapper-plan.json"}, "", exitUsage},
+	{"wrapper-plan-diff", []string{"diff-access", "--plan", "testdata/wrapper-plan.json"}, "", exitUsage},
+	// An empty input is a failed terraform show -json, not a policy document to write.
+	{"empty-file", []string{"check", "testdata/empty.json"}, "", exitUsage},
+	{"empty-stdin", []string{"check", "-"}, "", exitUsage},
+	{"empty-stdin-white-space", []string{"check", "--format", "json", "-"}, " \n", exitUsage},
+	// huaweicloud_organizations_dry_run_policy of type service_control_policy is checked as
+	// an SCP (a typo fails the run); one of another type, an OBS bucket policy and a trust
+	// agency's trust policy are reported as not checked, with the reason.
+	{"dry-run-plan-text", []string{"check", "testdata/dry-run-plan.json"}, "", ExitFindings},
+	{"dry-run-plan-json", []string{"check", "--format", "json", "testdata/dry-run-plan.json"}, "", ExitFindings},
+	{"dry-run-plan-sarif", []string{"check", "--format", "sarif", "testdata/dry-run-plan.json"}, "", ExitFindings},
+}
+
+// readTestdata is a file of testdata, for a golden case's standard input.
+func readTestdata(name string) string {
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
 }
 
 func run(t *testing.T, args []string, stdin string) (stdout, stderr string, exit int) {

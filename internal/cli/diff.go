@@ -152,13 +152,17 @@ func planComparisons(source string, src *source) ([]comparison, error) {
 			unknown, _ := rc.change.AfterUnknown.(map[string]any)
 			c.new.document, c.new.present = rc.attr.document(source, rc.address, after, func(name string) bool { return unknown[name] == true })
 		}
-		if !c.old.present && !c.new.present {
-			continue
+		if !c.old.present && !c.new.present || c.old.outOfScope() && c.new.outOfScope() {
+			continue // a policy of another kind grants no identity-based access to IMS
 		}
 		comps = append(comps, c)
 	}
 	return comps, nil
 }
+
+// outOfScope: the side holds no document, or one of a kind that grants no identity-based
+// access to IMS.
+func (s *side) outOfScope() bool { return !s.present || s.Unchecked.outOfScope }
 
 // analyse asks the analyser what the new document grants that the old does not, as the
 // provider's plan warning asks it (analysis.DocumentChange). A

@@ -7,26 +7,28 @@ import (
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 )
 
-// Unchecked says why a document was not checked; the zero value means it was.
-type unchecked int
-
-const (
-	checked      unchecked = iota
-	unknownValue           // the plan knows the value only after apply (computed)
-	iamV3                  // an IAM v3 (Version 1.1) role document, a grammar this command does not check
-)
-
-// unchecked holds each reason's stable name (JSON, SARIF) and its sentence (text).
-var uncheckedReasons = []struct{ name, text string }{
-	checked:      {"", ""},
-	unknownValue: {"unknown_value", "the value is known only after apply (computed)"},
-	iamV3:        {"iam_v3", "an IAM v3 (Version 1.1) document; this command checks IAM v5 identity policies and SCPs"},
+// unchecked says why a document was not checked; the zero value means it was. name is
+// the reason's stable name (JSON, SARIF), text its sentence (text output); notRead marks
+// a document of a kind this command does not check (policyAttributes), which has no
+// purpose.
+type unchecked struct {
+	name, text string
+	notRead    bool
+	// outOfScope: the document is a policy of another kind (a tag, bucket, trust or VPC
+	// endpoint policy), which grants no identity-based access to IMS: it is listed, but
+	// --strict does not fail on it and diff-access does not compare it.
+	outOfScope bool
 }
 
-func (u unchecked) String() string { return uncheckedReasons[u].name }
+var (
+	checked      = unchecked{}
+	unknownValue = unchecked{name: "unknown_value", text: "the value is known only after apply (computed)"}
+)
+
+func (u unchecked) String() string { return u.name }
 
 // Text is the reason as a sentence.
-func (u unchecked) Text() string { return uncheckedReasons[u].text }
+func (u unchecked) Text() string { return u.text }
 
 // document is one policy document found in the input.
 type document struct {

@@ -11,7 +11,7 @@ import (
 // Whatever standard input holds, check and diff-access end with one of their exit
 // statuses and never panic; every format is written.
 func FuzzRunOnInput(f *testing.F) {
-	for _, name := range []string{"bad-action.json", "huaweicloud-plan.json", "diff-plan-unknown.json", "state.json", "not-json.txt"} {
+	for _, name := range []string{"bad-action.json", "huaweicloud-plan.json", "diff-plan-unknown.json", "state.json", "not-json.txt", "dry-run-plan.json", "wrapper-plan.json", "empty.json"} {
 		src, err := os.ReadFile("testdata/" + name)
 		if err != nil {
 			f.Fatal(err)

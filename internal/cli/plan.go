@@ -11,45 +11,7 @@ import (
 	"unicode/utf8"
 
 	tfjson "github.com/hashicorp/terraform-json"
-
-	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 )
-
-// policyAttribute is a resource attribute that holds a policy document.
-type policyAttribute struct {
-	resourceType, attribute string
-	purpose                 policy.Purpose
-	iamV3                   bool // an IAM v3 (1.1) document: reported as not checked
-	// typeIs, when set, is the value the resource's "type" attribute must have for the
-	// document to be of this purpose (huaweicloud_organizations_policy holds tag
-	// policies too).
-	typeIs string
-}
-
-// policyAttributes are the attributes this command reads from plans: this provider's, and
-// the huaweicloud provider's that hold IAM v5 identity policies or SCPs (from its
-// registry docs: identity_policy and identityv5_policy take policy_document,
-// identitycenter_custom_policy_attachment takes custom_policy, a 5.0 document), and the
-// ones that hold IAM v3 role documents, so that those are reported as not checked rather
-// than passed over.
-var policyAttributes = []policyAttribute{
-	{resourceType: "imspolicy_identity_policy", attribute: "policy", purpose: policy.Identity},
-	{resourceType: "imspolicy_service_control_policy", attribute: "content", purpose: policy.SCP},
-	{resourceType: "huaweicloud_identityv5_policy", attribute: "policy_document", purpose: policy.Identity},
-	{resourceType: "huaweicloud_identity_policy", attribute: "policy_document", purpose: policy.Identity},
-	{resourceType: "huaweicloud_identitycenter_custom_policy_attachment", attribute: "custom_policy", purpose: policy.Identity},
-	{resourceType: "huaweicloud_organizations_policy", attribute: "content", purpose: policy.SCP, typeIs: "service_control_policy"},
-	{resourceType: "huaweicloud_identity_role", attribute: "policy", iamV3: true},
-	{resourceType: "huaweicloud_identitycenter_custom_role_attachment", attribute: "custom_role", iamV3: true},
-}
-
-var attributesByType = func() map[string]policyAttribute {
-	m := make(map[string]policyAttribute, len(policyAttributes))
-	for _, a := range policyAttributes {
-		m[a.resourceType] = a
-	}
-	return m
-}()
 
 // isPlan tells a plan (terraform show -json) from a policy document: a plan has
 // format_version and planned_values or resource_changes. An object with format_version
@@ -102,8 +64,8 @@ func startsLikePlan(head []byte) bool {
 	return err == nil && planKeys[name]
 }
 
-// planChange is a managed resource instance's change, for a resource type whose policy
-// attribute this command reads.
+// planChange is a managed resource instance's change, for one policy attribute of its
+// resource type (a type with two has two).
 type planChange struct {
 	address string
 	attr    policyAttribute
@@ -168,10 +130,12 @@ func readPlan(r io.Reader) (*plan, error) {
 	if _, err := dec.Token(); err != nil {
 		return nil, err
 	}
-	switch _, err := dec.Token(); {
-	case err == io.EOF:
+	switch after, err := afterObject(dec, r); {
 	case err != nil:
 		return nil, err
+	case after == "":
+	case strings.HasPrefix(after, "::"):
+		return nil, errWrapper("the plan")
 	default:
 		return nil, errors.New("unexpected text after the plan's JSON object")
 	}
@@ -185,6 +149,29 @@ func readPlan(r io.Reader) (*plan, error) {
 		return nil, err
 	}
 	return &p, nil
+}
+
+// afterObject is the start (up to two bytes) of the text after white space that follows
+// the value dec read last: what dec buffered, then the rest of r. It is empty at the end.
+func afterObject(dec *json.Decoder, r io.Reader) (string, error) {
+	src := io.MultiReader(dec.Buffered(), r)
+	var rest []byte
+	buf := make([]byte, 512)
+	for len(rest) < 2 {
+		n, err := src.Read(buf)
+		chunk := buf[:n]
+		if len(rest) == 0 {
+			chunk = bytes.TrimLeft(chunk, " \t\r\n")
+		}
+		rest = append(rest, chunk...)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return "", err
+		}
+	}
+	return string(rest[:min(2, len(rest))]), nil
 }
 
 // reusedRaw holds a value's JSON text in a buffer reused from one resource to the next
@@ -209,15 +196,17 @@ func (p *plan) readChanges(dec *json.Decoder) error {
 		if err := dec.Decode(&rc); err != nil {
 			return err
 		}
-		a, ok := attributesByType[rc.Type]
+		attrs, ok := attributesByType[rc.Type]
 		if !ok || rc.Mode != string(tfjson.ManagedResourceMode) || len(rc.Change) == 0 || string(rc.Change) == "null" {
 			return nil
 		}
-		c := planChange{address: rc.Address, attr: a}
-		if err := json.Unmarshal(rc.Change, &c.change); err != nil {
+		var change tfjson.Change
+		if err := json.Unmarshal(rc.Change, &change); err != nil {
 			return fmt.Errorf("%s: change: %w", rc.Address, err)
 		}
-		p.changes = append(p.changes, c)
+		for _, a := range attrs {
+			p.changes = append(p.changes, planChange{address: rc.Address, attr: a, change: change})
+		}
 		return nil
 	})
 }
@@ -239,17 +228,19 @@ func (p *plan) readModule(dec *json.Decoder) error {
 				if err := dec.Decode(&r); err != nil {
 					return err
 				}
-				a, ok := attributesByType[r.Type]
+				attrs, ok := attributesByType[r.Type]
 				if !ok || r.Mode != string(tfjson.ManagedResourceMode) {
 					return nil
 				}
-				pr := plannedResource{address: r.Address, attr: a}
+				var values map[string]any
 				if len(r.Values) > 0 {
-					if err := json.Unmarshal(r.Values, &pr.values); err != nil {
+					if err := json.Unmarshal(r.Values, &values); err != nil {
 						return fmt.Errorf("%s: values: %w", r.Address, err)
 					}
 				}
-				p.planned = append(p.planned, pr)
+				for _, a := range attrs {
+					p.planned = append(p.planned, plannedResource{address: r.Address, attr: a, values: values})
+				}
 				return nil
 			})
 		case "child_modules":
@@ -363,7 +354,7 @@ func planDocuments(source string, r io.Reader) ([]document, error) {
 		if rc.change.After == nil {
 			continue
 		}
-		seen[rc.address] = true
+		seen[rc.address+"."+rc.attr.attribute] = true
 		after, _ := rc.change.After.(map[string]any)
 		unknown, _ := rc.change.AfterUnknown.(map[string]any)
 		if d, ok := rc.attr.document(source, rc.address, after, func(name string) bool { return unknown[name] == true }); ok {
@@ -371,10 +362,10 @@ func planDocuments(source string, r io.Reader) ([]document, error) {
 		}
 	}
 	for _, r := range p.planned {
-		if seen[r.address] {
+		if seen[r.address+"."+r.attr.attribute] {
 			continue
 		}
-		seen[r.address] = true
+		seen[r.address+"."+r.attr.attribute] = true
 		// planned_values leaves unknown values out.
 		if d, ok := r.attr.document(source, r.address, r.values, func(name string) bool {
 			_, known := r.values[name]
@@ -440,28 +431,90 @@ func (u *utf8Reader) invalid(c byte) error {
 }
 
 // document reads the attribute of one resource instance; ok is false when the instance
-// holds no document of interest (a tag policy, a null attribute).
+// holds no document (a null attribute, or none a computed attribute of a type not read
+// shows). A document of a kind this command does not check
+// is returned with the reason, so that it is reported, not passed over.
 func (a policyAttribute) document(source, address string, values map[string]any, isUnknown func(string) bool) (document, bool) {
-	d := document{Source: source, Address: address, ResourceType: a.resourceType, Attribute: a.attribute, Purpose: a.purpose}
+	if a.serviceWritten {
+		return document{}, false
+	}
+	d := document{Source: source, Address: address, ResourceType: a.resourceType, Attribute: a.attribute, Purpose: a.purpose, Unchecked: a.notRead}
 	if a.typeIs != "" {
 		switch t, _ := values["type"].(string); {
 		case isUnknown("type"):
 			d.Unchecked = unknownValue
 			return d, true
 		case t != a.typeIs:
-			return document{}, false
+			d.Unchecked = a.otherType
 		}
 	}
 	switch text, isString := values[a.attribute].(string); {
 	case isUnknown(a.attribute):
-		d.Unchecked = unknownValue
-	case !isString:
+		if a.computed && a.notRead != checked {
+			return document{}, false // the provider's to fill in: maybe no document
+		}
+		if d.Unchecked == checked {
+			d.Unchecked = unknownValue
+		}
+	case !isString, a.computed && a.notRead != checked && strings.TrimSpace(text) == "":
 		return document{}, false
-	case a.iamV3:
-		d.Unchecked = iamV3
-		d.Text = []byte(text)
 	default:
 		d.Text = []byte(text)
 	}
 	return d, true
+}
+
+// wrapperPrefix starts the output of hashicorp/setup-terraform's wrapper script (its
+// default, terraform_wrapper: true): @actions/exec echoes the command line as
+// "[command]/home/runner/work/_temp/<id>/terraform-bin show -json plan.out" before
+// Terraform's own output, and older versions end it with workflow commands
+// ("::debug::Terraform exited with code 0.", "::set-output name=stdout::..."). Sources:
+// github.com/hashicorp/setup-terraform, wrapper/terraform.js, and the "[command]" line
+// of @actions/exec (github.com/actions/toolkit, packages/exec/src/toolrunner.ts).
+const wrapperPrefix = "[command]"
+
+// errWrapper is the error for the wrapper's output. It does not quote the echoed command
+// line, which may hold -var values.
+func errWrapper(where string) error {
+	return fmt.Errorf("%s is the output of hashicorp/setup-terraform's wrapper, not Terraform's JSON: it starts "+
+		"with the wrapper's `[command]...terraform-bin show -json ...` line (or ends with its `::debug::` lines); "+
+		"set `terraform_wrapper: false` in the setup-terraform step, or run `terraform-bin show -json plan.out > plan.json`", where)
+}
+
+// inputName is how messages name an input: the file, or standard input.
+func inputName(path string) string {
+	if path == "-" {
+		return "standard input"
+	}
+	return "the file"
+}
+
+// recogniseInput refuses, before anything reads it as a policy or a plan, an input that
+// is neither: an empty one (terraform show -json failed, or its output went elsewhere),
+// and the wrapper's output around a plan, which is not JSON. head is the input's start;
+// whole says it is all of it.
+func recogniseInput(path string, head []byte, whole bool) error {
+	text := bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\ufeff")), " \t\r\n")
+	switch {
+	case whole && len(text) == 0:
+		return fmt.Errorf("%s is empty: `terraform show -json` failed or wrote nothing (a policy file holds one JSON document)", inputName(path))
+	case bytes.HasPrefix(text, []byte(wrapperPrefix)):
+		return errWrapper(inputName(path))
+	case whole && endsWithWorkflowCommand(text):
+		return errWrapper(inputName(path))
+	}
+	return nil
+}
+
+// endsWithWorkflowCommand reports whether text is a JSON value followed by a GitHub
+// Actions workflow command ("::debug::...", "::set-output ..."), as the wrapper writes
+// after Terraform's output.
+func endsWithWorkflowCommand(text []byte) bool {
+	dec := json.NewDecoder(bytes.NewReader(text))
+	var v json.RawMessage
+	if dec.Decode(&v) != nil {
+		return false
+	}
+	rest := bytes.TrimLeft(text[dec.InputOffset():], " \t\r\n")
+	return bytes.HasPrefix(rest, []byte("::"))
 }

@@ -84,7 +84,7 @@ func newReport(docs []document, opts checkOptions) *report {
 			Source: d.Source, Address: d.Address, ResourceType: d.ResourceType, Attribute: d.Attribute,
 			Checked: d.Unchecked == checked, NotCheckedReason: d.Unchecked.String(), Findings: []jsonFinding{},
 		}
-		if d.Unchecked != iamV3 {
+		if !d.Unchecked.notRead { // a document of a kind not checked has no purpose
 			jd.Purpose = d.Purpose.String()
 		}
 		r.Summary.Documents++
@@ -94,7 +94,7 @@ func newReport(docs []document, opts checkOptions) *report {
 			jd.Baseline = &in
 			r.count(in)
 			r.Summary.NotChecked++
-			r.Summary.Failed = r.Summary.Failed || opts.strict && !in
+			r.Summary.Failed = r.Summary.Failed || opts.strict && !in && !d.Unchecked.outOfScope
 		} else {
 			r.Summary.Checked++
 		}
@@ -233,7 +233,7 @@ func (r *report) results() *sarifWriter {
 		jd := r.Documents[i]
 		if d.Unchecked != checked {
 			loc := sw.docLocation(d, policy.Pos{})
-			sw.add(notCheckedRule, notCheckedLevel(r.opts.strict), fmt.Sprintf("%s: not checked: %s", d.Address+"."+d.Attribute, d.Unchecked.Text()),
+			sw.add(notCheckedRule, notCheckedLevel(r.opts.strict && !d.Unchecked.outOfScope), fmt.Sprintf("%s: not checked: %s", d.Address+"."+d.Attribute, d.Unchecked.Text()),
 				loc, jd.Fingerprint, r.baselineState(*jd.Baseline))
 			continue
 		}
@@ -279,12 +279,12 @@ func checkSARIFRules(strict bool) []sarifRule {
 			DefaultConfiguration: sarifRuleDefaults{Level: rule.Severity.String()},
 		})
 	}
-	const summary = "A policy document could not be checked: its value is known only after apply, or it is an IAM v3 (1.1) document."
+	const summary = "A policy document could not be checked: its value is known only after apply, it is an IAM v3 (1.1) document, or it is another kind of policy (a bucket, trust or tag policy)."
 	const fix = "Check the document once its value is known (after apply, or with the value written out), or move an IAM v3 role to an IAM v5 identity policy."
 	return append(rules, sarifRule{
 		ID: notCheckedRule, Name: "NotChecked",
 		ShortDescription:     sarifText{Text: summary},
-		FullDescription:      sarifText{Text: summary + " Such a document is reported, never passed as clean; under --strict it fails the run."},
+		FullDescription:      sarifText{Text: summary + " Such a document is reported, never passed as clean; under --strict it fails the run, unless it is another kind of policy, which grants no identity-based access to IMS."},
 		Help:                 sarifMultiText{Text: fix, Markdown: fix + "\n\n[Checking policies in CI](" + ciGuide + ")"},
 		HelpURI:              ciGuide,
 		DefaultConfiguration: sarifRuleDefaults{Level: notCheckedLevel(strict)},

@@ -1,0 +1,99 @@
+package cli
+
+import (
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
+)
+
+// policyAttribute is a resource type's attribute that holds a policy document: read and
+// checked as purpose, or, when notRead is set, reported as not checked with that reason.
+type policyAttribute struct {
+	resourceType, attribute string
+	purpose                 policy.Purpose
+	// notRead, when set, is why the document is not checked.
+	notRead unchecked
+	// typeIs, when set, is the value the resource's "type" attribute must have for the
+	// document to be of purpose; a document of any other type is reported as not
+	// checked with otherType.
+	typeIs    string
+	otherType unchecked
+	// computed: the provider fills the attribute in when the configuration leaves it out
+	// (Optional and Computed), so an unknown or empty value of a type not read is no sign
+	// of a document, and is passed over rather than reported.
+	computed bool
+	// serviceWritten: the attribute is Computed only, written by the service, never by the
+	// configuration; it is listed for completeness, and never reported (there is nothing
+	// a configuration could fix).
+	serviceWritten bool
+}
+
+// Reasons for documents of resource types this command does not check. iam_v3 and
+// other_policy_type are their stable names in JSON and SARIF; the text is the row's.
+var (
+	iamV3 = unchecked{name: "iam_v3", text: "an IAM v3 (Version 1.1) document; this command checks IAM v5 identity policies and SCPs", notRead: true}
+	// notSCPType is an Organizations policy of a type other than service_control_policy.
+	notSCPType = otherPolicyType("an Organizations policy whose type is not service_control_policy (a tag policy, say): not an SCP")
+)
+
+// otherPolicyType is the reason for a document that is a policy, but of another grammar
+// than IAM v5 identity policies and SCPs.
+func otherPolicyType(text string) unchecked {
+	return unchecked{name: "other_policy_type", text: text, notRead: true, outOfScope: true}
+}
+
+// policyAttributes is every resource attribute known to hold a policy document, of this
+// provider and of the huaweicloud provider: the ones this command checks, and the ones it
+// reports as not checked, with the reason. The "Checking policies in CI" guide lists this
+// table (a test keeps the two in step).
+//
+// The huaweicloud provider's types and attributes are from its sources,
+// github.com/huaweicloud/terraform-provider-huaweicloud (commit a0345b8, August 2026):
+// huaweicloud/provider.go registers the types (huaweicloud_identity_policy is
+// iam.ResourceV5Policy, the same resource as huaweicloud_identityv5_policy), and
+// docs/resources/<type>.md and huaweicloud/services/<service>/resource_huaweicloud_<type>.go
+// give the attributes. huaweicloud_organizations_dry_run_policy (since April 2026,
+// services/organizations/resource_huaweicloud_organizations_dry_run_policy.go) takes its
+// document in content and its kind in type, whose one documented value is
+// service_control_policy. huaweicloud_identitycenter_permission_set holds no document (its
+// policies are attached by the *_policy_attachment and *_role_attachment types).
+var policyAttributes = []policyAttribute{
+	{resourceType: "imspolicy_identity_policy", attribute: "policy", purpose: policy.Identity},
+	{resourceType: "imspolicy_service_control_policy", attribute: "content", purpose: policy.SCP},
+	{resourceType: "huaweicloud_identityv5_policy", attribute: "policy_document", purpose: policy.Identity},
+	{resourceType: "huaweicloud_identity_policy", attribute: "policy_document", purpose: policy.Identity},
+	// IAM Identity Center custom policies are 5.0 documents.
+	{resourceType: "huaweicloud_identitycenter_custom_policy_attachment", attribute: "custom_policy", purpose: policy.Identity},
+	{resourceType: "huaweicloud_organizations_policy", attribute: "content", purpose: policy.SCP,
+		typeIs: "service_control_policy", otherType: notSCPType},
+	{resourceType: "huaweicloud_organizations_dry_run_policy", attribute: "content", purpose: policy.SCP,
+		typeIs: "service_control_policy", otherType: otherPolicyType("an Organizations dry-run policy whose type is not service_control_policy: not an SCP")},
+
+	{resourceType: "huaweicloud_identity_role", attribute: "policy", notRead: iamV3},
+	{resourceType: "huaweicloud_identitycenter_custom_role_attachment", attribute: "custom_role", notRead: iamV3},
+	{resourceType: "huaweicloud_identity_temporary_access_key", attribute: "policy",
+		notRead: otherPolicyType("a session policy that narrows a temporary access key (IAM v3 grammar, honoured by OBS only)")},
+	{resourceType: "huaweicloud_identity_trust_agency", attribute: "trust_policy",
+		notRead: otherPolicyType("a trust policy (who may assume the agency), not an identity policy")},
+	{resourceType: "huaweicloud_identity_service_agency", attribute: "trust_policy", serviceWritten: true,
+		notRead: otherPolicyType("a trust policy, written by the service (computed only), not an identity policy")},
+	{resourceType: "huaweicloud_identityv5_service_linked_agency", attribute: "trust_policy", serviceWritten: true,
+		notRead: otherPolicyType("a trust policy, written by the service (computed only), not an identity policy")},
+	{resourceType: "huaweicloud_obs_bucket", attribute: "policy", computed: true,
+		notRead: otherPolicyType("an OBS bucket policy, in OBS's or S3's own grammar (policy_format), not an IAM policy")},
+	{resourceType: "huaweicloud_obs_bucket_policy", attribute: "policy",
+		notRead: otherPolicyType("an OBS bucket policy, in OBS's or S3's own grammar (policy_format), not an IAM policy")},
+	// policy_document is an interface endpoint's policy, a 5.0 document with Principal;
+	// policy_statement a gateway endpoint's (OBS, SFS), a JSON list of statements.
+	{resourceType: "huaweicloud_vpcep_endpoint", attribute: "policy_document", computed: true,
+		notRead: otherPolicyType("a VPC endpoint policy (resource-based, with Principal), not an identity policy")},
+	{resourceType: "huaweicloud_vpcep_endpoint", attribute: "policy_statement", computed: true,
+		notRead: otherPolicyType("a gateway VPC endpoint policy (a JSON list of statements for OBS or SFS), not an identity policy")},
+}
+
+// attributesByType is policyAttributes by resource type, in the table's order.
+var attributesByType = func() map[string][]policyAttribute {
+	m := make(map[string][]policyAttribute, len(policyAttributes))
+	for _, a := range policyAttributes {
+		m[a.resourceType] = append(m[a.resourceType], a)
+	}
+	return m
+}()
