@@ -260,7 +260,7 @@ func (g *gen) statement(scp bool) genStatement {
 // little (a statement added, removed or replaced), or, sometimes, unrelated.
 // pair draws a candidate and a reference configuration that the policy set's gate accepts
 // (the provider checks documents before it analyses them), drawing again otherwise.
-func (g *gen) pair(t testing.TB) (Config, Config, string) {
+func (g *gen) pair(t testing.TB) (config, config, string) {
 	for {
 		cand, ref, desc := g.anyPair(t)
 		if gateAccepts(cand) && gateAccepts(ref) {
@@ -269,12 +269,12 @@ func (g *gen) pair(t testing.TB) (Config, Config, string) {
 	}
 }
 
-func gateAccepts(c Config) bool {
-	_, errs := evaluator.NewPolicySetOf(c.Identity, c.Levels)
-	return len(errs) == 0
+func gateAccepts(c config) bool {
+	_, err := c.set()
+	return err == nil
 }
 
-func (g *gen) anyPair(t testing.TB) (Config, Config, string) {
+func (g *gen) anyPair(t testing.TB) (config, config, string) {
 	g.kinds = nil
 	for _, i := range g.r.Perm(len(keyKinds))[:2] {
 		g.kinds = append(g.kinds, keyKinds[i])
@@ -306,16 +306,16 @@ func (g *gen) anyPair(t testing.TB) (Config, Config, string) {
 			cand = append(cand, g.statement(false))
 		}
 	}
-	var levels []evaluator.Level
+	var levels []docLevel
 	if g.chance(0.25) {
 		var sts []genStatement
 		for range 1 + g.r.IntN(2) {
 			sts = append(sts, g.statement(true))
 		}
-		levels = []evaluator.Level{{Name: "root", Policies: []evaluator.Policy{{Name: "scp[root][0]", Document: docOf(t, sts)}}}}
+		levels = []docLevel{{Name: "root", Policies: []docPolicy{{Name: "scp[root][0]", Document: docOf(t, sts)}}}}
 	}
-	rc := Config{Identity: []evaluator.Policy{{Name: "identity[0]", Document: docOf(t, ref)}}, Levels: levels}
-	cc := Config{Identity: []evaluator.Policy{{Name: "identity[0]", Document: docOf(t, cand)}}, Levels: levels}
+	rc := config{Identity: []docPolicy{{Name: "identity[0]", Document: docOf(t, ref)}}, Levels: levels}
+	cc := config{Identity: []docPolicy{{Name: "identity[0]", Document: docOf(t, cand)}}, Levels: levels}
 	return cc, rc, describe(cand) + "\nreference:\n" + describe(ref)
 }
 
@@ -366,7 +366,7 @@ type oracleKey struct {
 	states [][]string // nil: absent
 }
 
-func collect(cfgs ...Config) (actions, resources []string, conds map[string][]genCondLite) {
+func collect(cfgs ...config) (actions, resources []string, conds map[string][]genCondLite) {
 	conds = map[string][]genCondLite{}
 	for _, c := range cfgs {
 		var docs []*policy.Document
@@ -403,7 +403,7 @@ type genCondLite struct {
 	values []string
 }
 
-func buildOracle(extraActions []string, cfgs ...Config) oracleUniverse {
+func buildOracle(extraActions []string, cfgs ...config) oracleUniverse {
 	var u oracleUniverse
 	actions, resources, conds := collect(cfgs...)
 	actions = append(actions, extraActions...)
@@ -581,10 +581,10 @@ func (u *oracleUniverse) each(f func(action, resource string, ctx map[string][]s
 	}
 }
 
-func decideAll(t testing.TB, c Config) func(action, resource string, ctx evaluator.Context) evaluator.Decision {
-	ev, errs := evaluator.NewPolicySetOf(c.Identity, c.Levels)
-	if len(errs) > 0 {
-		t.Fatal(errs[0])
+func decideAll(t testing.TB, c config) func(action, resource string, ctx evaluator.Context) evaluator.Decision {
+	ev, err := c.set()
+	if err != nil {
+		t.Fatal(err)
 	}
 	var res evaluator.Result
 	return func(action, resource string, ctx evaluator.Context) evaluator.Decision {
@@ -604,7 +604,7 @@ func TestDifferential(t *testing.T) {
 	grants := map[Grant]int{}
 	for n := range sets {
 		cand, ref, desc := g.pair(t)
-		res, err := NoNewAccess(cand, ref)
+		res, err := NoNewAccess(mustSet(cand), mustSet(ref), Budget{})
 		if err != nil {
 			t.Fatalf("set %d: %v", n, err)
 		}
@@ -654,7 +654,7 @@ func TestDifferential(t *testing.T) {
 		// Access not granted, for a random query, against the oracle (its universe widened
 		// by the query's patterns).
 		qa, qr := []string{g.pick("*", "ims:*", "ims:images:share", g.actionPattern())}, []string{g.pick("*", g.resourcePattern())}
-		ang, err := AccessNotGranted(cand, qa, qr)
+		ang, err := AccessNotGranted(mustSet(cand), qa, qr, Budget{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -662,12 +662,10 @@ func TestDifferential(t *testing.T) {
 			checkWitnesses(t, cand, nil, ang.Witnesses)
 			qu := buildOracle(qa, cand)
 			qu.images, qu.others = withInstances(qu.images, qu.others, qr)
-			query := stmt{}
-			query.actions, _ = compilePatternsOf(qa, true)
-			query.resources, _ = compilePatternsOf(qr, false)
+			query := evaluator.NewQuery(qa, qr)
 			var allowed *Witness
 			qu.each(func(a, r string, ctx map[string][]string, ectx evaluator.Context) {
-				if allowed == nil && query.matchesAction(namesFor(a)) && query.matchesResource(r) && dc(a, r, ectx) == evaluator.Allow {
+				if allowed == nil && query.MatchesAction(a) && query.MatchesResource(r) && dc(a, r, ectx) == evaluator.Allow {
 					allowed = &Witness{Action: a, Resource: r, Context: ctx}
 				}
 			})
@@ -680,7 +678,7 @@ func TestDifferential(t *testing.T) {
 		}
 
 		// Effective permissions of the candidate against what the oracle saw.
-		ep, err := EffectivePermissions(cand)
+		ep, err := EffectivePermissions(mustSet(cand), Budget{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -728,12 +726,4 @@ func withInstances(images, others, patterns []string) ([]string, []string) {
 		}
 	}
 	return images, others
-}
-
-// namesFor is an action and its aliases, as a statement naming a pattern covers them.
-func namesFor(action string) []string {
-	if a, ok := catalog.LookupAction(action); ok {
-		return append([]string{action}, a.Aliases...)
-	}
-	return []string{action}
 }

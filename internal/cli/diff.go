@@ -160,7 +160,7 @@ func planComparisons(source string, src *source) ([]comparison, error) {
 // document that could not be checked, or that has errors, leaves the answer unknown; so
 // does a question beyond budget b.
 func (c *comparison) analyse(b analysis.Budget) error {
-	var docs [2]*policy.Document // nil for an absent side: it allows nothing
+	var docs [2]*policy.Checked // nil for an absent side: it allows nothing
 	for i, s := range []*side{&c.old, &c.new} {
 		if !s.present {
 			continue // no document: nothing granted
@@ -169,21 +169,21 @@ func (c *comparison) analyse(b analysis.Budget) error {
 			c.status, c.reason = analysis.Unknown, fmt.Sprintf("%s document: %s", [...]string{"old", "new"}[i], s.Unchecked.Text())
 			return nil
 		}
-		doc, findings := policy.CheckJSON(s.Text, s.Purpose)
-		if e := slices.IndexFunc(findings, func(f policy.Finding) bool { return f.Severity == policy.Error }); e >= 0 {
+		checked := policy.CheckText(s.Text, s.Purpose)
+		if e := checked.FirstError(); e != nil {
 			if s.InPlan() { // one bad resource leaves the others' answers standing
-				c.status, c.reason = analysis.Unknown, fmt.Sprintf("%s document has errors (imspolicy check shows them): %s", [...]string{"old", "new"}[i], findings[e])
+				c.status, c.reason = analysis.Unknown, fmt.Sprintf("%s document has errors (imspolicy check shows them): %s", [...]string{"old", "new"}[i], *e)
 				return nil
 			}
-			return fmt.Errorf("%s: the document has errors, so its access cannot be compared (imspolicy check shows them): %s", s.Where(), findings[e])
+			return fmt.Errorf("%s: the document has errors, so its access cannot be compared (imspolicy check shows them): %s", s.Where(), *e)
 		}
-		docs[i] = doc
+		docs[i] = checked
 	}
-	change := b.IdentityPolicyChange
+	change := analysis.IdentityPolicyChange
 	if c.subject().Purpose == policy.SCP {
-		change = b.SCPChange
+		change = analysis.SCPChange
 	}
-	r, err := change(docs[0], docs[1])
+	r, err := change(docs[0], docs[1], b)
 	if err != nil {
 		return err
 	}

@@ -11,7 +11,10 @@ import (
 
 // benchSources10 is a realistic 10-statement configuration: an image team's identity
 // policy and two SCP levels.
-var benchSources10 = Sources{
+var benchTexts10 = struct {
+	Identity  []string
+	SCPLevels []textLevel
+}{
 	Identity: []string{doc(
 		`{"Sid":"Read","Effect":"Allow","Action":["ims:images:list","ims:images:get*","ims:quotas:get"],"Resource":["*"]}`,
 		`{"Sid":"Copy","Effect":"Allow","Action":["ims:images:copy*"],"Resource":["ims:*:0a1b2c:image:*"],"Condition":{"StringEquals":{"ims:Region":["cn-north-4","cn-east-3"]},"Bool":{"ims:Encrypted":"true"}}}`,
@@ -21,20 +24,25 @@ var benchSources10 = Sources{
 		`{"Sid":"Create","Effect":"Allow","Action":["ims:images:create","ims:images:import","ims:*Images:create"],"Condition":{"IpAddress":{"g:SourceIp":["10.0.0.0/8"]}}}`,
 		`{"Sid":"MFA","Effect":"Deny","Action":["*"],"Condition":{"Bool":{"g:MFAPresent":"false"}}}`,
 	)},
-	SCPLevels: []SCPLevel{
+	SCPLevels: []textLevel{
 		{Name: "root", Policies: []string{doc(fullAccess,
 			`{"Sid":"Regions","Effect":"Deny","NotAction":["iam:*","organizations:*"],"Condition":{"StringNotEqualsIfExists":{"g:RequestedRegion":["cn-north-4","cn-east-3"]}}}`)}},
 		{Name: "ou-prod", Policies: []string{doc(`{"Effect":"Allow","Action":["ims:*","obs:*"]}`)}},
 	},
 }
 
-// benchSet10 is benchSources10, parsed.
-func benchSet10(tb testing.TB) ([]Policy, []Level) {
-	var levels []Level
-	for _, lv := range benchSources10.SCPLevels {
+// benchSources10 is benchTexts10, checked.
+func benchSources10() Sources {
+	return checkSources(benchTexts10.Identity, benchTexts10.SCPLevels...)
+}
+
+// benchSet10 is benchTexts10, parsed.
+func benchSet10(tb testing.TB) ([]testPolicy, []testLevel) {
+	var levels []testLevel
+	for _, lv := range benchTexts10.SCPLevels {
 		levels = append(levels, level(tb, lv.Name, lv.Policies...))
 	}
-	return identity(tb, benchSources10.Identity...), levels
+	return identity(tb, benchTexts10.Identity...), levels
 }
 
 // benchRequests are the requests every benchmark cycles through: allowed, explicitly and
@@ -61,7 +69,7 @@ func benchRequests() []Request {
 // benchSetN generates n realistic statements: identity policies of 100 statements and
 // two SCP levels of n/20 statements each, spread over the IMS actions, most with a
 // resource and half with conditions.
-func benchSetN(tb testing.TB, n int) ([]Policy, []Level) {
+func benchSetN(tb testing.TB, n int) ([]testPolicy, []testLevel) {
 	r := rand.New(rand.NewPCG(1000, uint64(n)))
 	actions := catalog.Actions()
 	patterns := []string{"ims:images:get*", "ims:images:list*", "ims:*Images:create", "ims:images:*Member*", "ims:images:copy*"}
@@ -121,14 +129,14 @@ func benchSetN(tb testing.TB, n int) ([]Policy, []Level) {
 	for left := n - 2*scpEach; left > 0; left -= 100 {
 		idDocs = append(idDocs, policy(min(left, 100), false))
 	}
-	levels := []Level{
+	levels := []testLevel{
 		level(tb, "root", doc(fullAccess), policy(scpEach-1, true)),
 		level(tb, "ou-prod", doc(`{"Effect":"Allow","Action":["ims:*"]}`), policy(scpEach-1, true)),
 	}
 	return identity(tb, idDocs...), levels
 }
 
-func countStatements(identity []Policy, levels []Level) int {
+func countStatements(identity []testPolicy, levels []testLevel) int {
 	n := 0
 	for _, p := range identity {
 		n += len(p.Document.Statements)
@@ -147,10 +155,10 @@ func countStatements(identity []Policy, levels []Level) int {
 func BenchmarkEvaluate(b *testing.B) {
 	sets := []struct {
 		name string
-		make func(testing.TB) ([]Policy, []Level)
+		make func(testing.TB) ([]testPolicy, []testLevel)
 	}{
 		{"statements=10", benchSet10},
-		{"statements=1000", func(tb testing.TB) ([]Policy, []Level) { return benchSetN(tb, 1000) }},
+		{"statements=1000", func(tb testing.TB) ([]testPolicy, []testLevel) { return benchSetN(tb, 1000) }},
 	}
 	for _, s := range sets {
 		identity, levels := s.make(b)
@@ -278,7 +286,7 @@ func BenchmarkCompile(b *testing.B) {
 // strings and the request checked included, against the 10-statement set. Target
 // (issue 8): at most 1 µs and 4 allocations.
 func BenchmarkSimulate(b *testing.B) {
-	set, findings := NewPolicySet(benchSources10)
+	set, findings := NewPolicySet(benchSources10())
 	if len(findings) > 0 {
 		b.Fatal(findings)
 	}

@@ -92,11 +92,11 @@ func naiveCheck(d *policy.Document) error {
 }
 
 // naiveEvaluate decides a request the slow way. ctx keys are as the request spells them.
-func naiveEvaluate(identity []Policy, levels []Level, action, resource string, ctx map[string][]string) naiveResult {
+func naiveEvaluate(identity []testPolicy, levels []testLevel, action, resource string, ctx map[string][]string) naiveResult {
 	type layerPolicies struct {
 		name     string
 		layer    Layer
-		policies []Policy
+		policies []testPolicy
 	}
 	layers := []layerPolicies{{"identity", IdentityLayer, identity}}
 	for i, lv := range levels {
@@ -152,7 +152,7 @@ func naiveEvaluate(identity []Policy, levels []Level, action, resource string, c
 // dependency must be allowed, each decided on its own against the request's resource and
 // context; actions needed "only for" a scenario are decided but not required. The first
 // required action explicitly denied decides, else the first implicitly denied.
-func naiveEvaluateAPI(identity []Policy, levels []Level, api catalog.APIPermission, resource string, ctx map[string][]string) (naiveResult, []string) {
+func naiveEvaluateAPI(identity []testPolicy, levels []testLevel, api catalog.APIPermission, resource string, ctx map[string][]string) (naiveResult, []string) {
 	type needed struct {
 		action   string
 		required bool
@@ -709,23 +709,23 @@ func policyJSON(statements []genStatement) string {
 }
 
 // compileCase parses the case's policies (names as the data source gives them).
-func (c *genCase) policies(t testing.TB) ([]Policy, []Level) {
+func (c *genCase) policies(t testing.TB) ([]testPolicy, []testLevel) {
 	t.Helper()
-	parse := func(name string, sts []genStatement) Policy {
+	parse := func(name string, sts []genStatement) testPolicy {
 		src := policyJSON(sts)
 		d, err := policy.Parse([]byte(src))
 		if err != nil {
 			t.Fatalf("generated policy does not parse: %v\n%s", err, src)
 		}
-		return Policy{Name: name, Document: d}
+		return testPolicy{Name: name, Document: d}
 	}
-	var identity []Policy
+	var identity []testPolicy
 	for i, p := range c.Identity {
 		identity = append(identity, parse(fmt.Sprintf("identity[%d]", i), p))
 	}
-	var levels []Level
+	var levels []testLevel
 	for _, lv := range c.Levels {
-		l := Level{Name: lv.Name}
+		l := testLevel{Name: lv.Name}
 		for i, p := range lv.Policies {
 			l.Policies = append(l.Policies, parse(fmt.Sprintf("scp[%s][%d]", lv.Name, i), p))
 		}
@@ -1063,7 +1063,7 @@ func (g *gen) genCase() genCase {
 
 // diff evaluates request ri of a case both ways and describes the first difference, ""
 // when they agree. res is reused as the data source reuses it.
-func diffCase(t testing.TB, c *genCase, ri int, e *Evaluator, res *Result) string {
+func diffCase(t testing.TB, c *genCase, ri int, e *PolicySet, res *Result) string {
 	identity, levels := c.policies(t)
 	if e == nil {
 		var err error
@@ -1075,7 +1075,7 @@ func diffCase(t testing.TB, c *genCase, ri int, e *Evaluator, res *Result) strin
 	return compareOne(e, identity, levels, rq.Action, rq.Resource, rq.Context, res)
 }
 
-func compareOne(e *Evaluator, identity []Policy, levels []Level, action, resource string, ctx map[string][]string, res *Result) string {
+func compareOne(e *PolicySet, identity []testPolicy, levels []testLevel, action, resource string, ctx map[string][]string, res *Result) string {
 	if res == nil {
 		res = &Result{}
 	}
@@ -1111,7 +1111,7 @@ var apis = func() []catalog.APIPermission {
 	return out
 }()
 
-func compareAPI(e *Evaluator, identity []Policy, levels []Level, api catalog.APIPermission, resource string, ctx map[string][]string) string {
+func compareAPI(e *PolicySet, identity []testPolicy, levels []testLevel, api catalog.APIPermission, resource string, ctx map[string][]string) string {
 	res, actions := e.evaluateAPI(api, resource, NewContext(ctx))
 	want, wantEach := naiveEvaluateAPI(identity, levels, api, resource, ctx)
 	var each []string

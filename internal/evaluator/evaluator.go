@@ -46,9 +46,10 @@
 //     ForAllValues: holds (every one of no values), ForAnyValue: and positive operators do
 //     not, negated operators do, Null "false" holds; it is not a missing key.
 //
-// NewPolicySet is the one way to build a PolicySet: it parses, checks (policy.Check, per
-// purpose) and compiles named policy sources, and refuses them with the checker's error
-// findings. Build once, then Simulate (the full report of a request) or Evaluate (the
+// NewPolicySet is the one way to build a PolicySet outside the package's tests: it
+// compiles documents that policy.CheckText or policy.CheckDocument has checked for their
+// purpose, and refuses them with the checker's error findings, without checking again.
+// Build once, then Simulate (the full report of a request) or Evaluate (the
 // decision alone) many requests: statements are indexed by the actions they match
 // (aliases of the IMS catalog included), patterns and condition values are parsed ahead,
 // and Evaluate does not allocate once its Result has grown to size.
@@ -63,18 +64,6 @@ import (
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/wildcard"
 )
-
-// Policy is a parsed document and the name results refer to it by, such as "identity[0]".
-type Policy struct {
-	Name     string
-	Document *policy.Document
-}
-
-// Level is one level of the organisation path and the SCPs attached to it.
-type Level struct {
-	Name     string
-	Policies []Policy
-}
 
 // Layer is a layer of a policy set: its identity policies, or one SCP level.
 type Layer struct {
@@ -169,11 +158,11 @@ type PolicySet struct {
 // passed policy.Check without errors (NewPolicySet sees to it): each statement has an
 // Effect of "Allow" or "Deny", at most one of Action and NotAction and of Resource and
 // NotResource, and only known condition operators with values of their type.
-func compile(identity []Policy, scpLevels []Level) *PolicySet {
+func compile(identity []namedDocument, scpLevels []namedLevel) *PolicySet {
 	e := &PolicySet{}
 	e.layers = append(e.layers, compileLayer(IdentityLayer, identity))
 	for i, lv := range scpLevels {
-		e.layers = append(e.layers, compileLayer(Layer{SCP: true, Level: i, Name: lv.Name}, lv.Policies))
+		e.layers = append(e.layers, compileLayer(Layer{SCP: true, Level: i, Name: lv.name}, lv.policies))
 	}
 	for _, l := range e.layers {
 		e.statements += len(l.statements)
@@ -274,6 +263,7 @@ type layer struct {
 }
 
 type statement struct {
+	src       *policy.Statement // as parsed, for the analyser (Statement.Source)
 	policy    string
 	index     int
 	sid       string
@@ -304,11 +294,11 @@ type compiledCondition struct {
 	broken bool
 }
 
-func compileLayer(at Layer, policies []Policy) layer {
+func compileLayer(at Layer, policies []namedDocument) layer {
 	l := layer{layer: at, byAction: make([]*candidates, len(knownNames)+1)}
 	for _, p := range policies {
-		for si, s := range p.Document.Statements {
-			cs := compileStatement(p.Name, si, &s)
+		for si := range p.doc.Statements {
+			cs := compileStatement(p.name, si, &p.doc.Statements[si])
 			l.all = append(l.all, int32(len(l.statements)))
 			l.statements = append(l.statements, cs)
 		}
@@ -365,7 +355,7 @@ func (s *statement) literalResources() []string {
 }
 
 func compileStatement(policyName string, index int, s *policy.Statement) statement {
-	cs := statement{policy: policyName, index: index, deny: s.Effect.Value == "Deny"}
+	cs := statement{src: s, policy: policyName, index: index, deny: s.Effect.Value == "Deny"}
 	if s.Sid != nil {
 		cs.sid = s.Sid.Value
 	}

@@ -13,10 +13,10 @@ import (
 
 func TestNewPolicySetRefusesWithFindingsWhereTheyAre(t *testing.T) {
 	set, findings := NewPolicySet(Sources{
-		Identity: []string{doc(allowAll), doc(`{"Effect":"Allow","Action":["ims:images:lst"]}`)},
+		Identity: checkIdentity(doc(allowAll), doc(`{"Effect":"Allow","Action":["ims:images:lst"]}`)),
 		SCPLevels: []SCPLevel{
-			{Name: "root", Policies: []string{doc(fullAccess)}},
-			{Name: "ou", Policies: []string{doc(fullAccess), `{"Version":"5.0","Statement":[`}},
+			{Name: "root", Policies: checkSCPs(doc(fullAccess))},
+			{Name: "ou", Policies: checkSCPs(doc(fullAccess), `{"Version":"5.0","Statement":[`)},
 		},
 	})
 	if set != nil {
@@ -45,14 +45,14 @@ func TestNewPolicySetRefusesWithFindingsWhereTheyAre(t *testing.T) {
 
 func TestNewPolicySetKeepsWarningsOut(t *testing.T) {
 	// ims:images:share is deprecated: a warning, which does not stop the set.
-	set, findings := NewPolicySet(Sources{Identity: []string{doc(`{"Effect":"Allow","Action":["ims:images:share"],"Resource":["*"]}`)}})
+	set, findings := NewPolicySet(Sources{Identity: checkIdentity(doc(`{"Effect":"Allow","Action":["ims:images:share"],"Resource":["*"]}`))})
 	if set == nil || len(findings) > 0 {
 		t.Fatalf("set %v, findings %v", set, findings)
 	}
 }
 
 func TestSimulateRequestProblems(t *testing.T) {
-	set, findings := NewPolicySet(Sources{Identity: []string{doc(allowAll)}})
+	set, findings := NewPolicySet(Sources{Identity: checkIdentity(doc(allowAll))})
 	if len(findings) > 0 {
 		t.Fatal(findings)
 	}
@@ -94,7 +94,7 @@ func TestSimulateRequestProblems(t *testing.T) {
 // TestSimulateAgreesWithEvaluate: for an action, the report's result is Evaluate's, with
 // the context given as strings.
 func TestSimulateAgreesWithEvaluate(t *testing.T) {
-	set, findings := NewPolicySet(benchSources10)
+	set, findings := NewPolicySet(benchSources10())
 	if len(findings) > 0 {
 		t.Fatal(findings)
 	}
@@ -122,7 +122,7 @@ func TestSimulateAgreesWithEvaluate(t *testing.T) {
 }
 
 func TestSimulateAPI(t *testing.T) {
-	set, findings := NewPolicySet(Sources{Identity: []string{doc(`{"Effect":"Allow","Action":["ims:images:upload","ims:images:get"]}`)}})
+	set, findings := NewPolicySet(Sources{Identity: checkIdentity(doc(`{"Effect":"Allow","Action":["ims:images:upload","ims:images:get"]}`))})
 	if len(findings) > 0 {
 		t.Fatal(findings)
 	}
@@ -142,7 +142,7 @@ func TestSimulateAPI(t *testing.T) {
 }
 
 func TestSimulateAllocations(t *testing.T) {
-	set, findings := NewPolicySet(benchSources10)
+	set, findings := NewPolicySet(benchSources10())
 	if len(findings) > 0 {
 		t.Fatal(findings)
 	}
@@ -245,12 +245,12 @@ func TestSimulateConcurrently(t *testing.T) {
 func (c genCase) sources() Sources {
 	var src Sources
 	for _, p := range c.Identity {
-		src.Identity = append(src.Identity, policyJSON(p))
+		src.Identity = append(src.Identity, policy.CheckText([]byte(policyJSON(p)), policy.Identity))
 	}
 	for _, lv := range c.Levels {
 		l := SCPLevel{Name: lv.Name}
 		for _, p := range lv.Policies {
-			l.Policies = append(l.Policies, policyJSON(p))
+			l.Policies = append(l.Policies, policy.CheckText([]byte(policyJSON(p)), policy.SCP))
 		}
 		src.SCPLevels = append(src.SCPLevels, l)
 	}

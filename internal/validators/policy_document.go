@@ -66,7 +66,7 @@ func (parsable) ValidateParameterString(_ context.Context, req function.StringPa
 }
 
 // IdentityPolicies accepts a function argument listing identity policy documents that
-// build a policy set (evaluator.NewPolicySet), and reports the first error finding.
+// build a policy set (evaluator.NewIdentityPolicySet), and reports the first error finding.
 func IdentityPolicies() function.ListParameterValidator { return identityPolicies{} }
 
 type identityPolicies struct{}
@@ -87,7 +87,7 @@ func (identityPolicies) ValidateParameterList(ctx context.Context, req function.
 		}
 		known = append(known, d.ValueString())
 	}
-	if _, findings := evaluator.NewPolicySet(evaluator.Sources{Identity: known}); len(findings) > 0 {
+	if _, findings := evaluator.NewIdentityPolicySet(known); len(findings) > 0 {
 		resp.Error = function.NewArgumentFuncError(req.ArgumentPosition, findings[0].Summary()+": "+findings[0].String())
 	}
 }
