@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/lookalike"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/wildcard"
 )
@@ -400,5 +402,42 @@ func TestBudgetStates(t *testing.T) {
 	// 0 means the default.
 	if z, _ := EffectivePermissions(mustSet(c), (Budget{})); z.Status != Complete || z.Spent != r.Spent {
 		t.Errorf("Budget{} spent %d (%s), the default %d", z.Spent, z.Status, r.Spent)
+	}
+}
+
+// TestLookalikeKeysAreOtherKeys: condition key names follow the evaluator's one case rule
+// for names (ASCII only, wildcard.Lower), so a key that only Unicode folding equates with
+// another (ecſ:Kind, with a long s; ecs:Kind with the Kelvin sign) is another key: the
+// analysis proves the answer (it used to give up, or merge the two by strings.ToLower),
+// and its witness, which gives one key and not the other, replays.
+func TestLookalikeKeysAreOtherKeys(t *testing.T) {
+	const key = "ecs:Kind"
+	allow := func(k string) string {
+		return fmt.Sprintf(`{"Effect":"Allow","Action":"ims:images:get","Resource":"*","Condition":{"StringEquals":{%q:"a"}}}`, k)
+	}
+	variants := lookalike.Variants(key)
+	if len(variants) < 2 {
+		t.Fatalf("lookalike.Variants(%q) = %q: the test needs the long s and the Kelvin sign", key, variants)
+	}
+	for _, v := range variants {
+		ref := identity(doc(t, allow(key)))
+		cand := identity(doc(t, allow(key), allow(v)))
+		r, err := NoNewAccess(mustSet(cand), mustSet(ref), Budget{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Status != Complete || r.Holds || len(r.NewAccess) != 1 {
+			t.Fatalf("%q beside %q: %+v; want a proof of new access", v, key, r)
+		}
+		w := r.NewAccess[0]
+		if _, ok := w.Context[v]; !ok {
+			t.Errorf("%q beside %q: the witness %+v does not give the look-alike key", v, key, w)
+		}
+		if _, ok := w.Context[key]; ok && slices.Equal(w.Context[key], []string{"a"}) {
+			t.Errorf("%q beside %q: the witness %+v gives the reference's key its allowed value", v, key, w)
+		}
+		if got, gotRef := replay(t, cand, w), replay(t, ref, w); got != evaluator.Allow || gotRef == evaluator.Allow {
+			t.Errorf("%q beside %q: the witness %+v replays as %s (reference %s)", v, key, w, got, gotRef)
+		}
 	}
 }

@@ -4,12 +4,11 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/policytest"
 )
 
 // The shapes of the issue. (a) realistic: two sets of 50 identity policy statements (a
@@ -287,28 +286,18 @@ func BenchmarkBudget(b *testing.B) {
 		cand, ref := adversarialPair(b)
 		b.ReportAllocs()
 		var r NoNewAccessResult
-		start := processCPU(b)
+		start := policytest.ProcessCPU(b)
 		for b.Loop() {
 			var err error
 			if r, err = NoNewAccess(mustSet(cand), mustSet(ref), DefaultBudget); err != nil {
 				b.Fatal(err)
 			}
 		}
-		cpu := processCPU(b) - start
+		cpu := policytest.ProcessCPU(b) - start
 		if r.Status != Unknown {
 			b.Fatalf("the adversarial question was decided within the default budget (%+v): it calibrates nothing", r)
 		}
 		b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
 		b.ReportMetric(float64(r.Spent)*float64(b.N)/cpu.Seconds(), "requests/cpu-s")
 	})
-}
-
-// processCPU is the CPU time the process has used (as internal/provider's benchmarks
-// read it).
-func processCPU(tb testing.TB) time.Duration {
-	var u syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
-		tb.Fatal(err)
-	}
-	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
 }

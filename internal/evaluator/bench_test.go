@@ -3,10 +3,13 @@ package evaluator
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/policytest"
 )
 
 // benchSources10 is a realistic 10-statement configuration: an image team's identity
@@ -315,4 +318,62 @@ func benchSimulationRequests() []SimulationRequest {
 		out = append(out, SimulationRequest{Action: r.Action, Resource: r.Resource, Context: ctx})
 	}
 	return out
+}
+
+// largestDocument is an identity policy as large as the service accepts (up to
+// policy.MaxIdentityChars characters), every statement with a condition: about 50
+// statements over the IMS actions, with image URNs and global condition keys, which the
+// checker finds nothing wrong with (findings cost time: a realistic document has few).
+func largestDocument(tb testing.TB) (text []byte, statements int) {
+	actions := slices.DeleteFunc(catalog.Actions(), func(a catalog.Action) bool { return a.Name == "ims:images:share" }) // deprecated
+	conds := []string{
+		`"StringEquals":{"g:PrincipalOrgPath":["o-1/r-1","o-1/r-2"]}`,
+		`"Bool":{"g:MFAPresent":"true"}`,
+		`"IpAddress":{"g:SourceIp":"10.0.0.0/8"}`,
+		`"StringEquals":{"g:ResourceTag/team":"team%d"}`,
+		`"StringNotEqualsIfExists":{"g:EnterpriseProjectId":"0"}`,
+		`"DateLessThan":{"g:CurrentTime":"2027-01-01T00:00:00Z"}`,
+	}
+	var sts []string
+	for i := 0; ; i++ {
+		c := conds[i%len(conds)]
+		if strings.Contains(c, "%d") {
+			c = fmt.Sprintf(c, i)
+		}
+		s := fmt.Sprintf(`{"Effect":"Allow","Action":[%q],"Resource":["ims:*:0a1b2c:image:%08x-*"],"Condition":{%s}}`, actions[i%len(actions)].Name, i, c)
+		if len(actions[i%len(actions)].ResourceTypes) == 0 {
+			s = fmt.Sprintf(`{"Effect":"Allow","Action":[%q],"Condition":{%s}}`, actions[i%len(actions)].Name, c)
+		}
+		next := doc(append(sts, s)...)
+		if policy.Chars([]byte(next)) > policy.MaxIdentityChars {
+			break
+		}
+		sts = append(sts, s)
+	}
+	text = []byte(doc(sts...))
+	if n := policy.Chars(text); n < policy.MaxIdentityChars-200 {
+		tb.Fatalf("the document has %d characters: not the largest", n)
+	}
+	return text, len(sts)
+}
+
+// BenchmarkLargestDocument: the largest document the service accepts (6,144 characters,
+// about 50 statements with conditions) read, checked and compiled once, as a provider
+// call or a command input is (the target: under 0.5 ms together).
+func BenchmarkLargestDocument(b *testing.B) {
+	text, n := largestDocument(b)
+	if fs := policy.CheckText(text, policy.Identity).Findings(); len(fs) > 0 {
+		b.Fatalf("the document draws findings: %v", fs[:min(len(fs), 3)])
+	}
+	b.ReportAllocs()
+	start := policytest.ProcessCPU(b)
+	for b.Loop() {
+		c := policy.CheckText(text, policy.Identity)
+		if _, errs := NewPolicySet(Sources{Identity: []*policy.Checked{c}}); len(errs) > 0 {
+			b.Fatal(errs)
+		}
+	}
+	b.ReportMetric(float64((policytest.ProcessCPU(b)-start).Nanoseconds())/float64(b.N), "cpu-ns/op")
+	b.ReportMetric(float64(n), "statements")
+	b.ReportMetric(float64(policy.Chars(text)), "chars")
 }

@@ -303,31 +303,65 @@ func compileLayer(at Layer, policies []namedDocument) layer {
 			l.statements = append(l.statements, cs)
 		}
 	}
-	for _, name := range knownNames {
-		names := namesOf(name)
-		c := &candidates{}
-		for i := range l.statements {
-			s := &l.statements[i]
-			if !s.matchesAction(names) {
-				continue
-			}
-			literals := s.literalResources()
-			if literals == nil {
-				c.general = append(c.general, int32(i))
-				continue
-			}
-			if c.byResource == nil {
-				c.byResource = map[string][]int32{}
-			}
-			for _, r := range literals {
-				if ids := c.byResource[r]; len(ids) == 0 || ids[len(ids)-1] != int32(i) {
-					c.byResource[r] = append(ids, int32(i))
+	for id := 1; id < len(l.byAction); id++ {
+		l.byAction[id] = &candidates{}
+	}
+	var ids []int32
+	for i := range l.statements {
+		s := &l.statements[i]
+		var literal bool
+		if ids, literal = s.literalActionIDs(ids[:0]); !literal {
+			ids = ids[:0]
+			for j := range knownActionNames {
+				if s.matchesAction(knownActionNames[j]) {
+					ids = append(ids, knownActionNames[j].id)
 				}
 			}
 		}
-		l.byAction[names.id] = c
+		literals := s.literalResources()
+		for _, id := range ids {
+			l.byAction[id].add(int32(i), literals)
+		}
 	}
 	return l
+}
+
+// add records statement i, whose Resource lists exactly the URNs literals (nil: not only
+// exact URNs), once however many of its patterns name the action.
+func (c *candidates) add(i int32, literals []string) {
+	if literals == nil {
+		if n := len(c.general); n == 0 || c.general[n-1] != i {
+			c.general = append(c.general, i)
+		}
+		return
+	}
+	if c.byResource == nil {
+		c.byResource = map[string][]int32{}
+	}
+	for _, r := range literals {
+		if ids := c.byResource[r]; len(ids) == 0 || ids[len(ids)-1] != i {
+			c.byResource[r] = append(ids, i)
+		}
+	}
+}
+
+// literalActionIDs appends to ids the known names an Action listing no wildcard matches
+// (byLiteral), and reports whether the statement is such; for NotAction or a wildcard it
+// reports false, and the names are found by matchesAction, one by one. The two agree: a
+// pattern without wildcards matches a name exactly when both lower to the same string
+// under the names' ASCII rule (wildcard.Lower).
+func (s *statement) literalActionIDs(ids []int32) ([]int32, bool) {
+	if s.notAction {
+		return ids, false
+	}
+	for i := range s.actions {
+		raw := s.actions[i].String()
+		if wildcard.HasWildcard(raw) {
+			return ids, false
+		}
+		ids = append(ids, byLiteral[wildcard.Lower(raw)]...)
+	}
+	return ids, true
 }
 
 // candidates are the statements of a layer that may match one action: the ones whose
@@ -410,6 +444,31 @@ var known = func() map[string]actionNames {
 			}
 		}
 		m[n], m[wildcard.Lower(n)] = names, names
+	}
+	return m
+}()
+
+// knownActionNames are the names of knownNames, in order, as namesOf returns them.
+var knownActionNames = func() []actionNames {
+	out := make([]actionNames, len(knownNames))
+	for i, n := range knownNames {
+		out[i] = known[n]
+	}
+	return out
+}()
+
+// byLiteral maps each known name and alias, in lower case, to the ids of the known names
+// a statement listing it matches: the name itself and the table actions it is an alias of
+// (their aliases, by the catalog's one alias rule).
+var byLiteral = func() map[string][]int32 {
+	m := map[string][]int32{}
+	for _, n := range knownActionNames {
+		for _, x := range append([]string{n.name}, n.aliases...) {
+			k := wildcard.Lower(x)
+			if !slices.Contains(m[k], n.id) {
+				m[k] = append(m[k], n.id)
+			}
+		}
 	}
 	return m
 }()
