@@ -5,16 +5,17 @@ import (
 	"testing"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/policytest"
 )
 
 // withStatement returns c with one more statement in its first identity policy.
-func withStatement(t testing.TB, c config, s genStatement) config {
+func withStatement(t testing.TB, c config, s policytest.Statement) config {
 	t.Helper()
 	d, err := policy.Parse(c.Identity[0].Document.Minified())
 	if err != nil {
 		t.Fatal(err)
 	}
-	extra := doc(t, statementJSON(s))
+	extra := doc(t, policytest.StatementJSON(s, false))
 	d.Statements = append(d.Statements, extra.Statements...)
 	out := c
 	out.Identity = append([]docPolicy{{Name: c.Identity[0].Name, Document: d}}, c.Identity[1:]...)
@@ -26,7 +27,7 @@ func withStatement(t testing.TB, c config, s genStatement) config {
 func withAccepted(t testing.TB, g *gen, c config, effect string) config {
 	t.Helper()
 	for {
-		s := g.statement(false)
+		s := g.Statement(false)
 		s.Effect = effect
 		if out := withStatement(t, c, s); gateAccepts(out) {
 			return out
@@ -114,7 +115,7 @@ func reordered(d *policy.Document) []string {
 	}
 	var out []string
 	for _, s := range d.Statements {
-		g := genStatement{Effect: s.Effect.Value, Action: rev(s.Action), NotAction: rev(s.NotAction),
+		g := policytest.Statement{Effect: s.Effect.Value, Action: rev(s.Action), NotAction: rev(s.NotAction),
 			Resource: rev(s.Resource), NotResource: rev(s.NotResource), HasResource: s.Resource != nil, HasNotResource: s.NotResource != nil}
 		if s.Sid != nil {
 			g.Sid = s.Sid.Value
@@ -126,11 +127,11 @@ func reordered(d *policy.Document) []string {
 			for i := len(s.Condition.Ops) - 1; i >= 0; i-- {
 				op := s.Condition.Ops[i]
 				for _, k := range op.Keys {
-					g.Conds = append(g.Conds, genCond{Op: op.Name, Key: k.Name, Values: rev(&k.Values)})
+					g.Conds = append(g.Conds, policytest.Cond{Op: op.Name, Key: k.Name, Values: rev(&k.Values)})
 				}
 			}
 		}
-		out = append(out, statementJSON(g))
+		out = append(out, policytest.StatementJSON(g, false))
 	}
 	return out
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/policytest"
 )
 
 func TestNewPolicySetRefusesWithFindingsWhereTheyAre(t *testing.T) {
@@ -164,13 +165,13 @@ func TestSimulateDifferential(t *testing.T) {
 		sets /= 10
 	}
 	for range sets {
-		c := g.genCase()
-		set, findings := NewPolicySet(c.sources())
+		c := g.Case()
+		set, findings := NewPolicySet(caseSources(c))
 		if len(findings) > 0 {
 			continue
 		}
 		accepted++
-		identity, levels := c.policies(t)
+		identity, levels := casePolicies(t, &c)
 		for _, rq := range c.Requests {
 			sr := SimulationRequest{Action: rq.Action, Resource: rq.Resource}
 			for k, vs := range rq.Context {
@@ -185,7 +186,7 @@ func TestSimulateDifferential(t *testing.T) {
 			missing := !slices.Equal(rep.MissingKeys, want.Missing) && (len(rep.MissingKeys) > 0 || len(want.Missing) > 0)
 			if rep.Decision != want.Decision || rep.DecidedBy.String() != want.DecidedBy || !slices.Equal(rep.Matched, want.Matched) || missing {
 				t.Fatalf("Simulate and the naive evaluator differ on %s on %q, context %q:\n  Simulate %s by %s, matched %+v, missing %q\n  naive    %s by %s, matched %+v, missing %q\n%s",
-					rq.Action, rq.Resource, rq.Context, rep.Decision, rep.DecidedBy, rep.Matched, rep.MissingKeys, want.Decision, want.DecidedBy, want.Matched, want.Missing, c.describe())
+					rq.Action, rq.Resource, rq.Context, rep.Decision, rep.DecidedBy, rep.Matched, rep.MissingKeys, want.Decision, want.DecidedBy, want.Matched, want.Missing, c.Describe())
 			}
 		}
 	}
@@ -206,8 +207,8 @@ func TestSimulateConcurrently(t *testing.T) {
 	}
 	var sims []simulation
 	for len(sims) < 2000 {
-		c := g.genCase()
-		set, findings := NewPolicySet(c.sources())
+		c := g.Case()
+		set, findings := NewPolicySet(caseSources(c))
 		if len(findings) > 0 {
 			continue
 		}
@@ -242,15 +243,15 @@ func TestSimulateConcurrently(t *testing.T) {
 }
 
 // sources are the case's documents as JSON, for NewPolicySet.
-func (c genCase) sources() Sources {
+func caseSources(c policytest.Case) Sources {
 	var src Sources
 	for _, p := range c.Identity {
-		src.Identity = append(src.Identity, policy.CheckText([]byte(policyJSON(p)), policy.Identity))
+		src.Identity = append(src.Identity, policy.CheckText([]byte(policytest.PolicyJSON(p)), policy.Identity))
 	}
 	for _, lv := range c.Levels {
 		l := SCPLevel{Name: lv.Name}
 		for _, p := range lv.Policies {
-			l.Policies = append(l.Policies, policy.CheckText([]byte(policyJSON(p)), policy.SCP))
+			l.Policies = append(l.Policies, policy.CheckText([]byte(policytest.PolicyJSON(p)), policy.SCP))
 		}
 		src.SCPLevels = append(src.SCPLevels, l)
 	}
