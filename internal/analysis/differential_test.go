@@ -9,7 +9,6 @@ package analysis
 // permissions must agree with what the oracle sees.
 
 import (
-	"flag"
 	"net/netip"
 	"regexp"
 	"slices"
@@ -25,23 +24,16 @@ import (
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/policytest"
 )
 
-var (
-	diffSeed = flag.Uint64("analysis.seed", 9, "seed of the analysis differential test")
-	diffSets = flag.Int("analysis.sets", 2000, "policy pairs the analysis differential test generates")
-)
-
-// gen is the differential tests' generator with the analyser's profile (policytest).
-type gen struct{ *policytest.Gen }
-
-func newGen(seed uint64) *gen { return &gen{policytest.NewGen(policytest.Analyser(), seed)} }
+// diffSeed and diffSets are -analysis.seed and -analysis.sets: policy pairs.
+var diffSeed, diffSets = policytest.Flags("analysis", 9, 2000, "analysis differential test's (policy pairs)")
 
 // pair returns a reference and a candidate: the candidate is the reference changed a
 // little (a statement added, removed or replaced), or, sometimes, unrelated.
 // pair draws a candidate and a reference configuration that the policy set's gate accepts
 // (the provider checks documents before it analyses them), drawing again otherwise.
-func (g *gen) pair(t testing.TB) (config, config, string) {
+func pair(t testing.TB, g *policytest.Gen) (config, config, string) {
 	for {
-		cand, ref, desc := g.anyPair(t)
+		cand, ref, desc := anyPair(t, g)
 		if gateAccepts(cand) && gateAccepts(ref) {
 			return cand, ref, desc
 		}
@@ -53,7 +45,7 @@ func gateAccepts(c config) bool {
 	return err == nil
 }
 
-func (g *gen) anyPair(t testing.TB) (config, config, string) {
+func anyPair(t testing.TB, g *policytest.Gen) (config, config, string) {
 	var kinds []policytest.KeyKind // two keys a pair, so that the oracle stays small
 	for _, i := range g.R.Perm(len(policytest.AnalyserKeys))[:2] {
 		kinds = append(kinds, policytest.AnalyserKeys[i])
@@ -374,16 +366,13 @@ func decideAll(t testing.TB, c config) func(action, resource string, ctx evaluat
 }
 
 func TestDifferential(t *testing.T) {
-	sets := *diffSets
-	if testing.Short() {
-		sets /= 10
-	}
-	g := newGen(*diffSeed)
+	sets := policytest.Short(*diffSets)
+	g := policytest.NewGen(policytest.Analyser(), *diffSeed)
 	start := time.Now()
 	var complete, unknown, differing, oracleRequests, queries int
 	grants := map[Grant]int{}
 	for n := range sets {
-		cand, ref, desc := g.pair(t)
+		cand, ref, desc := pair(t, g)
 		res, err := NoNewAccess(mustSet(cand), mustSet(ref), Budget{})
 		if err != nil {
 			t.Fatalf("set %d: %v", n, err)

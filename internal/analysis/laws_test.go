@@ -24,7 +24,7 @@ func withStatement(t testing.TB, c config, s policytest.Statement) config {
 
 // withAccepted adds a random statement of the effect to c, drawing until the result passes
 // the policy set's gate.
-func withAccepted(t testing.TB, g *gen, c config, effect string) config {
+func withAccepted(t testing.TB, g *policytest.Gen, c config, effect string) config {
 	t.Helper()
 	for {
 		s := g.Statement(false)
@@ -49,7 +49,7 @@ func mustHold(t *testing.T, what string, cand, ref config, desc string) {
 
 // The laws of comparison, over generated configurations.
 func TestLaws(t *testing.T) {
-	g := newGen(*diffSeed + 1)
+	g := policytest.NewGen(policytest.Analyser(), *diffSeed+1)
 	n := 150
 	if testing.Short() {
 		n = 50
@@ -61,7 +61,7 @@ func TestLaws(t *testing.T) {
 		}
 	}()
 	for range n {
-		cand, ref, desc := g.pair(t)
+		cand, ref, desc := pair(t, g)
 		for _, c := range []config{cand, ref} {
 			// A configuration never grants new access over itself, nor removes any (every
 			// action enumerated, though the statements that match it are the same).

@@ -17,7 +17,6 @@ package evaluator
 // documents from the policy parser.
 
 import (
-	"flag"
 	"fmt"
 	"regexp"
 	"slices"
@@ -31,17 +30,12 @@ import (
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/policytest"
 )
 
-var (
-	diffSeed = flag.Uint64("diff.seed", 4, "seed of the differential test's generator")
-	diffSets = flag.Int("diff.sets", 3000, "policy sets the differential test generates (each with several requests)")
-)
+// diffSeed and diffSets are -diff.seed and -diff.sets: policy sets, each with several
+// requests.
+var diffSeed, diffSets = policytest.Flags("diff", 4, 3000, "evaluator differential test's (policy sets with requests)")
 
 // ---------------------------------------------------------------------------------------
-// The generator: policytest's, with the evaluator's profile.
-
-type gen struct{ *policytest.Gen }
-
-func newGen(seed uint64) *gen { return &gen{policytest.NewGen(policytest.Evaluator(), seed)} }
+// The generator is policytest's, with its Evaluator profile.
 
 // casePolicies parses a case's policies (names as the data source gives them).
 func casePolicies(t testing.TB, c *policytest.Case) ([]testPolicy, []testLevel) {
@@ -287,11 +281,8 @@ func reductions(c policytest.Case) []policytest.Case {
 // TestDifferential compares the evaluator with the naive one on generated policy sets:
 // decision, decided_by, matched statements and missing context keys must agree.
 func TestDifferential(t *testing.T) {
-	sets := *diffSets
-	if testing.Short() {
-		sets /= 10
-	}
-	g := newGen(*diffSeed)
+	sets := policytest.Short(*diffSets)
+	g := policytest.NewGen(policytest.Evaluator(), *diffSeed)
 	start := time.Now()
 	cases, apiCases, failures := 0, 0, 0
 	decisions := map[string]int{}

@@ -159,7 +159,7 @@ func TestSimulateAllocations(t *testing.T) {
 // and the requests Simulate takes (an unknown IMS action or a value that is not of its
 // key's type is the request's problem instead).
 func TestSimulateDifferential(t *testing.T) {
-	g := newGen(*diffSeed + 1)
+	g := policytest.NewGen(policytest.Evaluator(), *diffSeed+1)
 	sets, accepted, compared := 2000, 0, 0
 	if testing.Short() {
 		sets /= 10
@@ -199,7 +199,7 @@ func TestSimulateDifferential(t *testing.T) {
 // Simulate reads each request's context into memory it reuses across calls: reports
 // made concurrently, in any order, are those made one at a time.
 func TestSimulateConcurrently(t *testing.T) {
-	g := newGen(*diffSeed + 2)
+	g := policytest.NewGen(policytest.Evaluator(), *diffSeed+2)
 	type simulation struct {
 		set  *PolicySet
 		req  SimulationRequest

@@ -2,9 +2,11 @@ package policytest
 
 import (
 	"encoding/json"
+	"flag"
 	"fmt"
 	"math/rand/v2"
 	"strings"
+	"testing"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/condition"
@@ -196,20 +198,14 @@ func (g *Gen) ActionPattern() string {
 	}
 	n := g.names[g.R.IntN(len(g.names))]
 	switch g.R.IntN(5) {
-	case 0: // question marks
-		b := []byte(n)
+	case 0:
 		marks := 1
 		if g.p.spellings {
 			marks += g.R.IntN(3)
 		}
-		for range marks {
-			b[g.R.IntN(len(b))] = '?'
-		}
-		return string(b)
-	case 1: // a star over a substring
-		i := g.R.IntN(len(n))
-		j := i + g.R.IntN(len(n)-i+1)
-		return n[:i] + "*" + n[j:]
+		return g.questionMarks(n, marks)
+	case 1:
+		return g.starOver(n)
 	case 2:
 		if g.p.spellings {
 			return g.mixCase(n)
@@ -220,6 +216,22 @@ func (g *Gen) ActionPattern() string {
 		}
 	}
 	return n
+}
+
+// questionMarks turns n characters of s (bytes, the same one perhaps twice) into `?`.
+func (g *Gen) questionMarks(s string, n int) string {
+	b := []byte(s)
+	for range n {
+		b[g.R.IntN(len(b))] = '?'
+	}
+	return string(b)
+}
+
+// starOver turns a substring of s (perhaps empty) into `*`.
+func (g *Gen) starOver(s string) string {
+	i := g.R.IntN(len(s))
+	j := i + g.R.IntN(len(s)-i+1)
+	return s[:i] + "*" + s[j:]
 }
 
 var (
@@ -255,13 +267,9 @@ func (g *Gen) ResourcePattern() string {
 	}
 	switch g.R.IntN(ways) {
 	case 0:
-		b := []byte(u)
-		b[g.R.IntN(len(b))] = '?'
-		return string(b)
+		return g.questionMarks(u, 1)
 	case 1:
-		i := g.R.IntN(len(u))
-		j := i + g.R.IntN(len(u)-i+1)
-		return u[:i] + "*" + u[j:]
+		return g.starOver(u)
 	case 2:
 		if g.p.spellings {
 			return g.mixCase(u)
@@ -512,3 +520,19 @@ func StatementJSON(s Statement, singles bool) string {
 
 // OtherActions are the names of other services' actions the profile draws.
 func (p Profile) OtherActions() []string { return p.otherActions }
+
+// Flags registers a differential test's flags, -<prefix>.seed and -<prefix>.sets: the
+// generator's seed, so that every run checks the same cases until one asks for others, and
+// how many cases (sets describes them) it draws.
+func Flags(prefix string, seed uint64, sets int, what string) (*uint64, *int) {
+	return flag.Uint64(prefix+".seed", seed, "seed of the "+what+" generator"),
+		flag.Int(prefix+".sets", sets, "how many "+what+" cases to generate")
+}
+
+// Short is how many of n cases a test draws: a tenth under -short.
+func Short(n int) int {
+	if testing.Short() {
+		return n / 10
+	}
+	return n
+}
