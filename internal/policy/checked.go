@@ -1,6 +1,9 @@
 package policy
 
-import "sync/atomic"
+import (
+	"sync"
+	"sync/atomic"
+)
 
 // Checked is a document read and checked for a purpose, with the checker's findings: what
 // the evaluator builds policy sets from, so that a document is parsed and checked once
@@ -12,10 +15,71 @@ type Checked struct {
 	findings []Finding
 }
 
-// CheckText parses text and checks it for purpose p, as CheckJSON does.
+// CheckText parses text and checks it for purpose p, as CheckJSON does. A text read
+// lately for the same purpose is not read again: the provider's calls on one plan
+// (validate, plan, read: each a call of its own) share the work through a small cache,
+// and get the same *Checked, which nobody changes.
 func CheckText(text []byte, p Purpose) *Checked {
+	k := cacheKey{purpose: p, text: string(text)}
+	if c, ok := recent.get(k); ok {
+		return c
+	}
 	d, findings := CheckJSON(text, p)
-	return &Checked{doc: d, purpose: p, findings: findings}
+	c := &Checked{doc: d, purpose: p, findings: findings}
+	recent.put(k, c)
+	return c
+}
+
+// recent is CheckText's cache.
+var recent = &checkedCache{entries: map[cacheKey]*Checked{}, max: cacheBytes}
+
+// cacheBytes bounds the text the cache holds (16 documents of the largest size read, or
+// a few hundred of the service's largest): what it costs in memory, about as much again in
+// parsed documents.
+const cacheBytes = 1 << 20
+
+type cacheKey struct {
+	purpose Purpose
+	text    string
+}
+
+// checkedCache keeps the documents checked last, up to max bytes of text, the oldest
+// leaving first. It is safe for concurrent use; two callers that miss at once both check
+// the text, and the later one's is kept.
+type checkedCache struct {
+	mu      sync.Mutex
+	entries map[cacheKey]*Checked
+	order   []cacheKey // oldest first
+	bytes   int
+	max     int
+}
+
+func (c *checkedCache) get(k cacheKey) (*Checked, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, ok := c.entries[k]
+	return v, ok
+}
+
+func (c *checkedCache) put(k cacheKey, v *Checked) {
+	if len(k.text) > c.max {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.entries[k]; ok {
+		c.entries[k] = v
+		return
+	}
+	for c.bytes+len(k.text) > c.max {
+		oldest := c.order[0]
+		c.order = c.order[1:]
+		delete(c.entries, oldest)
+		c.bytes -= len(oldest.text)
+	}
+	c.entries[k] = v
+	c.order = append(c.order, k)
+	c.bytes += len(k.text)
 }
 
 // CheckTexts is CheckText for each text.

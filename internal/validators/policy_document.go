@@ -31,7 +31,8 @@ func (v policyDocument) ValidateString(_ context.Context, req validator.StringRe
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	_, findings := policy.CheckJSON([]byte(req.ConfigValue.ValueString()), v.purpose)
+	// CheckText: the plan and read calls that follow take this reading from its cache.
+	findings := policy.CheckText([]byte(req.ConfigValue.ValueString()), v.purpose).Findings()
 	resp.Diagnostics.Append(FindingDiagnostics(req.Path, v.purpose, findings)...)
 }
 
