@@ -127,12 +127,14 @@ func withSCPs(b testing.TB, c config) config {
 func benchNoNewAccess(b *testing.B, cand, ref config) {
 	b.ReportAllocs()
 	var r NoNewAccessResult
+	start := policytest.ProcessCPU(b)
 	for b.Loop() {
 		var err error
 		if r, err = NoNewAccess(mustSet(cand), mustSet(ref), Budget{}); err != nil {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric(float64((policytest.ProcessCPU(b)-start).Nanoseconds())/float64(b.N), "cpu-ns/op")
 	if r.Status != Complete {
 		b.Logf("unknown: %s", r.Reason)
 		b.ReportMetric(0, "complete")
@@ -145,12 +147,14 @@ func benchNoNewAccess(b *testing.B, cand, ref config) {
 func benchEffective(b *testing.B, c config) {
 	b.ReportAllocs()
 	var r EffectivePermissionsResult
+	start := policytest.ProcessCPU(b)
 	for b.Loop() {
 		var err error
 		if r, err = EffectivePermissions(mustSet(c), Budget{}); err != nil {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric(float64((policytest.ProcessCPU(b)-start).Nanoseconds())/float64(b.N), "cpu-ns/op")
 	if r.Status != Complete {
 		b.Logf("unknown: %s", r.Reason)
 		b.ReportMetric(0, "complete")

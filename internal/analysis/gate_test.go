@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/policytest"
 )
 
 // TestCheck: a gate answers each question as the question alone does, bounds each list
@@ -106,10 +107,12 @@ func BenchmarkCheckGatingExample(b *testing.B) {
 		{Actions: []string{"ims:images:deleteImage", "ims:images:updateImage"}, Resources: []string{"ims:*:" + acct + ":image:golden-base"}},
 	}}
 	b.ReportAllocs()
+	start := policytest.ProcessCPU(b)
 	for b.Loop() {
 		r, err := checkGate(g)
 		if err != nil || r.Status != Complete || !r.AllPassed {
 			b.Fatalf("%+v %v", r, err)
 		}
 	}
+	b.ReportMetric(float64((policytest.ProcessCPU(b)-start).Nanoseconds())/float64(b.N), "cpu-ns/op")
 }
