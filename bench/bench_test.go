@@ -35,7 +35,7 @@ func newPair(tb testing.TB, n int, seed uint64) pair {
 	var p pair
 
 	// 30 statements a document keep each under the identity policy size limit.
-	set, findings := evaluator.NewPolicySet(evaluator.Sources{Identity: PolicyJSON(sts, 30)})
+	set, findings := evaluator.NewIdentityPolicySet(PolicyJSON(sts, 30))
 	if len(findings) > 0 {
 		tb.Fatal(findings[0])
 	}

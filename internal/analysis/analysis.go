@@ -1,5 +1,6 @@
-// Package analysis answers universal questions about a configuration of identity policies
-// and SCP levels, exactly relative to the evaluator: does a candidate allow anything a
+// Package analysis answers universal questions about a policy set of identity policies
+// and SCP levels (an evaluator.PolicySet, built once from checked documents and asked
+// every question), exactly relative to the evaluator: does a candidate allow anything a
 // reference does not (NoNewAccess), is none of some actions allowed on some resources
 // (AccessNotGranted), and what each IMS table action is allowed for (EffectivePermissions).
 //
@@ -14,21 +15,21 @@
 // What the proof relies on, besides the completeness arguments of each dimension:
 //
 //   - A table action is decided through its name and its catalog aliases; any other name
-//     through the Action/NotAction patterns alone. Patterns are matched with the wildcard
-//     package, as the evaluator matches them, and case rules are read from it
-//     (charMatches), so that a change of rule there (Unicode to ASCII folding) changes the
-//     regions here.
-//   - Resources are matched case-sensitively by the same wildcard package.
+//     through the Action/NotAction patterns alone. Which statements match an action or a
+//     resource is the evaluator's answer (evaluator.Statement); the regions of names are
+//     built with the case rules read from the wildcard package (charMatches), so that a
+//     change of rule there changes the regions here.
+//   - Resources are matched case-sensitively.
 //   - A condition's outcome is a function of its key's presence and of which of its policy
 //     values each request value matches under the operator's Compare (package condition);
 //     how ForAnyValue:, ForAllValues:, IfExists, negation and Null combine those is left
 //     to the evaluator. A key's values are of the key's type (the catalog's, else the one
 //     its operators compare); a key compared as another type is answered Unknown.
-//   - Key names group by lower case; two names that only non-ASCII case folding would
-//     merge are answered Unknown.
+//   - Key names group by the evaluator's case rule for names (wildcard.Lower: ASCII
+//     only), so that a look-alike name (long s for s) is another key here as there.
 //
-// The package does not import Terraform; each question is one call with typed results
-// that a data source maps attribute by attribute.
+// The package does not import Terraform; each question is one function call, given its
+// Budget, with typed results that a data source maps attribute by attribute.
 package analysis
 
 import (
@@ -36,7 +37,6 @@ import (
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
-	"github.com/imspolicy/terraform-provider-imspolicy/internal/wildcard"
 )
 
 // Status says whether an answer is proven.
@@ -101,14 +101,11 @@ func (sp *space) throughAlias(a actionUniverse, r *evaluator.Result) string {
 		if m.Deny {
 			continue
 		}
-		li := 0
-		if m.Layer.SCP {
-			li = 1 + m.Layer.Level
-		}
+		li := layerIndex(m.Layer)
 		alias := ""
 		for i := range sp.m.stmts {
-			if s := &sp.m.stmts[i]; s.cfg == 0 && s.layerIndex == li && s.policy == m.Policy && s.index == m.Statement {
-				alias = s.onlyThroughAlias(a.names)
+			if s := &sp.m.stmts[i]; s.cfg == 0 && s.layerIndex == li && s.Policy() == m.Policy && s.Index() == m.Statement {
+				alias = s.OnlyThroughAlias(a.name)
 				break
 			}
 		}
@@ -141,14 +138,10 @@ type NoNewAccessResult struct {
 	NewAccess, RemovedAccess []Witness
 }
 
-// NoNewAccess compares a candidate configuration with a reference, in both directions.
-func NoNewAccess(candidate, reference Config) (NoNewAccessResult, error) {
-	return DefaultBudget.NoNewAccess(candidate, reference)
-}
-
-// NoNewAccess is NoNewAccess within budget b.
-func (b Budget) NoNewAccess(candidate, reference Config) (out NoNewAccessResult, err error) {
-	sp, err := newSpace([]Config{candidate, reference}, b, nil, nil)
+// NoNewAccess compares a candidate policy set with a reference, in both directions,
+// within budget b (Budget{} is DefaultBudget).
+func NoNewAccess(candidate, reference *evaluator.PolicySet, b Budget) (out NoNewAccessResult, err error) {
+	sp, err := newSpace([]*evaluator.PolicySet{candidate, reference}, b, nil, nil)
 	defer func() { out.Spent = sp.spent() }()
 	if done, err := settle(err, &out.Status, &out.Reason); done {
 		return out, err
@@ -158,7 +151,7 @@ func (b Budget) NoNewAccess(candidate, reference Config) (out NoNewAccessResult,
 		return out, err
 	}
 	for _, a := range actions {
-		if !b.exhaustive && sp.m.sameDecisions(a.names) {
+		if !b.exhaustive && sp.m.sameDecisions(a.name) {
 			continue
 		}
 		var newW, removedW *Witness
@@ -215,20 +208,16 @@ type AccessNotGrantedResult struct {
 	Witnesses []Witness // allowed requests, one per action at most
 }
 
-// AccessNotGranted checks that none of the actions matching actionPatterns is allowed on
-// a resource matching resourcePatterns ("*" when empty), under any context. A pattern
-// covers the table actions it names directly or through an alias, as a statement naming
-// it would (ims:images:share covers addMember, deleteMember and updateMemberStatus).
-func AccessNotGranted(c Config, actionPatterns, resourcePatterns []string) (AccessNotGrantedResult, error) {
-	return DefaultBudget.AccessNotGranted(c, actionPatterns, resourcePatterns)
-}
-
-// AccessNotGranted is AccessNotGranted within budget b.
-func (b Budget) AccessNotGranted(c Config, actionPatterns, resourcePatterns []string) (out AccessNotGrantedResult, err error) {
+// AccessNotGranted checks, within budget b, that none of the actions matching
+// actionPatterns is allowed by set on a resource matching resourcePatterns ("*" when
+// empty), under any context. A pattern covers the table actions it names directly or
+// through an alias, as a statement naming it would (ims:images:share covers addMember,
+// deleteMember and updateMemberStatus).
+func AccessNotGranted(set *evaluator.PolicySet, actionPatterns, resourcePatterns []string, b Budget) (out AccessNotGrantedResult, err error) {
 	if len(resourcePatterns) == 0 {
 		resourcePatterns = []string{"*"}
 	}
-	sp, err := newSpace([]Config{c}, b, actionPatterns, resourcePatterns)
+	sp, err := newSpace([]*evaluator.PolicySet{set}, b, actionPatterns, resourcePatterns)
 	defer func() { out.Spent = sp.spent() }()
 	if done, err := settle(err, &out.Status, &out.Reason); done {
 		return out, err
@@ -237,16 +226,14 @@ func (b Budget) AccessNotGranted(c Config, actionPatterns, resourcePatterns []st
 	if done, err := settle(err, &out.Status, &out.Reason); done {
 		return out, err
 	}
-	query := stmt{}
-	query.actions, _ = compilePatternsOf(actionPatterns, true)
-	query.resources, _ = compilePatternsOf(resourcePatterns, false)
+	query := evaluator.NewQuery(actionPatterns, resourcePatterns)
 	for _, a := range actions {
-		if !query.matchesAction(a.names) {
+		if !query.MatchesAction(a.name) {
 			continue
 		}
 		var w *Witness
 		err := sp.each(a, func(resource string, states []*keyState, rs []*evaluator.Result) bool {
-			if query.matchesResource(resource) && rs[0].Decision == evaluator.Allow {
+			if query.MatchesResource(resource) && rs[0].Decision == evaluator.Allow {
 				w = sp.witness(a, resource, states, rs[0])
 				return false
 			}
@@ -261,14 +248,6 @@ func (b Budget) AccessNotGranted(c Config, actionPatterns, resourcePatterns []st
 	}
 	out.Passed = len(out.Witnesses) == 0
 	return out, nil
-}
-
-func compilePatternsOf(vs []string, fold bool) ([]wildcard.Pattern, []string) {
-	out := make([]wildcard.Pattern, len(vs))
-	for i, v := range vs {
-		out[i] = wildcard.Compile(v, fold)
-	}
-	return out, vs
 }
 
 // StatementRef names an identity statement.
@@ -304,15 +283,11 @@ type EffectivePermissionsResult struct {
 	OtherServicesWitness *Witness
 }
 
-// EffectivePermissions says, for each IMS table action, whether the configuration allows
-// it fully, partially or not at all, and whether it allows any other service's action.
-func EffectivePermissions(c Config) (EffectivePermissionsResult, error) {
-	return DefaultBudget.EffectivePermissions(c)
-}
-
-// EffectivePermissions is EffectivePermissions within budget b.
-func (b Budget) EffectivePermissions(c Config) (out EffectivePermissionsResult, err error) {
-	sp, err := newSpace([]Config{c}, b, nil, nil)
+// EffectivePermissions says, within budget b, for each IMS table action, whether set
+// allows it fully, partially or not at all, and whether it allows any other service's
+// action.
+func EffectivePermissions(set *evaluator.PolicySet, b Budget) (out EffectivePermissionsResult, err error) {
+	sp, err := newSpace([]*evaluator.PolicySet{set}, b, nil, nil)
 	defer func() { out.Spent = sp.spent() }()
 	if done, err := settle(err, &out.Status, &out.Reason); done {
 		return out, err

@@ -9,6 +9,7 @@ import (
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/lookalike"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/wildcard"
 )
@@ -31,7 +32,7 @@ func actionsOf(ws []Witness) []string {
 func TestNoNewAccessByAlias(t *testing.T) {
 	ref := identity(doc(t, `{"Effect":"Allow","Action":["ims:images:get","ims:images:list"],"Resource":["*"]}`))
 	cand := identity(doc(t, `{"Effect":"Allow","Action":["ims:images:get","ims:images:list","ims:images:share"],"Resource":["*"]}`))
-	r, err := NoNewAccess(cand, ref)
+	r, err := NoNewAccess(mustSet(cand), mustSet(ref), Budget{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +48,7 @@ func TestNoNewAccessByAlias(t *testing.T) {
 	}
 	checkWitnesses(t, cand, &ref, r.NewAccess)
 
-	back, err := NoNewAccess(ref, cand)
+	back, err := NoNewAccess(mustSet(ref), mustSet(cand), Budget{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +65,7 @@ func TestWitnessThroughAlias(t *testing.T) {
 	cand := identity(doc(t,
 		`{"Sid":"TagOnly","Effect":"Allow","Action":["ims:images:get","ims:images:update"],"Resource":["*"]}`,
 		`{"Effect":"Allow","Action":["ims:images:setTags"],"Resource":["*"]}`))
-	r, err := NoNewAccess(cand, ref)
+	r, err := NoNewAccess(mustSet(cand), mustSet(ref), Budget{})
 	if err != nil || r.Status != Complete {
 		t.Fatal(err, r.Reason)
 	}
@@ -82,7 +83,7 @@ func TestWitnessThroughAlias(t *testing.T) {
 	scp := func(actions string) *policy.Document {
 		return doc(t, `{"Effect":"Allow","Action":["ims:images:get"`+actions+`],"Resource":["*"]}`)
 	}
-	sr, err := DefaultBudget.SCPChange(scp(""), scp(`,"ims:images:upd*"`))
+	sr, err := SCPChange(checkSCP(scp("")), checkSCP(scp(`,"ims:images:upd*"`)), DefaultBudget)
 	if err != nil || sr.Status != Complete {
 		t.Fatal(err, sr.Reason)
 	}
@@ -161,7 +162,7 @@ func TestNoNewAccessConditions(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			ref, cand := identity(doc(t, tc.ref)), identity(doc(t, tc.cand))
-			r, err := NoNewAccess(cand, ref)
+			r, err := NoNewAccess(mustSet(cand), mustSet(ref), Budget{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -189,16 +190,16 @@ func TestNoNewAccessConditions(t *testing.T) {
 
 func TestSCPLevels(t *testing.T) {
 	cand := identity(doc(t, `{"Effect":"Allow","Action":"*"}`))
-	cand.Levels = []evaluator.Level{{Name: "root", Policies: []evaluator.Policy{
+	cand.Levels = []docLevel{{Name: "root", Policies: []docPolicy{
 		{Name: "scp[root][0]", Document: doc(t, `{"Effect":"Allow","Action":"*"}`)},
 		{Name: "scp[root][1]", Document: doc(t, `{"Effect":"Deny","Action":"ims:images:export"}`)},
 	}}}
 	ref := cand
-	ref.Levels = []evaluator.Level{{Name: "root", Policies: []evaluator.Policy{
+	ref.Levels = []docLevel{{Name: "root", Policies: []docPolicy{
 		{Name: "scp[root][0]", Document: doc(t, `{"Effect":"Allow","Action":"*"}`)},
 		{Name: "scp[root][1]", Document: doc(t, `{"Effect":"Deny","Action":["ims:images:export","ims:images:share"]}`)},
 	}}}
-	r, err := NoNewAccess(cand, ref)
+	r, err := NoNewAccess(mustSet(cand), mustSet(ref), Budget{})
 	if err != nil || r.Status != Complete {
 		t.Fatal(err, r.Reason)
 	}
@@ -213,7 +214,7 @@ func TestAccessNotGranted(t *testing.T) {
 	c := identity(doc(t,
 		`{"Effect":"Allow","Action":["ims:images:get","ims:images:addMember"],"Resource":"ims:*:acct:image:*"}`,
 		`{"Effect":"Allow","Action":"ims:images:export","Condition":{"Bool":{"g:MFAPresent":"true"}}}`))
-	r, err := AccessNotGranted(c, []string{"ims:images:share", "ims:images:export"}, nil)
+	r, err := AccessNotGranted(mustSet(c), []string{"ims:images:share", "ims:images:export"}, nil, Budget{})
 	if err != nil || r.Status != Complete {
 		t.Fatal(err, r.Reason)
 	}
@@ -228,14 +229,14 @@ func TestAccessNotGranted(t *testing.T) {
 	}
 	// Restricted to another account's images, nothing is allowed.
 	// (With Unicode folding, imſ:images:get on ims::acct:image:other:image: is allowed.)
-	r, err = AccessNotGranted(c, []string{"ims:images:share", "ims:images:get"}, []string{"ims:*:other:image:*"})
+	r, err = AccessNotGranted(mustSet(c), []string{"ims:images:share", "ims:images:get"}, []string{"ims:*:other:image:*"}, Budget{})
 	if err != nil || r.Status != Complete || len(actionsOf(r.Witnesses)) != 0 || r.Passed == unicodeFolding {
 		t.Fatalf("%+v %v", r, err)
 	}
 	checkWitnesses(t, c, nil, r.Witnesses)
 	// Another service's pattern.
 	c2 := identity(doc(t, `{"Effect":"Allow","NotAction":"ims:*"}`))
-	r, err = AccessNotGranted(c2, []string{"obs:*"}, nil)
+	r, err = AccessNotGranted(mustSet(c2), []string{"obs:*"}, nil, Budget{})
 	if err != nil || r.Status != Complete || r.Passed {
 		t.Fatalf("%+v %v", r, err)
 	}
@@ -249,7 +250,7 @@ func TestEffectivePermissions(t *testing.T) {
 		`{"Effect":"Allow","Action":"ims:quotas:get"}`,
 		`{"Sid":"Tags","Effect":"Allow","Action":"ims:images:list*","Condition":{"StringEquals":{"g:ResourceTag/team":"img"}}}`,
 		`{"Effect":"Deny","Action":"ims:images:listImageTags"}`))
-	r, err := EffectivePermissions(c)
+	r, err := EffectivePermissions(mustSet(c), Budget{})
 	if err != nil || r.Status != Complete {
 		t.Fatal(err, r.Reason)
 	}
@@ -284,7 +285,7 @@ func TestEffectivePermissions(t *testing.T) {
 	if r.OtherServicesAllowed != unicodeFolding {
 		t.Errorf("other services allowed: %v %+v", r.OtherServicesAllowed, r.OtherServicesWitness)
 	}
-	r, err = EffectivePermissions(identity(doc(t, `{"Effect":"Allow","Action":"obs:*:get*"}`)))
+	r, err = EffectivePermissions(mustSet(identity(doc(t, `{"Effect":"Allow","Action":"obs:*:get*"}`))), Budget{})
 	if err != nil || !r.OtherServicesAllowed {
 		t.Fatalf("%+v %v", r, err)
 	}
@@ -293,7 +294,7 @@ func TestEffectivePermissions(t *testing.T) {
 func TestUnknownKeyOfTwoTypes(t *testing.T) {
 	c := identity(doc(t,
 		`{"Effect":"Allow","Action":"ims:images:get","Condition":{"StringEquals":{"x:k":"10"},"NumberEquals":{"x:k":"10"}}}`))
-	r, err := NoNewAccess(c, c)
+	r, err := NoNewAccess(mustSet(c), mustSet(c), Budget{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -307,7 +308,7 @@ func TestUnknownAtBound(t *testing.T) {
 		`{"Effect":"Allow","Action":"ims:images:get","Condition":{"StringEquals":{"ims:VolumeId":["a","b","c","d"]}}}`))
 	ref := identity(doc(t,
 		`{"Effect":"Allow","Action":"ims:images:get","Condition":{"StringEquals":{"ims:VolumeId":["a","b","c"]}}}`))
-	r, err := Budget{Requests: 10}.NoNewAccess(c, ref)
+	r, err := NoNewAccess(mustSet(c), mustSet(ref), Budget{Requests: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -322,7 +323,7 @@ var unicodeFolding = wildcard.Match("s", "ſ")
 
 func TestLongS(t *testing.T) {
 	c := identity(doc(t, `{"Effect":"Allow","Action":"ims:images:get"}`))
-	r, err := EffectivePermissions(c)
+	r, err := EffectivePermissions(mustSet(c), Budget{})
 	if err != nil || r.Status != Complete {
 		t.Fatal(err, r.Reason)
 	}
@@ -343,7 +344,7 @@ func TestLongS(t *testing.T) {
 func TestWitnessPresentEmpty(t *testing.T) {
 	ref := identity(doc(t, `{"Effect":"Allow","Action":"ims:images:get","Condition":{"ForAnyValue:StringEquals":{"ims:VolumeId":"v1"}}}`))
 	cand := identity(doc(t, `{"Effect":"Allow","Action":"ims:images:get","Condition":{"Null":{"ims:VolumeId":"false"}}}`))
-	r, err := NoNewAccess(cand, ref)
+	r, err := NoNewAccess(mustSet(cand), mustSet(ref), Budget{})
 	if err != nil || r.Status != Complete || r.Holds {
 		t.Fatalf("%+v %v", r, err)
 	}
@@ -364,7 +365,7 @@ func TestBudgetAdversarial(t *testing.T) {
 	b.HowToRaise = "raise it with --budget"
 	var first NoNewAccessResult
 	for i := range 2 {
-		r, err := b.NoNewAccess(cand, ref)
+		r, err := NoNewAccess(mustSet(cand), mustSet(ref), b)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -387,7 +388,7 @@ func TestBudgetAdversarial(t *testing.T) {
 func TestBudgetStates(t *testing.T) {
 	c := identity(doc(t,
 		`{"Effect":"Allow","Action":"ims:images:get","Condition":{"StringMatch":{"g:UserName":["*a*b*","*c?d*","*e*f?*"]}}}`))
-	r, err := Budget{Requests: 20}.EffectivePermissions(c)
+	r, err := EffectivePermissions(mustSet(c), Budget{Requests: 20})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -395,11 +396,48 @@ func TestBudgetStates(t *testing.T) {
 		t.Errorf("%+v", r)
 	}
 	// The default budget decides it, spending a little of it.
-	if r, err = EffectivePermissions(c); err != nil || r.Status != Complete || r.Spent < 20 || r.Spent > DefaultBudget.Requests {
+	if r, err = EffectivePermissions(mustSet(c), Budget{}); err != nil || r.Status != Complete || r.Spent < 20 || r.Spent > DefaultBudget.Requests {
 		t.Errorf("%+v %v", r, err)
 	}
 	// 0 means the default.
-	if z, _ := (Budget{}).EffectivePermissions(c); z.Status != Complete || z.Spent != r.Spent {
+	if z, _ := EffectivePermissions(mustSet(c), (Budget{})); z.Status != Complete || z.Spent != r.Spent {
 		t.Errorf("Budget{} spent %d (%s), the default %d", z.Spent, z.Status, r.Spent)
+	}
+}
+
+// TestLookalikeKeysAreOtherKeys: condition key names follow the evaluator's one case rule
+// for names (ASCII only, wildcard.Lower), so a key that only Unicode folding equates with
+// another (ecſ:Kind, with a long s; ecs:Kind with the Kelvin sign) is another key: the
+// analysis proves the answer (it used to give up, or merge the two by strings.ToLower),
+// and its witness, which gives one key and not the other, replays.
+func TestLookalikeKeysAreOtherKeys(t *testing.T) {
+	const key = "ecs:Kind"
+	allow := func(k string) string {
+		return fmt.Sprintf(`{"Effect":"Allow","Action":"ims:images:get","Resource":"*","Condition":{"StringEquals":{%q:"a"}}}`, k)
+	}
+	variants := lookalike.Variants(key)
+	if len(variants) < 2 {
+		t.Fatalf("lookalike.Variants(%q) = %q: the test needs the long s and the Kelvin sign", key, variants)
+	}
+	for _, v := range variants {
+		ref := identity(doc(t, allow(key)))
+		cand := identity(doc(t, allow(key), allow(v)))
+		r, err := NoNewAccess(mustSet(cand), mustSet(ref), Budget{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Status != Complete || r.Holds || len(r.NewAccess) != 1 {
+			t.Fatalf("%q beside %q: %+v; want a proof of new access", v, key, r)
+		}
+		w := r.NewAccess[0]
+		if _, ok := w.Context[v]; !ok {
+			t.Errorf("%q beside %q: the witness %+v does not give the look-alike key", v, key, w)
+		}
+		if _, ok := w.Context[key]; ok && slices.Equal(w.Context[key], []string{"a"}) {
+			t.Errorf("%q beside %q: the witness %+v gives the reference's key its allowed value", v, key, w)
+		}
+		if got, gotRef := replay(t, cand, w), replay(t, ref, w); got != evaluator.Allow || gotRef == evaluator.Allow {
+			t.Errorf("%q beside %q: the witness %+v replays as %s (reference %s)", v, key, w, got, gotRef)
+		}
 	}
 }

@@ -4,13 +4,11 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
-	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/policytest"
 )
 
 // The shapes of the issue. (a) realistic: two sets of 50 identity policy statements (a
@@ -68,7 +66,7 @@ func benchStatement(r *rand.Rand, allKeys bool, values func(key int) string) str
 	return "{" + strings.Join(f, ",") + "}"
 }
 
-func benchPair(b testing.TB, allKeys bool, values func(r *rand.Rand, key, statement int) string) (Config, Config) {
+func benchPair(b testing.TB, allKeys bool, values func(r *rand.Rand, key, statement int) string) (config, config) {
 	r := rand.New(rand.NewPCG(50, 50))
 	var ref []string
 	for i := range 50 {
@@ -110,15 +108,15 @@ func distinctValues(_ *rand.Rand, key, statement int) string {
 	return fmt.Sprintf("k%d-literal-%d", key, statement)
 }
 
-func withSCPs(b testing.TB, c Config) Config {
-	c.Levels = []evaluator.Level{
-		{Name: "root", Policies: []evaluator.Policy{
+func withSCPs(b testing.TB, c config) config {
+	c.Levels = []docLevel{
+		{Name: "root", Policies: []docPolicy{
 			{Name: "scp[root][0]", Document: doc(b, `{"Effect":"Allow","Action":"*"}`)},
 			{Name: "scp[root][1]", Document: doc(b,
 				`{"Effect":"Deny","Action":["ims:images:export","ims:images:share"],"Condition":{"StringNotEquals":{"g:PrincipalOrgPath":["o-1/r-1/ou-prod/acct-1","o-1/r-1/ou-prod/acct-2"]}}}`,
 				`{"Effect":"Deny","Action":"*","Condition":{"StringNotEqualsIfExists":{"ims:Region":["cn-north-4","cn-east-3"]}}}`)},
 		}},
-		{Name: "ou-prod", Policies: []evaluator.Policy{
+		{Name: "ou-prod", Policies: []docPolicy{
 			{Name: "scp[ou-prod][0]", Document: doc(b, `{"Effect":"Allow","Action":["ims:*","obs:*"]}`,
 				`{"Effect":"Deny","Action":"ims:images:deleteImage","Resource":"ims:*:0a1b2c:image:team0-*"}`)},
 		}},
@@ -126,15 +124,17 @@ func withSCPs(b testing.TB, c Config) Config {
 	return c
 }
 
-func benchNoNewAccess(b *testing.B, cand, ref Config) {
+func benchNoNewAccess(b *testing.B, cand, ref config) {
 	b.ReportAllocs()
 	var r NoNewAccessResult
+	start := policytest.ProcessCPU(b)
 	for b.Loop() {
 		var err error
-		if r, err = NoNewAccess(cand, ref); err != nil {
+		if r, err = NoNewAccess(mustSet(cand), mustSet(ref), Budget{}); err != nil {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric(float64((policytest.ProcessCPU(b)-start).Nanoseconds())/float64(b.N), "cpu-ns/op")
 	if r.Status != Complete {
 		b.Logf("unknown: %s", r.Reason)
 		b.ReportMetric(0, "complete")
@@ -144,15 +144,17 @@ func benchNoNewAccess(b *testing.B, cand, ref Config) {
 	b.ReportMetric(float64(len(r.NewAccess)), "new_access")
 }
 
-func benchEffective(b *testing.B, c Config) {
+func benchEffective(b *testing.B, c config) {
 	b.ReportAllocs()
 	var r EffectivePermissionsResult
+	start := policytest.ProcessCPU(b)
 	for b.Loop() {
 		var err error
-		if r, err = EffectivePermissions(c); err != nil {
+		if r, err = EffectivePermissions(mustSet(c), Budget{}); err != nil {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric(float64((policytest.ProcessCPU(b)-start).Nanoseconds())/float64(b.N), "cpu-ns/op")
 	if r.Status != Complete {
 		b.Logf("unknown: %s", r.Reason)
 		b.ReportMetric(0, "complete")
@@ -265,8 +267,8 @@ func AdversarialPair(tb testing.TB) (candidate, reference string) {
 	return pad(sts[:len(sts)-1]), pad(sts)
 }
 
-func adversarialPair(tb testing.TB) (Config, Config) {
-	var cs [2]Config
+func adversarialPair(tb testing.TB) (config, config) {
+	var cs [2]config
 	c, r := AdversarialPair(tb)
 	for i, src := range []string{c, r} {
 		d, err := policy.Parse([]byte(src))
@@ -288,28 +290,18 @@ func BenchmarkBudget(b *testing.B) {
 		cand, ref := adversarialPair(b)
 		b.ReportAllocs()
 		var r NoNewAccessResult
-		start := processCPU(b)
+		start := policytest.ProcessCPU(b)
 		for b.Loop() {
 			var err error
-			if r, err = DefaultBudget.NoNewAccess(cand, ref); err != nil {
+			if r, err = NoNewAccess(mustSet(cand), mustSet(ref), DefaultBudget); err != nil {
 				b.Fatal(err)
 			}
 		}
-		cpu := processCPU(b) - start
+		cpu := policytest.ProcessCPU(b) - start
 		if r.Status != Unknown {
 			b.Fatalf("the adversarial question was decided within the default budget (%+v): it calibrates nothing", r)
 		}
 		b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
 		b.ReportMetric(float64(r.Spent)*float64(b.N)/cpu.Seconds(), "requests/cpu-s")
 	})
-}
-
-// processCPU is the CPU time the process has used (as internal/provider's benchmarks
-// read it).
-func processCPU(tb testing.TB) time.Duration {
-	var u syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
-		tb.Fatal(err)
-	}
-	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
 }

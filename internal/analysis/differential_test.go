@@ -9,10 +9,6 @@ package analysis
 // permissions must agree with what the oracle sees.
 
 import (
-	"encoding/json"
-	"flag"
-	"fmt"
-	"math/rand/v2"
 	"net/netip"
 	"regexp"
 	"slices"
@@ -25,313 +21,89 @@ import (
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/condition"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/policytest"
 )
 
-var (
-	diffSeed = flag.Uint64("analysis.seed", 9, "seed of the analysis differential test")
-	diffSets = flag.Int("analysis.sets", 2000, "policy pairs the analysis differential test generates")
-)
-
-type genCond struct {
-	Op, Key string
-	Values  []string
-}
-
-type genStatement struct {
-	Effect                                   string
-	Sid                                      string
-	Action, NotAction, Resource, NotResource []string
-	HasResource, HasNotResource              bool
-	Conds                                    []genCond
-}
-
-func jsonString(s string) string {
-	b, _ := json.Marshal(s)
-	return string(b)
-}
-
-func jsonList(vs []string) string {
-	parts := make([]string, len(vs))
-	for i, v := range vs {
-		parts[i] = jsonString(v)
-	}
-	return "[" + strings.Join(parts, ",") + "]"
-}
-
-func statementJSON(s genStatement) string {
-	var f []string
-	if s.Sid != "" {
-		f = append(f, `"Sid":`+jsonString(s.Sid))
-	}
-	f = append(f, `"Effect":`+jsonString(s.Effect))
-	if s.Action != nil {
-		f = append(f, `"Action":`+jsonList(s.Action))
-	}
-	if s.NotAction != nil {
-		f = append(f, `"NotAction":`+jsonList(s.NotAction))
-	}
-	if s.HasResource {
-		f = append(f, `"Resource":`+jsonList(s.Resource))
-	}
-	if s.HasNotResource {
-		f = append(f, `"NotResource":`+jsonList(s.NotResource))
-	}
-	if len(s.Conds) > 0 {
-		var ops []string
-		keys := map[string][]string{}
-		for _, c := range s.Conds {
-			if _, ok := keys[c.Op]; !ok {
-				ops = append(ops, c.Op)
-			}
-			keys[c.Op] = append(keys[c.Op], jsonString(c.Key)+":"+jsonList(c.Values))
-		}
-		var cs []string
-		for _, op := range ops {
-			cs = append(cs, jsonString(op)+":{"+strings.Join(keys[op], ",")+"}")
-		}
-		f = append(f, `"Condition":{`+strings.Join(cs, ",")+"}")
-	}
-	return "{" + strings.Join(f, ",") + "}"
-}
-
-type gen struct {
-	r     *rand.Rand
-	names []string
-	kinds []keyKind // the keys of the current pair (two, so that the oracle stays small)
-}
-
-func newGen(seed uint64) *gen {
-	return &gen{r: rand.New(rand.NewPCG(seed, 0x9a11)), names: catalog.KnownNames()}
-}
-
-func (g *gen) pick(xs ...string) string { return xs[g.r.IntN(len(xs))] }
-func (g *gen) chance(p float64) bool    { return g.r.Float64() < p }
-
-var otherActionNames = []string{"ecs:servers:list", "obs:object:GetObject", "obs:object:PutObject", "evs:volumes:create"}
-
-func (g *gen) actionPattern() string {
-	switch g.r.IntN(12) {
-	case 0:
-		return "*"
-	case 1:
-		return g.pick("ims:*", "ims:images:*", "IMS:Images:*", "*:images:get*", "ims:*:create", "ims:images:?et*", "obs:*", "ims:images:*Member*", "ims:*Images:create", "ims:images:list*", "*:object:*")
-	case 2:
-		return g.pick(otherActionNames...)
-	}
-	n := g.names[g.r.IntN(len(g.names))]
-	switch g.r.IntN(5) {
-	case 0:
-		b := []byte(n)
-		b[g.r.IntN(len(b))] = '?'
-		return string(b)
-	case 1:
-		i := g.r.IntN(len(n))
-		j := i + g.r.IntN(len(n)-i+1)
-		return n[:i] + "*" + n[j:]
-	}
-	return n
-}
-
-var (
-	regions  = []string{"cn-north-4", "cn-east-3"}
-	accounts = []string{"acct", "0a1b2c"}
-	images   = []string{"a", "img-1", "IMG-1"}
-)
-
-func (g *gen) urn() string {
-	return "ims:" + g.pick(regions...) + ":" + g.pick(accounts...) + ":image:" + g.pick(images...)
-}
-
-func (g *gen) resourcePattern() string {
-	switch g.r.IntN(8) {
-	case 0:
-		return "*"
-	case 1:
-		return g.pick("ims:*:*:image:*", "ims:*:acct:image:*", "ims:cn-north-4:*:image:?", "ims:*:image:img-*", "*:image:a", "obs:*")
-	}
-	u := g.urn()
-	switch g.r.IntN(3) {
-	case 0:
-		b := []byte(u)
-		b[g.r.IntN(len(b))] = '?'
-		return string(b)
-	case 1:
-		i := g.r.IntN(len(u))
-		j := i + g.r.IntN(len(u)-i+1)
-		return u[:i] + "*" + u[j:]
-	}
-	return u
-}
-
-// Keys of one type each (the analysis declines keys compared as two types, which
-// TestDifferential counts separately), with the evaluator's generator's values.
-type keyKind struct {
-	key    string
-	ops    []string
-	values []string
-}
-
-var keyKinds = []keyKind{
-	{"ims:Region", []string{"StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase", "StringMatch", "StringNotMatch", "StringStartWith", "StringNotStartWith", "StringEndWith", "StringNotEndWith"},
-		[]string{"cn-north-4", "cn-east-3", "CN-NORTH-4", "cn-*", "cn-?orth-4", "cn-", "-4", ""}},
-	{"ims:Encrypted", []string{"Bool"}, []string{"true", "false", "True"}},
-	{"g:CurrentTime", []string{"DateLessThan", "DateLessThanEquals", "DateGreaterThan", "DateGreaterThanEquals"},
-		[]string{"2026-01-01T00:00:00Z", "2026-11-25T10:00:00+08:00", "2026-11-25", "2027-01-01T00:00:00.5Z"}},
-	{"g:SourceIp", []string{"IpAddress", "NotIpAddress"},
-		[]string{"192.0.2.0/24", "10.0.0.0/8", "192.0.2.7", "2001:db8::/32", "::ffff:10.0.0.0/104"}},
-	{"ims:VolumeId", []string{"StringEquals", "StringNotEquals", "StringMatch", "StringEqualsIgnoreCase"},
-		[]string{"v1", "v2", "V3", "v*"}},
-	{"x:size", []string{"NumberEquals", "NumberNotEquals", "NumberLessThan", "NumberLessThanEquals", "NumberGreaterThan", "NumberGreaterThanEquals"},
-		[]string{"10", "5.5", "-3", "0"}},
-	{"g:SourceVpce", []string{"Null", "StringEquals", "StringNotEquals"}, []string{"vpce-1", "vpce-2"}},
-}
-
-func (g *gen) cond() genCond {
-	k := g.kinds[g.r.IntN(len(g.kinds))]
-	base := k.ops[g.r.IntN(len(k.ops))]
-	op := base
-	if g.chance(0.25) {
-		op = g.pick("ForAnyValue:", "ForAllValues:") + op
-	}
-	if g.chance(0.25) {
-		op += "IfExists"
-	}
-	if g.chance(0.02) {
-		// A key compared as another type: the analysis must answer Unknown.
-		base = g.pick("StringEquals", "NumberEquals", "Bool", "DateLessThan", "IpAddress")
-		op = base
-	}
-	var values []string
-	if base == condition.Null {
-		values = []string{g.pick("true", "false")}
-	} else {
-		for range 1 + g.r.IntN(2) {
-			values = append(values, k.values[g.r.IntN(len(k.values))])
-		}
-	}
-	return genCond{Op: op, Key: k.key, Values: values}
-}
-
-func (g *gen) statement(scp bool) genStatement {
-	s := genStatement{Effect: "Allow"}
-	if g.chance(0.3) {
-		s.Effect = "Deny"
-	}
-	if g.chance(0.3) {
-		s.Sid = fmt.Sprintf("S%d", g.r.IntN(100))
-	}
-	var list []string
-	for range 1 + g.r.IntN(2) {
-		list = append(list, g.actionPattern())
-	}
-	if scp && s.Effect == "Allow" && g.chance(0.5) {
-		list = []string{"*"}
-	}
-	if g.chance(0.15) {
-		s.NotAction = list
-	} else {
-		s.Action = list
-	}
-	switch g.r.IntN(10) {
-	case 0, 1, 2:
-	case 3:
-		s.HasNotResource = true
-		s.NotResource = []string{g.resourcePattern()}
-	default:
-		s.HasResource = true
-		for range 1 + g.r.IntN(2) {
-			s.Resource = append(s.Resource, g.resourcePattern())
-		}
-	}
-	if g.chance(0.5) {
-		seen := map[string]bool{}
-		for range 1 + g.r.IntN(2) {
-			c := g.cond()
-			if id := c.Op + "\x00" + c.Key; !seen[id] {
-				seen[id] = true
-				s.Conds = append(s.Conds, c)
-			}
-		}
-	}
-	return s
-}
+// diffSeed and diffSets are -analysis.seed and -analysis.sets: policy pairs.
+var diffSeed, diffSets = policytest.Flags("analysis", 9, 2000, "analysis differential test's (policy pairs)")
 
 // pair returns a reference and a candidate: the candidate is the reference changed a
 // little (a statement added, removed or replaced), or, sometimes, unrelated.
 // pair draws a candidate and a reference configuration that the policy set's gate accepts
 // (the provider checks documents before it analyses them), drawing again otherwise.
-func (g *gen) pair(t testing.TB) (Config, Config, string) {
+func pair(t testing.TB, g *policytest.Gen) (config, config, string) {
 	for {
-		cand, ref, desc := g.anyPair(t)
+		cand, ref, desc := anyPair(t, g)
 		if gateAccepts(cand) && gateAccepts(ref) {
 			return cand, ref, desc
 		}
 	}
 }
 
-func gateAccepts(c Config) bool {
-	_, errs := evaluator.NewPolicySetOf(c.Identity, c.Levels)
-	return len(errs) == 0
+func gateAccepts(c config) bool {
+	_, err := c.set()
+	return err == nil
 }
 
-func (g *gen) anyPair(t testing.TB) (Config, Config, string) {
-	g.kinds = nil
-	for _, i := range g.r.Perm(len(keyKinds))[:2] {
-		g.kinds = append(g.kinds, keyKinds[i])
+func anyPair(t testing.TB, g *policytest.Gen) (config, config, string) {
+	var kinds []policytest.KeyKind // two keys a pair, so that the oracle stays small
+	for _, i := range g.R.Perm(len(policytest.AnalyserKeys))[:2] {
+		kinds = append(kinds, policytest.AnalyserKeys[i])
 	}
-	var ref []genStatement
-	for range 1 + g.r.IntN(4) {
-		ref = append(ref, g.statement(false))
+	g.UseKeys(kinds)
+	var ref []policytest.Statement
+	for range 1 + g.R.IntN(4) {
+		ref = append(ref, g.Statement(false))
 	}
 	cand := slices.Clone(ref)
-	switch g.r.IntN(5) {
+	switch g.R.IntN(5) {
 	case 0:
-		cand = append(cand, g.statement(false))
+		cand = append(cand, g.Statement(false))
 	case 1:
 		cand = slices.Delete(cand, 0, 1)
 	case 2:
-		cand[g.r.IntN(len(cand))] = g.statement(false)
+		cand[g.R.IntN(len(cand))] = g.Statement(false)
 	case 3:
-		i := g.r.IntN(len(cand))
+		i := g.R.IntN(len(cand))
 		s := cand[i]
 		if len(s.Conds) > 0 {
 			s.Conds = s.Conds[1:]
 		} else {
-			s.Conds = []genCond{g.cond()}
+			s.Conds = []policytest.Cond{g.Cond()}
 		}
 		cand[i] = s
 	default:
 		cand = nil
-		for range 1 + g.r.IntN(3) {
-			cand = append(cand, g.statement(false))
+		for range 1 + g.R.IntN(3) {
+			cand = append(cand, g.Statement(false))
 		}
 	}
-	var levels []evaluator.Level
-	if g.chance(0.25) {
-		var sts []genStatement
-		for range 1 + g.r.IntN(2) {
-			sts = append(sts, g.statement(true))
+	var levels []docLevel
+	if g.Chance(0.25) {
+		var sts []policytest.Statement
+		for range 1 + g.R.IntN(2) {
+			sts = append(sts, g.Statement(true))
 		}
-		levels = []evaluator.Level{{Name: "root", Policies: []evaluator.Policy{{Name: "scp[root][0]", Document: docOf(t, sts)}}}}
+		levels = []docLevel{{Name: "root", Policies: []docPolicy{{Name: "scp[root][0]", Document: docOf(t, sts)}}}}
 	}
-	rc := Config{Identity: []evaluator.Policy{{Name: "identity[0]", Document: docOf(t, ref)}}, Levels: levels}
-	cc := Config{Identity: []evaluator.Policy{{Name: "identity[0]", Document: docOf(t, cand)}}, Levels: levels}
+	rc := config{Identity: []docPolicy{{Name: "identity[0]", Document: docOf(t, ref)}}, Levels: levels}
+	cc := config{Identity: []docPolicy{{Name: "identity[0]", Document: docOf(t, cand)}}, Levels: levels}
 	return cc, rc, describe(cand) + "\nreference:\n" + describe(ref)
 }
 
-func docOf(t testing.TB, sts []genStatement) *policy.Document {
+func docOf(t testing.TB, sts []policytest.Statement) *policy.Document {
 	t.Helper()
 	var parts []string
 	for _, s := range sts {
-		parts = append(parts, statementJSON(s))
+		parts = append(parts, policytest.StatementJSON(s, false))
 	}
 	return doc(t, parts...)
 }
 
-func describe(sts []genStatement) string {
+func describe(sts []policytest.Statement) string {
 	var b strings.Builder
 	for _, s := range sts {
-		b.WriteString("  " + statementJSON(s) + "\n")
+		b.WriteString("  " + policytest.StatementJSON(s, false) + "\n")
 	}
 	return b.String()
 }
@@ -366,7 +138,7 @@ type oracleKey struct {
 	states [][]string // nil: absent
 }
 
-func collect(cfgs ...Config) (actions, resources []string, conds map[string][]genCondLite) {
+func collect(cfgs ...config) (actions, resources []string, conds map[string][]genCondLite) {
 	conds = map[string][]genCondLite{}
 	for _, c := range cfgs {
 		var docs []*policy.Document
@@ -403,7 +175,7 @@ type genCondLite struct {
 	values []string
 }
 
-func buildOracle(extraActions []string, cfgs ...Config) oracleUniverse {
+func buildOracle(extraActions []string, cfgs ...config) oracleUniverse {
 	var u oracleUniverse
 	actions, resources, conds := collect(cfgs...)
 	actions = append(actions, extraActions...)
@@ -411,7 +183,7 @@ func buildOracle(extraActions []string, cfgs ...Config) oracleUniverse {
 	for _, a := range catalog.Actions() {
 		u.actions = append(u.actions, a.Name)
 	}
-	for _, p := range append(slices.Clone(actions), otherActionNames...) {
+	for _, p := range append(slices.Clone(actions), policytest.Analyser().OtherActions()...) {
 		for _, s := range append(instances(p), strings.ToLower(p)) {
 			svc, _, _ := strings.Cut(s, ":")
 			if actionRule.MatchString(s) && !strings.EqualFold(svc, "ims") && !seen[s] {
@@ -581,10 +353,10 @@ func (u *oracleUniverse) each(f func(action, resource string, ctx map[string][]s
 	}
 }
 
-func decideAll(t testing.TB, c Config) func(action, resource string, ctx evaluator.Context) evaluator.Decision {
-	ev, errs := evaluator.NewPolicySetOf(c.Identity, c.Levels)
-	if len(errs) > 0 {
-		t.Fatal(errs[0])
+func decideAll(t testing.TB, c config) func(action, resource string, ctx evaluator.Context) evaluator.Decision {
+	ev, err := c.set()
+	if err != nil {
+		t.Fatal(err)
 	}
 	var res evaluator.Result
 	return func(action, resource string, ctx evaluator.Context) evaluator.Decision {
@@ -594,17 +366,14 @@ func decideAll(t testing.TB, c Config) func(action, resource string, ctx evaluat
 }
 
 func TestDifferential(t *testing.T) {
-	sets := *diffSets
-	if testing.Short() {
-		sets /= 10
-	}
-	g := newGen(*diffSeed)
+	sets := policytest.Short(*diffSets)
+	g := policytest.NewGen(policytest.Analyser(), *diffSeed)
 	start := time.Now()
 	var complete, unknown, differing, oracleRequests, queries int
 	grants := map[Grant]int{}
 	for n := range sets {
-		cand, ref, desc := g.pair(t)
-		res, err := NoNewAccess(cand, ref)
+		cand, ref, desc := pair(t, g)
+		res, err := NoNewAccess(mustSet(cand), mustSet(ref), Budget{})
 		if err != nil {
 			t.Fatalf("set %d: %v", n, err)
 		}
@@ -653,8 +422,8 @@ func TestDifferential(t *testing.T) {
 		}
 		// Access not granted, for a random query, against the oracle (its universe widened
 		// by the query's patterns).
-		qa, qr := []string{g.pick("*", "ims:*", "ims:images:share", g.actionPattern())}, []string{g.pick("*", g.resourcePattern())}
-		ang, err := AccessNotGranted(cand, qa, qr)
+		qa, qr := []string{g.Pick("*", "ims:*", "ims:images:share", g.ActionPattern())}, []string{g.Pick("*", g.ResourcePattern())}
+		ang, err := AccessNotGranted(mustSet(cand), qa, qr, Budget{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -662,12 +431,10 @@ func TestDifferential(t *testing.T) {
 			checkWitnesses(t, cand, nil, ang.Witnesses)
 			qu := buildOracle(qa, cand)
 			qu.images, qu.others = withInstances(qu.images, qu.others, qr)
-			query := stmt{}
-			query.actions, _ = compilePatternsOf(qa, true)
-			query.resources, _ = compilePatternsOf(qr, false)
+			query := evaluator.NewQuery(qa, qr)
 			var allowed *Witness
 			qu.each(func(a, r string, ctx map[string][]string, ectx evaluator.Context) {
-				if allowed == nil && query.matchesAction(namesFor(a)) && query.matchesResource(r) && dc(a, r, ectx) == evaluator.Allow {
+				if allowed == nil && query.MatchesAction(a) && query.MatchesResource(r) && dc(a, r, ectx) == evaluator.Allow {
 					allowed = &Witness{Action: a, Resource: r, Context: ctx}
 				}
 			})
@@ -680,7 +447,7 @@ func TestDifferential(t *testing.T) {
 		}
 
 		// Effective permissions of the candidate against what the oracle saw.
-		ep, err := EffectivePermissions(cand)
+		ep, err := EffectivePermissions(mustSet(cand), Budget{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -728,12 +495,4 @@ func withInstances(images, others, patterns []string) ([]string, []string) {
 		}
 	}
 	return images, others
-}
-
-// namesFor is an action and its aliases, as a statement naming a pattern covers them.
-func namesFor(action string) []string {
-	if a, ok := catalog.LookupAction(action); ok {
-		return append([]string{action}, a.Aliases...)
-	}
-	return []string{action}
 }

@@ -1,32 +1,14 @@
 package analysis
 
 import (
-	"fmt"
-
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
 )
 
-// Config is a configuration as the simulator takes it: identity policies and SCP levels,
-// root first. Documents must have passed the checker (the provider's gate does that).
-type Config struct {
-	Identity []evaluator.Policy
-	Levels   []evaluator.Level
-}
-
-// engine is the seam to the evaluator: every decision the analysis reports is its.
-// Switching to another engine (a checked policy set with a Simulate call) changes this
-// file only.
+// engine is the seam to the evaluator: every decision the analysis reports is its, on a
+// policy set built once (evaluator.NewPolicySet) and asked every question.
 type engine struct {
 	ev  *evaluator.PolicySet
 	res evaluator.Result
-}
-
-func compile(c Config) (*engine, error) {
-	ev, errs := evaluator.NewPolicySetOf(c.Identity, c.Levels)
-	if len(errs) > 0 {
-		return nil, fmt.Errorf("%s", errs[0])
-	}
-	return &engine{ev: ev}, nil
 }
 
 // context is a request context assembled from per-key fragments without re-reading the

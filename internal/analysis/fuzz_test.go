@@ -3,7 +3,6 @@ package analysis
 import (
 	"testing"
 
-	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 )
 
@@ -25,19 +24,19 @@ func FuzzNoNewAccess(f *testing.F) {
 	}
 	limits := Budget{Requests: 20000}
 	f.Fuzz(func(t *testing.T, a, b string) {
-		var cfgs []Config
+		var cfgs []config
 		for _, src := range []string{a, b} {
 			d, err := policy.Parse([]byte(src))
 			if err != nil {
 				return
 			}
-			c := Config{Identity: []evaluator.Policy{{Name: "identity[0]", Document: d}}}
-			if _, errs := evaluator.NewPolicySetOf(c.Identity, nil); len(errs) > 0 {
+			c := config{Identity: []docPolicy{{Name: "identity[0]", Document: d}}}
+			if _, err := c.set(); err != nil {
 				return // the gate refuses it: not the analyser's to answer
 			}
 			cfgs = append(cfgs, c)
 		}
-		r, err := limits.NoNewAccess(cfgs[0], cfgs[1])
+		r, err := NoNewAccess(mustSet(cfgs[0]), mustSet(cfgs[1]), limits)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -51,7 +50,7 @@ func FuzzNoNewAccess(f *testing.F) {
 		}
 		exhaustive := limits
 		exhaustive.exhaustive = true
-		self, err := exhaustive.NoNewAccess(cfgs[0], cfgs[0])
+		self, err := NoNewAccess(mustSet(cfgs[0]), mustSet(cfgs[0]), exhaustive)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,6 +1,8 @@
 package analysis
 
 import (
+	"fmt"
+
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 )
@@ -16,8 +18,8 @@ type Forbidden struct {
 // permissions, optionally that it grants nothing a reference does not, and that it grants
 // none of the forbidden accesses.
 type Gate struct {
-	Candidate Config
-	Reference *Config // nil: no comparison
+	Candidate *evaluator.PolicySet
+	Reference *evaluator.PolicySet // nil: no comparison
 	Forbidden []Forbidden
 	// MaxWitnesses bounds each list of witnesses in the result (NewAccess, RemovedAccess,
 	// each Forbidden's); negative means no bound.
@@ -38,8 +40,9 @@ type GateResult struct {
 	AllPassed bool
 }
 
-// Check answers a Gate, each of its questions within budget b.
-func (b Budget) Check(g Gate) (GateResult, error) {
+// CheckGate answers a Gate, each of its questions within budget b, all of them asked of
+// the same compiled policy sets.
+func CheckGate(g Gate, b Budget) (GateResult, error) {
 	var out GateResult
 	note := func(s Status, reason string) {
 		if s == Unknown && out.Status == Complete {
@@ -47,13 +50,13 @@ func (b Budget) Check(g Gate) (GateResult, error) {
 		}
 	}
 	var err error
-	if out.Permissions, err = b.EffectivePermissions(g.Candidate); err != nil {
+	if out.Permissions, err = EffectivePermissions(g.Candidate, b); err != nil {
 		return out, err
 	}
 	note(out.Permissions.Status, out.Permissions.Reason)
 	passed := true
 	if g.Reference != nil {
-		r, err := b.NoNewAccess(g.Candidate, *g.Reference)
+		r, err := NoNewAccess(g.Candidate, g.Reference, b)
 		if err != nil {
 			return out, err
 		}
@@ -63,7 +66,7 @@ func (b Budget) Check(g Gate) (GateResult, error) {
 		out.Comparison = &r
 	}
 	for _, f := range g.Forbidden {
-		r, err := b.AccessNotGranted(g.Candidate, f.Actions, f.Resources)
+		r, err := AccessNotGranted(g.Candidate, f.Actions, f.Resources, b)
 		if err != nil {
 			return out, err
 		}
@@ -84,50 +87,78 @@ func truncate(ws []Witness, n int) []Witness {
 }
 
 // allowAll allows every action on every resource; as an SCP it is what FullAccess is.
-var allowAll = mustParse(`{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["*"],"Resource":["*"]}]}`)
-
-func mustParse(src string) *policy.Document {
-	d, err := policy.Parse([]byte(src))
+var allowAll = func() *policy.Document {
+	d, err := policy.Parse([]byte(`{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["*"],"Resource":["*"]}]}`))
 	if err != nil {
-		panic(err)
+		panic(err) // a constant that parses
 	}
 	return d
+}()
+
+// allowAllAs is allowAll checked for purpose p, once.
+var allowAllAs = [...]*policy.Checked{
+	policy.Identity: policy.CheckDocument(allowAll, policy.Identity),
+	policy.SCP:      policy.CheckDocument(allowAll, policy.SCP),
 }
 
-// IdentityPolicyChange says what a change of one identity policy grants: the planned
-// document compared on its own with the prior one. A nil document is one that does not
-// exist (before a create, after a delete): it allows nothing.
-func (b Budget) IdentityPolicyChange(prior, planned *policy.Document) (NoNewAccessResult, error) {
-	one := func(d *policy.Document) Config {
-		if d == nil {
-			return Config{}
+// IdentityPolicyChange says, within budget b, what a change of one identity policy
+// grants: the planned document compared on its own with the prior one. A nil document is
+// one that does not exist (before a create, after a delete): it allows nothing. A
+// document with an error finding is refused with it.
+func IdentityPolicyChange(prior, planned *policy.Checked, b Budget) (NoNewAccessResult, error) {
+	one := func(c *policy.Checked) (*evaluator.PolicySet, error) {
+		var src evaluator.Sources
+		if c != nil {
+			src.Identity = []*policy.Checked{c}
 		}
-		return Config{Identity: []evaluator.Policy{{Name: "identity[0]", Document: d}}}
+		return policySet(src)
 	}
-	return b.NoNewAccess(one(planned), one(prior))
+	return compareSets(one, prior, planned, b)
 }
 
-// SCPChange says what a change of one SCP grants: each document is the SCPs of one
-// organisation level under an identity that allows everything, so that new access is a
-// request the SCP now lets through and blocked before. A deny-only SCP is paired with an
-// allow-all SCP at its level, as FullAccess sits beside it in practice (alone, it would
-// block everything). A nil document, as for IdentityPolicyChange, allows nothing.
-func (b Budget) SCPChange(prior, planned *policy.Document) (NoNewAccessResult, error) {
-	level := func(d *policy.Document) Config {
-		if d == nil {
-			return Config{}
+// SCPChange says, within budget b, what a change of one SCP grants: each document is the
+// SCPs of one organisation level under an identity that allows everything, so that new
+// access is a request the SCP now lets through and blocked before. A deny-only SCP is
+// paired with an allow-all SCP at its level, as FullAccess sits beside it in practice
+// (alone, it would block everything). A nil document, as for IdentityPolicyChange,
+// allows nothing.
+func SCPChange(prior, planned *policy.Checked, b Budget) (NoNewAccessResult, error) {
+	level := func(c *policy.Checked) (*evaluator.PolicySet, error) {
+		if c == nil {
+			return policySet(evaluator.Sources{})
 		}
-		const name = "scp"
-		ps := []evaluator.Policy{{Name: "scp[" + name + "][0]", Document: d}}
-		if denyOnly(d) {
-			ps = append(ps, evaluator.Policy{Name: "scp[" + name + "][1]", Document: allowAll})
+		ps := []*policy.Checked{c}
+		if d := c.Document(); d != nil && denyOnly(d) {
+			ps = append(ps, allowAllAs[policy.SCP])
 		}
-		return Config{
-			Identity: []evaluator.Policy{{Name: "identity[0]", Document: allowAll}},
-			Levels:   []evaluator.Level{{Name: name, Policies: ps}},
-		}
+		return policySet(evaluator.Sources{
+			Identity:  []*policy.Checked{allowAllAs[policy.Identity]},
+			SCPLevels: []evaluator.SCPLevel{{Name: "scp", Policies: ps}},
+		})
 	}
-	return b.NoNewAccess(level(planned), level(prior))
+	return compareSets(level, prior, planned, b)
+}
+
+// compareSets builds the prior and planned policy sets and compares them.
+func compareSets(build func(*policy.Checked) (*evaluator.PolicySet, error), prior, planned *policy.Checked, b Budget) (NoNewAccessResult, error) {
+	before, err := build(prior)
+	if err != nil {
+		return NoNewAccessResult{}, err
+	}
+	after, err := build(planned)
+	if err != nil {
+		return NoNewAccessResult{}, err
+	}
+	return NoNewAccess(after, before, b)
+}
+
+// policySet is evaluator.NewPolicySet with its first error finding as an error.
+func policySet(src evaluator.Sources) (*evaluator.PolicySet, error) {
+	set, errs := evaluator.NewPolicySet(src)
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("%s", errs[0])
+	}
+	return set, nil
 }
 
 func denyOnly(d *policy.Document) bool {

@@ -20,21 +20,100 @@ func doc(t testing.TB, statements ...string) *policy.Document {
 	return d
 }
 
+// config is a test's configuration as parsed documents, which the tests generate and
+// rewrite; set builds it into the policy set the analyser takes.
+type config struct {
+	Identity []docPolicy
+	Levels   []docLevel
+}
+
+// docPolicy is a parsed document of a config; its name is its place (identity[i],
+// scp[level][i]), as NewPolicySet names it.
+type docPolicy struct {
+	Name     string
+	Document *policy.Document
+}
+
+// docLevel is an SCP level of a config.
+type docLevel struct {
+	Name     string
+	Policies []docPolicy
+}
+
+// set checks the documents for their purpose and builds the policy set, or returns the
+// first error finding.
+func (c config) set() (*evaluator.PolicySet, error) {
+	check := func(ps []docPolicy, p policy.Purpose) []*policy.Checked {
+		out := make([]*policy.Checked, len(ps))
+		for i, d := range ps {
+			out[i] = policy.CheckDocument(d.Document, p)
+		}
+		return out
+	}
+	src := evaluator.Sources{Identity: check(c.Identity, policy.Identity)}
+	for _, l := range c.Levels {
+		src.SCPLevels = append(src.SCPLevels, evaluator.SCPLevel{Name: l.Name, Policies: check(l.Policies, policy.SCP)})
+	}
+	set, errs := evaluator.NewPolicySet(src)
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("%s", errs[0])
+	}
+	return set, nil
+}
+
+// mustSet is c.set() for configurations the tests build valid; a refused one is a broken
+// test, reported by the panic's message.
+func mustSet(c config) *evaluator.PolicySet {
+	set, err := c.set()
+	if err != nil {
+		panic(fmt.Sprintf("the test's configuration is refused: %v", err))
+	}
+	return set
+}
+
+// checkIdentity and checkSCP check a document for one purpose; nil stays nil (no document).
+func checkIdentity(d *policy.Document) *policy.Checked { return checkAs(d, policy.Identity) }
+func checkSCP(d *policy.Document) *policy.Checked      { return checkAs(d, policy.SCP) }
+
+func checkAs(d *policy.Document, p policy.Purpose) *policy.Checked {
+	if d == nil {
+		return nil
+	}
+	return policy.CheckDocument(d, p)
+}
+
+// checkGate answers a gate over configurations within the default budget.
+func checkGate(g testGate) (GateResult, error) {
+	gate := Gate{Candidate: mustSet(g.Candidate), Forbidden: g.Forbidden, MaxWitnesses: g.MaxWitnesses}
+	if g.Reference != nil {
+		gate.Reference = mustSet(*g.Reference)
+	}
+	return CheckGate(gate, DefaultBudget)
+}
+
+// testGate is a Gate over configurations.
+type testGate struct {
+	Candidate    config
+	Reference    *config
+	Forbidden    []Forbidden
+	MaxWitnesses int
+}
+
 // identity is a configuration of one identity policy per document and no SCP.
-func identity(docs ...*policy.Document) Config {
-	var c Config
+func identity(docs ...*policy.Document) config {
+	var c config
 	for i, d := range docs {
-		c.Identity = append(c.Identity, evaluator.Policy{Name: fmt.Sprintf("identity[%d]", i), Document: d})
+		c.Identity = append(c.Identity, docPolicy{Name: fmt.Sprintf("identity[%d]", i), Document: d})
 	}
 	return c
 }
 
 // replay decides a witness's request again with the evaluator.
-func replay(t testing.TB, c Config, w Witness) evaluator.Decision {
+func replay(t testing.TB, c config, w Witness) evaluator.Decision {
 	t.Helper()
-	ev, errs := evaluator.NewPolicySetOf(c.Identity, c.Levels)
-	if len(errs) > 0 {
-		t.Fatal(errs[0])
+	ev, err := c.set()
+	if err != nil {
+		t.Fatal(err)
 	}
 	var res evaluator.Result
 	ev.Evaluate(&evaluator.Request{Action: w.Action, Resource: w.Resource, Context: evaluator.NewContext(w.Context)}, &res)
@@ -43,7 +122,7 @@ func replay(t testing.TB, c Config, w Witness) evaluator.Decision {
 
 // checkWitnesses replays every witness on the candidate (and the reference, when given)
 // and fails unless each gives the stated decisions.
-func checkWitnesses(t testing.TB, candidate Config, reference *Config, ws []Witness) {
+func checkWitnesses(t testing.TB, candidate config, reference *config, ws []Witness) {
 	t.Helper()
 	seen := map[string]bool{}
 	for _, w := range ws {

@@ -4,30 +4,30 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/policytest"
 )
 
 // withStatement returns c with one more statement in its first identity policy.
-func withStatement(t testing.TB, c Config, s genStatement) Config {
+func withStatement(t testing.TB, c config, s policytest.Statement) config {
 	t.Helper()
 	d, err := policy.Parse(c.Identity[0].Document.Minified())
 	if err != nil {
 		t.Fatal(err)
 	}
-	extra := doc(t, statementJSON(s))
+	extra := doc(t, policytest.StatementJSON(s, false))
 	d.Statements = append(d.Statements, extra.Statements...)
 	out := c
-	out.Identity = append([]evaluator.Policy{{Name: c.Identity[0].Name, Document: d}}, c.Identity[1:]...)
+	out.Identity = append([]docPolicy{{Name: c.Identity[0].Name, Document: d}}, c.Identity[1:]...)
 	return out
 }
 
 // withAccepted adds a random statement of the effect to c, drawing until the result passes
 // the policy set's gate.
-func withAccepted(t testing.TB, g *gen, c Config, effect string) Config {
+func withAccepted(t testing.TB, g *policytest.Gen, c config, effect string) config {
 	t.Helper()
 	for {
-		s := g.statement(false)
+		s := g.Statement(false)
 		s.Effect = effect
 		if out := withStatement(t, c, s); gateAccepts(out) {
 			return out
@@ -35,9 +35,9 @@ func withAccepted(t testing.TB, g *gen, c Config, effect string) Config {
 	}
 }
 
-func mustHold(t *testing.T, what string, cand, ref Config, desc string) {
+func mustHold(t *testing.T, what string, cand, ref config, desc string) {
 	t.Helper()
-	r, err := NoNewAccess(cand, ref)
+	r, err := NoNewAccess(mustSet(cand), mustSet(ref), Budget{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +49,7 @@ func mustHold(t *testing.T, what string, cand, ref Config, desc string) {
 
 // The laws of comparison, over generated configurations.
 func TestLaws(t *testing.T) {
-	g := newGen(*diffSeed + 1)
+	g := policytest.NewGen(policytest.Analyser(), *diffSeed+1)
 	n := 150
 	if testing.Short() {
 		n = 50
@@ -61,11 +61,11 @@ func TestLaws(t *testing.T) {
 		}
 	}()
 	for range n {
-		cand, ref, desc := g.pair(t)
-		for _, c := range []Config{cand, ref} {
+		cand, ref, desc := pair(t, g)
+		for _, c := range []config{cand, ref} {
 			// A configuration never grants new access over itself, nor removes any (every
 			// action enumerated, though the statements that match it are the same).
-			r, err := Budget{exhaustive: true}.NoNewAccess(c, c)
+			r, err := NoNewAccess(mustSet(c), mustSet(c), Budget{exhaustive: true})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -88,14 +88,14 @@ func TestLaws(t *testing.T) {
 		if string(d.Normal()) != string(cand.Identity[0].Document.Normal()) {
 			t.Fatalf("the normal form does not normalise to itself")
 		}
-		same.Identity = []evaluator.Policy{{Name: "identity[0]", Document: d}}
+		same.Identity = []docPolicy{{Name: "identity[0]", Document: d}}
 		mustHold(t, "the normal form", same, cand, desc)
 		mustHold(t, "the normal form (reverse)", cand, same, desc)
 		rewritten := doc(t, reordered(cand.Identity[0].Document)...)
 		if string(rewritten.Normal()) != string(cand.Identity[0].Document.Normal()) {
 			continue
 		}
-		same.Identity = []evaluator.Policy{{Name: "identity[0]", Document: rewritten}}
+		same.Identity = []docPolicy{{Name: "identity[0]", Document: rewritten}}
 		mustHold(t, "lists reversed and repeated", same, cand, desc)
 		mustHold(t, "lists reversed and repeated (reverse)", cand, same, desc)
 		rewrittenOK++
@@ -115,7 +115,7 @@ func reordered(d *policy.Document) []string {
 	}
 	var out []string
 	for _, s := range d.Statements {
-		g := genStatement{Effect: s.Effect.Value, Action: rev(s.Action), NotAction: rev(s.NotAction),
+		g := policytest.Statement{Effect: s.Effect.Value, Action: rev(s.Action), NotAction: rev(s.NotAction),
 			Resource: rev(s.Resource), NotResource: rev(s.NotResource), HasResource: s.Resource != nil, HasNotResource: s.NotResource != nil}
 		if s.Sid != nil {
 			g.Sid = s.Sid.Value
@@ -127,11 +127,11 @@ func reordered(d *policy.Document) []string {
 			for i := len(s.Condition.Ops) - 1; i >= 0; i-- {
 				op := s.Condition.Ops[i]
 				for _, k := range op.Keys {
-					g.Conds = append(g.Conds, genCond{Op: op.Name, Key: k.Name, Values: rev(&k.Values)})
+					g.Conds = append(g.Conds, policytest.Cond{Op: op.Name, Key: k.Name, Values: rev(&k.Values)})
 				}
 			}
 		}
-		out = append(out, statementJSON(g))
+		out = append(out, policytest.StatementJSON(g, false))
 	}
 	return out
 }

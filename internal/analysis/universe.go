@@ -127,17 +127,13 @@ type keyState struct {
 	frag    evaluator.Fragment // present states only
 }
 
-func newSpace(cfgs []Config, budget Budget, extraActions, extraResources []string) (*space, error) {
+func newSpace(sets []*evaluator.PolicySet, budget Budget, extraActions, extraResources []string) (*space, error) {
 	m := &meter{budget: budget.requests(), howToRaise: budget.HowToRaise}
 	sp := &space{meter: m, extraActions: extraActions, extraResources: extraResources, keyCache: map[string][]*keyState{}, ctx: context{}}
-	for _, c := range cfgs {
-		e, err := compile(c)
-		if err != nil {
-			return nil, err
-		}
-		sp.engines = append(sp.engines, e)
+	for _, set := range sets {
+		sp.engines = append(sp.engines, &engine{ev: set})
 	}
-	sp.m = buildModel(cfgs)
+	sp.m = buildModel(sets)
 	if sp.m.unknown != "" {
 		return sp, &boundError{sp.m.unknown}
 	}
@@ -150,11 +146,13 @@ func newSpace(cfgs []Config, budget Budget, extraActions, extraResources []strin
 	var actionSeeds, resourceSeeds []string
 	for i := range sp.m.stmts {
 		s := &sp.m.stmts[i]
-		for _, t := range s.actionTexts {
+		actions, _ := s.Actions()
+		for _, t := range actions {
 			actionPats = append(actionPats, globPattern(t, caseName))
 			actionSeeds = append(actionSeeds, patternSeeds(t)...)
 		}
-		for _, t := range s.resourceTexts {
+		resources, _ := s.Resources()
+		for _, t := range resources {
 			resourcePats = append(resourcePats, globPattern(t, caseExact))
 			resourceSeeds = append(resourceSeeds, patternSeeds(t)...)
 		}
@@ -242,7 +240,7 @@ type visitFunc func(resource string, states []*keyState, results []*evaluator.Re
 func (sp *space) each(a actionUniverse, visit visitFunc) error {
 	var rel []int
 	for i := range sp.m.stmts {
-		if sp.m.stmts[i].matchesAction(a.names) {
+		if sp.m.stmts[i].MatchesAction(a.name) {
 			rel = append(rel, i)
 		}
 	}
@@ -261,7 +259,7 @@ func (sp *space) each(a actionUniverse, visit visitFunc) error {
 		var relR []int
 		sig := make([]byte, 0, len(rel))
 		for _, i := range rel {
-			if sp.m.stmts[i].matchesResource(r) {
+			if sp.m.stmts[i].MatchesResource(r) {
 				sig = append(sig, '1')
 				relR = append(relR, i)
 			} else {

@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"slices"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/analysis"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
@@ -169,7 +168,7 @@ func (s *side) outOfScope() bool { return !s.present || s.Unchecked.outOfScope }
 // document that could not be checked, or that has errors, leaves the answer unknown; so
 // does a question beyond budget b.
 func (c *comparison) analyse(b analysis.Budget) error {
-	var docs [2]*policy.Document // nil for an absent side: it allows nothing
+	var docs [2]*policy.Checked // nil for an absent side: it allows nothing
 	for i, s := range []*side{&c.old, &c.new} {
 		if !s.present {
 			continue // no document: nothing granted
@@ -178,17 +177,17 @@ func (c *comparison) analyse(b analysis.Budget) error {
 			c.status, c.reason = analysis.Unknown, fmt.Sprintf("%s document: %s", [...]string{"old", "new"}[i], s.Unchecked.Text())
 			return nil
 		}
-		doc, findings := policy.CheckJSON(s.Text, s.Purpose)
-		if e := slices.IndexFunc(findings, func(f policy.Finding) bool { return f.Severity == policy.Error }); e >= 0 {
+		read := policy.CheckText(s.Text, s.Purpose)
+		if e := read.FirstError(); e != nil {
 			if s.InPlan() { // one bad resource leaves the others' answers standing
-				c.status, c.reason = analysis.Unknown, fmt.Sprintf("%s document has errors (imspolicy check shows them): %s", [...]string{"old", "new"}[i], findings[e])
+				c.status, c.reason = analysis.Unknown, fmt.Sprintf("%s document has errors (imspolicy check shows them): %s", [...]string{"old", "new"}[i], *e)
 				return nil
 			}
-			return fmt.Errorf("%s: the document has errors, so its access cannot be compared (imspolicy check shows them): %s", s.Where(), findings[e])
+			return fmt.Errorf("%s: the document has errors, so its access cannot be compared (imspolicy check shows them): %s", s.Where(), *e)
 		}
-		docs[i] = doc
+		docs[i] = read
 	}
-	r, err := analysis.DocumentChange(b, c.subject().Purpose, docs[0], docs[1])
+	r, err := analysis.DocumentChange(c.subject().Purpose, docs[0], docs[1], b)
 	if err != nil {
 		return err
 	}

@@ -1,17 +1,24 @@
 package evaluator
 
 import (
+	"bytes"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/policytest"
 )
 
 // benchSources10 is a realistic 10-statement configuration: an image team's identity
 // policy and two SCP levels.
-var benchSources10 = Sources{
+var benchTexts10 = struct {
+	Identity  []string
+	SCPLevels []textLevel
+}{
 	Identity: []string{doc(
 		`{"Sid":"Read","Effect":"Allow","Action":["ims:images:list","ims:images:get*","ims:quotas:get"],"Resource":["*"]}`,
 		`{"Sid":"Copy","Effect":"Allow","Action":["ims:images:copy*"],"Resource":["ims:*:0a1b2c:image:*"],"Condition":{"StringEquals":{"ims:Region":["cn-north-4","cn-east-3"]},"Bool":{"ims:Encrypted":"true"}}}`,
@@ -21,20 +28,25 @@ var benchSources10 = Sources{
 		`{"Sid":"Create","Effect":"Allow","Action":["ims:images:create","ims:images:import","ims:*Images:create"],"Condition":{"IpAddress":{"g:SourceIp":["10.0.0.0/8"]}}}`,
 		`{"Sid":"MFA","Effect":"Deny","Action":["*"],"Condition":{"Bool":{"g:MFAPresent":"false"}}}`,
 	)},
-	SCPLevels: []SCPLevel{
+	SCPLevels: []textLevel{
 		{Name: "root", Policies: []string{doc(fullAccess,
 			`{"Sid":"Regions","Effect":"Deny","NotAction":["iam:*","organizations:*"],"Condition":{"StringNotEqualsIfExists":{"g:RequestedRegion":["cn-north-4","cn-east-3"]}}}`)}},
 		{Name: "ou-prod", Policies: []string{doc(`{"Effect":"Allow","Action":["ims:*","obs:*"]}`)}},
 	},
 }
 
-// benchSet10 is benchSources10, parsed.
-func benchSet10(tb testing.TB) ([]Policy, []Level) {
-	var levels []Level
-	for _, lv := range benchSources10.SCPLevels {
+// benchSources10 is benchTexts10, checked.
+func benchSources10() Sources {
+	return checkSources(benchTexts10.Identity, benchTexts10.SCPLevels...)
+}
+
+// benchSet10 is benchTexts10, parsed.
+func benchSet10(tb testing.TB) ([]testPolicy, []testLevel) {
+	var levels []testLevel
+	for _, lv := range benchTexts10.SCPLevels {
 		levels = append(levels, level(tb, lv.Name, lv.Policies...))
 	}
-	return identity(tb, benchSources10.Identity...), levels
+	return identity(tb, benchTexts10.Identity...), levels
 }
 
 // benchRequests are the requests every benchmark cycles through: allowed, explicitly and
@@ -61,7 +73,7 @@ func benchRequests() []Request {
 // benchSetN generates n realistic statements: identity policies of 100 statements and
 // two SCP levels of n/20 statements each, spread over the IMS actions, most with a
 // resource and half with conditions.
-func benchSetN(tb testing.TB, n int) ([]Policy, []Level) {
+func benchSetN(tb testing.TB, n int) ([]testPolicy, []testLevel) {
 	r := rand.New(rand.NewPCG(1000, uint64(n)))
 	actions := catalog.Actions()
 	patterns := []string{"ims:images:get*", "ims:images:list*", "ims:*Images:create", "ims:images:*Member*", "ims:images:copy*"}
@@ -121,14 +133,14 @@ func benchSetN(tb testing.TB, n int) ([]Policy, []Level) {
 	for left := n - 2*scpEach; left > 0; left -= 100 {
 		idDocs = append(idDocs, policy(min(left, 100), false))
 	}
-	levels := []Level{
+	levels := []testLevel{
 		level(tb, "root", doc(fullAccess), policy(scpEach-1, true)),
 		level(tb, "ou-prod", doc(`{"Effect":"Allow","Action":["ims:*"]}`), policy(scpEach-1, true)),
 	}
 	return identity(tb, idDocs...), levels
 }
 
-func countStatements(identity []Policy, levels []Level) int {
+func countStatements(identity []testPolicy, levels []testLevel) int {
 	n := 0
 	for _, p := range identity {
 		n += len(p.Document.Statements)
@@ -147,10 +159,10 @@ func countStatements(identity []Policy, levels []Level) int {
 func BenchmarkEvaluate(b *testing.B) {
 	sets := []struct {
 		name string
-		make func(testing.TB) ([]Policy, []Level)
+		make func(testing.TB) ([]testPolicy, []testLevel)
 	}{
 		{"statements=10", benchSet10},
-		{"statements=1000", func(tb testing.TB) ([]Policy, []Level) { return benchSetN(tb, 1000) }},
+		{"statements=1000", func(tb testing.TB) ([]testPolicy, []testLevel) { return benchSetN(tb, 1000) }},
 	}
 	for _, s := range sets {
 		identity, levels := s.make(b)
@@ -278,7 +290,7 @@ func BenchmarkCompile(b *testing.B) {
 // strings and the request checked included, against the 10-statement set. Target
 // (issue 8): at most 1 µs and 4 allocations.
 func BenchmarkSimulate(b *testing.B) {
-	set, findings := NewPolicySet(benchSources10)
+	set, findings := NewPolicySet(benchSources10())
 	if len(findings) > 0 {
 		b.Fatal(findings)
 	}
@@ -307,4 +319,76 @@ func benchSimulationRequests() []SimulationRequest {
 		out = append(out, SimulationRequest{Action: r.Action, Resource: r.Resource, Context: ctx})
 	}
 	return out
+}
+
+// largestDocument is an identity policy as large as the service accepts (up to
+// policy.MaxIdentityChars characters), every statement with a condition: about 50
+// statements over the IMS actions, with image URNs and global condition keys, which the
+// checker finds nothing wrong with (findings cost time: a realistic document has few).
+func largestDocument(tb testing.TB) (text []byte, statements int) {
+	actions := slices.DeleteFunc(catalog.Actions(), func(a catalog.Action) bool { return a.Name == "ims:images:share" }) // deprecated
+	conds := []string{
+		`"StringEquals":{"g:PrincipalOrgPath":["o-1/r-1","o-1/r-2"]}`,
+		`"Bool":{"g:MFAPresent":"true"}`,
+		`"IpAddress":{"g:SourceIp":"10.0.0.0/8"}`,
+		`"StringEquals":{"g:ResourceTag/team":"team%d"}`,
+		`"StringNotEqualsIfExists":{"g:EnterpriseProjectId":"0"}`,
+		`"DateLessThan":{"g:CurrentTime":"2027-01-01T00:00:00Z"}`,
+	}
+	var sts []string
+	for i := 0; ; i++ {
+		c := conds[i%len(conds)]
+		if strings.Contains(c, "%d") {
+			c = fmt.Sprintf(c, i)
+		}
+		s := fmt.Sprintf(`{"Effect":"Allow","Action":[%q],"Resource":["ims:*:0a1b2c:image:%08x-*"],"Condition":{%s}}`, actions[i%len(actions)].Name, i, c)
+		if len(actions[i%len(actions)].ResourceTypes) == 0 {
+			s = fmt.Sprintf(`{"Effect":"Allow","Action":[%q],"Condition":{%s}}`, actions[i%len(actions)].Name, c)
+		}
+		if i == 0 {
+			s = `{"Sid":"v000",` + s[1:] // a Sid the benchmark varies (BenchmarkLargestDocument)
+		}
+		next := doc(append(sts, s)...)
+		if policy.Chars([]byte(next)) > policy.MaxIdentityChars {
+			break
+		}
+		sts = append(sts, s)
+	}
+	text = []byte(doc(sts...))
+	if n := policy.Chars(text); n < policy.MaxIdentityChars-200 {
+		tb.Fatalf("the document has %d characters: not the largest", n)
+	}
+	return text, len(sts)
+}
+
+// BenchmarkLargestDocument: the largest document the service accepts (6,144 characters,
+// about 50 statements with conditions) read, checked and compiled once, as a provider
+// call or a command input is (the target: under 0.5 ms together). Its first Sid varies
+// over more texts than policy.CheckText's cache holds, so that every one is read.
+func BenchmarkLargestDocument(b *testing.B) {
+	text, n := largestDocument(b)
+	if fs := policy.CheckText(text, policy.Identity).Findings(); len(fs) > 0 {
+		b.Fatalf("the document draws findings: %v", fs[:min(len(fs), 3)])
+	}
+	texts := make([][]byte, 1000) // 6 MB: more than the cache's 1 MiB
+	for i := range texts {
+		texts[i] = bytes.Replace(text, []byte(`"v000"`), fmt.Appendf(nil, `"v%03d"`, i+1), 1) // not v000, read above
+	}
+	parsed, _ := policy.Counts()
+	b.ReportAllocs()
+	start := policytest.ProcessCPU(b)
+	i := 0
+	for b.Loop() {
+		c := policy.CheckText(texts[i%len(texts)], policy.Identity)
+		i++
+		if _, errs := NewPolicySet(Sources{Identity: []*policy.Checked{c}}); len(errs) > 0 {
+			b.Fatal(errs)
+		}
+	}
+	b.ReportMetric(float64((policytest.ProcessCPU(b)-start).Nanoseconds())/float64(b.N), "cpu-ns/op")
+	if p, _ := policy.Counts(); p-parsed != int64(b.N) {
+		b.Fatalf("%d texts parsed in %d iterations: the benchmark measured the cache", p-parsed, b.N)
+	}
+	b.ReportMetric(float64(n), "statements")
+	b.ReportMetric(float64(policy.Chars(text)), "chars")
 }

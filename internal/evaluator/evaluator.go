@@ -46,9 +46,10 @@
 //     ForAllValues: holds (every one of no values), ForAnyValue: and positive operators do
 //     not, negated operators do, Null "false" holds; it is not a missing key.
 //
-// NewPolicySet is the one way to build a PolicySet: it parses, checks (policy.Check, per
-// purpose) and compiles named policy sources, and refuses them with the checker's error
-// findings. Build once, then Simulate (the full report of a request) or Evaluate (the
+// NewPolicySet is the one way to build a PolicySet outside the package's tests: it
+// compiles documents that policy.CheckText or policy.CheckDocument has checked for their
+// purpose, and refuses them with the checker's error findings, without checking again.
+// Build once, then Simulate (the full report of a request) or Evaluate (the
 // decision alone) many requests: statements are indexed by the actions they match
 // (aliases of the IMS catalog included), patterns and condition values are parsed ahead,
 // and Evaluate does not allocate once its Result has grown to size.
@@ -63,18 +64,6 @@ import (
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/wildcard"
 )
-
-// Policy is a parsed document and the name results refer to it by, such as "identity[0]".
-type Policy struct {
-	Name     string
-	Document *policy.Document
-}
-
-// Level is one level of the organisation path and the SCPs attached to it.
-type Level struct {
-	Name     string
-	Policies []Policy
-}
 
 // Layer is a layer of a policy set: its identity policies, or one SCP level.
 type Layer struct {
@@ -169,11 +158,11 @@ type PolicySet struct {
 // passed policy.Check without errors (NewPolicySet sees to it): each statement has an
 // Effect of "Allow" or "Deny", at most one of Action and NotAction and of Resource and
 // NotResource, and only known condition operators with values of their type.
-func compile(identity []Policy, scpLevels []Level) *PolicySet {
+func compile(identity []namedDocument, scpLevels []namedLevel) *PolicySet {
 	e := &PolicySet{}
 	e.layers = append(e.layers, compileLayer(IdentityLayer, identity))
 	for i, lv := range scpLevels {
-		e.layers = append(e.layers, compileLayer(Layer{SCP: true, Level: i, Name: lv.Name}, lv.Policies))
+		e.layers = append(e.layers, compileLayer(Layer{SCP: true, Level: i, Name: lv.name}, lv.policies))
 	}
 	for _, l := range e.layers {
 		e.statements += len(l.statements)
@@ -274,6 +263,7 @@ type layer struct {
 }
 
 type statement struct {
+	src       *policy.Statement // as parsed, for the analyser (Statement.Source)
 	policy    string
 	index     int
 	sid       string
@@ -304,40 +294,74 @@ type compiledCondition struct {
 	broken bool
 }
 
-func compileLayer(at Layer, policies []Policy) layer {
+func compileLayer(at Layer, policies []namedDocument) layer {
 	l := layer{layer: at, byAction: make([]*candidates, len(knownNames)+1)}
 	for _, p := range policies {
-		for si, s := range p.Document.Statements {
-			cs := compileStatement(p.Name, si, &s)
+		for si := range p.doc.Statements {
+			cs := compileStatement(p.name, si, &p.doc.Statements[si])
 			l.all = append(l.all, int32(len(l.statements)))
 			l.statements = append(l.statements, cs)
 		}
 	}
-	for _, name := range knownNames {
-		names := namesOf(name)
-		c := &candidates{}
-		for i := range l.statements {
-			s := &l.statements[i]
-			if !s.matchesAction(names) {
-				continue
-			}
-			literals := s.literalResources()
-			if literals == nil {
-				c.general = append(c.general, int32(i))
-				continue
-			}
-			if c.byResource == nil {
-				c.byResource = map[string][]int32{}
-			}
-			for _, r := range literals {
-				if ids := c.byResource[r]; len(ids) == 0 || ids[len(ids)-1] != int32(i) {
-					c.byResource[r] = append(ids, int32(i))
+	for id := 1; id < len(l.byAction); id++ {
+		l.byAction[id] = &candidates{}
+	}
+	var ids []int32
+	for i := range l.statements {
+		s := &l.statements[i]
+		var literal bool
+		if ids, literal = s.literalActionIDs(ids[:0]); !literal {
+			ids = ids[:0]
+			for j := range knownActionNames {
+				if s.matchesAction(knownActionNames[j]) {
+					ids = append(ids, knownActionNames[j].id)
 				}
 			}
 		}
-		l.byAction[names.id] = c
+		literals := s.literalResources()
+		for _, id := range ids {
+			l.byAction[id].add(int32(i), literals)
+		}
 	}
 	return l
+}
+
+// add records statement i, whose Resource lists exactly the URNs literals (nil: not only
+// exact URNs), once however many of its patterns name the action.
+func (c *candidates) add(i int32, literals []string) {
+	if literals == nil {
+		if n := len(c.general); n == 0 || c.general[n-1] != i {
+			c.general = append(c.general, i)
+		}
+		return
+	}
+	if c.byResource == nil {
+		c.byResource = map[string][]int32{}
+	}
+	for _, r := range literals {
+		if ids := c.byResource[r]; len(ids) == 0 || ids[len(ids)-1] != i {
+			c.byResource[r] = append(ids, i)
+		}
+	}
+}
+
+// literalActionIDs appends to ids the known names an Action listing no wildcard matches
+// (byLiteral), and reports whether the statement is such; for NotAction or a wildcard it
+// reports false, and the names are found by matchesAction, one by one. The two agree: a
+// pattern without wildcards matches a name exactly when both lower to the same string
+// under the names' ASCII rule (wildcard.Lower).
+func (s *statement) literalActionIDs(ids []int32) ([]int32, bool) {
+	if s.notAction {
+		return ids, false
+	}
+	for i := range s.actions {
+		raw := s.actions[i].String()
+		if wildcard.HasWildcard(raw) {
+			return ids, false
+		}
+		ids = append(ids, byLiteral[wildcard.Lower(raw)]...)
+	}
+	return ids, true
 }
 
 // candidates are the statements of a layer that may match one action: the ones whose
@@ -365,7 +389,7 @@ func (s *statement) literalResources() []string {
 }
 
 func compileStatement(policyName string, index int, s *policy.Statement) statement {
-	cs := statement{policy: policyName, index: index, deny: s.Effect.Value == "Deny"}
+	cs := statement{src: s, policy: policyName, index: index, deny: s.Effect.Value == "Deny"}
 	if s.Sid != nil {
 		cs.sid = s.Sid.Value
 	}
@@ -420,6 +444,31 @@ var known = func() map[string]actionNames {
 			}
 		}
 		m[n], m[wildcard.Lower(n)] = names, names
+	}
+	return m
+}()
+
+// knownActionNames are the names of knownNames, in order, as namesOf returns them.
+var knownActionNames = func() []actionNames {
+	out := make([]actionNames, len(knownNames))
+	for i, n := range knownNames {
+		out[i] = known[n]
+	}
+	return out
+}()
+
+// byLiteral maps each known name and alias, in lower case, to the ids of the known names
+// a statement listing it matches: the name itself and the table actions it is an alias of
+// (their aliases, by the catalog's one alias rule).
+var byLiteral = func() map[string][]int32 {
+	m := map[string][]int32{}
+	for _, n := range knownActionNames {
+		for _, x := range append([]string{n.name}, n.aliases...) {
+			k := wildcard.Lower(x)
+			if !slices.Contains(m[k], n.id) {
+				m[k] = append(m[k], n.id)
+			}
+		}
 	}
 	return m
 }()

@@ -27,23 +27,23 @@ func doc(statements ...string) string {
 	return `{"Version":"5.0","Statement":[` + strings.Join(statements, ",") + `]}`
 }
 
-func identity(t testing.TB, docs ...string) []Policy {
-	var ps []Policy
+func identity(t testing.TB, docs ...string) []testPolicy {
+	var ps []testPolicy
 	for i, d := range docs {
-		ps = append(ps, Policy{Name: fmt.Sprintf("identity[%d]", i), Document: mustParse(t, d)})
+		ps = append(ps, testPolicy{Name: fmt.Sprintf("identity[%d]", i), Document: mustParse(t, d)})
 	}
 	return ps
 }
 
-func level(t testing.TB, name string, docs ...string) Level {
-	lv := Level{Name: name}
+func level(t testing.TB, name string, docs ...string) testLevel {
+	lv := testLevel{Name: name}
 	for i, d := range docs {
-		lv.Policies = append(lv.Policies, Policy{Name: fmt.Sprintf("scp[%s][%d]", name, i), Document: mustParse(t, d)})
+		lv.Policies = append(lv.Policies, testPolicy{Name: fmt.Sprintf("scp[%s][%d]", name, i), Document: mustParse(t, d)})
 	}
 	return lv
 }
 
-func evaluate(t testing.TB, e *Evaluator, action, resource string, ctx map[string][]string) Result {
+func evaluate(t testing.TB, e *PolicySet, action, resource string, ctx map[string][]string) Result {
 	t.Helper()
 	var r Result
 	e.Evaluate(&Request{Action: action, Resource: resource, Context: NewContext(ctx)}, &r)
@@ -113,18 +113,18 @@ func TestSCPLevels(t *testing.T) {
 	allowGet := doc(`{"Effect":"Allow","Action":["ims:images:*"]}`)
 	cases := []struct {
 		name      string
-		levels    []Level
+		levels    []testLevel
 		action    string
 		want      Decision
 		decidedBy string
 	}{
 		{"no SCP levels: identity alone", nil, "ims:images:get", Allow, "identity"},
-		{"every level allows", []Level{level(t, "root", doc(fullAccess)), level(t, "ou-prod", doc(fullAccess))}, "ims:images:get", Allow, "identity"},
-		{"one allowing SCP per level is enough", []Level{level(t, "root", doc(`{"Effect":"Allow","Action":["ecs:*"]}`), doc(fullAccess))}, "ims:images:get", Allow, "identity"},
-		{"a level without an allowing SCP denies implicitly", []Level{level(t, "root", doc(fullAccess)), level(t, "ou-prod", doc(`{"Effect":"Allow","Action":["ecs:*"]}`))}, "ims:images:get", ImplicitDeny, "scp:ou-prod"},
-		{"an SCP deny denies explicitly", []Level{level(t, "root", doc(fullAccess, `{"Effect":"Deny","Action":["ims:images:get"]}`)), level(t, "ou", doc(fullAccess))}, "ims:images:get", ExplicitDeny, "scp:root"},
-		{"an explicit SCP deny outranks an earlier implicit one", []Level{level(t, "root", doc(`{"Effect":"Allow","Action":["ecs:*"]}`)), level(t, "acct", doc(fullAccess, `{"Effect":"Deny","Action":["ims:*"]}`))}, "ims:images:get", ExplicitDeny, "scp:acct"},
-		{"SCPs grant nothing", []Level{level(t, "root", doc(fullAccess))}, "ims:quotas:get", ImplicitDeny, "identity"},
+		{"every level allows", []testLevel{level(t, "root", doc(fullAccess)), level(t, "ou-prod", doc(fullAccess))}, "ims:images:get", Allow, "identity"},
+		{"one allowing SCP per level is enough", []testLevel{level(t, "root", doc(`{"Effect":"Allow","Action":["ecs:*"]}`), doc(fullAccess))}, "ims:images:get", Allow, "identity"},
+		{"a level without an allowing SCP denies implicitly", []testLevel{level(t, "root", doc(fullAccess)), level(t, "ou-prod", doc(`{"Effect":"Allow","Action":["ecs:*"]}`))}, "ims:images:get", ImplicitDeny, "scp:ou-prod"},
+		{"an SCP deny denies explicitly", []testLevel{level(t, "root", doc(fullAccess, `{"Effect":"Deny","Action":["ims:images:get"]}`)), level(t, "ou", doc(fullAccess))}, "ims:images:get", ExplicitDeny, "scp:root"},
+		{"an explicit SCP deny outranks an earlier implicit one", []testLevel{level(t, "root", doc(`{"Effect":"Allow","Action":["ecs:*"]}`)), level(t, "acct", doc(fullAccess, `{"Effect":"Deny","Action":["ims:*"]}`))}, "ims:images:get", ExplicitDeny, "scp:acct"},
+		{"SCPs grant nothing", []testLevel{level(t, "root", doc(fullAccess))}, "ims:quotas:get", ImplicitDeny, "identity"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -143,7 +143,7 @@ func TestSCPLevels(t *testing.T) {
 func TestIdentityExplicitDenyDecidesFirst(t *testing.T) {
 	e, err := Compile(
 		identity(t, doc(allowAll), doc(`{"Sid":"NoDelete","Effect":"Deny","Action":["ims:images:deleteImage"]}`)),
-		[]Level{level(t, "root", doc(fullAccess, `{"Effect":"Deny","Action":["ims:images:deleteImage"]}`))},
+		[]testLevel{level(t, "root", doc(fullAccess, `{"Effect":"Deny","Action":["ims:images:deleteImage"]}`))},
 	)
 	if err != nil {
 		t.Fatal(err)
@@ -323,7 +323,7 @@ func TestEvaluateDoesNotAllocate(t *testing.T) {
 	e, err := Compile(identity(t, doc(
 		`{"Effect":"Allow","Action":["ims:images:*"],"Resource":["ims:*:acct:image:*"],"Condition":{"StringEquals":{"ims:Region":["cn-north-4"]}}}`,
 		`{"Effect":"Deny","Action":["ims:images:deleteImage"]}`,
-	)), []Level{level(t, "root", doc(fullAccess))})
+	)), []testLevel{level(t, "root", doc(fullAccess))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -429,7 +429,7 @@ func TestCheckerAndEvaluatorAgreeOnAbsentKeys(t *testing.T) {
 				default:
 					t.Fatalf("%s: the checker says %q", op, said)
 				}
-				e, err := Compile([]Policy{{Name: "p", Document: d}}, nil)
+				e, err := Compile([]testPolicy{{Name: "p", Document: d}}, nil)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -489,7 +489,10 @@ func TestEvaluatorAgreesWithCatalogGrants(t *testing.T) {
 		if !catalog.IsIMS(p) && p != "*" {
 			continue
 		}
-		set := compile(identity(t, doc(fmt.Sprintf(`{"Effect":"Allow","Action":[%q],"Resource":["*"]}`, p))), nil)
+		set, err := Compile(identity(t, doc(fmt.Sprintf(`{"Effect":"Allow","Action":[%q],"Resource":["*"]}`, p))), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
 		want := map[string]bool{}
 		for _, g := range catalog.Grants(p) {
 			want[g.Name] = true

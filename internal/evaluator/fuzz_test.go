@@ -61,7 +61,7 @@ func FuzzEvaluate(f *testing.F) {
 		r := requests[i%len(requests)]
 		f.Add(s, r[0], r[1], r[2])
 	}
-	full := Policy{Name: "full", Document: mustParse(f, doc(fullAccess))}
+	full := testPolicy{Name: "full", Document: mustParse(f, doc(fullAccess))}
 	f.Fuzz(func(t *testing.T, src []byte, action, resource, value string) {
 		if len(src) > 1<<14 || len(action) > 256 || len(resource) > 256 || len(value) > 256 {
 			return // the naive wildcard matcher is quadratic
@@ -74,14 +74,14 @@ func FuzzEvaluate(f *testing.F) {
 		if errors.Is(checkErr, errIllFormed) {
 			return
 		}
-		p := Policy{Name: "p", Document: d}
+		p := testPolicy{Name: "p", Document: d}
 		configs := []struct {
-			identity []Policy
-			levels   []Level
+			identity []testPolicy
+			levels   []testLevel
 		}{
-			{[]Policy{p}, nil},
-			{[]Policy{full}, []Level{{Name: "root", Policies: []Policy{p}}}},
-			{[]Policy{p, full}, []Level{{Name: "root", Policies: []Policy{full}}, {Name: "ou", Policies: []Policy{p}}, {Name: "acct"}}},
+			{[]testPolicy{p}, nil},
+			{[]testPolicy{full}, []testLevel{{Name: "root", Policies: []testPolicy{p}}}},
+			{[]testPolicy{p, full}, []testLevel{{Name: "root", Policies: []testPolicy{full}}, {Name: "ou", Policies: []testPolicy{p}}, {Name: "acct"}}},
 		}
 		var keys []string
 		for _, s := range d.Statements {
@@ -121,7 +121,7 @@ func FuzzEvaluate(f *testing.F) {
 // checkResult checks what a Result must say whatever the policies: the decision follows
 // from the matched statements, missing keys are missing, a fresh Result gets the same
 // answer, and the action's case does not matter.
-func checkResult(t *testing.T, e *Evaluator, res *Result, action, resource string, ctx map[string][]string, levels int) {
+func checkResult(t *testing.T, e *PolicySet, res *Result, action, resource string, ctx map[string][]string, levels int) {
 	t.Helper()
 	layers := map[Layer][2]int{} // layer -> allows, denies
 	var firstDeny *Layer

@@ -2,24 +2,24 @@ package evaluator
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 )
 
-// Sources are the policy documents (JSON) a PolicySet is built from.
+// Sources are the checked documents a PolicySet is built from (policy.CheckText reads
+// and checks a document's text once; the PolicySet reads its findings, never checks again).
 type Sources struct {
 	// Identity are the identity policies, named identity[<index>].
-	Identity []string
+	Identity []*policy.Checked
 	// SCPLevels are the levels of the organisation path, root first, each with the SCPs
 	// attached to it, named scp[<level name>][<index>].
 	SCPLevels []SCPLevel
 }
 
-// SCPLevel is one level of the organisation path and the SCP documents attached to it.
+// SCPLevel is one level of the organisation path and the SCPs attached to it.
 type SCPLevel struct {
 	Name     string
-	Policies []string
+	Policies []*policy.Checked
 }
 
 // SourceFinding is an error the checker found in one document of the sources.
@@ -43,55 +43,31 @@ func policyName(l Layer, i int) string {
 	return fmt.Sprintf("scp[%s][%d]", l.Name, i)
 }
 
-// NewPolicySet parses and checks every document for its purpose (identity policy or
-// SCP) and compiles them into a PolicySet. When any document has an error finding, it
-// returns no PolicySet and every error finding, in source order; warnings are not its
-// to report.
+// NewPolicySet compiles checked documents into a PolicySet. When any document has an
+// error finding, it returns no PolicySet and every error finding, in source order;
+// warnings are not its to report. A document checked for another purpose than its
+// layer's (an SCP among the identity policies) is checked again for its layer's.
 func NewPolicySet(src Sources) (*PolicySet, []SourceFinding) {
-	identity, levels, errs := ParseSources(src)
-	if len(errs) > 0 {
-		return nil, errs
-	}
-	return compile(identity, levels), nil
-}
-
-// ParseSources parses and checks every document as NewPolicySet does, and returns the
-// documents named as NewPolicySet names them (for the analyser, which takes parsed
-// documents), or every error finding.
-func ParseSources(src Sources) ([]Policy, []Level, []SourceFinding) {
 	var errs []SourceFinding
-	parse := func(l Layer, purpose policy.Purpose, docs []string) []Policy {
-		ps := make([]Policy, 0, len(docs))
-		for i, d := range docs {
-			doc, findings := policy.CheckJSON([]byte(d), purpose)
-			errs = appendErrors(errs, l, i, findings)
-			ps = append(ps, Policy{Name: policyName(l, i), Document: doc})
+	docs := func(l Layer, purpose policy.Purpose, cs []*policy.Checked) []namedDocument {
+		out := make([]namedDocument, len(cs))
+		for i, c := range cs {
+			if c.Purpose() != purpose && c.Document() != nil {
+				c = policy.CheckDocument(c.Document(), purpose)
+			}
+			for _, f := range c.Findings() {
+				if f.Severity == policy.Error {
+					errs = append(errs, SourceFinding{Layer: l, Document: i, Finding: f})
+				}
+			}
+			out[i] = namedDocument{name: policyName(l, i), doc: c.Document()}
 		}
-		return ps
+		return out
 	}
-	identity := parse(IdentityLayer, policy.Identity, src.Identity)
-	levels := make([]Level, len(src.SCPLevels))
+	identity := docs(IdentityLayer, policy.Identity, src.Identity)
+	levels := make([]namedLevel, len(src.SCPLevels))
 	for i, lv := range src.SCPLevels {
-		levels[i] = Level{Name: lv.Name, Policies: parse(Layer{SCP: true, Level: i, Name: lv.Name}, policy.SCP, lv.Policies)}
-	}
-	if len(errs) > 0 {
-		return nil, nil, errs
-	}
-	return identity, levels, nil
-}
-
-// NewPolicySetOf is NewPolicySet for documents parsed already (the analyser holds
-// documents, not their JSON): it checks each for its purpose and compiles them, or
-// returns every error finding.
-func NewPolicySetOf(identity []Policy, levels []Level) (*PolicySet, []SourceFinding) {
-	var errs []SourceFinding
-	for i, p := range identity {
-		errs = appendErrors(errs, IdentityLayer, i, meaningFindings(policy.Check(p.Document, policy.Identity)))
-	}
-	for li, lv := range levels {
-		for i, p := range lv.Policies {
-			errs = appendErrors(errs, Layer{SCP: true, Level: li, Name: lv.Name}, i, meaningFindings(policy.Check(p.Document, policy.SCP)))
-		}
+		levels[i] = namedLevel{name: lv.Name, policies: docs(Layer{SCP: true, Level: i, Name: lv.Name}, policy.SCP, lv.Policies)}
 	}
 	if len(errs) > 0 {
 		return nil, errs
@@ -99,18 +75,20 @@ func NewPolicySetOf(identity []Policy, levels []Level) (*PolicySet, []SourceFind
 	return compile(identity, levels), nil
 }
 
-// meaningFindings leaves out document_too_large: the size limit is the text's, counted
-// where a document is read from its text (NewPolicySet, the validators), and a parsed
-// document's canonical form may be longer than the text it was read from.
-func meaningFindings(findings []policy.Finding) []policy.Finding {
-	return slices.DeleteFunc(findings, func(f policy.Finding) bool { return f.Code == "document_too_large" })
+// NewIdentityPolicySet reads, checks and compiles identity policy texts: NewPolicySet of
+// each text's policy.CheckText, for callers that hold nothing but the texts.
+func NewIdentityPolicySet(texts []string) (*PolicySet, []SourceFinding) {
+	return NewPolicySet(Sources{Identity: policy.CheckTexts(texts, policy.Identity)})
 }
 
-func appendErrors(errs []SourceFinding, l Layer, document int, findings []policy.Finding) []SourceFinding {
-	for _, f := range findings {
-		if f.Severity == policy.Error {
-			errs = append(errs, SourceFinding{Layer: l, Document: document, Finding: f})
-		}
-	}
-	return errs
+// namedDocument and namedLevel are what compile takes: a parsed document under the name
+// results refer to it by, and an SCP level of them.
+type namedDocument struct {
+	name string
+	doc  *policy.Document
+}
+
+type namedLevel struct {
+	name     string
+	policies []namedDocument
 }

@@ -9,14 +9,15 @@ import (
 	"testing"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/policytest"
 )
 
 func TestNewPolicySetRefusesWithFindingsWhereTheyAre(t *testing.T) {
 	set, findings := NewPolicySet(Sources{
-		Identity: []string{doc(allowAll), doc(`{"Effect":"Allow","Action":["ims:images:lst"]}`)},
+		Identity: checkIdentity(doc(allowAll), doc(`{"Effect":"Allow","Action":["ims:images:lst"]}`)),
 		SCPLevels: []SCPLevel{
-			{Name: "root", Policies: []string{doc(fullAccess)}},
-			{Name: "ou", Policies: []string{doc(fullAccess), `{"Version":"5.0","Statement":[`}},
+			{Name: "root", Policies: checkSCPs(doc(fullAccess))},
+			{Name: "ou", Policies: checkSCPs(doc(fullAccess), `{"Version":"5.0","Statement":[`)},
 		},
 	})
 	if set != nil {
@@ -45,14 +46,14 @@ func TestNewPolicySetRefusesWithFindingsWhereTheyAre(t *testing.T) {
 
 func TestNewPolicySetKeepsWarningsOut(t *testing.T) {
 	// ims:images:share is deprecated: a warning, which does not stop the set.
-	set, findings := NewPolicySet(Sources{Identity: []string{doc(`{"Effect":"Allow","Action":["ims:images:share"],"Resource":["*"]}`)}})
+	set, findings := NewPolicySet(Sources{Identity: checkIdentity(doc(`{"Effect":"Allow","Action":["ims:images:share"],"Resource":["*"]}`))})
 	if set == nil || len(findings) > 0 {
 		t.Fatalf("set %v, findings %v", set, findings)
 	}
 }
 
 func TestSimulateRequestProblems(t *testing.T) {
-	set, findings := NewPolicySet(Sources{Identity: []string{doc(allowAll)}})
+	set, findings := NewPolicySet(Sources{Identity: checkIdentity(doc(allowAll))})
 	if len(findings) > 0 {
 		t.Fatal(findings)
 	}
@@ -94,7 +95,7 @@ func TestSimulateRequestProblems(t *testing.T) {
 // TestSimulateAgreesWithEvaluate: for an action, the report's result is Evaluate's, with
 // the context given as strings.
 func TestSimulateAgreesWithEvaluate(t *testing.T) {
-	set, findings := NewPolicySet(benchSources10)
+	set, findings := NewPolicySet(benchSources10())
 	if len(findings) > 0 {
 		t.Fatal(findings)
 	}
@@ -122,7 +123,7 @@ func TestSimulateAgreesWithEvaluate(t *testing.T) {
 }
 
 func TestSimulateAPI(t *testing.T) {
-	set, findings := NewPolicySet(Sources{Identity: []string{doc(`{"Effect":"Allow","Action":["ims:images:upload","ims:images:get"]}`)}})
+	set, findings := NewPolicySet(Sources{Identity: checkIdentity(doc(`{"Effect":"Allow","Action":["ims:images:upload","ims:images:get"]}`))})
 	if len(findings) > 0 {
 		t.Fatal(findings)
 	}
@@ -142,7 +143,7 @@ func TestSimulateAPI(t *testing.T) {
 }
 
 func TestSimulateAllocations(t *testing.T) {
-	set, findings := NewPolicySet(benchSources10)
+	set, findings := NewPolicySet(benchSources10())
 	if len(findings) > 0 {
 		t.Fatal(findings)
 	}
@@ -158,19 +159,19 @@ func TestSimulateAllocations(t *testing.T) {
 // and the requests Simulate takes (an unknown IMS action or a value that is not of its
 // key's type is the request's problem instead).
 func TestSimulateDifferential(t *testing.T) {
-	g := newGen(*diffSeed + 1)
+	g := policytest.NewGen(policytest.Evaluator(), *diffSeed+1)
 	sets, accepted, compared := 2000, 0, 0
 	if testing.Short() {
 		sets /= 10
 	}
 	for range sets {
-		c := g.genCase()
-		set, findings := NewPolicySet(c.sources())
+		c := g.Case()
+		set, findings := NewPolicySet(caseSources(c))
 		if len(findings) > 0 {
 			continue
 		}
 		accepted++
-		identity, levels := c.policies(t)
+		identity, levels := casePolicies(t, &c)
 		for _, rq := range c.Requests {
 			sr := SimulationRequest{Action: rq.Action, Resource: rq.Resource}
 			for k, vs := range rq.Context {
@@ -185,7 +186,7 @@ func TestSimulateDifferential(t *testing.T) {
 			missing := !slices.Equal(rep.MissingKeys, want.Missing) && (len(rep.MissingKeys) > 0 || len(want.Missing) > 0)
 			if rep.Decision != want.Decision || rep.DecidedBy.String() != want.DecidedBy || !slices.Equal(rep.Matched, want.Matched) || missing {
 				t.Fatalf("Simulate and the naive evaluator differ on %s on %q, context %q:\n  Simulate %s by %s, matched %+v, missing %q\n  naive    %s by %s, matched %+v, missing %q\n%s",
-					rq.Action, rq.Resource, rq.Context, rep.Decision, rep.DecidedBy, rep.Matched, rep.MissingKeys, want.Decision, want.DecidedBy, want.Matched, want.Missing, c.describe())
+					rq.Action, rq.Resource, rq.Context, rep.Decision, rep.DecidedBy, rep.Matched, rep.MissingKeys, want.Decision, want.DecidedBy, want.Matched, want.Missing, c.Describe())
 			}
 		}
 	}
@@ -198,7 +199,7 @@ func TestSimulateDifferential(t *testing.T) {
 // Simulate reads each request's context into memory it reuses across calls: reports
 // made concurrently, in any order, are those made one at a time.
 func TestSimulateConcurrently(t *testing.T) {
-	g := newGen(*diffSeed + 2)
+	g := policytest.NewGen(policytest.Evaluator(), *diffSeed+2)
 	type simulation struct {
 		set  *PolicySet
 		req  SimulationRequest
@@ -206,8 +207,8 @@ func TestSimulateConcurrently(t *testing.T) {
 	}
 	var sims []simulation
 	for len(sims) < 2000 {
-		c := g.genCase()
-		set, findings := NewPolicySet(c.sources())
+		c := g.Case()
+		set, findings := NewPolicySet(caseSources(c))
 		if len(findings) > 0 {
 			continue
 		}
@@ -242,15 +243,15 @@ func TestSimulateConcurrently(t *testing.T) {
 }
 
 // sources are the case's documents as JSON, for NewPolicySet.
-func (c genCase) sources() Sources {
+func caseSources(c policytest.Case) Sources {
 	var src Sources
 	for _, p := range c.Identity {
-		src.Identity = append(src.Identity, policyJSON(p))
+		src.Identity = append(src.Identity, policy.CheckText([]byte(policytest.PolicyJSON(p)), policy.Identity))
 	}
 	for _, lv := range c.Levels {
 		l := SCPLevel{Name: lv.Name}
 		for _, p := range lv.Policies {
-			l.Policies = append(l.Policies, policyJSON(p))
+			l.Policies = append(l.Policies, policy.CheckText([]byte(policytest.PolicyJSON(p)), policy.SCP))
 		}
 		src.SCPLevels = append(src.SCPLevels, l)
 	}

@@ -81,6 +81,7 @@ func Check(d *Document, p Purpose) []Finding { return check(d, p, d.Minified()) 
 
 // check checks d, parsed from text or printed as text: the size limit counts text.
 func check(d *Document, p Purpose, text []byte) []Finding {
+	checks.Add(1)
 	c := &checker{purpose: p, stmt: -1}
 	c.document(d)
 	c.size(d, text)

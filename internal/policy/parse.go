@@ -59,6 +59,7 @@ func (e *SyntaxError) Error() string {
 // otherwise the error is a *SyntaxError. A text over MaxDocumentBytes is refused before
 // it is read.
 func Parse(src []byte) (*Document, error) {
+	parses.Add(1)
 	if len(src) > MaxDocumentBytes {
 		return nil, &SyntaxError{Pos: Pos{Line: 1, Column: 1}, At: DocumentAt(NoElement), Msg: TooLargeMessage(int64(len(src)), false), TooLarge: true}
 	}

@@ -210,8 +210,7 @@ func (d *accessAnalysisDataSource) Read(_ context.Context, req datasource.ReadRe
 	gate := analysis.Gate{MaxWitnesses: defaultMaxWitnesses}
 	gate.Candidate = analysisConfig(decodeSources(&dec, attrs), path.Empty(), &resp.Diagnostics)
 	if ref := dec.object(attrs["reference"]); ref != nil {
-		c := analysisConfig(decodeSources(&dec, ref), path.Root("reference"), &resp.Diagnostics)
-		gate.Reference = &c
+		gate.Reference = analysisConfig(decodeSources(&dec, ref), path.Root("reference"), &resp.Diagnostics)
 	}
 	for _, b := range dec.list(attrs["must_not_allow"]) {
 		ba := dec.object(b)
@@ -230,7 +229,7 @@ func (d *accessAnalysisDataSource) Read(_ context.Context, req datasource.ReadRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	result, err := analysisBudget(d.data).Check(gate)
+	result, err := analysis.CheckGate(gate, analysisBudget(d.data))
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot analyse the policies", err.Error())
 		return

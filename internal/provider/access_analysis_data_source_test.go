@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 )
 
 // analysisPolicies: a builder that reads images, shares images of its own account and
@@ -366,13 +367,13 @@ func (c witnessReplay) CheckState(_ context.Context, req statecheck.CheckStateRe
 func replaySet(attrs map[string]any) (*evaluator.PolicySet, error) {
 	var src evaluator.Sources
 	for _, p := range asList(attrs["identity_policies"]) {
-		src.Identity = append(src.Identity, asString(p))
+		src.Identity = append(src.Identity, policy.CheckText([]byte(asString(p)), policy.Identity))
 	}
 	for _, lv := range asList(attrs["scp_level"]) {
 		m := asMap(lv)
 		level := evaluator.SCPLevel{Name: asString(m["name"])}
 		for _, p := range asList(m["policies"]) {
-			level.Policies = append(level.Policies, asString(p))
+			level.Policies = append(level.Policies, policy.CheckText([]byte(asString(p)), policy.SCP))
 		}
 		src.SCPLevels = append(src.SCPLevels, level)
 	}

@@ -50,7 +50,7 @@ func (f *effectivePermissionsFunction) Run(ctx context.Context, req function.Run
 		resp.Error = ferr
 		return
 	}
-	r, err := functionBudget.EffectivePermissions(c)
+	r, err := analysis.EffectivePermissions(c, functionBudget)
 	if err != nil {
 		resp.Error = function.NewFuncError("Cannot analyse the policies: " + err.Error())
 		return

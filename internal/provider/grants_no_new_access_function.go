@@ -51,7 +51,7 @@ func (f *grantsNoNewAccessFunction) Run(ctx context.Context, req function.RunReq
 	if resp.Error != nil {
 		return
 	}
-	var configs [2]analysis.Config
+	var configs [2]*evaluator.PolicySet
 	for i, docs := range [2][]string{candidate, reference} {
 		c, ferr := identityConfig(docs, int64(i))
 		if ferr != nil {
@@ -60,7 +60,7 @@ func (f *grantsNoNewAccessFunction) Run(ctx context.Context, req function.RunReq
 		}
 		configs[i] = c
 	}
-	r, err := functionBudget.NoNewAccess(configs[0], configs[1])
+	r, err := analysis.NoNewAccess(configs[0], configs[1], functionBudget)
 	if err != nil {
 		resp.Error = function.NewFuncError("Cannot analyse the policies: " + err.Error())
 		return
@@ -73,12 +73,12 @@ func (f *grantsNoNewAccessFunction) Run(ctx context.Context, req function.RunReq
 	resp.Error = function.ConcatFuncErrors(resp.Error, resp.Result.Set(ctx, r.Holds))
 }
 
-// identityConfig checks identity policy documents through the gate (the parameter
-// validators have, already) and returns them as the analyser takes them.
-func identityConfig(documents []string, argument int64) (analysis.Config, *function.FuncError) {
-	c, findings := analysis.ConfigOf(evaluator.Sources{Identity: documents})
+// identityConfig builds the policy set of identity policy documents through the gate
+// (the parameter validators have checked them, already) for the analyser.
+func identityConfig(documents []string, argument int64) (*evaluator.PolicySet, *function.FuncError) {
+	set, findings := evaluator.NewIdentityPolicySet(documents)
 	if len(findings) > 0 {
-		return analysis.Config{}, validators.SourceFindingError(argument, findings[0])
+		return nil, validators.SourceFindingError(argument, findings[0])
 	}
-	return c, nil
+	return set, nil
 }

@@ -739,7 +739,7 @@ func TestAccIdentityPolicyResource_planWarnsOnNewAccess(t *testing.T) {
 	for _, action := range []string{"ims:images:deleteImage", "ims:images:setTags"} {
 		resource := regexp.MustCompile(regexp.QuoteMeta(action) + ` on "([^"]*)"`).FindStringSubmatch(d.Detail)[1]
 		for docs, want := range map[string]bool{identityPolicyJSON("ims:images:list", "ims:images:get", "ims:images:update"): true, identityPolicyJSON("ims:images:list", "ims:images:get"): false} {
-			set, findings := evaluator.NewPolicySet(evaluator.Sources{Identity: []string{docs}})
+			set, findings := evaluator.NewIdentityPolicySet([]string{docs})
 			if len(findings) > 0 {
 				t.Fatal(findings[0])
 			}

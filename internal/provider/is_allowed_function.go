@@ -50,7 +50,7 @@ func (f *isAllowedFunction) Run(ctx context.Context, req function.RunRequest, re
 		return
 	}
 	// The parameter validators have checked the policies and the action already.
-	set, findings := evaluator.NewPolicySet(evaluator.Sources{Identity: documents})
+	set, findings := evaluator.NewIdentityPolicySet(documents)
 	if len(findings) > 0 {
 		resp.Error = validators.SourceFindingError(0, findings[0])
 		return

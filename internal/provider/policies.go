@@ -62,12 +62,13 @@ func scpLevelBlock(usedIn string) schema.ListNestedBlock {
 	}
 }
 
-// decodeSources reads `identity_policies` and `scp_level` from an object's attributes.
+// decodeSources reads `identity_policies` and `scp_level` from an object's attributes,
+// each document read and checked once for its purpose.
 func decodeSources(d *tfDecoder, attrs map[string]tftypes.Value) evaluator.Sources {
-	src := evaluator.Sources{Identity: d.strings(attrs["identity_policies"])}
+	src := evaluator.Sources{Identity: policy.CheckTexts(d.strings(attrs["identity_policies"]), policy.Identity)}
 	for _, lv := range d.list(attrs["scp_level"]) {
 		la := d.object(lv)
-		src.SCPLevels = append(src.SCPLevels, evaluator.SCPLevel{Name: d.string(la["name"]).ValueString(), Policies: d.strings(la["policies"])})
+		src.SCPLevels = append(src.SCPLevels, evaluator.SCPLevel{Name: d.string(la["name"]).ValueString(), Policies: policy.CheckTexts(d.strings(la["policies"]), policy.SCP)})
 	}
 	return src
 }
@@ -84,12 +85,12 @@ func addSourceFindings(diags *diag.Diagnostics, at path.Path, findings []evaluat
 	}
 }
 
-// analysisConfig checks sources through the gate, as the simulation does, and returns
-// them as the analyser takes them; findings are reported under at.
-func analysisConfig(src evaluator.Sources, at path.Path, diags *diag.Diagnostics) analysis.Config {
-	c, findings := analysis.ConfigOf(src)
+// analysisConfig builds the policy set of sources through the gate, as the simulation
+// does, for the analyser; findings are reported under at (and the set is nil).
+func analysisConfig(src evaluator.Sources, at path.Path, diags *diag.Diagnostics) *evaluator.PolicySet {
+	set, findings := evaluator.NewPolicySet(src)
 	addSourceFindings(diags, at, findings)
-	return c
+	return set
 }
 
 // analysisBudgetEnv sets analysis_budget when the provider block does not.
@@ -159,13 +160,12 @@ func warnOnNewAccess(data *providerData, at path.Path, purpose policy.Purpose, p
 		policyDocumentsEqual(prior.ValueString(), planned.ValueString()) {
 		return
 	}
-	before, err1 := policy.Parse([]byte(prior.ValueString()))
-	after, err2 := policy.Parse([]byte(planned.ValueString()))
-	if err1 != nil || err2 != nil {
+	before, after := policy.CheckText([]byte(prior.ValueString()), purpose), policy.CheckText([]byte(planned.ValueString()), purpose)
+	if before.Document() == nil || after.Document() == nil {
 		return
 	}
 	compared := analysis.HowCompared(purpose)
-	r, err := analysis.DocumentChange(analysisBudget(data), purpose, before, after)
+	r, err := analysis.DocumentChange(purpose, before, after, analysisBudget(data))
 	if err != nil {
 		return // the gate refused a document: its validator reports why
 	}

@@ -24,6 +24,7 @@ import (
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/client"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/emulator"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/signer"
 )
 
@@ -466,8 +467,8 @@ func TestAccServiceControlPolicyResource_planWarnsOnNewAccess(t *testing.T) {
 	const fullAccess = `{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["*"],"Resource":["*"]}]}`
 	for content, want := range map[string]bool{scpTestDenyDelete: true, scpTestDenyCopy: false} {
 		set, findings := evaluator.NewPolicySet(evaluator.Sources{
-			Identity:  []string{fullAccess},
-			SCPLevels: []evaluator.SCPLevel{{Name: "root", Policies: []string{content, fullAccess}}},
+			Identity:  policy.CheckTexts([]string{fullAccess}, policy.Identity),
+			SCPLevels: []evaluator.SCPLevel{{Name: "root", Policies: policy.CheckTexts([]string{content, fullAccess}, policy.SCP)}},
 		})
 		if len(findings) > 0 {
 			t.Fatal(findings[0])

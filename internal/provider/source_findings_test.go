@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 )
 
 // TestSourceFindingsOnTheirDocument: the gate's findings on a simulation's or an
@@ -16,9 +17,10 @@ import (
 func TestSourceFindingsOnTheirDocument(t *testing.T) {
 	ok := `{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["ims:images:get"],"Resource":["*"]}]}`
 	bad := strings.Replace(ok, "ims:images:get", "ims:images:gett", 1)
-	_, _, findings := evaluator.ParseSources(evaluator.Sources{
-		Identity:  []string{ok},
-		SCPLevels: []evaluator.SCPLevel{{Name: "root", Policies: []string{ok}}, {Name: "ou", Policies: []string{ok, bad}}},
+	scps := func(texts ...string) []*policy.Checked { return policy.CheckTexts(texts, policy.SCP) }
+	_, findings := evaluator.NewPolicySet(evaluator.Sources{
+		Identity:  policy.CheckTexts([]string{ok}, policy.Identity),
+		SCPLevels: []evaluator.SCPLevel{{Name: "root", Policies: scps(ok)}, {Name: "ou", Policies: scps(ok, bad)}},
 	})
 	var diags diag.Diagnostics
 	addSourceFindings(&diags, path.Root("reference"), findings)

@@ -31,7 +31,8 @@ func (v policyDocument) ValidateString(_ context.Context, req validator.StringRe
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	_, findings := policy.CheckJSON([]byte(req.ConfigValue.ValueString()), v.purpose)
+	// CheckText: the plan and read calls that follow take this reading from its cache.
+	findings := policy.CheckText([]byte(req.ConfigValue.ValueString()), v.purpose).Findings()
 	resp.Diagnostics.Append(FindingDiagnostics(req.Path, v.purpose, findings)...)
 }
 
@@ -100,7 +101,7 @@ func (parsable) ValidateParameterString(_ context.Context, req function.StringPa
 }
 
 // IdentityPolicies accepts a function argument listing identity policy documents that
-// build a policy set (evaluator.NewPolicySet), and reports the first error finding.
+// build a policy set (evaluator.NewIdentityPolicySet), and reports the first error finding.
 func IdentityPolicies() function.ListParameterValidator { return identityPolicies{} }
 
 type identityPolicies struct{}
@@ -121,7 +122,7 @@ func (identityPolicies) ValidateParameterList(ctx context.Context, req function.
 		}
 		known = append(known, d.ValueString())
 	}
-	if _, findings := evaluator.NewPolicySet(evaluator.Sources{Identity: known}); len(findings) > 0 {
+	if _, findings := evaluator.NewIdentityPolicySet(known); len(findings) > 0 {
 		resp.Error = SourceFindingError(req.ArgumentPosition, findings[0])
 	}
 }

@@ -13,10 +13,27 @@ import (
 // Match reports whether s matches pattern, where `*` matches any run of characters
 // (including none) and `?` exactly one character. The comparison ignores ASCII case only
 // (see EqualFold): it is the matcher of action names.
-func Match(pattern, s string) bool { return match(pattern, s, true) }
+func Match(pattern, s string) bool {
+	if !HasWildcard(pattern) {
+		return EqualFold(pattern, s) // what match decides, byte-wise (see literalEqual)
+	}
+	return match(pattern, s, true)
+}
 
 // MatchCase is Match with a case-sensitive comparison (StringMatch conditions).
-func MatchCase(pattern, s string) bool { return match(pattern, s, false) }
+func MatchCase(pattern, s string) bool {
+	if !HasWildcard(pattern) {
+		return pattern == s
+	}
+	return match(pattern, s, false)
+}
+
+// A pattern without wildcards matches exactly the strings EqualFold (or, case-sensitive,
+// ==) equates with it, so Match compares such patterns byte-wise instead of character by
+// character: match compares characters by their bytes, or as ASCII letters of another
+// case, and an ASCII byte is never part of another character, so both sides split into
+// the same characters (invalid bytes included) exactly when EqualFold holds.
+// FuzzLiteralMatch checks it.
 
 // HasWildcard reports whether pattern contains `*` or `?`.
 func HasWildcard(pattern string) bool { return strings.ContainsAny(pattern, "*?") }
@@ -181,6 +198,8 @@ func (p *Pattern) Match(s string) bool {
 	switch {
 	case p.kind == literal && !p.fold:
 		return p.raw == s
+	case p.kind == literal:
+		return EqualFold(p.raw, s)
 	case p.kind == anything:
 		return true
 	case p.kind == starsOnly:

@@ -79,6 +79,39 @@ func FuzzMatch(f *testing.F) {
 	})
 }
 
+// FuzzLiteralMatch: a pattern without wildcards, compared byte-wise by Match, MatchCase
+// and compiled patterns, matches what the general character-by-character matcher does,
+// invalid UTF-8 and non-ASCII case pairs included.
+func FuzzLiteralMatch(f *testing.F) {
+	for _, seed := range [][2]string{
+		{"ims:images:get", "IMS:Images:GET"},
+		{"\xc3A", "\xc3a"},
+		{"\xff", "\xfe"},
+		{"\xef\xbf\xbd", "\xff"},
+		{"é", "É"},
+		{"imſ:x", "ims:x"},
+		{"K", "k"},
+		{"", "a"},
+	} {
+		f.Add(seed[0], seed[1])
+	}
+	f.Fuzz(func(t *testing.T, pattern, s string) {
+		if HasWildcard(pattern) {
+			return
+		}
+		for _, fold := range []bool{true, false} {
+			want := match(pattern, s, fold)
+			got, compiled := MatchCase(pattern, s), Compile(pattern, fold)
+			if fold {
+				got = Match(pattern, s)
+			}
+			if got != want || compiled.Match(s) != want {
+				t.Fatalf("%q against %q (fold %v): byte-wise %v, compiled %v, character by character %v", pattern, s, fold, got, compiled.Match(s), want)
+			}
+		}
+	})
+}
+
 // FuzzCompiledMatchesMatch checks the compiled matcher against the general one.
 func FuzzCompiledMatchesMatch(f *testing.F) {
 	for _, seed := range [][2]string{
