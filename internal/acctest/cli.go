@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -43,16 +44,22 @@ func (c *TerraformCLI) Run(config string, env []string, args ...string) []byte {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, c.tf, args...)
-	cmd.Dir = c.work
-	cmd.Env = append(append(os.Environ(), "TF_CLI_CONFIG_FILE="+c.cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_LOG="), env...)
 	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
+	out, err := c.command(ctx, env, &stderr, args...).Output()
 	if err != nil {
 		c.t.Fatalf("%s %v: %v\n%s\n%s", c.tf, args, err, out, stderr.String())
 	}
 	return out
+}
+
+// command is the CLI run in the working directory with args, the built provider's CLI
+// configuration and env, its standard error to stderr.
+func (c *TerraformCLI) command(ctx context.Context, env []string, stderr io.Writer, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, c.tf, args...)
+	cmd.Dir = c.work
+	cmd.Env = append(append(os.Environ(), "TF_CLI_CONFIG_FILE="+c.cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_LOG="), env...)
+	cmd.Stderr = stderr
+	return cmd
 }
 
 // PlanDiagnostic is a diagnostic of `terraform plan -json`.
@@ -205,11 +212,7 @@ func (c *TerraformCLI) StateIDs() (map[string]string, error) {
 func (c *TerraformCLI) try(env []string, args ...string) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, c.tf, args...)
-	cmd.Dir = c.work
-	cmd.Env = append(append(os.Environ(), "TF_CLI_CONFIG_FILE="+c.cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_LOG="), env...)
 	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
+	out, err := c.command(ctx, env, &stderr, args...).Output()
 	return append(out, stderr.Bytes()...), err
 }

@@ -57,9 +57,9 @@ func TestWithPolicy(t *testing.T) {
 	}
 }
 
-// TestFindPolicyOfAnyTypeByName finds the emulator's stand-in system policies by name, and a
-// custom policy first when one has the same name.
-func TestFindPolicyOfAnyTypeByName(t *testing.T) {
+// emulatorClient is a client of a fresh emulator, stopped when the test ends.
+func emulatorClient(t *testing.T) *Client {
+	t.Helper()
 	srv, err := emulator.New(emulator.Config{AccessKey: "AK", SecretKey: "SK", AccountID: "0123456789abcdef0123456789abcdef"})
 	if err != nil {
 		t.Fatal(err)
@@ -68,7 +68,7 @@ func TestFindPolicyOfAnyTypeByName(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer stop()
+	t.Cleanup(stop)
 	c, err := New(Config{
 		IAMEndpoint: url, OrganizationsEndpoint: url,
 		Credentials: signer.Credentials{AccessKey: "AK", SecretKey: "SK", DomainID: "0123456789abcdef0123456789abcdef"},
@@ -76,6 +76,13 @@ func TestFindPolicyOfAnyTypeByName(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return c
+}
+
+// TestFindPolicyOfAnyTypeByName finds the emulator's stand-in system policies by name, and a
+// custom policy first when one has the same name.
+func TestFindPolicyOfAnyTypeByName(t *testing.T) {
+	c := emulatorClient(t)
 	ctx := context.Background()
 	full, ro := emulator.SystemPolicies[0], emulator.SystemPolicies[1]
 	p, err := c.FindPolicyOfAnyTypeByName(ctx, ro.Name)
@@ -101,22 +108,7 @@ func TestFindPolicyOfAnyTypeByName(t *testing.T) {
 // case is refused with a NameTakenError that names the holder, as a create is, not with the
 // bare 409; a rename that only changes its own name's case goes through.
 func TestUpdateSCPRenameToTakenName(t *testing.T) {
-	srv, err := emulator.New(emulator.Config{AccessKey: "AK", SecretKey: "SK", AccountID: "0123456789abcdef0123456789abcdef"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	url, stop, err := srv.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stop()
-	c, err := New(Config{
-		IAMEndpoint: url, OrganizationsEndpoint: url,
-		Credentials: signer.Credentials{AccessKey: "AK", SecretKey: "SK", DomainID: "0123456789abcdef0123456789abcdef"},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := emulatorClient(t)
 	ctx := context.Background()
 	const content = `{"Version":"5.0","Statement":[{"Effect":"Deny","Action":["ims:images:deleteImage"],"Resource":["*"]}]}`
 	holder, err := c.CreateSCP(ctx, CreateSCPInput{Name: "Team-Guard", Content: content})
