@@ -24,7 +24,10 @@ func TestAccessAnalysisReadsEachDocumentOnce(t *testing.T) {
 	}
 	objectType := objectTypeOf(t, schemas.DataSourceSchemas["imspolicy_access_analysis"].ValueType())
 	blockList, blockType := mustNestedList(t, objectType, "must_not_allow")
-	refType := objectType.AttributeTypes["reference"].(tftypes.Object)
+	refType, ok := objectType.AttributeTypes["reference"].(tftypes.Object)
+	if !ok {
+		t.Fatalf("reference is not an object: %v", objectType.AttributeTypes["reference"])
+	}
 	str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
 	docs := func(ds ...string) tftypes.Value {
 		vs := make([]tftypes.Value, len(ds))
@@ -34,12 +37,12 @@ func TestAccessAnalysisReadsEachDocumentOnce(t *testing.T) {
 		return tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, vs)
 	}
 	const (
-		read  = `{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["ims:images:list","ims:images:get"],"Resource":["*"]}]}`
-		copy  = `{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["ims:images:copyInRegion"],"Resource":["*"]}]}`
-		share = `{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["ims:images:addMember"],"Resource":["*"]}]}`
+		read    = `{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["ims:images:list","ims:images:get"],"Resource":["*"]}]}`
+		copyDoc = `{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["ims:images:copyInRegion"],"Resource":["*"]}]}`
+		share   = `{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["ims:images:addMember"],"Resource":["*"]}]}`
 	)
 	config := nullAttributes(objectType)
-	config["identity_policies"] = docs(read, copy)
+	config["identity_policies"] = docs(read, copyDoc)
 	ref := nullAttributes(refType)
 	ref["identity_policies"] = docs(share)
 	config["reference"] = tftypes.NewValue(refType, ref)
