@@ -380,22 +380,40 @@ func readSARIF(t *testing.T, file string) sarifLog {
 	return log
 }
 
-// The workflow's shell steps, run as written by bash -e (GitHub's shell for run: on
-// Linux) against a plan of examples/demo, one after the other with GitHub's if: rules:
-// every step passes, diff-access warns of the new access the created resources grant,
-// and each upload finds a SARIF log of its command.
-func TestGitHubWorkflowRuns(t *testing.T) {
+// githubRun is what a run of the workflow's steps did: each step's outcome by its id,
+// the output of each shell step by its name (or command), and the logs each upload
+// found, by file.
+type githubRun struct {
+	outcomes map[string]string
+	outputs  map[string]string
+	uploads  map[string]sarifLog
+	failed   bool
+}
+
+// runGitHub runs the workflow's shell steps as written by bash -e (GitHub's shell for
+// run: on Linux), one after the other with GitHub's if: rules, against a plan of
+// examples/demo. With wrapper, terraform on PATH is a stand-in for setup-terraform's
+// default wrapper, which writes a [command] line before what Terraform writes.
+func runGitHub(t *testing.T, wrapper bool) githubRun {
+	t.Helper()
 	_, j := githubJob(t)
 	bin := binaries(t)
 	dir, env := workspace(t, bin)
+	if wrapper {
+		shim := filepath.Join(t.TempDir(), "terraform")
+		script := "#!/bin/sh\necho \"[command]" + filepath.Join(bin, "terraform") + " $*\"\nexec " + filepath.Join(bin, "terraform") + " \"$@\"\n"
+		if err := os.WriteFile(shim, []byte(script), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		env = append(env, "PATH="+filepath.Dir(shim)+string(os.PathListSeparator)+pathOf(env))
+	}
 	temp := t.TempDir()
 	env = append(env, "GITHUB_WORKSPACE="+dir, "RUNNER_TEMP="+temp, "GITHUB_PATH="+filepath.Join(temp, "path"), "GITHUB_ENV="+filepath.Join(temp, "env"))
 	for k, v := range j.Env {
 		env = append(env, k+"="+v)
 	}
-	failed, outcomes, ran := false, map[string]string{}, 0
-	uploads := map[string]sarifLog{}
-	for i, s := range j.Steps {
+	r := githubRun{outcomes: map[string]string{}, outputs: map[string]string{}, uploads: map[string]sarifLog{}}
+	for _, s := range j.Steps {
 		what := s.Name
 		if what == "" {
 			what = s.Uses + s.Run
@@ -405,10 +423,10 @@ func TestGitHubWorkflowRuns(t *testing.T) {
 		case s.Uses != "" && !strings.HasPrefix(s.Uses, "github/codeql-action/upload-sarif@"):
 			// checkout and setup-terraform: done by workspace.
 			outcome = "success"
-		case !runs(t, s.If, failed, outcomes):
+		case !runs(t, s.If, r.failed, r.outcomes):
 		case s.Uses != "":
 			file, _ := s.With["sarif_file"].(string)
-			uploads[file] = readSARIF(t, filepath.Join(dir, file))
+			r.uploads[file] = readSARIF(t, filepath.Join(dir, file))
 			outcome = "success"
 		case skipped(s.Run):
 			outcome = "success"
@@ -418,26 +436,52 @@ func TestGitHubWorkflowRuns(t *testing.T) {
 				stepEnv = append(stepEnv, k+"="+v)
 			}
 			exit, out := shell(t, dir, stepEnv, s.Run, "bash", "--noprofile", "--norc", "-e")
-			ran++
+			r.outputs[what] = out
 			outcome = "success"
 			if exit != 0 {
-				outcome, failed = "failure", true
-				t.Errorf("step %d (%s): exit status %d:\n%s", i+1, what, exit, out)
-			}
-			if strings.Contains(s.Run, "imspolicy diff-access") && !strings.Contains(out, "::warning::this change grants new access") {
-				t.Errorf("step %d (%s) did not warn of the new access the plan's created policies grant:\n%s", i+1, what, out)
+				outcome, r.failed = "failure", true
+				t.Logf("step %s: exit status %d:\n%s", what, exit, out)
 			}
 		}
 		if s.ID != "" {
-			outcomes[s.ID] = outcome
+			r.outcomes[s.ID] = outcome
 		}
 	}
-	if ran < 4 {
-		t.Errorf("%d shell steps ran: want plan, show, check and diff-access", ran)
+	if len(r.outputs) < 4 {
+		t.Errorf("%d shell steps ran: want plan, show, check and diff-access", len(r.outputs))
 	}
-	check, access := uploads["imspolicy.sarif"], uploads["access.sarif"]
-	if len(uploads) != 2 || len(check.Runs) != 1 || len(access.Runs) != 1 {
-		t.Fatalf("uploaded %d logs: want imspolicy.sarif and access.sarif", len(uploads))
+	return r
+}
+
+// pathOf is the last PATH of env, the one a command sees.
+func pathOf(env []string) string {
+	path := ""
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "PATH="); ok {
+			path = v
+		}
+	}
+	return path
+}
+
+// The workflow against a plan of examples/demo: every step passes, diff-access warns of
+// the new access the created resources grant, and each upload finds a SARIF log of its
+// command.
+func TestGitHubWorkflowRuns(t *testing.T) {
+	r := runGitHub(t, false)
+	if r.failed {
+		t.Fatal("a step failed (logged above)")
+	}
+	var warned bool
+	for _, out := range r.outputs {
+		warned = warned || strings.Contains(out, "::warning::this change grants new access")
+	}
+	if !warned {
+		t.Errorf("no step warned of the new access the plan's created policies grant")
+	}
+	check, access := r.uploads["imspolicy.sarif"], r.uploads["access.sarif"]
+	if len(r.uploads) != 2 || len(check.Runs) != 1 || len(access.Runs) != 1 {
+		t.Fatalf("uploaded %d logs: want imspolicy.sarif and access.sarif", len(r.uploads))
 	}
 	if !check.Runs[0].Invocations[0].ExecutionSuccessful || len(check.Runs[0].Results) != 0 {
 		t.Errorf("check's log: %+v; want a successful run without results (the demo's policies are clean)", check.Runs[0])
@@ -450,6 +494,24 @@ func TestGitHubWorkflowRuns(t *testing.T) {
 	}
 	if newAccess == 0 {
 		t.Errorf("diff-access's log has no new_access result: the demo's plan creates an identity policy and an SCP")
+	}
+}
+
+// The workflow when check fails, here with setup-terraform's wrapper left on: check and
+// diff-access fail (exit status 2), the job fails, and both logs are still uploaded, each
+// a failed run that says why.
+func TestGitHubWorkflowUploadsWhenCheckFails(t *testing.T) {
+	r := runGitHub(t, true)
+	if !r.failed || r.outcomes["show"] != "success" {
+		t.Fatalf("with the wrapper: job failed %v, show %q; want show to pass and check to fail", r.failed, r.outcomes["show"])
+	}
+	if len(r.uploads) != 2 {
+		t.Fatalf("uploaded %d logs when check failed: want imspolicy.sarif and access.sarif", len(r.uploads))
+	}
+	for file, log := range r.uploads {
+		if log.Runs[0].Invocations[0].ExecutionSuccessful {
+			t.Errorf("%s: a successful run; want the failed run with the wrapper's message", file)
+		}
 	}
 }
 
