@@ -5,13 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 
-	"github.com/goccy/go-yaml"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
@@ -227,56 +225,5 @@ func TestGitLabHasNoResultCap(t *testing.T) {
 	}
 	if len(parseSARIF(t, sa).Runs[0].Results) != 1 || len(issues) < 3 {
 		t.Errorf("%d GitLab issues with the SARIF cap at 1: want every result", len(issues))
-	}
-}
-
-// The guide's GitLab job is YAML that publishes what check writes: the file that
-// `imspolicy check --format gitlab` writes is the codequality report, published even when
-// the job fails, from Terraform's own image (no wrapper) with imspolicy installed from
-// its release archive after checking its checksum.
-func TestGuideGitLabJob(t *testing.T) {
-	for _, file := range []string{"../../templates/guides/checking-policies-in-ci.md.tmpl", "../../docs/guides/checking-policies-in-ci.md"} {
-		guide, err := os.ReadFile(file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var block string
-		for _, b := range strings.Split(string(guide), "```yaml\n")[1:] {
-			if b, _, _ = strings.Cut(b, "```"); strings.Contains(b, "codequality:") {
-				block = b
-			}
-		}
-		var job map[string]struct {
-			Image struct {
-				Name       string   `yaml:"name"`
-				Entrypoint []string `yaml:"entrypoint"`
-			} `yaml:"image"`
-			Script    []string `yaml:"script"`
-			Artifacts struct {
-				When    string            `yaml:"when"`
-				Reports map[string]string `yaml:"reports"`
-			} `yaml:"artifacts"`
-		}
-		if err := yaml.Unmarshal([]byte(block), &job); err != nil || len(job) != 1 {
-			t.Fatalf("%s: the GitLab job is not YAML of one job (%v):\n%s", file, err, block)
-		}
-		for name, j := range job {
-			script := strings.Join(j.Script, "\n") + "\n"
-			report := j.Artifacts.Reports["codequality"]
-			if report == "" || !strings.Contains(script, "imspolicy check --format gitlab plan.json > "+report+"\n") {
-				t.Errorf("%s: job %s does not publish check's GitLab report as codequality (%q)", file, name, report)
-			}
-			if j.Artifacts.When != "always" {
-				t.Errorf("%s: job %s publishes the report only when it passes", file, name)
-			}
-			if !strings.HasPrefix(j.Image.Name, "hashicorp/terraform:") || len(j.Image.Entrypoint) != 1 || j.Image.Entrypoint[0] != "" {
-				t.Errorf("%s: job %s does not run in Terraform's image with its entrypoint cleared", file, name)
-			}
-			for _, step := range []string{"sha256sum -c -", "unzip -o", "terraform show -json plan.out > plan.json"} {
-				if !strings.Contains(script, step) {
-					t.Errorf("%s: job %s has no step %q", file, name, step)
-				}
-			}
-		}
 	}
 }
