@@ -155,7 +155,7 @@ func NoNewAccess(candidate, reference *evaluator.PolicySet, b Budget) (out NoNew
 			continue
 		}
 		var newW, removedW *Witness
-		err := sp.each(a, func(resource string, states []*keyState, rs []*evaluator.Result) bool {
+		err := sp.compare(a, b.product, func(resource string, states []*keyState, rs []*evaluator.Result) bool {
 			c, r := rs[0].Decision, rs[1].Decision
 			witness := func() *Witness {
 				rd := r

@@ -43,6 +43,9 @@ type Budget struct {
 	// exhaustive turns off the shortcut for actions whose matching statements are the same
 	// in both configurations, so that tests exercise the enumeration on them too.
 	exhaustive bool
+	// product turns off the search by parts (parts.go), so that tests compare it with the
+	// enumeration of the product.
+	product bool
 }
 
 // DefaultBudget keeps a question at about a second of CPU or less. Calibrated by
@@ -238,6 +241,19 @@ type visitFunc func(resource string, states []*keyState, results []*evaluator.Re
 
 // each enumerates the representative requests of one action.
 func (sp *space) each(a actionUniverse, visit visitFunc) error {
+	return sp.eachResource(a, func(r string, _ []int, keys [][]*keyState) (bool, error) {
+		return sp.product(a.name, r, keys, visit)
+	})
+}
+
+// resourceFunc is called for each class of resources of an action, in enumeration order,
+// with the statements that match the action and the resource, and the states of the keys
+// they test; it returns false to move on to the next action.
+type resourceFunc func(resource string, stmts []int, keys [][]*keyState) (bool, error)
+
+// eachResource calls f for each representative resource of one action that the
+// statements tell apart.
+func (sp *space) eachResource(a actionUniverse, f resourceFunc) error {
 	var rel []int
 	for i := range sp.m.stmts {
 		if sp.m.stmts[i].MatchesAction(a.name) {
@@ -278,7 +294,7 @@ func (sp *space) each(a actionUniverse, visit visitFunc) error {
 		if err != nil {
 			return err
 		}
-		more, err := sp.product(a.name, r, keys, visit)
+		more, err := f(r, relR, keys)
 		if err != nil {
 			return err
 		}
