@@ -470,3 +470,18 @@ func TestLookalikeKeysAreOtherKeys(t *testing.T) {
 		}
 	}
 }
+
+// Keys that statements test together are enumerated together: when every key is coupled
+// to the others, the question costs the product of their states, and the budget bounds it.
+func TestBudgetCoupledKeys(t *testing.T) {
+	sts := coupledStatements()
+	cand, ref := identity(doc(t, sts[:len(sts)-1]...)), identity(doc(t, sts...))
+	r, err := NoNewAccess(mustSet(cand), mustSet(ref), DefaultBudget)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("the question needs more than its budget of %d representative requests (spent on the combinations of condition key values for ims:images:get)", DefaultBudget.Requests)
+	if r.Status != Unknown || r.Holds || r.Reason != want {
+		t.Errorf("status %s, holds %v, reason %q; want unknown, %q", r.Status, r.Holds, r.Reason, want)
+	}
+}

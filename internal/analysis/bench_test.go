@@ -328,3 +328,18 @@ func BenchmarkBudget(b *testing.B) {
 		b.ReportMetric(float64(r.Spent), "requests/op")
 	})
 }
+
+// coupledStatements are 24 statements that each allow ims:images:get when two of the six
+// adversarial keys have literals of their own, the keys chained (0 and 1, 1 and 2, ...,
+// 5 and 0), so that every key is tested together with the others: the keys are one part,
+// and the search by parts has nothing to split. The product of the keys' states is
+// 11^6 requests, beyond the default budget.
+func coupledStatements() []string {
+	var sts []string
+	for i := range 24 {
+		k := i % len(adversarialKeys)
+		sts = append(sts, fmt.Sprintf(`{"Effect":"Allow","Action":["ims:images:get"],"Condition":{"StringEquals":{%q:["l-%02d"],%q:["m-%02d"]}}}`,
+			adversarialKeys[k], i, adversarialKeys[(k+1)%len(adversarialKeys)], i))
+	}
+	return sts
+}
