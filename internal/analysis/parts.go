@@ -62,7 +62,7 @@ const maxLayers = 64
 // not, and the first that 1 allows and 0 does not (the product enumeration when the keys
 // form one part, or when product is set).
 func (sp *space) compare(a actionUniverse, product bool, visit visitFunc) error {
-	var want = [2]bool{true, true} // directions not yet reported: 0 over 1, 1 over 0
+	want := [2]bool{true, true} // directions not yet reported: 0 over 1, 1 over 0
 	return sp.eachResource(a, func(resource string, rel []int, keys [][]*keyState) (bool, error) {
 		parts := sp.parts(rel, keys)
 		if product || len(parts) < 2 || len(sp.engines) != 2 || sp.layers(0) > maxLayers || sp.layers(1) > maxLayers {
@@ -142,8 +142,7 @@ func (sp *space) parts(rel []int, keys [][]*keyState) []*part {
 	for i := range root {
 		root[i] = i
 	}
-	var find func(int) int
-	find = func(i int) int {
+	find := func(i int) int {
 		for root[i] != i {
 			root[i] = root[root[i]]
 			i = root[i]
