@@ -14,7 +14,9 @@
 # worst question run until the default budget is spent, by the medians of its runs:
 # representative requests per second of CPU, the figure DefaultBudget is calibrated from,
 # and the CPU a question costs at the default (about a second at most), last
-# `analysis_requests_per_cpu_second: <rate>`.
+# `analysis_requests_per_cpu_second: <rate>`; then BenchmarkBudget/adversarial_decided, the
+# same question as the analysis decides it (by parts): its CPU (the target: under a second)
+# and the work it counts, last `analysis_adversarial_decided_cpu_seconds: <s>`.
 # Usage: awk -f bench/table.awk bench-output.txt
 
 BEGIN { headline = "statements=10" }
@@ -28,13 +30,14 @@ BEGIN { headline = "statements=10" }
 /^Benchmark/ {
 	name = $1
 	sub(/-[0-9]+$/, "", name) # the GOMAXPROCS suffix
-	ns = bytes = allocs = cpu = pcpu = tcpu = rps = ""
+	ns = bytes = allocs = cpu = pcpu = tcpu = rps = rop = ""
 	for (i = 3; i < NF; i++) {
 		if ($(i + 1) == "ns/op") ns = $i
 		else if ($(i + 1) == "cpu-ns/op") cpu = $i
 		else if ($(i + 1) == "provider-cpu-ns/op") pcpu = $i
 		else if ($(i + 1) == "terraform-cpu-ns/op") tcpu = $i
 		else if ($(i + 1) == "requests/cpu-s") rps = $i
+		else if ($(i + 1) == "requests/op") rop = $i
 		else if ($(i + 1) == "B/op") bytes = $i
 		else if ($(i + 1) == "allocs/op") allocs = $i
 	}
@@ -55,6 +58,10 @@ BEGIN { headline = "statements=10" }
 	if (name == "BenchmarkBudget/adversarial" && cpu != "" && rps != "") {
 		budgetruns["cpu", ++nbudget] = cpu + 0
 		budgetruns["rps", nbudget] = rps + 0
+	}
+	if (name == "BenchmarkBudget/adversarial_decided" && cpu != "" && rop != "") {
+		decidedruns["cpu", ++ndecided] = cpu + 0
+		decidedruns["rop", ndecided] = rop + 0
 	}
 	if (!(key in best)) order[++n] = key
 	else if (ns + 0 >= best[key] + 0) next
@@ -109,6 +116,10 @@ END {
 	if (nbudget > 0) {
 		printf "analysis budget, adversarial question: %.0f representative requests per second of CPU, %.3f s of CPU at the default budget\n", median(budgetruns, "rps", nbudget), median(budgetruns, "cpu", nbudget) / 1e9
 		printf "analysis_requests_per_cpu_second: %.0f\n", median(budgetruns, "rps", nbudget)
+	}
+	if (ndecided > 0) {
+		printf "analysis, adversarial question decided by parts: %.6f s of CPU, %.0f representative requests\n", median(decidedruns, "cpu", ndecided) / 1e9, median(decidedruns, "rop", ndecided)
+		printf "analysis_adversarial_decided_cpu_seconds: %.6f\n", median(decidedruns, "cpu", ndecided) / 1e9
 	}
 	ratio = ""
 	for (i = 1; i <= nsizes; i++) {

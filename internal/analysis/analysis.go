@@ -27,6 +27,9 @@
 //     its operators compare); a key compared as another type is answered Unknown.
 //   - Key names group by the evaluator's case rule for names (wildcard.Lower: ASCII
 //     only), so that a look-alike name (long s for s) is another key here as there.
+//   - A comparison searches the product of keys no statement tests together through what
+//     each key's states match (parts.go), by the evaluator's rule for combining matched
+//     statements into a decision; every request it evaluates is checked against that rule.
 //
 // The package does not import Terraform; each question is one function call, given its
 // Budget, with typed results that a data source maps attribute by attribute.
@@ -155,7 +158,7 @@ func NoNewAccess(candidate, reference *evaluator.PolicySet, b Budget) (out NoNew
 			continue
 		}
 		var newW, removedW *Witness
-		err := sp.each(a, func(resource string, states []*keyState, rs []*evaluator.Result) bool {
+		err := sp.compare(a, b.product, func(resource string, states []*keyState, rs []*evaluator.Result) bool {
 			c, r := rs[0].Decision, rs[1].Decision
 			witness := func() *Witness {
 				rd := r

@@ -3,6 +3,7 @@ package analysis
 import (
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -356,9 +357,11 @@ func TestWitnessPresentEmpty(t *testing.T) {
 	}
 }
 
-// The adversarial pair (bench_test.go) is beyond the default budget: the answer is
-// Unknown, says so and how to raise it, and is the same on every run (the budget counts
-// requests, not time).
+// The adversarial pair (bench_test.go) is decided within the default budget by
+// the search by parts (parts.go): the candidate grants nothing new, its removed access is
+// a real request, and the work is the same on every run (the budget counts requests, not
+// time). The product of every key's states, which the search replaces, is beyond the
+// default budget: that answer is Unknown, says so and how to raise it.
 func TestBudgetAdversarial(t *testing.T) {
 	cand, ref := adversarialPair(t)
 	b := DefaultBudget
@@ -369,17 +372,43 @@ func TestBudgetAdversarial(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := fmt.Sprintf("the question needs more than its budget of %d representative requests (spent on the combinations of condition key values for ims:images:get); raise it with --budget", DefaultBudget.Requests)
-		if r.Status != Unknown || r.Holds || r.Reason != want {
-			t.Fatalf("status %s, holds %v, reason %q; want unknown, %q", r.Status, r.Holds, r.Reason, want)
+		if r.Status != Complete || !r.Holds || len(r.NewAccess) != 0 || len(r.RemovedAccess) != 1 {
+			t.Fatalf("%+v; want a proof of no new access, with the access removed", r)
 		}
-		if r.Spent != DefaultBudget.Requests+1 {
-			t.Errorf("spent %d, want the budget and the one request over it", r.Spent)
+		checkWitnesses(t, cand, &ref, r.RemovedAccess)
+		if w := r.RemovedAccess[0]; !reflect.DeepEqual(w.Context, map[string][]string{"g:EnterpriseProjectId": {"literal-value-51"}}) {
+			t.Errorf("removed access %+v, want the dropped statement's literal alone", w)
 		}
-		if i == 1 && (r.Reason != first.Reason || r.Spent != first.Spent) {
+		if r.Spent > 1000 {
+			t.Errorf("spent %d requests, want the sum of the keys' states and the search, under 1,000", r.Spent)
+		}
+		if i == 1 && !reflect.DeepEqual(r, first) {
 			t.Errorf("two runs differ: %+v, then %+v", first, r)
 		}
 		first = r
+	}
+	// A budget below that work is still an Unknown answer.
+	small := b
+	small.Requests = first.Spent - 1
+	r, err := NoNewAccess(mustSet(cand), mustSet(ref), small)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf("the question needs more than its budget of %d representative requests (spent on the condition key values for ims:images:get, one group of keys at a time); raise it with --budget", small.Requests); r.Status != Unknown || r.Holds || r.Reason != want || r.Spent != first.Spent {
+		t.Errorf("status %s, holds %v, reason %q, spent %d; want unknown, %q, %d", r.Status, r.Holds, r.Reason, r.Spent, want, first.Spent)
+	}
+	// The product of every key's states (12^4 * 11^2 requests) is beyond the default.
+	b.product = true
+	r, err = NoNewAccess(mustSet(cand), mustSet(ref), b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("the question needs more than its budget of %d representative requests (spent on the combinations of condition key values for ims:images:get); raise it with --budget", DefaultBudget.Requests)
+	if r.Status != Unknown || r.Holds || r.Reason != want {
+		t.Fatalf("status %s, holds %v, reason %q; want unknown, %q", r.Status, r.Holds, r.Reason, want)
+	}
+	if r.Spent != DefaultBudget.Requests+1 {
+		t.Errorf("spent %d, want the budget and the one request over it", r.Spent)
 	}
 }
 
@@ -439,5 +468,20 @@ func TestLookalikeKeysAreOtherKeys(t *testing.T) {
 		if got, gotRef := replay(t, cand, w), replay(t, ref, w); got != evaluator.Allow || gotRef == evaluator.Allow {
 			t.Errorf("%q beside %q: the witness %+v replays as %s (reference %s)", v, key, w, got, gotRef)
 		}
+	}
+}
+
+// Keys that statements test together are enumerated together: when every key is coupled
+// to the others, the question costs the product of their states, and the budget bounds it.
+func TestBudgetCoupledKeys(t *testing.T) {
+	sts := coupledStatements()
+	cand, ref := identity(doc(t, sts[:len(sts)-1]...)), identity(doc(t, sts...))
+	r, err := NoNewAccess(mustSet(cand), mustSet(ref), DefaultBudget)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("the question needs more than its budget of %d representative requests (spent on the combinations of condition key values for ims:images:get)", DefaultBudget.Requests)
+	if r.Status != Unknown || r.Holds || r.Reason != want {
+		t.Errorf("status %s, holds %v, reason %q; want unknown, %q", r.Status, r.Holds, r.Reason, want)
 	}
 }
