@@ -36,7 +36,7 @@ func comparingSpelling(name string) string {
 	if n, ok := catalog.CanonicalName(name); ok {
 		return n
 	}
-	return wildcard.Lower(name)
+	return wildcard.Simplify(wildcard.Lower(name))
 }
 
 // Normal returns the document's normal form, minified: the canonical form of a document in
@@ -102,8 +102,8 @@ func (s *Statement) normalized(keepLetters bool) Statement {
 		Effect:      nonEmpty(s.Effect),
 		Action:      actions(s.Action),
 		NotAction:   actions(s.NotAction),
-		Resource:    normalList(s.Resource, nil),
-		NotResource: normalList(s.NotResource, nil),
+		Resource:    normalList(s.Resource, wildcard.Simplify),
+		NotResource: normalList(s.NotResource, wildcard.Simplify),
 		Condition:   s.Condition.normalized(keepLetters),
 		Unknown:     s.Unknown,
 	}
@@ -136,7 +136,7 @@ func actionsKeepingLetters(l *List) *List {
 	first := make(map[string]string, len(l.Items))
 	for _, it := range l.Items {
 		if k := comparingSpelling(it.Value); first[k] == "" {
-			first[k] = ActionSpelling(it.Value)
+			first[k] = wildcard.Simplify(ActionSpelling(it.Value))
 		}
 	}
 	out := make([]string, 0, len(first))
@@ -263,8 +263,11 @@ func canonicalValue(op *condition.Operator, v string) string {
 		return v
 	}
 	if op.Type == catalog.String {
-		if op.Name == "StringEqualsIgnoreCase" || op.Name == "StringNotEqualsIgnoreCase" {
+		switch op.Name {
+		case "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase":
 			return foldCanonical(v)
+		case "StringMatch", "StringNotMatch":
+			return wildcard.Simplify(v) // the same strings match
 		}
 		return v
 	}

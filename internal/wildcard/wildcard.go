@@ -35,6 +35,38 @@ func MatchCase(pattern, s string) bool {
 // the same characters (invalid bytes included) exactly when EqualFold holds.
 // FuzzLiteralMatch checks it.
 
+// Simplify writes pattern in the one form of the patterns that match exactly the same
+// strings by their wildcards: each run of `*` and `?` becomes its `?`s followed by one `*`
+// when it has any (`**` is `*`, `*?` and `?*` are `?*`), for a run of k `?` and some `*`
+// matches any k or more characters, and a run without `*` exactly k.
+func Simplify(pattern string) string {
+	if !strings.Contains(pattern, "*") {
+		return pattern
+	}
+	var b strings.Builder
+	b.Grow(len(pattern))
+	for i := 0; i < len(pattern); {
+		if pattern[i] != '*' && pattern[i] != '?' {
+			b.WriteByte(pattern[i])
+			i++
+			continue
+		}
+		questions, star := 0, false
+		for ; i < len(pattern) && (pattern[i] == '*' || pattern[i] == '?'); i++ {
+			if pattern[i] == '?' {
+				questions++
+			} else {
+				star = true
+			}
+		}
+		b.WriteString(strings.Repeat("?", questions))
+		if star {
+			b.WriteByte('*')
+		}
+	}
+	return b.String()
+}
+
 // HasWildcard reports whether pattern contains `*` or `?`.
 func HasWildcard(pattern string) bool { return strings.ContainsAny(pattern, "*?") }
 

@@ -213,3 +213,44 @@ func TestCaseRuleIsASCII(t *testing.T) {
 		}
 	}
 }
+
+// TestSimplify: a simplified pattern matches exactly what the pattern matches, over
+// generated patterns and strings of a small alphabet (a brute force), and runs of
+// wildcards come out in the one order.
+func TestSimplify(t *testing.T) {
+	for in, want := range map[string]string{
+		"ims:images:**": "ims:images:*", "a*?b": "a?*b", "a?*b": "a?*b", "*?*?": "??*", "a??b": "a??b", "abc": "abc", "": "",
+	} {
+		if got := Simplify(in); got != want {
+			t.Errorf("Simplify(%q) = %q, want %q", in, got, want)
+		}
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	pick := func(alphabet string, n int) string {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		return string(b)
+	}
+	changed := 0
+	for range 20000 {
+		p := pick("ab*?", r.IntN(7))
+		sp := Simplify(p)
+		if sp != p {
+			changed++
+		}
+		if Simplify(sp) != sp {
+			t.Fatalf("Simplify(%q) = %q is not a fixed point", p, sp)
+		}
+		for range 8 {
+			s := pick("abA", r.IntN(6))
+			if Match(p, s) != Match(sp, s) || MatchCase(p, s) != MatchCase(sp, s) {
+				t.Fatalf("%q and its simplification %q disagree on %q", p, sp, s)
+			}
+		}
+	}
+	if changed < 1000 {
+		t.Fatalf("only %d patterns simplified: the test shows little", changed)
+	}
+}
