@@ -335,7 +335,7 @@ func (d *diffReport) results(base string, removed bool) *sarifWriter {
 	sw := newSARIFWriter(base, diffSARIFRules())
 	add := func(c comparison, rule, level, msg string) {
 		s := c.subject()
-		loc := sw.docLocation(s.document, policy.Pos{})
+		loc := sw.docLocation(s.document, policy.Pos{}, srcPos{})
 		sw.add(rule, level, c.name()+": "+msg, loc, findingFingerprint(rule, loc.PhysicalLocation.ArtifactLocation, c.name(), msg), "")
 	}
 	for _, c := range d.comps {
