@@ -62,6 +62,10 @@ Flags of check:
   --base DIR               SARIF and GitLab paths are relative to DIR (default: the
                            repository root, the nearest directory up from here with
                            .git; else the working directory)
+  --config DIR             the plan's root module (where terraform plan ran): plan
+                           results point at the line of the .tf file (or of the JSON
+                           file file() reads) that writes them (default: the working
+                           directory, when it declares the plan's resources)
 
 Exit status of check: 0 nothing at or above --fail-on that is not in the baseline; 1
 findings at or above --fail-on (or, under --strict, documents not checked) that are
