@@ -62,7 +62,20 @@ type hclResource struct {
 type configIndex struct {
 	dir       string
 	resources map[string]hclResource
+	files     map[string]*policyFile // the JSON files file() reads, read once each
 }
+
+// policyFile is a JSON file that file() reads, and its findings by purpose (checked again
+// only when the plan's text is not the file's).
+type policyFile struct {
+	text     []byte
+	findings map[policy.Purpose][]policy.Finding
+}
+
+// maxPolicyFileBytes bounds what a file() call is read for: a policy document is at most
+// policy.MaxDocumentBytes, and a larger file is no document's source (the plan's document
+// would be over the limit too), however much white space the provider trimmed.
+const maxPolicyFileBytes = 16 * policy.MaxDocumentBytes
 
 // loadConfig reads the .tf files of dir and of the local modules it calls. A file that is
 // not valid HCL is passed over (terraform plan would not have run on it): its resources
@@ -75,7 +88,7 @@ func loadConfig(dir string) (*configIndex, error) {
 	if !fi.IsDir() {
 		return nil, fmt.Errorf("--config %s is not a directory: give the directory of the plan's root module (where terraform plan ran)", dir)
 	}
-	c := &configIndex{dir: dir, resources: map[string]hclResource{}}
+	c := &configIndex{dir: dir, resources: map[string]hclResource{}, files: map[string]*policyFile{}}
 	c.loadModule(dir, "", 0)
 	return c, nil
 }
@@ -407,14 +420,18 @@ func (c *configIndex) inFile(m *hclModule, arg hcl.Expression, d *document, f po
 	if !filepath.IsAbs(name) {
 		name = filepath.Join(c.dir, name)
 	}
-	text, err := os.ReadFile(name)
-	if err != nil {
+	pf := c.readPolicyFile(name)
+	if pf == nil {
 		return srcPos{}, false
 	}
 	pos := f.Pos
-	if !bytes.Equal(text, d.Text) {
+	if !bytes.Equal(pf.text, d.Text) {
 		pos = policy.Pos{}
-		_, again := policy.CheckJSON(text, d.Purpose)
+		again, ok := pf.findings[d.Purpose]
+		if !ok {
+			_, again = policy.CheckJSON(pf.text, d.Purpose)
+			pf.findings[d.Purpose] = again
+		}
 		for _, g := range again {
 			if g.Code == f.Code && g.Path == f.Path {
 				pos = g.Pos
@@ -426,6 +443,22 @@ func (c *configIndex) inFile(m *hclModule, arg hcl.Expression, d *document, f po
 		return srcPos{File: name, Line: 1}, true
 	}
 	return srcPos{File: name, Line: pos.Line, Column: pos.Column}, true
+}
+
+// readPolicyFile reads a file that file() reads, once; nil when it cannot be read or is
+// too large to be a policy document's source.
+func (c *configIndex) readPolicyFile(name string) *policyFile {
+	if pf, ok := c.files[name]; ok {
+		return pf
+	}
+	var pf *policyFile
+	if fi, err := os.Stat(name); err == nil && fi.Mode().IsRegular() && fi.Size() <= maxPolicyFileBytes {
+		if text, err := os.ReadFile(name); err == nil {
+			pf = &policyFile{text: text, findings: map[policy.Purpose][]policy.Finding{}}
+		}
+	}
+	c.files[name] = pf
+	return pf
 }
 
 // locateInConfig finds each plan document's resource block, and each of its findings, in
@@ -475,7 +508,7 @@ func locateInConfig(docs []document, dir string) (string, error) {
 	if left == 0 {
 		return "", nil
 	}
-	where := fmt.Sprintf("no Terraform configuration in the working directory declares the plan's resources (give the plan's root module with --config DIR)")
+	where := "no Terraform configuration in the working directory declares the plan's resources (give the plan's root module with --config DIR)"
 	if c != nil {
 		where = fmt.Sprintf("--config %s has no resource block for %s (is it the plan's root module?)", dir, example)
 	}

@@ -143,6 +143,11 @@ resource "imspolicy_identity_policy" "reformatted" {
   policy = file("${path.module}/p.json")
 }
 
+resource "imspolicy_identity_policy" "big" {
+  name   = "big"
+  policy = file("${path.module}/big.json") # BIG ATTRIBUTE
+}
+
 module "again" {
   source = "../child" # calls itself: followed only so far
 }
@@ -153,10 +158,11 @@ module "again" {
 func TestLocateFinding(t *testing.T) {
 	childJSON := "{\n  \"Version\": \"5.0\",\n  \"Statement\": [\n    {\n      \"Effect\": \"Allow\",\n      \"Action\": [\"ims:images:list\", \"ims:images:share\"],\n      \"Resource\": [\"*\"]\n    }\n  ]\n}\n"
 	dir := writeConfig(t, map[string]string{
-		"main.tf":       locatorMain,
-		"broken.tf":     "resource \"imspolicy_identity_policy\" \"broken\" {\n", // not HCL: passed over
-		"child/main.tf": locatorChild,
-		"child/p.json":  childJSON,
+		"main.tf":        locatorMain,
+		"broken.tf":      "resource \"imspolicy_identity_policy\" \"broken\" {\n", // not HCL: passed over
+		"child/main.tf":  locatorChild,
+		"child/p.json":   childJSON,
+		"child/big.json": "{" + strings.Repeat(" ", maxPolicyFileBytes) + "}", // too large to be read
 	})
 	c, err := loadConfig(dir)
 	if err != nil {
@@ -192,6 +198,7 @@ func TestLocateFinding(t *testing.T) {
 		{"not inline: the attribute", "imspolicy_identity_policy.local", policy.Finding{At: policy.StatementAt(0, policy.ActionElement).Item(0)}, main, lineOf(t, main, "LOCAL ATTRIBUTE"), 3},
 		{"no attribute: the block", "imspolicy_identity_policy.later", policy.Finding{At: policy.DocumentAt(policy.VersionElement)}, main, lineOf(t, main, "LATER BLOCK"), 1},
 		{"module instance, file() checked again", "module.child[1].imspolicy_identity_policy.reformatted", childFindings[0], filepath.Join(dir, "child", "p.json"), 6, 37},
+		{"file() too large to read: the attribute", "module.child[0].imspolicy_identity_policy.big", childFindings[0], filepath.Join(dir, "child", "main.tf"), lineOf(t, filepath.Join(dir, "child", "main.tf"), "BIG ATTRIBUTE"), 3},
 		{"module called by itself", "module.child[0].module.again.module.again.imspolicy_identity_policy.reformatted", childFindings[0], filepath.Join(dir, "child", "p.json"), 6, 37},
 	} {
 		t.Run(c2.name, func(t *testing.T) {
