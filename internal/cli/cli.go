@@ -94,6 +94,8 @@ Flags of diff-access:
                            requests (default 200000, about a second of CPU at
                            worst; at most 20000000); beyond it the answer is unknown
   --base DIR               SARIF and GitLab paths are relative to DIR (as for check)
+  --config DIR             with --plan: results point at the resource block's line
+                           (as for check)
 
 Exit status of diff-access: 0 nothing new is granted; 1 something is; 2 bad usage,
 unreadable input or a file with errors; 3 the answer is unknown.

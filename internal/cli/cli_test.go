@@ -160,6 +160,9 @@ var goldenCases = []struct {
 	// A configuration that is not the plan's: the results stay on the plan, said once.
 	{"plan-source-other-config", []string{"check", "--config", "testdata/tfconfig", "testdata/real-plan.json"}, "", exitOK},
 	{"plan-source-other-config-sarif", []string{"check", "--format", "sarif", "--config", "testdata/tfconfig", "testdata/real-plan.json"}, "", exitOK},
+	{"diff-plan-source", []string{"diff-access", "--config", "testdata/tfconfig", "--plan", "testdata/tfconfig-plan.json"}, "", ExitFindings},
+	{"diff-plan-source-sarif", []string{"diff-access", "--format", "sarif", "--config", "testdata/tfconfig", "--plan", "testdata/tfconfig-plan.json"}, "", ExitFindings},
+	{"diff-plan-source-json", []string{"diff-access", "--format", "json", "--config", "testdata/tfconfig", "--plan", "testdata/tfconfig-plan.json"}, "", ExitFindings},
 	{"plan-source-config-missing", []string{"check", "--config", "testdata/no-such-dir", "testdata/tfconfig-plan.json"}, "", exitUsage},
 }
 

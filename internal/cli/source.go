@@ -461,12 +461,36 @@ func (c *configIndex) readPolicyFile(name string) *policyFile {
 	return pf
 }
 
+// openConfig is the configuration in dir (--config), or, when dir is "", the working
+// directory if it is the plan's root module (it declares some of the documents'
+// resources); nil when there is none.
+func openConfig(docs []document, dir string) (*configIndex, error) {
+	if dir != "" {
+		return loadConfig(dir)
+	}
+	if wd, err := loadConfig("."); err == nil && wd.matches(docs) {
+		return wd, nil
+	}
+	return nil, nil
+}
+
+// leftOnPlan is the note, said once, on the results left pointing at the plan: n of
+// them, the first of example's resource; "" when there are none.
+func leftOnPlan(c *configIndex, dir string, n int, example string) string {
+	if n == 0 {
+		return ""
+	}
+	where := "no Terraform configuration in the working directory declares the plan's resources (give the plan's root module with --config DIR)"
+	if c != nil {
+		where = fmt.Sprintf("--config %s has no resource block for %s (is it the plan's root module?)", dir, example)
+	}
+	return fmt.Sprintf("%s point at the plan file, with the resource address, not at a .tf line: %s", plural(n, "result"), where)
+}
+
 // locateInConfig finds each plan document's resource block, and each of its findings, in
-// the configuration in dir (--config), or, when dir is "", in the working directory if it
-// is the plan's root module (it declares some of the plan's resources). It returns the
-// note, said once, on the results left pointing at the plan, or "" when there are none.
+// the configuration (openConfig). It returns the note on the results left pointing at the
+// plan, or "" when there are none.
 func locateInConfig(docs []document, dir string) (string, error) {
-	var c *configIndex
 	inPlan := false
 	for i := range docs {
 		inPlan = inPlan || docs[i].InPlan()
@@ -474,13 +498,9 @@ func locateInConfig(docs []document, dir string) (string, error) {
 	if !inPlan {
 		return "", nil
 	}
-	if dir != "" {
-		var err error
-		if c, err = loadConfig(dir); err != nil {
-			return "", err
-		}
-	} else if wd, err := loadConfig("."); err == nil && wd.matches(docs) {
-		c = wd
+	c, err := openConfig(docs, dir)
+	if err != nil {
+		return "", err
 	}
 	left, example := 0, ""
 	for i := range docs {
@@ -505,12 +525,5 @@ func locateInConfig(docs []document, dir string) (string, error) {
 			d.FindingSrc[j], _ = c.locateFinding(d, f)
 		}
 	}
-	if left == 0 {
-		return "", nil
-	}
-	where := "no Terraform configuration in the working directory declares the plan's resources (give the plan's root module with --config DIR)"
-	if c != nil {
-		where = fmt.Sprintf("--config %s has no resource block for %s (is it the plan's root module?)", dir, example)
-	}
-	return fmt.Sprintf("%s point at the plan file, with the resource address, not at a .tf line: %s", plural(left, "result"), where), nil
+	return leftOnPlan(c, dir, left, example), nil
 }
