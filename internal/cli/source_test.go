@@ -296,3 +296,41 @@ func TestConfigNotADirectory(t *testing.T) {
 		t.Errorf("exit %d, stderr %q; want 2 and the reason", exit, stderr)
 	}
 }
+
+// diff-access --config moves its results to the resource blocks, and keeps their
+// fingerprints.
+func TestDiffAccessConfigKeepsFingerprints(t *testing.T) {
+	results := func(args ...string) (uris, fingerprints []string) {
+		stdout, _, _ := run(t, append([]string{"diff-access", "--format", "sarif", "--plan", "testdata/tfconfig-plan.json"}, args...), "")
+		var log struct {
+			Runs []struct {
+				Results []struct {
+					Locations []struct {
+						PhysicalLocation struct {
+							ArtifactLocation struct{ URI string } `json:"artifactLocation"`
+						} `json:"physicalLocation"`
+					} `json:"locations"`
+					PartialFingerprints map[string]string `json:"partialFingerprints"`
+				} `json:"results"`
+			} `json:"runs"`
+		}
+		if err := json.Unmarshal([]byte(stdout), &log); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range log.Runs[0].Results {
+			uris = append(uris, r.Locations[0].PhysicalLocation.ArtifactLocation.URI)
+			fingerprints = append(fingerprints, r.PartialFingerprints[fingerprintKey])
+		}
+		return uris, fingerprints
+	}
+	withURIs, with := results("--config", "testdata/tfconfig")
+	withoutURIs, without := results()
+	if len(with) == 0 || strings.Join(with, " ") != strings.Join(without, " ") {
+		t.Errorf("fingerprints %v with --config, %v without", with, without)
+	}
+	for i := range withURIs {
+		if !strings.HasPrefix(withURIs[i], "internal/cli/testdata/tfconfig/") || !strings.HasSuffix(withoutURIs[i], "tfconfig-plan.json") {
+			t.Errorf("result %d is at %s with --config, %s without", i, withURIs[i], withoutURIs[i])
+		}
+	}
+}
