@@ -332,15 +332,15 @@ func dataBlockAt(data *hclsyntax.Block, f policy.Finding) srcPos {
 	var st *hclsyntax.Block
 	_, sources := data.Body.Attributes["source_policy_documents"]
 	_, overrides := data.Body.Attributes["override_policy_documents"]
-	switch {
-	case f.Sid != "":
+	if f.Sid != "" {
 		for _, b := range statements {
 			if literalString(b.Body.Attributes["sid"]) == f.Sid {
 				st = b
 			}
 		}
-	case !sources && !overrides && f.At.Statement < len(statements):
-		st = statements[f.At.Statement]
+	}
+	if st == nil && !sources && !overrides && f.At.Statement < len(statements) {
+		st = statements[f.At.Statement] // a Sid written otherwise than as a literal
 	}
 	if st == nil {
 		return whole

@@ -271,9 +271,23 @@ func TestConfigDefaultsToTheWorkingDirectory(t *testing.T) {
 		for j, f := range d.Findings {
 			if f.SourceFile != "" {
 				located++
+				// Each planted mistake is an ims:images:share on that line and column, but
+				// the one a merged source document holds, which is the data source block.
+				text, err := os.ReadFile(f.SourceFile)
+				if err != nil {
+					t.Fatal(err)
+				}
+				line := strings.Split(string(text), "\n")[f.SourceLine-1]
+				want := `"ims:images:share"`
+				if f.Sid == "FromSource" {
+					want = `data "imspolicy_policy_document" "merged"`
+				}
+				if f.SourceColumn < 1 || !strings.HasPrefix(line[f.SourceColumn-1:], want) {
+					t.Errorf("%s %s is at %s:%d:%d, which does not start %s: %q", d.Address, f.Path, f.SourceFile, f.SourceLine, f.SourceColumn, want, line)
+				}
 			}
-			if d.Address == "imspolicy_identity_policy.inline" && (f.SourceFile != "main.tf" || f.SourceLine != 28) {
-				t.Errorf("the inline finding is at %s:%d, want main.tf:28", f.SourceFile, f.SourceLine)
+			if want := lineOf(t, "tfconfig/main.tf", `"ims:images:get", "ims:images:share"`); d.Address == "imspolicy_identity_policy.inline" && (f.SourceFile != "main.tf" || f.SourceLine != want) {
+				t.Errorf("the inline finding is at %s:%d, want main.tf:%d", f.SourceFile, f.SourceLine, want)
 			}
 			g := elsewhere.Documents[i].Findings[j]
 			if g.SourceFile != "" {

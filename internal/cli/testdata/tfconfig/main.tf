@@ -1,6 +1,12 @@
-# A configuration whose plan (../tfconfig-plan.json, made from it with terraform plan and
-# terraform show -json) has one planted mistake in each way of writing a policy: the
-# golden tests check that each result points at the line below that writes it.
+# A configuration whose plan (../tfconfig-plan.json) has one planted mistake, a deprecated
+# action (a warning, so that terraform plan succeeds), in each way of writing a policy:
+# the golden tests check that each result points at the line below that writes it. The
+# plan was made, in a copy of this directory, with Terraform 1.8.5 and the provider of
+# `make build dev-tfrc` (nothing is downloaded, and no API is called for a plan of new
+# resources, though the provider wants keys: any will do):
+#   export TF_CLI_CONFIG_FILE=$REPO/bin/dev.tfrc HW_ACCESS_KEY=x HW_SECRET_KEY=x
+#   terraform get && terraform plan -out=plan.out
+#   terraform show -json plan.out | python3 -m json.tool > ../tfconfig-plan.json
 terraform {
   required_providers {
     imspolicy = {
