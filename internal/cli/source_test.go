@@ -273,7 +273,7 @@ func TestConfigDefaultsToTheWorkingDirectory(t *testing.T) {
 				located++
 				// Each planted mistake is an ims:images:share on that line and column, but
 				// the one a merged source document holds, which is the data source block.
-				text, err := os.ReadFile(f.SourceFile)
+				text, err := os.ReadFile(filepath.Join("tfconfig", f.SourceFile)) // the paths are the root module's
 				if err != nil {
 					t.Fatal(err)
 				}
