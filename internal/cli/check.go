@@ -20,6 +20,7 @@ type checkOptions struct {
 	ignore  policy.Ignore
 	strict  bool
 	base    string // the absolute directory SARIF and GitLab paths are relative to (--base)
+	config  string // --config DIR: the plan's root module; "" to look in the working directory
 
 	baselineFile  string          // --baseline FILE
 	baseline      map[string]bool // its fingerprints
@@ -64,7 +65,15 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		_, findings := policy.CheckJSON(d.Text, d.Purpose)
 		d.Findings = opts.ignore.Apply(findings)
 	}
+	located, err := locateInConfig(docs, opts.config)
+	if err != nil {
+		return fail("%v", err)
+	}
+	if located != "" {
+		notes = append(notes, located)
+	}
 	r := newReport(docs, opts)
+	r.sourceNote = located
 	for _, n := range notes {
 		fmt.Fprintln(stderr, "imspolicy check: note: "+n)
 	}
@@ -110,13 +119,14 @@ func parseCheckFlags(args []string) (checkOptions, []string, error) {
 	ignore := fs.String("ignore", "", "")
 	strict := fs.Bool("strict", false, "")
 	base := fs.String("base", "", "")
+	config := fs.String("config", "", "")
 	baseline := fs.String("baseline", "", "")
 	writeBaseline := fs.String("write-baseline", "", "")
 	paths, err := parseInterspersed(fs, args)
 	if err != nil {
 		return checkOptions{}, nil, err
 	}
-	opts := checkOptions{format: format.value, strict: *strict, failOn: policy.Error, baselineFile: *baseline, writeBaseline: *writeBaseline}
+	opts := checkOptions{format: format.value, strict: *strict, failOn: policy.Error, baselineFile: *baseline, writeBaseline: *writeBaseline, config: *config}
 	if opts.base, err = resolveBase(*base); err != nil {
 		return opts, nil, err
 	}

@@ -62,6 +62,10 @@ Flags of check:
   --base DIR               SARIF and GitLab paths are relative to DIR (default: the
                            repository root, the nearest directory up from here with
                            .git; else the working directory)
+  --config DIR             the plan's root module (where terraform plan ran): plan
+                           results point at the line of the .tf file (or of the JSON
+                           file file() reads) that writes them (default: the working
+                           directory, when it declares the plan's resources)
 
 Exit status of check: 0 nothing at or above --fail-on that is not in the baseline; 1
 findings at or above --fail-on (or, under --strict, documents not checked) that are
@@ -90,6 +94,8 @@ Flags of diff-access:
                            requests (default 200000, about a second of CPU at
                            worst; at most 20000000); beyond it the answer is unknown
   --base DIR               SARIF and GitLab paths are relative to DIR (as for check)
+  --config DIR             with --plan: results point at the resource block's line
+                           (as for check)
 
 Exit status of diff-access: 0 nothing new is granted; 1 something is; 2 bad usage,
 unreadable input or a file with errors; 3 the answer is unknown.

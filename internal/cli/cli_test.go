@@ -150,6 +150,23 @@ var goldenCases = []struct {
 	{"dry-run-plan-text", []string{"check", "testdata/dry-run-plan.json"}, "", ExitFindings},
 	{"dry-run-plan-json", []string{"check", "--format", "json", "testdata/dry-run-plan.json"}, "", ExitFindings},
 	{"dry-run-plan-sarif", []string{"check", "--format", "sarif", "testdata/dry-run-plan.json"}, "", ExitFindings},
+	// A plan's results on the line of the configuration that writes them (--config): the
+	// plan of testdata/tfconfig (terraform plan, terraform show -json) has a deprecated
+	// action written inline with jsonencode, in an imspolicy_policy_document's statement
+	// block, in a source document it merges (the data source block) and beside it in a
+	// block with a Sid, in file("policies/ops.json") and, in a local module called with
+	// for_each, in file("${path.module}/team.json").
+	{"plan-source-text", []string{"check", "--fail-on", "warning", "--config", "testdata/tfconfig", "testdata/tfconfig-plan.json"}, "", ExitFindings},
+	{"plan-source-json", []string{"check", "--format", "json", "--config", "testdata/tfconfig", "testdata/tfconfig-plan.json"}, "", exitOK},
+	{"plan-source-sarif", []string{"check", "--format", "sarif", "--config", "testdata/tfconfig", "testdata/tfconfig-plan.json"}, "", exitOK},
+	{"plan-source-gitlab", []string{"check", "--format", "gitlab", "--config", "testdata/tfconfig", "testdata/tfconfig-plan.json"}, "", exitOK},
+	// A configuration that is not the plan's: the results stay on the plan, said once.
+	{"plan-source-other-config", []string{"check", "--config", "testdata/tfconfig", "testdata/real-plan.json"}, "", exitOK},
+	{"plan-source-other-config-sarif", []string{"check", "--format", "sarif", "--config", "testdata/tfconfig", "testdata/real-plan.json"}, "", exitOK},
+	{"diff-plan-source", []string{"diff-access", "--config", "testdata/tfconfig", "--plan", "testdata/tfconfig-plan.json"}, "", ExitFindings},
+	{"diff-plan-source-sarif", []string{"diff-access", "--format", "sarif", "--config", "testdata/tfconfig", "--plan", "testdata/tfconfig-plan.json"}, "", ExitFindings},
+	{"diff-plan-source-json", []string{"diff-access", "--format", "json", "--config", "testdata/tfconfig", "--plan", "testdata/tfconfig-plan.json"}, "", ExitFindings},
+	{"plan-source-config-missing", []string{"check", "--config", "testdata/no-such-dir", "testdata/tfconfig-plan.json"}, "", exitUsage},
 }
 
 // readTestdata is a file of testdata, for a golden case's standard input.

@@ -40,6 +40,7 @@ func runDiffAccess(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	planPath := fs.String("plan", "", "")
 	budget := fs.Int("budget", analysis.DefaultBudget.Requests, "")
 	baseDir := fs.String("base", "", "")
+	config := fs.String("config", "", "")
 	paths, err := parseInterspersed(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(stdout, help)
@@ -97,7 +98,15 @@ func runDiffAccess(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 			return usage("%v", err)
 		}
 	}
+	note, err := locateComparisons(comps, *config)
+	if err != nil {
+		return usage("%v", err)
+	}
 	d := newDiffReport(comps)
+	d.sourceNote = note
+	if note != "" {
+		fmt.Fprintln(stderr, "imspolicy diff-access: note: "+note)
+	}
 	var out bytes.Buffer
 	switch format.value {
 	case "json":
@@ -159,6 +168,45 @@ func planComparisons(source string, src *source) ([]comparison, error) {
 	return comps, nil
 }
 
+// locateComparisons finds the resource block of each comparison of a plan in the
+// configuration (openConfig), and returns the note on the results left on the plan.
+func locateComparisons(comps []comparison, dir string) (string, error) {
+	var docs []document
+	for i := range comps {
+		if s := comps[i].subject(); s.InPlan() {
+			docs = append(docs, s.document)
+		}
+	}
+	if len(docs) == 0 {
+		return "", nil
+	}
+	c, err := openConfig(docs, dir)
+	if err != nil {
+		return "", err
+	}
+	left, example := 0, ""
+	for i := range comps {
+		cp := &comps[i]
+		s := cp.subject()
+		if !s.InPlan() {
+			continue
+		}
+		var ok bool
+		if s.Src, ok = c.locateDocument(&s.document); ok {
+			continue
+		}
+		results := len(cp.result.NewAccess) + len(cp.result.RemovedAccess)
+		if cp.status == analysis.Unknown {
+			results++
+		}
+		if results > 0 && example == "" {
+			example = s.Address
+		}
+		left += results
+	}
+	return leftOnPlan(c, dir, left, example), nil
+}
+
 // outOfScope: the side holds no document, or one of a kind that grants no identity-based
 // access to IMS.
 func (s *side) outOfScope() bool { return !s.present || s.Unchecked.outOfScope }
@@ -216,16 +264,21 @@ type diffReport struct {
 	Summary       diffSummary      `json:"summary"`
 	comps         []comparison
 	exit          int
+	sourceNote    string // why some results point at the plan, not at the configuration
 }
 
 type jsonComparison struct {
-	Old           string        `json:"old,omitempty"`
-	New           string        `json:"new,omitempty"`
-	Address       string        `json:"address,omitempty"`
-	Attribute     string        `json:"attribute,omitempty"`
-	Purpose       string        `json:"purpose"`
-	Status        string        `json:"status"`
-	Reason        string        `json:"reason,omitempty"`
+	Old       string `json:"old,omitempty"`
+	New       string `json:"new,omitempty"`
+	Address   string `json:"address,omitempty"`
+	Attribute string `json:"attribute,omitempty"`
+	Purpose   string `json:"purpose"`
+	Status    string `json:"status"`
+	Reason    string `json:"reason,omitempty"`
+	// SourceFile and SourceLine are, for a plan, the resource block in the configuration
+	// (--config), when it was found there.
+	SourceFile    string        `json:"source_file,omitempty"`
+	SourceLine    int           `json:"source_line,omitempty"`
 	GrantsNew     bool          `json:"grants_new_access"`
 	NewAccess     []jsonWitness `json:"new_access"`
 	RemovedAccess []jsonWitness `json:"removed_access"`
@@ -269,6 +322,7 @@ func newDiffReport(comps []comparison) *diffReport {
 		s := c.subject()
 		jc := jsonComparison{
 			Address: s.Address, Attribute: s.Attribute, Purpose: s.Purpose.String(), Status: c.status.String(), Reason: c.reason,
+			SourceFile: s.Src.File, SourceLine: s.Src.Line,
 			GrantsNew: len(c.result.NewAccess) > 0, NewAccess: witnesses(c.result.NewAccess), RemovedAccess: witnesses(c.result.RemovedAccess),
 		}
 		if !s.InPlan() {
@@ -300,8 +354,11 @@ func (d *diffReport) writeText(w io.Writer) {
 	for i, c := range d.comps {
 		jc := d.Comparisons[i]
 		where := c.name()
-		if c.subject().InPlan() {
-			where = c.subject().Source + ": " + where
+		switch s := c.subject(); {
+		case s.InPlan() && s.Src.valid():
+			where = s.Src.String() + ": " + where
+		case s.InPlan():
+			where = s.Source + ": " + where
 		}
 		switch {
 		case jc.GrantsNew:
@@ -333,10 +390,12 @@ func (d *diffReport) writeText(w io.Writer) {
 // removed request beside the new ones in the merge request.
 func (d *diffReport) results(base string, removed bool) *sarifWriter {
 	sw := newSARIFWriter(base, diffSARIFRules())
+	sw.note = d.sourceNote
 	add := func(c comparison, rule, level, msg string) {
 		s := c.subject()
-		loc := sw.docLocation(s.document, policy.Pos{})
-		sw.add(rule, level, c.name()+": "+msg, loc, findingFingerprint(rule, loc.PhysicalLocation.ArtifactLocation, c.name(), msg), "")
+		loc := sw.docLocation(s.document, policy.Pos{}, s.Src)
+		// The fingerprint hashes the plan file, not the .tf: it does not depend on --config.
+		sw.add(rule, level, c.name()+": "+msg, loc, findingFingerprint(rule, sw.artifact(s.Source), c.name(), msg), "")
 	}
 	for _, c := range d.comps {
 		for _, x := range c.result.NewAccess {

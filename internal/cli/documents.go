@@ -41,6 +41,10 @@ type document struct {
 	Unchecked                        unchecked
 	Text                             []byte
 	Findings                         []policy.Finding // after --ignore
+	// For a document in a plan, where its resource block is in the configuration
+	// (--config), and where each finding is (by index; the zero srcPos where unknown).
+	Src        srcPos
+	FindingSrc []srcPos
 }
 
 // InPlan reports whether the document came from a plan.
@@ -70,4 +74,12 @@ type location struct {
 // through here only.
 func findingAt(f policy.Finding) location {
 	return location{path: f.Path, pos: f.Pos, statement: f.At.Statement, sid: f.Sid}
+}
+
+// findingSrc is where finding j of d is in the configuration, if it was found there.
+func (d *document) findingSrc(j int) srcPos {
+	if j < len(d.FindingSrc) {
+		return d.FindingSrc[j]
+	}
+	return srcPos{}
 }

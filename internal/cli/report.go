@@ -33,6 +33,8 @@ type report struct {
 
 	docs []document
 	opts checkOptions
+	// sourceNote says why some plan results point at the plan, not at the configuration.
+	sourceNote string
 }
 
 type jsonDocument struct {
@@ -45,9 +47,13 @@ type jsonDocument struct {
 	NotCheckedReason string `json:"not_checked_reason,omitempty"`
 	// Fingerprint and Baseline are those of a document not checked (which is a result
 	// of the rule not_checked in SARIF and GitLab); absent for a document checked.
-	Fingerprint string        `json:"fingerprint,omitempty"`
-	Baseline    *bool         `json:"baseline,omitempty"`
-	Findings    []jsonFinding `json:"findings"`
+	Fingerprint string `json:"fingerprint,omitempty"`
+	Baseline    *bool  `json:"baseline,omitempty"`
+	// SourceFile and SourceLine are, for a document in a plan, its resource block in the
+	// configuration (--config), when it was found there.
+	SourceFile string        `json:"source_file,omitempty"`
+	SourceLine int           `json:"source_line,omitempty"`
+	Findings   []jsonFinding `json:"findings"`
 }
 
 type jsonFinding struct {
@@ -65,6 +71,13 @@ type jsonFinding struct {
 	// does not fail the run.
 	Fingerprint string `json:"fingerprint"`
 	Baseline    bool   `json:"baseline"`
+	// SourceFile, SourceLine and SourceColumn are, for a finding of a document in a plan,
+	// where the configuration writes its element (or the document), when it was found:
+	// a .tf file, or the JSON file that file() reads. Line and Column stay positions in
+	// the document's text.
+	SourceFile   string `json:"source_file,omitempty"`
+	SourceLine   int    `json:"source_line,omitempty"`
+	SourceColumn int    `json:"source_column,omitempty"`
 }
 
 type summary struct {
@@ -83,6 +96,7 @@ func newReport(docs []document, opts checkOptions) *report {
 		jd := jsonDocument{
 			Source: d.Source, Address: d.Address, ResourceType: d.ResourceType, Attribute: d.Attribute,
 			Checked: d.Unchecked == checked, NotCheckedReason: d.Unchecked.String(), Findings: []jsonFinding{},
+			SourceFile: d.Src.File, SourceLine: d.Src.Line,
 		}
 		if !d.Unchecked.notRead { // a document of a kind not checked has no purpose
 			jd.Purpose = d.Purpose.String()
@@ -98,7 +112,7 @@ func newReport(docs []document, opts checkOptions) *report {
 		} else {
 			r.Summary.Checked++
 		}
-		for _, f := range d.Findings {
+		for j, f := range d.Findings {
 			at := findingAt(f)
 			value := ""
 			if at.pos.IsValid() {
@@ -108,6 +122,9 @@ func newReport(docs []document, opts checkOptions) *report {
 				Line: at.pos.Line, Column: at.pos.Column, Message: f.Message, HelpURI: ruleURI(f.Code),
 				Fingerprint: findingFingerprint(f.Code, artifactIn(opts.base, d.Source), d.Address, d.Attribute, at.path, value)}
 			jf.Baseline = opts.baseline[jf.Fingerprint]
+			if src := d.findingSrc(j); src.valid() {
+				jf.SourceFile, jf.SourceLine, jf.SourceColumn = src.File, src.Line, src.Column
+			}
 			if at.statement >= 0 {
 				jf.Statement = &at.statement
 			}
@@ -142,13 +159,19 @@ func (r *report) writeJSON(w io.Writer) error {
 //
 //	policy.json:3:17: error unknown_action: Statement[0].Action[0]: ...
 //	plan.json: module.iam.huaweicloud_identityv5_policy.ops[1].policy_document:1:40: error unknown_action: Statement[0].Action[0]: ...
+//	iam/main.tf:12:9: error unknown_action: module.iam.huaweicloud_identityv5_policy.ops[1].policy_document: Statement[0].Action[0]: ...
 //
-// then one line per document not checked, and a summary.
+// (the last for a plan result found in the configuration, --config), then one line per
+// document not checked, and a summary.
 func (r *report) writeText(w io.Writer) {
 	for i, d := range r.docs {
 		jd := r.Documents[i]
 		if d.Unchecked != checked {
-			fmt.Fprintf(w, "%s: not checked: %s%s\n", d.Where(), d.Unchecked.Text(), baselineNote(*jd.Baseline))
+			where := d.Where()
+			if d.Src.valid() {
+				where = d.Src.String() + ": " + d.Address + "." + d.Attribute
+			}
+			fmt.Fprintf(w, "%s: not checked: %s%s\n", where, d.Unchecked.Text(), baselineNote(*jd.Baseline))
 			continue
 		}
 		for j, f := range d.Findings {
@@ -158,8 +181,11 @@ func (r *report) writeText(w io.Writer) {
 				where += fmt.Sprintf(":%d:%d", at.pos.Line, at.pos.Column)
 			}
 			element := ""
+			if src := d.findingSrc(j); src.valid() {
+				where, element = src.String(), d.Address+"."+d.Attribute+": "
+			}
 			if at.path != "" {
-				element = at.path
+				element += at.path
 				if at.sid != "" {
 					element += fmt.Sprintf(" (Sid %q)", at.sid)
 				}
@@ -229,10 +255,11 @@ func (r *report) writeGitLab(w io.Writer) error { return r.results().writeGitLab
 // results are the run's SARIF results, which the GitLab report is made of too.
 func (r *report) results() *sarifWriter {
 	sw := newSARIFWriter(r.opts.base, checkSARIFRules(r.opts.strict))
+	sw.note = r.sourceNote
 	for i, d := range r.docs {
 		jd := r.Documents[i]
 		if d.Unchecked != checked {
-			loc := sw.docLocation(d, policy.Pos{})
+			loc := sw.docLocation(d, policy.Pos{}, d.Src)
 			sw.add(notCheckedRule, notCheckedLevel(r.opts.strict && !d.Unchecked.outOfScope), fmt.Sprintf("%s: not checked: %s", d.Address+"."+d.Attribute, d.Unchecked.Text()),
 				loc, jd.Fingerprint, r.baselineState(*jd.Baseline))
 			continue
@@ -246,7 +273,7 @@ func (r *report) results() *sarifWriter {
 			if d.InPlan() {
 				msg = d.Address + "." + d.Attribute + ": " + msg
 			}
-			loc := sw.docLocation(d, at.pos)
+			loc := sw.docLocation(d, at.pos, d.findingSrc(j))
 			jf := jd.Findings[j]
 			sw.add(f.Code, f.Severity.String(), msg, loc, jf.Fingerprint, r.baselineState(jf.Baseline))
 		}

@@ -153,6 +153,7 @@ type sarifWriter struct {
 	index   map[string]int
 	results []sarifResult
 	lines   map[string]int // line counts of plan files, for their whole-file regions
+	note    string         // a run-level note: why some results point at the plan (locateInConfig)
 }
 
 func newSARIFWriter(base string, rules []sarifRule) *sarifWriter {
@@ -208,6 +209,10 @@ func (w *sarifWriter) write(out io.Writer) error {
 	if w.base != "" {
 		run.OriginalURIBaseIDs = map[string]sarifArtifactLoc{srcRoot: {URI: fileURI(w.base) + "/"}}
 	}
+	if w.note != "" {
+		run.Invocations[0].ToolExecutionNotifications = append(run.Invocations[0].ToolExecutionNotifications,
+			sarifNotification{Level: "note", Message: sarifText{Text: sentence(w.note)}})
+	}
 	if left := len(w.results) - maxSARIFResults; left > 0 {
 		kept := make([]sarifResult, 0, maxSARIFResults)
 		for _, level := range []string{"error", "warning", "note"} {
@@ -218,9 +223,9 @@ func (w *sarifWriter) write(out io.Writer) error {
 			}
 		}
 		run.Results = kept
-		run.Invocations[0].ToolExecutionNotifications = []sarifNotification{{Level: "warning", Message: sarifText{Text: fmt.Sprintf(
+		run.Invocations[0].ToolExecutionNotifications = append(run.Invocations[0].ToolExecutionNotifications, sarifNotification{Level: "warning", Message: sarifText{Text: fmt.Sprintf(
 			"%d of %d results were left out: a run holds at most %d (what GitHub code scanning shows), errors first, then warnings, then notes. The text and JSON formats report every result.",
-			left, len(w.results), maxSARIFResults)}}}
+			left, len(w.results), maxSARIFResults)}})
 	}
 	return encodeSARIF(out, run)
 }
@@ -339,11 +344,17 @@ func resolveBase(base string) (string, error) {
 }
 
 // docLocation is a document's location in the log. A finding in a policy file is its
-// element's region; a document in a plan is the plan file as a whole (the document is a
-// string inside it, so a position in the document is not one in the file) with the
+// element's region; a document in a plan is, when it was found in the configuration (src),
+// that line of the .tf or JSON file, else the plan file as a whole (the document is a
+// string inside it, so a position in the document is not one in the file); both with the
 // resource address as a logical location.
-func (w *sarifWriter) docLocation(d document, pos policy.Pos) sarifLocation {
+func (w *sarifWriter) docLocation(d document, pos policy.Pos, src srcPos) sarifLocation {
 	loc := sarifLocation{PhysicalLocation: sarifPhysical{ArtifactLocation: w.artifact(d.Source)}}
+	if d.InPlan() && src.valid() {
+		loc.PhysicalLocation = sarifPhysical{ArtifactLocation: w.artifact(src.File), Region: &sarifRegion{StartLine: src.Line, StartColumn: src.Column}}
+		loc.LogicalLocations = []sarifLogicalLoc{{Name: d.Address, FullyQualifiedName: d.Address + "." + d.Attribute, Kind: "resource"}}
+		return loc
+	}
 	if d.InPlan() {
 		loc.PhysicalLocation.Region = &sarifRegion{StartLine: 1, EndLine: w.lineCount(d.Source)}
 		loc.LogicalLocations = []sarifLogicalLoc{{Name: d.Address, FullyQualifiedName: d.Address + "." + d.Attribute, Kind: "resource"}}
