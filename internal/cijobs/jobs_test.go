@@ -277,6 +277,16 @@ func workspace(t *testing.T, bin string) (string, []string) {
 			t.Fatal(err)
 		}
 	}
+	return dir, append(offlineEnv(bin),
+		"PATH="+tools+string(os.PathListSeparator)+os.Getenv("PATH"),
+		"TF_CLI_ARGS_plan=-var=apply_to_cloud=true",
+	)
+}
+
+// offlineEnv is the environment of an offline plan: the process's without its TF_, HW_
+// and PATH variables, plus bin/dev.tfrc's dev_overrides and credentials that are no one's
+// with endpoints where nothing listens and a proxy that refuses.
+func offlineEnv(bin string) []string {
 	var env []string
 	for _, kv := range os.Environ() {
 		if k, _, _ := strings.Cut(kv, "="); !strings.HasPrefix(k, "TF_") && !strings.HasPrefix(k, "HW_") && k != "PATH" {
@@ -284,10 +294,8 @@ func workspace(t *testing.T, bin string) (string, []string) {
 		}
 	}
 	nowhere := "http://127.0.0.1:9"
-	return dir, append(env,
-		"PATH="+tools+string(os.PathListSeparator)+os.Getenv("PATH"),
+	return append(env,
 		"TF_CLI_CONFIG_FILE="+filepath.Join(bin, "dev.tfrc"),
-		"TF_CLI_ARGS_plan=-var=apply_to_cloud=true",
 		"TF_IN_AUTOMATION=1",
 		"CHECKPOINT_DISABLE=1",
 		"HW_ACCESS_KEY=offline", "HW_SECRET_KEY=offline", "HW_DOMAIN_ID=0123456789abcdef0123456789abcdef",
