@@ -188,6 +188,19 @@ func placesOf(t *testing.T, format string, out []byte) map[string][]placed {
 	return got
 }
 
+// The guide shows the finding example: docs/ names it, rendered from the template.
+func TestGuideNamesFindingsExample(t *testing.T) {
+	for _, file := range []string{guideTmpl, guideDoc} {
+		b, err := os.ReadFile(filepath.Join(root(t), file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(b, []byte("--config "+findingsExample)) {
+			t.Errorf("%s does not show check --config %s (run make docs after the template)", file, findingsExample)
+		}
+	}
+}
+
 // A plan of the guide's finding example, checked from the checkout's root with --config
 // naming the example, as a CI job does: in every format, each of its two warnings points
 // at the file and line (and column, where the format has one) of the action string that
