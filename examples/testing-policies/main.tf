@@ -28,9 +28,9 @@ data "imspolicy_policy_document" "image_builders" {
     resources = ["ims:*:${var.account_id}:image:*"]
   }
   statement {
-    sid     = "ProtectGoldenImage"
-    effect  = "Deny"
-    actions = ["ims:images:deleteImage", "ims:images:updateImage"]
+    sid       = "ProtectGoldenImage"
+    effect    = "Deny"
+    actions   = ["ims:images:deleteImage", "ims:images:updateImage"]
     resources = [local.golden_image]
   }
 }
