@@ -72,10 +72,42 @@ func NotReceived(key string, actions []Action) (Unreceived, bool) {
 	return u, true
 }
 
+// MayReceive reports whether a request for the action may carry key: NotReceivedBy's
+// negation, without allocating (simulations and analyses ask it of every key they meet).
+func MayReceive(key, action string) bool {
+	i := conditionKeyAt(key)
+	if i < 0 || conditionKeys[i].Global || wildcard.HasWildcard(action) {
+		return true
+	}
+	name := conditionKeys[i].Name
+	for j := range index.sorted {
+		a := &index.sorted[j]
+		if !wildcard.EqualFold(a.Name, action) && !containsFold(a.Aliases, action) {
+			continue
+		}
+		if _, ok := a.KeyRef(name); ok {
+			return true
+		}
+	}
+	return false
+}
+
+func containsFold(names []string, name string) bool {
+	for _, n := range names {
+		if wildcard.EqualFold(n, name) {
+			return true
+		}
+	}
+	return false
+}
+
 // NotReceivedBy is NotReceived for one request's action name: a table action or an alias
 // (the table actions it grants, Granted), or another service's action, which no ims: key
 // reaches. An unknown ims: name is no operation of IMS either.
 func NotReceivedBy(key, action string) (Unreceived, bool) {
+	if MayReceive(key, action) {
+		return Unreceived{}, false
+	}
 	granted := Granted(action)
 	if len(granted) == 0 {
 		if wildcard.HasWildcard(action) {
