@@ -83,7 +83,7 @@ func TestWitnessOnlyThroughUnassociatedKey(t *testing.T) {
 		t.Fatalf("witness %+v, want one only through ims:Region", w)
 	}
 	want := `ims:images:get on "ims:x:x:image:x" with ims:Region = ["cn-north-4"]: allow, was implicit_deny, ` +
-		`only through ims:Region, which ims:images:get is not known to receive (stated: the vendor's table of actions lists it for none of them)`
+		`only through ims:Region, which ims:images:get is not known to receive (stated: the vendor's table of actions lists no such key for it)`
 	if got := w.String(); got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}

@@ -44,6 +44,8 @@ func (u Unreceived) String() string {
 		b.WriteString(" (inferred: the seed lost the condition key cell of " + u.Lost[0] + ", whose keys are inferred from Table 4's descriptions)")
 	case len(u.Lost) > 1:
 		b.WriteString(" (inferred: the seed lost the condition key cells of " + strings.Join(u.Lost, ", ") + ", whose keys are inferred from Table 4's descriptions)")
+	case len(u.Actions) == 1:
+		b.WriteString(" (stated: the vendor's table of actions lists no such key for it)")
 	default:
 		b.WriteString(" (stated: the vendor's table of actions lists it for none of them)")
 	}

@@ -10,7 +10,7 @@ func TestNotReceived(t *testing.T) {
 		want        string // "" when the request may carry the key
 		inferred    bool
 	}{
-		{"ims:Region", "ims:images:get", "ims:Region, which ims:images:get is not known to receive (stated: the vendor's table of actions lists it for none of them)", false},
+		{"ims:Region", "ims:images:get", "ims:Region, which ims:images:get is not known to receive (stated: the vendor's table of actions lists no such key for it)", false},
 		{"IMS:region", "ims:images:create", "ims:Region, which ims:images:create is not known to receive (inferred: the seed lost the condition key cell of ims:images:create, whose keys are inferred from Table 4's descriptions)", true},
 		{"ims:Encrypted", "x:x:x", "ims:Encrypted, which x:x:x is not known to receive (stated: the vendor's page says ims: keys apply only to operations of IMS)", false},
 		{"ims:Region", "ims:images:update", "ims:Region, which ims:images:update is not known to receive (inferred: the seed lost the condition key cell of ims:images:setTags, whose keys are inferred from Table 4's descriptions)", true},

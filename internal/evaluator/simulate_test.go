@@ -267,7 +267,7 @@ func TestSimulateUnassociatedKeys(t *testing.T) {
 	}
 	ctx := []ContextEntry{{Key: "ims:Region", Values: []string{"cn-north-4"}}, {Key: "IMS:region", Values: []string{"x"}}, {Key: "g:MFAPresent", Values: []string{"true"}}}
 	rep := set.Simulate(&SimulationRequest{Action: "ims:images:get", Resource: "ims:cn-north-4:acct:image:abc", Context: ctx})
-	want := []string{"the request gives ims:Region, which ims:images:get is not known to receive (stated: the vendor's table of actions lists it for none of them)"}
+	want := []string{"the request gives ims:Region, which ims:images:get is not known to receive (stated: the vendor's table of actions lists no such key for it)"}
 	if !slices.Equal(rep.UnassociatedKeys(), want) || !slices.Equal(rep.Warnings(), want) {
 		t.Errorf("unassociated keys %q, warnings %q", rep.UnassociatedKeys(), rep.Warnings())
 	}
