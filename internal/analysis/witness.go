@@ -32,22 +32,35 @@ func unassociated(a actionUniverse, states []*keyState) []string {
 // unassociated key, else the first found.
 type finder struct {
 	w *Witness
+	// unreceived caches, for action, whether it is not known to receive each key: a
+	// finder is offered every allowed request of an enumeration.
+	action     string
+	unreceived map[*keyInfo]bool
 }
 
 // offer considers a request of the kind; make builds its witness when it is kept.
 func (f *finder) offer(a actionUniverse, states []*keyState, make func() *Witness) {
-	if f.done() || f.w != nil && hasUnassociated(a, states) {
+	if f.done() || f.w != nil && f.hasUnassociated(a, states) {
 		return
 	}
 	f.w = make()
 }
 
-func hasUnassociated(a actionUniverse, states []*keyState) bool {
+func (f *finder) hasUnassociated(a actionUniverse, states []*keyState) bool {
+	if f.unreceived == nil || f.action != a.name {
+		f.action, f.unreceived = a.name, map[*keyInfo]bool{}
+	}
 	for _, s := range states {
-		if s.present {
-			if _, ok := catalog.NotReceivedBy(s.key.spelling, a.name); ok {
-				return true
-			}
+		if !s.present {
+			continue
+		}
+		not, ok := f.unreceived[s.key]
+		if !ok {
+			not = !catalog.MayReceive(s.key.spelling, a.name)
+			f.unreceived[s.key] = not
+		}
+		if not {
+			return true
 		}
 	}
 	return false
