@@ -83,12 +83,25 @@ type Witness struct {
 	// when, in some layer, every one of them names it only so (ims:images:update for
 	// ims:images:deleteImage); "" otherwise.
 	Alias string
+	// UnassociatedKeys are the keys of Context that the catalog does not associate with
+	// Action (catalog.NotReceivedBy), sorted: the service is not known to send such a
+	// request. The analysis keeps such requests (the associations are partly inferred,
+	// and a proof must not rest on them) but gives, for each action, a witness without
+	// such keys whenever one exists; so a witness has them only when every request it
+	// could stand for has them too, or, with Unsearched, when the search for another
+	// stopped at a bound.
+	UnassociatedKeys []string
+	// Unsearched is set when the witness has UnassociatedKeys and the search for a
+	// witness without them stopped at a bound (the question's budget, or the allowance of
+	// that search, as large again), so that one may exist.
+	Unsearched bool
 }
 
 // witness is the request for action a on resource under states, as configuration 0 (the
 // candidate) decided it in r.
 func (sp *space) witness(a actionUniverse, resource string, states []*keyState, r *evaluator.Result) *Witness {
-	return &Witness{Action: a.name, Resource: resource, Context: contextOf(states), Decision: r.Decision, Alias: sp.throughAlias(a, r)}
+	return &Witness{Action: a.name, Resource: resource, Context: contextOf(states), Decision: r.Decision, Alias: sp.throughAlias(a, r),
+		UnassociatedKeys: unassociated(a, states)}
 }
 
 // throughAlias returns the alias through which configuration 0's statements that allowed
@@ -153,12 +166,13 @@ func NoNewAccess(candidate, reference *evaluator.PolicySet, b Budget) (out NoNew
 	if done, err := settle(err, &out.Status, &out.Reason); done {
 		return out, err
 	}
+	pref := sp.preference()
 	for _, a := range actions {
 		if !b.exhaustive && sp.m.sameDecisions(a.name) {
 			continue
 		}
-		var newW, removedW *Witness
-		err := sp.compare(a, b.product, func(resource string, states []*keyState, rs []*evaluator.Result) bool {
+		var newW, removedW finder
+		offer := func(resource string, states []*keyState, rs []*evaluator.Result) {
 			c, r := rs[0].Decision, rs[1].Decision
 			witness := func() *Witness {
 				rd := r
@@ -166,19 +180,34 @@ func NoNewAccess(candidate, reference *evaluator.PolicySet, b Budget) (out NoNew
 				w.ReferenceDecision = &rd
 				return w
 			}
-			if c == evaluator.Allow && r != evaluator.Allow && newW == nil {
-				newW = witness()
+			if c == evaluator.Allow && r != evaluator.Allow {
+				newW.offer(a, states, witness)
 			}
-			if r == evaluator.Allow && c != evaluator.Allow && removedW == nil {
-				removedW = witness()
+			if r == evaluator.Allow && c != evaluator.Allow {
+				removedW.offer(a, states, witness)
 			}
-			return newW == nil || removedW == nil
-		})
-		if newW != nil {
-			out.NewAccess = append(out.NewAccess, *newW)
 		}
-		if removedW != nil {
-			out.RemovedAccess = append(out.RemovedAccess, *removedW)
+		sp.searchedByParts = false
+		err := sp.compare(a, b.product, func(resource string, states []*keyState, rs []*evaluator.Result) bool {
+			offer(resource, states, rs)
+			return pref.more(newW.w != nil && removedW.w != nil, newW.done() && removedW.done())
+		})
+		// The search by parts visits the first request of each kind only: when one carries
+		// a key the action is not known to receive, the enumeration looks for another, all
+		// of it on the preference's allowance.
+		if err == nil && sp.searchedByParts && (newW.w != nil && !newW.done() || removedW.w != nil && !removedW.done()) {
+			pref.past()
+			err = sp.each(a, func(resource string, states []*keyState, rs []*evaluator.Result) bool {
+				offer(resource, states, rs)
+				return pref.more(true, (newW.w == nil || newW.done()) && (removedW.w == nil || removedW.done()))
+			})
+		}
+		err = pref.settle(err, &newW, &removedW)
+		if newW.w != nil {
+			out.NewAccess = append(out.NewAccess, *newW.w)
+		}
+		if removedW.w != nil {
+			out.RemovedAccess = append(out.RemovedAccess, *removedW.w)
 		}
 		if done, err := settle(err, &out.Status, &out.Reason); done {
 			return out, err
@@ -230,20 +259,21 @@ func AccessNotGranted(set *evaluator.PolicySet, actionPatterns, resourcePatterns
 		return out, err
 	}
 	query := evaluator.NewQuery(actionPatterns, resourcePatterns)
+	pref := sp.preference()
 	for _, a := range actions {
 		if !query.MatchesAction(a.name) {
 			continue
 		}
-		var w *Witness
+		var w finder
 		err := sp.each(a, func(resource string, states []*keyState, rs []*evaluator.Result) bool {
 			if query.MatchesResource(resource) && rs[0].Decision == evaluator.Allow {
-				w = sp.witness(a, resource, states, rs[0])
-				return false
+				w.offer(a, states, func() *Witness { return sp.witness(a, resource, states, rs[0]) })
 			}
-			return true
+			return pref.more(w.w != nil, w.done())
 		})
-		if w != nil {
-			out.Witnesses = append(out.Witnesses, *w)
+		err = pref.settle(err, &w)
+		if w.w != nil {
+			out.Witnesses = append(out.Witnesses, *w.w)
 		}
 		if done, err := settle(err, &out.Status, &out.Reason); done {
 			return out, err
@@ -299,19 +329,25 @@ func EffectivePermissions(set *evaluator.PolicySet, b Budget) (out EffectivePerm
 	if done, err := settle(err, &out.Status, &out.Reason); done {
 		return out, err
 	}
+	pref := sp.preference()
+	var other finder // one witness for every other service's action
 	for _, a := range actions {
 		if a.table == nil {
-			if out.OtherServicesAllowed {
+			if other.done() || other.w != nil && pref.cut {
+				other.w.Unsearched = !other.done()
 				break
+			}
+			if other.w != nil {
+				pref.past() // without a preference, the search would have ended
 			}
 			err := sp.each(a, func(resource string, states []*keyState, rs []*evaluator.Result) bool {
 				if rs[0].Decision == evaluator.Allow {
-					out.OtherServicesAllowed = true
-					out.OtherServicesWitness = sp.witness(a, resource, states, rs[0])
-					return false
+					other.offer(a, states, func() *Witness { return sp.witness(a, resource, states, rs[0]) })
 				}
-				return true
+				return pref.more(other.w != nil, other.done())
 			})
+			err = pref.settle(err, &other)
+			out.OtherServicesAllowed, out.OtherServicesWitness = other.w != nil, other.w
 			if done, err := settle(err, &out.Status, &out.Reason); done {
 				return out, err
 			}
@@ -319,15 +355,15 @@ func EffectivePermissions(set *evaluator.PolicySet, b Budget) (out EffectivePerm
 		}
 		p := ActionPermission{Action: a.name, AccessLevel: a.table.AccessLevel}
 		allowed, denied := false, false
+		var w finder // the enumeration is whole here: preferring costs nothing
 		err := sp.each(a, func(resource string, states []*keyState, rs []*evaluator.Result) bool {
 			if rs[0].Decision != evaluator.Allow {
 				denied = true
 				return true
 			}
 			allowed = true
-			if p.Witness == nil {
-				p.Witness = sp.witness(a, resource, states, rs[0])
-			}
+			w.offer(a, states, func() *Witness { return sp.witness(a, resource, states, rs[0]) })
+			p.Witness = w.w
 			for _, m := range rs[0].Matched {
 				ref := StatementRef{Policy: m.Policy, Statement: m.Statement, Sid: m.Sid}
 				if m.Layer == evaluator.IdentityLayer && !m.Deny && !slices.Contains(p.AllowedBy, ref) {

@@ -369,7 +369,7 @@ func TestDifferential(t *testing.T) {
 	sets := policytest.Short(*diffSets)
 	g := policytest.NewGen(policytest.Analyser(), *diffSeed)
 	start := time.Now()
-	var complete, unknown, differing, oracleRequests, queries int
+	var complete, unknown, differing, oracleRequests, queries, witnesses, unassociatedOnly int
 	grants := map[Grant]int{}
 	for n := range sets {
 		cand, ref, desc := pair(t, g)
@@ -394,6 +394,9 @@ func TestDifferential(t *testing.T) {
 		dc, dr := decideAll(t, cand), decideAll(t, ref)
 		var found, removed *Witness
 		perAction := map[string][2]bool{} // allowed, denied by the candidate
+		// Per action, whether the oracle saw a request of each kind (new, removed, allowed)
+		// that carries no key the action is not known to receive.
+		associated := map[string][3]bool{}
 		u.each(func(a, r string, ctx map[string][]string, ectx evaluator.Context) {
 			oracleRequests++
 			c, rd := dc(a, r, ectx), dr(a, r, ectx)
@@ -410,7 +413,22 @@ func TestDifferential(t *testing.T) {
 				s[1] = true
 			}
 			perAction[a] = s
+			if !oracleUnassociated(a, ctx) {
+				as := associated[a]
+				as[0] = as[0] || c == evaluator.Allow && rd != evaluator.Allow
+				as[1] = as[1] || rd == evaluator.Allow && c != evaluator.Allow
+				as[2] = as[2] || c == evaluator.Allow
+				associated[a] = as
+			}
 		})
+		for _, w := range res.NewAccess {
+			witnesses++
+			if len(w.UnassociatedKeys) > 0 {
+				unassociatedOnly++
+			}
+		}
+		checkPreferred(t, n, desc, res.NewAccess, associated, 0)
+		checkPreferred(t, n, desc, res.RemovedAccess, associated, 1)
 		if found != nil {
 			differing++
 			if res.Holds {
@@ -463,6 +481,7 @@ func TestDifferential(t *testing.T) {
 			}
 			if p.Witness != nil {
 				checkWitnesses(t, cand, nil, []Witness{*p.Witness})
+				checkPreferred(t, n, desc, []Witness{*p.Witness}, associated, 2)
 			}
 		}
 		other := false
@@ -475,10 +494,34 @@ func TestDifferential(t *testing.T) {
 			t.Fatalf("set %d (seed %d): the oracle allows another service's action, the engine says none\ncandidate:\n%s", n, *diffSeed, desc)
 		}
 	}
-	t.Logf("%d pairs in %v: %d complete (%d with new access by the oracle), %d unknown; %d oracle requests; grants %v; %d queries granted",
-		sets, time.Since(start).Round(time.Millisecond), complete, differing, unknown, oracleRequests, grants, queries)
+	t.Logf("%d pairs in %v: %d complete (%d with new access by the oracle), %d unknown; %d oracle requests; grants %v; %d queries granted; "+
+		"%d of %d new-access witnesses only through unassociated keys",
+		sets, time.Since(start).Round(time.Millisecond), complete, differing, unknown, oracleRequests, grants, queries, unassociatedOnly, witnesses)
 	if complete < sets*8/10 || differing < complete/10 {
 		t.Errorf("the generator proves little: %d of %d complete, %d differing", complete, sets, differing)
+	}
+}
+
+// oracleUnassociated reports whether a request carries a key its action is not known to
+// receive, by the catalog.
+func oracleUnassociated(action string, ctx map[string][]string) bool {
+	for k := range ctx {
+		if _, ok := catalog.NotReceivedBy(k, action); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// checkPreferred fails when a witness rests on an unassociated key, said to be the only
+// way, and the oracle saw a request of its kind (index into associated's entries) without one.
+func checkPreferred(t *testing.T, n int, desc string, ws []Witness, associated map[string][3]bool, kind int) {
+	t.Helper()
+	for _, w := range ws {
+		if len(w.UnassociatedKeys) > 0 && !w.Unsearched && associated[w.Action][kind] {
+			t.Fatalf("set %d (seed %d): witness %s rests on %v, but the oracle found a request without them\ncandidate:\n%s",
+				n, *diffSeed, w, w.UnassociatedKeys, desc)
+		}
 	}
 }
 

@@ -2,9 +2,11 @@ package analysis
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 )
@@ -130,6 +132,15 @@ func checkWitnesses(t testing.TB, candidate config, reference *config, ws []Witn
 			t.Errorf("two witnesses for %s", w.Action)
 		}
 		seen[w.Action] = true
+		var unassoc []string
+		for k := range w.Context {
+			if _, ok := catalog.NotReceivedBy(k, w.Action); ok {
+				unassoc = append(unassoc, k)
+			}
+		}
+		if slices.Sort(unassoc); !slices.Equal(unassoc, w.UnassociatedKeys) || w.Unsearched && len(unassoc) == 0 {
+			t.Errorf("witness %+v: unassociated keys %v, the catalog says %v", w, w.UnassociatedKeys, unassoc)
+		}
 		if got := replay(t, candidate, w); got != w.Decision {
 			t.Errorf("witness %+v: replayed decision %s, reported %s", w, got, w.Decision)
 		}

@@ -77,6 +77,7 @@ func (sp *space) compare(a actionUniverse, product bool, visit visitFunc) error 
 				return more
 			})
 		}
+		sp.searchedByParts = true
 		always, err := sp.outcomes(a.name, resource, rel, keys, parts)
 		if err != nil {
 			return false, err

@@ -115,6 +115,9 @@ type space struct {
 	imageURNs, otherURNs         *resourceUniverse
 	keyCache                     map[string][]*keyState
 	ctx                          context
+	// searchedByParts is set when compare answered a resource class by parts: it visited
+	// only the first request of each kind there, not every one.
+	searchedByParts bool
 }
 
 // spent is the budget used so far; 0 for no space (a configuration the gate refused).

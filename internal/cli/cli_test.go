@@ -58,6 +58,10 @@ var goldenCases = []struct {
 	{"flags-after-paths", []string{"check", "testdata/warning-only.json", "--fail-on", "warning"}, "", ExitFindings},
 	{"diff-text", []string{"diff-access", "testdata/old-readers.json", "testdata/new-readers.json"}, "", ExitFindings},
 	{"diff-json", []string{"diff-access", "--format", "json", "testdata/old-readers.json", "testdata/new-readers.json"}, "", ExitFindings},
+	// Witnesses prefer requests without keys their action is not known to receive, and say
+	// when they rest on one (ims:images:get only through ims:Region).
+	{"diff-unassociated-text", []string{"diff-access", "testdata/old-quotas.json", "testdata/new-region.json"}, "", ExitFindings},
+	{"diff-unassociated-json", []string{"diff-access", "--format", "json", "testdata/old-quotas.json", "testdata/new-region.json"}, "", ExitFindings},
 	{"diff-sarif", []string{"diff-access", "--format", "sarif", "testdata/old-readers.json", "testdata/new-readers.json"}, "", ExitFindings},
 	{"diff-same", []string{"diff-access", "testdata/new-readers.json", "testdata/new-readers.json"}, "", exitOK},
 	{"diff-narrower", []string{"diff-access", "testdata/new-readers.json", "testdata/warning-only.json"}, "", ExitFindings},

@@ -293,6 +293,11 @@ type jsonWitness struct {
 	// ThroughAlias is the alias through which the new document names the action, as the
 	// provider's through_alias says; absent otherwise.
 	ThroughAlias string `json:"through_alias,omitempty"`
+	// UnassociatedKeys are the context keys the action is not known to receive, when the
+	// witness rests on them (analysis.Witness.UnassociatedKeys); absent otherwise.
+	// UnassociatedUnsearched says the search for a request without them stopped at a bound.
+	UnassociatedKeys       []string `json:"unassociated_keys,omitempty"`
+	UnassociatedUnsearched bool     `json:"unassociated_unsearched,omitempty"`
 }
 
 type diffSummary struct {
@@ -304,7 +309,8 @@ type diffSummary struct {
 func witnesses(ws []analysis.Witness) []jsonWitness {
 	out := []jsonWitness{}
 	for _, w := range ws {
-		jw := jsonWitness{Action: w.Action, Resource: w.Resource, Context: w.Context, NewDecision: w.Decision.String(), ThroughAlias: w.Alias}
+		jw := jsonWitness{Action: w.Action, Resource: w.Resource, Context: w.Context, NewDecision: w.Decision.String(), ThroughAlias: w.Alias,
+			UnassociatedKeys: w.UnassociatedKeys, UnassociatedUnsearched: w.Unsearched}
 		if jw.Context == nil {
 			jw.Context = map[string][]string{}
 		}

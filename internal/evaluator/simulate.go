@@ -1,8 +1,11 @@
 package evaluator
 
 import (
+	"slices"
+
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/condition"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/wildcard"
 )
 
 // SimulationRequest is a hypothetical request as a user writes it: an action or an IMS
@@ -69,6 +72,57 @@ type Report struct {
 	// AliasSurprises are the aliases among the actions involved that grant more than
 	// their name says.
 	AliasSurprises []string
+	// context is the request's, for UnassociatedKeys (said on demand: a simulation
+	// allocates little).
+	context []ContextEntry
+}
+
+// UnassociatedKeys say, in the catalog's sentence (catalog.Unreceived), each context key
+// the request gives that the action (for an API, every action involved) is not known to
+// receive: a request the service presumably never sends, as the analyser says of its
+// witnesses.
+func (r *Report) UnassociatedKeys() []string {
+	if r.API == "" {
+		return unassociatedKeys(r.context, []string{r.Action})
+	}
+	involved := make([]string, len(r.Actions))
+	for i, a := range r.Actions {
+		involved[i] = a.Action
+	}
+	return unassociatedKeys(r.context, involved)
+}
+
+// Warnings are the report's notes worth knowing: its alias surprises, then its
+// unassociated keys.
+func (r *Report) Warnings() []string {
+	return append(append([]string{}, r.AliasSurprises...), r.UnassociatedKeys()...)
+}
+
+// unassociatedKeys says which of the context's keys none of the named actions is known to
+// receive.
+func unassociatedKeys(entries []ContextEntry, actions []string) []string {
+	var out []string
+	for i, e := range entries {
+		if slices.ContainsFunc(actions, func(a string) bool { return catalog.MayReceive(e.Key, a) }) ||
+			slices.ContainsFunc(entries[:i], func(p ContextEntry) bool { return wildcard.EqualFold(p.Key, e.Key) }) {
+			continue // received (the common case: nothing allocated), or given twice: one note
+		}
+		var u catalog.Unreceived
+		var ok bool
+		if len(actions) == 1 {
+			u, ok = catalog.NotReceivedBy(e.Key, actions[0])
+		} else {
+			var granted []catalog.Action
+			for _, a := range actions {
+				granted = append(granted, catalog.Granted(a)...)
+			}
+			u, ok = catalog.NotReceived(e.Key, granted)
+		}
+		if ok {
+			out = append(out, "the request gives "+u.String())
+		}
+	}
+	return out
 }
 
 // Simulate answers a request with the full report.
@@ -106,6 +160,7 @@ func (e *PolicySet) Simulate(req *SimulationRequest) Report {
 		if len(names.granted) > 0 {
 			rep.AliasSurprises = []string{surprise(req.Action, names.granted)}
 		}
+		rep.context = req.Context
 		return rep
 	}
 	rep.API = api.Method + " " + api.PathTemplate
@@ -118,6 +173,7 @@ func (e *PolicySet) Simulate(req *SimulationRequest) Report {
 		involved[i] = a.Action
 	}
 	rep.AliasSurprises = AliasSurprises(involved)
+	rep.context = req.Context
 	return rep
 }
 

@@ -257,3 +257,26 @@ func caseSources(c policytest.Case) Sources {
 	}
 	return src
 }
+
+// TestSimulateUnassociatedKeys: the report says, in the catalog's sentence, which context
+// keys the action is not known to receive, as the analyser says of its witnesses.
+func TestSimulateUnassociatedKeys(t *testing.T) {
+	set, findings := NewPolicySet(Sources{Identity: checkIdentity(doc(`{"Effect":"Allow","Action":["ims:*"]}`))})
+	if len(findings) > 0 {
+		t.Fatal(findings)
+	}
+	ctx := []ContextEntry{{Key: "ims:Region", Values: []string{"cn-north-4"}}, {Key: "IMS:region", Values: []string{"x"}}, {Key: "g:MFAPresent", Values: []string{"true"}}}
+	rep := set.Simulate(&SimulationRequest{Action: "ims:images:get", Resource: "ims:cn-north-4:acct:image:abc", Context: ctx})
+	want := []string{"the request gives ims:Region, which ims:images:get is not known to receive (stated: the vendor's table of actions lists no such key for it)"}
+	if !slices.Equal(rep.UnassociatedKeys(), want) || !slices.Equal(rep.Warnings(), want) {
+		t.Errorf("unassociated keys %q, warnings %q", rep.UnassociatedKeys(), rep.Warnings())
+	}
+	rep = set.Simulate(&SimulationRequest{Action: "ims:images:copyCrossRegion", Resource: "ims:cn-north-4:acct:image:abc", Context: ctx})
+	if len(rep.UnassociatedKeys()) != 0 {
+		t.Errorf("copyCrossRegion receives ims:Region: %q", rep.UnassociatedKeys())
+	}
+	rep = set.Simulate(&SimulationRequest{API: &APIRequest{Method: "PUT", Path: "/v2/images/abc/file"}, Resource: "ims:cn-north-4:acct:image:abc", Context: ctx})
+	if u := rep.UnassociatedKeys(); len(u) != 1 || !strings.Contains(u[0], "ims:Region, which none of ims:images:") {
+		t.Errorf("API: %q", u)
+	}
+}

@@ -702,7 +702,9 @@ func operatorsFor(t catalog.ValueType) string {
 	return strings.Join(names, ", ")
 }
 
-// keyAssociation warns when none of the statement's actions is associated with an ims: key.
+// keyAssociation warns when none of the statement's actions is associated with an ims: key,
+// in the catalog's sentence (catalog.Unreceived), which says whether that is stated or
+// inferred.
 func (c *checker) keyAssociation(at Location, k ConditionKey, key catalog.ConditionKey, actions map[string]catalog.Action) {
 	use := func() string {
 		var users []string
@@ -714,28 +716,21 @@ func (c *checker) keyAssociation(at Location, k ConditionKey, key catalog.Condit
 		}
 		return "use it with " + strings.Join(users, ", ") + ", or drop the condition"
 	}
+	names := sortedNames(actions)
+	table := make([]catalog.Action, len(names))
+	for i, n := range names {
+		table[i] = actions[n]
+	}
+	u, ok := catalog.NotReceived(key.Name, table)
+	if !ok {
+		return
+	}
 	if len(actions) == 0 {
-		c.report("unassociated_condition_key", at, k.Pos, "%s applies only to IMS actions and this statement has none; %s", key.Name, use())
+		c.report("unassociated_condition_key", at, k.Pos, "the condition is on %s, and this statement has none; %s", u, use())
 		return
 	}
-	var lost []string
-	for _, n := range sortedNames(actions) {
-		a := actions[n]
-		if _, ok := a.KeyRef(key.Name); ok {
-			return
-		}
-		if a.ConditionKeysLost {
-			lost = append(lost, n)
-		}
-	}
-	names := strings.Join(sortedNames(actions), ", ")
-	if len(lost) == 0 {
-		c.report("unassociated_condition_key", at, k.Pos, "the vendor's table lists %s for none of this statement's actions (%s): their requests never carry it, so the condition is decided on an absent key (positive operators never hold, negated ones always do); %s",
-			key.Name, names, use())
-		return
-	}
-	c.report("unassociated_condition_key", at, k.Pos, "the catalog does not associate %s with any of this statement's actions (%s); this is inferred, because the vendor's page lost the condition key cells of %s; %s",
-		key.Name, names, strings.Join(lost, ", "), use())
+	c.report("unassociated_condition_key", at, k.Pos, "the condition is on %s, so it is decided on an absent key (positive operators never hold, negated ones always do); %s",
+		u, use())
 }
 
 // scpRules applies the rules that only SCPs have.

@@ -241,7 +241,7 @@ var rules = []Rule{
 		Fix:     "Drop the prefix.",
 		Example: `{"Version": "5.0", "Statement": [{"Effect": "Deny", "Action": ["ims:images:copyCrossRegion"], "Condition": {"ForAllValues:StringEquals": {"ims:Region": ["cn-north-4"]}}}]}`},
 	{Code: "unassociated_condition_key", Severity: Warning,
-		Summary: "The catalog associates an ims: condition key with none of the statement's actions, so the key is absent from their requests (the message says whether the seed states this or it is inferred; g: keys apply to every action).",
+		Summary: "The catalog associates an ims: condition key with none of the statement's actions, so the key is absent from their requests (the message says whether the seed states this or it is inferred, in the sentence the simulator's warnings and the access analyser's witnesses use; g: keys apply to every action).",
 		Fix:     "Use the key with the actions the message names, or drop the condition.",
 		Example: `{"Version": "5.0", "Statement": [{"Effect": "Deny", "Action": ["ims:images:get"], "Resource": ["*"], "Condition": {"StringNotEquals": {"ims:Region": ["cn-north-4"]}}}]}`},
 

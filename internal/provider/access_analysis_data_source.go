@@ -55,6 +55,17 @@ func witnessAttributes(reference string) map[string]schema.Attribute {
 		"reference_decision": schema.StringAttribute{Computed: true, MarkdownDescription: reference},
 		"through_alias": schema.StringAttribute{Computed: true, MarkdownDescription: "The alias through which the statements that allow the request " +
 			"name `action`, when they name it only so (`ims:images:update` for `ims:images:deleteImage`); null otherwise."},
+		"unassociated_keys": schema.ListAttribute{
+			Computed: true, ElementType: types.StringType,
+			MarkdownDescription: "The keys of `context` that the catalog does not associate with `action`, sorted: the service is not known to send " +
+				"such a request (stated or inferred, as the `unassociated_condition_key` rule says). The analysis keeps such requests, " +
+				"but gives a witness without them whenever one exists, so a non-empty list means every such request carries them " +
+				"(or, with `unassociated_unsearched`, that the search for one without them stopped at a bound). Empty otherwise.",
+		},
+		"unassociated_unsearched": schema.BoolAttribute{
+			Computed: true, MarkdownDescription: "Whether the search for a request without `unassociated_keys` stopped at a bound (the budget, or its own " +
+				"allowance, as large), so that one may exist; false when `unassociated_keys` is empty or no such request exists.",
+		},
 	}
 }
 
@@ -290,9 +301,14 @@ func accessAnalysisState(config tftypes.Value, gate analysis.Gate, r analysis.Ga
 		if w.Alias != "" {
 			alias = str(w.Alias)
 		}
+		unassoc := make([]tftypes.Value, len(w.UnassociatedKeys))
+		for i, k := range w.UnassociatedKeys {
+			unassoc[i] = str(k)
+		}
 		return tftypes.NewValue(witnessType, map[string]tftypes.Value{
 			"action": str(w.Action), "resource": str(w.Resource), "context": tftypes.NewValue(contextType, ctx),
 			"decision": str(w.Decision.String()), "reference_decision": ref, "through_alias": alias,
+			"unassociated_keys": tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, unassoc), "unassociated_unsearched": boolean(w.Unsearched),
 		})
 	}
 	witnesses := func(ws []analysis.Witness) tftypes.Value {

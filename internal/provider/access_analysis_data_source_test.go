@@ -212,6 +212,41 @@ data "imspolicy_access_analysis" "test" {
 					})),
 				},
 			},
+			{
+				// ims:images:get is allowed only through ims:Region, which its requests are not
+				// known to carry: the witness says so. deleteImage is allowed through
+				// g:MFAPresent too: its witness is that request, with no such key.
+				Config: `
+data "imspolicy_access_analysis" "test" {
+  identity_policies = [jsonencode({
+    Version = "5.0"
+    Statement = [
+      { Effect = "Allow", Action = ["ims:images:get", "ims:images:deleteImage"], Resource = ["*"], Condition = { StringEquals = { "ims:Region" = ["cn-north-4"] } } },
+      { Effect = "Allow", Action = ["ims:images:deleteImage"], Resource = ["*"], Condition = { Bool = { "g:MFAPresent" = ["true"] } } },
+    ]
+  })]
+  reference {
+    identity_policies = []
+  }
+}
+`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					replayWitnesses(analysisAddr),
+					statecheck.ExpectKnownValue(analysisAddr, at("new_access"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.ObjectPartial(map[string]knownvalue.Check{
+							"action":                  knownvalue.StringExact("ims:images:deleteImage"),
+							"context":                 knownvalue.MapExact(map[string]knownvalue.Check{"g:MFAPresent": knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("true")})}),
+							"unassociated_keys":       knownvalue.ListExact(nil),
+							"unassociated_unsearched": knownvalue.Bool(false),
+						}),
+						knownvalue.ObjectPartial(map[string]knownvalue.Check{
+							"action":                  knownvalue.StringExact("ims:images:get"),
+							"unassociated_keys":       knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("ims:Region")}),
+							"unassociated_unsearched": knownvalue.Bool(false),
+						}),
+					})),
+				},
+			},
 		},
 	})
 }

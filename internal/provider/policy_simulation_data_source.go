@@ -145,7 +145,8 @@ func (d *policySimulationDataSource) Schema(_ context.Context, _ datasource.Sche
 					},
 					"warnings": schema.ListAttribute{
 						Computed: true, ElementType: types.StringType,
-						MarkdownDescription: "Surprises worth knowing, such as a dependency that is an alias granting more than its name says.",
+						MarkdownDescription: "Surprises worth knowing, such as a dependency that is an alias granting more than its name says, " +
+							"or a context key the action is not known to receive (a request the service presumably never sends).",
 					},
 					"explanation": schema.StringAttribute{Computed: true, MarkdownDescription: "One readable sentence on why."},
 				}},
@@ -390,7 +391,7 @@ func simulate(set *evaluator.PolicySet, r simRequestModel, at path.Path) (simRes
 		MatchedStatements:  make([]simMatchModel, len(rep.Matched)),
 		MissingContextKeys: append([]string{}, rep.MissingKeys...),
 		EvaluatedActions:   make([]simEvaluatedModel, len(rep.Actions)),
-		Warnings:           append([]string{}, rep.AliasSurprises...),
+		Warnings:           rep.Warnings(),
 		Explanation:        rep.Explanation(),
 	}
 	if rep.API != "" {

@@ -98,6 +98,15 @@ data "imspolicy_policy_simulation" "test" {
       path   = "/v2/images/img-1/file"
     }
   }
+  request {
+    name     = "get with a region"
+    action   = "ims:images:get"
+    resource = local.image
+    context {
+      key    = "ims:Region"
+      values = ["cn-east-3"]
+    }
+  }
 }
 `,
 			ConfigStateChecks: []statecheck.StateCheck{
@@ -153,6 +162,12 @@ data "imspolicy_policy_simulation" "test" {
 					"warnings": knownvalue.ListExact([]knownvalue.Check{
 						knownvalue.StringExact("ims:images:update is an alias: allowing it also allows ims:images:deleteImage, ims:images:setTags"),
 					}),
+				})),
+				statecheck.ExpectKnownValue("data.imspolicy_policy_simulation.test", tfjsonpath.New("results").AtSliceIndex(3).AtMapKey("warnings"), knownvalue.ListExact(nil)),
+				// A request the service presumably never sends: the report says so, in the
+				// checker's and the analyser's sentence.
+				statecheck.ExpectKnownValue("data.imspolicy_policy_simulation.test", tfjsonpath.New("results").AtSliceIndex(6).AtMapKey("warnings"), knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.StringExact("the request gives ims:Region, which ims:images:get is not known to receive (stated: the vendor's table of actions lists no such key for it)"),
 				})),
 				statecheck.ExpectKnownValue("data.imspolicy_policy_simulation.test", tfjsonpath.New("all_allowed"), knownvalue.Bool(false)),
 			},
