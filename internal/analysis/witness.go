@@ -38,12 +38,12 @@ type finder struct {
 	unreceived map[*keyInfo]bool
 }
 
-// offer considers a request of the kind; make builds its witness when it is kept.
-func (f *finder) offer(a actionUniverse, states []*keyState, make func() *Witness) {
+// offer considers a request of the kind; build makes its witness when it is kept.
+func (f *finder) offer(a actionUniverse, states []*keyState, build func() *Witness) {
 	if f.done() || f.w != nil && f.hasUnassociated(a, states) {
 		return
 	}
-	f.w = make()
+	f.w = build()
 }
 
 func (f *finder) hasUnassociated(a actionUniverse, states []*keyState) bool {
