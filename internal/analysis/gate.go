@@ -120,12 +120,15 @@ func IdentityPolicyChange(prior, planned *policy.Checked, b Budget) (NoNewAccess
 // SCPs of one organisation level under an identity that allows everything, so that new
 // access is a request the SCP now lets through and blocked before. A deny-only SCP is
 // paired with an allow-all SCP at its level, as FullAccess sits beside it in practice
-// (alone, it would block everything). A nil document, as for IdentityPolicyChange,
-// allows nothing.
+// (alone, it would block everything). A nil document, an SCP that does not exist (before
+// a create, after a delete), restricts nothing: the level holds the allow-all SCP alone,
+// so that creating a guard rail grants nothing and deleting one grants what it blocked.
+// (Unlike an identity policy, whose absence allows nothing, an SCP only ever takes access
+// away.)
 func SCPChange(prior, planned *policy.Checked, b Budget) (NoNewAccessResult, error) {
 	level := func(c *policy.Checked) (*evaluator.PolicySet, error) {
 		if c == nil {
-			return policySet(evaluator.Sources{})
+			c = allowAllAs[policy.SCP]
 		}
 		ps := []*policy.Checked{c}
 		if d := c.Document(); d != nil && denyOnly(d) {

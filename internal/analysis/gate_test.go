@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/policytest"
 )
 
@@ -85,6 +86,26 @@ func TestSCPChange(t *testing.T) {
 		if strings.Contains(w.Action, "Member") {
 			t.Errorf("a shared action got through: %+v", w)
 		}
+	}
+
+	// An SCP that does not exist restricts nothing: creating a deny-only SCP or an
+	// allow-list grants nothing; deleting one grants what it blocked.
+	for _, created := range []*policy.Document{denyShare, allowList} {
+		r, err = SCPChange(nil, checkSCP(created), DefaultBudget)
+		if err != nil || r.Status != Complete || !r.Holds || len(r.NewAccess) != 0 || len(r.RemovedAccess) == 0 {
+			t.Errorf("creating an SCP grants nothing and takes something away: %+v %v", r, err)
+		}
+	}
+	r, err = SCPChange(checkSCP(denyShareAndDelete), nil, DefaultBudget)
+	if err != nil || r.Status != Complete || r.Holds || len(r.RemovedAccess) != 0 {
+		t.Fatalf("deleting a deny SCP grants what it blocked: %+v %v", r, err)
+	}
+	granted := map[string]bool{}
+	for _, w := range r.NewAccess {
+		granted[w.Action] = true
+	}
+	if !granted["ims:images:deleteImage"] || !granted["ims:images:share"] || granted["ims:images:get"] {
+		t.Errorf("deleting a deny SCP of share and deleteImage grants %v", granted)
 	}
 
 	i, err := IdentityPolicyChange(checkIdentity(allowList), checkIdentity(doc(t, `{"Effect":"Allow","Action":["ims:images:list","ims:images:get"],"Resource":["*"]}`)), DefaultBudget)

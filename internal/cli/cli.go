@@ -78,7 +78,9 @@ a SARIF log of the failed run is still written).
       The access NEW grants that OLD does not, and the access it removes, as witness
       requests (an action, a resource and the context keys) from the access analyser;
       with --plan, each policy resource's change.before against its change.after (a
-      created resource is compared with no document, which grants nothing). An SCP is
+      created or deleted resource with no document: an identity policy that does not
+      exist grants nothing, an SCP that does not exist restricts nothing, so creating a
+      guard rail grants nothing and deleting one grants what it blocked). An SCP is
       compared by what it permits. The analyser proves its answers over every request;
       when it cannot (a value known only after apply, an IAM v3 document, a document
       with errors in a plan, a question beyond --budget), the answer is unknown.

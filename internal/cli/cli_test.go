@@ -73,6 +73,10 @@ var goldenCases = []struct {
 	{"diff-plan", []string{"diff-access", "--plan", "testdata/huaweicloud-plan.json"}, "", ExitFindings},
 	// A witness reached through an alias says so, in JSON as in text.
 	{"diff-plan-json", []string{"diff-access", "--format", "json", "--plan", "testdata/huaweicloud-plan.json"}, "", ExitFindings},
+	// An SCP that does not exist restricts nothing: creating a deny-only SCP grants nothing
+	// (exit 0); deleting it grants what it blocked (exit 1).
+	{"diff-plan-scp-created", []string{"diff-access", "--plan", "testdata/scp-created-plan.json"}, "", exitOK},
+	{"diff-plan-scp-deleted", []string{"diff-access", "--plan", "testdata/scp-deleted-plan.json"}, "", ExitFindings},
 	{"diff-plan-unknown", []string{"diff-access", "--plan", "testdata/diff-plan-unknown.json"}, "", exitUnknown},
 	{"diff-plan-sarif", []string{"diff-access", "--format", "sarif", "--plan", "testdata/diff-plan-unknown.json"}, "", exitUnknown},
 	// Every comparison runs within --budget: the narrower SCP (diff-scp-narrower, decided
