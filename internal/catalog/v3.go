@@ -145,7 +145,7 @@ const (
 
 // Contradictions of the notes' §2.3, as recorded on the rows they concern.
 const (
-	noteC1 = "C1: v3 (S1, S2) needs ims:images:delete here, but the v5 seed gives deleteImage the alias ims:images:update and no v5 row names ims:images:delete; the Paris variant (S3) needs ims:images:get and ims:images:delete"
+	noteC1 = "C1: v3 (S1, S2) needs ims:images:delete here, but the v5 seed gives deleteImage the alias ims:images:update and no v5 row names ims:images:delete (notes §2.3)"
 	noteC2 = "C2: v3 needs ims:images:update here; the v5 seed's ims:images:updateImage has no alias"
 	noteC3 = "C3: v3 needs ims:images:update here; the v5 seed's setOrDeleteTags has no alias and its dependency ims:images:deleteTags is not a v5 catalog action"
 	noteC4 = "C4: v3 needs ims:images:list here; the v5 seed's listImageTags has no alias, although showImageTags and listImagesByTag have ims:images:list"
