@@ -59,7 +59,9 @@ func parseNotesTable(t *testing.T, text string) ([]string, []notesRow) {
 		}
 		method, paths, _ := strings.Cut(cells[1], " ")
 		var first int
-		fmt.Sscan(m[1], &first)
+		if _, err := fmt.Sscan(m[1], &first); err != nil {
+			t.Fatalf("row number %q: %v", m[1], err)
+		}
 		for i, p := range strings.Split(paths, ", ") {
 			rows = append(rows, notesRow{num: first + i, method: method, path: p,
 				hw: cells[2], otc: cells[3], otcDeps: cells[4], iamEP: cells[5]})
