@@ -46,18 +46,27 @@ var seedTypos = map[string]string{"OST": "POST"}
 // readSeed returns the seed's text, or skips the test when the seed is not there.
 func readSeed(t *testing.T) string {
 	t.Helper()
-	path := os.Getenv(seedEnv)
-	fromEnv := path != ""
-	if !fromEnv {
-		path = defaultSeedPath
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) && !fromEnv {
-			abs, _ := filepath.Abs(path)
-			t.Skipf("seed file %s is not there: it lives in the steering repository's shared/ directory beside the clone, which CI has and a user's clone does not; set %s to check the catalog against a copy of the seed", abs, seedEnv)
+	if path := os.Getenv(seedEnv); path != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatalf("reading the seed (%s=%q): %v", seedEnv, path, err)
 		}
-		t.Fatalf("reading the seed (%s=%q): %v", seedEnv, os.Getenv(seedEnv), err)
+		return string(b)
+	}
+	return readShared(t, defaultSeedPath, "seed file", "; set "+seedEnv+" to check the catalog against a copy of the seed")
+}
+
+// readShared returns the text of a file of the steering repository's shared/ directory, or
+// skips the test when it is not beside the clone (CI has it, a user's clone does not).
+func readShared(t *testing.T, path, what, hint string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		abs, _ := filepath.Abs(path)
+		t.Skipf("%s %s is not there: it lives in the steering repository's shared/ directory beside the clone, which CI has and a user's clone does not%s", what, abs, hint)
+	}
+	if err != nil {
+		t.Fatalf("reading %s: %v", path, err)
 	}
 	return string(b)
 }

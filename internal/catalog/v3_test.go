@@ -6,9 +6,7 @@ package catalog_test
 // as the seed test does.
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -223,22 +221,15 @@ func TestV3APIRows(t *testing.T) {
 // TestV3MatchesReferenceNotes checks the catalog, and the committed copy, against the notes
 // themselves; it skips when the steering repository is not beside the clone.
 func TestV3MatchesReferenceNotes(t *testing.T) {
-	b, err := os.ReadFile(v3NotesPath)
-	if errors.Is(err, fs.ErrNotExist) {
-		abs, _ := filepath.Abs(v3NotesPath)
-		t.Skipf("reference notes %s are not there: they live in the steering repository's shared/ directory beside the clone, which CI has and a user's clone does not", abs)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	compareWithNotes(t, string(b))
+	notes := readShared(t, v3NotesPath, "reference notes", "")
+	compareWithNotes(t, notes)
 	copyText, err := os.ReadFile(v3TestdataPath)
 	if err != nil {
 		t.Fatal(err)
 	}
 	body := string(copyText)
 	body = body[strings.Index(body, "-->\n")+len("-->\n"):]
-	if !strings.Contains(string(b), body) {
+	if !strings.Contains(notes, body) {
 		t.Errorf("%s no longer equals §1.1–§1.2 of the notes: copy it again", v3TestdataPath)
 	}
 }
