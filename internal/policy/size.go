@@ -90,3 +90,35 @@ func thousands(n int) string {
 	}
 	return string(b)
 }
+
+// Bulk is where a document too large is best shortened: the longest list (Action,
+// NotAction, Resource or NotResource, by the length of its values) of the statement whose
+// printed form counts the most characters by the limit's rule; the statement itself when
+// it has no list. The document must have a statement.
+func (d *Document) Bulk() Location {
+	largest, most := 0, -1
+	for i := range d.Statements {
+		one := Document{Version: d.Version, Statements: d.Statements[i : i+1]}
+		if n := Chars(one.Indented()); n > most {
+			largest, most = i, n
+		}
+	}
+	st := &d.Statements[largest]
+	element, longest := NoElement, -1
+	for _, l := range []struct {
+		e    Element
+		list *List
+	}{{ActionElement, st.Action}, {NotActionElement, st.NotAction}, {NotResourceElement, st.NotResource}, {ResourceElement, st.Resource}} {
+		if l.list == nil {
+			continue
+		}
+		n := 0
+		for _, item := range l.list.Items {
+			n += len(item.Value)
+		}
+		if n > longest {
+			element, longest = l.e, n
+		}
+	}
+	return StatementAt(largest, element)
+}

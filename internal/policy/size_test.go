@@ -147,3 +147,25 @@ func TestSizeOfBuiltDocuments(t *testing.T) {
 		t.Errorf("Check of a built document over the limit: %v", f)
 	}
 }
+
+// TestBulk: a document too large is shortened where it is largest: the longest list of the
+// statement that counts the most characters; a statement without lists is itself the place.
+func TestBulk(t *testing.T) {
+	d, err := Parse([]byte(`{"Version":"5.0","Statement":[
+		{"Effect":"Allow","Action":["ims:images:list"]},
+		{"Effect":"Allow","Action":["ims:images:get"],"Resource":["ims:cn-north-4:0a1b:image:*","ims:cn-east-3:0a1b:image:*"]},
+		{"Effect":"Deny","Action":["ims:images:share"]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := d.Bulk(), StatementAt(1, ResourceElement); got != want {
+		t.Errorf("Bulk() = %s, want %s", got, want)
+	}
+	d, err = Parse([]byte(`{"Version":"5.0","Statement":[{"Effect":"Allow"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := d.Bulk(), StatementAt(0, NoElement); got != want {
+		t.Errorf("Bulk() = %s, want %s", got, want)
+	}
+}

@@ -235,7 +235,8 @@ func (d *policyDocumentDataSource) Read(ctx context.Context, req datasource.Read
 		case f.Code == "document_too_large" && len(origins) > 0:
 			// A document too large has no element at fault: underline the longest list of
 			// the statement that takes the most characters, where shortening helps most.
-			at = largestElement(doc, origins)
+			bulk := doc.Bulk()
+			at = origins[bulk.Statement].attribute(bulk)
 		}
 		resp.Diagnostics.Append(validators.FindingDiagnostic(at, purpose, "", f))
 		m.Findings = append(m.Findings, findingModel{
@@ -248,37 +249,6 @@ func (d *policyDocumentDataSource) Read(ctx context.Context, req datasource.Read
 	m.JSON = types.StringValue(string(doc.Indented()))
 	m.MinifiedJSON = types.StringValue(string(doc.NormalKeepingLetters()))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-}
-
-// largestElement is the attribute of the longest list (actions, resources, or their Not
-// forms) of the statement whose printed form counts the most characters by the size
-// limit's rule. Terraform underlines attributes, not nested blocks, so the list it is.
-func largestElement(doc *policy.Document, origins []origin) path.Path {
-	largest, most := 0, -1
-	for i := range doc.Statements {
-		one := policy.Document{Version: doc.Version, Statements: doc.Statements[i : i+1]}
-		if n := policy.Chars(one.Indented()); n > most {
-			largest, most = i, n
-		}
-	}
-	st := doc.Statements[largest]
-	element, longest := policy.NoElement, -1
-	for e, l := range map[policy.Element]*policy.List{
-		policy.ActionElement: st.Action, policy.NotActionElement: st.NotAction,
-		policy.ResourceElement: st.Resource, policy.NotResourceElement: st.NotResource,
-	} {
-		if l == nil {
-			continue
-		}
-		n := 0
-		for _, item := range l.Items {
-			n += len(item.Value)
-		}
-		if n > longest || n == longest && e < element {
-			element, longest = e, n
-		}
-	}
-	return origins[largest].attribute(policy.StatementAt(largest, element))
 }
 
 // mergeStatements parses the argument's documents, turns the statement blocks into
