@@ -77,6 +77,9 @@ var goldenCases = []struct {
 	// (exit 0); deleting it grants what it blocked (exit 1).
 	{"diff-plan-scp-created", []string{"diff-access", "--plan", "testdata/scp-created-plan.json"}, "", exitOK},
 	{"diff-plan-scp-deleted", []string{"diff-access", "--plan", "testdata/scp-deleted-plan.json"}, "", ExitFindings},
+	// A trust policy decides who gets an agency's access: a change to it is never passed
+	// unseen (unknown, exit 3).
+	{"diff-plan-trust-policy", []string{"diff-access", "--plan", "testdata/trust-policy-plan.json"}, "", exitUnknown},
 	{"diff-plan-unknown", []string{"diff-access", "--plan", "testdata/diff-plan-unknown.json"}, "", exitUnknown},
 	{"diff-plan-sarif", []string{"diff-access", "--format", "sarif", "--plan", "testdata/diff-plan-unknown.json"}, "", exitUnknown},
 	// Every comparison runs within --budget: the narrower SCP (diff-scp-narrower, decided
