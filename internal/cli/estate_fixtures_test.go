@@ -151,19 +151,26 @@ func TestEstateSchemaNotes(t *testing.T) {
 // resource in it matches the notes.
 func TestEstateFixtures(t *testing.T) {
 	n := readSchemaNotes(t)
+	seen := map[string]bool{}
 	for _, name := range n.fixtures {
 		t.Run(name, func(t *testing.T) {
 			b, err := os.ReadFile(filepath.Join(estateDir, name))
 			if err != nil {
 				t.Fatal(err)
 			}
-			v := fixtureChecker{t: t, notes: n}
+			v := fixtureChecker{t: t, notes: n, seen: seen}
 			if strings.HasSuffix(name, "-state.json") {
 				v.state(b)
 			} else {
 				v.plan(b)
 			}
 		})
+	}
+	// Every table of the notes is exercised by some fixture.
+	for r := range n.resources {
+		if !seen[r] {
+			t.Errorf("no fixture holds a %s", r)
+		}
 	}
 }
 
@@ -268,6 +275,7 @@ func (r *recordingT) Errorf(format string, args ...any) {
 type fixtureChecker struct {
 	t     failer
 	notes schemaNotes
+	seen  map[string]bool // resource types met, when not nil
 }
 
 func (v fixtureChecker) state(b []byte) {
@@ -425,6 +433,9 @@ func (v fixtureChecker) values(where string, r *tfjson.StateResource, vals map[s
 // attrs checks a resource's values against its table: every attribute present unless
 // unknown (absent then), none else, each of its type, required ones set.
 func (v fixtureChecker) attrs(where, typ string, vals map[string]any, unknown map[string]bool) {
+	if v.seen != nil {
+		v.seen[typ] = true
+	}
 	schema := v.notes.resources[typ]
 	if schema == nil {
 		v.t.Errorf("%s: resource type %s is not in the notes", where, typ)
