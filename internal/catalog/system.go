@@ -17,8 +17,8 @@ import (
 //     https://support.huaweicloud.com/intl/en-us/usermanual-organizations/org_03_0034.html:
 //     "After the SCP type is enabled, Organizations automatically attach the FullAccess policy
 //     (allowing for all operations) to all OUs and accounts."
-//   - SCP2: the same guide in Chinese, "SCP系统策略列表" (list of system SCPs), found through
-//     https://www.huaweicloud.com/s/ (search of the Organizations docs): "FullAccess 允许所有资源的
+//   - SCP2: the same guide in Chinese, page "SCP系统策略列表" (list of system SCPs), as quoted by
+//     the vendor site's search of the Organizations docs (srcSCPList): "FullAccess 允许所有资源的
 //     所有权限。 每个根、OU和账号必须始终绑定至少一个SCP。" (FullAccess allows all permissions on all
 //     resources; every root, OU and account must always have at least one SCP attached).
 //   - IAM1: IAM (new edition) user guide, "Viewing Content of an Identity Policy",
@@ -85,8 +85,10 @@ func (p SystemPolicy) Published() bool { return p.Document != "" }
 
 // Source pages of the rows (see the file comment).
 const (
-	srcSCPEnable  = "https://support.huaweicloud.com/intl/en-us/usermanual-organizations/org_03_0034.html"
-	srcSCPList    = "https://www.huaweicloud.com/s/ (Organizations docs, zh-cn: SCP系统策略列表)"
+	srcSCPEnable = "https://support.huaweicloud.com/intl/en-us/usermanual-organizations/org_03_0034.html"
+	// The page "SCP系统策略列表" itself was not reachable; this is the vendor site's search
+	// listing of the Organizations docs that quotes it.
+	srcSCPList    = "https://huaweicloud.com/s/JUV1bGVyT1Pns7vnu5_niYjmnKwl/t_30_p_1/Jee7hOe7hyBPcmdhbml6YXRpb25zJQ"
 	srcIAMContent = "https://support.huaweicloud.com/intl/en-us/usermanual-iam5/iam_01_0933.html"
 	srcIAMNames   = "https://support.huaweicloud.com/intl/en-us/productdesc-iam5/iam_01_1123.html"
 )
