@@ -118,6 +118,8 @@ type space struct {
 	// searchedByParts is set when compare answered a resource class by parts: it visited
 	// only the first request of each kind there, not every one.
 	searchedByParts bool
+	// bound are the question's bound keys (Options.Bound).
+	bound *boundSet
 }
 
 // spent is the budget used so far; 0 for no space (a configuration the gate refused).
@@ -135,17 +137,26 @@ type keyState struct {
 	frag    evaluator.Fragment // present states only
 }
 
-func newSpace(sets []*evaluator.PolicySet, budget Budget, extraActions, extraResources []string) (*space, error) {
+func newSpace(sets []*evaluator.PolicySet, opts Options, extraActions, extraResources []string) (*space, error) {
+	budget := opts.Budget
 	m := &meter{budget: budget.requests(), howToRaise: budget.HowToRaise}
 	sp := &space{meter: m, extraActions: extraActions, extraResources: extraResources, keyCache: map[string][]*keyState{}, ctx: context{}}
-	for _, set := range sets {
-		sp.engines = append(sp.engines, &engine{ev: set})
+	bound, err := newBoundSet(len(sets), opts.Bound, opts.ReferenceBound)
+	if err != nil {
+		return nil, err
 	}
-	sp.m = buildModel(sets)
+	sp.bound = bound
+	for i, set := range sets {
+		sp.engines = append(sp.engines, &engine{ev: set, fixed: bound.frags[i]})
+	}
+	sp.m = buildModel(sets, bound)
 	if sp.m.unknown != "" {
 		return sp, &boundError{sp.m.unknown}
 	}
 	for _, k := range sp.m.keys {
+		if k.bound {
+			continue
+		}
 		if err := sp.m.buildRegions(k, m); err != nil {
 			return sp, err
 		}
