@@ -307,7 +307,7 @@ func bruteNode(e *Estate, n NodeRef) flat {
 			f.bound["g:PrincipalOrgPath"] = []string{orgPathOf(e, path)}
 		}
 	}
-	if !e.SCPsDisabled && !(n.Kind == Account && n.ID == e.ManagementAccount) {
+	if !e.SCPsDisabled && (n.Kind != Account || n.ID != e.ManagementAccount) {
 		f.levels = bruteLevels(e, path)
 	}
 	return f

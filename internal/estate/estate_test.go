@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/analysis"
-	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 )
 
@@ -458,20 +457,4 @@ func TestMustNotAllowExceptions(t *testing.T) {
 	if !r.Passed {
 		t.Errorf("only image-admins may share: want passed, got %+v", r.Rules[0].Violations)
 	}
-}
-
-// replay decides a witness as the evaluator does, for a configuration.
-func replay(t *testing.T, c *config, w analysis.Witness) evaluator.Decision {
-	t.Helper()
-	set, errs := evaluator.NewPolicySet(c.sources())
-	if len(errs) > 0 {
-		t.Fatal(errs[0])
-	}
-	ctx := map[string][]string{}
-	for k, v := range w.Context {
-		ctx[k] = v
-	}
-	var res evaluator.Result
-	set.Evaluate(&evaluator.Request{Action: w.Action, Resource: w.Resource, Context: evaluator.NewContext(ctx)}, &res)
-	return res.Decision
 }

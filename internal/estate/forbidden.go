@@ -128,7 +128,7 @@ func MustNotAllow(e *Estate, rules []Forbidden, b analysis.Budget) (MustNotAllow
 			switch {
 			case vi.Status == analysis.Unknown:
 				if rr.Status == analysis.Complete {
-					rr.Status, rr.Reason = analysis.Unknown, s.Subject.String()+": "+vi.Reason
+					rr.Status, rr.Reason = analysis.Unknown, s.String()+": "+vi.Reason
 				}
 			case len(vi.Witnesses) == 0:
 				continue
