@@ -16,7 +16,8 @@
 //   - each group with no member user in the inputs (an IAM-only plan often holds a
 //     group and its attachments but not its users): it stands for any member, with the
 //     group's policies only (a member's own policies are not in the inputs); a group
-//     with a member user in the inputs is answered through its users;
+//     with a member user in the inputs is answered through its users, unless a
+//     membership's user is not known (then the group is a subject too, Unknown);
 //   - each agency, with its own policies;
 //   - in a comparison only, an OU or an account whose SCPs change and in which no
 //     principal of the inputs lives: that node, standing for every principal in it, with
@@ -60,8 +61,8 @@
 //     it is free for a group (a member's name is not known) and for an agency (its
 //     requests are sent by sessions, sts::<account-id>::assumed-agency:<name>/<session>,
 //     whose session name the caller chooses, per the same page);
-//   - g:UserId and g:UserName are a user's id and name; free for a group and for an
-//     agency (inferred: the vendor does not say what an agency session's requests carry,
+//   - g:UserId and g:UserName are a user's id (unless its PrincipalRef.ID is its name,
+//     standing for an id not known) and name; free for a group and for an agency (inferred: the vendor does not say what an agency session's requests carry,
 //     and free is the side that cannot miss);
 //   - g:PrincipalAccount is the subject's account; g:PrincipalOrgPath is
 //     <org-id>/<root-id>/(<ou-id>/)*<account-id> when the organisation id and the whole

@@ -59,6 +59,9 @@ type MustNotAllowResult struct {
 // rule does not except, each distinct configuration once per rule within budget b.
 func MustNotAllow(e *Estate, rules []Forbidden, b analysis.Budget) (MustNotAllowResult, error) {
 	var out MustNotAllowResult
+	if err := e.Validate(); err != nil {
+		return out, err
+	}
 	subjects := newFlattener(e, map[*policy.Checked]string{}).subjects()
 	type job struct {
 		rule int
