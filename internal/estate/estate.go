@@ -22,7 +22,12 @@
 //   - in a comparison only, an OU or an account whose SCPs change and in which no
 //     principal of the inputs lives: that node, standing for every principal in it, with
 //     an identity side that allows everything, so that the SCP side alone decides (the
-//     topmost such node is named, not each node under it).
+//     topmost such node is named, not each node under it; a node in one estate only is
+//     not one).
+//
+// In a comparison a principal in one estate only is compared with itself holding no
+// identity policy in the other, and a group is a subject when it is one in the candidate
+// (or, when the candidate no longer holds it, in the reference).
 //
 // The SCP side of a subject is the levels of its account's path in the organisation
 // tree, root first (evaluator.SCPLevel), each level holding the SCPs attached to that

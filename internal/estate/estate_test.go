@@ -315,6 +315,17 @@ func TestCompareNodeSubjects(t *testing.T) {
 	if changeOf(c, subj(alice)) != nil {
 		t.Errorf("alice's account is not under ou-dev")
 	}
+	// An account without principals moved out of a denied OU is named.
+	withDeny.SCPAttachments = []SCPAttachment{{PolicyID: "s-deny", Target: ouProd}}
+	before := base(t)
+	before.SCPAttachments = withDeny.SCPAttachments
+	before.Nodes[acct2] = Node{Ref: acct2, Parent: &ouProd}
+	after := base(t)
+	after.SCPAttachments = withDeny.SCPAttachments
+	c = compare(t, before, after)
+	if ch := changeOf(c, nodeSubj(acct2)); ch == nil || !hasAction(ch.New, "ims:images:share") {
+		t.Errorf("acct2 moved out of ou-prod: want it named with share, got %+v", c.Subjects)
+	}
 	// An OU that holds a principal is not a node subject.
 	withDeny.SCPAttachments = []SCPAttachment{{PolicyID: "s-deny", Target: ouProd}}
 	c = compare(t, withDeny, base(t))
