@@ -31,6 +31,13 @@
 //     each key's states match (parts.go), by the evaluator's rule for combining matched
 //     statements into a decision; every request it evaluates is checked against that rule.
 //
+// A question may be about the requests of one principal (NoNewAccessWith,
+// AccessNotGrantedWith, EffectivePermissionsWith with Options.Bound): the keys bound to
+// the principal's values (g:UserName, g:PrincipalOrgPath, ...) are then not enumerated;
+// every request carries exactly those values, appended to its context per configuration,
+// so that the evaluator decides the real values and the proof covers every request the
+// principal can send (bound.go).
+//
 // The package does not import Terraform; each question is one function call, given its
 // Budget, with typed results that a data source maps attribute by attribute.
 package analysis
@@ -100,7 +107,15 @@ type Witness struct {
 // witness is the request for action a on resource under states, as configuration 0 (the
 // candidate) decided it in r.
 func (sp *space) witness(a actionUniverse, resource string, states []*keyState, r *evaluator.Result) *Witness {
-	return &Witness{Action: a.name, Resource: resource, Context: contextOf(states), Decision: r.Decision, Alias: sp.throughAlias(a, r),
+	ctx := contextOf(states)
+	// The bound keys the statements test, with configuration 0's values: the request
+	// the evaluator decided carried them.
+	for _, k := range sp.m.keys {
+		if vs := sp.bound.values[0][k.lower]; k.bound && len(vs) > 0 {
+			ctx[k.spelling] = slices.Clone(vs)
+		}
+	}
+	return &Witness{Action: a.name, Resource: resource, Context: ctx, Decision: r.Decision, Alias: sp.throughAlias(a, r),
 		UnassociatedKeys: unassociated(a, states)}
 }
 
@@ -156,8 +171,16 @@ type NoNewAccessResult struct {
 
 // NoNewAccess compares a candidate policy set with a reference, in both directions,
 // within budget b (Budget{} is DefaultBudget).
-func NoNewAccess(candidate, reference *evaluator.PolicySet, b Budget) (out NoNewAccessResult, err error) {
-	sp, err := newSpace([]*evaluator.PolicySet{candidate, reference}, b, nil, nil)
+func NoNewAccess(candidate, reference *evaluator.PolicySet, b Budget) (NoNewAccessResult, error) {
+	return NoNewAccessWith(candidate, reference, Options{Budget: b})
+}
+
+// NoNewAccessWith is NoNewAccess with options: within opts.Budget, over the requests
+// that carry the bound keys' values (opts.Bound for the candidate, opts.ReferenceBound for
+// the reference).
+func NoNewAccessWith(candidate, reference *evaluator.PolicySet, opts Options) (out NoNewAccessResult, err error) {
+	b := opts.Budget
+	sp, err := newSpace([]*evaluator.PolicySet{candidate, reference}, opts, nil, nil)
 	defer func() { out.Spent = sp.spent() }()
 	if done, err := settle(err, &out.Status, &out.Reason); done {
 		return out, err
@@ -245,11 +268,17 @@ type AccessNotGrantedResult struct {
 // empty), under any context. A pattern covers the table actions it names directly or
 // through an alias, as a statement naming it would (ims:images:share covers addMember,
 // deleteMember and updateMemberStatus).
-func AccessNotGranted(set *evaluator.PolicySet, actionPatterns, resourcePatterns []string, b Budget) (out AccessNotGrantedResult, err error) {
+func AccessNotGranted(set *evaluator.PolicySet, actionPatterns, resourcePatterns []string, b Budget) (AccessNotGrantedResult, error) {
+	return AccessNotGrantedWith(set, actionPatterns, resourcePatterns, Options{Budget: b})
+}
+
+// AccessNotGrantedWith is AccessNotGranted with options: within opts.Budget, over the
+// requests that carry the bound keys' values (opts.Bound).
+func AccessNotGrantedWith(set *evaluator.PolicySet, actionPatterns, resourcePatterns []string, opts Options) (out AccessNotGrantedResult, err error) {
 	if len(resourcePatterns) == 0 {
 		resourcePatterns = []string{"*"}
 	}
-	sp, err := newSpace([]*evaluator.PolicySet{set}, b, actionPatterns, resourcePatterns)
+	sp, err := newSpace([]*evaluator.PolicySet{set}, opts, actionPatterns, resourcePatterns)
 	defer func() { out.Spent = sp.spent() }()
 	if done, err := settle(err, &out.Status, &out.Reason); done {
 		return out, err
@@ -319,8 +348,15 @@ type EffectivePermissionsResult struct {
 // EffectivePermissions says, within budget b, for each IMS table action, whether set
 // allows it fully, partially or not at all, and whether it allows any other service's
 // action.
-func EffectivePermissions(set *evaluator.PolicySet, b Budget) (out EffectivePermissionsResult, err error) {
-	sp, err := newSpace([]*evaluator.PolicySet{set}, b, nil, nil)
+func EffectivePermissions(set *evaluator.PolicySet, b Budget) (EffectivePermissionsResult, error) {
+	return EffectivePermissionsWith(set, Options{Budget: b})
+}
+
+// EffectivePermissionsWith is EffectivePermissions with options: within opts.Budget, over
+// the requests that carry the bound keys' values (opts.Bound); GrantFull then means every
+// such request.
+func EffectivePermissionsWith(set *evaluator.PolicySet, opts Options) (out EffectivePermissionsResult, err error) {
+	sp, err := newSpace([]*evaluator.PolicySet{set}, opts, nil, nil)
 	defer func() { out.Spent = sp.spent() }()
 	if done, err := settle(err, &out.Status, &out.Reason); done {
 		return out, err

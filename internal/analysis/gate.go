@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
@@ -127,16 +128,13 @@ func IdentityPolicyChange(prior, planned *policy.Checked, b Budget) (NoNewAccess
 // away.)
 func SCPChange(prior, planned *policy.Checked, b Budget) (NoNewAccessResult, error) {
 	level := func(c *policy.Checked) (*evaluator.PolicySet, error) {
-		if c == nil {
-			c = allowAllAs[policy.SCP]
-		}
-		ps := []*policy.Checked{c}
-		if d := c.Document(); d != nil && denyOnly(d) {
-			ps = append(ps, allowAllAs[policy.SCP])
+		var attached []*policy.Checked
+		if c != nil {
+			attached = []*policy.Checked{c}
 		}
 		return policySet(evaluator.Sources{
 			Identity:  []*policy.Checked{allowAllAs[policy.Identity]},
-			SCPLevels: []evaluator.SCPLevel{{Name: "scp", Policies: ps}},
+			SCPLevels: []evaluator.SCPLevel{{Name: "scp", Policies: SCPLevel(attached)}},
 		})
 	}
 	return compareSets(level, prior, planned, b)
@@ -164,11 +162,38 @@ func policySet(src evaluator.Sources) (*evaluator.PolicySet, error) {
 	return set, nil
 }
 
-func denyOnly(d *policy.Document) bool {
-	for _, s := range d.Statements {
-		if s.Effect == nil || s.Effect.Value != "Deny" {
-			return false
+// SCPLevel is what is in force at one node of the organisation tree given the SCPs the
+// inputs attach to it: they, and the system FullAccess SCP when none of them allows
+// anything (there are none, or they only deny). The service attaches FullAccess to every
+// node when SCPs are enabled and keeps at least one SCP on every node ("After the SCP
+// type is enabled, Organizations automatically attach the FullAccess policy ... to all OUs
+// and accounts",
+// https://support.huaweicloud.com/intl/en-us/usermanual-organizations/org_03_0034.html;
+// "You cannot detach the last SCP from an OU or account",
+// https://support.huaweicloud.com/intl/en-us/usermanual-organizations/org_03_0037.html),
+// and a configuration rarely manages that attachment; a deny-only guard rail therefore
+// sits beside it. A level with an SCP that allows something is taken as written
+// (inferred: an allow-list works only once FullAccess is detached).
+func SCPLevel(attached []*policy.Checked) []*policy.Checked {
+	for _, c := range attached {
+		if d := c.Document(); d == nil || allows(d) {
+			return attached
 		}
 	}
-	return len(d.Statements) > 0
+	return append(slices.Clip(attached), allowAllAs[policy.SCP])
+}
+
+// AllowAll is the document that allows every action on every resource, checked for
+// purpose p: as an SCP, the system FullAccess SCP.
+func AllowAll(p policy.Purpose) *policy.Checked { return allowAllAs[p] }
+
+// allows reports whether the document has an Allow statement (or one whose effect is not
+// Deny: the checker refuses those, and a document that may allow is not deny-only).
+func allows(d *policy.Document) bool {
+	for _, s := range d.Statements {
+		if s.Effect == nil || s.Effect.Value != "Deny" {
+			return true
+		}
+	}
+	return false
 }

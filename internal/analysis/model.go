@@ -44,6 +44,9 @@ type model struct {
 	keys   []*keyInfo // in order of first appearance
 	// unknown is set when a corner cannot be decided exactly.
 	unknown string
+	// boundDiffer is set when the configurations' bound keys have different values, so
+	// that the same statements may decide alike in both only by chance.
+	boundDiffer bool
 }
 
 // sameDecisions reports whether configurations 0 and 1 decide every request for an action
@@ -51,7 +54,7 @@ type model struct {
 // does not match the action takes no part in any decision on it, and the decision does
 // not depend on policy names or statement positions.
 func (m *model) sameDecisions(action string) bool {
-	if len(m.levels) != 2 || m.levels[0] != m.levels[1] {
+	if len(m.levels) != 2 || m.levels[0] != m.levels[1] || m.boundDiffer {
 		return false
 	}
 	var sides [2][]string
@@ -74,8 +77,8 @@ func layerIndex(l evaluator.Layer) int {
 	return 0
 }
 
-func buildModel(sets []*evaluator.PolicySet) *model {
-	m := &model{}
+func buildModel(sets []*evaluator.PolicySet, bound *boundSet) *model {
+	m := &model{boundDiffer: bound != nil && bound.differ}
 	keys := map[string]*keyInfo{}
 	for ci, set := range sets {
 		m.levels = append(m.levels, set.SCPLevels())
@@ -97,8 +100,12 @@ func buildModel(sets []*evaluator.PolicySet) *model {
 						ki := keys[lower]
 						if ki == nil {
 							ki = newKeyInfo(k.Name)
+							ki.bound = bound.has(lower)
 							keys[lower] = ki
 							m.keys = append(m.keys, ki)
+						}
+						if ki.bound {
+							continue // constant: the evaluator decides it on the bound values
 						}
 						c := cond{key: ki, op: base, values: k.Values.Values(), pred: -1}
 						if base.Name != condition.Null {
@@ -117,6 +124,9 @@ func buildModel(sets []*evaluator.PolicySet) *model {
 		}
 	}
 	for _, k := range m.keys {
+		if k.bound {
+			continue // no regions: its values are given
+		}
 		if reason := k.resolveType(); reason != "" {
 			m.setUnknown(reason)
 		}
@@ -133,11 +143,13 @@ func (m *model) setUnknown(reason string) {
 // keyInfo is a condition key the policies test.
 type keyInfo struct {
 	lower, spelling string
-	typ             catalog.ValueType
-	multi           bool
-	preds           []int // the condition of each predicate (one per policy value)
-	ops             []*condition.Operator
-	regions         []region // filled by buildRegions
+	// bound keys have given values (Options.Bound): no conditions, regions or states.
+	bound   bool
+	typ     catalog.ValueType
+	multi   bool
+	preds   []int // the condition of each predicate (one per policy value)
+	ops     []*condition.Operator
+	regions []region // filled by buildRegions
 }
 
 // region is a value standing for every value that meets the same key predicates.
