@@ -20,6 +20,14 @@ import (
 // documents that affects 300 principals with at least 150 distinct configurations. The
 // comparison must take under 5 s on the project's 2-core machine, the effective
 // permissions of every principal under 10 s; each reports the cost per question.
+//
+// Measured on the project's 2-core machine (shared, -benchmem): compare 0.6 to 0.85 s
+// (327 subjects changed, 300 distinct pairs analysed, about 180 representative requests
+// and 2 ms per question, 165 MB and 1.9 million allocations); the same estate against
+// itself 65 to 85 ms (the flattening alone: the cost is the changed subjects'); effective
+// permissions of the 940 subjects (1,000 principals, the 60 groups with members answered
+// through them) 0.5 to 1.35 s (819 distinct configurations, about 255 requests and 1.6
+// ms per question, 241 MB).
 
 const (
 	benchUsers, benchGroups, benchMemberGroups, benchAgencies = 800, 100, 60, 100

@@ -244,13 +244,20 @@ type Estate struct {
 	// (service_control_policy not in its enabled policy types): no SCP side applies.
 	SCPsDisabled bool
 
-	IdentityPolicies map[string]Policy // by id
-	SCPs             map[string]Policy // by id
-	Principals       map[PrincipalRef]Principal
-	Memberships      []Membership
-	Attachments      []Attachment
-	Nodes            map[NodeRef]Node
-	SCPAttachments   []SCPAttachment
+	// IdentityPolicies and SCPs are the policies by id.
+	IdentityPolicies map[string]Policy
+	SCPs             map[string]Policy
+	// Principals are the users, groups and agencies by their Ref; a principal named only
+	// by a membership or an attachment is one too, with no name.
+	Principals map[PrincipalRef]Principal
+	// Memberships make users members of groups.
+	Memberships []Membership
+	// Attachments attach identity policies to principals.
+	Attachments []Attachment
+	// Nodes are the organisation tree's root, OUs and accounts by their Ref.
+	Nodes map[NodeRef]Node
+	// SCPAttachments attach SCPs to nodes.
+	SCPAttachments []SCPAttachment
 	// Unknowns are parts not placed anywhere, each a reason: every answer is unknown.
 	Unknowns []string
 }
