@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/analysis"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/wildcard"
@@ -287,6 +288,11 @@ func (f *flattener) identity(c *config, ids []string, note func(string)) {
 	byNormal := map[string]int{}
 	for _, id := range ids {
 		p, ok := f.e.IdentityPolicies[id]
+		if (!ok || p.Document == nil && p.System) && p.Unknown == "" {
+			if doc, reason := systemDocument(catalog.SystemIdentityPolicy, id, p.Name); doc != nil || reason != "" {
+				p, ok = Policy{ID: id, Name: p.Name, Document: doc, Unknown: reason, System: true}, true
+			}
+		}
 		switch {
 		case !ok:
 			note(fmt.Sprintf("identity policy %s is attached but not in the inputs", id))
@@ -295,7 +301,7 @@ func (f *flattener) identity(c *config, ids []string, note func(string)) {
 			note(p.Unknown)
 			continue
 		case p.Document == nil && p.System:
-			note(fmt.Sprintf("system identity policy %s: its document is not in the inputs", policyLabel(p)))
+			note(fmt.Sprintf("system identity policy %s: its document is not in the inputs, nor in the vendor's published system policies", policyLabel(p)))
 			continue
 		case p.Document == nil:
 			note(fmt.Sprintf("identity policy %s: its document is not given", policyLabel(p)))
@@ -371,15 +377,17 @@ func (f *flattener) levels(c *config, path []NodeRef, note func(string)) {
 		var attached []*policy.Checked
 		for _, id := range f.nodeSCPs[n] {
 			p, ok := f.e.SCPs[id]
+			if (!ok || p.Document == nil && p.System) && p.Unknown == "" {
+				if doc, reason := systemDocument(catalog.SystemSCP, id, p.Name); doc != nil || reason != "" {
+					p, ok = Policy{ID: id, Name: p.Name, Document: doc, Unknown: reason, System: true}, true
+				}
+			}
 			switch {
 			case !ok:
 				note(fmt.Sprintf("SCP %s is attached to %s but not in the inputs", id, n))
 				continue
 			case p.Unknown != "":
 				note(p.Unknown)
-				continue
-			case p.Document == nil && p.System && p.Name == "FullAccess":
-				attached = append(attached, analysis.AllowAll(policy.SCP))
 				continue
 			case p.Document == nil:
 				note(fmt.Sprintf("SCP %s: its document is not in the inputs", policyLabel(p)))
