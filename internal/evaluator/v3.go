@@ -48,6 +48,8 @@ type V3Statement struct {
 	NotAction []string
 	Resource  []string
 	Condition []V3Condition
+	// resourceObject is set for a Resource written as an object (V3PolicyOf).
+	resourceObject bool
 }
 
 // V3Condition is one operator and key of a v3 Condition block, with its values.
@@ -135,6 +137,9 @@ func v3Reading(s V3Statement) (policy.Statement, *V3Error) {
 		st.NotAction = policy.NewList(names...)
 	} else {
 		st.Action = policy.NewList(names...)
+	}
+	if s.resourceObject {
+		return st, &V3Error{Element: "Resource", Reason: `a Resource object ({"uri": [...]}) is the agency policies' form and names no IMS resource`}
 	}
 	if s.Resource != nil {
 		st.Resource = policy.NewList(s.Resource...)
@@ -253,4 +258,37 @@ func v3Known(base string) (string, bool) {
 // each on the request's resource and context (see Simulate's API requests).
 func (e *PolicySet) EvaluateAPI(api catalog.APIPermission, resource string, ctx Context) (Result, []ActionResult) {
 	return e.evaluateAPI(api, resource, ctx)
+}
+
+// V3PolicyOf reads a parsed v3 document (policy.ParseV3) as the v3 evaluator's policy.
+// Depends (1.0 roles) grants nothing by itself: the roles it names must be granted as
+// well, each a policy of its own (notes §3.6). A Resource written as an object (agency
+// policies' {"uri": [...]}) is refused by NewV3PolicySet: it names no IMS resource.
+func V3PolicyOf(d *policy.V3Document) V3Policy {
+	var p V3Policy
+	for i := range d.Statements {
+		s := &d.Statements[i]
+		st := V3Statement{Action: s.Action.Values(), Resource: s.Resource.Values()}
+		if s.Effect != nil {
+			st.Effect = s.Effect.Value
+		}
+		if s.NotAction != nil {
+			st.NotAction = s.NotAction.Values()
+			if st.NotAction == nil {
+				st.NotAction = []string{}
+			}
+		}
+		if s.ResourceObject != nil {
+			st.resourceObject = true
+		}
+		if s.Condition != nil {
+			for _, op := range s.Condition.Ops {
+				for _, k := range op.Keys {
+					st.Condition = append(st.Condition, V3Condition{Operator: op.Name, Key: k.Name, Values: k.Values.Values()})
+				}
+			}
+		}
+		p.Statements = append(p.Statements, st)
+	}
+	return p
 }
