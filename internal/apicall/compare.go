@@ -1,6 +1,8 @@
 package apicall
 
 import (
+	"fmt"
+
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/analysis"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
@@ -28,6 +30,9 @@ type Difference struct {
 	Context  map[string][]string
 	// Old and New are the first and the second set's decisions.
 	Old, New evaluator.Decision
+	// OldDenied and NewDenied are the actions each side's table requires for the call
+	// that its set does not allow on this request (replayed through Decide).
+	OldDenied, NewDenied []string
 }
 
 // Request returns the difference's request, to replay.
@@ -89,7 +94,13 @@ func Compare(old, new *Set, b analysis.Budget) (Comparison, error) {
 		switch {
 		case r.Known[0] && r.Known[1]:
 			for _, w := range r.Differences {
-				out.Differences = append(out.Differences, Difference{Call: c, Resource: w.Resource, Context: w.Context, Old: w.Decisions[0], New: w.Decisions[1]})
+				d := Difference{Call: c, Resource: w.Resource, Context: w.Context, Old: w.Decisions[0], New: w.Decisions[1]}
+				od, nd := old.Decide(d.Request()), new.Decide(d.Request())
+				if od.Result.Decision != d.Old || nd.Result.Decision != d.New {
+					return Comparison{}, fmt.Errorf("internal error: the witness for %s replays as %s/%s, not %s/%s", c.Name(), od.Result.Decision, nd.Result.Decision, d.Old, d.New)
+				}
+				d.OldDenied, d.NewDenied = od.Denied(), nd.Denied()
+				out.Differences = append(out.Differences, d)
 			}
 		case r.Known[0] || r.Known[1]:
 			side := 0

@@ -74,3 +74,15 @@ func (s *Set) Decide(r Request) Decision {
 	res, acts := s.Policies.EvaluateAPI(*p, r.Resource, evaluator.NewContext(r.Context))
 	return Decision{Known: true, Result: res, Actions: acts}
 }
+
+// Denied lists the actions the call requires that the set does not allow on the request,
+// each with its decision ("ims:images:get (implicit_deny)").
+func (d Decision) Denied() []string {
+	var out []string
+	for _, a := range d.Actions {
+		if a.Required && a.Result.Decision != evaluator.Allow {
+			out = append(out, a.Action+" ("+a.Result.Decision.String()+")")
+		}
+	}
+	return out
+}
