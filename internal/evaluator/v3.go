@@ -142,6 +142,15 @@ func v3Reading(s V3Statement) (policy.Statement, *V3Error) {
 		return st, &V3Error{Element: "Resource", Reason: `a Resource object ({"uri": [...]}) is the agency policies' form and names no IMS resource`}
 	}
 	if s.Resource != nil {
+		if len(names) > 0 && slices.ContainsFunc(names, v3IMSService) {
+			for i, r := range s.Resource {
+				if r != "*" {
+					return st, &V3Error{Element: fmt.Sprintf("Resource[%d]", i), Reason: fmt.Sprintf("%q restricts IMS actions, but IMS has no resource-level authorization in v3 "+
+						"(reference notes §3.1: IMS is not among the services of iam_01_0610, and its v3 tables have no resource column), and what IAM does with it is open (§5, question 4); "+
+						`write "Resource": ["*"] or leave Resource out`, r)}
+				}
+			}
+		}
 		st.Resource = policy.NewList(s.Resource...)
 	}
 	for _, c := range s.Condition {
