@@ -102,6 +102,7 @@ Flags of diff-access:
 Exit status of diff-access: 0 nothing new is granted; 1 something is; 2 bad usage,
 unreadable input or a file with errors; 3 the answer is unknown.
 
+` + migrateHelp + `
 Every finding code, with an example and the fix:
 https://registry.terraform.io/providers/imspolicy/imspolicy/latest/docs/guides/validation-rules
 `
@@ -129,8 +130,10 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runCheck(args[1:], stdin, stdout, stderr)
 	case "diff-access":
 		return runDiffAccess(args[1:], stdin, stdout, stderr)
+	case "migrate":
+		return runMigrate(args[1:], stdin, stdout, stderr)
 	}
-	fmt.Fprintf(stderr, "imspolicy: unknown command %q: the commands are check and diff-access (imspolicy --help)\n", args[0])
+	fmt.Fprintf(stderr, "imspolicy: unknown command %q: the commands are check, diff-access and migrate (imspolicy --help)\n", args[0])
 	return exitUsage
 }
 
