@@ -301,3 +301,34 @@ func V3PolicyOf(d *policy.V3Document) V3Policy {
 	}
 	return p
 }
+
+// NewPrincipalPolicySet compiles one principal's v5 identity policies and v3 policies into
+// one identity layer, for decisions through the v5 table: the v5 documents are named
+// identity[<index>], the v3 ones v3[<index>], each v3 statement read as NewV3PolicySet
+// reads it, so that it counts for the v5 actions whose name or alias is a v3 name it
+// matches (see apicall.Principal for why).
+func NewPrincipalPolicySet(v5 []*policy.Checked, v3 []V3Policy) (*PolicySet, []SourceFinding, error) {
+	if _, errs := NewPolicySet(Sources{Identity: v5}); len(errs) > 0 {
+		return nil, errs, nil
+	}
+	var docs []namedDocument
+	for i, c := range v5 {
+		if c.Purpose() != policy.Identity {
+			c = policy.CheckDocument(c.Document(), policy.Identity)
+		}
+		docs = append(docs, namedDocument{name: policyName(IdentityLayer, i), doc: c.Document()})
+	}
+	for pi, p := range v3 {
+		doc := &policy.Document{Version: &policy.Str{Value: "1.1"}}
+		for si, s := range p.Statements {
+			st, err := v3Reading(s)
+			if err != nil {
+				err.Policy, err.Statement = pi, si
+				return nil, nil, err
+			}
+			doc.Statements = append(doc.Statements, st)
+		}
+		docs = append(docs, namedDocument{name: fmt.Sprintf("v3[%d]", pi), doc: doc})
+	}
+	return compile(docs, nil), nil, nil
+}

@@ -115,6 +115,10 @@ func Migrate(d *policy.V3Document, b analysis.Budget) Result {
 			list = st.NotAction
 		}
 		names := carry(list.Values(), s, note)
+		if len(names) == 0 && st.NotAction == nil {
+			note(fmt.Sprintf("Statement[%d] names no action that v3 matches or that carries over, so the v5 document leaves it out", i))
+			continue
+		}
 		if st.Action != nil {
 			st.Action = policy.NewList(names...)
 		} else {
@@ -145,8 +149,8 @@ func Migrate(d *policy.V3Document, b analysis.Budget) Result {
 	return Result{Document: string(checked.Document().Indented()), Verdict: cmp.Verdict, Reason: cmp.Reason, Comparison: &cmp, Notes: notes}
 }
 
-// carry maps a statement's v3 reading of its actions (the v3 IMS names it matches and
-// other services' patterns) to v5 names, and notes the choices it makes.
+// carry maps a statement's v3 reading of its actions (the v3 IMS names it matches) to v5
+// names, adds the other services' actions as written, and notes the choices it makes.
 func carry(reading []string, s evaluator.V3Statement, note func(string)) []string {
 	var out []string
 	add := func(n ...string) {
@@ -160,21 +164,29 @@ func carry(reading []string, s evaluator.V3Statement, note func(string)) []strin
 	for _, n := range reading {
 		if v5, ok := V5Actions[n]; ok {
 			add(v5...)
-			continue
 		}
-		note(noteOther)
-		add(n)
 	}
-	// Patterns whose service may be ims but is not only ims ("*:*:*") reach other services
-	// too: copied as written, so that those are carried over; the proof says what they
-	// also reach in v5.
+	// Other services' actions, as written. A pattern whose service may be ims but is not
+	// only ims ("*:*:*") reaches other services too, and is copied so that those are
+	// carried over; the proof says what it also reaches in v5. A service written with
+	// capitals (the vendor's own OTC example writes "KMS:*:*") is copied as written: v5
+	// ignores the case of action names (inferred: v3 asks for lower case). Only "IMS",
+	// which v3 matches to no IMS action, is left out, since v5 would read it as ims.
 	patterns := s.Action
 	if s.NotAction != nil {
 		patterns = s.NotAction
 	}
 	for _, p := range patterns {
 		svc, _, _ := strings.Cut(p, ":")
-		if svc != "ims" && strings.ContainsRune(svc, '*') {
+		switch {
+		case svc == "ims":
+		case strings.EqualFold(svc, "ims"):
+			note(fmt.Sprintf("%q names no action in v3, whose service names are lower case (reference notes §3.2), so it is not carried over: v5 would read it as ims", p))
+		case svc != strings.ToLower(svc):
+			add(p)
+			note(noteOther)
+			note(fmt.Sprintf("%q is copied as written: v3 asks for a lower-case service name (reference notes §3.2, S7), and v5 ignores the case of action names", p))
+		default:
 			add(p)
 			note(noteOther)
 		}

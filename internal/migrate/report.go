@@ -123,8 +123,18 @@ func (r Report) Text(name string) string {
 	}
 	if len(r.Unmatched) > 0 {
 		b.WriteString("  APIs only one table lists (no document can decide them alike; reference notes §2.2):\n")
+		// Grouped by table and by what the policy of that table allows, in report order.
+		var groups []string
+		byGroup := map[string][]string{}
 		for _, u := range r.Unmatched {
-			fmt.Fprintf(&b, "    %s: %s only, the %s policy allows %s\n", u.API, u.KnownTo, u.KnownTo, grantWords(u.Grant))
+			g := fmt.Sprintf("%s only, the %s policy allows %s", u.KnownTo, u.KnownTo, grantWords(u.Grant))
+			if _, ok := byGroup[g]; !ok {
+				groups = append(groups, g)
+			}
+			byGroup[g] = append(byGroup[g], u.API)
+		}
+		for _, g := range groups {
+			fmt.Fprintf(&b, "    %s: %s\n", g, strings.Join(byGroup[g], ", "))
 		}
 	}
 	for _, n := range r.Notes {
