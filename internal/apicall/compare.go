@@ -74,15 +74,15 @@ type Comparison struct {
 	Old, New []Permission
 }
 
-// Compare compares two sets of either language over every request of every call, within
-// budget b.
-func Compare(old, new *Set, b analysis.Budget) (Comparison, error) {
+// Compare compares two sets of either language, old then next, over every request of
+// every call, within budget b.
+func Compare(old, next *Set, b analysis.Budget) (Comparison, error) {
 	all := Calls()
 	qs := make([]analysis.APICall, len(all))
 	for i, c := range all {
-		qs[i] = analysis.APICall{Name: c.Name(), Image: c.Image, Permissions: []*catalog.APIPermission{old.Permission(c), new.Permission(c)}}
+		qs[i] = analysis.APICall{Name: c.Name(), Image: c.Image, Permissions: []*catalog.APIPermission{old.Permission(c), next.Permission(c)}}
 	}
-	res, err := analysis.DecideAPIs([]*evaluator.PolicySet{old.Policies, new.Policies}, qs, b)
+	res, err := analysis.DecideAPIs([]*evaluator.PolicySet{old.Policies, next.Policies}, qs, b)
 	if err != nil {
 		return Comparison{}, err
 	}
@@ -95,7 +95,7 @@ func Compare(old, new *Set, b analysis.Budget) (Comparison, error) {
 		case r.Known[0] && r.Known[1]:
 			for _, w := range r.Differences {
 				d := Difference{Call: c, Resource: w.Resource, Context: w.Context, Old: w.Decisions[0], New: w.Decisions[1]}
-				od, nd := old.Decide(d.Request()), new.Decide(d.Request())
+				od, nd := old.Decide(d.Request()), next.Decide(d.Request())
 				if od.Result.Decision != d.Old || nd.Result.Decision != d.New {
 					return Comparison{}, fmt.Errorf("internal error: the witness for %s replays as %s/%s, not %s/%s", c.Name(), od.Result.Decision, nd.Result.Decision, d.Old, d.New)
 				}
@@ -109,7 +109,7 @@ func Compare(old, new *Set, b analysis.Budget) (Comparison, error) {
 			}
 			lang := old.Lang
 			if side == 1 {
-				lang = new.Lang
+				lang = next.Lang
 			}
 			out.Unmatched = append(out.Unmatched, UnmatchedCall{Call: c, KnownTo: lang, Grant: r.Grants[side], Allowed: r.Allowed[side], Reason: c.Unmatched()})
 		}
