@@ -114,6 +114,11 @@ func Migrate(d *policy.V3Document, b analysis.Budget) Result {
 		if list == nil {
 			list = st.NotAction
 		}
+		for _, c := range s.Condition {
+			if strings.EqualFold(c.Key, "g:MFAAge") || strings.EqualFold(c.Key, "g:ServiceName") {
+				note(fmt.Sprintf("%s is a v3 global condition key with no v5 counterpart (reference notes §3.4): the v5 policy keeps the condition, which holds as the v5 request gives the key, if ever", c.Key))
+			}
+		}
 		names := carry(list.Values(), s, note)
 		if len(names) == 0 && st.NotAction == nil {
 			note(fmt.Sprintf("Statement[%d] names no action that v3 matches or that carries over, so the v5 document leaves it out", i))
@@ -133,6 +138,8 @@ func Migrate(d *policy.V3Document, b analysis.Budget) Result {
 	for _, f := range checked.Findings() {
 		if f.Severity == policy.Error {
 			problems = append(problems, "the v5 checker: "+f.String())
+		} else {
+			note("the v5 checker warns: " + f.String())
 		}
 	}
 	if len(problems) > 0 {
