@@ -56,7 +56,9 @@ func TestMigrateConditions(t *testing.T) {
 			t.Errorf("the document lacks %s:\n%s", want, r.Document)
 		}
 	}
-	if !slices.ContainsFunc(r.Notes, func(n string) bool { return strings.HasPrefix(n, "g:MFAAge is a v3 global condition key with no v5 counterpart") }) ||
+	if !slices.ContainsFunc(r.Notes, func(n string) bool {
+		return strings.HasPrefix(n, "g:MFAAge is a v3 global condition key with no v5 counterpart")
+	}) ||
 		!slices.ContainsFunc(r.Notes, func(n string) bool { return strings.Contains(n, "unknown_global_condition_key") }) {
 		t.Errorf("notes: %v", r.Notes)
 	}
