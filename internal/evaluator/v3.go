@@ -106,9 +106,17 @@ func V3Reading(s V3Statement) (policy.Statement, error) {
 
 func v3Reading(s V3Statement) (policy.Statement, *V3Error) {
 	var st policy.Statement
-	effect := "Allow"
-	if strings.EqualFold(s.Effect, "Deny") {
+	var effect string
+	switch {
+	case strings.EqualFold(s.Effect, "Allow"):
+		effect = "Allow"
+	case strings.EqualFold(s.Effect, "Deny"):
 		effect = "Deny"
+	default: // the v3 checker's to report; deciding it either way would be a guess
+		return st, &V3Error{Element: "Effect", Reason: fmt.Sprintf(`%q is not "Allow" or "Deny" (IAM.1029)`, s.Effect)}
+	}
+	if s.Action == nil && s.NotAction == nil {
+		return st, &V3Error{Element: "Action", Reason: "the statement has no Action: write the actions it allows or denies"}
 	}
 	st.Effect = &policy.Str{Value: effect}
 	patterns, elem := s.Action, "Action"

@@ -131,6 +131,15 @@ func Migrate(d *policy.V3Document, b analysis.Budget) Result {
 		}
 		doc.Statements = append(doc.Statements, st)
 	}
+	if d.Depends != nil && len(d.Depends.Items) > 0 {
+		var names []string
+		for _, dep := range d.Depends.Items {
+			if dep.DisplayName != nil {
+				names = append(names, dep.DisplayName.Value)
+			}
+		}
+		note(fmt.Sprintf("the role depends on %s (Depends), which must be granted with it in v3 (reference notes §3.6): migrate those roles' permissions too; this v5 policy carries only this document's statements", strings.Join(names, ", ")))
+	}
 	note(noteC8)
 	normal := doc.NormalKeepingLetters()
 	checked := policy.CheckText(normal, policy.Identity)

@@ -77,3 +77,27 @@ func TestMigrateExpandsWildcards(t *testing.T) {
 		t.Errorf("document:\n%s", r.Document)
 	}
 }
+
+// A 1.0 role with Depends (the vendor's example, reference notes §3.6): its own statements
+// carry over, and the note says which roles it depends on.
+func TestMigrateDepends(t *testing.T) {
+	r := migrateText(t, `{"Version": "1.0", "Statement": [{"Action": ["WebScan:*:*"], "Effect": "Allow"}],
+		"Depends": [{"catalog": "BASE", "display_name": "Server Administrator"}, {"catalog": "BASE", "display_name": "Tenant Guest"}]}`)
+	if !strings.Contains(r.Document, `"WebScan:*:*"`) || !slices.ContainsFunc(r.Notes, func(n string) bool {
+		return strings.HasPrefix(n, "the role depends on Server Administrator, Tenant Guest (Depends)")
+	}) {
+		t.Errorf("%s\n%v", r.Document, r.Notes)
+	}
+}
+
+// An Effect that is neither Allow nor Deny, or a statement without Action, is not guessed.
+func TestMigrateRefusesMalformed(t *testing.T) {
+	for _, text := range []string{
+		`{"Version":"1.1","Statement":[{"Effect":"Allows","Action":["ims:images:get"]}]}`,
+		`{"Version":"1.1","Statement":[{"Effect":"Allow"}]}`,
+	} {
+		if r := migrateText(t, text); r.Document != "" || r.Verdict != apicall.Unknown || len(r.Problems) != 1 {
+			t.Errorf("%s: %s %v", text, r.Verdict, r.Problems)
+		}
+	}
+}
