@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/analysis"
@@ -77,6 +78,11 @@ func randomV3(r *rand.Rand) string {
 // from the policies' literals and fresh values, through both sets, and returns the first
 // request decided differently.
 func bruteForce(v3, v5 *apicall.Set) *apicall.Request {
+	return bruteForceOver(v3, v5, func(c apicall.Call) bool { return c.V3 != nil && c.V5 != nil })
+}
+
+// bruteForceOver decides the calls keep keeps through both sets.
+func bruteForceOver(v3, v5 *apicall.Set, keep func(apicall.Call) bool) *apicall.Request {
 	resources := []string{"*", "ims:cn-north-4:acct:image:img-1", "ims:cn-north-4:acct:image:fresh", "ims:x:y:image:img-2"}
 	values := map[string][]string{
 		"g:UserName":    {"alice", "Alice", "olive", "fresh"},
@@ -106,7 +112,7 @@ func bruteForce(v3, v5 *apicall.Set) *apicall.Request {
 	}
 	build(0, map[string][]string{})
 	for _, c := range apicall.Calls() {
-		if c.V3 == nil || c.V5 == nil {
+		if !keep(c) {
 			continue
 		}
 		rs := []string{"*"}
@@ -179,4 +185,105 @@ func TestMigrateProperty(t *testing.T) {
 	if verdicts[apicall.Equivalent] == 0 || verdicts[apicall.Different] == 0 {
 		t.Errorf("the generator should give both verdicts: %v", verdicts)
 	}
+}
+
+// Comparing two random v3 documents (diff-access of v3 with v3): every witness replays,
+// and "equivalent" is never said where the brute force finds a request decided
+// differently.
+func TestCompareV3V3Property(t *testing.T) {
+	r := rand.New(rand.NewPCG(20, 2))
+	n := 60
+	if testing.Short() {
+		n = 20
+	}
+	verdicts := map[apicall.Verdict]int{}
+	for i := range n {
+		var sets [2]*apicall.Set
+		var texts [2]string
+		for j := range 2 {
+			texts[j] = randomV3(r)
+			if j == 1 && r.IntN(2) == 0 {
+				texts[1] = rewriteV3(t, texts[0], r) // the same policy, written otherwise
+			}
+			d, err := policy.ParseV3([]byte(texts[j]))
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, err := apicall.NewV3([]evaluator.V3Policy{evaluator.V3PolicyOf(d)})
+			if err != nil {
+				sets[0] = nil
+				break
+			}
+			sets[j] = s
+		}
+		if sets[0] == nil || sets[1] == nil {
+			continue // a document the v3 evaluator refuses (an IMS resource URN)
+		}
+		cmp, err := apicall.Compare(sets[0], sets[1], analysis.Budget{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		verdicts[cmp.Verdict]++
+		if len(cmp.Unmatched) != 0 {
+			t.Errorf("case %d: v3 against v3 has unmatched calls %v", i, cmp.Unmatched)
+		}
+		if req := bruteForceV3(sets[0], sets[1]); req != nil && cmp.Verdict == apicall.Equivalent {
+			t.Errorf("case %d\n%s\n%s\nproved equivalent, but %s on %s %v is decided differently", i, texts[0], texts[1], req.Call.Name(), req.Resource, req.Context)
+		}
+		for _, w := range cmp.Differences {
+			if o, nw := sets[0].Decide(w.Request()), sets[1].Decide(w.Request()); o.Result.Decision != w.Old || nw.Result.Decision != w.New {
+				t.Errorf("case %d: witness %s does not replay", i, w.Call.Name())
+			}
+		}
+	}
+	t.Logf("verdicts: %v", verdicts)
+	if verdicts[apicall.Equivalent] == 0 || verdicts[apicall.Different] == 0 {
+		t.Errorf("the generator should give both verdicts: %v", verdicts)
+	}
+}
+
+// bruteForceV3 is bruteForce over the calls the v3 table lists.
+func bruteForceV3(a, b *apicall.Set) *apicall.Request {
+	return bruteForceOver(a, b, func(c apicall.Call) bool { return c.V3 != nil })
+}
+
+// rewriteV3 writes a v3 document otherwise without changing what it allows: each IMS
+// pattern replaced by the v3 actions it matches, in a random case past the service, and the
+// statements in reverse order.
+func rewriteV3(t *testing.T, text string, r *rand.Rand) string {
+	t.Helper()
+	var doc struct {
+		Version   string
+		Statement []map[string]any
+	}
+	if err := json.Unmarshal([]byte(text), &doc); err != nil {
+		t.Fatal(err)
+	}
+	slices.Reverse(doc.Statement)
+	for _, st := range doc.Statement {
+		var out []string
+		for _, a := range st["Action"].([]any) {
+			p := a.(string)
+			if !strings.HasPrefix(p, "ims:") {
+				out = append(out, p)
+				continue
+			}
+			names, err := evaluator.V3Match(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, n := range names {
+				if r.IntN(2) == 0 {
+					n = "ims:" + strings.ToUpper(n[4:])
+				}
+				out = append(out, n)
+			}
+		}
+		if len(out) == 0 {
+			out = []string{"ims:images:nothing"} // matches no v3 action, as the original
+		}
+		st["Action"] = out
+	}
+	b, _ := json.Marshal(doc)
+	return string(b)
 }
