@@ -262,8 +262,9 @@ func rewriteV3(t *testing.T, text string, r *rand.Rand) string {
 	slices.Reverse(doc.Statement)
 	for _, st := range doc.Statement {
 		var out []string
-		for _, a := range st["Action"].([]any) {
-			p := a.(string)
+		actions, _ := st["Action"].([]any) // randomV3 writes a list of strings
+		for _, a := range actions {
+			p, _ := a.(string)
 			if !strings.HasPrefix(p, "ims:") {
 				out = append(out, p)
 				continue
