@@ -16,7 +16,7 @@ func TestMigrateCommand(t *testing.T) {
 		contains []string
 	}{
 		{[]string{"migrate", "testdata/v3/deny-delete.json"}, exitOK,
-			[]string{"deny-delete.json: equivalent", `"ims:images:deleteImage"`, "GET /v2/images: v3 only", "C8:"}},
+			[]string{"deny-delete.json: equivalent", `"ims:images:deleteImage"`, "v3 only, the v3 policy allows no request: GET /v2/images,", "C8:"}},
 		{[]string{"migrate", "testdata/v3/uploaders.json"}, ExitFindings,
 			[]string{"uploaders.json: differences", "difference: PUT /v1/cloudimages/{image_id}/upload", "v5 does not allow ims:images:update (implicit_deny)", "note: C1:"}},
 		{[]string{"migrate", "testdata/v3/deny-delete.json", "testdata/v3/image-urn.json"}, exitUnknown,
