@@ -1,9 +1,10 @@
 package evaluator
 
 // The IAM v3 ("Version": "1.1") evaluator. A v3 policy is decided by the rules of the
-// reference notes (../shared/reference/iam-v3-ims.md §3; the vendor's "Policy Syntax",
-// https://docs.otc.t-systems.com/identity-access-management/umn/user_guide/permissions/policy_syntax.html
-// and huaweicloudDocs/iam 用户指南/策略语法.md), which differ from v5's in the names of actions
+// reference notes (../shared/reference/iam-v3-ims.md §3; the vendor's "Policy Syntax":
+// opentelekomcloud-docs/identity-access-management umn/source/user_guide/permissions/policy_syntax.rst
+// @ 9d2eac9fd0f9940ede2c67284534aca0a35d79ea, and huaweicloudDocs/iam 用户指南/策略语法.md
+// @ 5d5f9de0e0b68887916a1724f219379ac30a1bf3), which differ from v5's in the names of actions
 // and condition operators, not in how statements combine: an applicable Deny wins, else an
 // applicable Allow, else the request is denied (notes §3.5, "策略鉴权规则"). So a v3 policy
 // is compiled into the same statements as a v5 one, each v3 rule applied once, here, at
