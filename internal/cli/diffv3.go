@@ -80,11 +80,11 @@ func diffAccessV3(paths []string, format string, b analysis.Budget, stdin io.Rea
 	var sets [2]*apicall.Set
 	for i := range 2 {
 		if langs[i] == policy.V3 {
-			d, err := policy.ParseV3(texts[i])
-			if err != nil {
-				return usage("%s: %v", paths[i], err)
+			c := policy.CheckV3Text(texts[i])
+			if f := c.FirstError(); f != nil {
+				return usage("%s has errors (imspolicy check %s shows them): %s", paths[i], paths[i], f.String())
 			}
-			s, err := apicall.NewV3([]evaluator.V3Policy{evaluator.V3PolicyOf(d)})
+			s, err := apicall.NewV3([]evaluator.V3Policy{evaluator.V3PolicyOf(c.Document())})
 			if err != nil {
 				return usage("%s: %v", paths[i], err)
 			}

@@ -30,7 +30,7 @@ Flags of migrate:
 
 Exit status of migrate: 0 every FILE migrates to an equivalent v5 policy; 1 some
 migration has differences; 2 bad usage or unreadable input; 3 some proof is unknown
-(or no v5 document could be written) and none has differences.
+(a FILE with errors, or no v5 document could be written) and none has differences.
 `
 
 // migrateJSON is the migrate command's JSON report.
@@ -104,8 +104,8 @@ func runMigrate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return exit
 }
 
-// readV3 reads an IAM v3 document from PATH (- for standard input).
-func readV3(path string, stdin io.Reader) (*policy.V3Document, error) {
+// readV3 reads and checks an IAM v3 document from PATH (- for standard input).
+func readV3(path string, stdin io.Reader) (*policy.V3Checked, error) {
 	src, err := openSource(path, stdin)
 	if err != nil {
 		return nil, err
@@ -117,9 +117,9 @@ func readV3(path string, stdin io.Reader) (*policy.V3Document, error) {
 	if policy.LanguageOf(src.head) != policy.V3 {
 		return nil, errors.New(`not an IAM v3 document: its "Version" must be "1.1" (custom policies) or "1.0" (roles); v5 documents ("5.0") need no migration`)
 	}
-	d, err := policy.ParseV3(src.head)
-	if err != nil {
-		return nil, err
+	c := policy.CheckV3Text(src.head)
+	if c.Document() == nil {
+		return nil, errors.New(c.Findings()[0].String()) // CheckV3Text says why in its one finding
 	}
-	return d, nil
+	return c, nil
 }

@@ -13,15 +13,15 @@ import (
 // proof's cost in representative requests (analysis.Budget's unit).
 func BenchmarkMigrate(b *testing.B) {
 	files, _ := filepath.Glob(filepath.Join("testdata", "guide", "*.json"))
+	for _, f := range vendorCases {
+		files = append(files, filepath.Join("..", "policy", "testdata", "v3", f))
+	}
 	for _, f := range files {
 		src, err := os.ReadFile(f)
 		if err != nil {
 			b.Fatal(err)
 		}
-		d, err := policy.ParseV3(src)
-		if err != nil {
-			b.Fatal(err)
-		}
+		d := policy.CheckV3Text(src)
 		b.Run(filepath.Base(f), func(b *testing.B) {
 			spent := 0
 			for b.Loop() {

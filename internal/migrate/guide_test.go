@@ -23,19 +23,37 @@ const (
 
 var caseRE = regexp.MustCompile("(?s)<!-- migrate-case:([^ ]+) -->\n.*?<!-- migrate-case-end -->")
 
+// caseDirs hold the worked cases: the vendor's public v3 examples that grant or deny IMS
+// actions (internal/policy's testdata, SOURCES.md there gives each one's page and
+// licence), and this package's own (testdata/guide/SOURCES.md).
+var caseDirs = []string{filepath.Join("..", "policy", "testdata", "v3"), filepath.Join("testdata", "guide")}
+
+// vendorCases are the IMS examples of internal/policy/testdata/v3.
+var vendorCases = []string{"huawei-ims-deny-delete.json", "otc-ims-deny-delete.json", "huawei-ims-create-image.json",
+	"otc-ims-create-image.json", "otc-ims-create-image-obs.json", "otc-iam-ims-full.json"}
+
+func casePath(t *testing.T, file string) string {
+	t.Helper()
+	for _, dir := range caseDirs {
+		if p := filepath.Join(dir, file); fileExists(p) {
+			return p
+		}
+	}
+	t.Fatalf("no worked case %s in %v", file, caseDirs)
+	return ""
+}
+
+func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
+
 // workedCase is a worked case as the guide shows it: the input, the command line, what
 // imspolicy migrate prints.
 func workedCase(t *testing.T, file string) string {
 	t.Helper()
-	src, err := os.ReadFile(filepath.Join("testdata", "guide", file))
+	src, err := os.ReadFile(casePath(t, file))
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := policy.ParseV3(src)
-	if err != nil {
-		t.Fatalf("%s: %v", file, err)
-	}
-	text := Migrate(d, analysis.Budget{}).Report().Text(file)
+	text := Migrate(policy.CheckV3Text(src), analysis.Budget{}).Report().Text(file)
 	return fmt.Sprintf("<!-- migrate-case:%s -->\n```json\n%s```\n\n```text\n$ imspolicy migrate %s\n%s```\n<!-- migrate-case-end -->", file, src, file, text)
 }
 
@@ -60,6 +78,9 @@ func TestGuide(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join("testdata", "guide", "*.json"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no worked cases: %v", err)
+	}
+	for _, f := range vendorCases {
+		files = append(files, casePath(t, f))
 	}
 	for _, path := range []string{guideTemplate, guideDoc} {
 		raw, err := os.ReadFile(path)

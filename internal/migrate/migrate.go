@@ -91,15 +91,29 @@ const (
 	noteOther       = "actions of other services are copied as written; their v5 names are not checked (the catalog knows IMS only)"
 )
 
-// Migrate carries a parsed v3 document over to v5 and proves the result within budget b.
-func Migrate(d *policy.V3Document, b analysis.Budget) Result {
+// Migrate carries a checked v3 document (policy.CheckV3Text) over to v5 and proves the
+// result within budget b. A document with an error finding is not migrated: the findings
+// are the Problems. Its warnings are notes.
+func Migrate(c *policy.V3Checked, b analysis.Budget) Result {
+	var v3problems, v3notes []string
+	for _, f := range c.Findings() {
+		if f.Severity == policy.Error {
+			v3problems = append(v3problems, "the v3 checker: "+f.String())
+		} else {
+			v3notes = append(v3notes, "the v3 checker warns: "+f.String())
+		}
+	}
+	if len(v3problems) > 0 || c.Document() == nil {
+		return Result{Verdict: apicall.Unknown, Reason: "the v3 document has errors (imspolicy check shows them)", Problems: v3problems, Notes: v3notes}
+	}
+	d := c.Document()
 	src := evaluator.V3PolicyOf(d)
 	v3, err := apicall.NewV3([]evaluator.V3Policy{src})
 	if err != nil {
 		return Result{Verdict: apicall.Unknown, Reason: "the v3 document cannot be decided", Problems: []string{err.Error()}}
 	}
 	doc := &policy.Document{Version: &policy.Str{Value: "5.0"}}
-	var notes []string
+	notes := v3notes
 	note := func(n string) {
 		if !slices.Contains(notes, n) {
 			notes = append(notes, n)

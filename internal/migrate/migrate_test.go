@@ -13,11 +13,7 @@ import (
 
 func migrateText(t *testing.T, text string) Result {
 	t.Helper()
-	d, err := policy.ParseV3([]byte(text))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return Migrate(d, analysis.Budget{})
+	return Migrate(policy.CheckV3Text([]byte(text)), analysis.Budget{})
 }
 
 // A migration that the v5 size limit does not hold is no document, with the checker's

@@ -143,11 +143,12 @@ func TestMigrateProperty(t *testing.T) {
 	verdicts := map[apicall.Verdict]int{}
 	for i := range n {
 		text := randomV3(r)
-		d, err := policy.ParseV3([]byte(text))
-		if err != nil {
-			t.Fatal(err)
+		c := policy.CheckV3Text([]byte(text))
+		d := c.Document()
+		if d == nil {
+			t.Fatalf("case %d %s: %v", i, text, c.Findings())
 		}
-		res := Migrate(d, analysis.Budget{})
+		res := Migrate(c, analysis.Budget{})
 		verdicts[res.Verdict]++
 		if res.Document == "" {
 			if res.Verdict != apicall.Unknown || len(res.Problems) == 0 {

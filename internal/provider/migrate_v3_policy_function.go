@@ -90,12 +90,12 @@ func (f *migrateV3PolicyFunction) Run(ctx context.Context, req function.RunReque
 			`a v5 document ("5.0") needs no migration`)
 		return
 	}
-	d, err := policy.ParseV3([]byte(text))
-	if err != nil {
-		resp.Error = function.NewArgumentFuncError(0, "Invalid IAM v3 policy: "+err.Error())
+	c := policy.CheckV3Text([]byte(text))
+	if f := c.FirstError(); f != nil {
+		resp.Error = function.NewArgumentFuncError(0, "Invalid IAM v3 policy: "+f.Code+": "+f.String())
 		return
 	}
-	r := migrate.Migrate(d, functionBudget)
+	r := migrate.Migrate(c, functionBudget)
 	if r.Document == "" {
 		resp.Error = function.NewArgumentFuncError(0, "Cannot migrate the policy: "+r.Reason+": "+strings.Join(r.Problems, "; "))
 		return

@@ -13,20 +13,24 @@ run "read_only_migrates_exactly" {
   }
 }
 
-run "image_builders_lose_quick_import" {
+run "uploaders_keep_uploads_only_with_deletion" {
   command = plan
 
   variables {
-    v3_policy_file = "policies/image-builders.json"
+    v3_policy_file = "policies/image-uploaders.json"
   }
 
-  # The vendor's own example: v5 needs ims:images:import for quick import as well (C6).
+  # v5's upload APIs need ims:images:update, which in v5 is also the alias of deleteImage
+  # (C1): the migration leaves it out rather than allow deleting images, and says so.
   assert {
     condition     = output.verdict == "differences"
-    error_message = "Expected the quick-import difference."
+    error_message = "Expected the upload differences."
   }
   assert {
-    condition     = output.differences == ["POST /v2/cloudimages/quickimport/action (system disk): v3 allow, v5 implicit_deny"]
+    condition = output.differences == [
+      "PUT /v1/cloudimages/{image_id}/upload: v3 allow, v5 implicit_deny",
+      "PUT /v2/images/{image_id}/file: v3 allow, v5 implicit_deny",
+    ]
     error_message = "Unexpected differences: ${join("; ", output.differences)}"
   }
 }
