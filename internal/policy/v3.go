@@ -308,3 +308,31 @@ func (p *v3parser) depends(n *node) (*V3Depends, error) {
 	}
 	return d, nil
 }
+
+// Shape returns the document's statements in the v5 Document's shape, sharing its Lists
+// and Conditions, with Version as written: for merging statements (Merge) and printing
+// the canonical form (Indented, Minified) with the v5 code, which prints only the fields
+// present. A field the v3 grammar does not have stays in the statement's Unknown, except
+// that a string Sid goes to Sid (Merge replaces statements by Sid); checking the printed
+// text with CheckV3Text reports them all where they are. Depends
+// has no v5 field and is left out: callers that keep it must carry it themselves.
+func (d *V3Document) Shape() *Document {
+	out := &Document{Pos: d.Pos, Version: d.Version, StatementPos: d.StatementPos, Unknown: d.Unknown}
+	out.Statements = make([]Statement, len(d.Statements))
+	for i, s := range d.Statements {
+		t := Statement{Pos: s.Pos, Effect: s.Effect, Action: s.Action, NotAction: s.NotAction, Resource: s.Resource, Condition: s.Condition}
+		if s.ResourceObject != nil {
+			t.Unknown = append(t.Unknown, *s.ResourceObject)
+		}
+		for _, f := range s.Unknown {
+			switch v, ok := f.Value.(string); {
+			case f.Name == "Sid" && ok:
+				t.Sid = &Str{Value: v, Pos: f.Pos}
+			default:
+				t.Unknown = append(t.Unknown, f)
+			}
+		}
+		out.Statements[i] = t
+	}
+	return out
+}

@@ -117,3 +117,16 @@ func TestParseV3Errors(t *testing.T) {
 		})
 	}
 }
+
+// Shape keeps what was written and prints back as the same document (canonically).
+func TestV3Shape(t *testing.T) {
+	src := `{"Version":"1.1","Statement":[{"Sid":"A","Effect":"Allow","Action":["ims:images:list"],"Resource":["*"],"Condition":{"StringEquals":{"g:UserName":["x"]}}},{"Effect":"Deny","Action":["ims:images:delete"],"NotResource":["*"],"Resource":{"uri":["/iam/agencies/a"]}}]}`
+	d, err := ParseV3([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"Version":"1.1","Statement":[{"Sid":"A","Effect":"Allow","Action":["ims:images:list"],"Resource":["*"],"Condition":{"StringEquals":{"g:UserName":["x"]}}},{"Effect":"Deny","Action":["ims:images:delete"],"NotResource":["*"],"Resource":{"uri":["/iam/agencies/a"]}}]}`
+	if got := string(d.Shape().Minified()); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}

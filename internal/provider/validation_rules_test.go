@@ -210,3 +210,54 @@ output "messages" { value = [for f in data.imspolicy_policy_document.check.findi
 	steps = append(steps, resource.TestStep{Config: `data "imspolicy_actions" "all" {}`})
 	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: protoV6ProviderFactories, Steps: steps})
 }
+
+// TestAccValidationRulesV3 plans every v3 rule's example through the real Terraform CLI
+// in imspolicy_policy_document with policy_language = "v3": an error fails the plan with
+// the checker's message; a warning appears in the findings.
+func TestAccValidationRulesV3(t *testing.T) {
+	var steps []resource.TestStep
+	for _, r := range policy.Rules() {
+		if r.Language != policy.V3 {
+			continue
+		}
+		var finding policy.Finding
+		for _, f := range r.ExampleFindings() {
+			if f.Code == r.Code {
+				finding = f
+				break
+			}
+		}
+		if finding.Code == "" {
+			t.Fatalf("the example of %s does not draw it", r.Code)
+		}
+		config := fmt.Sprintf(`
+data "imspolicy_policy_document" "check" {
+  policy_language           = "v3"
+  override_policy_documents = [%s]
+}
+output "messages" { value = [for f in data.imspolicy_policy_document.check.findings : f.message if f.code == %q] }
+`, hclString(r.Example), r.Code)
+		if r.Severity == policy.Error {
+			words := strings.Fields(finding.Message)
+			if len(words) > 40 {
+				words = words[:40]
+			}
+			for i, w := range words {
+				words[i] = regexp.QuoteMeta(w)
+			}
+			steps = append(steps, resource.TestStep{
+				Config:      config,
+				ExpectError: regexp.MustCompile(fmt.Sprintf(`(?s)Invalid IAM v3 policy: %s.*%s`, r.Code, strings.Join(words, `\s+`))),
+			})
+			continue
+		}
+		steps = append(steps, resource.TestStep{
+			Config: config,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownOutputValue("messages", knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(finding.Message)})),
+			},
+		})
+	}
+	steps = append(steps, resource.TestStep{Config: `data "imspolicy_actions" "all" {}`})
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: protoV6ProviderFactories, Steps: steps})
+}
