@@ -53,6 +53,16 @@ func TestMigrateCommand(t *testing.T) {
 	if m.File != "-" || m.Verdict != "equivalent" || !strings.Contains(m.Document, `"ims:images:listImageTags"`) || len(m.Unmatched) != 17 || m.Differences == nil {
 		t.Errorf("JSON report: %+v", m)
 	}
+	// Effective permissions per API call, of both policies: 46 calls in all.
+	perms := map[string][2]string{}
+	for _, p := range m.Permissions {
+		perms[p.API] = [2]string{p.V3, p.V5}
+	}
+	if len(m.Permissions) != 46 || perms["GET /v2/images/{image_id}"] != [2]string{"full", "full"} ||
+		perms["DELETE /v2/images/{image_id}"] != [2]string{"none", "none"} || perms["GET /v2/images"] != [2]string{"full", "not_listed"} ||
+		perms["GET /v1/cloudimages/job/{job_id}"] != [2]string{"not_listed", "full"} {
+		t.Errorf("permissions: %v", perms)
+	}
 }
 
 // diff-access compares a v3 document with its v5 successor, and v3 with v3, by API call.

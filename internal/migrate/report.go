@@ -20,6 +20,16 @@ type Report struct {
 	Differences []DifferenceJSON `json:"differences"`
 	Unmatched   []UnmatchedJSON  `json:"unmatched"`
 	Notes       []string         `json:"notes"`
+	// Permissions are the effective permissions per API call of both policies.
+	Permissions []PermissionJSON `json:"permissions"`
+}
+
+// PermissionJSON is how much of one API call each policy allows: none, partial or full;
+// "not_listed" when that language's table does not list the call.
+type PermissionJSON struct {
+	API string `json:"api"`
+	V3  string `json:"v3"`
+	V5  string `json:"v5"`
 }
 
 // DifferenceJSON is a request the v3 document and its migration decide differently.
@@ -50,9 +60,19 @@ type UnmatchedJSON struct {
 func (r Result) Report() Report {
 	out := Report{Verdict: string(r.Verdict), Reason: r.Reason, Document: r.Document,
 		Problems: nonNil(r.Problems), Differences: []DifferenceJSON{}, Unmatched: []UnmatchedJSON{}, Notes: nonNil(r.Notes)}
+	out.Permissions = []PermissionJSON{}
 	if r.Comparison != nil {
 		out.Differences = differencesJSON(r.Comparison.Differences)
 		out.Unmatched = unmatchedJSON(r.Comparison.Unmatched)
+		grant := func(p apicall.Permission) string {
+			if !p.Known {
+				return "not_listed"
+			}
+			return p.Grant.String()
+		}
+		for i, p := range r.Comparison.Old {
+			out.Permissions = append(out.Permissions, PermissionJSON{API: p.Call.Name(), V3: grant(p), V5: grant(r.Comparison.New[i])})
+		}
 	}
 	return out
 }
