@@ -2,7 +2,10 @@
 // and SCP levels (an evaluator.PolicySet, built once from checked documents and asked
 // every question), exactly relative to the evaluator: does a candidate allow anything a
 // reference does not (NoNewAccess), is none of some actions allowed on some resources
-// (AccessNotGranted), and what each IMS table action is allowed for (EffectivePermissions).
+// (AccessNotGranted), and what each IMS table action is allowed for (EffectivePermissions);
+// and at the level of API calls, where each configuration decides a call through its own
+// table (v5's or, for a v3 set, the v3 one), how much of each call each allows and which
+// requests two decide differently (DecideAPIs, api.go).
 //
 // "Holds" is a proof over the whole request universe (universe.go), never a sample: each
 // dimension is split into regions on which every pattern and condition is constant

@@ -15,12 +15,14 @@ import (
 // checkOptions are check's flags.
 type checkOptions struct {
 	purpose policy.Purpose
-	format  string
-	failOn  policy.Severity
-	ignore  policy.Ignore
-	strict  bool
-	base    string // the absolute directory SARIF and GitLab paths are relative to (--base)
-	config  string // --config DIR: the plan's root module; "" to look in the working directory
+	// language is --language for policy files; nil reads each file's Version.
+	language *policy.Language
+	format   string
+	failOn   policy.Severity
+	ignore   policy.Ignore
+	strict   bool
+	base     string // the absolute directory SARIF and GitLab paths are relative to (--base)
+	config   string // --config DIR: the plan's root module; "" to look in the working directory
 
 	baselineFile  string          // --baseline FILE
 	baseline      map[string]bool // its fingerprints
@@ -62,8 +64,13 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if d.Unchecked != checked {
 			continue
 		}
-		_, findings := policy.CheckJSON(d.Text, d.Purpose)
-		d.Findings = opts.ignore.Apply(findings)
+		if !d.InPlan() {
+			d.Language = policy.LanguageOf(d.Text)
+			if opts.language != nil {
+				d.Language = *opts.language
+			}
+		}
+		d.Findings = opts.ignore.Apply(findingsOf(d.Text, d.Language, d.Purpose))
 	}
 	located, err := locateInConfig(docs, opts.config)
 	if err != nil {
@@ -113,7 +120,9 @@ func parseCheckFlags(args []string) (checkOptions, []string, error) {
 	purpose := &choice{value: "identity", words: []string{"identity", "scp"}}
 	format := &choice{value: "text", words: []string{"text", "json", "sarif", "gitlab"}}
 	failOn := &choice{value: "error", words: []string{"error", "warning"}}
+	language := &choice{value: "auto", words: []string{"auto", "v5", "v3"}}
 	fs.Var(purpose, "purpose", "")
+	fs.Var(language, "language", "")
 	fs.Var(format, "format", "")
 	fs.Var(failOn, "fail-on", "")
 	ignore := fs.String("ignore", "", "")
@@ -131,6 +140,10 @@ func parseCheckFlags(args []string) (checkOptions, []string, error) {
 		return opts, nil, err
 	}
 	opts.purpose, _ = policy.ParsePurpose(purpose.value)
+	if language.value != "auto" {
+		l, _ := policy.ParseLanguage(language.value)
+		opts.language = &l
+	}
 	if failOn.value == "warning" {
 		opts.failOn = policy.Warning
 	}

@@ -39,15 +39,20 @@ Commands:
                                                                       service_control_policy)
         huaweicloud_organizations_dry_run_policy.content              SCP (type
                                                                       service_control_policy)
-      huaweicloud_identity_role.policy and
-      huaweicloud_identitycenter_custom_role_attachment.custom_role hold IAM v3 (1.1)
-      documents, and values known only after apply are computed: both are reported
-      as not checked, never as clean; so are the other kinds of policy the guide lists
-      (OBS bucket policies, trust policies, tag policies).
+        huaweicloud_identity_role.policy                              IAM v3 policy
+        huaweicloud_identitycenter_custom_role_attachment.custom_role IAM v3 policy
+      A policy file whose Version is "1.1" or "1.0" is an IAM v3 custom policy or
+      role, and is checked as one (codes v3_...). Values known only after apply are
+      computed: they are reported as not checked, never as clean; so are the other
+      kinds of policy the guide lists (OBS bucket policies, trust policies, tag
+      policies).
 
 Flags of check:
 
   --purpose identity|scp   what policy files are (default identity); plans say it
+                           per resource
+  --language auto|v5|v3    the grammar of policy files: auto (default) reads
+                           "Version" ("1.1"/"1.0": IAM v3, else v5); plans say it
                            per resource
   --format FORMAT          text (default), json, sarif (GitHub code scanning) or
                            gitlab (a GitLab Code Quality report)
@@ -102,6 +107,7 @@ Flags of diff-access:
 Exit status of diff-access: 0 nothing new is granted; 1 something is; 2 bad usage,
 unreadable input or a file with errors; 3 the answer is unknown.
 
+` + migrateHelp + `
 Every finding code, with an example and the fix:
 https://registry.terraform.io/providers/imspolicy/imspolicy/latest/docs/guides/validation-rules
 `
@@ -129,8 +135,10 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runCheck(args[1:], stdin, stdout, stderr)
 	case "diff-access":
 		return runDiffAccess(args[1:], stdin, stdout, stderr)
+	case "migrate":
+		return runMigrate(args[1:], stdin, stdout, stderr)
 	}
-	fmt.Fprintf(stderr, "imspolicy: unknown command %q: the commands are check and diff-access (imspolicy --help)\n", args[0])
+	fmt.Fprintf(stderr, "imspolicy: unknown command %q: the commands are check, diff-access and migrate (imspolicy --help)\n", args[0])
 	return exitUsage
 }
 

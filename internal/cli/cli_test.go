@@ -177,6 +177,16 @@ var goldenCases = []struct {
 	{"diff-plan-source", []string{"diff-access", "--config", "testdata/tfconfig", "--plan", "testdata/tfconfig-plan.json"}, "", ExitFindings},
 	{"diff-plan-source-sarif", []string{"diff-access", "--format", "sarif", "--config", "testdata/tfconfig", "--plan", "testdata/tfconfig-plan.json"}, "", ExitFindings},
 	{"diff-plan-source-json", []string{"diff-access", "--format", "json", "--config", "testdata/tfconfig", "--plan", "testdata/tfconfig-plan.json"}, "", ExitFindings},
+	// IAM v3 documents (issue 20): huaweicloud_identity_role and
+	// huaweicloud_identitycenter_custom_role_attachment are checked as v3, and a file is
+	// v3 by its Version; the vendor's "deny deletion" example (ims:images:delete) is clean.
+	{"v3-plan-text", []string{"check", "testdata/v3-plan.json"}, "", ExitFindings},
+	{"v3-plan-json", []string{"check", "--format", "json", "testdata/v3-plan.json"}, "", ExitFindings},
+	{"v3-plan-sarif", []string{"check", "--format", "sarif", "testdata/v3-plan.json"}, "", ExitFindings},
+	{"v3-plan-gitlab", []string{"check", "--format", "gitlab", "testdata/v3-plan.json"}, "", ExitFindings},
+	{"v3-file", []string{"check", "--format", "json", "testdata/v3-deny-delete.json"}, "", exitOK},
+	{"v3-file-as-v5", []string{"check", "--language", "v5", "testdata/v3-deny-delete.json"}, "", ExitFindings},
+	{"v3-plan-diff", []string{"diff-access", "--plan", "testdata/v3-plan.json"}, "", exitUnknown},
 	{"plan-source-config-missing", []string{"check", "--config", "testdata/no-such-dir", "testdata/tfconfig-plan.json"}, "", exitUsage},
 }
 
@@ -410,6 +420,11 @@ func TestExitStatusOverRuleExamples(t *testing.T) {
 				args := []string{"check", "--format", "json", "--purpose", purpose, "--fail-on", failOn}
 				if ignore {
 					args = append(args, "--ignore", r.Code)
+				}
+				if r.Code == "v3_version" || r.Code == "wrong_version" {
+					// Their examples are a 5.0 document checked as v3 and a 1.1 one checked
+					// as v5: a file's Version would choose the other grammar.
+					args = append(args, "--language", r.Language.String())
 				}
 				stdout, stderr, exit := run(t, append(args, file), "")
 				var got struct {

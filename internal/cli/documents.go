@@ -38,13 +38,26 @@ type document struct {
 	// the resource type and the attribute that holds the document. Empty for files.
 	Address, ResourceType, Attribute string
 	Purpose                          policy.Purpose
-	Unchecked                        unchecked
-	Text                             []byte
-	Findings                         []policy.Finding // after --ignore
+	// Language is the document's grammar: from the resource type in a plan, from its
+	// Version (or --language) in a file.
+	Language  policy.Language
+	Unchecked unchecked
+	Text      []byte
+	Findings  []policy.Finding // after --ignore
 	// For a document in a plan, where its resource block is in the configuration
 	// (--config), and where each finding is (by index; the zero srcPos where unknown).
 	Src        srcPos
 	FindingSrc []srcPos
+}
+
+// findingsOf checks a document's text in its grammar: the one place check's results
+// come from, for the report and for locating findings in the configuration.
+func findingsOf(text []byte, lang policy.Language, p policy.Purpose) []policy.Finding {
+	if lang == policy.V3 {
+		return policy.CheckV3Text(text).Findings()
+	}
+	_, findings := policy.CheckJSON(text, p)
+	return findings
 }
 
 // InPlan reports whether the document came from a plan.

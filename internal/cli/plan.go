@@ -438,7 +438,7 @@ func (a policyAttribute) document(source, address string, values map[string]any,
 	if a.serviceWritten {
 		return document{}, false
 	}
-	d := document{Source: source, Address: address, ResourceType: a.resourceType, Attribute: a.attribute, Purpose: a.purpose, Unchecked: a.notRead}
+	d := document{Source: source, Address: address, ResourceType: a.resourceType, Attribute: a.attribute, Purpose: a.purpose, Language: a.language, Unchecked: a.notRead}
 	if a.typeIs != "" {
 		switch t, _ := values["type"].(string); {
 		case isUnknown("type"):

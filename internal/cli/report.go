@@ -38,11 +38,13 @@ type report struct {
 }
 
 type jsonDocument struct {
-	Source           string `json:"source"`
-	Address          string `json:"address,omitempty"`
-	ResourceType     string `json:"resource_type,omitempty"`
-	Attribute        string `json:"attribute,omitempty"`
-	Purpose          string `json:"purpose,omitempty"`
+	Source       string `json:"source"`
+	Address      string `json:"address,omitempty"`
+	ResourceType string `json:"resource_type,omitempty"`
+	Attribute    string `json:"attribute,omitempty"`
+	Purpose      string `json:"purpose,omitempty"`
+	// Language is "v3" for an IAM v3 document; absent for v5 documents.
+	Language         string `json:"language,omitempty"`
 	Checked          bool   `json:"checked"`
 	NotCheckedReason string `json:"not_checked_reason,omitempty"`
 	// Fingerprint and Baseline are those of a document not checked (which is a result
@@ -100,6 +102,9 @@ func newReport(docs []document, opts checkOptions) *report {
 		}
 		if !d.Unchecked.notRead { // a document of a kind not checked has no purpose
 			jd.Purpose = d.Purpose.String()
+		}
+		if d.Language == policy.V3 {
+			jd.Language = d.Language.String()
 		}
 		r.Summary.Documents++
 		if d.Unchecked != checked {

@@ -5,10 +5,13 @@ import (
 )
 
 // policyAttribute is a resource type's attribute that holds a policy document: read and
-// checked as purpose, or, when notRead is set, reported as not checked with that reason.
+// checked as purpose in language, or, when notRead is set, reported as not checked with
+// that reason.
 type policyAttribute struct {
 	resourceType, attribute string
 	purpose                 policy.Purpose
+	// language is the document's grammar: V3 for IAM v3 (Version 1.1) custom policies.
+	language policy.Language
 	// notRead, when set, is why the document is not checked.
 	notRead unchecked
 	// typeIs, when set, is the value the resource's "type" attribute must have for the
@@ -26,8 +29,9 @@ type policyAttribute struct {
 	serviceWritten bool
 }
 
-// Reasons for documents of resource types this command does not check. iam_v3 and
-// other_policy_type are their stable names in JSON and SARIF; the text is the row's.
+// Reasons for documents of resource types this command does not check. other_policy_type
+// is the stable name in JSON and SARIF; the text is the row's. iamV3 is diff-access's
+// reason for a v3 document, which check reads but the analyser does not compare.
 var (
 	iamV3 = unchecked{name: "iam_v3", text: "an IAM v3 (Version 1.1) document; this command checks IAM v5 identity policies and SCPs", notRead: true}
 	// notSCPType is an Organizations policy of a type other than service_control_policy.
@@ -67,8 +71,12 @@ var policyAttributes = []policyAttribute{
 	{resourceType: "huaweicloud_organizations_dry_run_policy", attribute: "content", purpose: policy.SCP,
 		typeIs: "service_control_policy", otherType: otherPolicyType("an Organizations dry-run policy whose type is not service_control_policy: not an SCP")},
 
-	{resourceType: "huaweicloud_identity_role", attribute: "policy", notRead: iamV3},
-	{resourceType: "huaweicloud_identitycenter_custom_role_attachment", attribute: "custom_role", notRead: iamV3},
+	// IAM v3 custom policies (Version 1.1): identity_role.md's policy ("the content of the
+	// custom policy", its example a 1.1 document) and identitycenter_custom_role_attachment.md's
+	// custom_role (its example a 1.1 document). huaweicloud_identity_temporary_access_key's
+	// session policy is of the v3 grammar too, but grants nothing beyond OBS (below).
+	{resourceType: "huaweicloud_identity_role", attribute: "policy", purpose: policy.Identity, language: policy.V3},
+	{resourceType: "huaweicloud_identitycenter_custom_role_attachment", attribute: "custom_role", purpose: policy.Identity, language: policy.V3},
 	{resourceType: "huaweicloud_identity_temporary_access_key", attribute: "policy",
 		notRead: otherPolicyType("a session policy that narrows a temporary access key (IAM v3 grammar, honoured by OBS only)")},
 	// A trust policy decides who may assume an agency, and so who gets the agency's

@@ -65,11 +65,17 @@ type configIndex struct {
 	files     map[string]*policyFile // the JSON files file() reads, read once each
 }
 
-// policyFile is a JSON file that file() reads, and its findings by purpose (checked again
-// only when the plan's text is not the file's).
+// policyFile is a JSON file that file() reads, and its findings by grammar and purpose
+// (checked again only when the plan's text is not the file's).
 type policyFile struct {
 	text     []byte
-	findings map[policy.Purpose][]policy.Finding
+	findings map[checkKind][]policy.Finding
+}
+
+// checkKind is how a document is checked.
+type checkKind struct {
+	language policy.Language
+	purpose  policy.Purpose
 }
 
 // maxPolicyFileBytes bounds what a file() call is read for: a policy document is at most
@@ -427,10 +433,11 @@ func (c *configIndex) inFile(m *hclModule, arg hcl.Expression, d *document, f po
 	pos := f.Pos
 	if !bytes.Equal(pf.text, d.Text) {
 		pos = policy.Pos{}
-		again, ok := pf.findings[d.Purpose]
+		kind := checkKind{d.Language, d.Purpose}
+		again, ok := pf.findings[kind]
 		if !ok {
-			_, again = policy.CheckJSON(pf.text, d.Purpose)
-			pf.findings[d.Purpose] = again
+			again = findingsOf(pf.text, d.Language, d.Purpose)
+			pf.findings[kind] = again
 		}
 		for _, g := range again {
 			if g.Code == f.Code && g.Path == f.Path {
@@ -454,7 +461,7 @@ func (c *configIndex) readPolicyFile(name string) *policyFile {
 	var pf *policyFile
 	if fi, err := os.Stat(name); err == nil && fi.Mode().IsRegular() && fi.Size() <= maxPolicyFileBytes {
 		if text, err := os.ReadFile(name); err == nil {
-			pf = &policyFile{text: text, findings: map[policy.Purpose][]policy.Finding{}}
+			pf = &policyFile{text: text, findings: map[checkKind][]policy.Finding{}}
 		}
 	}
 	c.files[name] = pf

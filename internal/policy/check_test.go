@@ -31,6 +31,20 @@ func TestRuleExamples(t *testing.T) {
 			if r.Summary == "" || r.Fix == "" || r.Example == "" {
 				t.Fatalf("rule %s lacks a summary, fix or example", r.Code)
 			}
+			if r.Language == V3 {
+				fs := CheckV3Text([]byte(r.Example)).Findings()
+				i := slices.IndexFunc(fs, func(f Finding) bool { return f.Code == r.Code })
+				if i < 0 {
+					t.Fatalf("as v3, the example draws %v, not %s", codes(fs), r.Code)
+				}
+				if fs[i].Severity != r.Severity {
+					t.Errorf("finding severity %s, rule says %s", fs[i].Severity, r.Severity)
+				}
+				if LanguageOf([]byte(r.Example)) != V3 && r.Code != "v3_version" {
+					t.Errorf("the example of a v3 rule is not recognised as v3 by its Version")
+				}
+				return
+			}
 			for _, p := range []Purpose{Identity, SCP} {
 				applies := (!r.SCPOnly || p == SCP) && (!r.IdentityOnly || p == Identity)
 				_, fs := CheckJSON([]byte(r.Example), p)

@@ -73,16 +73,34 @@ type Rule struct {
 	SCPOnly, IdentityOnly bool
 	Summary               string // what the rule catches
 	Fix                   string // what to write instead
-	// Example is a document that draws the finding (checked as an SCP for SCPOnly rules).
+	// Example is a document that draws the finding (checked as an SCP for SCPOnly rules,
+	// and as a v3 document for V3 rules).
 	Example string
+	// Language is the grammar the rule checks: V5 (identity policies and SCPs) or V3
+	// (IAM v3 custom policies and roles, checked by CheckV3Text).
+	Language Language
+}
+
+// ExampleFindings are the findings of the rule's example, checked as the rule's language
+// and purpose would check it.
+func (r Rule) ExampleFindings() []Finding {
+	if r.Language == V3 {
+		return CheckV3Text([]byte(r.Example)).Findings()
+	}
+	p := Identity
+	if r.SCPOnly {
+		p = SCP
+	}
+	_, fs := CheckJSON([]byte(r.Example), p)
+	return fs
 }
 
 // Rules returns every rule the checker applies, in a stable order.
 func Rules() []Rule { return slices.Clone(rules) }
 
 // rules is the table of findings. Check reports nothing that is not here, and a test
-// checks that every Example draws its rule's finding.
-var rules = []Rule{
+// checks that every Example draws its rule's finding. The v3 rules follow the v5 ones.
+var rules = slices.Concat([]Rule{
 	// The document's form.
 	{Code: "malformed_json", Severity: Error,
 		Summary: "The document is not valid JSON, is not UTF-8, or names the same key twice in one object.",
@@ -266,7 +284,119 @@ var rules = []Rule{
 		Summary: "An SCP action (Action or NotAction) has a wildcard before its end; in SCPs a wildcard stands alone or ends the string. Resource URNs are not held to this: their five parts make wildcards inside them usual (ims:*:*:image:*).",
 		Fix:     "Move the wildcard to the end (ims:images:*, ims:*), or list the actions.",
 		Example: `{"Version": "5.0", "Statement": [{"Effect": "Deny", "Action": ["ims:*:deleteImage"], "Resource": ["*"]}]}`},
+}, v3Rules)
+
+// v3Rules are the findings of IAM v3 documents (v3check.go). malformed_json and
+// wrong_type are shared with v5: a text that is not JSON is the same problem in both.
+var v3Rules = []Rule{
+	{Code: "v3_version", Severity: Error, Language: V3,
+		Summary: `A document checked as IAM v3 has no Version, or one other than "1.1" (custom policies) and "1.0" (roles) (IAM.1024, IAM.1026).`,
+		Fix:     `Write "Version": "1.1"; a "5.0" document is an IAM v5 policy and belongs in a v5 resource.`,
+		Example: `{"Version": "5.0", "Statement": [{"Effect": "Allow", "Action": ["ims:images:list"]}]}`},
+	{Code: "v3_statement_count", Severity: Error, Language: V3,
+		Summary: "A v3 document has no statements, or more than 8 (IAM.1028).",
+		Fix:     "Merge statements of the same Effect and Condition, or split the document into several policies.",
+		Example: `{"Version": "1.1", "Statement": []}`},
+	{Code: "v3_unknown_field", Severity: Error, Language: V3,
+		Summary: "A v3 document or statement has a field the v3 grammar does not have: Sid, NotResource, Principal, a misspelt name. IAM refuses unknown keys (IAM.1059 \"Invalid key\": inferred), and huaweicloud_identity_role drops them silently, which makes a permanent diff.",
+		Fix:     "Remove the field (keep a Sid's note in the role's description), or correct its name: names are case-sensitive.",
+		Example: `{"Version": "1.1", "Statement": [{"Sid": "ReadImages", "Effect": "Allow", "Action": ["ims:images:list"]}]}`},
+	{Code: "v3_not_a_list", Severity: Error, Language: V3,
+		Summary: "Action, NotAction, Resource or a condition key's values is a single string where IAM v3 takes a JSON array (IAM.1030, IAM.1053); huaweicloud_identity_role cannot read it.",
+		Fix:     `Write a list: "Action": ["ims:images:list"].`,
+		Example: `{"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": "ims:images:list"}]}`},
+	{Code: "v3_depends", Severity: Error, Language: V3,
+		Summary: "Depends is in a 1.1 policy (IAM.1025 \"Fine-grained policies do not need depends.\"), names more than 20 roles (IAM.1058), or has a dependency without display_name or with other fields.",
+		Fix:     `Remove Depends from a 1.1 policy and grant the roles it names separately; in a 1.0 role write [{"catalog": "BASE", "display_name": "Tenant Guest"}].`,
+		Example: `{"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": ["ims:images:list"]}], "Depends": [{"catalog": "BASE", "display_name": "Tenant Guest"}]}`},
+	{Code: "v3_document_too_large", Severity: Error, Language: V3,
+		Summary: "The document is over 6,144 characters (IAM.1021), counted as for v5 documents, white space not counted (that v3 counts so is inferred).",
+		Fix:     "Shorten it (wildcards such as ims:images:* instead of long lists), or split it into several policies.",
+		Example: v3TooLargeExample},
+	{Code: "v3_mixed_scope", Severity: Warning, Language: V3,
+		Summary: "The document mixes actions of global services (OBS, CDN) with actions of project-level services such as IMS, which a v3 custom policy may not (its type is AX or XA). Which services are global is inferred.",
+		Fix:     "Put the global services' actions in a policy of their own, as the vendor's newer IMS example does with OBS:*:*.",
+		Example: `{"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": ["ims:serverImages:create", "obs:bucket:*"]}]}`},
+	{Code: "v3_effect", Severity: Error, Language: V3,
+		Summary: `A v3 statement has no Effect, or one that is not "Allow" or "Deny" (IAM.1029).`,
+		Fix:     `Write "Effect": "Allow" or "Effect": "Deny".`,
+		Example: `{"Version": "1.1", "Statement": [{"Effect": "Permit", "Action": ["ims:images:list"]}]}`},
+	{Code: "v3_effect_case", Severity: Warning, Language: V3,
+		Summary: `Effect is "allow" or "deny" in another case than "Allow"/"Deny": every vendor example capitalises it, IAM.1029's message does not, so whether it is accepted is open.`,
+		Fix:     `Write "Allow" or "Deny".`,
+		Example: `{"Version": "1.1", "Statement": [{"Effect": "allow", "Action": ["ims:images:list"]}]}`},
+	{Code: "v3_missing_action", Severity: Error, Language: V3,
+		Summary: "A v3 statement has no Action.",
+		Fix:     `Add "Action": [...] with the actions it allows or denies.`,
+		Example: `{"Version": "1.1", "Statement": [{"Effect": "Allow"}]}`},
+	{Code: "v3_not_action", Severity: Warning, Language: V3,
+		Summary: "A v3 statement uses NotAction, which the documented grammar of custom policies does not have (IAM's validator knows it: IAM.1031, IAM.1032), so whether IAM accepts it is open; both Action and NotAction are refused (IAM.1031).",
+		Fix:     "List the actions in Action.",
+		Example: `{"Version": "1.1", "Statement": [{"Effect": "Deny", "NotAction": ["ims:images:list"]}]}`},
+	{Code: "v3_action_count", Severity: Error, Language: V3,
+		Summary: "Action is empty or has more than 100 actions (IAM.1033).",
+		Fix:     "List 1 to 100 actions; use wildcards such as ims:images:* for long lists.",
+		Example: `{"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": []}]}`},
+	{Code: "v3_action_too_long", Severity: Error, Language: V3,
+		Summary: "An action is over 128 characters (IAM.1034).",
+		Fix:     "Shorten it, with a wildcard if need be.",
+		Example: `{"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": ["ims:images:` + strings.Repeat("x", 120) + `"]}]}`},
+	{Code: "v3_action_format", Severity: Error, Language: V3,
+		Summary: "An action is not of the form service:resourceType:action (three parts; \"*\" alone is not one), or has characters other than letters, digits, -, _ and the wildcard * (IAM.1035).",
+		Fix:     `Write service:resourceType:action, such as ims:images:get, or a pattern such as ims:images:* ("*:*:*" for every action).`,
+		Example: `{"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": ["ims:images"]}]}`},
+	{Code: "v3_service_case", Severity: Warning, Language: V3,
+		Summary: "An action's service name is not lower case: the grammar says \"Only lowercase letters are allowed\", although the vendor's own examples write KMS:*:* and OBS:*:* (resource type and action are case-insensitive).",
+		Fix:     "Write the service name in lower case: kms:*:*.",
+		Example: `{"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": ["KMS:*:*"]}]}`},
+	{Code: "v3_action_question_mark", Severity: Warning, Language: V3,
+		Summary: "An action uses ?, which no vendor source mentions for v3 actions (only * is documented): whether it is a wildcard is open.",
+		Fix:     "Use *.",
+		Example: `{"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": ["ims:images:ge?"]}]}`},
+	{Code: "v3_unknown_action", Severity: Error, Language: V3,
+		Summary: "An ims: action is not one of the 13 IMS actions of IAM v3, or a pattern matches none of them (IAM.1036); v5 names such as ims:images:deleteImage are not v3 names. Other services' actions pass.",
+		Fix:     "Use the suggested v3 action; the 13 are ims:images:{list,get,create,update,delete,upload,export,share,copy}, ims:{serverImages,dataImages,wholeImages}:create and ims:quotas:get.",
+		Example: `{"Version": "1.1", "Statement": [{"Effect": "Deny", "Action": ["ims:images:deleteImage"]}]}`},
+	{Code: "v3_resource", Severity: Error, Language: V3,
+		Summary: "Resource is empty or has more than 10 items (IAM.1040), an item is blank or has spaces (IAM.1041) or is not a five-part URN, or Resource is written as an object, the form of agency policies only (IAM.1037).",
+		Fix:     "Write 1 to 10 URNs <service>:<region>:<account-id>:<resource-type>:<resource-path>, or leave Resource out.",
+		Example: `{"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": ["obs:object:GetObject"], "Resource": ["obs:bucket"]}]}`},
+	{Code: "v3_resource_too_long", Severity: Warning, Language: V3,
+		Summary: "A resource is over 128 characters, the limit of the API reference and the SDK; IAM.1042's message says 1,500, so which holds is open.",
+		Fix:     "Shorten it, with a wildcard if need be.",
+		Example: `{"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": ["obs:object:GetObject"], "Resource": ["obs:*:*:object:` + strings.Repeat("b", 120) + `"]}]}`},
+	{Code: "v3_ims_resource", Severity: Warning, Language: V3,
+		Summary: "A statement of IMS actions names a resource other than \"*\", or a resource is an ims: URN: IMS has no resource-level authorization in IAM v3 (it is not among the services of iam_01_0610, and its v3 tables have no resource column), so the resource narrows nothing or is refused (inferred).",
+		Fix:     "Leave Resource out (or write \"*\"); to grant per image, use a v5 identity policy.",
+		Example: `{"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": ["ims:images:get"], "Resource": ["ims:*:*:image:9f1c1c8e-1234-4cde-8f00-1a2b3c4d5e6f"]}]}`},
+	{Code: "v3_condition_in_role", Severity: Error, Language: V3,
+		Summary: "A 1.0 role has a Condition (IAM.1039 \"Old policies do not support conditions.\").",
+		Fix:     `Write the document as a 1.1 custom policy.`,
+		Example: `{"Version": "1.0", "Statement": [{"Effect": "Allow", "Action": ["ims:images:list"], "Condition": {"StringEquals": {"g:ProjectName": ["cn-north-4"]}}}]}`},
+	{Code: "v3_condition_limits", Severity: Error, Language: V3,
+		Summary: "Condition has no operators or more than 10 (IAM.1050), an operator has no keys or more than 10 (IAM.1051, IAM.1054), a key is blank (IAM.1052) or has no values, or a value is empty or over 1,024 characters (IAM.1056).",
+		Fix:     "Keep 1 to 10 operators, 1 to 10 keys each, and values of 1 to 1,024 characters; or leave Condition out.",
+		Example: `{"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": ["ims:images:list"], "Condition": {"StringEquals": {}}}]}`},
+	{Code: "v3_unknown_operator", Severity: Error, Language: V3,
+		Summary: "A condition operator is in neither of the vendor's two documented v3 sets (operators are case-sensitive; IfExists applies to every operator but Null).",
+		Fix:     "Use the suggested operator.",
+		Example: `{"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": ["ims:images:list"], "Condition": {"StringEqual": {"g:ProjectName": ["cn-north-4"]}}}]}`},
+	{Code: "v3_legacy_operator", Severity: Warning, Language: V3,
+		Summary: "A condition operator is only in the vendor's 2022 list of v3 operators (StringStartWith, StringEndWith, StringLike, the *AnyOf forms, IpAddress, IsNull, ...), not in the current one, although vendor examples still use them: which set IAM accepts today is open.",
+		Fix:     "Prefer an operator of the current set (StringEquals, StringMatch, Null, ...), or confirm against your account.",
+		Example: `{"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": ["ims:images:list"], "Condition": {"StringStartWith": {"g:ProjectName": ["cn-north-4"]}}}]}`},
+	{Code: "v3_condition_value", Severity: Error, Language: V3,
+		Summary: `A condition value is not of the operator's type: Bool and Null take "true"/"false", Number a decimal number, Date an ISO 8601 time, IpAddress an address or CIDR block.`,
+		Fix:     `Write a value of the operator's type: "true", 42, 2012-11-11T23:59:59Z, 192.0.2.0/24.`,
+		Example: `{"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": ["ims:images:list"], "Condition": {"Bool": {"g:MFAPresent": ["yes"]}}}]}`},
+	{Code: "v3_unknown_condition_key", Severity: Warning, Language: V3,
+		Summary: "A g: condition key is not among the v3 global keys (g:CurrentTime, g:DomainName, g:MFAPresent, g:MFAAge, g:ProjectName, g:ServiceName, g:UserId, g:UserName); the vendor mentions other global keys without listing them. Services' keys pass.",
+		Fix:     "Check the spelling against the suggestion.",
+		Example: `{"Version": "1.1", "Statement": [{"Effect": "Allow", "Action": ["ims:images:list"], "Condition": {"StringEquals": {"g:ProjectNam": ["cn-north-4"]}}}]}`},
 }
+
+// v3TooLargeExample is a v3 policy of about 6,500 characters.
+var v3TooLargeExample = `{"Version": "1.1", "Statement": [` + strings.TrimSuffix(strings.Repeat(`{"Effect": "Allow", "Action": [`+strings.TrimSuffix(strings.Repeat(`"obs:object:GetObject", `, 35), ", ")+`]}, `, 8), ", ") + `]}`
 
 var rulesByCode = func() map[string]*Rule {
 	m := make(map[string]*Rule, len(rules))

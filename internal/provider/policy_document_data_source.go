@@ -28,6 +28,7 @@ type policyDocumentDataSource struct{}
 
 type policyDocumentModel struct {
 	Purpose                 types.String     `tfsdk:"purpose"`
+	PolicyLanguage          types.String     `tfsdk:"policy_language"`
 	SourcePolicyDocuments   []string         `tfsdk:"source_policy_documents"`
 	OverridePolicyDocuments []string         `tfsdk:"override_policy_documents"`
 	Statements              []statementModel `tfsdk:"statement"`
@@ -83,6 +84,16 @@ func (d *policyDocumentDataSource) Schema(_ context.Context, _ datasource.Schema
 				Computed:            true,
 				MarkdownDescription: "`identity` (default) for an IAM identity policy, or `scp` for an Organizations service control policy: the rules and the size limit differ.",
 				Validators:          []validator.String{stringvalidator.OneOf("identity", "scp")},
+			},
+			"policy_language": schema.StringAttribute{
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: "`v5` (default) for an IAM v5 identity policy or SCP (`\"Version\": \"5.0\"`), or `v3` for an IAM v3 custom policy " +
+					"(`\"Version\": \"1.1\"`, the document of `huaweicloud_identity_role`), checked with the v3 rules (the `v3_` codes of the " +
+					"Validation rules guide): v3 has its own 13 IMS actions (`ims:images:delete`, not `ims:images:deleteImage`), no `Sid`, `NotAction` " +
+					"or `NotResource`, and its own operators. Source and override documents are then v3 documents too; `purpose` must be `identity`. " +
+					"`minified_json` is then the canonical form minified, statements in order (the normal form is v5's).",
+				Validators: []validator.String{stringvalidator.OneOf("v5", "v3")},
 			},
 			"source_policy_documents": list("Policy documents (JSON) whose statements start the document. Their Sids must be unique; " +
 				"`statement` blocks with the same Sid replace them."),
@@ -212,8 +223,21 @@ func (d *policyDocumentDataSource) Read(ctx context.Context, req datasource.Read
 		resp.Diagnostics.AddAttributeError(path.Root("purpose"), "Invalid purpose", err.Error())
 		return
 	}
+	if m.PolicyLanguage.IsNull() {
+		m.PolicyLanguage = types.StringValue(policy.V5.String())
+	}
+	lang, err := policy.ParseLanguage(m.PolicyLanguage.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("policy_language"), "Invalid policy language", err.Error())
+		return
+	}
+	if lang == policy.V3 && purpose != policy.Identity {
+		resp.Diagnostics.AddAttributeError(path.Root("policy_language"), "IAM v3 has no SCPs",
+			`policy_language = "v3" builds IAM v3 custom policies; service control policies are v5 documents: remove purpose = "scp", or policy_language.`)
+		return
+	}
 
-	doc, origins, diags := mergeStatements(m, purpose)
+	doc, origins, diags := mergeStatements(m, purpose, lang)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -225,20 +249,38 @@ func (d *policyDocumentDataSource) Read(ctx context.Context, req datasource.Read
 		return
 	}
 	m.Findings = []findingModel{}
-	for _, f := range ignore.Apply(policy.Check(doc, purpose)) {
+	var findings []policy.Finding
+	var text []byte
+	if lang == policy.V3 {
+		// The document is printed, then checked as the v3 document it prints as: the v3
+		// checker reads text, and the statements keep their order, so its locations are
+		// the origins'.
+		doc.Version = &policy.Str{Value: policy.V3CustomVersion}
+		text = doc.Indented()
+		findings = policy.CheckV3Text(text).Findings()
+	} else {
+		findings = policy.Check(doc, purpose)
+	}
+	for _, f := range ignore.Apply(findings) {
 		at := path.Root("statement")
 		statement := types.Int64Null()
 		switch {
 		case f.At.Statement >= 0:
 			statement = types.Int64Value(int64(f.At.Statement))
 			at = origins[f.At.Statement].attribute(f.At)
-		case f.Code == "document_too_large" && len(origins) > 0:
+		case (f.Code == "document_too_large" || f.Code == "v3_document_too_large") && len(origins) > 0:
 			// A document too large has no element at fault: underline the longest list of
 			// the statement that takes the most characters, where shortening helps most.
 			bulk := doc.Bulk()
 			at = origins[bulk.Statement].attribute(bulk)
 		}
-		resp.Diagnostics.Append(validators.FindingDiagnostic(at, purpose, "", f))
+		if lang == policy.V3 {
+			// Built, not written: no position, as for v5 documents built from blocks.
+			f.Pos = policy.Pos{}
+			resp.Diagnostics.Append(validators.V3FindingDiagnostic(at, "", f))
+		} else {
+			resp.Diagnostics.Append(validators.FindingDiagnostic(at, purpose, "", f))
+		}
 		m.Findings = append(m.Findings, findingModel{
 			Severity: f.Severity.String(), Code: f.Code, Statement: statement, Path: f.Path, Message: f.Message,
 		})
@@ -246,20 +288,31 @@ func (d *policyDocumentDataSource) Read(ctx context.Context, req datasource.Read
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	m.JSON = types.StringValue(string(doc.Indented()))
-	m.MinifiedJSON = types.StringValue(string(doc.NormalKeepingLetters()))
+	if lang == policy.V3 {
+		m.JSON = types.StringValue(string(text))
+		m.MinifiedJSON = types.StringValue(string(doc.Minified()))
+	} else {
+		m.JSON = types.StringValue(string(doc.Indented()))
+		m.MinifiedJSON = types.StringValue(string(doc.NormalKeepingLetters()))
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
 // mergeStatements parses the argument's documents, turns the statement blocks into
 // statements and merges them (policy.Merge), with the attribute each statement came from.
-func mergeStatements(m policyDocumentModel, purpose policy.Purpose) (*policy.Document, []origin, diag.Diagnostics) {
+func mergeStatements(m policyDocumentModel, purpose policy.Purpose, lang policy.Language) (*policy.Document, []origin, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	// Sources and overrides are checked like any other document: an error finding in one
 	// fails the plan on its element, before anything is merged.
 	parseAll := func(name string, docs []string) []*policy.Document {
 		var out []*policy.Document
 		for i, src := range docs {
+			if lang == policy.V3 {
+				if d, ok := parseV3Source(&diags, path.Root(name).AtListIndex(i), fmt.Sprintf("%s[%d]", name, i), src); ok {
+					out = append(out, d)
+				}
+				continue
+			}
 			d, findings := policy.CheckJSON([]byte(src), purpose)
 			failed := false
 			for _, f := range findings {
@@ -316,6 +369,29 @@ func mergeStatements(m policyDocumentModel, purpose policy.Purpose) (*policy.Doc
 		}
 	}
 	return doc, origins, diags
+}
+
+// parseV3Source reads a v3 source or override document: its errors fail the plan on it,
+// as a v5 one's do, and it is merged in the v5 Document's shape. A 1.0 role's Depends
+// cannot be carried into the 1.1 policy this data source builds, so it is refused.
+func parseV3Source(diags *diag.Diagnostics, at path.Path, name, src string) (*policy.Document, bool) {
+	c := policy.CheckV3Text([]byte(src))
+	failed := false
+	for _, f := range c.Findings() {
+		if f.Severity == policy.Error && f.Code != "v3_document_too_large" {
+			diags.Append(validators.V3FindingDiagnostic(at, name, f))
+			failed = true
+		}
+	}
+	if failed {
+		return nil, false
+	}
+	d := c.Document()
+	if d.Depends != nil {
+		diags.AddAttributeError(at, "Invalid IAM v3 policy: v3_depends", name+`: Depends belongs to 1.0 system roles; this data source builds 1.1 custom policies, which have none: remove Depends, and grant the roles it names separately.`)
+		return nil, false
+	}
+	return d.Shape(), true
 }
 
 func listOrNil(values []string) *policy.List {

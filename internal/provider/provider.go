@@ -502,6 +502,7 @@ func (p *imsPolicyProvider) Functions(_ context.Context) []func() function.Funct
 		NewGrantsNoNewAccessFunction,
 		NewImageURNFunction,
 		NewIsAllowedFunction,
+		NewMigrateV3PolicyFunction,
 		NewNormalizePolicyFunction,
 	}
 }

@@ -74,8 +74,22 @@ func SourcePurpose(f evaluator.SourceFinding) policy.Purpose {
 	return policy.Identity
 }
 
+// V3FindingDiagnostic is FindingDiagnostic for a finding of an IAM v3 document: "Invalid
+// IAM v3 policy: <code>" for an error.
+func V3FindingDiagnostic(at path.Path, document string, f policy.Finding) diag.Diagnostic {
+	summary, detail := findingTextOf("IAM v3", document, f)
+	if f.Severity == policy.Warning {
+		return diag.NewAttributeWarningDiagnostic(at, summary, detail)
+	}
+	return diag.NewAttributeErrorDiagnostic(at, summary, detail)
+}
+
 func findingText(purpose policy.Purpose, document string, f policy.Finding) (summary, detail string) {
-	summary, detail = fmt.Sprintf("Invalid %s policy: %s", purpose, f.Code), f.String()
+	return findingTextOf(purpose.String(), document, f)
+}
+
+func findingTextOf(kind, document string, f policy.Finding) (summary, detail string) {
+	summary, detail = fmt.Sprintf("Invalid %s policy: %s", kind, f.Code), f.String()
 	if f.Severity == policy.Warning {
 		summary = "Policy warning: " + f.Code
 	}
