@@ -70,17 +70,48 @@ var goldenCases = []struct {
 	// A deny-only SCP sits beside FullAccess, as the provider's plan warning compares it:
 	// moving its Deny from deleteImage to share grants deleteImage.
 	{"diff-scp-deny-only", []string{"diff-access", "--purpose", "scp", "testdata/scp-deny-only-old.json", "testdata/scp-deny-only-new.json"}, "", ExitFindings},
-	{"diff-plan", []string{"diff-access", "--plan", "testdata/huaweicloud-plan.json"}, "", ExitFindings},
+	{"diff-plan", []string{"diff-access", "--plan", "testdata/huaweicloud-plan.json"}, "", exitUnknown},
 	// A witness reached through an alias says so, in JSON as in text.
-	{"diff-plan-json", []string{"diff-access", "--format", "json", "--plan", "testdata/huaweicloud-plan.json"}, "", ExitFindings},
+	{"diff-plan-json", []string{"diff-access", "--format", "json", "--plan", "testdata/huaweicloud-plan.json"}, "", exitUnknown},
 	// An SCP that does not exist restricts nothing: creating a deny-only SCP grants nothing
 	// (exit 0); deleting it grants what it blocked (exit 1).
 	{"diff-plan-scp-created", []string{"diff-access", "--plan", "testdata/scp-created-plan.json"}, "", exitOK},
-	{"diff-plan-scp-deleted", []string{"diff-access", "--plan", "testdata/scp-deleted-plan.json"}, "", ExitFindings},
+	{"diff-plan-scp-deleted", []string{"diff-access", "--plan", "testdata/scp-deleted-plan.json"}, "", exitUnknown},
 	// A trust policy decides who gets an agency's access: a change to it is never passed
 	// unseen (unknown, exit 3).
 	{"diff-plan-trust-policy", []string{"diff-access", "--plan", "testdata/trust-policy-plan.json"}, "", exitUnknown},
 	{"diff-plan-unknown", []string{"diff-access", "--plan", "testdata/diff-plan-unknown.json"}, "", exitUnknown},
+	{"estate-hw-scp-deleted", []string{"diff-access", "--plan", "testdata/estate/hw-scp-deleted-plan.json", "--state", "testdata/estate/hw-org.json"}, "", ExitFindings},
+	{"estate-hw-scp-deleted-principals", []string{"diff-access", "--plan", "testdata/estate/hw-scp-deleted-plan.json", "--state", "testdata/estate/hw-org.json", "--state", "testdata/estate/hw-iam.json"}, "", ExitFindings},
+	{"estate-hw-scp-deleted-json", []string{"diff-access", "--format", "json", "--plan", "testdata/estate/hw-scp-deleted-plan.json", "--state", "testdata/estate/hw-org.json"}, "", ExitFindings},
+	{"estate-hw-scp-deleted-sarif", []string{"diff-access", "--format", "sarif", "--plan", "testdata/estate/hw-scp-deleted-plan.json", "--state", "testdata/estate/hw-org.json"}, "", ExitFindings},
+	{"estate-hw-scp-created-attached", []string{"diff-access", "--plan", "testdata/estate/hw-scp-created-attached-plan.json", "--state", "testdata/estate/hw-org.json", "--state", "testdata/estate/hw-iam.json"}, "", exitOK},
+	{"estate-hw-scp-created-unattached", []string{"diff-access", "--plan", "testdata/estate/hw-scp-created-unattached-plan.json", "--state", "testdata/estate/hw-org.json"}, "", exitOK},
+	{"estate-hw-attach-group", []string{"diff-access", "--plan", "testdata/estate/hw-attach-group-plan.json", "--state", "testdata/estate/hw-iam.json"}, "", ExitFindings},
+	{"estate-hw-membership", []string{"diff-access", "--plan", "testdata/estate/hw-membership-plan.json", "--state", "testdata/estate/hw-iam.json"}, "", ExitFindings},
+	{"estate-hw-account-move", []string{"diff-access", "--plan", "testdata/estate/hw-account-move-plan.json", "--state", "testdata/estate/hw-org-scp.json", "--state", "testdata/estate/hw-iam.json"}, "", ExitFindings},
+	{"estate-hw-scp-detach", []string{"diff-access", "--plan", "testdata/estate/hw-scp-detach-plan.json", "--state", "testdata/estate/hw-org.json", "--state", "testdata/estate/hw-iam.json"}, "", ExitFindings},
+	{"estate-hw-identity-detach", []string{"diff-access", "--plan", "testdata/estate/hw-identity-detach-plan.json", "--state", "testdata/estate/hw-iam.json"}, "", exitOK},
+	{"estate-hw-policy-and-attach", []string{"diff-access", "--plan", "testdata/estate/hw-policy-and-attach-plan.json", "--state", "testdata/estate/hw-iam.json"}, "", ExitFindings},
+	{"estate-ims-scp-deleted", []string{"diff-access", "--plan", "testdata/estate/ims-scp-deleted-plan.json", "--org-path", "o-org0001/r-root01/ou-prod01/0a1b2c3d4e5f60718293a4b5c6d7e8f9"}, "", ExitFindings},
+	{"estate-ims-scp-detach", []string{"diff-access", "--plan", "testdata/estate/ims-scp-detach-plan.json", "--org-path", "r-root01/ou-prod01/0a1b2c3d4e5f60718293a4b5c6d7e8f9"}, "", ExitFindings},
+	{"estate-ims-scp-created-attached", []string{"diff-access", "--plan", "testdata/estate/ims-scp-created-attached-plan.json", "--org-path", "r-root01/ou-prod01/0a1b2c3d4e5f60718293a4b5c6d7e8f9"}, "", exitOK},
+	{"estate-ims-attach-group", []string{"diff-access", "--plan", "testdata/estate/ims-attach-group-plan.json"}, "", ExitFindings},
+	{"estate-ims-identity-detach", []string{"diff-access", "--plan", "testdata/estate/ims-identity-detach-plan.json"}, "", exitOK},
+	{"estate-ims-policy-and-attach", []string{"diff-access", "--plan", "testdata/estate/ims-policy-and-attach-plan.json"}, "", ExitFindings},
+	{"estate-ims-policy-and-attach-sarif", []string{"diff-access", "--format", "sarif", "--plan", "testdata/estate/ims-policy-and-attach-plan.json"}, "", ExitFindings},
+	{"estate-usage-state-is-plan", []string{"diff-access", "--plan", "testdata/estate/hw-scp-deleted-plan.json", "--state", "testdata/estate/hw-scp-deleted-plan.json"}, "", exitUsage},
+	{"estate-usage-plan-is-state", []string{"diff-access", "--plan", "testdata/estate/hw-org.json"}, "", exitUsage},
+	{"estate-usage-org-path", []string{"diff-access", "--plan", "testdata/estate/hw-scp-deleted-plan.json", "--org-path", "ou-prod01/123"}, "", exitUsage},
+	{"estate-usage-state-without-plan", []string{"diff-access", "--state", "testdata/estate/hw-org.json", "testdata/old-readers.json", "testdata/new-readers.json"}, "", exitUsage},
+	{"estate-usage-state-missing", []string{"diff-access", "--plan", "testdata/estate/hw-scp-deleted-plan.json", "--state", "testdata/estate/no-such-state.json"}, "", exitUsage},
+	{"access-hw", []string{"access", "testdata/estate/hw-iam.json"}, "", exitOK},
+	{"access-hw-json", []string{"access", "--format", "json", "testdata/estate/hw-iam.json"}, "", exitOK},
+	{"access-hw-plan-org", []string{"access", "testdata/estate/hw-scp-deleted-plan.json", "testdata/estate/hw-org.json", "testdata/estate/hw-iam.json"}, "", exitOK},
+	{"access-must-not-allow", []string{"access", "--must-not-allow", "ims:images:share on * except iam::*:group:image-admins", "testdata/estate/hw-iam.json", "testdata/estate/hw-org.json"}, "", ExitFindings},
+	{"access-must-not-allow-holds", []string{"access", "--must-not-allow", "ims:images:share except iam::*:group:image-admins", "testdata/estate/hw-identity-detach-plan.json", "testdata/estate/hw-iam.json", "testdata/estate/hw-org.json"}, "", exitOK},
+	{"access-usage-rule", []string{"access", "--must-not-allow", "on * except", "testdata/estate/hw-iam.json"}, "", exitUsage},
+	{"access-usage-none", []string{"access"}, "", exitUsage},
 	{"diff-plan-sarif", []string{"diff-access", "--format", "sarif", "--plan", "testdata/diff-plan-unknown.json"}, "", exitUnknown},
 	// Every comparison runs within --budget: the narrower SCP (diff-scp-narrower, decided
 	// within the default) is unknown within 10 requests. The adversarial pair (two
@@ -174,9 +205,9 @@ var goldenCases = []struct {
 	// A configuration that is not the plan's: the results stay on the plan, said once.
 	{"plan-source-other-config", []string{"check", "--config", "testdata/tfconfig", "testdata/real-plan.json"}, "", exitOK},
 	{"plan-source-other-config-sarif", []string{"check", "--format", "sarif", "--config", "testdata/tfconfig", "testdata/real-plan.json"}, "", exitOK},
-	{"diff-plan-source", []string{"diff-access", "--config", "testdata/tfconfig", "--plan", "testdata/tfconfig-plan.json"}, "", ExitFindings},
-	{"diff-plan-source-sarif", []string{"diff-access", "--format", "sarif", "--config", "testdata/tfconfig", "--plan", "testdata/tfconfig-plan.json"}, "", ExitFindings},
-	{"diff-plan-source-json", []string{"diff-access", "--format", "json", "--config", "testdata/tfconfig", "--plan", "testdata/tfconfig-plan.json"}, "", ExitFindings},
+	{"diff-plan-source", []string{"diff-access", "--config", "testdata/tfconfig", "--plan", "testdata/tfconfig-plan.json"}, "", exitOK},
+	{"diff-plan-source-sarif", []string{"diff-access", "--format", "sarif", "--config", "testdata/tfconfig", "--plan", "testdata/tfconfig-plan.json"}, "", exitOK},
+	{"diff-plan-source-json", []string{"diff-access", "--format", "json", "--config", "testdata/tfconfig", "--plan", "testdata/tfconfig-plan.json"}, "", exitOK},
 	{"plan-source-config-missing", []string{"check", "--config", "testdata/no-such-dir", "testdata/tfconfig-plan.json"}, "", exitUsage},
 }
 

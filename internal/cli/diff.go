@@ -41,6 +41,9 @@ func runDiffAccess(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	budget := fs.Int("budget", analysis.DefaultBudget.Requests, "")
 	baseDir := fs.String("base", "", "")
 	config := fs.String("config", "", "")
+	var states stringList
+	fs.Var(&states, "state", "")
+	orgPathFlag := fs.String("org-path", "", "")
 	paths, err := parseInterspersed(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(stdout, help)
@@ -67,15 +70,13 @@ func runDiffAccess(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	case *planPath != "" && len(paths) > 0:
 		return usage("give either --plan PLAN or OLD NEW, not both")
 	case *planPath != "":
-		src, err := openSource(*planPath, stdin)
-		if err != nil {
-			return usage("%s: %v", *planPath, err)
+		b := analysis.Budget{Requests: *budget, HowToRaise: fmt.Sprintf("raise it with --budget (up to %d)", analysis.MaxBudget)}
+		if *config != "" {
+			fmt.Fprintln(stderr, "imspolicy diff-access: note: --config is not used: --plan's per-principal results point at the plan file")
 		}
-		comps, err = planComparisons(*planPath, src)
-		src.close()
-		if err != nil {
-			return usage("%s: %v", *planPath, err)
-		}
+		return diffPlanByPrincipal(*planPath, states, *orgPathFlag, b, format.value, base, stdin, stdout, stderr, usage)
+	case len(states) > 0 || *orgPathFlag != "":
+		return usage("--state and --org-path go with --plan PLAN: they add to the plan's estate (OLD NEW compares two documents)")
 	case len(paths) == 2:
 		var sides [2]side
 		for i, path := range paths {

@@ -1,0 +1,188 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/estate"
+)
+
+// estateOf builds the estates before and after a plan, with --state files.
+func estateOf(t *testing.T, plan string, states ...string) (ref, cand *estate.Estate) {
+	t.Helper()
+	in, err := readEstateInputs([]string{plan}, states, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, c, _ := in.sides()
+	return r.estate(in.account()), c.estate(in.account())
+}
+
+// A policy and its attachment created in the same plan: the attachment's policy_id is
+// known only after apply, and the configuration's reference resolves it to the policy.
+func TestEstateResolvesAPolicyCreatedInTheSamePlan(t *testing.T) {
+	for _, c := range []struct{ plan, policy string }{
+		{"testdata/estate/hw-policy-and-attach-plan.json", "huaweicloud_identityv5_policy.sharers"},
+		{"testdata/estate/ims-policy-and-attach-plan.json", "imspolicy_identity_policy.ims_all"},
+	} {
+		_, cand := estateOf(t, c.plan)
+		id := pendingID(c.policy)
+		p, ok := cand.IdentityPolicies[id]
+		if !ok || p.Document == nil || p.Unknown != "" {
+			t.Fatalf("%s: policy %q: %+v, %v; policies %v", c.plan, id, p, ok, cand.IdentityPolicies)
+		}
+		found := false
+		for _, a := range cand.Attachments {
+			if a.PolicyID == id && a.Principal.Kind == estate.Group && a.Unknown == "" {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("%s: no attachment of %s to a group: %+v", c.plan, id, cand.Attachments)
+		}
+	}
+}
+
+// A reference the plan cannot resolve (a variable) leaves the attachment unknown, with
+// the reason.
+func TestEstateUnresolvableReferenceIsUnknown(t *testing.T) {
+	src, err := os.ReadFile("testdata/estate/hw-policy-and-attach-plan.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Replace(string(src), `"huaweicloud_identityv5_policy.sharers.id",`, `"var.policy_id",`, 1)
+	text = strings.Replace(text, `"huaweicloud_identityv5_policy.sharers"
+`, `"var.policy_id"
+`, 1)
+	path := filepath.Join(t.TempDir(), "plan.json")
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, cand := estateOf(t, path)
+	for _, a := range cand.Attachments {
+		if a.Principal.ID == "g-auditor1" {
+			if !strings.Contains(a.Unknown, "var.policy_id") || !strings.Contains(a.Unknown, "policy_id of huaweicloud_identityv5_policy_group_attach.sharers") {
+				t.Errorf("reason %q", a.Unknown)
+			}
+			return
+		}
+	}
+	t.Errorf("no attachment: %+v", cand.Attachments)
+}
+
+// What a plan says of a part supersedes what a --state file says of it: the detached
+// policy is attached before the plan and not after.
+func TestEstatePlanSupersedesState(t *testing.T) {
+	ref, cand := estateOf(t, "testdata/estate/hw-identity-detach-plan.json", "testdata/estate/hw-iam.json")
+	alice := estate.Attachment{PolicyID: "pol-imsall1", Principal: estate.PrincipalRef{Kind: estate.User, ID: "u-alice001"}}
+	has := func(e *estate.Estate) bool {
+		for _, a := range e.Attachments {
+			if a == alice {
+				return true
+			}
+		}
+		return false
+	}
+	if !has(ref) || has(cand) {
+		t.Errorf("alice's attachment: before %v, after %v", has(ref), has(cand))
+	}
+	if p := cand.Principals[estate.PrincipalRef{Kind: estate.User, ID: "u-alice001"}]; p.Name != "alice" || p.Account != "0a1b2c3d4e5f60718293a4b5c6d7e8f9" {
+		t.Errorf("alice: %+v", p)
+	}
+}
+
+// A membership, an account's move, and an Organizations policy of another type.
+func TestEstateOrganizationAndMembership(t *testing.T) {
+	ref, cand := estateOf(t, "testdata/estate/hw-account-move-plan.json", "testdata/estate/hw-org-scp.json")
+	acct := estate.NodeRef{Kind: estate.Account, ID: "0a1b2c3d4e5f60718293a4b5c6d7e8f9"}
+	if p := ref.Nodes[acct].Parent; p == nil || p.ID != "ou-prod01" {
+		t.Errorf("before: parent %v", p)
+	}
+	if p := cand.Nodes[acct].Parent; p == nil || p.ID != "ou-dev001" || p.Kind != estate.OU {
+		t.Errorf("after: parent %v", p)
+	}
+	if cand.Organization != "o-org0001" || cand.ManagementAccount != "ffffffffffffffffffffffffffffffff" || cand.SCPsDisabled {
+		t.Errorf("organisation %q, management %q, disabled %v", cand.Organization, cand.ManagementAccount, cand.SCPsDisabled)
+	}
+	_, cand = estateOf(t, "testdata/estate/hw-membership-plan.json", "testdata/estate/hw-iam.json")
+	want := estate.Membership{Group: "g-imgadm01", User: "u-bob00001"}
+	found := false
+	for _, m := range cand.Memberships {
+		found = found || m == want
+	}
+	if !found {
+		t.Errorf("memberships %+v", cand.Memberships)
+	}
+}
+
+func TestParseOrgPath(t *testing.T) {
+	for _, c := range []struct {
+		in, want, err string
+	}{
+		{"o-1/r-1/ou-a/ou-b/123", "o-1 r-1 [ou-a ou-b] 123", ""},
+		{"r-1/123", " r-1 [] 123", ""},
+		{"ou-a/123", "", `"ou-a" is not a root id`},
+		{"r-1/ou-a", "", "must end with the account id"},
+		{"r-1/x/123", "", `"x" is not an OU id`},
+		{"r-1", "", "want the root, any OUs, then the account"},
+	} {
+		p, err := parseOrgPath(c.in)
+		if c.err != "" {
+			if err == nil || !strings.Contains(err.Error(), c.err) || !strings.Contains(err.Error(), "--org-path") {
+				t.Errorf("%s: error %v, want %q", c.in, err, c.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", c.in, err)
+		}
+		if got := strings.Join([]string{p.org, p.root, "[" + strings.Join(p.ous, " ") + "]", p.account}, " "); got != c.want {
+			t.Errorf("%s: %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+func TestParseMustNotAllow(t *testing.T) {
+	r, err := parseMustNotAllow("ims:images:share,ims:images:delete* on * except iam::*:group:image-admins,iam::123:user:bob")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := r.forbidden
+	if strings.Join(f.Actions, " ") != "ims:images:share ims:images:delete*" || strings.Join(f.Resources, " ") != "*" ||
+		strings.Join(f.ExceptPrincipals, " ") != "iam::*:group:image-admins iam::123:user:bob" {
+		t.Errorf("%+v", f)
+	}
+	if r, _ := parseMustNotAllow("ims:images:share"); strings.Join(r.forbidden.Resources, "") != "*" {
+		t.Errorf("default resources %v", r.forbidden.Resources)
+	}
+	for _, bad := range []string{"", "on *", "ims:images:share on", "ims:images:share except", "share", "ims:images:share except alice", "ims:x:y except iam::*:user:a on *"} {
+		if _, err := parseMustNotAllow(bad); err == nil || !strings.Contains(err.Error(), "--must-not-allow") {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+}
+
+// Inputs of the wrong kind are refused with the flag and the fix.
+func TestEstateInputErrors(t *testing.T) {
+	dir := t.TempDir()
+	raw := filepath.Join(dir, "terraform.tfstate")
+	if err := os.WriteFile(raw, []byte(`{"version": 4, "terraform_version": "1.8.5", "serial": 1, "lineage": "x", "resources": []}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		plans, states []string
+		want          string
+	}{
+		{[]string{"testdata/estate/hw-scp-deleted-plan.json"}, []string{raw}, "--state " + raw + ": a raw state file"},
+		{[]string{"testdata/estate/hw-org.json"}, nil, "--plan testdata/estate/hw-org.json: a state, not a plan"},
+		{[]string{"testdata/estate/hw-scp-deleted-plan.json"}, []string{"testdata/estate/hw-scp-deleted-plan.json"}, "a plan, not a state"},
+		{[]string{"testdata/clean.json"}, nil, "no format_version"},
+	} {
+		_, err := readEstateInputs(c.plans, c.states, "", nil)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v %v: %v, want %q", c.plans, c.states, err, c.want)
+		}
+	}
+}
