@@ -31,6 +31,13 @@
 //     each key's states match (parts.go), by the evaluator's rule for combining matched
 //     statements into a decision; every request it evaluates is checked against that rule.
 //
+// A question may be about the requests of one principal (NoNewAccessWith,
+// AccessNotGrantedWith, EffectivePermissionsWith with Options.Bound): the keys bound to
+// the principal's values (g:UserName, g:PrincipalOrgPath, ...) are then not enumerated;
+// every request carries exactly those values, appended to its context per configuration,
+// so that the evaluator decides the real values and the proof covers every request the
+// principal can send (bound.go).
+//
 // The package does not import Terraform; each question is one function call, given its
 // Budget, with typed results that a data source maps attribute by attribute.
 package analysis
