@@ -6,14 +6,17 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
 )
 
-// The system SCP attached everywhere when SCPs are enabled.
+// The system SCP attached everywhere when SCPs are enabled: the catalog's row (its id and
+// document are inferred there).
 const (
-	FullAccessID   = "p-FullAccess" // inferred id
-	FullAccessName = "FullAccess"
+	FullAccessID   = catalog.FullAccessSCPID
+	FullAccessName = catalog.FullAccessSCPName
 	// FullAccessContent allows every action on every resource.
-	FullAccessContent     = `{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["*"],"Resource":["*"]}]}`
+	FullAccessContent     = catalog.FullAccessSCPDocument
 	fullAccessDescription = "System-defined SCP that allows all operations."
 	scpType               = "service_control_policy"
 )

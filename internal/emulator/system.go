@@ -10,6 +10,8 @@ import (
 // vendor's list was not available to this project; the emulator serves a small set of
 // STAND-INS shaped like them (an IMS full-access and an IMS read-only document). Their
 // names, ids, URNs, descriptions and documents are the emulator's own, not the vendor's.
+// What the vendor does publish is in the catalog (catalog.SystemPolicies): no IMS policy's
+// document or id is among it, so the stand-ins stay.
 //
 // They live in the state beside the custom policies (so that their attachments are kept
 // and journaled like any other), with System set, fixed ids and negative creation numbers
