@@ -130,45 +130,6 @@ func runDiffAccess(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	return d.exit
 }
 
-// planComparisons pairs each policy resource's change.before with its change.after.
-func planComparisons(source string, src *source) ([]comparison, error) {
-	notAPlan := errors.New("not a plan (terraform show -json plan.out): it has no format_version with planned_values or resource_changes")
-	if src.whole {
-		plan, err := isPlan(src.head)
-		if err != nil {
-			return nil, err
-		}
-		if !plan {
-			return nil, notAPlan
-		}
-	} else if !startsLikePlan(src.head) {
-		return nil, notAPlan
-	}
-	p, err := readPlan(src.reader())
-	if err != nil {
-		return nil, fmt.Errorf("reading the plan: %w", err)
-	}
-	var comps []comparison
-	for _, rc := range p.changes {
-		if rc.change.Actions.NoOp() {
-			continue
-		}
-		var c comparison
-		if before, ok := rc.change.Before.(map[string]any); ok {
-			c.old.document, c.old.present = rc.attr.document(source, rc.address, before, func(string) bool { return false })
-		}
-		if after, ok := rc.change.After.(map[string]any); ok {
-			unknown, _ := rc.change.AfterUnknown.(map[string]any)
-			c.new.document, c.new.present = rc.attr.document(source, rc.address, after, func(name string) bool { return unknown[name] == true })
-		}
-		if !c.old.present && !c.new.present || c.old.outOfScope() && c.new.outOfScope() {
-			continue // a policy of another kind grants no identity-based access to IMS
-		}
-		comps = append(comps, c)
-	}
-	return comps, nil
-}
-
 // locateComparisons finds the resource block of each comparison of a plan in the
 // configuration (openConfig), and returns the note on the results left on the plan.
 func locateComparisons(comps []comparison, dir string) (string, error) {
@@ -207,10 +168,6 @@ func locateComparisons(comps []comparison, dir string) (string, error) {
 	}
 	return leftOnPlan(c, dir, left, example), nil
 }
-
-// outOfScope: the side holds no document, or one of a kind that grants no identity-based
-// access to IMS.
-func (s *side) outOfScope() bool { return !s.present || s.Unchecked.outOfScope }
 
 // analyse asks the analyser what the new document grants that the old does not, as the
 // provider's plan warning asks it (analysis.DocumentChange). A

@@ -24,8 +24,8 @@ func estateOf(t *testing.T, plan string, states ...string) (ref, cand *estate.Es
 // known only after apply, and the configuration's reference resolves it to the policy.
 func TestEstateResolvesAPolicyCreatedInTheSamePlan(t *testing.T) {
 	for _, c := range []struct{ plan, policy string }{
-		{"testdata/estate/hw-policy-and-attach-plan.json", "huaweicloud_identityv5_policy.sharers"},
-		{"testdata/estate/ims-policy-and-attach-plan.json", "imspolicy_identity_policy.ims_all"},
+		{"testdata/estate/gate/hw-policy-and-attach-plan.json", "huaweicloud_identityv5_policy.sharers"},
+		{"testdata/estate/gate/ims-policy-and-attach-plan.json", "imspolicy_identity_policy.ims_all"},
 	} {
 		_, cand := estateOf(t, c.plan)
 		id := pendingID(c.policy)
@@ -48,7 +48,7 @@ func TestEstateResolvesAPolicyCreatedInTheSamePlan(t *testing.T) {
 // A reference the plan cannot resolve (a variable) leaves the attachment unknown, with
 // the reason.
 func TestEstateUnresolvableReferenceIsUnknown(t *testing.T) {
-	src, err := os.ReadFile("testdata/estate/hw-policy-and-attach-plan.json")
+	src, err := os.ReadFile("testdata/estate/gate/hw-policy-and-attach-plan.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +75,7 @@ func TestEstateUnresolvableReferenceIsUnknown(t *testing.T) {
 // What a plan says of a part supersedes what a --state file says of it: the detached
 // policy is attached before the plan and not after.
 func TestEstatePlanSupersedesState(t *testing.T) {
-	ref, cand := estateOf(t, "testdata/estate/hw-identity-detach-plan.json", "testdata/estate/hw-iam.json")
+	ref, cand := estateOf(t, "testdata/estate/gate/hw-identity-detach-plan.json", "testdata/estate/gate/hw-iam.json")
 	alice := estate.Attachment{PolicyID: "pol-imsall1", Principal: estate.PrincipalRef{Kind: estate.User, ID: "u-alice001"}}
 	has := func(e *estate.Estate) bool {
 		for _, a := range e.Attachments {
@@ -95,7 +95,7 @@ func TestEstatePlanSupersedesState(t *testing.T) {
 
 // A membership, an account's move, and an Organizations policy of another type.
 func TestEstateOrganizationAndMembership(t *testing.T) {
-	ref, cand := estateOf(t, "testdata/estate/hw-account-move-plan.json", "testdata/estate/hw-org-scp.json")
+	ref, cand := estateOf(t, "testdata/estate/gate/hw-account-move-plan.json", "testdata/estate/gate/hw-org-scp.json")
 	acct := estate.NodeRef{Kind: estate.Account, ID: "0a1b2c3d4e5f60718293a4b5c6d7e8f9"}
 	if p := ref.Nodes[acct].Parent; p == nil || p.ID != "ou-prod01" {
 		t.Errorf("before: parent %v", p)
@@ -106,7 +106,7 @@ func TestEstateOrganizationAndMembership(t *testing.T) {
 	if cand.Organization != "o-org0001" || cand.ManagementAccount != "ffffffffffffffffffffffffffffffff" || cand.SCPsDisabled {
 		t.Errorf("organisation %q, management %q, disabled %v", cand.Organization, cand.ManagementAccount, cand.SCPsDisabled)
 	}
-	_, cand = estateOf(t, "testdata/estate/hw-membership-plan.json", "testdata/estate/hw-iam.json")
+	_, cand = estateOf(t, "testdata/estate/gate/hw-membership-plan.json", "testdata/estate/gate/hw-iam.json")
 	want := estate.Membership{Group: "g-imgadm01", User: "u-bob00001"}
 	found := false
 	for _, m := range cand.Memberships {
@@ -175,9 +175,9 @@ func TestEstateInputErrors(t *testing.T) {
 		plans, states []string
 		want          string
 	}{
-		{[]string{"testdata/estate/hw-scp-deleted-plan.json"}, []string{raw}, "--state " + raw + ": a raw state file"},
-		{[]string{"testdata/estate/hw-org.json"}, nil, "--plan testdata/estate/hw-org.json: a state, not a plan"},
-		{[]string{"testdata/estate/hw-scp-deleted-plan.json"}, []string{"testdata/estate/hw-scp-deleted-plan.json"}, "a plan, not a state"},
+		{[]string{"testdata/estate/gate/hw-scp-deleted-plan.json"}, []string{raw}, "--state " + raw + ": a raw state file"},
+		{[]string{"testdata/estate/gate/hw-org.json"}, nil, "--plan testdata/estate/gate/hw-org.json: a state, not a plan"},
+		{[]string{"testdata/estate/gate/hw-scp-deleted-plan.json"}, []string{"testdata/estate/gate/hw-scp-deleted-plan.json"}, "a plan, not a state"},
 		{[]string{"testdata/clean.json"}, nil, "no format_version"},
 	} {
 		_, err := readEstateInputs(c.plans, c.states, "", nil)

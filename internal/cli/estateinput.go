@@ -308,23 +308,3 @@ func configReferences(m *jsonConfigModule, prefix string, out map[string]map[str
 // resourceAddress is an instance address without its instance keys: the address the
 // configuration's references use (module.a["x"].type.name[0] -> module.a.type.name).
 func resourceAddress(address string) string { return stripInstanceKeys(address) }
-
-// splitInstanceKey splits the last instance key off an address: type.name[0] -> type.name, "[0]".
-func splitInstanceKey(address string) (string, string) {
-	if !strings.HasSuffix(address, "]") {
-		return address, ""
-	}
-	depth := 0
-	for i := len(address) - 1; i >= 0; i-- {
-		switch address[i] {
-		case ']':
-			depth++
-		case '[':
-			depth--
-			if depth == 0 {
-				return address[:i], address[i:]
-			}
-		}
-	}
-	return address, ""
-}

@@ -211,8 +211,8 @@ func (r *principalReport) writeText(w io.Writer) {
 		fmt.Fprintf(w, "%s: unknown: %s\n", where, r.Reason)
 	}
 	s := r.Summary
-	fmt.Fprintf(w, "%s whose access changes: %d gain access, %d lose access, %d unknown; %s changed (%d attached to nothing)\n",
-		plural(s.Subjects, "principal"), s.GainAccess, s.LoseAccess, s.Unknown, plural(s.Documents, "document"), s.Unattached)
+	fmt.Fprintf(w, "%s (principals, or every principal in a node) whose access changes: %d gain access, %d lose access, %d unknown; %s changed (%d attached to nothing)\n",
+		plural(s.Subjects, "subject"), s.GainAccess, s.LoseAccess, s.Unknown, plural(s.Documents, "document"), s.Unattached)
 }
 
 // witnessText is a witness as the text report writes it, as analysis.Witness.String does.

@@ -131,8 +131,8 @@ func TestGitLabSchemaRefusesInvalidReports(t *testing.T) {
 func TestGitLabMatchesSARIFAndJSON(t *testing.T) {
 	for _, args := range [][]string{
 		{"check", "--strict", "testdata/huaweicloud-plan.json", "testdata/bad-action.json", "testdata/my policies/bad action.json"},
-		{"diff-access", "--plan", "testdata/estate/hw-scp-deleted-plan.json", "--state", "testdata/estate/hw-org.json", "--state", "testdata/estate/hw-iam.json"},
-		{"diff-access", "--plan", "testdata/estate/hw-mixed-plan.json", "--state", "testdata/estate/hw-iam.json"}, // removed access, which GitLab leaves out
+		{"diff-access", "--plan", "testdata/estate/gate/hw-scp-deleted-plan.json", "--state", "testdata/estate/gate/hw-org.json", "--state", "testdata/estate/gate/hw-iam.json"},
+		{"diff-access", "--plan", "testdata/estate/gate/hw-mixed-plan.json", "--state", "testdata/estate/gate/hw-iam.json"}, // removed access, which GitLab leaves out
 	} {
 		gl, _, _ := run(t, append([]string{args[0], "--format", "gitlab"}, args[1:]...), "")
 		sa, _, _ := run(t, append([]string{args[0], "--format", "sarif"}, args[1:]...), "")

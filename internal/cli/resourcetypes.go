@@ -153,7 +153,10 @@ type estateResource struct {
 // and huaweicloud_identity_policy_agency_attach are aliases of the v5 types), and
 // docs/resources/<type>.md gives each one's arguments and attributes;
 // huaweicloud_identity_trust_agency (docs/incubating/identity_trust_agency.md) is an IAM
-// v5 agency (POST /v5/agencies) that attaches policies by name (policy_names). The
+// v5 agency (POST /v5/agencies) that attaches policies by name (policy_names);
+// huaweicloud_identity_agency (docs/resources/identity_agency.md) an agency made through
+// IAM v3, to which huaweicloud_identityv5_policy_agency_attach attaches v5 policies (the
+// provider has no huaweicloud_identityv5_agency). The
 // Organizations dry-run policy and its entity attachment only simulate: they enforce
 // nothing (docs/resources/organizations_dry_run_policy.md).
 var estateResources = map[string]estateResource{
@@ -173,6 +176,7 @@ var estateResources = map[string]estateResource{
 	"huaweicloud_identityv5_group_membership":                {role: roleMembership, group: "group_id", users: "user_id_list"},
 	"huaweicloud_identityv5_user":                            {role: rolePrincipal, principalKind: "user", name: "name", urn: "urn"},
 	"huaweicloud_identityv5_group":                           {role: rolePrincipal, principalKind: "group", name: "group_name", urn: "urn"},
+	"huaweicloud_identity_agency":                            {role: rolePrincipal, principalKind: "agency", name: "name"},
 	"huaweicloud_identity_trust_agency":                      {role: rolePrincipal, principalKind: "agency", name: "name", urn: "urn", policyNames: "policy_names"},
 	"huaweicloud_organizations_policy":                       {role: roleSCP, document: "content", typeIs: "service_control_policy", name: "name", urn: "urn"},
 	"huaweicloud_organizations_policy_attach":                {role: roleSCPAttachment, policy: "policy_id", target: "entity_id"},

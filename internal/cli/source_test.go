@@ -314,7 +314,7 @@ func TestConfigNotADirectory(t *testing.T) {
 // --plan's per-principal results point at the plan file, with or without --config (which
 // a note says is not used): the same results, the same fingerprints.
 func TestDiffAccessPlanResultsDoNotDependOnConfig(t *testing.T) {
-	args := []string{"diff-access", "--format", "sarif", "--plan", "testdata/estate/hw-mixed-plan.json", "--state", "testdata/estate/hw-iam.json"}
+	args := []string{"diff-access", "--format", "sarif", "--plan", "testdata/estate/gate/hw-mixed-plan.json", "--state", "testdata/estate/gate/hw-iam.json"}
 	without, _, exit := run(t, args, "")
 	with, stderr, exitWith := run(t, append(args, "--config", "testdata/tfconfig"), "")
 	if exit != ExitFindings || exitWith != exit || with != without || !strings.Contains(without, "hw-mixed-plan.json") ||
