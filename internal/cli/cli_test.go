@@ -105,6 +105,7 @@ var goldenCases = []struct {
 	{"estate-usage-org-path", []string{"diff-access", "--plan", "testdata/estate/gate/hw-scp-deleted-plan.json", "--org-path", "ou-prod01/123"}, "", exitUsage},
 	{"estate-usage-state-without-plan", []string{"diff-access", "--state", "testdata/estate/gate/hw-org.json", "testdata/old-readers.json", "testdata/new-readers.json"}, "", exitUsage},
 	{"estate-usage-state-missing", []string{"diff-access", "--plan", "testdata/estate/gate/hw-scp-deleted-plan.json", "--state", "testdata/estate/gate/no-such-state.json"}, "", exitUsage},
+	{"estate-hw-new-user", []string{"diff-access", "--plan", "testdata/estate/gate/hw-new-user-plan.json", "--state", "testdata/estate/gate/hw-iam.json"}, "", ExitFindings},
 	// The hand-built huaweicloud fixtures of testdata/estate, with the answers their notes give.
 	{"estate-fixture-scp-delete-ou", []string{"diff-access", "--plan", "testdata/estate/scp-delete-ou-plan.json", "--state", "testdata/estate/iam-state.json"}, "", ExitFindings},
 	{"estate-fixture-scp-create-attach", []string{"diff-access", "--plan", "testdata/estate/scp-create-attach-plan.json", "--state", "testdata/estate/iam-state.json"}, "", exitOK},

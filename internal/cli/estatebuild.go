@@ -47,7 +47,7 @@ var principalKinds = map[string]estate.PrincipalKind{"user": estate.User, "group
 
 // pendingID stands for the id of a resource created by the plan, known only after apply:
 // the same resource's placeholder wherever the plan refers to it.
-func pendingID(address string) string { return "(" + address + ", known after apply)" }
+func pendingID(address string) string { return "(known after apply: " + address + ")" }
 
 // resolver finds the value of an attribute known only after apply through the plan's
 // configuration references.

@@ -248,7 +248,10 @@ func sortedKeys(m map[string]bool) []string {
 // principalName names a principal as a reviewer reads it: group image-admins (id g-1).
 func principalName(e *estate.Estate, ref estate.PrincipalRef) string {
 	p, ok := e.Principals[ref]
-	if ok && p.Name != "" {
+	switch {
+	case ok && p.Name != "" && strings.HasPrefix(ref.ID, "("): // pendingID
+		return fmt.Sprintf("%s %s %s", ref.Kind, p.Name, ref.ID)
+	case ok && p.Name != "":
 		return fmt.Sprintf("%s %s (id %s)", ref.Kind, p.Name, ref.ID)
 	}
 	return fmt.Sprintf("%s %s", ref.Kind, ref.ID)
