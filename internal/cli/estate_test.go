@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -184,5 +185,62 @@ func TestEstateInputErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%v %v: %v, want %q", c.plans, c.states, err, c.want)
 		}
+	}
+}
+
+// writeState writes a state (terraform show -json) of the given resources.
+func writeState(t *testing.T, resources ...map[string]any) string {
+	t.Helper()
+	for _, r := range resources {
+		r["mode"] = "managed"
+		addr, _ := r["address"].(string)
+		typ, _, _ := strings.Cut(addr, ".")
+		r["type"] = typ
+	}
+	b, err := json.Marshal(map[string]any{"format_version": "1.0", "values": map[string]any{"root_module": map[string]any{"resources": resources}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "state.json")
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// A tag policy is no SCP (its attachment restricts nothing), a dry-run policy enforces
+// nothing, an organisation without service_control_policy enforces no SCP, and a trust
+// agency attaches policies by name.
+func TestEstateReadsWhatEachTypeMeans(t *testing.T) {
+	doc := `{"Version":"5.0","Statement":[{"Effect":"Deny","Action":["ims:images:share"],"Resource":["*"]}]}`
+	state := writeState(t,
+		map[string]any{"address": "huaweicloud_organizations_organization.o", "values": map[string]any{"id": "o-1", "root_id": "r-1", "enabled_policy_types": []any{"tag_policy"}}},
+		map[string]any{"address": "huaweicloud_organizations_policy.tags", "values": map[string]any{"id": "p-tag", "name": "tags", "type": "tag_policy", "content": "{}"}},
+		map[string]any{"address": "huaweicloud_organizations_policy_attach.tags", "values": map[string]any{"id": "p-tag/r-1", "policy_id": "p-tag", "entity_id": "r-1"}},
+		map[string]any{"address": "huaweicloud_organizations_dry_run_policy.trial", "values": map[string]any{"id": "p-dry", "name": "trial", "type": "service_control_policy", "content": doc}},
+		map[string]any{"address": "huaweicloud_organizations_dry_run_policy_entity_attach.trial", "values": map[string]any{"id": "p-dry/r-1", "policy_id": "p-dry", "entity_id": "r-1"}},
+		map[string]any{"address": "huaweicloud_identityv5_policy.read", "values": map[string]any{"id": "pol-1", "name": "ims-read", "policy_document": `{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["ims:images:list"],"Resource":["*"]}]}`}},
+		map[string]any{"address": "huaweicloud_identity_trust_agency.ci", "values": map[string]any{"id": "ag-1", "name": "ci", "urn": "iam::123:agency:ci", "policy_names": []any{"ims-read", "NoSuchPolicy"}}},
+	)
+	in, err := readEstateInputs(nil, []string{state}, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, c, _ := in.sides()
+	e := c.estate("")
+	if !e.SCPsDisabled || len(e.SCPs) != 0 || len(e.SCPAttachments) != 0 {
+		t.Errorf("SCPs disabled %v, SCPs %v, attachments %v: want disabled, no SCP (a tag policy, a dry-run policy), no attachment", e.SCPsDisabled, e.SCPs, e.SCPAttachments)
+	}
+	agency := estate.PrincipalRef{Kind: estate.Agency, ID: "ag-1"}
+	if p := e.Principals[agency]; p.Name != "ci" || p.Account != "123" {
+		t.Errorf("agency %+v", p)
+	}
+	var byName, unknown bool
+	for _, a := range e.Attachments {
+		byName = byName || a.Principal == agency && a.PolicyID == "pol-1" && a.Unknown == ""
+		unknown = unknown || a.Principal == agency && strings.Contains(a.Unknown, `"NoSuchPolicy"`)
+	}
+	if !byName || !unknown {
+		t.Errorf("attachments %+v: want ims-read by name, and NoSuchPolicy unknown", e.Attachments)
 	}
 }

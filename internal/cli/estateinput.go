@@ -61,10 +61,11 @@ type estateInput struct {
 type jsonModule struct {
 	Address   string `json:"address"`
 	Resources []struct {
-		Address string         `json:"address"`
-		Mode    string         `json:"mode"`
-		Type    string         `json:"type"`
-		Values  map[string]any `json:"values"`
+		Address string `json:"address"`
+		Mode    string `json:"mode"`
+		Type    string `json:"type"`
+		// Values are decoded only for the types the estate reads.
+		Values json.RawMessage `json:"values"`
 	} `json:"resources"`
 	ChildModules []jsonModule `json:"child_modules"`
 }
@@ -101,12 +102,8 @@ type estateJSON struct {
 		Address string `json:"address"`
 		Mode    string `json:"mode"`
 		Type    string `json:"type"`
-		Change  struct {
-			Actions      []string       `json:"actions"`
-			Before       map[string]any `json:"before"`
-			After        map[string]any `json:"after"`
-			AfterUnknown map[string]any `json:"after_unknown"`
-		} `json:"change"`
+		// Change is decoded only for the types the estate or the policy table reads.
+		Change json.RawMessage `json:"change"`
 	} `json:"resource_changes"`
 	Configuration *struct {
 		RootModule jsonConfigModule `json:"root_module"`
@@ -165,7 +162,10 @@ func readEstateInput(path string, stdin io.Reader, wantPlan *bool) (*estateInput
 	}
 	if !in.isPlan {
 		if j.Values.RootModule != nil {
-			in.prior = moduleInstances(path, j.Values.RootModule, nil)
+			var err error
+			if in.prior, err = moduleInstances(path, j.Values.RootModule, nil); err != nil {
+				return nil, fmt.Errorf("values: %w", err)
+			}
 		}
 		in.planned = in.prior
 		return in, nil
@@ -175,24 +175,35 @@ func readEstateInput(path string, stdin io.Reader, wantPlan *bool) (*estateInput
 	// instances a plan written some other way leaves out of it.
 	seenPrior, seenPlanned := map[string]bool{}, map[string]bool{}
 	for _, rc := range j.ResourceChanges {
-		if rc.Mode != "managed" {
+		_, estateType := estateResources[rc.Type]
+		_, policyType := attributesByType[rc.Type]
+		if rc.Mode != "managed" || !estateType && !policyType {
 			continue
 		}
-		in.unread = append(in.unread, unreadDocuments(path, rc.Address, rc.Type, rc.Change.Actions, rc.Change.Before, rc.Change.After, rc.Change.AfterUnknown)...)
-		if _, ok := estateResources[rc.Type]; !ok {
+		var change struct {
+			Actions      []string       `json:"actions"`
+			Before       map[string]any `json:"before"`
+			After        map[string]any `json:"after"`
+			AfterUnknown map[string]any `json:"after_unknown"`
+		}
+		if err := json.Unmarshal(rc.Change, &change); err != nil {
+			return nil, fmt.Errorf("resource_changes: %s: change: %w", rc.Address, err)
+		}
+		in.unread = append(in.unread, unreadDocuments(path, rc.Address, rc.Type, change.Actions, change.Before, change.After, change.AfterUnknown)...)
+		if !estateType {
 			continue
 		}
 		seenPrior[rc.Address], seenPlanned[rc.Address] = true, true
-		if rc.Change.Before != nil {
-			in.prior = append(in.prior, instance{source: path, address: rc.Address, typ: rc.Type, values: rc.Change.Before})
+		if change.Before != nil {
+			in.prior = append(in.prior, instance{source: path, address: rc.Address, typ: rc.Type, values: change.Before})
 		}
-		if rc.Change.After != nil || hasCreate(rc.Change.Actions) {
-			values := rc.Change.After
+		if change.After != nil || hasCreate(change.Actions) {
+			values := change.After
 			if values == nil {
 				values = map[string]any{}
 			}
 			unknown := map[string]bool{}
-			for k, v := range rc.Change.AfterUnknown {
+			for k, v := range change.AfterUnknown {
 				if v == true {
 					unknown[k] = true
 					delete(values, k)
@@ -202,10 +213,18 @@ func readEstateInput(path string, stdin io.Reader, wantPlan *bool) (*estateInput
 		}
 	}
 	if j.PriorState != nil && j.PriorState.Values != nil && j.PriorState.Values.RootModule != nil {
-		in.prior = append(in.prior, moduleInstances(path, j.PriorState.Values.RootModule, seenPrior)...)
+		more, err := moduleInstances(path, j.PriorState.Values.RootModule, seenPrior)
+		if err != nil {
+			return nil, fmt.Errorf("prior_state: %w", err)
+		}
+		in.prior = append(in.prior, more...)
 	}
 	if j.PlannedValues != nil && j.PlannedValues.RootModule != nil {
-		in.planned = append(in.planned, moduleInstances(path, j.PlannedValues.RootModule, seenPlanned)...)
+		more, err := moduleInstances(path, j.PlannedValues.RootModule, seenPlanned)
+		if err != nil {
+			return nil, fmt.Errorf("planned_values: %w", err)
+		}
+		in.planned = append(in.planned, more...)
 	}
 	in.references = map[string]map[string][]string{}
 	if j.Configuration != nil {
@@ -251,7 +270,7 @@ func hasCreate(actions []string) bool {
 
 // moduleInstances are the managed instances of m and its child modules whose type the
 // estate table reads, leaving out the addresses in skip.
-func moduleInstances(source string, m *jsonModule, skip map[string]bool) []instance {
+func moduleInstances(source string, m *jsonModule, skip map[string]bool) ([]instance, error) {
 	var out []instance
 	for _, r := range m.Resources {
 		if r.Mode != "managed" || skip[r.Address] {
@@ -260,16 +279,25 @@ func moduleInstances(source string, m *jsonModule, skip map[string]bool) []insta
 		if _, ok := estateResources[r.Type]; !ok {
 			continue
 		}
-		values := r.Values
+		var values map[string]any
+		if len(r.Values) > 0 {
+			if err := json.Unmarshal(r.Values, &values); err != nil {
+				return nil, fmt.Errorf("%s: values: %w", r.Address, err)
+			}
+		}
 		if values == nil {
 			values = map[string]any{}
 		}
 		out = append(out, instance{source: source, address: r.Address, typ: r.Type, values: values})
 	}
 	for i := range m.ChildModules {
-		out = append(out, moduleInstances(source, &m.ChildModules[i], skip)...)
+		more, err := moduleInstances(source, &m.ChildModules[i], skip)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, more...)
 	}
-	return out
+	return out, nil
 }
 
 // configReferences records the references of each resource's expressions, by the
