@@ -190,20 +190,27 @@ func newSpace(sets []*evaluator.PolicySet, opts Options, extraActions, extraReso
 		return sp, m.over("the automaton of the action patterns")
 	}
 	sp.imageURNs = &resourceUniverse{u: imageURNs, what: "image URNs", any: "ims:x:x:image:x", pats: resourcePats, seeds: resourceSeeds, meter: m}
-	sp.otherURNs = &resourceUniverse{u: otherURNs, what: "URNs", any: "x:::x:x", pats: resourcePats, seeds: resourceSeeds, meter: m}
+	sp.otherURNs = &resourceUniverse{u: otherURNs, what: "URNs", any: "x:::x:x", meter: m, byRelevant: true}
 	return sp, nil
 }
 
 // resourceUniverse computes its representatives when an action first needs them: an
 // action no statement matches is decided alike on every resource, so any one will do.
+// With byRelevant (other services' URNs), the regions are those of the resource patterns
+// of the statements that match the action (and the question's), not of every statement:
+// a statement that does not match the action takes no part in its decisions, and other
+// services' actions are mostly matched by a few broad statements (an SCP's FullAccess)
+// while the automaton of every image pattern over every URN is large.
 type resourceUniverse struct {
-	u         segments
-	what, any string
-	pats      []pattern
-	seeds     []string
-	meter     *meter
-	reps      []string
-	err       error
+	u          segments
+	what, any  string
+	pats       []pattern
+	seeds      []string
+	meter      *meter
+	reps       []string
+	err        error
+	byRelevant bool
+	relevant   map[string]*resourceUniverse // by the patterns, joined
 }
 
 func (r *resourceUniverse) representatives() ([]string, error) {
@@ -215,6 +222,27 @@ func (r *resourceUniverse) representatives() ([]string, error) {
 		r.reps = reps
 	}
 	return r.reps, r.err
+}
+
+// representativesOf are the representatives of the regions of the given resource
+// patterns, each set of patterns computed once.
+func (r *resourceUniverse) representativesOf(patterns []string) ([]string, error) {
+	patterns = slices.Compact(slices.Sorted(slices.Values(patterns)))
+	k := strings.Join(patterns, "\x00")
+	sub, ok := r.relevant[k]
+	if !ok {
+		sub = &resourceUniverse{u: r.u, what: r.what, any: r.any, meter: r.meter}
+		for _, t := range patterns {
+			sub.pats = append(sub.pats, globPattern(t, caseExact))
+			sub.seeds = append(sub.seeds, patternSeeds(t)...)
+		}
+		sub.pats = dedupPatterns(sub.pats)
+		if r.relevant == nil {
+			r.relevant = map[string]*resourceUniverse{}
+		}
+		r.relevant[k] = sub
+	}
+	return sub.representatives()
 }
 
 // patternSeeds are readable strings a pattern matches: its wildcards as nothing, and as
@@ -280,6 +308,16 @@ func (sp *space) eachResource(a actionUniverse, f resourceFunc) error {
 	switch {
 	case a.resources != nil && len(rel) == 0:
 		resources = []string{a.resources.any}
+	case a.resources != nil && a.resources.byRelevant:
+		patterns := slices.Clone(sp.extraResources)
+		for _, i := range rel {
+			rs, _ := sp.m.stmts[i].Resources()
+			patterns = append(patterns, rs...)
+		}
+		var err error
+		if resources, err = a.resources.representativesOf(patterns); err != nil {
+			return err
+		}
 	case a.resources != nil:
 		var err error
 		if resources, err = a.resources.representatives(); err != nil {
