@@ -244,3 +244,32 @@ func TestEstateReadsWhatEachTypeMeans(t *testing.T) {
 		t.Errorf("attachments %+v: want ims-read by name, and NoSuchPolicy unknown", e.Attachments)
 	}
 }
+
+// The CI guide's table of the estate's resource types is estateResources: every type has
+// a row, and no row names a type the table does not have.
+func TestGuideListsEstateResourceTypes(t *testing.T) {
+	for _, file := range []string{"../../templates/guides/checking-policies-in-ci.md.tmpl", "../../docs/guides/checking-policies-in-ci.md"} {
+		guide, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, table, ok := strings.Cut(string(guide), "| Resource type | What it is in the estate | Attributes read |\n|---|---|---|\n")
+		table, _, _ = strings.Cut(table, "\n\n")
+		if !ok {
+			t.Fatalf("%s has no table of the estate's resource types", file)
+		}
+		rows := map[string]bool{}
+		for _, line := range strings.Split(table, "\n") {
+			typ, _, _ := strings.Cut(strings.TrimPrefix(line, "| `"), "`")
+			rows[typ] = true
+			if _, ok := estateResources[typ]; !ok {
+				t.Errorf("%s: row %q names no type of estateResources", file, typ)
+			}
+		}
+		for typ := range estateResources {
+			if !rows[typ] {
+				t.Errorf("%s: no row for %s (add it, then make docs)", file, typ)
+			}
+		}
+	}
+}
