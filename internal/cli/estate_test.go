@@ -273,3 +273,21 @@ func TestGuideListsEstateResourceTypes(t *testing.T) {
 		}
 	}
 }
+
+// An account whose parent_id is left out is under the root ("The default is the root
+// ID"), whichever order the state lists the account and the organisation in.
+func TestEstateAccountWithoutParentIsUnderTheRoot(t *testing.T) {
+	state := writeState(t,
+		map[string]any{"address": "huaweicloud_organizations_account.a", "values": map[string]any{"id": "acct-1", "name": "a", "parent_id": nil}},
+		map[string]any{"address": "huaweicloud_organizations_organization.o", "values": map[string]any{"id": "o-1", "root_id": "r-1", "enabled_policy_types": []any{"service_control_policy"}}},
+	)
+	in, err := readEstateInputs(nil, []string{state}, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, c, _ := in.sides()
+	e := c.estate("")
+	if p := e.Nodes[estate.NodeRef{Kind: estate.Account, ID: "acct-1"}].Parent; p == nil || *p != (estate.NodeRef{Kind: estate.Root, ID: "r-1"}) || e.SCPsDisabled {
+		t.Errorf("parent %v, SCPs disabled %v", p, e.SCPsDisabled)
+	}
+}

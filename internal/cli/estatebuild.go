@@ -204,12 +204,16 @@ func accountOfURN(urn string) string {
 // add reads instances (of one input's side) into f; r resolves values known only after
 // apply (nil for a state or a plan's prior side).
 func (f *facts) add(insts []instance, r *resolver) {
-	// Policies first: a trust agency attaches them by name.
+	// Policies and the organisation first: a trust agency attaches policies by name, and
+	// an account without parent_id is under the root.
 	for i := range insts {
 		in := &insts[i]
 		t := estateResources[in.typ]
-		if t.role == roleIdentityPolicy || t.role == roleSCP {
+		switch t.role {
+		case roleIdentityPolicy, roleSCP:
 			f.addPolicy(in, t)
+		case roleOrganization:
+			f.addOrganization(in, t)
 		}
 	}
 	for i := range insts {
@@ -228,25 +232,6 @@ func (f *facts) add(insts []instance, r *resolver) {
 			f.addSCPAttachment(in, t, r)
 		case roleOU, roleAccount, roleAccountPlacement:
 			f.addNode(in, t, r)
-		case roleOrganization:
-			if id := in.str("id"); id != "" {
-				f.organization = id
-			}
-			if m := in.str("master_account_id"); m != "" {
-				f.managementAccount = m
-			}
-			if root := in.str(t.root); root != "" {
-				f.nodes[estate.NodeRef{Kind: estate.Root, ID: root}] = estate.Node{Ref: estate.NodeRef{Kind: estate.Root, ID: root}, Name: in.str("root_name")}
-			}
-			if _, set := in.values[t.enabledTypes]; set && !in.isUnknown(t.enabledTypes) {
-				disabled := true
-				for _, pt := range in.strs(t.enabledTypes) {
-					if pt == "service_control_policy" {
-						disabled = false
-					}
-				}
-				f.scpsDisabled = &disabled
-			}
 		case roleSCPEnablement:
 			enabled := false
 			f.scpsDisabled = &enabled
@@ -257,6 +242,29 @@ func (f *facts) add(insts []instance, r *resolver) {
 				}
 			}
 		}
+	}
+}
+
+func (f *facts) addOrganization(in *instance, t estateResource) {
+	if id := in.str("id"); id != "" {
+		f.organization = id
+	}
+	if m := in.str("master_account_id"); m != "" {
+		f.managementAccount = m
+	}
+	if root := in.str(t.root); root != "" {
+		ref := estate.NodeRef{Kind: estate.Root, ID: root}
+		f.nodes[ref] = estate.Node{Ref: ref, Name: in.str("root_name")}
+	}
+	// enabled_policy_types without service_control_policy: the service enforces no SCP.
+	if _, set := in.values[t.enabledTypes]; set && !in.isUnknown(t.enabledTypes) {
+		disabled := true
+		for _, pt := range in.strs(t.enabledTypes) {
+			if pt == "service_control_policy" {
+				disabled = false
+			}
+		}
+		f.scpsDisabled = &disabled
 	}
 }
 
