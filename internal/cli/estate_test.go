@@ -290,4 +290,14 @@ func TestEstateAccountWithoutParentIsUnderTheRoot(t *testing.T) {
 	if p := e.Nodes[estate.NodeRef{Kind: estate.Account, ID: "acct-1"}].Parent; p == nil || *p != (estate.NodeRef{Kind: estate.Root, ID: "r-1"}) || e.SCPsDisabled {
 		t.Errorf("parent %v, SCPs disabled %v", p, e.SCPsDisabled)
 	}
+	// The same, the account and the organisation in two states.
+	accounts := writeState(t, map[string]any{"address": "huaweicloud_organizations_account.a", "values": map[string]any{"id": "acct-1", "name": "a"}})
+	org := writeState(t, map[string]any{"address": "huaweicloud_organizations_organization.o", "values": map[string]any{"id": "o-1", "root_id": "r-1"}})
+	if in, err = readEstateInputs(nil, []string{accounts, org}, "", nil); err != nil {
+		t.Fatal(err)
+	}
+	_, c, _ = in.sides()
+	if p := c.estate("").Nodes[estate.NodeRef{Kind: estate.Account, ID: "acct-1"}].Parent; p == nil || p.ID != "r-1" {
+		t.Errorf("two states: parent %v", p)
+	}
 }

@@ -21,6 +21,9 @@ type facts struct {
 	nodes       map[estate.NodeRef]estate.Node
 	scpAttach   map[estate.SCPAttachment]bool
 	unknowns    map[string]bool
+	// underRoot are accounts whose parent_id is left out: under the root, which another
+	// input may give.
+	underRoot map[estate.NodeRef]bool
 
 	organization, managementAccount string
 	scpsDisabled                    *bool
@@ -37,7 +40,7 @@ func newFacts() *facts {
 		identity: map[string]estate.Policy{}, scps: map[string]estate.Policy{}, notSCP: map[string]bool{},
 		principals: map[estate.PrincipalRef]estate.Principal{}, memberships: map[estate.Membership]bool{},
 		attachments: map[estate.Attachment]bool{}, nodes: map[estate.NodeRef]estate.Node{},
-		scpAttach: map[estate.SCPAttachment]bool{}, unknowns: map[string]bool{},
+		scpAttach: map[estate.SCPAttachment]bool{}, unknowns: map[string]bool{}, underRoot: map[estate.NodeRef]bool{},
 		policyAddress: map[string]string{}, policyText: map[string]string{},
 	}
 }
@@ -473,13 +476,9 @@ func (f *facts) addNode(in *instance, t estateResource, r *resolver) {
 	case in.isUnknown(t.parent):
 		f.unknowns[reason] = true
 	case t.role == roleAccount:
-		// parent_id left out: the account is under the root ("The default is the root ID").
-		for root := range f.nodes {
-			if root.Kind == estate.Root {
-				rr := root
-				n.Parent = &rr
-			}
-		}
+		// parent_id left out: the account is under the root ("The default is the root
+		// ID"), placed once the root is known (estate).
+		f.underRoot[ref] = true
 	}
 	f.nodes[ref] = n
 }
@@ -504,6 +503,7 @@ func (f *facts) supersede(g *facts) {
 	}
 	for ref := range g.nodes {
 		delete(f.nodes, ref)
+		delete(f.underRoot, ref)
 	}
 	for a := range g.scpAttach {
 		delete(f.scpAttach, a)
@@ -532,6 +532,9 @@ func (f *facts) merge(g *facts) {
 	}
 	for ref, n := range g.nodes {
 		f.nodes[ref] = n
+	}
+	for ref := range g.underRoot {
+		f.underRoot[ref] = true
 	}
 	for a := range g.scpAttach {
 		f.scpAttach[a] = true
@@ -634,6 +637,19 @@ func (f *facts) estate(account string) *estate.Estate {
 	}
 	if f.scpsDisabled != nil {
 		e.SCPsDisabled = *f.scpsDisabled
+	}
+	var roots []estate.NodeRef
+	for ref := range f.nodes {
+		if ref.Kind == estate.Root {
+			roots = append(roots, ref)
+		}
+	}
+	for ref := range f.underRoot {
+		if n, ok := f.nodes[ref]; ok && n.Parent == nil && len(roots) == 1 {
+			root := roots[0]
+			n.Parent = &root
+			f.nodes[ref] = n
+		}
 	}
 	for m := range f.memberships {
 		e.Memberships = append(e.Memberships, m)
