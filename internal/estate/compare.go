@@ -52,6 +52,12 @@ type Comparison struct {
 // identity policy in the other.
 func Compare(reference, candidate *Estate, b analysis.Budget) (Comparison, error) {
 	var out Comparison
+	if err := reference.Validate(); err != nil {
+		return out, fmt.Errorf("reference: %w", err)
+	}
+	if err := candidate.Validate(); err != nil {
+		return out, fmt.Errorf("candidate: %w", err)
+	}
 	normals := map[*policy.Checked]string{}
 	fr, fc := newFlattener(reference, normals), newFlattener(candidate, normals)
 	type job struct {
@@ -96,7 +102,7 @@ func Compare(reference, candidate *Estate, b analysis.Budget) (Comparison, error
 	for _, ref := range slices.SortedFunc(maps.Keys(refs), compareRefs) {
 		rp, okR := inRef[ref]
 		cp, okC := inCand[ref]
-		if ref.Kind == Group && (okC && fc.hasMember[ref.ID] || !okC && fr.hasMember[ref.ID]) {
+		if ref.Kind == Group && (okC && !fc.groupIsSubject(ref.ID) || !okC && !fr.groupIsSubject(ref.ID)) {
 			continue // answered through its users
 		}
 		var c, r *subject

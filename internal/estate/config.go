@@ -173,12 +173,20 @@ func compareRefs(a, b PrincipalRef) int {
 func (f *flattener) subjects() []*subject {
 	var out []*subject
 	for _, p := range f.principals() {
-		if p.Ref.Kind == Group && f.hasMember[p.Ref.ID] {
+		if p.Ref.Kind == Group && !f.groupIsSubject(p.Ref.ID) {
 			continue // answered through its users
 		}
 		out = append(out, f.principal(p))
 	}
 	return out
+}
+
+// groupIsSubject reports whether a group is a subject: it has no member user in the
+// inputs, or a member not known (a membership whose user is known only after apply),
+// who holds its policies and is answered through it, as Unknown.
+func (f *flattener) groupIsSubject(id string) bool {
+	_, unknownMember := f.memberUnknown[PrincipalRef{Group, id}]
+	return !f.hasMember[id] || unknownMember
 }
 
 // accountOf is the principal's account: its own, else the estate's.
@@ -249,7 +257,10 @@ func (f *flattener) principal(p Principal) *subject {
 	}
 	s.urns = []string{urn}
 	if ref.Kind == User {
-		c.bound[keyUserID] = []string{ref.ID}
+		if ref.ID != p.Name {
+			// An ID equal to the name is the name standing for an id not known.
+			c.bound[keyUserID] = []string{ref.ID}
+		}
 		if p.Name != "" {
 			c.bound[keyUserName] = []string{p.Name}
 		}

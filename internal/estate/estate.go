@@ -16,12 +16,18 @@
 //   - each group with no member user in the inputs (an IAM-only plan often holds a
 //     group and its attachments but not its users): it stands for any member, with the
 //     group's policies only (a member's own policies are not in the inputs); a group
-//     with a member user in the inputs is answered through its users;
+//     with a member user in the inputs is answered through its users, unless a
+//     membership's user is not known (then the group is a subject too, Unknown);
 //   - each agency, with its own policies;
 //   - in a comparison only, an OU or an account whose SCPs change and in which no
 //     principal of the inputs lives: that node, standing for every principal in it, with
 //     an identity side that allows everything, so that the SCP side alone decides (the
-//     topmost such node is named, not each node under it).
+//     topmost such node is named, not each node under it; a node in one estate only is
+//     not one).
+//
+// In a comparison a principal in one estate only is compared with itself holding no
+// identity policy in the other, and a group is a subject when it is one in the candidate
+// (or, when the candidate no longer holds it, in the reference).
 //
 // The SCP side of a subject is the levels of its account's path in the organisation
 // tree, root first (evaluator.SCPLevel), each level holding the SCPs attached to that
@@ -60,8 +66,8 @@
 //     it is free for a group (a member's name is not known) and for an agency (its
 //     requests are sent by sessions, sts::<account-id>::assumed-agency:<name>/<session>,
 //     whose session name the caller chooses, per the same page);
-//   - g:UserId and g:UserName are a user's id and name; free for a group and for an
-//     agency (inferred: the vendor does not say what an agency session's requests carry,
+//   - g:UserId and g:UserName are a user's id (unless its PrincipalRef.ID is its name,
+//     standing for an id not known) and name; free for a group and for an agency (inferred: the vendor does not say what an agency session's requests carry,
 //     and free is the side that cannot miss);
 //   - g:PrincipalAccount is the subject's account; g:PrincipalOrgPath is
 //     <org-id>/<root-id>/(<ou-id>/)*<account-id> when the organisation id and the whole
@@ -238,13 +244,20 @@ type Estate struct {
 	// (service_control_policy not in its enabled policy types): no SCP side applies.
 	SCPsDisabled bool
 
-	IdentityPolicies map[string]Policy // by id
-	SCPs             map[string]Policy // by id
-	Principals       map[PrincipalRef]Principal
-	Memberships      []Membership
-	Attachments      []Attachment
-	Nodes            map[NodeRef]Node
-	SCPAttachments   []SCPAttachment
+	// IdentityPolicies and SCPs are the policies by id.
+	IdentityPolicies map[string]Policy
+	SCPs             map[string]Policy
+	// Principals are the users, groups and agencies by their Ref; a principal named only
+	// by a membership or an attachment is one too, with no name.
+	Principals map[PrincipalRef]Principal
+	// Memberships make users members of groups.
+	Memberships []Membership
+	// Attachments attach identity policies to principals.
+	Attachments []Attachment
+	// Nodes are the organisation tree's root, OUs and accounts by their Ref.
+	Nodes map[NodeRef]Node
+	// SCPAttachments attach SCPs to nodes.
+	SCPAttachments []SCPAttachment
 	// Unknowns are parts not placed anywhere, each a reason: every answer is unknown.
 	Unknowns []string
 }

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/analysis"
-	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 )
 
@@ -316,6 +315,17 @@ func TestCompareNodeSubjects(t *testing.T) {
 	if changeOf(c, subj(alice)) != nil {
 		t.Errorf("alice's account is not under ou-dev")
 	}
+	// An account without principals moved out of a denied OU is named.
+	withDeny.SCPAttachments = []SCPAttachment{{PolicyID: "s-deny", Target: ouProd}}
+	before := base(t)
+	before.SCPAttachments = withDeny.SCPAttachments
+	before.Nodes[acct2] = Node{Ref: acct2, Parent: &ouProd}
+	after := base(t)
+	after.SCPAttachments = withDeny.SCPAttachments
+	c = compare(t, before, after)
+	if ch := changeOf(c, nodeSubj(acct2)); ch == nil || !hasAction(ch.New, "ims:images:share") {
+		t.Errorf("acct2 moved out of ou-prod: want it named with share, got %+v", c.Subjects)
+	}
 	// An OU that holds a principal is not a node subject.
 	withDeny.SCPAttachments = []SCPAttachment{{PolicyID: "s-deny", Target: ouProd}}
 	c = compare(t, withDeny, base(t))
@@ -460,18 +470,118 @@ func TestMustNotAllowExceptions(t *testing.T) {
 	}
 }
 
-// replay decides a witness as the evaluator does, for a configuration.
-func replay(t *testing.T, c *config, w analysis.Witness) evaluator.Decision {
-	t.Helper()
-	set, errs := evaluator.NewPolicySet(c.sources())
-	if len(errs) > 0 {
-		t.Fatal(errs[0])
+func TestValidate(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		spoil func(e *Estate)
+		want  string
+	}{
+		{"principal without kind", func(e *Estate) { e.Principals[PrincipalRef{ID: "x"}] = Principal{} }, `principal "x" has no kind`},
+		{"principal key", func(e *Estate) { e.Principals[bob] = Principal{Ref: alice} }, "key each principal by its Ref"},
+		{"policy without document", func(e *Estate) { e.IdentityPolicies["p-x"] = Policy{ID: "p-x"} }, `identity policy "p-x" has no document`},
+		{"policy key", func(e *Estate) { e.SCPs["s-x"] = Policy{ID: "s-y", System: true} }, "key each policy by its ID"},
+		{"attachment without policy", func(e *Estate) { e.Attachments = append(e.Attachments, Attachment{Principal: bob}) }, "has no policy id"},
+		{"attachment without principal", func(e *Estate) { e.Attachments = append(e.Attachments, Attachment{PolicyID: "p-all"}) }, "has no kind"},
+		{"membership", func(e *Estate) { e.Memberships = append(e.Memberships, Membership{Group: devs.ID}) }, "lacks its group or its user"},
+		{"node without kind", func(e *Estate) { e.Nodes[NodeRef{ID: "ou-x"}] = Node{} }, `node "ou-x" has no kind`},
+		{"cycle", func(e *Estate) {
+			e.Nodes[ouProd] = Node{Ref: ouProd, Parent: &acct1}
+		}, "cycle through"},
+		{"SCP attachment target", func(e *Estate) {
+			e.SCPAttachments = append(e.SCPAttachments, SCPAttachment{PolicyID: "s-deny"})
+		}, "the target of SCP attachment 0"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := base(t)
+			tc.spoil(e)
+			_, err := EffectivePermissions(e, analysis.Budget{})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("got %v, want an error with %q", err, tc.want)
+			}
+			if _, err := Compare(base(t), e, analysis.Budget{}); err == nil || !strings.HasPrefix(err.Error(), "candidate: estate: ") {
+				t.Errorf("Compare: got %v, want the candidate's error", err)
+			}
+		})
 	}
-	ctx := map[string][]string{}
-	for k, v := range w.Context {
-		ctx[k] = v
+	if err := base(t).Validate(); err != nil {
+		t.Errorf("the base estate: %v", err)
 	}
-	var res evaluator.Result
-	set.Evaluate(&evaluator.Request{Action: w.Action, Resource: w.Resource, Context: evaluator.NewContext(ctx)}, &res)
-	return res.Decision
+}
+
+func TestUnknownMembers(t *testing.T) {
+	e := base(t)
+	// devs has alice, and a member known only after apply: devs is a subject too.
+	e.Memberships = append(e.Memberships, Membership{Group: devs.ID, Unknown: "user_id of membership.m is known only after apply"})
+	p, err := EffectivePermissions(e, analysis.Budget{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := permissionsOf(t, p, subj(devs))
+	if d.Status != analysis.Unknown || !strings.Contains(d.Reason, "membership.m") {
+		t.Errorf("devs with an unknown member: %s %q", d.Status, d.Reason)
+	}
+	if g := grant(t, permissionsOf(t, p, subj(alice)), "ims:images:share"); g != analysis.GrantFull {
+		t.Errorf("alice, a known member: share %s", g)
+	}
+	// A user whose memberships are not all known is unknown.
+	e.Memberships = append(e.Memberships, Membership{User: bob.ID, Unknown: "group_id of membership.n is known only after apply"})
+	p, err = EffectivePermissions(e, analysis.Budget{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := permissionsOf(t, p, subj(bob)); b.Status != analysis.Unknown || !strings.Contains(b.Reason, "membership.n") {
+		t.Errorf("bob with an unknown group: %s %q", b.Status, b.Reason)
+	}
+}
+
+func TestUserIDStandingForName(t *testing.T) {
+	// Only alice's name is known: her ID is her name, and g:UserId is free.
+	const byID = `{"Version":"5.0","Statement":[{"Effect":"Allow","Action":["ims:images:get"],"Resource":["*"],` +
+		`"Condition":{"StringEquals":{"g:UserId":["0123abcd"]}}}]}`
+	e := base(t)
+	named := PrincipalRef{User, "alice"}
+	e.Principals = map[PrincipalRef]Principal{named: {Ref: named, Name: "alice"}}
+	e.Memberships = nil
+	e.IdentityPolicies["p-id"] = Policy{ID: "p-id", Document: identityDoc(t, byID)}
+	e.Attachments = []Attachment{{PolicyID: "p-id", Principal: named}}
+	p, err := EffectivePermissions(e, analysis.Budget{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := grant(t, permissionsOf(t, p, subj(named)), "ims:images:get"); g != analysis.GrantPartial {
+		t.Errorf("g:UserId not known: get %s, want partial (some id may be hers)", g)
+	}
+	// With her id, it is bound.
+	withID := PrincipalRef{User, "0123abcd"}
+	e.Principals = map[PrincipalRef]Principal{withID: {Ref: withID, Name: "alice"}}
+	e.Attachments = []Attachment{{PolicyID: "p-id", Principal: withID}}
+	p, err = EffectivePermissions(e, analysis.Budget{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := grant(t, permissionsOf(t, p, subj(withID)), "ims:images:get"); g != analysis.GrantFull {
+		t.Errorf("g:UserId bound to hers: get %s, want full", g)
+	}
+}
+
+func TestMustNotAllowURNNotKnown(t *testing.T) {
+	e := base(t)
+	e.Account = ""
+	e.Principals[alice] = Principal{Ref: alice, Name: "alice"} // no account: no URN
+	rule := Forbidden{Actions: []string{"ims:images:share"}, ExceptPrincipals: []string{"iam::*:user:alice"}}
+	r, err := MustNotAllow(e, []Forbidden{rule}, analysis.Budget{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Status != analysis.Unknown || r.Passed || !strings.Contains(r.Reason, "URN") {
+		t.Errorf("alice may share and her URN is not known: want unknown, got %s %q", r.Status, r.Reason)
+	}
+	e.Account = "acct1"
+	r, err = MustNotAllow(e, []Forbidden{rule}, analysis.Budget{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Passed {
+		t.Errorf("alice is excepted by her URN: %+v", r.Rules[0].Violations)
+	}
 }

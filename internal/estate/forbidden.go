@@ -59,6 +59,9 @@ type MustNotAllowResult struct {
 // rule does not except, each distinct configuration once per rule within budget b.
 func MustNotAllow(e *Estate, rules []Forbidden, b analysis.Budget) (MustNotAllowResult, error) {
 	var out MustNotAllowResult
+	if err := e.Validate(); err != nil {
+		return out, err
+	}
 	subjects := newFlattener(e, map[*policy.Checked]string{}).subjects()
 	type job struct {
 		rule int
@@ -128,7 +131,7 @@ func MustNotAllow(e *Estate, rules []Forbidden, b analysis.Budget) (MustNotAllow
 			switch {
 			case vi.Status == analysis.Unknown:
 				if rr.Status == analysis.Complete {
-					rr.Status, rr.Reason = analysis.Unknown, s.Subject.String()+": "+vi.Reason
+					rr.Status, rr.Reason = analysis.Unknown, s.String()+": "+vi.Reason
 				}
 			case len(vi.Witnesses) == 0:
 				continue

@@ -38,6 +38,9 @@ type Permissions struct {
 // configuration depends on an unknown part is Unknown with its reason.
 func EffectivePermissions(e *Estate, b analysis.Budget) (Permissions, error) {
 	var out Permissions
+	if err := e.Validate(); err != nil {
+		return out, err
+	}
 	subjects := newFlattener(e, map[*policy.Checked]string{}).subjects()
 	groups, order := byConfig(subjects)
 	results := make([]analysis.EffectivePermissionsResult, len(order))
