@@ -128,6 +128,7 @@ func TestParseOrgPath(t *testing.T) {
 		{"r-1/ou-a", "", "must end with the account id"},
 		{"r-1/x/123", "", `"x" is not an OU id`},
 		{"r-1", "", "want the root, any OUs, then the account"},
+		{"r-1/ou-a/ou-a/123", "", `"ou-a" is in it twice`},
 	} {
 		p, err := parseOrgPath(c.in)
 		if c.err != "" {
@@ -299,5 +300,22 @@ func TestEstateAccountWithoutParentIsUnderTheRoot(t *testing.T) {
 	_, c, _ = in.sides()
 	if p := c.estate("").Nodes[estate.NodeRef{Kind: estate.Account, ID: "acct-1"}].Parent; p == nil || p.ID != "r-1" {
 		t.Errorf("two states: parent %v", p)
+	}
+}
+
+// A membership list with an empty id names no user: no membership is made of it (the
+// engine would refuse a membership without its user).
+func TestEstateEmptyMemberIsNoMember(t *testing.T) {
+	state := writeState(t,
+		map[string]any{"address": "huaweicloud_identityv5_group_membership.g", "values": map[string]any{"id": "g-1", "group_id": "g-1", "user_id_list": []any{"", "u-1"}}},
+	)
+	in, err := readEstateInputs(nil, []string{state}, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, c, _ := in.sides()
+	e := c.estate("")
+	if len(e.Memberships) != 1 || e.Memberships[0].User != "u-1" || e.Validate() != nil {
+		t.Errorf("memberships %+v, validate %v", e.Memberships, e.Validate())
 	}
 }

@@ -590,10 +590,15 @@ func parseOrgPath(s string) (*orgPath, error) {
 		return nil, bad(fmt.Sprintf("%q is not a root id (r-…)", parts[0]))
 	}
 	p.root = parts[0]
+	seen := map[string]bool{}
 	for _, ou := range parts[1 : len(parts)-1] {
 		if !strings.HasPrefix(ou, "ou-") || len(ou) < 4 {
 			return nil, bad(fmt.Sprintf("%q is not an OU id (ou-…)", ou))
 		}
+		if seen[ou] {
+			return nil, bad(fmt.Sprintf("%q is in it twice", ou))
+		}
+		seen[ou] = true
 		p.ous = append(p.ous, ou)
 	}
 	p.account = parts[len(parts)-1]

@@ -27,12 +27,13 @@ func (in *instance) str(attr string) string {
 	return s
 }
 
-// strs is a list-of-strings attribute.
+// strs is a list-of-strings attribute, without empty strings (an id that is "" names
+// nothing).
 func (in *instance) strs(attr string) []string {
 	list, _ := in.values[attr].([]any)
 	out := make([]string, 0, len(list))
 	for _, v := range list {
-		if s, ok := v.(string); ok {
+		if s, ok := v.(string); ok && s != "" {
 			out = append(out, s)
 		}
 	}
