@@ -379,7 +379,12 @@ func (f *facts) addMembership(in *instance, t estateResource, r *resolver) {
 	}
 	users := in.strs(t.users)
 	list, _ := in.values[t.users].([]any)
-	pending := len(list) - len(users) // elements known only after apply (null)
+	pending := 0 // elements known only after apply (null)
+	for _, v := range list {
+		if v == nil {
+			pending++
+		}
+	}
 	if in.isUnknown(t.users) || pending > 0 {
 		ts, reason := r.targets(in, t.users)
 		var created []string
