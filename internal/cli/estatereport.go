@@ -77,6 +77,12 @@ type principalSummary struct {
 	Documents   int `json:"documents"`
 	Unattached  int `json:"unattached_documents"`
 	UnknownDocs int `json:"unknown_documents"`
+	// Changed is the number of subjects whose effective configuration the plan changes;
+	// Distinct the distinct pairs of configurations analysed for them (equal ones share
+	// one analysis); Spent the representative requests those analyses used.
+	Changed  int `json:"changed_subjects"`
+	Distinct int `json:"distinct_analyses"`
+	Spent    int `json:"spent"`
 }
 
 // principalReport is diff-access --plan's report: per subject, what it newly can do and
@@ -103,6 +109,7 @@ func newPrincipalReport(plan string, states []string, orgPath string, ref, cand 
 		Status: c.Status.String(), Reason: c.Reason, Subjects: []jsonSubjectChange{}, Documents: []documentNote{},
 		UnknownDocuments: []jsonUnknownDocument{}, Unknowns: []string{}, exit: exitOK,
 	}
+	r.Summary.Changed, r.Summary.Distinct, r.Summary.Spent = c.Changed, c.Distinct, c.Spent
 	for _, s := range c.Subjects {
 		e := cand
 		if s.Subject.Principal != nil {
