@@ -266,11 +266,38 @@ func nodeName(e *estate.Estate, ref estate.NodeRef) string {
 	return ref.String()
 }
 
-// subjectName names a subject: a principal, or every principal in a node.
+// groupsOf are the groups a user is a member of in e, by name (or id), sorted.
+func groupsOf(e *estate.Estate, user estate.PrincipalRef) []string {
+	if user.Kind != estate.User {
+		return nil
+	}
+	set := map[string]bool{}
+	for _, m := range e.Memberships {
+		if m.User == user.ID && m.Group != "" && m.Unknown == "" {
+			name := m.Group
+			if g, ok := e.Principals[estate.PrincipalRef{Kind: estate.Group, ID: m.Group}]; ok && g.Name != "" {
+				name = g.Name
+			}
+			set[name] = true
+		}
+	}
+	return sortedKeys(set)
+}
+
+// subjectName names a subject: a principal (a user with the groups it is in), or every
+// principal in a node.
 func subjectName(e *estate.Estate, s estate.Subject) string {
 	switch {
 	case s.Principal != nil:
-		return principalName(e, *s.Principal)
+		name := principalName(e, *s.Principal)
+		switch groups := groupsOf(e, *s.Principal); len(groups) {
+		case 0:
+		case 1:
+			name += ", in group " + groups[0]
+		default:
+			name += ", in groups " + strings.Join(groups, ", ")
+		}
+		return name
 	case s.Node != nil:
 		return "every principal in " + nodeName(e, *s.Node)
 	}

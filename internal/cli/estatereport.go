@@ -26,6 +26,9 @@ type jsonSubject struct {
 	// EveryPrincipalIn: the subject is a node, and the answer is every principal's in it
 	// (no principal of the inputs lives there).
 	EveryPrincipalIn bool `json:"every_principal_in"`
+	// Groups are, for a user, the groups it is a member of (names, or ids), after the
+	// plan (before it, for a user the plan deletes).
+	Groups []string `json:"groups,omitempty"`
 	// Display is the subject as the text report names it.
 	Display string `json:"display"`
 }
@@ -34,7 +37,7 @@ func subjectJSON(e *estate.Estate, s estate.Subject) jsonSubject {
 	j := jsonSubject{Display: subjectName(e, s)}
 	switch {
 	case s.Principal != nil:
-		j.Kind, j.ID = s.Principal.Kind.String(), s.Principal.ID
+		j.Kind, j.ID, j.Groups = s.Principal.Kind.String(), s.Principal.ID, groupsOf(e, *s.Principal)
 		if p, ok := e.Principals[*s.Principal]; ok {
 			j.Name = p.Name
 		}
