@@ -106,6 +106,8 @@ var goldenCases = []struct {
 	{"estate-usage-state-without-plan", []string{"diff-access", "--state", "testdata/estate/gate/hw-org.json", "testdata/old-readers.json", "testdata/new-readers.json"}, "", exitUsage},
 	{"estate-usage-state-missing", []string{"diff-access", "--plan", "testdata/estate/gate/hw-scp-deleted-plan.json", "--state", "testdata/estate/gate/no-such-state.json"}, "", exitUsage},
 	{"estate-hw-new-user", []string{"diff-access", "--plan", "testdata/estate/gate/hw-new-user-plan.json", "--state", "testdata/estate/gate/hw-iam.json"}, "", ExitFindings},
+	{"estate-ims-scp-disable", []string{"diff-access", "--plan", "testdata/estate/gate/ims-scp-disable-plan.json", "--org-path", "r-root01/ou-prod01/0a1b2c3d4e5f60718293a4b5c6d7e8f9"}, "", ExitFindings},
+	{"estate-ims-scp-enablement-kept", []string{"diff-access", "--plan", "testdata/estate/gate/ims-scp-enablement-kept-plan.json", "--org-path", "r-root01/ou-prod01/0a1b2c3d4e5f60718293a4b5c6d7e8f9"}, "", exitOK},
 	// The hand-built huaweicloud fixtures of testdata/estate, with the answers their notes give.
 	{"estate-fixture-scp-delete-ou", []string{"diff-access", "--plan", "testdata/estate/scp-delete-ou-plan.json", "--state", "testdata/estate/iam-state.json"}, "", ExitFindings},
 	{"estate-fixture-scp-create-attach", []string{"diff-access", "--plan", "testdata/estate/scp-create-attach-plan.json", "--state", "testdata/estate/iam-state.json"}, "", exitOK},

@@ -27,6 +27,9 @@ type facts struct {
 
 	organization, managementAccount string
 	scpsDisabled                    *bool
+	// disableOnDestroy are the roots of imspolicy_scp_enablement resources whose
+	// destruction disables SCPs (disable_on_destroy).
+	disableOnDestroy map[string]bool
 
 	// policyAddress is the resource address of each policy, for the report.
 	policyAddress map[string]string
@@ -41,7 +44,8 @@ func newFacts() *facts {
 		principals: map[estate.PrincipalRef]estate.Principal{}, memberships: map[estate.Membership]bool{},
 		attachments: map[estate.Attachment]bool{}, nodes: map[estate.NodeRef]estate.Node{},
 		scpAttach: map[estate.SCPAttachment]bool{}, unknowns: map[string]bool{}, underRoot: map[estate.NodeRef]bool{},
-		policyAddress: map[string]string{}, policyText: map[string]string{},
+		disableOnDestroy: map[string]bool{},
+		policyAddress:    map[string]string{}, policyText: map[string]string{},
 	}
 }
 
@@ -238,6 +242,9 @@ func (f *facts) add(insts []instance, r *resolver) {
 		case roleSCPEnablement:
 			enabled := false
 			f.scpsDisabled = &enabled
+			if d, _ := in.values["disable_on_destroy"].(bool); d {
+				f.disableOnDestroy[in.str(t.root)] = true
+			}
 			if root := in.str(t.root); root != "" {
 				ref := estate.NodeRef{Kind: estate.Root, ID: root}
 				if _, ok := f.nodes[ref]; !ok {

@@ -92,6 +92,12 @@ func (in *estateInputs) sides() (reference, candidate *facts, changed []policyCh
 		reference.merge(prior)
 		candidate.supersede(prior)
 		candidate.merge(planned)
+		// Destroying an imspolicy_scp_enablement with disable_on_destroy disables SCPs.
+		for root := range prior.disableOnDestroy {
+			if !planned.disableOnDestroy[root] && planned.scpsDisabled == nil {
+				candidate.scpsDisabled = ptr(true)
+			}
+		}
 		changed = append(changed, policyChanges(prior, planned)...)
 	}
 	if in.orgPath != nil {
