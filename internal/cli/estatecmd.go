@@ -104,7 +104,7 @@ func (in *estateInputs) sides() (reference, candidate *facts, changed []policyCh
 		in.orgPath.place(reference)
 		in.orgPath.place(candidate)
 	}
-	// An SCP the plan deletes or loosens restricted wherever it was attached: when the
+	// An SCP the plan deletes or changes restricted wherever it was attached: when the
 	// inputs do not say where, no answer can be given (the organisation's state, with
 	// --state, says it).
 	for _, c := range changed {
