@@ -2,15 +2,16 @@
 # The cloud half of `make demo`: starts the local IAM and Organizations emulator on a
 # loopback port, applies examples/demo with apply_to_cloud=true against it (identity
 # policy, SCP, their attachments, and the simulator reading them back), prints the
-# outputs, destroys everything and stops the emulator.
+# outputs, destroys everything and stops the emulator; it ends with imspolicy diff-access's
+# report, per principal, of the plan it applied.
 #
-# Usage: demo-emulator.sh TERRAFORM EMULATOR DEV_TFRC DEMO_DIR
+# Usage: demo-emulator.sh TERRAFORM EMULATOR DEV_TFRC DEMO_DIR IMSPOLICY
 set -euo pipefail
 
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-terraform=$1 emulator=$2 tfrc=$3 demo=$4
+terraform=$1 emulator=$2 tfrc=$3 demo=$4 imspolicy=$5
 work="$(mktemp -d)"
 emulator_pid=""
 cleanup() {
@@ -49,6 +50,9 @@ tf() {
 }
 state="$work/demo.tfstate"
 vars=(-input=false -var apply_to_cloud=true -state="$state" "${color[@]}")
+echo "==> terraform plan -out (the plan the demo applies, for imspolicy diff-access)"
+tf plan -out="$work/demo.tfplan" "${vars[@]}" >/dev/null
+tf show -json "$work/demo.tfplan" >"$work/plan.json"
 echo "==> terraform apply -var apply_to_cloud=true (against the emulator)"
 tf apply -auto-approve "${vars[@]}" | grep -E 'Creation complete|Apply complete' || true
 echo "==> terraform output applied"
@@ -58,3 +62,8 @@ tf plan -detailed-exitcode "${vars[@]}" >/dev/null
 echo "    (no changes)"
 echo "==> terraform destroy"
 tf destroy -auto-approve "${vars[@]}" | grep -E 'Destroy complete' || true
+echo "==> imspolicy diff-access --plan plan.json: who gains access from the plan the demo applied"
+# The emulator's account sits under its root; exit status 1 says the plan grants new access.
+status=0
+(cd "$work" && "$imspolicy" diff-access --plan plan.json --org-path "r-emulator/$HW_DOMAIN_ID") || status=$?
+echo "    (exit status $status: 0 nothing new, 1 new access, 3 unknown)"

@@ -79,33 +79,65 @@ that is not UTF-8, a baseline that is not a JSON report of check; with --format 
 a SARIF log of the failed run is still written).
 
   diff-access [flags] OLD NEW
-  diff-access [flags] --plan PLAN
       The access NEW grants that OLD does not, and the access it removes, as witness
-      requests (an action, a resource and the context keys) from the access analyser;
-      with --plan, each policy resource's change.before against its change.after (a
-      created or deleted resource with no document: an identity policy that does not
-      exist grants nothing, an SCP that does not exist restricts nothing, so creating a
-      guard rail grants nothing and deleting one grants what it blocked). An SCP is
-      compared by what it permits. The analyser proves its answers over every request;
-      when it cannot (a value known only after apply, an IAM v3 document, a document
-      with errors in a plan, a question beyond --budget), the answer is unknown.
+      requests (an action, a resource and the context keys) from the access analyser.
+      An SCP is compared by what it permits.
+
+  diff-access [flags] --plan PLAN [--state STATE]... [--org-path PATH]
+      Who can do what they could not before the plan, per principal: the estate (the
+      identity policies and their attachments to users, groups and agencies, group
+      membership, the organisation tree, SCPs and their attachments) before the plan
+      against the estate after it. A document grants nothing until it is attached, and an
+      SCP restricts only the root, OU or account it is attached to: a changed document
+      attached to nothing is reported as such. When the SCPs over a principal's account
+      are not in the inputs, its identity side is answered alone ("before SCPs"); when an
+      SCP change affects an OU or account none of whose principals are in the inputs, the
+      answer names it ("every principal in OU ..."). The analyser proves its answers over
+      every request; when it cannot (a value known only after apply that the plan's
+      configuration does not resolve, a document with errors, a trust policy, a question
+      beyond --budget), the answer is unknown.
 
 Flags of diff-access:
 
   --purpose identity|scp   what OLD and NEW are (default identity)
   --format FORMAT          text (default), json, sarif or gitlab (new access and
                            unknown answers as Code Quality issues)
-  --plan PLAN              compare the changes of a plan (terraform show -json;
-                           - for standard input)
+  --plan PLAN              a plan (terraform show -json plan.out; - for standard input)
+  --state STATE            with --plan, repeatable: a state (terraform show -json) that
+                           holds what the plan does not (the organisation, another
+                           account's IAM); what the plan says of a part wins
+  --org-path PATH          with --plan: where the plan's principals' account is,
+                           [o-<org-id>/]r-<root-id>/ou-<ou-id>/.../<account-id> (the
+                           form of g:PrincipalOrgPath), when no input says it
   --budget N               the work each comparison may take, in representative
                            requests (default 200000, about a second of CPU at
                            worst; at most 20000000); beyond it the answer is unknown
   --base DIR               SARIF and GitLab paths are relative to DIR (as for check)
-  --config DIR             with --plan: results point at the resource block's line
-                           (as for check)
+  --config DIR             not used: --plan's per-principal results point at the
+                           plan file (a note says so)
 
-Exit status of diff-access: 0 nothing new is granted; 1 something is; 2 bad usage,
-unreadable input or a file with errors; 3 the answer is unknown.
+Exit status of diff-access: 0 nothing new is granted; 1 something is (to some
+principal); 2 bad usage, unreadable input or a file with errors; 3 the answer is
+unknown.
+
+  access [flags] PLAN|STATE...
+      The effective permissions of every principal of an estate (of a plan: after it),
+      from plans (terraform show -json plan.out) and states (terraform show -json): per
+      user, group (standing for any member) and agency, each IMS action it may send
+      (full or partial), and the statements that allow it.
+
+Flags of access:
+
+  --format text|json       text (default: a table per principal) or json
+  --org-path PATH          as for diff-access
+  --must-not-allow RULE    repeatable: no principal may send these requests, written
+                           'ACTION[,ACTION...] [on RESOURCE[,...]] [except URN[,...]]',
+                           URNs being g:PrincipalUrn patterns with * and ?, e.g.
+                           'ims:images:share on * except iam::*:group:image-admins'
+  --budget N               as for diff-access
+
+Exit status of access: 0 every rule holds; 1 a rule is violated; 2 bad usage or
+unreadable input; 3 an answer is unknown.
 
 ` + migrateHelp + `
 Every finding code, with an example and the fix:
@@ -135,10 +167,12 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runCheck(args[1:], stdin, stdout, stderr)
 	case "diff-access":
 		return runDiffAccess(args[1:], stdin, stdout, stderr)
+	case "access":
+		return runAccess(args[1:], stdin, stdout, stderr)
 	case "migrate":
 		return runMigrate(args[1:], stdin, stdout, stderr)
 	}
-	fmt.Fprintf(stderr, "imspolicy: unknown command %q: the commands are check, diff-access and migrate (imspolicy --help)\n", args[0])
+	fmt.Fprintf(stderr, "imspolicy: unknown command %q: the commands are check, diff-access, access and migrate (imspolicy --help)\n", args[0])
 	return exitUsage
 }
 

@@ -42,6 +42,9 @@ func runDiffAccess(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	budget := fs.Int("budget", analysis.DefaultBudget.Requests, "")
 	baseDir := fs.String("base", "", "")
 	config := fs.String("config", "", "")
+	var states stringList
+	fs.Var(&states, "state", "")
+	orgPathFlag := fs.String("org-path", "", "")
 	paths, err := parseInterspersed(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(stdout, help)
@@ -68,15 +71,13 @@ func runDiffAccess(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	case *planPath != "" && len(paths) > 0:
 		return usage("give either --plan PLAN or OLD NEW, not both")
 	case *planPath != "":
-		src, err := openSource(*planPath, stdin)
-		if err != nil {
-			return usage("%s: %v", *planPath, err)
+		b := analysis.Budget{Requests: *budget, HowToRaise: fmt.Sprintf("raise it with --budget (up to %d)", analysis.MaxBudget)}
+		if *config != "" {
+			fmt.Fprintln(stderr, "imspolicy diff-access: note: --config is not used: --plan's per-principal results point at the plan file")
 		}
-		comps, err = planComparisons(*planPath, src)
-		src.close()
-		if err != nil {
-			return usage("%s: %v", *planPath, err)
-		}
+		return diffPlanByPrincipal(*planPath, states, *orgPathFlag, b, format.value, base, stdin, stdout, stderr, usage)
+	case len(states) > 0 || *orgPathFlag != "":
+		return usage("--state and --org-path go with --plan PLAN: they add to the plan's estate (OLD NEW compares two documents)")
 	case len(paths) == 2:
 		b := analysis.Budget{Requests: *budget, HowToRaise: fmt.Sprintf("raise it with --budget (up to %d)", analysis.MaxBudget)}
 		if slices.Contains(paths, "-") { // read twice: by the v3 test, then by the v5 path
@@ -143,45 +144,6 @@ func runDiffAccess(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	return d.exit
 }
 
-// planComparisons pairs each policy resource's change.before with its change.after.
-func planComparisons(source string, src *source) ([]comparison, error) {
-	notAPlan := errors.New("not a plan (terraform show -json plan.out): it has no format_version with planned_values or resource_changes")
-	if src.whole {
-		plan, err := isPlan(src.head)
-		if err != nil {
-			return nil, err
-		}
-		if !plan {
-			return nil, notAPlan
-		}
-	} else if !startsLikePlan(src.head) {
-		return nil, notAPlan
-	}
-	p, err := readPlan(src.reader())
-	if err != nil {
-		return nil, fmt.Errorf("reading the plan: %w", err)
-	}
-	var comps []comparison
-	for _, rc := range p.changes {
-		if rc.change.Actions.NoOp() {
-			continue
-		}
-		var c comparison
-		if before, ok := rc.change.Before.(map[string]any); ok {
-			c.old.document, c.old.present = rc.attr.document(source, rc.address, before, func(string) bool { return false })
-		}
-		if after, ok := rc.change.After.(map[string]any); ok {
-			unknown, _ := rc.change.AfterUnknown.(map[string]any)
-			c.new.document, c.new.present = rc.attr.document(source, rc.address, after, func(name string) bool { return unknown[name] == true })
-		}
-		if !c.old.present && !c.new.present || c.old.outOfScope() && c.new.outOfScope() {
-			continue // a policy of another kind grants no identity-based access to IMS
-		}
-		comps = append(comps, c)
-	}
-	return comps, nil
-}
-
 // locateComparisons finds the resource block of each comparison of a plan in the
 // configuration (openConfig), and returns the note on the results left on the plan.
 func locateComparisons(comps []comparison, dir string) (string, error) {
@@ -220,10 +182,6 @@ func locateComparisons(comps []comparison, dir string) (string, error) {
 	}
 	return leftOnPlan(c, dir, left, example), nil
 }
-
-// outOfScope: the side holds no document, or one of a kind that grants no identity-based
-// access to IMS.
-func (s *side) outOfScope() bool { return !s.present || s.Unchecked.outOfScope }
 
 // analyse asks the analyser what the new document grants that the old does not, as the
 // provider's plan warning asks it (analysis.DocumentChange). A

@@ -18,6 +18,13 @@ func FuzzRunOnInput(f *testing.F) {
 		}
 		f.Add(src)
 	}
+	for _, name := range []string{"estate/gate/hw-policy-and-attach-plan.json", "estate/gate/hw-new-user-plan.json", "estate/gate/hw-iam.json", "estate/org-move-account-plan.json"} {
+		src, err := os.ReadFile("testdata/" + name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(src)
+	}
 	f.Add([]byte(`{"format_version": "1.2", "resource_changes": [{"type": "huaweicloud_organizations_policy", "mode": "managed", "change": {"actions": ["update"], "after": {"type": 7, "content": null}, "before": [], "after_unknown": true}}]}`))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		for _, format := range []string{"text", "json", "sarif"} {
@@ -34,6 +41,9 @@ func FuzzRunOnInput(f *testing.F) {
 		if exit := Run([]string{"diff-access", "--plan", plan}, nil, io.Discard, &errOut); exit < exitOK || exit > exitUnknown {
 			t.Fatalf("diff-access exit %d: %s", exit, errOut.String())
 		}
+		if exit := Run([]string{"access", "--must-not-allow", "ims:images:share", plan}, nil, io.Discard, &errOut); exit < exitOK || exit > exitUnknown {
+			t.Fatalf("access exit %d: %s", exit, errOut.String())
+		}
 	})
 }
 
@@ -47,7 +57,8 @@ func BenchmarkCheckPlan(b *testing.B) {
 
 func BenchmarkDiffAccessPlan(b *testing.B) {
 	for b.Loop() {
-		if Run([]string{"diff-access", "--plan", "testdata/real-plan.json"}, nil, io.Discard, io.Discard) != ExitFindings {
+		// Policies attached to nothing: nothing new is granted.
+		if Run([]string{"diff-access", "--plan", "testdata/real-plan.json"}, nil, io.Discard, io.Discard) != exitOK {
 			b.Fatal("unexpected exit")
 		}
 	}

@@ -131,8 +131,8 @@ func TestGitLabSchemaRefusesInvalidReports(t *testing.T) {
 func TestGitLabMatchesSARIFAndJSON(t *testing.T) {
 	for _, args := range [][]string{
 		{"check", "--strict", "testdata/huaweicloud-plan.json", "testdata/bad-action.json", "testdata/my policies/bad action.json"},
-		{"diff-access", "--plan", "testdata/huaweicloud-plan.json"},
-		{"diff-access", "--plan", "testdata/diff-plan-unknown.json"}, // removed access, which GitLab leaves out
+		{"diff-access", "--plan", "testdata/estate/gate/hw-scp-deleted-plan.json", "--state", "testdata/estate/gate/hw-org.json", "--state", "testdata/estate/gate/hw-iam.json"},
+		{"diff-access", "--plan", "testdata/estate/gate/hw-mixed-plan.json", "--state", "testdata/estate/gate/hw-iam.json"}, // removed access, which GitLab leaves out
 	} {
 		gl, _, _ := run(t, append([]string{args[0], "--format", "gitlab"}, args[1:]...), "")
 		sa, _, _ := run(t, append([]string{args[0], "--format", "sarif"}, args[1:]...), "")
@@ -147,7 +147,7 @@ func TestGitLabMatchesSARIFAndJSON(t *testing.T) {
 				results = append(results, r)
 			}
 		}
-		if strings.Contains(args[2], "unknown") && len(results) == len(all) {
+		if strings.Contains(args[2], "mixed") && len(results) == len(all) {
 			t.Fatalf("%v: no removed access: the case shows nothing", args)
 		}
 		if len(issues) != len(results) || len(issues) < 2 {

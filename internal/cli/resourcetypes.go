@@ -34,6 +34,10 @@ type policyAttribute struct {
 // reason for a v3 document, which check reads but the analyser does not compare.
 var (
 	iamV3 = unchecked{name: "iam_v3", text: "an IAM v3 (Version 1.1) document; this command checks IAM v5 identity policies and SCPs", notRead: true}
+	// iamV3Role is diff-access --plan's reason for a changed v3 role: it grants through
+	// role assignments (their project or enterprise-project scope part of the grant),
+	// which the estate does not read yet.
+	iamV3Role = "an IAM v3 (Version 1.1) role, which grants through its role assignments; diff-access --plan does not read those yet, so who gains access through it is not decided"
 	// notSCPType is an Organizations policy of a type other than service_control_policy.
 	notSCPType = otherPolicyType("an Organizations policy whose type is not service_control_policy (a tag policy, say): not an SCP")
 )
@@ -109,3 +113,89 @@ var attributesByType = func() map[string][]policyAttribute {
 	}
 	return m
 }()
+
+// estateRole is what a resource type is in an estate (the access graph).
+type estateRole uint8
+
+const (
+	roleIdentityPolicy     estateRole = iota + 1 // an identity policy: id, name, document
+	roleDefaultVersion                           // sets an identity policy's default version
+	roleIdentityAttachment                       // an identity policy attached to a user, group or agency
+	roleMembership                               // users in a group
+	rolePrincipal                                // a user, group or agency
+	roleSCP                                      // an SCP: id, name, document
+	roleSCPAttachment                            // an SCP attached to the root, an OU or an account
+	roleOU                                       // an organisational unit: id, name, parent
+	roleAccount                                  // an account of the organisation: id, name, parent
+	roleAccountPlacement                         // moves an account under a root or OU
+	roleOrganization                             // the organisation: its root and enabled policy types
+	roleSCPEnablement                            // enables SCPs on the root
+	roleEnforcesNothing                          // an Organizations dry-run policy or its attachment
+)
+
+// estateResource is how the estate reads a resource type: its role, and the attributes
+// that hold each part ("" where the type has none).
+type estateResource struct {
+	role estateRole
+	// document is the attribute holding the policy document (policyAttributes checks
+	// the same attribute); typeIs, when set, is the value "type" must have (an
+	// Organizations policy of another type is no SCP).
+	document, typeIs string
+	// name is the attribute holding the name; urn the one holding the URN.
+	name, urn string
+	// policy holds a policy's id; policyNames a list of policy names attached.
+	policy, policyNames string
+	// principalKind is the principal's kind when the type fixes it ("user", "group",
+	// "agency"); principalTypeAttr the attribute that says it otherwise; principal the
+	// attribute with its id.
+	principalKind, principalTypeAttr, principal string
+	// group and users (a list) or user: a membership.
+	group, users string
+	// target holds an SCP attachment's root, OU or account id; parent a node's parent;
+	// account the account a placement moves; root the organisation's root id.
+	target, parent, account, root string
+	// enabledTypes: the organisation's enabled_policy_types.
+	enabledTypes string
+}
+
+// estateResources is every resource type the estate is built from, of this provider
+// (internal/provider) and of the huaweicloud provider. The huaweicloud types and
+// attributes are from github.com/huaweicloud/terraform-provider-huaweicloud at commit
+// a0345b8 (August 2026): huaweicloud/provider.go registers them (huaweicloud_identity_policy
+// and huaweicloud_identity_policy_agency_attach are aliases of the v5 types), and
+// docs/resources/<type>.md gives each one's arguments and attributes;
+// huaweicloud_identity_trust_agency (docs/incubating/identity_trust_agency.md) is an IAM
+// v5 agency (POST /v5/agencies) that attaches policies by name (policy_names);
+// huaweicloud_identity_agency (docs/resources/identity_agency.md) an agency made through
+// IAM v3, to which huaweicloud_identityv5_policy_agency_attach attaches v5 policies (the
+// provider has no huaweicloud_identityv5_agency). The
+// Organizations dry-run policy and its entity attachment only simulate: they enforce
+// nothing (docs/resources/organizations_dry_run_policy.md).
+var estateResources = map[string]estateResource{
+	"imspolicy_identity_policy":                   {role: roleIdentityPolicy, document: "policy", name: "name", urn: "urn"},
+	"imspolicy_identity_policy_attachment":        {role: roleIdentityAttachment, policy: "policy_id", principalTypeAttr: "principal_type", principal: "principal_id"},
+	"imspolicy_service_control_policy":            {role: roleSCP, document: "content", name: "name", urn: "urn"},
+	"imspolicy_service_control_policy_attachment": {role: roleSCPAttachment, policy: "policy_id", target: "target_id"},
+	"imspolicy_scp_enablement":                    {role: roleSCPEnablement, root: "root_id"},
+
+	"huaweicloud_identityv5_policy":                          {role: roleIdentityPolicy, document: "policy_document", name: "name", urn: "urn"},
+	"huaweicloud_identity_policy":                            {role: roleIdentityPolicy, document: "policy_document", name: "name", urn: "urn"},
+	"huaweicloud_identityv5_policy_default_version":          {role: roleDefaultVersion, policy: "policy_id"},
+	"huaweicloud_identityv5_policy_user_attach":              {role: roleIdentityAttachment, policy: "policy_id", principalKind: "user", principal: "user_id"},
+	"huaweicloud_identityv5_policy_group_attach":             {role: roleIdentityAttachment, policy: "policy_id", principalKind: "group", principal: "group_id"},
+	"huaweicloud_identityv5_policy_agency_attach":            {role: roleIdentityAttachment, policy: "policy_id", principalKind: "agency", principal: "agency_id"},
+	"huaweicloud_identity_policy_agency_attach":              {role: roleIdentityAttachment, policy: "policy_id", principalKind: "agency", principal: "agency_id"},
+	"huaweicloud_identityv5_group_membership":                {role: roleMembership, group: "group_id", users: "user_id_list"},
+	"huaweicloud_identityv5_user":                            {role: rolePrincipal, principalKind: "user", name: "name", urn: "urn"},
+	"huaweicloud_identityv5_group":                           {role: rolePrincipal, principalKind: "group", name: "group_name", urn: "urn"},
+	"huaweicloud_identity_agency":                            {role: rolePrincipal, principalKind: "agency", name: "name"},
+	"huaweicloud_identity_trust_agency":                      {role: rolePrincipal, principalKind: "agency", name: "name", urn: "urn", policyNames: "policy_names"},
+	"huaweicloud_organizations_policy":                       {role: roleSCP, document: "content", typeIs: "service_control_policy", name: "name", urn: "urn"},
+	"huaweicloud_organizations_policy_attach":                {role: roleSCPAttachment, policy: "policy_id", target: "entity_id"},
+	"huaweicloud_organizations_organizational_unit":          {role: roleOU, name: "name", parent: "parent_id"},
+	"huaweicloud_organizations_account":                      {role: roleAccount, name: "name", parent: "parent_id"},
+	"huaweicloud_organizations_account_associate":            {role: roleAccountPlacement, account: "account_id", parent: "parent_id", name: "name"},
+	"huaweicloud_organizations_organization":                 {role: roleOrganization, root: "root_id", enabledTypes: "enabled_policy_types"},
+	"huaweicloud_organizations_dry_run_policy":               {role: roleEnforcesNothing},
+	"huaweicloud_organizations_dry_run_policy_entity_attach": {role: roleEnforcesNothing},
+}

@@ -57,7 +57,7 @@ func TestInputOverTheCapIsRefused(t *testing.T) {
 		{[]string{"check", big}, nil, "imspolicy check: " + big + ": " + policy.TooLargeMessage(size, false)},
 		{[]string{"check", "-"}, io.LimitReader(zeros{}, size), "imspolicy check: -: " + policy.TooLargeMessage(policy.MaxDocumentBytes, true)},
 		{[]string{"diff-access", "testdata/clean.json", big}, nil, "imspolicy diff-access: " + big + ": " + policy.TooLargeMessage(size, false)},
-		{[]string{"diff-access", "--plan", big}, nil, "imspolicy diff-access: " + big + ": not a plan"},
+		{[]string{"diff-access", "--plan", big}, nil, "imspolicy diff-access: --plan " + big + ": not a plan"},
 	}
 	for _, c := range cases {
 		var out, errOut bytes.Buffer

@@ -311,40 +311,14 @@ func TestConfigNotADirectory(t *testing.T) {
 	}
 }
 
-// diff-access --config moves its results to the resource blocks, and keeps their
-// fingerprints.
-func TestDiffAccessConfigKeepsFingerprints(t *testing.T) {
-	results := func(args ...string) (uris, fingerprints []string) {
-		stdout, _, _ := run(t, append([]string{"diff-access", "--format", "sarif", "--plan", "testdata/tfconfig-plan.json"}, args...), "")
-		var log struct {
-			Runs []struct {
-				Results []struct {
-					Locations []struct {
-						PhysicalLocation struct {
-							ArtifactLocation struct{ URI string } `json:"artifactLocation"`
-						} `json:"physicalLocation"`
-					} `json:"locations"`
-					PartialFingerprints map[string]string `json:"partialFingerprints"`
-				} `json:"results"`
-			} `json:"runs"`
-		}
-		if err := json.Unmarshal([]byte(stdout), &log); err != nil {
-			t.Fatal(err)
-		}
-		for _, r := range log.Runs[0].Results {
-			uris = append(uris, r.Locations[0].PhysicalLocation.ArtifactLocation.URI)
-			fingerprints = append(fingerprints, r.PartialFingerprints[fingerprintKey])
-		}
-		return uris, fingerprints
-	}
-	withURIs, with := results("--config", "testdata/tfconfig")
-	withoutURIs, without := results()
-	if len(with) == 0 || strings.Join(with, " ") != strings.Join(without, " ") {
-		t.Errorf("fingerprints %v with --config, %v without", with, without)
-	}
-	for i := range withURIs {
-		if !strings.HasPrefix(withURIs[i], "internal/cli/testdata/tfconfig/") || !strings.HasSuffix(withoutURIs[i], "tfconfig-plan.json") {
-			t.Errorf("result %d is at %s with --config, %s without", i, withURIs[i], withoutURIs[i])
-		}
+// --plan's per-principal results point at the plan file, with or without --config (which
+// a note says is not used): the same results, the same fingerprints.
+func TestDiffAccessPlanResultsDoNotDependOnConfig(t *testing.T) {
+	args := []string{"diff-access", "--format", "sarif", "--plan", "testdata/estate/gate/hw-mixed-plan.json", "--state", "testdata/estate/gate/hw-iam.json"}
+	without, _, exit := run(t, args, "")
+	with, stderr, exitWith := run(t, append(args, "--config", "testdata/tfconfig"), "")
+	if exit != ExitFindings || exitWith != exit || with != without || !strings.Contains(without, "hw-mixed-plan.json") ||
+		!strings.Contains(stderr, "--config is not used") {
+		t.Errorf("exit %d, %d with --config; stderr %q; the logs differ: %v", exit, exitWith, stderr, with != without)
 	}
 }
