@@ -161,6 +161,10 @@ const (
 	noteC7Copy      = "C7: the Paris (eu-west-0) variant (S3 en-us_topic_0107282310) needs ims:images:get ims:images:update ims:images:upload ims:images:create ims:images:copy"
 	inferScenario   = "Only: whether an item marked \"only for …\" is needed depends on the request (system or data disk, enterprise project or not), which a static evaluator cannot tell apart (inferred, notes §1.2)"
 	inferNoActionEP = "EnterpriseProject: the row needs no action, so the scope column constrains nothing (inferred)"
+	// inferSplit marks a Huawei cell of several items: S1's Markdown runs them together
+	// ("ims:images:getims:images:update"); they are split where one action name ends, as the
+	// HTML version of S1 (599ac07, 2020-04-30) shows its items separately (notes §0, S1).
+	inferSplit = "Huawei: S1's Markdown runs the cell's items together (ims:images:getims:images:update); they are split at action-name boundaries, as S1's HTML version (599ac07) and S2 list them (inferred)"
 )
 
 // Cell constructors, to keep the table below one line per fact.
@@ -223,6 +227,9 @@ func v3both(num int, method, path, s1, s2 string, ep Support, actions ...string)
 	r := V3APIRow{Num: num, Method: method, Path: path,
 		Huawei: v3hw(s1, items...), OTC: v3otc(s2, slices.Clone(items)...),
 		IAMProject: Supported, EnterpriseProject: ep}
+	if len(items) > 1 {
+		r.Inferred = append(r.Inferred, inferSplit)
+	}
 	if ep == Unsupported {
 		r.Notes = append(r.Notes, noteC8)
 	}
@@ -254,13 +261,13 @@ var v3APIRows = []V3APIRow{
 		Huawei:     v3hw(s1Manage, v3a(v3Update), v3only(v3Server, zhEPMigration)),
 		OTC:        v3otc(s2Manage, v3a(v3Update), v3only(v3Server, enEPMigration)),
 		OTCDeps:    []V3Item{v3only(v3Server, enEPMigration)},
-		IAMProject: y, EnterpriseProject: y, Inferred: []string{inferScenario}, Notes: []string{noteC2, noteC7Patch}},
+		IAMProject: y, EnterpriseProject: y, Inferred: []string{inferScenario, inferSplit}, Notes: []string{noteC2, noteC7Patch}},
 	v3withNotes(v3same(4, "POST", "/v2/cloudimages/action", s1Manage, s2Manage, v3Server, y), noteC7Action),
 	{Num: 5, Method: "POST", Path: "/v2/cloudimages/quickimport/action",
 		Huawei:     v3hw(s1Manage, v3only(v3Server, zhQuickSys), v3only(v3Data, zhQuickData)),
 		OTC:        v3otc(s2Manage, v3only(v3Server, enQuickSys), v3only(v3Data, enQuickData)),
 		OTCDeps:    []V3Item{v3only(v3Server, enQuickSys), v3only(v3Data, enQuickData)},
-		IAMProject: y, EnterpriseProject: y, Inferred: []string{inferScenario}, Notes: []string{noteC6}},
+		IAMProject: y, EnterpriseProject: y, Inferred: []string{inferScenario, inferSplit}, Notes: []string{noteC6}},
 	v3same(6, "POST", "/v1/cloudimages/dataimages/action", s1Manage, s2Manage, v3Data, y),
 	v3withNotes(v3same(7, "POST", "/v1/cloudimages/wholeimages/action", s1Manage, s2Manage, v3Whole, y), noteC7Whole),
 	v3withNotes(v3withDeps(v3same(8, "PUT", "/v1/cloudimages/{image_id}/upload", s1Manage, s2Manage, v3Upload, y), v3a(v3Get), v3a(v3Update)), noteC7Upload),
@@ -302,7 +309,7 @@ var v3APIRows = []V3APIRow{
 		OTC:        v3otc(s2Copy, v3a(v3Copy), v3only(v3Server, enEPUsers)),
 		OTCDeps:    []V3Item{v3a(v3Copy), v3a(v3Server), v3only(v3Server, enEPUsers)},
 		IAMProject: y, EnterpriseProject: y,
-		Inferred: []string{inferScenario,
+		Inferred: []string{inferScenario, inferSplit,
 			"OTCDeps: S2's cell lists ims:serverImages:create twice, once without and once with the enterprise-project proviso; both are kept as written"},
 		Notes: []string{noteC7Copy}},
 	{Num: 43, Method: "POST", Path: "/v1/cloudimages/{image_id}/cross_region_copy",

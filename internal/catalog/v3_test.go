@@ -351,6 +351,9 @@ func TestV3RowMarks(t *testing.T) {
 		if hasOnly && !marked("Only:") {
 			t.Errorf("row %d has items needed only in some cases but does not mark their reading inferred", r.Num)
 		}
+		if r.Huawei != nil && len(r.Huawei.Items) > 1 && strings.HasPrefix(r.Huawei.Source, "S1 ") && !marked("Huawei:") {
+			t.Errorf("row %d: S1's run-together items are split without marking the reading inferred", r.Num)
+		}
 		if len(r.Actions()) == 0 && !marked("EnterpriseProject:") {
 			t.Errorf("row %d needs no action but does not mark its scope reading inferred", r.Num)
 		}

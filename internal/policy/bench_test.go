@@ -2,6 +2,8 @@ package policy
 
 import (
 	"fmt"
+	"os"
+	"strings"
 	"testing"
 )
 
@@ -89,6 +91,36 @@ func BenchmarkCheck(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				Check(d, Identity)
+			}
+		})
+	}
+}
+
+// BenchmarkCheckV3Text checks a v3 document at the vendor's limits (8 statements of 100
+// actions, a condition each) and the largest public example: what imspolicy check and
+// the provider pay per v3 document.
+func BenchmarkCheckV3Text(b *testing.B) {
+	var stmts []string
+	for i := range 8 {
+		var acts []string
+		for j := range 100 {
+			acts = append(acts, fmt.Sprintf(`"ecs:servers%d:get%d"`, i, j))
+		}
+		stmts = append(stmts, fmt.Sprintf(`{"Effect":"Allow","Action":[%s],"Condition":{"StringEquals":{"g:ProjectName":["cn-north-%d"]}}}`, strings.Join(acts, ","), i))
+	}
+	limits := []byte(`{"Version":"1.1","Statement":[` + strings.Join(stmts, ",") + `]}`)
+	example, err := os.ReadFile("testdata/v3/huawei-ims-create-image.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for name, src := range map[string][]byte{"limits": limits, "example": example} {
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(src)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if CheckV3Text(src).Document() == nil {
+					b.Fatal("did not parse")
+				}
 			}
 		})
 	}

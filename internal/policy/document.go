@@ -20,6 +20,12 @@
 // It reads the IMS catalog (internal/catalog) and the condition operator table
 // (internal/condition); actions and keys of other services pass unchecked.
 //
+// IAM v3 documents ("Version": "1.1" custom policies and "1.0" roles, the documents of
+// huaweicloud_identity_role) have a grammar and actions of their own: [LanguageOf] tells
+// them apart by Version, [ParseV3] reads them into a [V3Document] with the same reader and
+// positions, and [CheckV3Text] checks them with the v3_ rules of the same table (v3.go,
+// v3check.go).
+//
 // The package does not depend on Terraform.
 package policy
 

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"maps"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -77,6 +78,26 @@ type v3Operator struct {
 	kind   string // String, Number, Date, Bool, IP, or "" (values unchecked)
 	legacy bool   // only in the 2022 text
 }
+
+// V3Operator is what the notes say of a v3 condition operator's base name (without
+// ForAnyValue:/ForAllValues: and IfExists): the type of its values (String, Number, Date,
+// Bool, IP, or "" for IsNull, IsNotNull and IsNullOrEmpty, whose values the notes do not
+// describe) and whether only the vendor's 2022 list has it. Null's values are "true" or
+// "false" (type Bool) whatever the key's type.
+type V3Operator struct {
+	Type   string
+	Legacy bool
+}
+
+// LookupV3Operator returns a base operator of the union of the two documented v3 sets.
+func LookupV3Operator(base string) (V3Operator, bool) {
+	o, ok := v3Operators[base]
+	return V3Operator{Type: o.kind, Legacy: o.legacy}, ok
+}
+
+// V3GlobalKeys returns the v3 global condition keys (notes §3.4) and their value types
+// (String, Number, Date, Bool); callers may change the copy.
+func V3GlobalKeys() map[string]string { return maps.Clone(v3GlobalKeys) }
 
 // v3GlobalServices are services whose actions a v3 policy may not mix with project-level
 // services' (notes §3.1: "一个自定义策略role.policy.Statement不能同时包含项目级服务和全局服务的action").
@@ -417,6 +438,9 @@ func (c *v3checker) v3conditions(s *V3Statement, role bool) {
 		for _, k := range op.Keys {
 			keyAt := at.InCondition(op.Name, k.Name)
 			c.v3key(keyAt, k)
+			if keyType, global := v3GlobalKeys[k.Name]; global && ok && kind != keyType && ParseOperator(op.Name).Base != "Null" {
+				c.report("v3_operator_type_mismatch", keyAt, k.Pos, "%s compares %s values, but %s is a %s key (S6, S7 Table 1), so the condition can never match; use a %s operator", op.Name, kind, k.Name, keyType, keyType)
+			}
 			if len(k.Values.Items) == 0 {
 				c.report("v3_condition_limits", keyAt, k.Values.Pos, "the key %s has no values; list at least one (IAM.1053)", k.Name)
 			}

@@ -43,6 +43,7 @@ var v3Planted = []struct {
 	{"v3_condition_limits", `Statement[0].Condition["StringEquals"]["g:UserName"][0]`, v3Doc(`"Effect": "Allow", "Action": ["ims:images:list"], "Condition": {"StringEquals": {"g:UserName": [""]}}`)},
 	{"v3_unknown_operator", `Statement[0].Condition["NullIfExists"]`, v3Doc(`"Effect": "Allow", "Action": ["ims:images:list"], "Condition": {"NullIfExists": {"g:UserName": ["true"]}}`)},
 	{"v3_legacy_operator", `Statement[0].Condition["StringEndWithIfExists"]`, v3Doc(`"Effect": "Allow", "Action": ["ims:images:list"], "Condition": {"StringEndWithIfExists": {"g:UserName": ["-ops"]}}`)},
+	{"v3_operator_type_mismatch", `Statement[0].Condition["BoolIfExists"]["g:UserName"]`, v3Doc(`"Effect": "Allow", "Action": ["ims:images:list"], "Condition": {"BoolIfExists": {"g:UserName": ["true"]}}`)},
 	{"v3_condition_value", `Statement[0].Condition["DateLessThan"]["g:CurrentTime"][0]`, v3Doc(`"Effect": "Allow", "Action": ["ims:images:list"], "Condition": {"DateLessThan": {"g:CurrentTime": ["next week"]}}`)},
 	{"v3_unknown_condition_key", `Statement[0].Condition["StringEquals"]["g:EnterpriseProjectId"]`, v3Doc(`"Effect": "Allow", "Action": ["ims:images:list"], "Condition": {"StringEquals": {"g:EnterpriseProjectId": ["0"]}}`)},
 }
@@ -141,5 +142,33 @@ func TestV3FindingPositions(t *testing.T) {
 	}
 	if got := fs[0].String(); !strings.HasPrefix(got, "line 3 col 33: Statement[0].Action[1]: error v3_unknown_action: ") {
 		t.Errorf("got %s", got)
+	}
+}
+
+// The operator and key tables are exported for the v3 evaluator: the union of the two
+// documented sets, the 2022-only forms marked, and the eight v3 global keys.
+func TestV3Tables(t *testing.T) {
+	for base, want := range map[string]V3Operator{
+		"StringEquals": {Type: "String"}, "StringMatch": {Type: "String"}, "StringStartWith": {Type: "String", Legacy: true},
+		"StringEqualsAnyOf": {Type: "String", Legacy: true}, "NumberEqualsAnyOf": {Type: "Number", Legacy: true},
+		"DateLessThan": {Type: "Date"}, "Bool": {Type: "Bool"}, "Null": {Type: "Bool"}, "IpAddress": {Type: "IP", Legacy: true},
+		"IsNullOrEmpty": {Legacy: true},
+	} {
+		if got, ok := LookupV3Operator(base); !ok || got != want {
+			t.Errorf("LookupV3Operator(%q) = %+v, %v; want %+v", base, got, ok, want)
+		}
+	}
+	for _, base := range []string{"StringLikeAnyOf2", "ArnLike", "stringequals", "StringEqualsIfExists"} {
+		if _, ok := LookupV3Operator(base); ok {
+			t.Errorf("LookupV3Operator(%q) found", base)
+		}
+	}
+	keys := V3GlobalKeys()
+	if len(keys) != 8 || keys["g:MFAAge"] != "Number" || keys["g:CurrentTime"] != "Date" {
+		t.Errorf("V3GlobalKeys() = %v", keys)
+	}
+	delete(keys, "g:UserId")
+	if len(V3GlobalKeys()) != 8 {
+		t.Error("V3GlobalKeys returns the table itself")
 	}
 }

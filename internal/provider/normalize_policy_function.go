@@ -39,7 +39,9 @@ func (f *normalizePolicyFunction) Definition(_ context.Context, _ function.Defin
 			"every character: to `StringEquals`, `\"100\"` and `\"100.0\"` differ); values an operator cannot read " +
 			"(the checker refuses them); `Version`, `Sid` and `Effect`; and a key spelt in two cases under one operator " +
 			"with different values (two conditions, both of which must hold). The normal form is for comparing: what a " +
-			"resource sends to the service is the text you wrote.",
+			"resource sends to the service is the text you wrote. An IAM v3 document (`\"Version\": \"1.1\"`, a role's) is " +
+			"normalised the same way: v3 action names also ignore case after the service. The functions that decide requests " +
+			"(`is_allowed`, `grants_no_new_access`, `effective_permissions`) take v5 documents only.",
 		Parameters: []function.Parameter{
 			function.StringParameter{
 				Name: "json", MarkdownDescription: "A policy document (JSON).",

@@ -108,3 +108,35 @@ data "imspolicy_policy_document" "role" {
 		},
 	})
 }
+
+// The functions: normalize_policy prints a v3 document's normal form (it reads the shape
+// only, and v3 action names are case-insensitive after the service, as the normal form
+// treats names outside the v5 catalog); the functions that decide requests stay v5 and
+// refuse a v3 document with the v5 checker's wrong_version, which names the grammar.
+func TestAccFunctions_v3Documents(t *testing.T) {
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: `
+locals {
+  a = jsonencode({ Version = "1.1", Statement = [{ Effect = "Deny", Action = ["ims:images:delete"] }] })
+  b = jsonencode({ Version = "1.1", Statement = [{ Action = ["ims:images:DELETE", "ims:images:delete"], Effect = "Deny" }] })
+}
+output "a"    { value = provider::imspolicy::normalize_policy(local.a) }
+output "same" { value = provider::imspolicy::normalize_policy(local.a) == provider::imspolicy::normalize_policy(local.b) }
+`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownOutputValue("a", knownvalue.StringExact(`{"Version":"1.1","Statement":[{"Effect":"Deny","Action":["ims:images:delete"]}]}`)),
+					statecheck.ExpectKnownOutputValue("same", knownvalue.Bool(true)),
+				},
+			},
+			{
+				Config: `output "x" {
+  value = provider::imspolicy::is_allowed([jsonencode({ Version = "1.1", Statement = [{ Effect = "Allow", Action = ["ims:images:list"] }] })], "ims:images:list", "*")
+}`,
+				ExpectError: regexp.MustCompile(`(?s)wrong_version.*Version\s+"1.1"\s+is\s+an\s+IAM\s+v3\s+custom\s+policy`),
+			},
+		},
+	})
+}

@@ -48,3 +48,18 @@ output "image_builders_json" {
 output "image_builders_findings" {
   value = data.imspolicy_policy_document.image_builders.findings
 }
+
+# An IAM v3 custom policy ("Version": "1.1"), for huaweicloud_identity_role: v3 has its
+# own IMS actions (ims:images:delete, not ims:images:deleteImage) and no Sid.
+data "imspolicy_policy_document" "v3_no_delete" {
+  policy_language = "v3"
+
+  statement {
+    effect  = "Deny"
+    actions = ["ims:images:delete"]
+  }
+}
+
+output "v3_no_delete_json" {
+  value = data.imspolicy_policy_document.v3_no_delete.json
+}
