@@ -131,16 +131,7 @@ func (sp *space) decideCall(call APICall) (APICallResult, error) {
 	results := make([]evaluator.Result, n)
 	seen := map[string]bool{}
 	for _, r := range resources {
-		var relR []int
-		sig := make([]byte, 0, len(rel))
-		for _, i := range rel {
-			if sp.m.stmts[i].MatchesResource(r) {
-				sig = append(sig, '1')
-				relR = append(relR, i)
-			} else {
-				sig = append(sig, '0')
-			}
-		}
+		sig, relR := sp.resourceSignature(rel, r)
 		if seen[string(sig)] {
 			continue
 		}

@@ -326,16 +326,7 @@ func (sp *space) eachResource(a actionUniverse, f resourceFunc) error {
 	}
 	seen := map[string]bool{}
 	for _, r := range resources {
-		var relR []int
-		sig := make([]byte, 0, len(rel))
-		for _, i := range rel {
-			if sp.m.stmts[i].MatchesResource(r) {
-				sig = append(sig, '1')
-				relR = append(relR, i)
-			} else {
-				sig = append(sig, '0')
-			}
-		}
+		sig, relR := sp.resourceSignature(rel, r)
 		if len(sp.extraResources) > 0 {
 			sig = append(sig, '|')
 			sig = append(sig, boolsKey(matchAny(sp.extraResources, r))...)
@@ -522,4 +513,19 @@ func asBound(err error) (string, bool) {
 		return b.reason, true
 	}
 	return "", false
+}
+
+// resourceSignature is which of the statements rel match resource r, as a key ('1' or
+// '0' per statement: resources with the same key are decided alike), and those that do.
+func (sp *space) resourceSignature(rel []int, r string) (sig []byte, matching []int) {
+	sig = make([]byte, 0, len(rel))
+	for _, i := range rel {
+		if sp.m.stmts[i].MatchesResource(r) {
+			sig = append(sig, '1')
+			matching = append(matching, i)
+		} else {
+			sig = append(sig, '0')
+		}
+	}
+	return sig, matching
 }

@@ -69,14 +69,9 @@ func Parse(src []byte) (*Document, error) {
 // parse is Parse without the cap: the benchmarks read documents beyond it, to show how
 // the cost grows.
 func parse(src []byte) (*Document, error) {
-	p := &parser{lines: newLines(src)}
-	root, err := parseJSON(src)
+	p, root, err := readJSON(src)
 	if err != nil {
-		var je *jsonError
-		if !errors.As(err, &je) {
-			return nil, &SyntaxError{Pos: p.lines.pos(0), At: DocumentAt(NoElement), Msg: err.Error()}
-		}
-		return nil, &SyntaxError{Pos: p.lines.pos(je.off), At: DocumentAt(NoElement), Msg: je.msg}
+		return nil, err
 	}
 	d, err := p.document(root)
 	if err != nil {
@@ -87,6 +82,21 @@ func parse(src []byte) (*Document, error) {
 
 type parser struct {
 	lines *lines
+}
+
+// readJSON reads src as JSON, for both languages' readers: the tree, and a parser that
+// gives its nodes' positions; a syntax error carries the line and column.
+func readJSON(src []byte) (*parser, *node, error) {
+	p := &parser{lines: newLines(src)}
+	root, err := parseJSON(src)
+	if err != nil {
+		var je *jsonError
+		if !errors.As(err, &je) {
+			return nil, nil, &SyntaxError{Pos: p.lines.pos(0), At: DocumentAt(NoElement), Msg: err.Error()}
+		}
+		return nil, nil, &SyntaxError{Pos: p.lines.pos(je.off), At: DocumentAt(NoElement), Msg: je.msg}
+	}
+	return p, root, nil
 }
 
 func (p *parser) pos(off int) Pos { return p.lines.pos(off) }

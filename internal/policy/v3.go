@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"errors"
 	"fmt"
 )
 
@@ -169,14 +168,9 @@ func ParseV3(src []byte) (*V3Document, error) {
 	if len(src) > MaxDocumentBytes {
 		return nil, &SyntaxError{Pos: Pos{Line: 1, Column: 1}, At: DocumentAt(NoElement), Msg: TooLargeMessage(int64(len(src)), false), TooLarge: true}
 	}
-	p := &parser{lines: newLines(src)}
-	root, err := parseJSON(src)
+	p, root, err := readJSON(src)
 	if err != nil {
-		var je *jsonError
-		if !errors.As(err, &je) {
-			return nil, &SyntaxError{Pos: p.lines.pos(0), At: DocumentAt(NoElement), Msg: err.Error()}
-		}
-		return nil, &SyntaxError{Pos: p.lines.pos(je.off), At: DocumentAt(NoElement), Msg: je.msg}
+		return nil, err
 	}
 	v := &v3parser{parser: p}
 	return v.document(root)
