@@ -53,19 +53,8 @@ func (f Finding) String() string {
 func CheckJSON(src []byte, p Purpose) (*Document, []Finding) {
 	d, err := Parse(src)
 	if err != nil {
-		var se *SyntaxError
-		if !errors.As(err, &se) {
-			panic(err) // Parse returns only *SyntaxError
-		}
-		code, msg := "wrong_type", se.Msg
-		switch {
-		case se.TooLarge:
-			code = "document_too_large"
-		case se.At == DocumentAt(NoElement):
-			code, msg = "malformed_json", "the document is not valid JSON: "+se.Msg
-		}
-		c := &checker{purpose: p, stmt: se.At.Statement}
-		c.report(code, se.At, se.Pos, "%s", msg)
+		c := &checker{purpose: p}
+		c.reportSyntax(err, "document_too_large")
 		return nil, c.findings
 	}
 	return d, check(d, p, src)
@@ -936,4 +925,22 @@ func (c *checker) readGrantIncludesExport(s *Statement) {
 			strings.Join(lists, ", "), what)
 		return
 	}
+}
+
+// reportSyntax reports why a text did not parse, for both languages' checkers: wrong_type,
+// malformed_json, or tooLarge (the language's code for a text over MaxDocumentBytes).
+func (c *checker) reportSyntax(err error, tooLarge string) {
+	var se *SyntaxError
+	if !errors.As(err, &se) { // the readers return only *SyntaxError; never panic on it
+		se = &SyntaxError{Pos: Pos{Line: 1, Column: 1}, At: DocumentAt(NoElement), Msg: err.Error()}
+	}
+	code, msg := "wrong_type", se.Msg
+	switch {
+	case se.TooLarge:
+		code = tooLarge
+	case se.At == DocumentAt(NoElement):
+		code, msg = "malformed_json", "the document is not valid JSON: "+se.Msg
+	}
+	c.stmt = se.At.Statement
+	c.report(code, se.At, se.Pos, "%s", msg)
 }

@@ -2,7 +2,6 @@ package policy
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
 	"maps"
 	"net/netip"
@@ -134,19 +133,7 @@ func CheckV3Text(text []byte) *V3Checked {
 	d, err := ParseV3(text)
 	c := &v3checker{checker: checker{purpose: Identity, stmt: -1}}
 	if err != nil {
-		var se *SyntaxError
-		if !errors.As(err, &se) {
-			panic(err) // ParseV3 returns only *SyntaxError
-		}
-		code, msg := "wrong_type", se.Msg
-		switch {
-		case se.TooLarge:
-			code = "v3_document_too_large"
-		case se.At == DocumentAt(NoElement):
-			code, msg = "malformed_json", "the document is not valid JSON: "+se.Msg
-		}
-		c.stmt = se.At.Statement
-		c.report(code, se.At, se.Pos, "%s", msg)
+		c.reportSyntax(err, "v3_document_too_large")
 		return &V3Checked{findings: c.findings}
 	}
 	checks.Add(1)
