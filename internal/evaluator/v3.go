@@ -220,7 +220,7 @@ func v3Operator(name string, values []string) (string, []string, error) {
 	switch {
 	case strings.HasSuffix(base, "AnyOf"):
 		b := strings.TrimSuffix(base, "AnyOf")
-		if _, ok := v3Known(b); !ok {
+		if _, ok := policy.LookupV3Operator(base); !ok {
 			return "", nil, fmt.Errorf("operator %s is in neither documented v3 operator set", name)
 		}
 		return v3Operator(rebuild(b), values)
@@ -243,31 +243,15 @@ func v3Operator(name string, values []string) (string, []string, error) {
 		}
 		return "Null", []string{map[bool]string{true: "true", false: "false"}[base == "IsNull"]}, nil
 	}
-	if _, ok := v3Known(base); !ok {
-		if base == "IsNullOrEmpty" {
-			return "", nil, fmt.Errorf("operator %s (2022 set) has no documented meaning exact enough to decide: is an empty string empty?", name)
-		}
+	// The documented operators are the checker's table (policy.LookupV3Operator); each is
+	// read as the condition package's operator of the same name.
+	if base == "IsNullOrEmpty" {
+		return "", nil, fmt.Errorf("operator %s (2022 set) has no documented meaning exact enough to decide: is an empty string empty?", name)
+	}
+	if _, ok := policy.LookupV3Operator(base); !ok {
 		return "", nil, fmt.Errorf("operator %s is in neither documented v3 operator set", name)
 	}
 	return name, values, nil
-}
-
-// v3Operators are the documented v3 operators this evaluator reads as the condition
-// package's operators of the same name (notes §3.3, the 2023 set and the 2022 set).
-var v3Operators = []string{
-	"StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase",
-	"StringMatch", "StringNotMatch", "StringStartWith", "StringEndWith", "StringNotStartWith", "StringNotEndWith",
-	"NumberEquals", "NumberNotEquals", "NumberLessThan", "NumberLessThanEquals", "NumberGreaterThan", "NumberGreaterThanEquals",
-	"DateLessThan", "DateLessThanEquals", "DateGreaterThan", "DateGreaterThanEquals",
-	"Bool", "Null", "IpAddress", "NotIpAddress",
-}
-
-func v3Known(base string) (string, bool) {
-	i := slices.Index(v3Operators, base)
-	if i < 0 {
-		return "", false
-	}
-	return v3Operators[i], true
 }
 
 // EvaluateAPI decides a request for an API whose permission the caller gives: a v5 table
