@@ -63,7 +63,7 @@ echo "    (no changes)"
 echo "==> terraform destroy"
 tf destroy -auto-approve "${vars[@]}" | grep -E 'Destroy complete' || true
 echo "==> imspolicy diff-access --plan plan.json: who gains access from the plan the demo applied"
-# The emulator's account sits under its root; exit status 1 says the plan grants new access.
+# The builders live in an account of the production OU, where the SCP applies; exit status 1 says the plan grants new access.
 status=0
-(cd "$work" && "$imspolicy" diff-access --plan plan.json --org-path "r-emulator/$HW_DOMAIN_ID") || status=$?
+(cd "$work" && "$imspolicy" diff-access --plan plan.json --org-path "r-emulator/ou-prod-0001/$HW_DOMAIN_ID") || status=$?
 echo "    (exit status $status: 0 nothing new, 1 new access, 3 unknown)"
