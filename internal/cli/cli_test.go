@@ -114,6 +114,7 @@ var goldenCases = []struct {
 	{"estate-fixture-v3-migrate-differences", []string{"diff-access", "--plan", "testdata/estate/v3-migrate-differences-plan.json"}, "", ExitFindings},
 	{"estate-fixture-v3-migrate-differences-sarif", []string{"diff-access", "--format", "sarif", "--plan", "testdata/estate/v3-migrate-differences-plan.json"}, "", ExitFindings},
 	{"estate-fixture-v3-assign-project", []string{"diff-access", "--plan", "testdata/estate/v3-assign-project-plan.json"}, "", ExitFindings},
+	{"estate-fixture-v3-access", []string{"access", "testdata/estate/v3-assign-project-plan.json"}, "", exitUnknown},
 	{"estate-fixture-v3-unassigned", []string{"diff-access", "--plan", "testdata/estate/v3-unassigned-plan.json"}, "", exitOK},
 	{"estate-fixture-scp-delete-ou", []string{"diff-access", "--plan", "testdata/estate/scp-delete-ou-plan.json", "--state", "testdata/estate/iam-state.json"}, "", ExitFindings},
 	{"estate-fixture-scp-create-attach", []string{"diff-access", "--plan", "testdata/estate/scp-create-attach-plan.json", "--state", "testdata/estate/iam-state.json"}, "", exitOK},
@@ -273,8 +274,8 @@ func run(t *testing.T, args []string, stdin string) (stdout, stderr string, exit
 // Microsoft's SARIF validator.
 func keepSARIF(t *testing.T, log []byte) {
 	dir := os.Getenv("IMSPOLICY_SARIF_DIR")
-	if dir == "" {
-		return
+	if dir == "" || len(log) == 0 {
+		return // a usage failure (--format sarif refused) writes no log
 	}
 	// Named by content, so a log that several tests produce is validated once.
 	sum := sha256.Sum256(log)
