@@ -114,6 +114,7 @@ var goldenCases = []struct {
 	{"estate-fixture-v3-migrate-differences", []string{"diff-access", "--plan", "testdata/estate/v3-migrate-differences-plan.json"}, "", ExitFindings},
 	{"estate-fixture-v3-migrate-differences-sarif", []string{"diff-access", "--format", "sarif", "--plan", "testdata/estate/v3-migrate-differences-plan.json"}, "", ExitFindings},
 	{"estate-fixture-v3-assign-project", []string{"diff-access", "--plan", "testdata/estate/v3-assign-project-plan.json"}, "", ExitFindings},
+	{"estate-fixture-v3-group-created", []string{"diff-access", "--plan", "testdata/estate/v3-group-created-plan.json"}, "", ExitFindings},
 	{"estate-fixture-v3-access", []string{"access", "testdata/estate/v3-assign-project-plan.json"}, "", exitUnknown},
 	{"estate-fixture-v3-unassigned", []string{"diff-access", "--plan", "testdata/estate/v3-unassigned-plan.json"}, "", exitOK},
 	{"estate-fixture-scp-delete-ou", []string{"diff-access", "--plan", "testdata/estate/scp-delete-ou-plan.json", "--state", "testdata/estate/iam-state.json"}, "", ExitFindings},

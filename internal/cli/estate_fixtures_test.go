@@ -125,6 +125,7 @@ func TestEstateSchemaNotes(t *testing.T) {
 		"huaweicloud_organizations_dry_run_policy", "huaweicloud_organizations_dry_run_policy_entity_attach",
 		"huaweicloud_identity_role", "huaweicloud_identity_group_role_assignment", "huaweicloud_identity_user_role_assignment",
 		"huaweicloud_identity_role_assignment", "huaweicloud_identity_role_assignment_v3",
+		"huaweicloud_identity_group", "huaweicloud_identity_user", "huaweicloud_identity_group_membership",
 	}
 	for _, r := range want {
 		if len(n.resources[r]) == 0 {

@@ -191,7 +191,10 @@ type estateResource struct {
 // roles}; roles and projects by name). provider.go registers the deprecated names
 // huaweicloud_identity_role_assignment and huaweicloud_identity_role_assignment_v3 with the
 // group assignment's function, and huaweicloud_iam_agency, huaweicloud_iam_agency_v3 with
-// the agency's. internal/cli/testdata/estate/HUAWEICLOUD-SCHEMAS.md
+// the agency's. The principals of IAM v3 (the same IAM users and groups): huaweicloud_identity_group
+// (identity_group.md: name), huaweicloud_identity_user (identity_user.md: name; no URN),
+// huaweicloud_identity_group_membership (identity_group_membership.md: group, users), and
+// their deprecated names with _v3. internal/cli/testdata/estate/HUAWEICLOUD-SCHEMAS.md
 // records their attributes.
 var estateResources = map[string]estateResource{
 	"imspolicy_identity_policy":                   {role: roleIdentityPolicy, document: "policy", name: "name", urn: "urn"},
@@ -211,6 +214,12 @@ var estateResources = map[string]estateResource{
 	"huaweicloud_identityv5_user":                            {role: rolePrincipal, principalKind: "user", name: "name", urn: "urn"},
 	"huaweicloud_identityv5_group":                           {role: rolePrincipal, principalKind: "group", name: "group_name", urn: "urn"},
 	"huaweicloud_identity_agency":                            {role: rolePrincipal, principalKind: "agency", name: "name", agencyRoles: true},
+	"huaweicloud_identity_group":                             {role: rolePrincipal, principalKind: "group", name: "name"},
+	"huaweicloud_identity_group_v3":                          {role: rolePrincipal, principalKind: "group", name: "name"},
+	"huaweicloud_identity_user":                              {role: rolePrincipal, principalKind: "user", name: "name"},
+	"huaweicloud_identity_user_v3":                           {role: rolePrincipal, principalKind: "user", name: "name"},
+	"huaweicloud_identity_group_membership":                  {role: roleMembership, group: "group", users: "users"},
+	"huaweicloud_identity_group_membership_v3":               {role: roleMembership, group: "group", users: "users"},
 	"huaweicloud_identity_role":                              {role: roleV3Role, document: "policy", name: "name"},
 	"huaweicloud_identity_group_role_assignment":             {role: roleRoleAssignment, principalKind: "group", principal: "group_id", roleID: "role_id", domain: "domain_id", project: "project_id", enterpriseProject: "enterprise_project_id"},
 	"huaweicloud_identity_user_role_assignment":              {role: roleRoleAssignment, principalKind: "user", principal: "user_id", roleID: "role_id", enterpriseProject: "enterprise_project_id"},
