@@ -86,13 +86,41 @@ func (r *APIResult) Equivalent() bool {
 // how much of each call each configuration allows and, with two configurations, the
 // requests they decide differently.
 func DecideAPIs(sets []*evaluator.PolicySet, calls []APICall, b Budget) (out APIResult, err error) {
+	return DecideGroupedAPIs(sets, calls, b, Grouping{})
+}
+
+// Grouping makes several configurations answer as one: a principal whose decision
+// combines several policy sets, each through its own table (apicall.Principal: its v5
+// and v3 policies through the v5 table, its v3 policies through the v3 table).
+type Grouping struct {
+	// Groups are the configurations' indices per group; nil: each configuration is a
+	// group of its own.
+	Groups [][]int
+	// Combine is a group's decision from its members' decisions, in the order of the
+	// group, a member whose table does not list the call having Known false (and
+	// ImplicitDeny).
+	Combine func(known []bool, decisions []evaluator.Decision) evaluator.Decision
+}
+
+// DecideGroupedAPIs is DecideAPIs with the configurations grouped: the answers (Known,
+// Grants, Allowed, Differences, witnesses' Decisions) are per group, a group knowing a call
+// when one of its members does. The universe is the same: a group's decision depends only
+// on its members' decisions, each of which depends only on which of its statements match,
+// the resource and the context, so the representatives decide every request for the
+// groups too.
+func DecideGroupedAPIs(sets []*evaluator.PolicySet, calls []APICall, b Budget, g Grouping) (out APIResult, err error) {
 	sp, err := newSpace(sets, Options{Budget: b}, nil, nil)
 	defer func() { out.Spent = sp.spent() }()
 	if done, err := settle(err, &out.Status, &out.Reason); done {
 		return out, err
 	}
+	if g.Groups == nil {
+		for i := range sets {
+			g.Groups = append(g.Groups, []int{i})
+		}
+	}
 	for _, call := range calls {
-		res, err := sp.decideCall(call)
+		res, err := sp.decideCall(call, g)
 		if done, err := settle(err, &out.Status, &out.Reason); done {
 			return out, err
 		}
@@ -101,8 +129,8 @@ func DecideAPIs(sets []*evaluator.PolicySet, calls []APICall, b Budget) (out API
 	return out, nil
 }
 
-func (sp *space) decideCall(call APICall) (APICallResult, error) {
-	n := len(sp.engines)
+func (sp *space) decideCall(call APICall, g Grouping) (APICallResult, error) {
+	n := len(g.Groups)
 	res := APICallResult{Call: call.Name, Known: make([]bool, n), Grants: make([]Grant, n), Allowed: make([]*APIWitness, n)}
 	allowed, denied := make([]bool, n), make([]bool, n)
 	// The statements that take part: those matching an action the call's permission in
@@ -114,9 +142,27 @@ func (sp *space) decideCall(call APICall) (APICallResult, error) {
 			rel = append(rel, i)
 		}
 	}
-	for c := range n {
-		res.Known[c] = call.Permissions[c] != nil
+	for gi, members := range g.Groups {
+		for _, c := range members {
+			res.Known[gi] = res.Known[gi] || call.Permissions[c] != nil
+		}
 	}
+	// decide is group gi's decision from the members' results.
+	decide := func(gi int, results []evaluator.Result) evaluator.Decision {
+		members := g.Groups[gi]
+		if g.Combine == nil && len(members) == 1 {
+			return results[members[0]].Decision
+		}
+		known, ds := make([]bool, len(members)), make([]evaluator.Decision, len(members))
+		for i, c := range members {
+			known[i] = call.Permissions[c] != nil
+			if known[i] {
+				ds[i] = results[c].Decision
+			}
+		}
+		return g.Combine(known, ds)
+	}
+	decisions := make([]evaluator.Decision, n)
 	resources := []string{"*"}
 	if call.Image {
 		resources = []string{sp.imageURNs.any}
@@ -128,7 +174,7 @@ func (sp *space) decideCall(call APICall) (APICallResult, error) {
 		}
 	}
 	var first, second *APIWitness
-	results := make([]evaluator.Result, n)
+	results := make([]evaluator.Result, len(sp.engines))
 	seen := map[string]bool{}
 	for _, r := range resources {
 		sig, relR := sp.resourceSignature(rel, r)
@@ -142,24 +188,26 @@ func (sp *space) decideCall(call APICall) (APICallResult, error) {
 		}
 		err = sp.eachContext(call.Name, keys, func(states []*keyState) {
 			for c, e := range sp.engines {
+				results[c] = evaluator.Result{}
 				if p := call.Permissions[c]; p != nil {
 					results[c], _ = e.ev.EvaluateAPI(*p, r, sp.ctx)
 				}
 			}
-			witness := func() *APIWitness {
-				w := &APIWitness{Call: call.Name, Resource: r, Context: contextOf(states), Decisions: make([]evaluator.Decision, n), Known: slices.Clone(res.Known)}
-				for c := range n {
-					if res.Known[c] {
-						w.Decisions[c] = results[c].Decision
-					}
+			for gi := range n {
+				decisions[gi] = evaluator.ImplicitDeny
+				if res.Known[gi] {
+					decisions[gi] = decide(gi, results)
 				}
+			}
+			witness := func() *APIWitness {
+				w := &APIWitness{Call: call.Name, Resource: r, Context: contextOf(states), Decisions: slices.Clone(decisions), Known: slices.Clone(res.Known)}
 				return w
 			}
 			for c := range n {
 				if !res.Known[c] {
 					continue
 				}
-				if results[c].Decision == evaluator.Allow {
+				if decisions[c] == evaluator.Allow {
 					allowed[c] = true
 					if res.Allowed[c] == nil {
 						res.Allowed[c] = witness()
@@ -169,7 +217,7 @@ func (sp *space) decideCall(call APICall) (APICallResult, error) {
 				}
 			}
 			if n == 2 && res.Known[0] && res.Known[1] {
-				a, b := results[0].Decision == evaluator.Allow, results[1].Decision == evaluator.Allow
+				a, b := decisions[0] == evaluator.Allow, decisions[1] == evaluator.Allow
 				if a && !b && first == nil {
 					first = witness()
 				}

@@ -1,6 +1,10 @@
 package apicall
 
 import (
+	"fmt"
+
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/analysis"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 )
@@ -55,21 +59,86 @@ type PrincipalDecision struct {
 // Decide decides a request by the rules of Principal.
 func (p *Principal) Decide(r Request) PrincipalDecision {
 	out := PrincipalDecision{ThroughV3: p.v3.Decide(r), ThroughV5: (&Set{Lang: V5, Policies: p.combined}).Decide(r)}
-	var allow bool
-	for _, d := range []Decision{out.ThroughV5, out.ThroughV3} {
-		if !d.Known {
+	out.Decision = combine([]bool{out.ThroughV5.Known, out.ThroughV3.Known}, []evaluator.Decision{out.ThroughV5.Result.Decision, out.ThroughV3.Result.Decision})
+	return out
+}
+
+// combine is rule 3 of Principal: an explicit Deny either way denies; otherwise an Allow
+// either way allows; a way whose table does not list the call (known false) decides
+// nothing.
+func combine(known []bool, ds []evaluator.Decision) evaluator.Decision {
+	out := evaluator.ImplicitDeny
+	for i, d := range ds {
+		if !known[i] {
 			continue
 		}
-		switch d.Result.Decision {
+		switch d {
 		case evaluator.ExplicitDeny:
-			out.Decision = evaluator.ExplicitDeny
-			return out
+			return evaluator.ExplicitDeny
 		case evaluator.Allow:
-			allow = true
+			out = evaluator.Allow
 		}
 	}
-	if allow {
-		out.Decision = evaluator.Allow
+	return out
+}
+
+// ComparePrincipals compares two principals, old then next, over every request of every
+// call of either table, within budget b: each principal decides a request by the rules of
+// Principal, so a call only one table lists is compared too (a principal without v3
+// policies denies a v3-only call). The answer has no Unmatched calls.
+func ComparePrincipals(old, next *Principal, b analysis.Budget) (Comparison, error) {
+	all := Calls()
+	qs := make([]analysis.APICall, len(all))
+	for i, c := range all {
+		qs[i] = analysis.APICall{Name: c.Name(), Image: c.Image, Permissions: []*catalog.APIPermission{c.V5, c.V3, c.V5, c.V3}}
+	}
+	sets := []*evaluator.PolicySet{old.combined, old.v3.Policies, next.combined, next.v3.Policies}
+	res, err := analysis.DecideGroupedAPIs(sets, qs, b, analysis.Grouping{Groups: [][]int{{0, 1}, {2, 3}}, Combine: combine})
+	if err != nil {
+		return Comparison{}, err
+	}
+	out := Comparison{Spent: res.Spent}
+	for i, r := range res.Calls {
+		c := all[i]
+		out.Old = append(out.Old, Permission{Call: c, Known: r.Known[0], Grant: r.Grants[0], Allowed: r.Allowed[0]})
+		out.New = append(out.New, Permission{Call: c, Known: r.Known[1], Grant: r.Grants[1], Allowed: r.Allowed[1]})
+		for _, w := range r.Differences {
+			d := Difference{Call: c, Resource: w.Resource, Context: w.Context, Old: w.Decisions[0], New: w.Decisions[1]}
+			od, nd := old.Decide(d.Request()), next.Decide(d.Request())
+			if od.Decision != d.Old || nd.Decision != d.New {
+				return Comparison{}, fmt.Errorf("internal error: the witness for %s replays as %s/%s, not %s/%s", c.Name(), od.Decision, nd.Decision, d.Old, d.New)
+			}
+			d.OldDenied, d.NewDenied = od.denied(), nd.denied()
+			out.Differences = append(out.Differences, d)
+		}
+	}
+	switch {
+	case res.Status == analysis.Unknown:
+		out.Verdict, out.Reason = Unknown, res.Reason
+	case len(out.Differences) > 0:
+		out.Verdict = Different
+	default:
+		out.Verdict = Equivalent
+	}
+	return out, nil
+}
+
+// denied lists what each way denies of a request the principal does not allow.
+func (d PrincipalDecision) denied() []string {
+	if d.Decision == evaluator.Allow {
+		return nil
+	}
+	var out []string
+	for _, w := range []struct {
+		name string
+		d    Decision
+	}{{"v5 table", d.ThroughV5}, {"v3 table", d.ThroughV3}} {
+		if !w.d.Known {
+			continue
+		}
+		for _, a := range w.d.Denied() {
+			out = append(out, a+" via the "+w.name)
+		}
 	}
 	return out
 }

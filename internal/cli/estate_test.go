@@ -319,3 +319,111 @@ func TestEstateEmptyMemberIsNoMember(t *testing.T) {
 		t.Errorf("memberships %+v, validate %v", e.Memberships, e.Validate())
 	}
 }
+
+// IAM v3 roles and their assignments: a group's (project, all projects, enterprise
+// project, domain, by the deprecated type name too), a user's, and an agency's role
+// blocks by role name; an assignment without exactly one scope is unknown.
+func TestEstateReadsV3RolesAndAssignments(t *testing.T) {
+	doc := `{"Version":"1.1","Statement":[{"Effect":"Allow","Action":["ims:images:list"]}]}`
+	state := writeState(t,
+		map[string]any{"address": "huaweicloud_identity_role.read", "values": map[string]any{"id": "r-1", "name": "image-read", "policy": doc}},
+		map[string]any{"address": "huaweicloud_identity_role.bad", "values": map[string]any{"id": "r-bad", "name": "bad", "policy": `{"Version":"1.1","Statement":[{"Effect":"Allow","Action":["ims:*"]}]}`}},
+		map[string]any{"address": "huaweicloud_identity_group_role_assignment.p", "values": map[string]any{"group_id": "g-1", "role_id": "r-1", "project_id": "p-1"}},
+		map[string]any{"address": "huaweicloud_identity_role_assignment.all", "values": map[string]any{"group_id": "g-2", "role_id": "r-1", "project_id": "all"}},
+		map[string]any{"address": "huaweicloud_identity_role_assignment_v3.ep", "values": map[string]any{"group_id": "g-3", "role_id": "r-1", "enterprise_project_id": "ep-1"}},
+		map[string]any{"address": "huaweicloud_identity_group_role_assignment.d", "values": map[string]any{"group_id": "g-4", "role_id": "r-1", "domain_id": "acct"}},
+		map[string]any{"address": "huaweicloud_identity_group_role_assignment.none", "values": map[string]any{"group_id": "g-5", "role_id": "r-1"}},
+		map[string]any{"address": "huaweicloud_identity_user_role_assignment.u", "values": map[string]any{"user_id": "u-1", "role_id": "r-1", "enterprise_project_id": "ep-2"}},
+		map[string]any{"address": "huaweicloud_identity_agency.ci", "values": map[string]any{"id": "ag-1", "name": "ci",
+			"all_resources_roles": []any{"image-read"}, "domain_roles": []any{"Tenant Guest"},
+			"project_role":             []any{map[string]any{"project": "cn-north-4", "roles": []any{"image-read", "ECS FullAccess"}}},
+			"enterprise_project_roles": []any{map[string]any{"enterprise_project": "default", "roles": []any{"image-read"}}}}},
+	)
+	in, err := readEstateInputs(nil, []string{state}, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, c, _ := in.sides()
+	e := c.estate("")
+	if r := e.V3Roles["r-1"]; r.Name != "image-read" || r.Document == nil || r.Unknown != "" {
+		t.Errorf("role r-1: %+v", r)
+	}
+	if r := e.V3Roles["r-bad"]; r.Document != nil || !strings.Contains(r.Unknown, "v3_action_format") {
+		t.Errorf("role r-bad: %+v", r)
+	}
+	group := func(id string) estate.PrincipalRef { return estate.PrincipalRef{Kind: estate.Group, ID: id} }
+	agency := estate.PrincipalRef{Kind: estate.Agency, ID: "ag-1"}
+	want := []estate.RoleAssignment{
+		{RoleID: "r-1", Principal: group("g-1"), Scope: estate.Scope{Kind: estate.Project, ID: "p-1"}},
+		{RoleID: "r-1", Principal: group("g-2"), Scope: estate.Scope{Kind: estate.AllProjects}},
+		{RoleID: "r-1", Principal: group("g-3"), Scope: estate.Scope{Kind: estate.EnterpriseProject, ID: "ep-1"}},
+		{RoleID: "r-1", Principal: group("g-4"), Scope: estate.Scope{Kind: estate.Domain, ID: "acct"}},
+		{RoleID: "r-1", Principal: estate.PrincipalRef{Kind: estate.User, ID: "u-1"}, Scope: estate.Scope{Kind: estate.EnterpriseProject, ID: "ep-2"}},
+		{RoleID: "r-1", Principal: agency, Scope: estate.Scope{Kind: estate.AllProjects}},
+		{RoleID: "r-1", Principal: agency, Scope: estate.Scope{Kind: estate.Project, ID: "cn-north-4"}},
+		{RoleID: "ECS FullAccess", Principal: agency, Scope: estate.Scope{Kind: estate.Project, ID: "cn-north-4"}},
+		{RoleID: "Tenant Guest", Principal: agency, Scope: estate.Scope{Kind: estate.Domain, ID: "the agency's account"}},
+		{RoleID: "r-1", Principal: agency, Scope: estate.Scope{Kind: estate.EnterpriseProject, ID: "default"}},
+	}
+	got := map[estate.RoleAssignment]bool{}
+	unscoped := false
+	for _, a := range e.RoleAssignments {
+		got[a] = true
+		unscoped = unscoped || strings.Contains(a.Unknown, "huaweicloud_identity_group_role_assignment.none sets 0 of its scope attributes")
+	}
+	for _, a := range want {
+		if !got[a] {
+			t.Errorf("missing %+v", a)
+		}
+	}
+	if !unscoped || len(e.RoleAssignments) != len(want)+1 {
+		t.Errorf("assignments %+v", e.RoleAssignments)
+	}
+	if err := e.Validate(); err != nil {
+		t.Error(err)
+	}
+}
+
+// A role and its assignment created in the same plan: role_id is known only after apply,
+// and the configuration's reference resolves it to the role.
+func TestEstateResolvesARoleCreatedInTheSamePlan(t *testing.T) {
+	src, err := os.ReadFile("testdata/estate/v3-assign-project-plan.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p map[string]any
+	if err := json.Unmarshal(src, &p); err != nil {
+		t.Fatal(err)
+	}
+	// Make the role a creation: no prior state, its id unknown, and the assignment's
+	// role_id with it.
+	delete(p, "prior_state")
+	for _, rc := range arr(p["resource_changes"]) {
+		ch := obj(obj(rc)["change"])
+		switch obj(rc)["type"] {
+		case "huaweicloud_identity_role":
+			ch["actions"], ch["before"] = []any{"create"}, nil
+			delete(obj(ch["after"]), "id")
+			ch["after_unknown"] = map[string]any{"id": true}
+		case "huaweicloud_identity_group_role_assignment":
+			delete(obj(ch["after"]), "role_id")
+			ch["after_unknown"] = map[string]any{"id": true, "role_id": true}
+		}
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "plan.json")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, cand := estateOf(t, path)
+	id := pendingID("huaweicloud_identity_role.image_ops_read")
+	if r := cand.V3Roles[id]; r.Document == nil {
+		t.Fatalf("role %q: %+v; roles %v", id, r, cand.V3Roles)
+	}
+	if len(cand.RoleAssignments) != 1 || cand.RoleAssignments[0].RoleID != id || cand.RoleAssignments[0].Unknown != "" {
+		t.Errorf("assignments %+v", cand.RoleAssignments)
+	}
+}

@@ -36,6 +36,13 @@ type facts struct {
 	// policyText is each policy's document text ("" when unknown), to tell which
 	// documents a plan changes.
 	policyText map[string]string
+
+	// v3Roles are the IAM v3 roles by id, roleAssign their assignments; roleAddress and
+	// roleText as policyAddress and policyText.
+	v3Roles     map[string]estate.V3Role
+	roleAssign  map[estate.RoleAssignment]bool
+	roleAddress map[string]string
+	roleText    map[string]string
 }
 
 func newFacts() *facts {
@@ -46,6 +53,8 @@ func newFacts() *facts {
 		scpAttach: map[estate.SCPAttachment]bool{}, unknowns: map[string]bool{}, underRoot: map[estate.NodeRef]bool{},
 		disableOnDestroy: map[string]bool{},
 		policyAddress:    map[string]string{}, policyText: map[string]string{},
+		v3Roles: map[string]estate.V3Role{}, roleAssign: map[estate.RoleAssignment]bool{},
+		roleAddress: map[string]string{}, roleText: map[string]string{},
 	}
 }
 
@@ -219,6 +228,8 @@ func (f *facts) add(insts []instance, r *resolver) {
 		switch t.role {
 		case roleIdentityPolicy, roleSCP:
 			f.addPolicy(in, t)
+		case roleV3Role:
+			f.addV3Role(in, t)
 		case roleOrganization:
 			f.addOrganization(in, t)
 		}
@@ -237,6 +248,8 @@ func (f *facts) add(insts []instance, r *resolver) {
 			f.addPrincipal(in, t, r)
 		case roleSCPAttachment:
 			f.addSCPAttachment(in, t, r)
+		case roleRoleAssignment:
+			f.addRoleAssignment(in, t, r)
 		case roleOU, roleAccount, roleAccountPlacement:
 			f.addNode(in, t, r)
 		case roleSCPEnablement:
@@ -424,6 +437,9 @@ func (f *facts) addMembership(in *instance, t estateResource, r *resolver) {
 func (f *facts) addPrincipal(in *instance, t estateResource, r *resolver) {
 	ref := estate.PrincipalRef{Kind: principalKinds[t.principalKind], ID: instanceID(in)}
 	f.principals[ref] = estate.Principal{Ref: ref, Name: in.str(t.name), Account: accountOfURN(in.str(t.urn))}
+	if t.agencyRoles {
+		f.addAgencyRoles(in, ref)
+	}
 	if t.policyNames == "" {
 		return
 	}
@@ -438,6 +454,130 @@ func (f *facts) addPrincipal(in *instance, t estateResource, r *resolver) {
 		}
 		f.attachments[a] = true
 	}
+}
+
+// addV3Role reads an IAM v3 custom role: it grants through its assignments.
+func (f *facts) addV3Role(in *instance, t estateResource) {
+	role := estate.V3Role{ID: instanceID(in), Name: in.str(t.name)}
+	text := in.str(t.document)
+	switch {
+	case in.isUnknown(t.document):
+		role.Unknown = fmt.Sprintf("the document of %s is known only after apply", in.address)
+	case strings.TrimSpace(text) == "":
+		role.Unknown = fmt.Sprintf("%s has no document (%s)", in.address, t.document)
+	default:
+		read := policy.CheckV3Text([]byte(text))
+		if e := read.FirstError(); e != nil {
+			role.Unknown = fmt.Sprintf("the document of %s has errors (imspolicy check shows them): %s", in.address, *e)
+		} else {
+			role.Document = read
+		}
+	}
+	f.v3Roles[role.ID] = role
+	f.roleAddress[role.ID] = in.address
+	f.roleText[role.ID] = text
+}
+
+// addRoleAssignment reads a v3 role assigned to a user or a group in a scope: exactly
+// one of domain_id, project_id ("all" for every project) and enterprise_project_id.
+func (f *facts) addRoleAssignment(in *instance, t estateResource, r *resolver) {
+	a := estate.RoleAssignment{Principal: estate.PrincipalRef{Kind: principalKinds[t.principalKind]}}
+	var reasons []string
+	var reason string
+	if a.RoleID, reason = r.value(in, t.roleID); reason != "" {
+		reasons = append(reasons, reason)
+	}
+	if a.Principal.ID, reason = r.value(in, t.principal); reason != "" {
+		reasons = append(reasons, reason)
+	}
+	var scopes []string
+	for _, sc := range []struct {
+		attr string
+		kind estate.ScopeKind
+	}{{t.project, estate.Project}, {t.enterpriseProject, estate.EnterpriseProject}, {t.domain, estate.Domain}} {
+		if sc.attr == "" {
+			continue
+		}
+		if in.isUnknown(sc.attr) {
+			reasons = append(reasons, fmt.Sprintf("%s of %s is known only after apply", sc.attr, in.address))
+			scopes = append(scopes, sc.attr)
+			continue
+		}
+		v := in.str(sc.attr)
+		if v == "" {
+			continue
+		}
+		scopes = append(scopes, sc.attr)
+		a.Scope = estate.Scope{Kind: sc.kind, ID: v}
+		if sc.kind == estate.Project && v == "all" {
+			a.Scope = estate.Scope{Kind: estate.AllProjects}
+		}
+	}
+	if len(scopes) != 1 {
+		reasons = append(reasons, fmt.Sprintf("%s sets %d of its scope attributes (want exactly one of domain_id, project_id and enterprise_project_id)", in.address, len(scopes)))
+	}
+	a.Unknown = strings.Join(reasons, "; ")
+	if a.Unknown != "" {
+		a.RoleID, a.Scope = "", estate.Scope{}
+	}
+	f.roleAssign[a] = true
+}
+
+// addAgencyRoles reads the role blocks of an agency made through IAM v3: roles (and
+// projects, enterprise projects) by name; a role no v3 role of the inputs is named is a
+// system role (or one the inputs do not hold), named "role <name>".
+func (f *facts) addAgencyRoles(in *instance, ref estate.PrincipalRef) {
+	add := func(attr string, roles []string, scope estate.Scope) {
+		if in.isUnknown(attr) {
+			f.roleAssign[estate.RoleAssignment{Principal: ref, Unknown: fmt.Sprintf("%s of %s is known only after apply", attr, in.address)}] = true
+			return
+		}
+		for _, name := range roles {
+			id := f.v3RoleIDByName(name)
+			if id == "" {
+				id = name // a system role, or one of another configuration: not in the inputs
+			}
+			f.roleAssign[estate.RoleAssignment{RoleID: id, Principal: ref, Scope: scope}] = true
+		}
+	}
+	add("all_resources_roles", in.strs("all_resources_roles"), estate.Scope{Kind: estate.AllProjects})
+	add("domain_roles", in.strs("domain_roles"), estate.Scope{Kind: estate.Domain, ID: "the agency's account"})
+	for _, blk := range []struct{ attr, key string }{{"project_role", "project"}, {"enterprise_project_roles", "enterprise_project"}} {
+		if in.isUnknown(blk.attr) {
+			add(blk.attr, nil, estate.Scope{})
+			continue
+		}
+		list, _ := in.values[blk.attr].([]any)
+		for _, v := range list {
+			m, _ := v.(map[string]any)
+			where, _ := m[blk.key].(string)
+			var roles []string
+			rl, _ := m["roles"].([]any)
+			for _, x := range rl {
+				if s, ok := x.(string); ok && s != "" {
+					roles = append(roles, s)
+				}
+			}
+			kind := estate.Project
+			if blk.key == "enterprise_project" {
+				kind = estate.EnterpriseProject
+			}
+			if where == "" {
+				f.roleAssign[estate.RoleAssignment{Principal: ref, Unknown: fmt.Sprintf("a %s block of %s names no %s", blk.attr, in.address, blk.key)}] = true
+				continue
+			}
+			add(blk.attr, roles, estate.Scope{Kind: kind, ID: where})
+		}
+	}
+}
+
+func (f *facts) v3RoleIDByName(name string) string {
+	for id, r := range f.v3Roles {
+		if r.Name == name {
+			return id
+		}
+	}
+	return ""
 }
 
 func (f *facts) policyIDByName(name string) string {
@@ -520,6 +660,12 @@ func (f *facts) supersede(g *facts) {
 	for a := range g.scpAttach {
 		delete(f.scpAttach, a)
 	}
+	for id := range g.v3Roles {
+		delete(f.v3Roles, id)
+	}
+	for a := range g.roleAssign {
+		delete(f.roleAssign, a)
+	}
 }
 
 // merge adds g's parts to f, g's winning where both hold one.
@@ -559,6 +705,18 @@ func (f *facts) merge(g *facts) {
 	}
 	for id, t := range g.policyText {
 		f.policyText[id] = t
+	}
+	for id, r := range g.v3Roles {
+		f.v3Roles[id] = r
+	}
+	for a := range g.roleAssign {
+		f.roleAssign[a] = true
+	}
+	for id, a := range g.roleAddress {
+		f.roleAddress[id] = a
+	}
+	for id, t := range g.roleText {
+		f.roleText[id] = t
 	}
 	if g.organization != "" {
 		f.organization = g.organization
@@ -651,7 +809,15 @@ func (f *facts) estate(account string) *estate.Estate {
 	e := &estate.Estate{
 		Organization: f.organization, Account: account, ManagementAccount: f.managementAccount,
 		IdentityPolicies: f.identity, SCPs: f.scps, Principals: f.principals, Nodes: f.nodes,
+		V3Roles: f.v3Roles,
 	}
+	for a := range f.roleAssign {
+		e.RoleAssignments = append(e.RoleAssignments, a)
+	}
+	sort.Slice(e.RoleAssignments, func(i, j int) bool {
+		a, b := e.RoleAssignments[i], e.RoleAssignments[j]
+		return fmt.Sprint(a) < fmt.Sprint(b)
+	})
 	if f.scpsDisabled != nil {
 		e.SCPsDisabled = *f.scpsDisabled
 	}

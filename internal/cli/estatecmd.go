@@ -135,10 +135,11 @@ func (in *estateInputs) account() string {
 	return ""
 }
 
-// policyChange is a policy whose document a plan creates, changes or deletes.
+// policyChange is a policy (or an IAM v3 role) whose document a plan creates, changes
+// or deletes.
 type policyChange struct {
 	id, address string
-	scp         bool
+	scp, v3     bool
 	change      string // created, updated, deleted
 }
 
@@ -147,11 +148,16 @@ func policyChanges(prior, planned *facts) []policyChange {
 	var out []policyChange
 	for _, kind := range []struct {
 		before, after map[string]bool
-		scp           bool
+		scp, v3       bool
 	}{
-		{keys(prior.identity), keys(planned.identity), false},
-		{keys(prior.scps), keys(planned.scps), true},
+		{keys(prior.identity), keys(planned.identity), false, false},
+		{keys(prior.scps), keys(planned.scps), true, false},
+		{keys(prior.v3Roles), keys(planned.v3Roles), false, true},
 	} {
+		address, text := func(f *facts, id string) string { return f.policyAddress[id] }, func(f *facts, id string) string { return f.policyText[id] }
+		if kind.v3 {
+			address, text = func(f *facts, id string) string { return f.roleAddress[id] }, func(f *facts, id string) string { return f.roleText[id] }
+		}
 		ids := map[string]bool{}
 		for id := range kind.before {
 			ids[id] = true
@@ -160,14 +166,14 @@ func policyChanges(prior, planned *facts) []policyChange {
 			ids[id] = true
 		}
 		for id := range ids {
-			c := policyChange{id: id, scp: kind.scp}
+			c := policyChange{id: id, scp: kind.scp, v3: kind.v3}
 			switch {
 			case !kind.before[id]:
-				c.change, c.address = "created", planned.policyAddress[id]
+				c.change, c.address = "created", address(planned, id)
 			case !kind.after[id]:
-				c.change, c.address = "deleted", prior.policyAddress[id]
-			case prior.policyText[id] != planned.policyText[id]:
-				c.change, c.address = "updated", planned.policyAddress[id]
+				c.change, c.address = "deleted", address(prior, id)
+			case text(prior, id) != text(planned, id):
+				c.change, c.address = "updated", address(planned, id)
 			default:
 				continue
 			}
@@ -206,6 +212,14 @@ func documentNotes(changes []policyChange, reference, candidate *estate.Estate) 
 	for _, c := range changes {
 		to := map[string]bool{}
 		for _, e := range []*estate.Estate{reference, candidate} {
+			if c.v3 {
+				for _, a := range e.RoleAssignments {
+					if a.RoleID == c.id && a.Unknown == "" {
+						to[principalName(e, a.Principal)+" "+a.Scope.String()] = true
+					}
+				}
+				continue
+			}
 			if c.scp {
 				for _, a := range e.SCPAttachments {
 					if a.PolicyID == c.id && a.Unknown == "" {
@@ -225,6 +239,16 @@ func documentNotes(changes []policyChange, reference, candidate *estate.Estate) 
 			n.Purpose = "scp"
 		}
 		switch {
+		case c.v3:
+			n.Purpose = "iam_v3_role"
+			switch {
+			case len(to) > 0:
+				n.Note = "assigned to " + strings.Join(n.AttachedTo, ", ") + ": its effect is in their answers, per API call"
+			case c.change == "created":
+				n.Note = "assigned to nothing: grants nothing"
+			default:
+				n.Note = "assigned to no user, group or agency in the inputs: grants nothing to them (if another state assigns it, give that state with --state)"
+			}
 		case len(to) > 0:
 			n.Note = "attached to " + strings.Join(n.AttachedTo, ", ") + ": its effect is in their answers"
 		case c.scp && c.change != "created":

@@ -251,9 +251,12 @@ func unreadDocuments(source, address, typ string, actions []string, before, afte
 			c.new.document, c.new.present = a.document(source, address, after, func(name string) bool { return afterUnknown[name] == true })
 		}
 		for _, sd := range []*side{&c.old, &c.new} {
-			// An IAM v3 role is checked by check, but grants through its role assignments,
-			// which the estate does not read yet: its change is undecided, never ignored.
-			v3 := sd.present && sd.Unchecked == checked && sd.Language == policy.V3
+			// An IAM v3 role (huaweicloud_identity_role) is read by the estate with its
+			// role assignments; another v3 document (an Identity Center permission set's)
+			// grants through what the estate does not read: its change is undecided,
+			// never ignored.
+			_, read := estateResources[typ]
+			v3 := sd.present && sd.Unchecked == checked && sd.Language == policy.V3 && !read
 			if v3 || sd.present && sd.Unchecked.notRead && !sd.Unchecked.outOfScope {
 				c.status, c.reason = analysis.Unknown, sd.Unchecked.Text()
 				if v3 {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/analysis"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/apicall"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/estate"
 )
 
@@ -61,6 +62,56 @@ type jsonSubjectChange struct {
 	GainsAccess   bool          `json:"gains_access"`
 	NewAccess     []jsonWitness `json:"new_access"`
 	RemovedAccess []jsonWitness `json:"removed_access"`
+	// Scope, for a subject holding IAM v3 roles on either side, is the requests the
+	// answer is about ("in project p-1", "in all projects", "in every other project"):
+	// such a subject is compared per API call, its answers in NewCalls and RemovedCalls
+	// (NewAccess and RemovedAccess stay empty). Absent otherwise.
+	Scope        string            `json:"scope,omitempty"`
+	NewCalls     []jsonCallWitness `json:"new_calls,omitempty"`
+	RemovedCalls []jsonCallWitness `json:"removed_calls,omitempty"`
+}
+
+// jsonCallWitness is an API request that the two sides decide differently.
+type jsonCallWitness struct {
+	// API is "METHOD /path", with the case in parentheses for a v3 row of several cases.
+	API     string `json:"api"`
+	Method  string `json:"method"`
+	Path    string `json:"path"`
+	Variant string `json:"variant,omitempty"`
+	// KnownTo names the tables that list the call: "v3 and v5", "v3 only" or "v5 only".
+	KnownTo     string              `json:"known_to"`
+	Resource    string              `json:"resource"`
+	Context     map[string][]string `json:"context"`
+	NewDecision string              `json:"new_decision"`
+	OldDecision string              `json:"old_decision"`
+	// NewDenied and OldDenied are the actions each side does not allow of those the
+	// call requires, each with its decision and the table it was asked through.
+	NewDenied []string `json:"new_denied,omitempty"`
+	OldDenied []string `json:"old_denied,omitempty"`
+}
+
+func callWitnesses(ds []apicall.Difference) []jsonCallWitness {
+	var out []jsonCallWitness
+	for _, d := range ds {
+		ctx := d.Context
+		if ctx == nil {
+			ctx = map[string][]string{}
+		}
+		out = append(out, jsonCallWitness{API: d.Call.Name(), Method: d.Call.Method, Path: d.Call.Path, Variant: d.Call.Variant,
+			KnownTo: d.Call.KnownTo(), Resource: d.Resource, Context: ctx, NewDecision: d.New.String(), OldDecision: d.Old.String(),
+			NewDenied: d.NewDenied, OldDenied: d.OldDenied})
+	}
+	return out
+}
+
+// callWitnessText is an API witness as the text report writes it.
+func callWitnessText(x jsonCallWitness) string {
+	w := jsonWitness{Action: x.API, Resource: x.Resource, Context: x.Context, NewDecision: x.NewDecision, OldDecision: x.OldDecision}
+	t := witnessText(w)
+	if x.KnownTo != "v3 and v5" {
+		t += " (" + x.KnownTo + ")"
+	}
+	return t
 }
 
 // jsonUnknownDocument is a document the plan changes that the command does not read (a
@@ -122,13 +173,17 @@ func newPrincipalReport(plan string, states []string, orgPath string, ref, cand 
 		}
 		js := jsonSubjectChange{
 			Subject: subjectJSON(e, s.Subject), BeforeSCPs: s.BeforeSCPs, Status: s.Status.String(), Reason: s.Reason,
-			GainsAccess: len(s.New) > 0, NewAccess: witnesses(s.New), RemovedAccess: witnesses(s.Removed),
+			GainsAccess: len(s.New) > 0 || len(s.NewCalls) > 0, NewAccess: witnesses(s.New), RemovedAccess: witnesses(s.Removed),
+			NewCalls: callWitnesses(s.NewCalls), RemovedCalls: callWitnesses(s.RemovedCalls),
+		}
+		if s.Scope != nil {
+			js.Scope = s.Scope.String()
 		}
 		r.Summary.Subjects++
 		if js.GainsAccess {
 			r.Summary.GainAccess++
 		}
-		if len(s.Removed) > 0 {
+		if len(s.Removed) > 0 || len(s.RemovedCalls) > 0 {
 			r.Summary.LoseAccess++
 		}
 		if s.Status == analysis.Unknown {
@@ -194,15 +249,21 @@ func (r *principalReport) writeText(w io.Writer) {
 			verb = "gains access"
 		case s.Status == analysis.Unknown.String():
 			verb = "unknown: " + s.Reason
-		case len(s.RemovedAccess) > 0:
+		case len(s.RemovedAccess) > 0 || len(s.RemovedCalls) > 0:
 			verb = "loses access"
 		}
-		fmt.Fprintf(w, "%s: %s: %s%s\n", where, s.Subject.Display, verb, beforeSCPsNote(s.BeforeSCPs))
+		fmt.Fprintf(w, "%s: %s: %s%s\n", where, s.display(), verb, beforeSCPsNote(s.BeforeSCPs))
 		for _, x := range s.NewAccess {
 			fmt.Fprintf(w, "  + %s\n", witnessText(x))
 		}
+		for _, x := range s.NewCalls {
+			fmt.Fprintf(w, "  + %s\n", callWitnessText(x))
+		}
 		for _, x := range s.RemovedAccess {
 			fmt.Fprintf(w, "  - %s\n", witnessText(x))
+		}
+		for _, x := range s.RemovedCalls {
+			fmt.Fprintf(w, "  - %s\n", callWitnessText(x))
 		}
 		if s.GainsAccess && s.Status == analysis.Unknown.String() {
 			fmt.Fprintf(w, "  (and more may be granted: %s)\n", s.Reason)
@@ -227,6 +288,15 @@ func (r *principalReport) writeText(w io.Writer) {
 	}
 	fmt.Fprintf(w, "%s (principals, or every principal in a node) whose access changes: %d gain access, %d lose access, %d unknown; %s changed (%d attached to nothing)%s\n",
 		plural(s.Subjects, "subject"), s.GainAccess, s.LoseAccess, s.Unknown, plural(s.Documents, "document"), s.Unattached, undecided)
+}
+
+// display is the subject as the text report names it, with the scope of an API-level
+// answer: "group devs (id g-1) in project p-1".
+func (s jsonSubjectChange) display() string {
+	if s.Scope != "" {
+		return s.Subject.Display + " " + s.Scope
+	}
+	return s.Subject.Display
 }
 
 // witnessText is a witness as the text report writes it, as analysis.Witness.String does.
@@ -280,15 +350,21 @@ func (r *principalReport) results(base string, removed bool) *sarifWriter {
 	for _, s := range r.Subjects {
 		name := s.Subject.Kind + ":" + s.Subject.ID
 		for _, x := range s.NewAccess {
-			add(name, "new_access", "error", s.Subject.Display+" can newly send "+witnessText(x)+beforeSCPsNote(s.BeforeSCPs))
+			add(name, "new_access", "error", s.display()+" can newly send "+witnessText(x)+beforeSCPsNote(s.BeforeSCPs))
+		}
+		for _, x := range s.NewCalls {
+			add(name, "new_access", "error", s.display()+" can newly send "+callWitnessText(x)+beforeSCPsNote(s.BeforeSCPs))
 		}
 		if removed {
 			for _, x := range s.RemovedAccess {
-				add(name, "removed_access", "note", s.Subject.Display+" can no longer send "+witnessText(x))
+				add(name, "removed_access", "note", s.display()+" can no longer send "+witnessText(x))
+			}
+			for _, x := range s.RemovedCalls {
+				add(name, "removed_access", "note", s.display()+" can no longer send "+callWitnessText(x))
 			}
 		}
 		if s.Status == analysis.Unknown.String() {
-			add(name, "access_unknown", "warning", s.Subject.Display+": unknown: "+s.Reason)
+			add(name, "access_unknown", "warning", s.display()+": unknown: "+s.Reason)
 		}
 	}
 	for _, d := range r.UnknownDocuments {

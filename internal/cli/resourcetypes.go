@@ -34,10 +34,10 @@ type policyAttribute struct {
 // reason for a v3 document, which check reads but the analyser does not compare.
 var (
 	iamV3 = unchecked{name: "iam_v3", text: "an IAM v3 (Version 1.1) document; this command checks IAM v5 identity policies and SCPs", notRead: true}
-	// iamV3Role is diff-access --plan's reason for a changed v3 role: it grants through
-	// role assignments (their project or enterprise-project scope part of the grant),
-	// which the estate does not read yet.
-	iamV3Role = "an IAM v3 (Version 1.1) role, which grants through its role assignments; diff-access --plan does not read those yet, so who gains access through it is not decided"
+	// iamV3Role is diff-access --plan's reason for a changed v3 document of a type whose
+	// grants the estate does not read (an Identity Center permission set's custom role,
+	// provisioned to accounts through account assignments).
+	iamV3Role = "an IAM v3 (Version 1.1) document of an Identity Center permission set, which grants through its account assignments; diff-access --plan does not read those, so who gains access through it is not decided"
 	// notSCPType is an Organizations policy of a type other than service_control_policy.
 	notSCPType = otherPolicyType("an Organizations policy whose type is not service_control_policy (a tag policy, say): not an SCP")
 )
@@ -131,6 +131,8 @@ const (
 	roleOrganization                             // the organisation: its root and enabled policy types
 	roleSCPEnablement                            // enables SCPs on the root
 	roleEnforcesNothing                          // an Organizations dry-run policy or its attachment
+	roleV3Role                                   // an IAM v3 custom role: id, name, document
+	roleRoleAssignment                           // a v3 role assigned to a user or group in a scope
 )
 
 // estateResource is how the estate reads a resource type: its role, and the attributes
@@ -156,6 +158,12 @@ type estateResource struct {
 	target, parent, account, root string
 	// enabledTypes: the organisation's enabled_policy_types.
 	enabledTypes string
+	// role holds a role assignment's role id; the scope attributes its domain, project
+	// ("all": every project) and enterprise project (exactly one is set).
+	roleID, domain, project, enterpriseProject string
+	// agencyRoles: the agency's role blocks (huaweicloud_identity_agency: project_role,
+	// domain_roles, all_resources_roles, enterprise_project_roles), roles by name.
+	agencyRoles bool
 }
 
 // estateResources is every resource type the estate is built from, of this provider
@@ -171,6 +179,23 @@ type estateResource struct {
 // provider has no huaweicloud_identityv5_agency). The
 // Organizations dry-run policy and its entity attachment only simulate: they enforce
 // nothing (docs/resources/organizations_dry_run_policy.md).
+//
+// IAM v3 (same commit): huaweicloud_identity_role (docs/resources/identity_role.md) is a
+// custom policy ("Version": "1.1") that grants through role assignments:
+// huaweicloud_identity_group_role_assignment (identity_group_role_assignment.md: group_id,
+// role_id, and exactly one of domain_id, project_id ("all": every project, existing and
+// future) and enterprise_project_id), huaweicloud_identity_user_role_assignment
+// (identity_user_role_assignment.md: user_id, role_id, enterprise_project_id), and the
+// agency's role blocks (identity_agency.md: project_role {project, roles},
+// domain_roles, all_resources_roles, enterprise_project_roles {enterprise_project,
+// roles}; roles and projects by name). provider.go registers the deprecated names
+// huaweicloud_identity_role_assignment and huaweicloud_identity_role_assignment_v3 with the
+// group assignment's function, and huaweicloud_iam_agency, huaweicloud_iam_agency_v3 with
+// the agency's. The principals of IAM v3 (the same IAM users and groups): huaweicloud_identity_group
+// (identity_group.md: name), huaweicloud_identity_user (identity_user.md: name; no URN),
+// huaweicloud_identity_group_membership (identity_group_membership.md: group, users), and
+// their deprecated names with _v3. internal/cli/testdata/estate/HUAWEICLOUD-SCHEMAS.md
+// records their attributes.
 var estateResources = map[string]estateResource{
 	"imspolicy_identity_policy":                   {role: roleIdentityPolicy, document: "policy", name: "name", urn: "urn"},
 	"imspolicy_identity_policy_attachment":        {role: roleIdentityAttachment, policy: "policy_id", principalTypeAttr: "principal_type", principal: "principal_id"},
@@ -188,7 +213,20 @@ var estateResources = map[string]estateResource{
 	"huaweicloud_identityv5_group_membership":                {role: roleMembership, group: "group_id", users: "user_id_list"},
 	"huaweicloud_identityv5_user":                            {role: rolePrincipal, principalKind: "user", name: "name", urn: "urn"},
 	"huaweicloud_identityv5_group":                           {role: rolePrincipal, principalKind: "group", name: "group_name", urn: "urn"},
-	"huaweicloud_identity_agency":                            {role: rolePrincipal, principalKind: "agency", name: "name"},
+	"huaweicloud_identity_agency":                            {role: rolePrincipal, principalKind: "agency", name: "name", agencyRoles: true},
+	"huaweicloud_identity_group":                             {role: rolePrincipal, principalKind: "group", name: "name"},
+	"huaweicloud_identity_group_v3":                          {role: rolePrincipal, principalKind: "group", name: "name"},
+	"huaweicloud_identity_user":                              {role: rolePrincipal, principalKind: "user", name: "name"},
+	"huaweicloud_identity_user_v3":                           {role: rolePrincipal, principalKind: "user", name: "name"},
+	"huaweicloud_identity_group_membership":                  {role: roleMembership, group: "group", users: "users"},
+	"huaweicloud_identity_group_membership_v3":               {role: roleMembership, group: "group", users: "users"},
+	"huaweicloud_identity_role":                              {role: roleV3Role, document: "policy", name: "name"},
+	"huaweicloud_identity_group_role_assignment":             {role: roleRoleAssignment, principalKind: "group", principal: "group_id", roleID: "role_id", domain: "domain_id", project: "project_id", enterpriseProject: "enterprise_project_id"},
+	"huaweicloud_identity_user_role_assignment":              {role: roleRoleAssignment, principalKind: "user", principal: "user_id", roleID: "role_id", enterpriseProject: "enterprise_project_id"},
+	"huaweicloud_identity_role_assignment":                   {role: roleRoleAssignment, principalKind: "group", principal: "group_id", roleID: "role_id", domain: "domain_id", project: "project_id", enterpriseProject: "enterprise_project_id"},
+	"huaweicloud_identity_role_assignment_v3":                {role: roleRoleAssignment, principalKind: "group", principal: "group_id", roleID: "role_id", domain: "domain_id", project: "project_id", enterpriseProject: "enterprise_project_id"},
+	"huaweicloud_iam_agency":                                 {role: rolePrincipal, principalKind: "agency", name: "name", agencyRoles: true},
+	"huaweicloud_iam_agency_v3":                              {role: rolePrincipal, principalKind: "agency", name: "name", agencyRoles: true},
 	"huaweicloud_identity_trust_agency":                      {role: rolePrincipal, principalKind: "agency", name: "name", urn: "urn", policyNames: "policy_names"},
 	"huaweicloud_organizations_policy":                       {role: roleSCP, document: "content", typeIs: "service_control_policy", name: "name", urn: "urn"},
 	"huaweicloud_organizations_policy_attach":                {role: roleSCPAttachment, policy: "policy_id", target: "entity_id"},

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/analysis"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/apicall"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/wildcard"
@@ -27,6 +28,20 @@ type SubjectChange struct {
 	// Spent is the budget of the analysis the subject's pair of configurations had
 	// (shared with the subjects of the same pair).
 	Spent int
+	// Scope, for a subject that holds IAM v3 roles on either side, is the requests the
+	// answer is about (a project, all projects, every other project); such a subject is
+	// compared at the level of API calls, its answers in NewCalls and RemovedCalls (Old
+	// the reference's decision, New the candidate's), not in New and Removed.
+	Scope                  *Scope
+	NewCalls, RemovedCalls []apicall.Difference
+}
+
+// Label is the subject with its scope: "group g-1 in project p-1".
+func (sc SubjectChange) Label() string {
+	if sc.Scope != nil {
+		return sc.Subject.String() + " " + sc.Scope.String()
+	}
+	return sc.Subject.String()
 }
 
 // Comparison answers Compare.
@@ -66,8 +81,17 @@ func Compare(reference, candidate *Estate, b analysis.Budget) (Comparison, error
 		bound      [2]analysis.Bindings
 		unknown    string
 		key        string
+		v3         *v3Job // a subject holding v3 roles, in one scope
 	}
 	var jobs []*job
+	keys3 := v3Keys{}
+	var v3jobs []*v3Job
+	addV3 := func(c, r *subject, gc, gr v3Grants) {
+		for _, vj := range v3Compare(c, r, gc, gr, fc, fr, keys3) {
+			jobs = append(jobs, &job{c: c, r: r, beforeSCPs: c.beforeSCPs || r.beforeSCPs, unknown: vj.unknown, v3: vj})
+			v3jobs = append(v3jobs, vj)
+		}
+	}
 	add := func(c, r *subject) {
 		j := &job{c: c, r: r}
 		switch {
@@ -118,6 +142,20 @@ func Compare(reference, candidate *Estate, b analysis.Budget) (Comparison, error
 		if r == nil {
 			r = c.absent(normals)
 		}
+		// A principal holding v3 roles on either side is compared at the level of API
+		// calls, per scope; the others as before.
+		var gc, gr v3Grants
+		var hasC, hasR bool
+		if okC {
+			gc, hasC = fc.v3Of(ref)
+		}
+		if okR {
+			gr, hasR = fr.v3Of(ref)
+		}
+		if hasC || hasR {
+			addV3(c, r, gc, gr)
+			continue
+		}
 		add(copySubject(c), copySubject(r))
 	}
 
@@ -131,7 +169,7 @@ func Compare(reference, candidate *Estate, b analysis.Budget) (Comparison, error
 	var keys []string
 	first := map[string]*job{}
 	for _, j := range jobs {
-		if j.unknown != "" {
+		if j.unknown != "" || j.v3 != nil {
 			continue
 		}
 		if _, ok := first[j.key]; !ok {
@@ -158,28 +196,41 @@ func Compare(reference, candidate *Estate, b analysis.Budget) (Comparison, error
 	if err != nil {
 		return out, err
 	}
+	v3results, err := runV3(v3jobs, b)
+	if err != nil {
+		return out, err
+	}
 	byKey := map[string]int{}
 	for i, k := range keys {
 		byKey[k] = i
 		out.Spent += results[i].Spent
 	}
-	out.Distinct = len(keys)
+	for _, r := range v3results {
+		out.Spent += r.cmp.Spent
+	}
+	out.Distinct = len(keys) + len(v3results)
 	out.Holds = true
 	for _, j := range jobs {
 		sc := SubjectChange{Subject: j.c.Subject, Name: j.c.name, BeforeSCPs: j.beforeSCPs}
-		if j.unknown != "" {
+		if j.v3 != nil {
+			sc.Scope = j.v3.scope
+		}
+		switch {
+		case j.unknown != "":
 			sc.Status, sc.Reason = analysis.Unknown, j.unknown
-		} else {
+		case j.v3 != nil:
+			sc.v3Change(v3results[j.v3.key])
+		default:
 			r := results[byKey[j.key]]
 			sc.Status, sc.Reason, sc.New, sc.Removed, sc.Spent = r.Status, r.Reason, r.NewAccess, r.RemovedAccess, r.Spent
 		}
 		if sc.Status == analysis.Unknown && out.Status == analysis.Complete {
-			out.Status, out.Reason = analysis.Unknown, sc.Subject.String()+": "+sc.Reason
+			out.Status, out.Reason = analysis.Unknown, sc.Label()+": "+sc.Reason
 		}
-		if len(sc.New) > 0 {
+		if len(sc.New) > 0 || len(sc.NewCalls) > 0 {
 			out.Holds = false
 		}
-		if sc.Status == analysis.Unknown || len(sc.New) > 0 || len(sc.Removed) > 0 {
+		if sc.Status == analysis.Unknown || len(sc.New) > 0 || len(sc.Removed) > 0 || len(sc.NewCalls) > 0 || len(sc.RemovedCalls) > 0 {
 			out.Subjects = append(out.Subjects, sc)
 		}
 	}

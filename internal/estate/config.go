@@ -70,12 +70,16 @@ type flattener struct {
 	attUnknown    map[PrincipalRef]string
 	nodeSCPs      map[NodeRef][]string
 	nodeUnknown   map[NodeRef]string
+	roles         map[PrincipalRef][]RoleAssignment // known v3 role assignments
+	roleUnknown   map[PrincipalRef]string           // principal -> reason (an unknown assignment)
+	everyV3       string                            // a reason every principal's v3 grants are unknown
 }
 
 func newFlattener(e *Estate, normals map[*policy.Checked]string) *flattener {
 	f := &flattener{e: e, normals: normals, groupsOf: map[string][]string{}, hasMember: map[string]bool{},
 		memberUnknown: map[PrincipalRef]string{}, attached: map[PrincipalRef][]string{}, attUnknown: map[PrincipalRef]string{},
-		nodeSCPs: map[NodeRef][]string{}, nodeUnknown: map[NodeRef]string{}}
+		nodeSCPs: map[NodeRef][]string{}, nodeUnknown: map[NodeRef]string{},
+		roles: map[PrincipalRef][]RoleAssignment{}, roleUnknown: map[PrincipalRef]string{}}
 	if len(e.Unknowns) > 0 {
 		f.everyone = e.Unknowns[0]
 	}
@@ -103,6 +107,20 @@ func newFlattener(e *Estate, normals map[*policy.Checked]string) *flattener {
 		default:
 			if !slices.Contains(f.attached[a.Principal], a.PolicyID) {
 				f.attached[a.Principal] = append(f.attached[a.Principal], a.PolicyID)
+			}
+		}
+	}
+	for _, a := range e.RoleAssignments {
+		switch {
+		case a.Unknown != "" && a.Principal.ID == "":
+			if f.everyV3 == "" {
+				f.everyV3 = a.Unknown
+			}
+		case a.Unknown != "":
+			first(f.roleUnknown, a.Principal, a.Unknown)
+		default:
+			if !slices.Contains(f.roles[a.Principal], a) {
+				f.roles[a.Principal] = append(f.roles[a.Principal], a)
 			}
 		}
 	}
@@ -155,6 +173,9 @@ func (f *flattener) principals() []Principal {
 	for _, a := range f.e.Attachments {
 		add(a.Principal)
 	}
+	for _, a := range f.e.RoleAssignments {
+		add(a.Principal)
+	}
 	out := make([]Principal, 0, len(all))
 	for _, p := range all {
 		out = append(out, p)
@@ -179,6 +200,7 @@ func (f *flattener) subjects() []*subject {
 		}
 		out = append(out, f.principal(p))
 	}
+	f.markV3(out)
 	return out
 }
 

@@ -86,6 +86,39 @@
 // a part ("its document is not in the inputs"). The system FullAccess SCP is known: it
 // allows everything.
 //
+// # IAM v3 roles
+//
+// An IAM v3 role ("Version": "1.1" custom policy, Estate.V3Roles) grants nothing until a
+// role assignment (Estate.RoleAssignments) gives it to a user, a group or an agency in a
+// scope: all projects, one project, one enterprise project, or the domain (global
+// services). A v3 role and a v5 policy share no action names that mean the same, so a
+// subject that holds a v3 role on either side of a comparison is compared at the level
+// of API calls (package apicall): on each side its v5 identity policies (in every scope)
+// and the v3 roles that grant in the scope are one apicall.Principal, combined by
+// apicall's rule (written there only), and apicall.ComparePrincipals gives the calls it
+// gains and loses (SubjectChange.NewCalls, RemovedCalls). Scopes are compared one by one:
+// each project an assignment of the subject names (roles assigned in all projects and
+// in that project), then every other project (roles assigned in all projects); the
+// answer names its scope (SubjectChange.Scope: "group g-1 in project p-1"). A subject
+// with no v3 role on either side is compared as above, at no extra cost, and equal pairs
+// of API-level configurations share one analysis too.
+//
+// What is not decided is Unknown with its reason, never a claim:
+//
+//   - a role assigned in an enterprise project (its grant depends on each resource's
+//     enterprise project, which the API tables do not model: reference notes C8) or in
+//     the domain (whether a grant for global services reaches IMS, a region-specific
+//     service, is not given);
+//   - a role whose document is not in the inputs (a system role), not known, has an
+//     error finding, or depends on other roles (Depends);
+//   - a subject whose account's SCPs restrict anything: SCPs are written in v5 actions,
+//     and how they bound a call granted through the v3 table is not decided (SCP levels
+//     that hold only the FullAccess SCP restrict nothing and are left out);
+//   - in the action-level questions (EffectivePermissions, MustNotAllow), every subject
+//     holding a v3 role: its permissions are per API call, not per v5 action.
+//
+// At the API level the principal-bound keys are free (which can only report more).
+//
 // # Cost
 //
 // Subjects with equal effective configurations (the documents' normal forms, the levels,
@@ -258,6 +291,10 @@ type Estate struct {
 	Nodes map[NodeRef]Node
 	// SCPAttachments attach SCPs to nodes.
 	SCPAttachments []SCPAttachment
+	// V3Roles are the IAM v3 roles by id; RoleAssignments assign them to principals in a
+	// scope (see "IAM v3 roles" in the package comment).
+	V3Roles         map[string]V3Role
+	RoleAssignments []RoleAssignment
 	// Unknowns are parts not placed anywhere, each a reason: every answer is unknown.
 	Unknowns []string
 }

@@ -48,6 +48,29 @@ func (e *Estate) Validate() error {
 			}
 		}
 	}
+	for _, id := range slices.Sorted(maps.Keys(e.V3Roles)) {
+		r := e.V3Roles[id]
+		if r.ID != "" && r.ID != id {
+			return fmt.Errorf("estate: the v3 role keyed %q has ID %q: key each role by its ID", id, r.ID)
+		}
+		if r.Document == nil && r.Unknown == "" && !r.System {
+			return fmt.Errorf("estate: v3 role %q has no document: give it, mark the role System, or say why it is not known in Unknown", id)
+		}
+	}
+	for i, a := range e.RoleAssignments {
+		if a.Unknown != "" {
+			continue
+		}
+		if a.RoleID == "" {
+			return fmt.Errorf("estate: role assignment %d (to %s) has no role id: give it, or say why it is not known in Unknown", i, a.Principal)
+		}
+		if err := principal(a.Principal, fmt.Sprintf("the principal of role assignment %d", i)); err != nil {
+			return err
+		}
+		if a.Scope.Kind < AllProjects || a.Scope.Kind > Domain || a.Scope.Kind != AllProjects && a.Scope.ID == "" {
+			return fmt.Errorf("estate: role assignment %d (to %s) has no scope: give all projects, a project id, an enterprise project id or the domain", i, a.Principal)
+		}
+	}
 	for i, a := range e.Attachments {
 		if a.Unknown != "" {
 			continue
