@@ -114,14 +114,7 @@ func Compare(old, next *Set, b analysis.Budget) (Comparison, error) {
 			out.Unmatched = append(out.Unmatched, UnmatchedCall{Call: c, KnownTo: lang, Grant: r.Grants[side], Allowed: r.Allowed[side], Reason: c.Unmatched()})
 		}
 	}
-	switch {
-	case res.Status == analysis.Unknown:
-		out.Verdict, out.Reason = Unknown, res.Reason
-	case len(out.Differences) > 0:
-		out.Verdict = Different
-	default:
-		out.Verdict = Equivalent
-	}
+	out.Verdict, out.Reason = verdict(res.Status, res.Reason, len(out.Differences))
 	return out, nil
 }
 
@@ -145,4 +138,16 @@ func Effective(s *Set, b analysis.Budget) ([]Permission, analysis.Status, string
 		out[i] = Permission{Call: known[i], Known: true, Grant: r.Grants[0], Allowed: r.Allowed[0]}
 	}
 	return out, res.Status, res.Reason, nil
+}
+
+// verdict is a comparison's answer: unknown when the search stopped (the differences
+// found are still real), different when it found any, else equivalent.
+func verdict(status analysis.Status, reason string, differences int) (Verdict, string) {
+	switch {
+	case status == analysis.Unknown:
+		return Unknown, reason
+	case differences > 0:
+		return Different, ""
+	}
+	return Equivalent, ""
 }

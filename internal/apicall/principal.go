@@ -112,14 +112,7 @@ func ComparePrincipals(old, next *Principal, b analysis.Budget) (Comparison, err
 			out.Differences = append(out.Differences, d)
 		}
 	}
-	switch {
-	case res.Status == analysis.Unknown:
-		out.Verdict, out.Reason = Unknown, res.Reason
-	case len(out.Differences) > 0:
-		out.Verdict = Different
-	default:
-		out.Verdict = Equivalent
-	}
+	out.Verdict, out.Reason = verdict(res.Status, res.Reason, len(out.Differences))
 	return out, nil
 }
 

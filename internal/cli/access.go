@@ -37,8 +37,8 @@ func runAccess(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usage("%v", err)
 	}
-	if *budget < 1 || *budget > analysis.MaxBudget {
-		return usage("--budget must be a number of representative requests from 1 to %d, got %d (default %d)", analysis.MaxBudget, *budget, analysis.DefaultBudget.Requests)
+	if problem := budgetProblem(*budget); problem != "" {
+		return usage("%s", problem)
 	}
 	if len(paths) == 0 {
 		return usage("give one or more plans or states (terraform show -json plan.out, terraform show -json)")

@@ -62,8 +62,8 @@ func runDiffAccess(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	if err != nil {
 		return usage("%v", err)
 	}
-	if *budget < 1 || *budget > analysis.MaxBudget {
-		return usage("--budget must be a number of representative requests from 1 to %d, got %d (default %d)", analysis.MaxBudget, *budget, analysis.DefaultBudget.Requests)
+	if problem := budgetProblem(*budget); problem != "" {
+		return usage("%s", problem)
 	}
 	p, _ := policy.ParsePurpose(purpose.value)
 	var comps []comparison
@@ -419,4 +419,13 @@ func diffSARIFRules() []sarifRule {
 		})
 	}
 	return rules
+}
+
+// budgetProblem says what is wrong with a --budget value (the commands' one rule), ""
+// when nothing is.
+func budgetProblem(n int) string {
+	if n < 1 || n > analysis.MaxBudget {
+		return fmt.Sprintf("--budget must be a number of representative requests from 1 to %d, got %d (default %d)", analysis.MaxBudget, n, analysis.DefaultBudget.Requests)
+	}
+	return ""
 }

@@ -65,8 +65,8 @@ func runMigrate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(paths) == 0 {
 		return usage("give one or more IAM v3 policy files (- for standard input)")
 	}
-	if *budget < 1 || *budget > analysis.MaxBudget {
-		return usage("--budget must be a number of representative requests from 1 to %d, got %d (default %d)", analysis.MaxBudget, *budget, analysis.DefaultBudget.Requests)
+	if problem := budgetProblem(*budget); problem != "" {
+		return usage("%s", problem)
 	}
 	b := analysis.Budget{Requests: *budget, HowToRaise: fmt.Sprintf("raise it with --budget (up to %d)", analysis.MaxBudget)}
 	out := migrateJSON{FormatVersion: jsonFormatVersion, Migrations: []migrateResult{}}
