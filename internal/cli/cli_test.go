@@ -245,6 +245,8 @@ var goldenCases = []struct {
 	{"v3-file", []string{"check", "--format", "json", "testdata/v3-deny-delete.json"}, "", exitOK},
 	{"v3-file-as-v5", []string{"check", "--language", "v5", "testdata/v3-deny-delete.json"}, "", ExitFindings},
 	{"v3-plan-diff", []string{"diff-access", "--plan", "testdata/v3-plan.json"}, "", exitUnknown},
+	{"diff-v3-sarif", []string{"diff-access", "--format", "sarif", "testdata/v3/readers.json", "testdata/v3/readers-wildcard.v5.json"}, "", ExitFindings},
+	{"diff-v3-gitlab", []string{"diff-access", "--format", "gitlab", "testdata/v3/readers.json", "testdata/v3/readers-wildcard.v5.json"}, "", ExitFindings},
 	{"plan-source-config-missing", []string{"check", "--config", "testdata/no-such-dir", "testdata/tfconfig-plan.json"}, "", exitUsage},
 }
 

@@ -86,10 +86,10 @@ func runDiffAccess(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 				return usage("-: cannot read it: %v", err)
 			}
 			stdin = bytes.NewReader(data)
-			if exit, handled := diffAccessV3(paths, format.value, b, bytes.NewReader(data), stdout, stderr); handled {
+			if exit, handled := diffAccessV3(paths, format.value, base, b, bytes.NewReader(data), stdout, stderr); handled {
 				return exit
 			}
-		} else if exit, handled := diffAccessV3(paths, format.value, b, stdin, stdout, stderr); handled {
+		} else if exit, handled := diffAccessV3(paths, format.value, base, b, stdin, stdout, stderr); handled {
 			return exit // an IAM v3 document: compared by API call (diffv3.go)
 		}
 		var sides [2]side

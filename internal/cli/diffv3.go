@@ -52,7 +52,7 @@ type diffV3Unmatched struct {
 
 // diffAccessV3 compares OLD and NEW when one of them is an IAM v3 document; handled is
 // false when neither is.
-func diffAccessV3(paths []string, format string, b analysis.Budget, stdin io.Reader, stdout, stderr io.Writer) (exit int, handled bool) {
+func diffAccessV3(paths []string, format, base string, b analysis.Budget, stdin io.Reader, stdout, stderr io.Writer) (exit int, handled bool) {
 	var texts [2][]byte
 	var langs [2]policy.Language
 	for i, p := range paths {
@@ -73,9 +73,6 @@ func diffAccessV3(paths []string, format string, b analysis.Budget, stdin io.Rea
 	usage := func(format string, a ...any) (int, bool) {
 		fmt.Fprintf(stderr, "imspolicy diff-access: "+format+"\n(imspolicy --help shows the flags)\n", a...)
 		return exitUsage, true
-	}
-	if format != "text" && format != "json" {
-		return usage("--format %s is not available when OLD or NEW is an IAM v3 document: use text or json", format)
 	}
 	var sets [2]*apicall.Set
 	for i := range 2 {
@@ -136,17 +133,54 @@ func diffAccessV3(paths []string, format string, b analysis.Budget, stdin io.Rea
 		rep.Verdict, rep.Reason, exit = "unknown", strings.Join(unknownReasons, "; "), exitUnknown
 	}
 	var buf bytes.Buffer
-	if format == "json" {
+	switch format {
+	case "json":
 		out, _ := json.MarshalIndent(rep, "", "  ") // strings, slices and maps only: cannot fail
 		buf.Write(append(out, '\n'))
-	} else {
+	case "sarif":
+		err = rep.results(base, true).write(&buf)
+	case "gitlab":
+		err = rep.results(base, false).writeGitLab(&buf)
+	default:
 		writeDiffV3Text(&buf, rep)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "imspolicy diff-access: writing the %s report: %v\n", format, err)
+		return exitUsage, true
 	}
 	if _, err := stdout.Write(buf.Bytes()); err != nil {
 		fmt.Fprintf(stderr, "imspolicy diff-access: %v\n", err)
 		return exitUsage, true
 	}
 	return exit, true
+}
+
+// results are the SARIF results (and GitLab issues) of a v3 comparison, by diff-access's
+// rules, all located at the NEW file: each new access an error, each removed access a
+// note unless removed is false, an unknown answer a warning.
+func (r diffV3JSON) results(base string, removed bool) *sarifWriter {
+	sw := newSARIFWriter(base, diffSARIFRules())
+	loc := sw.docLocation(document{Source: r.New}, policy.Pos{}, srcPos{})
+	add := func(rule, level, msg string) {
+		sw.add(rule, level, msg, loc, findingFingerprint(rule, sw.artifact(r.New), msg), "")
+	}
+	for _, w := range r.NewAccess {
+		add("new_access", "error", "grants "+w.text())
+	}
+	if removed {
+		for _, w := range r.RemovedAccess {
+			add("removed_access", "note", "removes "+w.text())
+		}
+	}
+	if r.Verdict == "unknown" || r.Reason != "" {
+		add("access_unknown", "warning", "unknown: "+r.Reason)
+	}
+	return sw
+}
+
+// text is a witness in words, as the text report gives it.
+func (w diffV3Witness) text() string {
+	return fmt.Sprintf("%s on %s, %s: old %s, new %s", w.API, w.Resource, contextWords(w.Context), w.OldDecision, w.NewDecision)
 }
 
 func writeDiffV3Text(b *bytes.Buffer, r diffV3JSON) {

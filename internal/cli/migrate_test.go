@@ -84,7 +84,9 @@ func TestDiffAccessV3(t *testing.T) {
 			[]string{"new access: PATCH /v2/cloudimages/{image_id}"}},
 		{[]string{"diff-access", "testdata/v3/deny-delete.v5.json", "testdata/v3/readers-wildcard.v5.json"}, ExitFindings, nil}, // v5/v5: the action-level path, as before
 		{[]string{"diff-access", "testdata/v3/image-urn.json", "testdata/v3/readers.json"}, exitUsage, nil},
-		{[]string{"diff-access", "--format", "sarif", "testdata/v3/readers.json", "testdata/v3/readers.json"}, exitUsage, nil},
+		{[]string{"diff-access", "--format", "sarif", "testdata/v3/readers.json", "testdata/v3/readers-wildcard.v5.json"}, ExitFindings,
+			[]string{`"ruleId": "new_access"`, "grants DELETE /v2/images/{image_id} on"}},
+		{[]string{"diff-access", "--format", "gitlab", "testdata/v3/readers.json", "testdata/v3/readers.json"}, exitOK, []string{"[]"}},
 	}
 	for _, c := range cases {
 		stdout, stderr, exit := run(t, c.args, "")
