@@ -55,21 +55,28 @@ type PrincipalDecision struct {
 // Decide decides a request by the rules of Principal.
 func (p *Principal) Decide(r Request) PrincipalDecision {
 	out := PrincipalDecision{ThroughV3: p.v3.Decide(r), ThroughV5: (&Set{Lang: V5, Policies: p.combined}).Decide(r)}
+	out.Decision = combine(out.ThroughV5, out.ThroughV3)
+	return out
+}
+
+// combine is rule 3 of Principal: an explicit Deny either way denies, else an Allow either
+// way allows, else the call is implicitly denied; a way that does not know the call
+// (Known false) has no say.
+func combine(ways ...Decision) evaluator.Decision {
 	var allow bool
-	for _, d := range []Decision{out.ThroughV5, out.ThroughV3} {
+	for _, d := range ways {
 		if !d.Known {
 			continue
 		}
 		switch d.Result.Decision {
 		case evaluator.ExplicitDeny:
-			out.Decision = evaluator.ExplicitDeny
-			return out
+			return evaluator.ExplicitDeny
 		case evaluator.Allow:
 			allow = true
 		}
 	}
 	if allow {
-		out.Decision = evaluator.Allow
+		return evaluator.Allow
 	}
-	return out
+	return evaluator.ImplicitDeny
 }

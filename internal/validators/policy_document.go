@@ -63,6 +63,9 @@ func FindingDiagnostic(at path.Path, purpose policy.Purpose, document string, f 
 // argument, in FindingDiagnostic's words: "<summary>: <detail>".
 func SourceFindingError(argument int64, f evaluator.SourceFinding) *function.FuncError {
 	summary, detail := findingText(SourcePurpose(f), f.Name(), f.Finding)
+	if f.V3 {
+		summary, detail = findingTextOf("IAM v3", f.Name(), f.Finding)
+	}
 	return function.NewArgumentFuncError(argument, summary+": "+detail)
 }
 
