@@ -170,7 +170,7 @@ func (s *Simulator) Simulate(req *evaluator.SimulationRequest) Report {
 	if catalog.Kind(req.Action) != catalog.Unknown || !catalog.IsIMS(req.Action) {
 		return Report{Report: s.principal.combined.Simulate(req)} // rule 2
 	}
-	name, ok := v3ActionName(req.Action)
+	name, ok := V3ActionName(req.Action)
 	if !ok {
 		return Report{Report: evaluator.Report{Problems: []evaluator.RequestProblem{{Field: evaluator.ActionField, Summary: "Unknown IMS action",
 			Detail: catalog.UnknownActionDetail(req.Action) + " Nor is it one of the IAM v3 IMS actions (" + strings.Join(v3ActionNames(), ", ") + ")."}}}}
@@ -346,9 +346,9 @@ func contextMap(entries []evaluator.ContextEntry) map[string][]string {
 	return m
 }
 
-// v3ActionName is the catalog's spelling of a v3 IMS action name (v3 action names ignore
+// V3ActionName is the catalog's spelling of a v3 IMS action name (v3 action names ignore
 // the case of their resource type and action, reference notes §3.2).
-func v3ActionName(name string) (string, bool) {
+func V3ActionName(name string) (string, bool) {
 	for _, a := range catalog.V3Actions() {
 		svc, rest, _ := strings.Cut(name, ":")
 		if svc == "ims" && strings.EqualFold("ims:"+rest, a.Name) {
