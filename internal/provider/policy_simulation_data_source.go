@@ -36,9 +36,9 @@ type policySimulationModel struct {
 	SCPLevels        []scpLevelModel        `tfsdk:"scp_level"`
 	Identity         []apicall.IdentityText `tfsdk:"-"`
 	Levels           []evaluator.SCPLevel   `tfsdk:"-"`
-	Requests         []simRequestModel `tfsdk:"request"`
-	Results          []simResultModel  `tfsdk:"results"`
-	AllAllowed       types.Bool        `tfsdk:"all_allowed"`
+	Requests         []simRequestModel      `tfsdk:"request"`
+	Results          []simResultModel       `tfsdk:"results"`
+	AllAllowed       types.Bool             `tfsdk:"all_allowed"`
 }
 
 type scpLevelModel struct {

@@ -171,7 +171,9 @@ func (identityPolicyDocument) Description(context.Context) string {
 	return "must be a valid identity policy document: IAM v5 (\"Version\": \"5.0\") or IAM v3 (\"Version\": \"1.1\" or \"1.0\")"
 }
 
-func (v identityPolicyDocument) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v identityPolicyDocument) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 func (identityPolicyDocument) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
