@@ -33,6 +33,15 @@ var exampleChecks = map[string][]statecheck.StateCheck{
 		statecheck.ExpectKnownValue("data.imspolicy_policy_simulation.delete_golden_image",
 			tfjsonpath.New("results").AtSliceIndex(0).AtMapKey("decision"), knownvalue.StringExact("explicit_deny")),
 	},
+	// IAM v3 documents mixed with v5 ones.
+	"data-sources/imspolicy_policy_simulation": {
+		statecheck.ExpectKnownOutputValue("v3_decisions", knownvalue.MapExact(map[string]knownvalue.Check{
+			"delete an image":             knownvalue.StringExact("explicit_deny"),
+			"v3 delete":                   knownvalue.StringExact("implicit_deny"),
+			"quick import of a data disk": knownvalue.StringExact("implicit_deny"),
+		})),
+	},
+	"functions/is_allowed": {statecheck.ExpectKnownOutputValue("v3_update_can_delete", knownvalue.Bool(true))},
 }
 
 func TestAccExamples(t *testing.T) {
