@@ -53,8 +53,8 @@ func TestSimulatorV5Only(t *testing.T) {
 		apiReq("DELETE", "/v2/images/9f1c", ""),
 	} {
 		got, want := s.Simulate(req), set.Simulate(req)
-		if !reflect.DeepEqual(got.Report.Result, want.Result) || got.Explanation() != want.Explanation() {
-			t.Errorf("%+v: %+v, want %+v", req, got.Report.Result, want.Result)
+		if !reflect.DeepEqual(got.Result, want.Result) || got.Explanation() != want.Explanation() {
+			t.Errorf("%+v: %+v, want %+v", req, got.Result, want.Result)
 		}
 	}
 }
