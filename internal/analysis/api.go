@@ -105,82 +105,45 @@ func (sp *space) decideCall(call APICall) (APICallResult, error) {
 	n := len(sp.engines)
 	res := APICallResult{Call: call.Name, Known: make([]bool, n), Grants: make([]Grant, n), Allowed: make([]*APIWitness, n)}
 	allowed, denied := make([]bool, n), make([]bool, n)
-	// The statements that take part: those matching an action the call's permission in
-	// their configuration names.
-	var rel []int
-	for i := range sp.m.stmts {
-		s := &sp.m.stmts[i]
-		if p := call.Permissions[s.cfg]; p != nil && permissionMatches(s, p) {
-			rel = append(rel, i)
-		}
-	}
 	for c := range n {
 		res.Known[c] = call.Permissions[c] != nil
 	}
-	resources := []string{"*"}
-	if call.Image {
-		resources = []string{sp.imageURNs.any}
-		if len(rel) > 0 {
-			var err error
-			if resources, err = sp.imageURNs.representatives(); err != nil {
-				return res, err
-			}
-		}
-	}
 	var first, second *APIWitness
-	results := make([]evaluator.Result, n)
-	seen := map[string]bool{}
-	for _, r := range resources {
-		sig, relR := sp.resourceSignature(rel, r)
-		if seen[string(sig)] {
-			continue
-		}
-		seen[string(sig)] = true
-		keys, err := sp.keyStatesFor(relR)
-		if err != nil {
-			return res, err
-		}
-		err = sp.eachContext(call.Name, keys, func(states []*keyState) {
-			for c, e := range sp.engines {
-				if p := call.Permissions[c]; p != nil {
-					results[c], _ = e.ev.EvaluateAPI(*p, r, sp.ctx)
-				}
-			}
-			witness := func() *APIWitness {
-				w := &APIWitness{Call: call.Name, Resource: r, Context: contextOf(states), Decisions: make([]evaluator.Decision, n), Known: slices.Clone(res.Known)}
-				for c := range n {
-					if res.Known[c] {
-						w.Decisions[c] = results[c].Decision
-					}
-				}
-				return w
-			}
+	err := sp.eachRequest(call, func(r string, states []*keyState, results []evaluator.Result) {
+		witness := func() *APIWitness {
+			w := &APIWitness{Call: call.Name, Resource: r, Context: contextOf(states), Decisions: make([]evaluator.Decision, n), Known: slices.Clone(res.Known)}
 			for c := range n {
-				if !res.Known[c] {
-					continue
-				}
-				if results[c].Decision == evaluator.Allow {
-					allowed[c] = true
-					if res.Allowed[c] == nil {
-						res.Allowed[c] = witness()
-					}
-				} else {
-					denied[c] = true
+				if res.Known[c] {
+					w.Decisions[c] = results[c].Decision
 				}
 			}
-			if n == 2 && res.Known[0] && res.Known[1] {
-				a, b := results[0].Decision == evaluator.Allow, results[1].Decision == evaluator.Allow
-				if a && !b && first == nil {
-					first = witness()
-				}
-				if b && !a && second == nil {
-					second = witness()
-				}
-			}
-		})
-		if err != nil {
-			return res, err
+			return w
 		}
+		for c := range n {
+			if !res.Known[c] {
+				continue
+			}
+			if results[c].Decision == evaluator.Allow {
+				allowed[c] = true
+				if res.Allowed[c] == nil {
+					res.Allowed[c] = witness()
+				}
+			} else {
+				denied[c] = true
+			}
+		}
+		if n == 2 && res.Known[0] && res.Known[1] {
+			a, b := results[0].Decision == evaluator.Allow, results[1].Decision == evaluator.Allow
+			if a && !b && first == nil {
+				first = witness()
+			}
+			if b && !a && second == nil {
+				second = witness()
+			}
+		}
+	})
+	if err != nil {
+		return res, err
 	}
 	for c := range n {
 		switch {
@@ -196,6 +159,156 @@ func (sp *space) decideCall(call APICall) (APICallResult, error) {
 		}
 	}
 	return res, nil
+}
+
+// eachRequest calls visit with every representative request of the call (its resource
+// and the states of the context keys, the space's context set to them) and each
+// configuration's result on it (the zero result for a configuration whose table does not
+// list the call), each charged to the budget.
+func (sp *space) eachRequest(call APICall, visit func(resource string, states []*keyState, results []evaluator.Result)) error {
+	n := len(sp.engines)
+	// The statements that take part: those matching an action the call's permission in
+	// their configuration names.
+	var rel []int
+	for i := range sp.m.stmts {
+		s := &sp.m.stmts[i]
+		if p := call.Permissions[s.cfg]; p != nil && permissionMatches(s, p) {
+			rel = append(rel, i)
+		}
+	}
+	resources := []string{"*"}
+	if call.Image {
+		resources = []string{sp.imageURNs.any}
+		if len(rel) > 0 {
+			var err error
+			if resources, err = sp.imageURNs.representatives(); err != nil {
+				return err
+			}
+		}
+	}
+	results := make([]evaluator.Result, n)
+	seen := map[string]bool{}
+	for _, r := range resources {
+		sig, relR := sp.resourceSignature(rel, r)
+		if seen[string(sig)] {
+			continue
+		}
+		seen[string(sig)] = true
+		keys, err := sp.keyStatesFor(relR)
+		if err != nil {
+			return err
+		}
+		err = sp.eachContext(call.Name, keys, func(states []*keyState) {
+			for c, e := range sp.engines {
+				if p := call.Permissions[c]; p != nil {
+					results[c], _ = e.ev.EvaluateAPI(*p, r, sp.ctx)
+				} else {
+					results[c] = evaluator.Result{}
+				}
+			}
+			visit(r, states, results)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Group is a principal whose decision on a request combines several configurations' (one
+// per way of authorizing it, such as the v5 and the v3 permission tables).
+type Group struct {
+	// Members are the indexes of the configurations, in DecideAPIGroups' sets.
+	Members []int
+	// Combine decides a request from the members' decisions, in Members order; known[i]
+	// is false when member i's table does not list the call.
+	Combine func(decisions []evaluator.Decision, known []bool) evaluator.Decision
+}
+
+// GroupCallResult is what each group allows of one call.
+type GroupCallResult struct {
+	Call string
+	// Known, Grants, Allowed and Denied have one entry per group: whether a member's table
+	// lists the call, how much of it the group allows, an allowed request (nil for
+	// GrantNone) and a denied one (nil for GrantFull).
+	Known           []bool
+	Grants          []Grant
+	Allowed, Denied []*APIWitness
+	// NewAccess, with two groups: a request the second allows and the first does not.
+	NewAccess *APIWitness
+}
+
+// GroupResult answers DecideAPIGroups.
+type GroupResult struct {
+	Status Status
+	Reason string
+	Spent  int
+	// Calls has one entry per call asked, in the order asked; with Status Unknown, the
+	// calls decided before the bound.
+	Calls []GroupCallResult
+}
+
+// DecideAPIGroups decides, within budget b, every request of every call for each group of
+// configurations: a request's decision in a group is its Combine of the members' decisions
+// on the same request, so the representatives, which tell apart every request any
+// configuration tells apart, prove each group's grant. A witness's Decisions and Known
+// have one entry per group.
+func DecideAPIGroups(sets []*evaluator.PolicySet, groups []Group, calls []APICall, b Budget) (out GroupResult, err error) {
+	sp, err := newSpace(sets, Options{Budget: b}, nil, nil)
+	defer func() { out.Spent = sp.spent() }()
+	if done, err := settle(err, &out.Status, &out.Reason); done {
+		return out, err
+	}
+	g := len(groups)
+	for _, call := range calls {
+		res := GroupCallResult{Call: call.Name, Known: make([]bool, g), Grants: make([]Grant, g), Allowed: make([]*APIWitness, g), Denied: make([]*APIWitness, g)}
+		for gi, gr := range groups {
+			for _, m := range gr.Members {
+				res.Known[gi] = res.Known[gi] || call.Permissions[m] != nil
+			}
+		}
+		decisions := make([]evaluator.Decision, g)
+		err := sp.eachRequest(call, func(r string, states []*keyState, results []evaluator.Result) {
+			for gi, gr := range groups {
+				ds, known := make([]evaluator.Decision, len(gr.Members)), make([]bool, len(gr.Members))
+				for i, m := range gr.Members {
+					ds[i], known[i] = results[m].Decision, call.Permissions[m] != nil
+				}
+				decisions[gi] = gr.Combine(ds, known)
+			}
+			witness := func() *APIWitness {
+				return &APIWitness{Call: call.Name, Resource: r, Context: contextOf(states), Decisions: slices.Clone(decisions), Known: slices.Clone(res.Known)}
+			}
+			for gi := range g {
+				if !res.Known[gi] {
+					continue
+				}
+				if decisions[gi] == evaluator.Allow {
+					if res.Allowed[gi] == nil {
+						res.Allowed[gi] = witness()
+					}
+				} else if res.Denied[gi] == nil {
+					res.Denied[gi] = witness()
+				}
+			}
+			if g == 2 && res.NewAccess == nil && decisions[1] == evaluator.Allow && decisions[0] != evaluator.Allow {
+				res.NewAccess = witness()
+			}
+		})
+		if done, err := settle(err, &out.Status, &out.Reason); done {
+			return out, err
+		}
+		for gi := range g {
+			switch {
+			case res.Allowed[gi] != nil && res.Denied[gi] != nil:
+				res.Grants[gi] = GrantPartial
+			case res.Allowed[gi] != nil:
+				res.Grants[gi] = GrantFull
+			}
+		}
+		out.Calls = append(out.Calls, res)
+	}
+	return out, nil
 }
 
 // permissionMatches reports whether the statement matches an action the permission names.
