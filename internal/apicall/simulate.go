@@ -80,8 +80,8 @@ type Simulator struct {
 // is a *evaluator.V3Error (a v3 statement that cannot be decided; Policy is its index in
 // identity) or ErrSCPWithV3.
 func NewSimulator(identity []IdentityText, levels []evaluator.SCPLevel) (*Simulator, []evaluator.SourceFinding, error) {
-	var v3 bool
 	var findings []evaluator.SourceFinding
+	v3 := false
 	for i, d := range identity {
 		if d.V3 == nil {
 			continue
@@ -104,16 +104,25 @@ func NewSimulator(identity []IdentityText, levels []evaluator.SCPLevel) (*Simula
 		}
 		return &Simulator{set: set}, nil, nil
 	}
-	docs := make([]evaluator.IdentityDocument, len(identity))
+	if len(levels) > 0 {
+		if findings = v5Findings(identity, findings); len(findings) > 0 {
+			return nil, findings, nil
+		}
+		return nil, nil, ErrSCPWithV3
+	}
+	p, findings, err := NewPrincipalOf(identity)
+	if err != nil || len(findings) > 0 {
+		return nil, findings, err
+	}
+	return &Simulator{principal: p}, nil, nil
+}
+
+// v5Findings adds the v5 documents' error findings to findings, in document order.
+func v5Findings(identity []IdentityText, findings []evaluator.SourceFinding) []evaluator.SourceFinding {
 	for i, d := range identity {
-		if d.V3 != nil {
-			if d.V3.Document() != nil {
-				p := evaluator.V3PolicyOf(d.V3.Document())
-				docs[i].V3 = &p
-			}
+		if d.V5 == nil {
 			continue
 		}
-		docs[i].V5 = d.V5
 		c := d.V5
 		if c.Purpose() != policy.Identity && c.Document() != nil {
 			c = policy.CheckDocument(c.Document(), policy.Identity)
@@ -124,18 +133,41 @@ func NewSimulator(identity []IdentityText, levels []evaluator.SCPLevel) (*Simula
 			}
 		}
 	}
-	if len(findings) > 0 {
-		slices.SortStableFunc(findings, func(a, b evaluator.SourceFinding) int { return a.Document - b.Document })
-		return nil, findings, nil
+	slices.SortStableFunc(findings, func(a, b evaluator.SourceFinding) int { return a.Document - b.Document })
+	return findings
+}
+
+// NewPrincipalOf compiles one principal's identity policies of either language or both,
+// in the caller's order, each named identity[<index>] (evaluator.NewMixedPolicySets): the
+// Principal of the API-level questions, whose v3 side may be empty. The findings are the
+// checkers' errors (V3 set for a v3 document's); the error is a *evaluator.V3Error whose
+// Policy is the document's index.
+func NewPrincipalOf(identity []IdentityText) (*Principal, []evaluator.SourceFinding, error) {
+	var findings []evaluator.SourceFinding
+	docs := make([]evaluator.IdentityDocument, len(identity))
+	for i, d := range identity {
+		if d.V3 == nil {
+			docs[i].V5 = d.V5
+			continue
+		}
+		for _, f := range d.V3.Findings() {
+			if f.Severity == policy.Error {
+				findings = append(findings, evaluator.SourceFinding{Layer: evaluator.IdentityLayer, Document: i, Finding: f, V3: true})
+			}
+		}
+		if d.V3.Document() != nil {
+			p := evaluator.V3PolicyOf(d.V3.Document())
+			docs[i].V3 = &p
+		}
 	}
-	if len(levels) > 0 {
-		return nil, nil, ErrSCPWithV3
+	if findings = v5Findings(identity, findings); len(findings) > 0 {
+		return nil, findings, nil
 	}
 	combined, v3set, err := evaluator.NewMixedPolicySets(docs)
 	if err != nil {
 		return nil, nil, err
 	}
-	return &Simulator{principal: &Principal{v3: &Set{Lang: V3, Policies: v3set}, combined: combined}}, nil, nil
+	return &Principal{v3: &Set{Lang: V3, Policies: v3set}, combined: combined}, nil, nil
 }
 
 // Report is the simulator's answer: the evaluator's report, and for a decision by the
