@@ -230,3 +230,17 @@ func NewSimulatorArgument(documents []string, argument int64) (*apicall.Simulato
 	}
 	return s, nil
 }
+
+// NewPrincipalArgument compiles a function's argument listing identity policies of either
+// language as one principal (apicall.NewPrincipalOf) for the API-level questions; the
+// error is as NewSimulatorArgument's.
+func NewPrincipalArgument(documents []string, argument int64) (*apicall.Principal, *function.FuncError) {
+	p, findings, err := apicall.NewPrincipalOf(apicall.ReadIdentityTexts(documents))
+	if len(findings) > 0 {
+		return nil, SourceFindingError(argument, findings[0])
+	}
+	if err != nil {
+		return nil, function.NewArgumentFuncError(argument, "Cannot decide an IAM v3 policy: "+err.Error())
+	}
+	return p, nil
+}
