@@ -42,6 +42,13 @@ var exampleChecks = map[string][]statecheck.StateCheck{
 		})),
 	},
 	"functions/is_allowed": {statecheck.ExpectKnownOutputValue("v3_update_can_delete", knownvalue.Bool(true))},
+	"functions/effective_api_permissions": {
+		statecheck.ExpectKnownOutputValueAtPath("api_grants", tfjsonpath.New("DELETE /v2/images/{image_id}"), knownvalue.StringExact("full")),
+		statecheck.ExpectKnownOutputValueAtPath("api_grants", tfjsonpath.New("DELETE /v1.1/images/{image_id}"), knownvalue.StringExact("partial")),
+		statecheck.ExpectKnownOutputValueAtPath("delete_v1_1", tfjsonpath.New("allowed").AtMapKey("context").AtMapKey("g:UserName"),
+			knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("alice")})),
+	},
+	"functions/grants_no_new_access": {statecheck.ExpectKnownOutputValue("v3_look_alike_grants_new_access", knownvalue.Bool(false))},
 }
 
 func TestAccExamples(t *testing.T) {
