@@ -15,7 +15,9 @@ import (
 var _ function.Function = (*effectiveAPIPermissionsFunction)(nil)
 
 // NewEffectiveAPIPermissionsFunction returns the effective_api_permissions function.
-func NewEffectiveAPIPermissionsFunction() function.Function { return &effectiveAPIPermissionsFunction{} }
+func NewEffectiveAPIPermissionsFunction() function.Function {
+	return &effectiveAPIPermissionsFunction{}
+}
 
 type effectiveAPIPermissionsFunction struct{}
 
