@@ -61,7 +61,7 @@ output "v5_only"    { value = provider::imspolicy::effective_api_permissions(loc
 			},
 			{
 				Config:      `output "x" { value = provider::imspolicy::effective_api_permissions([jsonencode({ Version = "1.1", Statement = [{ Effect = "Allow", Action = ["ims:images:ge?"] }] })]) }`,
-				ExpectError: regexp.MustCompile("Cannot\\s+decide\\s+an\\s+IAM\\s+v3\\s+policy:\\s+identity\\[0\\]\\s+Statement\\[0\\].Action\\[0\\]"),
+				ExpectError: regexp.MustCompile(`Cannot\s+decide\s+an\s+IAM\s+v3\s+policy:\s+identity\[0\]\s+Statement\[0\].Action\[0\]`),
 			},
 		},
 	})
