@@ -108,6 +108,33 @@ func TestNoNewAccessAPI(t *testing.T) {
 	}
 }
 
+// At the budget: unknown with the reason, and no claim that the candidate grants nothing
+// new; a witness found before the bound is still a proof of new access.
+func TestNoNewAccessAPIBudget(t *testing.T) {
+	v3same := newPrincipalOf(t, `{"Version":"1.1","Statement":[{"Effect":"Allow","Action":["ims:images:list","ims:images:get"]}]}`)
+	r, err := NoNewAccess(v3same, v3same, analysis.Budget{Requests: 3})
+	if err != nil || r.Status != analysis.Unknown || r.Holds || !strings.Contains(r.Reason, "budget") {
+		t.Errorf("%v %+v", err, r)
+	}
+	// Every budget, from too small to enough: never Holds, and some budget stops after a
+	// witness (the bound depends on the analyser's costs, so it is searched for).
+	none := newPrincipalOf(t)
+	early := false
+	for b := 1; ; b++ {
+		r, err = NoNewAccess(v3same, none, analysis.Budget{Requests: b})
+		if err != nil || r.Holds {
+			t.Fatalf("budget %d: %v %+v", b, err, r)
+		}
+		early = early || r.Status == analysis.Unknown && len(r.Witnesses) > 0
+		if r.Status == analysis.Complete {
+			break
+		}
+	}
+	if !early {
+		t.Error("no budget stopped after a witness")
+	}
+}
+
 // The grants and the no-new-access answer against the brute force of the simulator's
 // property test, over random v3 documents: the generator's conditions test only
 // g:UserName = alice and g:MFAPresent = true, and its statements have no Resource, so

@@ -13,7 +13,8 @@ import (
 )
 
 // The simulator against a brute force written from the rules alone: random IAM v3
-// documents of a small generator, random API requests of either table. The brute force
+// documents of a small generator (with, half the time, a v5 document of literal names
+// among them), random API requests of either table. The brute force
 // matches v3 patterns segment by segment (service as written, the rest ignoring case),
 // reads the v5 table's actions by their names and aliases, and combines the two tables
 // as Principal says; it shares nothing with the evaluator but the catalog's data.
@@ -23,9 +24,15 @@ func TestSimulatorMatchesBruteForce(t *testing.T) {
 	var decided [3]int
 	for iter := 0; iter < 1500; iter++ {
 		docs := make([]genDoc, 1+rng.IntN(2))
-		texts := make([]string, len(docs))
 		for i := range docs {
 			docs[i] = genV3Doc(rng)
+		}
+		if rng.IntN(2) == 0 { // a v5 document among them, anywhere
+			at := rng.IntN(len(docs) + 1)
+			docs = slices.Insert(docs, at, genV5Doc(rng))
+		}
+		texts := make([]string, len(docs))
+		for i := range docs {
 			texts[i] = docs[i].json(t)
 		}
 		s, findings, err := NewSimulator(ReadIdentityTexts(texts), nil)
@@ -74,10 +81,19 @@ type genStatement struct {
 	Condition map[string]map[string][]string `json:",omitempty"`
 }
 
-type genDoc struct{ Statements []genStatement }
+// genDoc is a generated document: IAM v3, or v5 when V5 is set (its actions are literal
+// v5 names: table actions and aliases).
+type genDoc struct {
+	Statements []genStatement
+	V5         bool
+}
 
 func (d genDoc) json(t *testing.T) string {
-	b, err := json.Marshal(map[string]any{"Version": "1.1", "Statement": d.Statements})
+	version := "1.1"
+	if d.V5 {
+		version = "5.0"
+	}
+	b, err := json.Marshal(map[string]any{"Version": version, "Statement": d.Statements})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,6 +129,33 @@ func genV3Doc(rng *rand.Rand) genDoc {
 	return d
 }
 
+// genV5Names are literal v5 names: every table action, and the aliases that are v3 names.
+var genV5Names = func() []string {
+	var out []string
+	for _, a := range catalog.Actions() {
+		out = append(out, a.Name)
+	}
+	return append(out, "ims:images:update", "ims:images:list", "ims:images:share", "ims:images:copy")
+}()
+
+func genV5Doc(rng *rand.Rand) genDoc {
+	d := genDoc{V5: true}
+	for range 1 + rng.IntN(3) {
+		st := genStatement{Effect: "Allow"}
+		if rng.IntN(4) == 0 {
+			st.Effect = "Deny"
+		}
+		for range 1 + rng.IntN(4) {
+			st.Action = append(st.Action, genV5Names[rng.IntN(len(genV5Names))])
+		}
+		if rng.IntN(4) == 0 {
+			st.Condition = map[string]map[string][]string{"StringEquals": {"g:UserName": {"alice"}}}
+		}
+		d.Statements = append(d.Statements, st)
+	}
+	return d
+}
+
 func genContext(rng *rand.Rand) []evaluator.ContextEntry {
 	var ctx []evaluator.ContextEntry
 	if rng.IntN(2) == 0 {
@@ -129,7 +172,7 @@ func genContext(rng *rand.Rand) []evaluator.ContextEntry {
 func bruteDecide(docs []genDoc, c Call, ctx []evaluator.ContextEntry) (evaluator.Decision, map[string]bool) {
 	applying := map[string]bool{}
 	// decideTable: each required action, by the v3 names it is reached by.
-	decideTable := func(p *catalog.APIPermission, reachedBy func(action string) []string) evaluator.Decision {
+	decideTable := func(p *catalog.APIPermission, v5table bool, reachedBy func(action string) []string) evaluator.Decision {
 		var required []string
 		for _, a := range p.Actions {
 			if a.Required() {
@@ -141,8 +184,11 @@ func bruteDecide(docs []genDoc, c Call, ctx []evaluator.ContextEntry) (evaluator
 		for _, a := range required {
 			var allow, deny bool
 			for di, d := range docs {
+				if d.V5 && !v5table {
+					continue // the v3 table: the v3 policies alone
+				}
 				for si, st := range d.Statements {
-					if !bruteApplies(st, reachedBy(a), ctx) {
+					if d.V5 && !bruteAppliesV5(st, a, ctx) || !d.V5 && !bruteApplies(st, reachedBy(a), ctx) {
 						continue
 					}
 					applying[fmt.Sprintf("identity[%d]/%d", di, si)] = true
@@ -164,10 +210,10 @@ func bruteDecide(docs []genDoc, c Call, ctx []evaluator.ContextEntry) (evaluator
 	}
 	var ways []evaluator.Decision
 	if c.V3 != nil {
-		ways = append(ways, decideTable(c.V3, func(a string) []string { return []string{a} }))
+		ways = append(ways, decideTable(c.V3, false, func(a string) []string { return []string{a} }))
 	}
 	if c.V5 != nil {
-		ways = append(ways, decideTable(c.V5, func(a string) []string {
+		ways = append(ways, decideTable(c.V5, true, func(a string) []string {
 			names := []string{a}
 			if act, ok := catalog.LookupAction(a); ok {
 				names = append(names, act.Aliases...)
@@ -190,6 +236,21 @@ func bruteDecide(docs []genDoc, c Call, ctx []evaluator.ContextEntry) (evaluator
 	return evaluator.ImplicitDeny, applying
 }
 
+// bruteAppliesV5: a literal v5 statement names the action, or one of its aliases when it
+// is a table action (ignoring case).
+func bruteAppliesV5(st genStatement, action string, ctx []evaluator.ContextEntry) bool {
+	names := []string{action}
+	if act, ok := catalog.LookupAction(action); ok {
+		names = append(names, act.Aliases...)
+	}
+	if !slices.ContainsFunc(st.Action, func(p string) bool {
+		return slices.ContainsFunc(names, func(n string) bool { return strings.EqualFold(p, n) })
+	}) {
+		return false
+	}
+	return bruteConditions(st, ctx)
+}
+
 func bruteApplies(st genStatement, names []string, ctx []evaluator.ContextEntry) bool {
 	matched := false
 	for _, p := range st.Action {
@@ -203,6 +264,10 @@ func bruteApplies(st genStatement, names []string, ctx []evaluator.ContextEntry)
 	if !matched {
 		return false
 	}
+	return bruteConditions(st, ctx)
+}
+
+func bruteConditions(st genStatement, ctx []evaluator.ContextEntry) bool {
 	value := func(key string) (string, bool) {
 		for _, e := range ctx {
 			if e.Key == key {
