@@ -30,14 +30,9 @@ func NewMixedPolicySets(docs []IdentityDocument) (combined, v3 *PolicySet, err e
 			all = append(all, namedDocument{name: name, doc: c.Document()})
 			continue
 		}
-		doc := &policy.Document{Version: &policy.Str{Value: policy.V3CustomVersion}}
-		for si, s := range d.V3.Statements {
-			st, e := v3Reading(s)
-			if e != nil {
-				e.Policy, e.Statement = i, si
-				return nil, nil, e
-			}
-			doc.Statements = append(doc.Statements, st)
+		doc, e := v3Document(*d.V3, i)
+		if e != nil {
+			return nil, nil, e
 		}
 		all = append(all, namedDocument{name: name, doc: doc})
 		v3docs = append(v3docs, namedDocument{name: name, doc: doc})
