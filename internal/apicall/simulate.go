@@ -175,6 +175,17 @@ func NewPrincipalOf(identity []IdentityText) (*Principal, []evaluator.SourceFind
 type Report struct {
 	evaluator.Report
 	explanation string
+	// warnings, when set, are the report's warnings (an API call decided by both tables
+	// keeps those of the v5 table's report, which knows the request's context).
+	warnings []string
+}
+
+// Warnings are the report's notes worth knowing (evaluator.Report.Warnings).
+func (r *Report) Warnings() []string {
+	if r.warnings != nil {
+		return r.warnings
+	}
+	return r.Report.Warnings()
 }
 
 // Explanation says in one sentence (two for an API call under both tables) why the
@@ -270,7 +281,7 @@ func (s *Simulator) simulateCall(req *evaluator.SimulationRequest) Report {
 	}
 	tag(through5.Actions, "IAM v5 table")
 	tag(through3.Actions, "IAM v3 table")
-	return Report{Report: out, explanation: explainCall(call, req.Resource, out.Decision, through5, through3)}
+	return Report{Report: out, explanation: explainCall(call, req.Resource, out.Decision, through5, through3), warnings: append([]string{}, rep.Warnings()...)}
 }
 
 // explainCall says why an API call got its decision under both tables.

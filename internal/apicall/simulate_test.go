@@ -111,6 +111,19 @@ func TestSimulatorAPICall(t *testing.T) {
 	}
 }
 
+// An API call decided by both tables keeps the v5 table's warnings: the alias surprises
+// and the context keys the actions are not known to receive.
+func TestSimulatorAPICallWarnings(t *testing.T) {
+	rep := newSim(t, v5AllowIMS, v3AllowUpdate).Simulate(&evaluator.SimulationRequest{
+		API: &evaluator.APIRequest{Method: "PUT", Path: "/v1/cloudimages/x/upload"}, Resource: testImage,
+		Context: []evaluator.ContextEntry{{Key: "ims:VaultId", Values: []string{"v-1"}}},
+	})
+	w := strings.Join(rep.Warnings(), "\n")
+	if !strings.Contains(w, "ims:images:update is an alias") || !strings.Contains(w, "ims:VaultId") {
+		t.Errorf("warnings %q", w)
+	}
+}
+
 // Quick import needs its variant once v3 decides; a variant is refused where there is none.
 func TestSimulatorVariant(t *testing.T) {
 	s := newSim(t, v3AllowDataDisk)
