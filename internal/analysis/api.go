@@ -46,12 +46,12 @@ type APIWitness struct {
 // APICallResult is what the configurations allow of one call.
 type APICallResult struct {
 	Call string
-	// Known, Grants and Allowed have one entry per configuration: whether its table lists
-	// the call, how much of it the configuration allows, and an allowed request (nil for
-	// GrantNone).
-	Known   []bool
-	Grants  []Grant
-	Allowed []*APIWitness
+	// Known, Grants, Allowed and Denied have one entry per configuration (per group, with
+	// a Grouping): whether its table lists the call, how much of it the configuration
+	// allows, an allowed request (nil for GrantNone) and a denied one (nil for GrantFull).
+	Known           []bool
+	Grants          []Grant
+	Allowed, Denied []*APIWitness
 	// Differences, for two configurations that both know the call: a request the first
 	// allows and the second does not, then one the second allows and the first does not;
 	// at most one of each.
@@ -131,17 +131,7 @@ func DecideGroupedAPIs(sets []*evaluator.PolicySet, calls []APICall, b Budget, g
 
 func (sp *space) decideCall(call APICall, g Grouping) (APICallResult, error) {
 	n := len(g.Groups)
-	res := APICallResult{Call: call.Name, Known: make([]bool, n), Grants: make([]Grant, n), Allowed: make([]*APIWitness, n)}
-	allowed, denied := make([]bool, n), make([]bool, n)
-	// The statements that take part: those matching an action the call's permission in
-	// their configuration names.
-	var rel []int
-	for i := range sp.m.stmts {
-		s := &sp.m.stmts[i]
-		if p := call.Permissions[s.cfg]; p != nil && permissionMatches(s, p) {
-			rel = append(rel, i)
-		}
-	}
+	res := APICallResult{Call: call.Name, Known: make([]bool, n), Grants: make([]Grant, n), Allowed: make([]*APIWitness, n), Denied: make([]*APIWitness, n)}
 	for gi, members := range g.Groups {
 		for _, c := range members {
 			res.Known[gi] = res.Known[gi] || call.Permissions[c] != nil
@@ -163,18 +153,84 @@ func (sp *space) decideCall(call APICall, g Grouping) (APICallResult, error) {
 		return g.Combine(known, ds)
 	}
 	decisions := make([]evaluator.Decision, n)
+	var first, second *APIWitness
+	err := sp.eachRequest(call, func(r string, states []*keyState, results []evaluator.Result) {
+		for gi := range n {
+			decisions[gi] = evaluator.ImplicitDeny
+			if res.Known[gi] {
+				decisions[gi] = decide(gi, results)
+			}
+		}
+		witness := func() *APIWitness {
+			return &APIWitness{Call: call.Name, Resource: r, Context: contextOf(states), Decisions: slices.Clone(decisions), Known: slices.Clone(res.Known)}
+		}
+		for gi := range n {
+			if !res.Known[gi] {
+				continue
+			}
+			if decisions[gi] == evaluator.Allow {
+				if res.Allowed[gi] == nil {
+					res.Allowed[gi] = witness()
+				}
+			} else if res.Denied[gi] == nil {
+				res.Denied[gi] = witness()
+			}
+		}
+		if n == 2 && res.Known[0] && res.Known[1] {
+			a, b := decisions[0] == evaluator.Allow, decisions[1] == evaluator.Allow
+			if a && !b && first == nil {
+				first = witness()
+			}
+			if b && !a && second == nil {
+				second = witness()
+			}
+		}
+	})
+	if err != nil {
+		return res, err
+	}
+	for gi := range n {
+		switch {
+		case res.Allowed[gi] != nil && res.Denied[gi] != nil:
+			res.Grants[gi] = GrantPartial
+		case res.Allowed[gi] != nil:
+			res.Grants[gi] = GrantFull
+		}
+	}
+	for _, w := range []*APIWitness{first, second} {
+		if w != nil {
+			res.Differences = append(res.Differences, *w)
+		}
+	}
+	return res, nil
+}
+
+// eachRequest calls visit with every representative request of the call (its resource
+// and the states of the context keys, the space's context set to them) and each
+// configuration's result on it (the zero result for a configuration whose table does not
+// list the call), each charged to the budget.
+func (sp *space) eachRequest(call APICall, visit func(resource string, states []*keyState, results []evaluator.Result)) error {
+	n := len(sp.engines)
+	// The statements that take part: those matching an action the call's permission in
+	// their configuration names.
+	var rel []int
+	for i := range sp.m.stmts {
+		s := &sp.m.stmts[i]
+		if p := call.Permissions[s.cfg]; p != nil && permissionMatches(s, p) {
+			rel = append(rel, i)
+		}
+	}
 	resources := []string{"*"}
 	if call.Image {
 		resources = []string{sp.imageURNs.any}
 		if len(rel) > 0 {
 			var err error
 			if resources, err = sp.imageURNs.representatives(); err != nil {
-				return res, err
+				return err
 			}
 		}
 	}
-	var first, second *APIWitness
-	results := make([]evaluator.Result, len(sp.engines))
+	results := make([]evaluator.Result, n)
 	seen := map[string]bool{}
 	for _, r := range resources {
 		sig, relR := sp.resourceSignature(rel, r)
@@ -184,66 +240,23 @@ func (sp *space) decideCall(call APICall, g Grouping) (APICallResult, error) {
 		seen[string(sig)] = true
 		keys, err := sp.keyStatesFor(relR)
 		if err != nil {
-			return res, err
+			return err
 		}
 		err = sp.eachContext(call.Name, keys, func(states []*keyState) {
 			for c, e := range sp.engines {
-				results[c] = evaluator.Result{}
 				if p := call.Permissions[c]; p != nil {
 					results[c], _ = e.ev.EvaluateAPI(*p, r, sp.ctx)
-				}
-			}
-			for gi := range n {
-				decisions[gi] = evaluator.ImplicitDeny
-				if res.Known[gi] {
-					decisions[gi] = decide(gi, results)
-				}
-			}
-			witness := func() *APIWitness {
-				w := &APIWitness{Call: call.Name, Resource: r, Context: contextOf(states), Decisions: slices.Clone(decisions), Known: slices.Clone(res.Known)}
-				return w
-			}
-			for c := range n {
-				if !res.Known[c] {
-					continue
-				}
-				if decisions[c] == evaluator.Allow {
-					allowed[c] = true
-					if res.Allowed[c] == nil {
-						res.Allowed[c] = witness()
-					}
 				} else {
-					denied[c] = true
+					results[c] = evaluator.Result{}
 				}
 			}
-			if n == 2 && res.Known[0] && res.Known[1] {
-				a, b := decisions[0] == evaluator.Allow, decisions[1] == evaluator.Allow
-				if a && !b && first == nil {
-					first = witness()
-				}
-				if b && !a && second == nil {
-					second = witness()
-				}
-			}
+			visit(r, states, results)
 		})
 		if err != nil {
-			return res, err
+			return err
 		}
 	}
-	for c := range n {
-		switch {
-		case allowed[c] && denied[c]:
-			res.Grants[c] = GrantPartial
-		case allowed[c]:
-			res.Grants[c] = GrantFull
-		}
-	}
-	for _, w := range []*APIWitness{first, second} {
-		if w != nil {
-			res.Differences = append(res.Differences, *w)
-		}
-	}
-	return res, nil
+	return nil
 }
 
 // permissionMatches reports whether the statement matches an action the permission names.

@@ -59,8 +59,17 @@ type PrincipalDecision struct {
 // Decide decides a request by the rules of Principal.
 func (p *Principal) Decide(r Request) PrincipalDecision {
 	out := PrincipalDecision{ThroughV3: p.v3.Decide(r), ThroughV5: (&Set{Lang: V5, Policies: p.combined}).Decide(r)}
-	out.Decision = combine([]bool{out.ThroughV5.Known, out.ThroughV3.Known}, []evaluator.Decision{out.ThroughV5.Result.Decision, out.ThroughV3.Result.Decision})
+	out.Decision = combineWays(out.ThroughV5, out.ThroughV3)
 	return out
+}
+
+// combineWays is combine of the decisions of each way of authorizing a request.
+func combineWays(ways ...Decision) evaluator.Decision {
+	known, ds := make([]bool, len(ways)), make([]evaluator.Decision, len(ways))
+	for i, w := range ways {
+		known[i], ds[i] = w.Known, w.Result.Decision
+	}
+	return combine(known, ds)
 }
 
 // combine is rule 3 of Principal: an explicit Deny either way denies; otherwise an Allow

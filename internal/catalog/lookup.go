@@ -469,6 +469,12 @@ func LookupAPI(method, path string) (APIPermission, bool) {
 	return APIPermission{}, false
 }
 
+// MatchPath reports whether path, a template or a concrete path, is an instance of the
+// template, as LookupAPI matches them.
+func MatchPath(template, path string) bool {
+	return segmentsMatch(splitPath(template), splitPath(path))
+}
+
 func splitPath(path string) []string {
 	if i := strings.IndexAny(path, "?#"); i >= 0 {
 		path = path[:i]

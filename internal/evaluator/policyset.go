@@ -27,6 +27,8 @@ type SourceFinding struct {
 	Layer    Layer
 	Document int // the document's index in its layer
 	Finding  policy.Finding
+	// V3 is set for a finding of the IAM v3 checker (policy.CheckV3Text) on a v3 document.
+	V3 bool
 }
 
 // Name is the document's name: identity[<index>] or scp[<level name>][<index>].

@@ -26,7 +26,13 @@ type SimulationRequest struct {
 }
 
 // APIRequest names an IMS API by its method and a path template or concrete path.
-type APIRequest struct{ Method, Path string }
+type APIRequest struct {
+	Method, Path string
+	// Variant names the case of an IAM v3 table row that requires a different action in
+	// each (apicall.Call.Variant: quick import's "system disk" or "data disk"); "" for
+	// every other API. Simulate ignores it: apicall.Simulator reads it.
+	Variant string
+}
 
 // ContextEntry is one condition key and its values.
 type ContextEntry struct {
@@ -42,6 +48,8 @@ const (
 	ActionField RequestField = iota
 	APIField
 	ContextField
+	// APIVariantField is APIRequest.Variant (apicall.Simulator's problems).
+	APIVariantField
 )
 
 // RequestProblem is what is wrong with a request itself, whatever the policies say.

@@ -81,18 +81,29 @@ func (e *V3Error) Error() string {
 func NewV3PolicySet(policies []V3Policy) (*PolicySet, error) {
 	docs := make([]namedDocument, len(policies))
 	for pi, p := range policies {
-		doc := &policy.Document{Version: &policy.Str{Value: "1.1"}}
-		for si, s := range p.Statements {
-			st, err := v3Reading(s)
-			if err != nil {
-				err.Policy, err.Statement = pi, si
-				return nil, err
-			}
-			doc.Statements = append(doc.Statements, st)
+		doc, err := v3Document(p, pi)
+		if err != nil {
+			return nil, err
 		}
 		docs[pi] = namedDocument{name: policyName(IdentityLayer, pi), doc: doc}
 	}
 	return compile(docs, nil), nil
+}
+
+// v3Document reads each statement of a v3 policy once (v3Reading), one v5-grammar
+// statement per v3 statement, so that statement indexes are the v3 document's; an error
+// names the policy by index.
+func v3Document(p V3Policy, index int) (*policy.Document, *V3Error) {
+	doc := &policy.Document{Version: &policy.Str{Value: policy.V3CustomVersion}}
+	for si, s := range p.Statements {
+		st, err := v3Reading(s)
+		if err != nil {
+			err.Policy, err.Statement = index, si
+			return nil, err
+		}
+		doc.Statements = append(doc.Statements, st)
+	}
+	return doc, nil
 }
 
 // V3Reading returns the v5-grammar statement that the v5 rules decide as the v3 rules
@@ -312,14 +323,9 @@ func NewPrincipalPolicySet(v5 []*policy.Checked, v3 []V3Policy) (*PolicySet, []S
 		docs = append(docs, namedDocument{name: policyName(IdentityLayer, i), doc: c.Document()})
 	}
 	for pi, p := range v3 {
-		doc := &policy.Document{Version: &policy.Str{Value: "1.1"}}
-		for si, s := range p.Statements {
-			st, err := v3Reading(s)
-			if err != nil {
-				err.Policy, err.Statement = pi, si
-				return nil, nil, err
-			}
-			doc.Statements = append(doc.Statements, st)
+		doc, err := v3Document(p, pi)
+		if err != nil {
+			return nil, nil, err
 		}
 		docs = append(docs, namedDocument{name: fmt.Sprintf("v3[%d]", pi), doc: doc})
 	}

@@ -28,7 +28,8 @@ func (f *effectivePermissionsFunction) Definition(_ context.Context, _ function.
 			"`\"partial\"` (allowed for some) or `\"none\"`, proven offline. When the answer cannot be proven (beyond the analyser's default budget, or a " +
 			"condition key compared as two types) the call fails rather than guess: functions receive no provider configuration, so " +
 			"they run within the default budget whatever the provider's `analysis_budget`. For SCPs, the statements that allow each action and " +
-			"example requests, use the `imspolicy_access_analysis` data source.",
+			"example requests, use the `imspolicy_access_analysis` data source. IAM v3 documents (`\"Version\": \"1.1\"`) have no v5 actions: " +
+			"for them, alone or mixed with v5 ones, use `effective_api_permissions`, which answers per IMS API call.",
 		Parameters: []function.Parameter{
 			function.ListParameter{
 				Name: "policies", ElementType: types.StringType, MarkdownDescription: "Identity policy documents (JSON).",

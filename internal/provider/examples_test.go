@@ -33,6 +33,22 @@ var exampleChecks = map[string][]statecheck.StateCheck{
 		statecheck.ExpectKnownValue("data.imspolicy_policy_simulation.delete_golden_image",
 			tfjsonpath.New("results").AtSliceIndex(0).AtMapKey("decision"), knownvalue.StringExact("explicit_deny")),
 	},
+	// IAM v3 documents mixed with v5 ones.
+	"data-sources/imspolicy_policy_simulation": {
+		statecheck.ExpectKnownOutputValue("v3_decisions", knownvalue.MapExact(map[string]knownvalue.Check{
+			"delete an image":             knownvalue.StringExact("explicit_deny"),
+			"v3 delete":                   knownvalue.StringExact("implicit_deny"),
+			"quick import of a data disk": knownvalue.StringExact("implicit_deny"),
+		})),
+	},
+	"functions/is_allowed": {statecheck.ExpectKnownOutputValue("v3_update_can_delete", knownvalue.Bool(true))},
+	"functions/effective_api_permissions": {
+		statecheck.ExpectKnownOutputValueAtPath("api_grants", tfjsonpath.New("DELETE /v2/images/{image_id}"), knownvalue.StringExact("full")),
+		statecheck.ExpectKnownOutputValueAtPath("api_grants", tfjsonpath.New("DELETE /v1.1/images/{image_id}"), knownvalue.StringExact("partial")),
+		statecheck.ExpectKnownOutputValueAtPath("delete_v1_1", tfjsonpath.New("allowed").AtMapKey("context").AtMapKey("g:UserName"),
+			knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("alice")})),
+	},
+	"functions/grants_no_new_access": {statecheck.ExpectKnownOutputValue("v3_look_alike_grants_new_access", knownvalue.Bool(false))},
 }
 
 func TestAccExamples(t *testing.T) {

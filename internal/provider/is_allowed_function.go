@@ -25,15 +25,18 @@ func (f *isAllowedFunction) Definition(_ context.Context, _ function.DefinitionR
 	resp.Definition = function.Definition{
 		Summary: "Tells whether identity policies allow an action on a resource",
 		MarkdownDescription: "Evaluates a request with no context against identity policies only (no SCPs) and returns " +
-			"`true` when it is allowed. For SCPs, API requests, conditions and reasons, use the " +
+			"`true` when it is allowed. The policies may be IAM v5 identity policies and IAM v3 custom policies (`\"Version\": \"1.1\"`) " +
+			"in any mix: an action v5 knows is decided through the v5 permission table by both (a v3 statement counts for every v5 action " +
+			"whose name or alias it matches), an IAM v3 action v5 does not know (`ims:images:delete`) by the v3 policies alone, as " +
+			"`imspolicy_policy_simulation` decides them. For SCPs, API requests, conditions and reasons, use the " +
 			"`imspolicy_policy_simulation` data source.",
 		Parameters: []function.Parameter{
 			function.ListParameter{
-				Name: "policies_json_list", ElementType: types.StringType, MarkdownDescription: "Identity policy documents (JSON).",
-				Validators: []function.ListParameterValidator{validators.IdentityPolicies()},
+				Name: "policies_json_list", ElementType: types.StringType, MarkdownDescription: "Identity policy documents (JSON), IAM v5 or v3.",
+				Validators: []function.ListParameterValidator{validators.MixedIdentityPolicies()},
 			},
 			function.StringParameter{
-				Name: "action", MarkdownDescription: "Action, e.g. `ims:images:get`.",
+				Name: "action", MarkdownDescription: "Action, e.g. `ims:images:get`, or an IAM v3 action such as `ims:images:delete`.",
 				Validators: []function.StringParameterValidator{validators.RequestAction()},
 			},
 			function.StringParameter{Name: "resource", MarkdownDescription: "Resource URN, or `*` (taken literally)."},
@@ -50,9 +53,9 @@ func (f *isAllowedFunction) Run(ctx context.Context, req function.RunRequest, re
 		return
 	}
 	// The parameter validators have checked the policies and the action already.
-	set, findings := evaluator.NewIdentityPolicySet(documents)
-	if len(findings) > 0 {
-		resp.Error = validators.SourceFindingError(0, findings[0])
+	set, ferr := validators.NewSimulatorArgument(documents, 0)
+	if ferr != nil {
+		resp.Error = ferr
 		return
 	}
 	rep := set.Simulate(&evaluator.SimulationRequest{Action: action, Resource: resource})

@@ -45,6 +45,19 @@ func identityPoliciesAttribute() schema.ListAttribute {
 	}
 }
 
+// mixedIdentityPoliciesAttribute is identityPoliciesAttribute for the simulation, which
+// takes IAM v3 documents as well (apicall.Simulator).
+func mixedIdentityPoliciesAttribute() schema.ListAttribute {
+	return schema.ListAttribute{
+		Optional:    true,
+		ElementType: types.StringType,
+		MarkdownDescription: "Identity policy documents (JSON), e.g. from `imspolicy_policy_document` or `file()`: IAM v5 identity policies " +
+			"(`\"Version\": \"5.0\"`) and IAM v3 custom policies or roles (`\"Version\": \"1.1\"` or `\"1.0\"`), in any mix, each recognised by its " +
+			"`Version`. Invalid documents fail the plan. Results name each by its index here, `identity[<index>]`, whatever its language.",
+		Validators: []validator.List{listvalidator.ValueStringsAre(validators.IdentityPolicyDocument())},
+	}
+}
+
 func scpLevelBlock(usedIn string) schema.ListNestedBlock {
 	return schema.ListNestedBlock{
 		MarkdownDescription: "A level of the organisation path with the SCPs attached to it, root first, then each OU, then the account. Without any, no SCPs apply.",
@@ -65,12 +78,17 @@ func scpLevelBlock(usedIn string) schema.ListNestedBlock {
 // decodeSources reads `identity_policies` and `scp_level` from an object's attributes,
 // each document read and checked once for its purpose.
 func decodeSources(d *tfDecoder, attrs map[string]tftypes.Value) evaluator.Sources {
-	src := evaluator.Sources{Identity: policy.CheckTexts(d.strings(attrs["identity_policies"]), policy.Identity)}
+	return evaluator.Sources{Identity: policy.CheckTexts(d.strings(attrs["identity_policies"]), policy.Identity), SCPLevels: decodeSCPLevels(d, attrs)}
+}
+
+// decodeSCPLevels reads the `scp_level` blocks, each SCP read and checked once.
+func decodeSCPLevels(d *tfDecoder, attrs map[string]tftypes.Value) []evaluator.SCPLevel {
+	var levels []evaluator.SCPLevel
 	for _, lv := range d.list(attrs["scp_level"]) {
 		la := d.object(lv)
-		src.SCPLevels = append(src.SCPLevels, evaluator.SCPLevel{Name: d.string(la["name"]).ValueString(), Policies: policy.CheckTexts(d.strings(la["policies"]), policy.SCP)})
+		levels = append(levels, evaluator.SCPLevel{Name: d.string(la["name"]).ValueString(), Policies: policy.CheckTexts(d.strings(la["policies"]), policy.SCP)})
 	}
-	return src
+	return levels
 }
 
 // addSourceFindings reports the gate's findings on the documents' attributes, under at
@@ -80,6 +98,10 @@ func addSourceFindings(diags *diag.Diagnostics, at path.Path, findings []evaluat
 		where := at.AtName("identity_policies").AtListIndex(f.Document)
 		if f.Layer.SCP {
 			where = at.AtName("scp_level").AtListIndex(f.Layer.Level).AtName("policies").AtListIndex(f.Document)
+		}
+		if f.V3 {
+			diags.Append(validators.V3FindingDiagnostic(where, f.Name(), f.Finding))
+			continue
 		}
 		diags.Append(validators.FindingDiagnostic(where, validators.SourcePurpose(f), f.Name(), f.Finding))
 	}

@@ -111,8 +111,9 @@ data "imspolicy_policy_document" "role" {
 
 // The functions: normalize_policy prints a v3 document's normal form (it reads the shape
 // only, and v3 action names are case-insensitive after the service, as the normal form
-// treats names outside the v5 catalog); the functions that decide requests stay v5 and
-// refuse a v3 document with the v5 checker's wrong_version, which names the grammar.
+// treats names outside the v5 catalog); is_allowed decides a v3 document (apicall.Simulator),
+// and effective_permissions, whose answer is per v5 action, refuses one with the v5
+// checker's wrong_version, which names the grammar.
 func TestAccFunctions_v3Documents(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6ProviderFactories,
@@ -134,6 +135,12 @@ output "same" { value = provider::imspolicy::normalize_policy(local.a) == provid
 			{
 				Config: `output "x" {
   value = provider::imspolicy::is_allowed([jsonencode({ Version = "1.1", Statement = [{ Effect = "Allow", Action = ["ims:images:list"] }] })], "ims:images:list", "*")
+}`,
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownOutputValue("x", knownvalue.Bool(true))},
+			},
+			{
+				Config: `output "x" {
+  value = provider::imspolicy::effective_permissions([jsonencode({ Version = "1.1", Statement = [{ Effect = "Allow", Action = ["ims:images:list"] }] })])
 }`,
 				ExpectError: regexp.MustCompile(`(?s)wrong_version.*Version\s+"1.1"\s+is\s+an\s+IAM\s+v3\s+custom\s+policy`),
 			},

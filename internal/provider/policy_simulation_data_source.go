@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/apicall"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/validators"
@@ -30,13 +31,14 @@ type policySimulationDataSource struct{}
 
 type policySimulationModel struct {
 	// IdentityPolicies and SCPLevels are the attributes as the framework's reflection
-	// decodes them (the benchmarks' floor does); Read decodes them as Sources.
-	IdentityPolicies []string          `tfsdk:"identity_policies"`
-	SCPLevels        []scpLevelModel   `tfsdk:"scp_level"`
-	Sources          evaluator.Sources `tfsdk:"-"`
-	Requests         []simRequestModel `tfsdk:"request"`
-	Results          []simResultModel  `tfsdk:"results"`
-	AllAllowed       types.Bool        `tfsdk:"all_allowed"`
+	// decodes them (the benchmarks' floor does); Read decodes them as Identity and Levels.
+	IdentityPolicies []string               `tfsdk:"identity_policies"`
+	SCPLevels        []scpLevelModel        `tfsdk:"scp_level"`
+	Identity         []apicall.IdentityText `tfsdk:"-"`
+	Levels           []evaluator.SCPLevel   `tfsdk:"-"`
+	Requests         []simRequestModel      `tfsdk:"request"`
+	Results          []simResultModel       `tfsdk:"results"`
+	AllAllowed       types.Bool             `tfsdk:"all_allowed"`
 }
 
 type scpLevelModel struct {
@@ -53,8 +55,9 @@ type simRequestModel struct {
 }
 
 type simAPIModel struct {
-	Method string `tfsdk:"method"`
-	Path   string `tfsdk:"path"`
+	Method  string `tfsdk:"method"`
+	Path    string `tfsdk:"path"`
+	Variant string `tfsdk:"variant"`
 }
 
 type simContextModel struct {
@@ -97,7 +100,7 @@ func (d *policySimulationDataSource) Metadata(_ context.Context, req datasource.
 
 func (d *policySimulationDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	matchAttrs := map[string]schema.Attribute{
-		"policy":    schema.StringAttribute{Computed: true, MarkdownDescription: "The policy: `identity[<index>]`, or `scp[<level name>][<index>]`."},
+		"policy":    schema.StringAttribute{Computed: true, MarkdownDescription: "The policy: `identity[<index>]` (v5 or v3), or `scp[<level name>][<index>]`."},
 		"statement": schema.Int64Attribute{Computed: true, MarkdownDescription: "0-based index of the statement in the policy."},
 		"sid":       schema.StringAttribute{Computed: true, MarkdownDescription: "The statement's `Sid`, or empty."},
 		"effect":    schema.StringAttribute{Computed: true, MarkdownDescription: "`Allow` or `Deny`."},
@@ -109,16 +112,23 @@ func (d *policySimulationDataSource) Schema(_ context.Context, _ datasource.Sche
 			"Identity policies: an explicit `Deny` wins; otherwise a matching `Allow` is needed; otherwise the request is " +
 			"implicitly denied. SCPs grant nothing: every `scp_level` (root first, then each OU, then the account) must " +
 			"allow the request through at least one of its SCPs, and a `Deny` in any SCP denies. A statement naming an " +
-			"alias (`ims:images:update`) grants or denies every action that lists it.",
+			"alias (`ims:images:update`) grants or denies every action that lists it.\n\n" +
+			"IAM v3 documents (`\"Version\": \"1.1\"`) may be mixed with v5 ones. Then (how the two combine is inferred: the vendor says only " +
+			"that both take effect at the same time; see the guide \"Migrating IAM v3 policies to v5\"): an `api` request is decided through " +
+			"the v5 permission table by the v5 and v3 policies together (a v3 statement counts for every v5 action whose name or alias it " +
+			"matches) and through the v3 table by the v3 policies alone; an explicit deny either way denies, else an allow either way allows. " +
+			"An `action` request for a v5 action (or another service's) is decided through the v5 table by both; one for an IAM v3 action " +
+			"v5 does not know (`ims:images:delete`) by the v3 policies alone. `scp_level` blocks cannot be combined with v3 documents: " +
+			"whether SCPs bound v3 authorization is not documented, so the plan fails rather than guess.",
 		Attributes: map[string]schema.Attribute{
-			"identity_policies": identityPoliciesAttribute(),
+			"identity_policies": mixedIdentityPoliciesAttribute(),
 			"results": schema.ListNestedAttribute{
 				Computed:            true,
 				MarkdownDescription: "One result per `request`, in order.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"name":     schema.StringAttribute{Computed: true, MarkdownDescription: "The request's name, or `request[<index>]`."},
 					"action":   schema.StringAttribute{Computed: true, MarkdownDescription: "The action requested; for an API request, the API's main action."},
-					"api":      schema.StringAttribute{Computed: true, MarkdownDescription: "For an API request, `<METHOD> <path template>`; null otherwise."},
+					"api":      schema.StringAttribute{Computed: true, MarkdownDescription: "For an API request, `<METHOD> <path template>` (with the variant in parentheses); null otherwise."},
 					"resource": schema.StringAttribute{Computed: true, MarkdownDescription: "The resource requested."},
 					"decision": schema.StringAttribute{Computed: true, MarkdownDescription: "`allow`, `explicit_deny` or `implicit_deny`."},
 					"allowed":  schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the decision is `allow`."},
@@ -140,7 +150,7 @@ func (d *policySimulationDataSource) Schema(_ context.Context, _ datasource.Sche
 							"action":   schema.StringAttribute{Computed: true, MarkdownDescription: "Action name."},
 							"decision": schema.StringAttribute{Computed: true, MarkdownDescription: "The action's decision."},
 							"required": schema.BoolAttribute{Computed: true, MarkdownDescription: "False for actions needed only in the scenario `note` names: reported, not required."},
-							"note":     schema.StringAttribute{Computed: true, MarkdownDescription: "The vendor's scenario note, e.g. `required only for enterprise project migration`."},
+							"note":     schema.StringAttribute{Computed: true, MarkdownDescription: "The vendor's scenario note, e.g. `required only for enterprise project migration`; with an IAM v3 document, first the table the action is from (`IAM v5 table` or `IAM v3 table`)."},
 						}},
 					},
 					"warnings": schema.ListAttribute{
@@ -176,7 +186,10 @@ func (d *policySimulationDataSource) Schema(_ context.Context, _ datasource.Sche
 							MarkdownDescription: "An IMS API instead of an action: allowed only when every action it needs and every dependency is allowed.",
 							Attributes: map[string]schema.Attribute{
 								"method": schema.StringAttribute{Optional: true, MarkdownDescription: "HTTP method."},
-								"path":   schema.StringAttribute{Optional: true, MarkdownDescription: "Path template or concrete path."},
+								"path":   schema.StringAttribute{Optional: true, MarkdownDescription: "Path template or concrete path, of the v5 or the v3 permission table."},
+								"variant": schema.StringAttribute{Optional: true, MarkdownDescription: "The case of an API that IAM v3 authorizes by a different action in each: " +
+									"for quick import (`POST /v2/cloudimages/quickimport/action`), `system disk` (`ims:serverImages:create`) or `data disk` " +
+									"(`ims:dataImages:create`), needed when an IAM v3 document is among the `identity_policies`. Leave it out for every other API."},
 							},
 						},
 						"context": schema.ListNestedBlock{
@@ -232,8 +245,17 @@ func (d *policySimulationDataSource) Read(_ context.Context, req datasource.Read
 		return
 	}
 
-	set, findings := evaluator.NewPolicySet(m.Sources)
+	set, findings, err := apicall.NewSimulator(m.Identity, m.Levels)
 	addSourceFindings(&resp.Diagnostics, path.Empty(), findings)
+	var v3err *evaluator.V3Error
+	switch {
+	case errors.As(err, &v3err):
+		resp.Diagnostics.AddAttributeError(path.Root("identity_policies").AtListIndex(v3err.Policy), "Cannot decide an IAM v3 policy", v3err.Error()+".")
+	case errors.Is(err, apicall.ErrSCPWithV3):
+		resp.Diagnostics.AddAttributeError(path.Root("scp_level"), "scp_level with IAM v3 policies", err.Error()+".")
+	case err != nil:
+		resp.Diagnostics.AddError("Cannot simulate the policies", err.Error())
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -270,14 +292,15 @@ func decodeSimulationConfig(config tftypes.Value) (policySimulationModel, error)
 	var m policySimulationModel
 	var d tfDecoder
 	attrs := d.object(config)
-	m.Sources = decodeSources(&d, attrs)
+	m.Identity = apicall.ReadIdentityTexts(d.strings(attrs["identity_policies"]))
+	m.Levels = decodeSCPLevels(&d, attrs)
 	requests := d.list(attrs["request"])
 	m.Requests = make([]simRequestModel, len(requests))
 	for i, rv := range requests {
 		ra := d.object(rv)
 		r := simRequestModel{Name: d.string(ra["name"]), Action: d.string(ra["action"]), Resource: d.string(ra["resource"])}
 		if api := d.object(ra["api"]); api != nil {
-			r.API = &simAPIModel{Method: d.string(api["method"]).ValueString(), Path: d.string(api["path"]).ValueString()}
+			r.API = &simAPIModel{Method: d.string(api["method"]).ValueString(), Path: d.string(api["path"]).ValueString(), Variant: d.string(api["variant"]).ValueString()}
 		}
 		for _, cv := range d.list(ra["context"]) {
 			ca := d.object(cv)
@@ -345,14 +368,14 @@ func simulationState(config tftypes.Value, results []simResultModel, allAllowed 
 }
 
 // simulate maps a request's attributes to the engine and its report to a result.
-func simulate(set *evaluator.PolicySet, r simRequestModel, at path.Path) (simResultModel, diag.Diagnostics) {
+func simulate(set *apicall.Simulator, r simRequestModel, at path.Path) (simResultModel, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	req := evaluator.SimulationRequest{Action: r.Action.ValueString(), Resource: "*"}
 	if !r.Resource.IsNull() {
 		req.Resource = r.Resource.ValueString()
 	}
 	if r.API != nil {
-		req.API = &evaluator.APIRequest{Method: r.API.Method, Path: r.API.Path}
+		req.API = &evaluator.APIRequest{Method: r.API.Method, Path: r.API.Path, Variant: r.API.Variant}
 	}
 	req.Context = make([]evaluator.ContextEntry, len(r.Context))
 	for i, c := range r.Context {
@@ -376,6 +399,8 @@ func simulate(set *evaluator.PolicySet, r simRequestModel, at path.Path) (simRes
 			field = at.AtName("action")
 		case evaluator.APIField:
 			field = at.AtName("api").AtName("path")
+		case evaluator.APIVariantField:
+			field = at.AtName("api").AtName("variant")
 		default:
 			field = at.AtName("context").AtListIndex(p.Context).AtName("values")
 		}

@@ -18,7 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
-	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/apicall"
 )
 
 // simulationPolicies is a small organisation: a developer policy, a root with FullAccess,
@@ -449,7 +449,7 @@ func TestPolicySimulationDataSource_validateEachRequest(t *testing.T) {
 	requestList, requestType := mustNestedList(t, objectType, "request")
 	apiType := objectTypeOf(t, requestType.AttributeTypes["api"])
 	api := tftypes.NewValue(apiType, map[string]tftypes.Value{
-		"method": tftypes.NewValue(tftypes.String, "GET"), "path": tftypes.NewValue(tftypes.String, "/v2/images/abc"),
+		"method": tftypes.NewValue(tftypes.String, "GET"), "path": tftypes.NewValue(tftypes.String, "/v2/images/abc"), "variant": tftypes.NewValue(tftypes.String, nil),
 	})
 	action := tftypes.NewValue(tftypes.String, "ims:images:get")
 	unknownAction := tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
@@ -493,9 +493,9 @@ func TestPolicySimulationDataSource_validateEachRequest(t *testing.T) {
 // warning with a did-you-mean on the key (the list is not complete), and the request is
 // still simulated.
 func TestSimulateUnknownGlobalContextKey(t *testing.T) {
-	set, findings := evaluator.NewPolicySet(evaluator.Sources{})
-	if len(findings) != 0 {
-		t.Fatal(findings)
+	set, findings, err := apicall.NewSimulator(nil, nil)
+	if len(findings) != 0 || err != nil {
+		t.Fatal(findings, err)
 	}
 	r := simRequestModel{Action: types.StringValue("ims:images:get"), Resource: types.StringNull(),
 		Context: []simContextModel{{Key: "ims:Region", Values: []string{"cn-north-4"}}, {Key: "g:SourceVpc", Values: []string{"vpce-1"}}}}

@@ -498,6 +498,7 @@ func (p *imsPolicyProvider) DataSources(_ context.Context) []func() datasource.D
 func (p *imsPolicyProvider) Functions(_ context.Context) []func() function.Function {
 	return []func() function.Function{
 		NewEffectivePermissionsFunction,
+		NewEffectiveAPIPermissionsFunction,
 		NewExpandActionsFunction,
 		NewGrantsNoNewAccessFunction,
 		NewImageURNFunction,

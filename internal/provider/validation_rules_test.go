@@ -160,6 +160,11 @@ func TestAccValidationRules(t *testing.T) {
 			if r.SCPOnly {
 				config = fmt.Sprintf("data \"imspolicy_policy_simulation\" \"check\" {\n  scp_level {\n    name     = \"root\"\n    policies = [%s]\n  }\n}\n", hclString(r.Example))
 			}
+			if policy.LanguageOf([]byte(r.Example)) == policy.V3 {
+				// The simulator takes v3 documents (wrong_version's example is one); the
+				// analyser's identity policies are v5 only.
+				config = fmt.Sprintf("data \"imspolicy_access_analysis\" \"check\" {\n  identity_policies = [%s]\n}\n", hclString(r.Example))
+			}
 			// Terraform wraps long messages: match the message with any white space.
 			words := strings.Fields(finding.Message)
 			if len(words) > 40 {

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/apicall"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 )
@@ -69,12 +70,13 @@ func ActionName() StringCheck {
 }
 
 // RequestAction accepts the action of a request: any name but an IMS name the catalog
-// does not know (catalog.UnknownIMSAction), and suggests the closest names.
+// does not know (catalog.UnknownIMSAction) and that is not an IAM v3 IMS action either
+// (decided by v3 policies, apicall.Simulator), and suggests the closest names.
 func RequestAction() StringCheck {
 	return stringCheck{
-		description: "must be an action; an IMS action must be one the catalog knows",
+		description: "must be an action; an IMS action must be one the catalog knows or an IAM v3 IMS action",
 		check: func(s string) (string, string, bool) {
-			if !catalog.UnknownIMSAction(s) {
+			if _, v3 := apicall.V3ActionName(s); v3 || !catalog.UnknownIMSAction(s) {
 				return "", "", true
 			}
 			return "Unknown IMS action", catalog.UnknownActionDetail(s), false

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/apicall"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 )
@@ -63,6 +64,9 @@ func FindingDiagnostic(at path.Path, purpose policy.Purpose, document string, f 
 // argument, in FindingDiagnostic's words: "<summary>: <detail>".
 func SourceFindingError(argument int64, f evaluator.SourceFinding) *function.FuncError {
 	summary, detail := findingText(SourcePurpose(f), f.Name(), f.Finding)
+	if f.V3 {
+		summary, detail = findingTextOf("IAM v3", f.Name(), f.Finding)
+	}
 	return function.NewArgumentFuncError(argument, summary+": "+detail)
 }
 
@@ -153,4 +157,90 @@ func IgnorableFindingCode() validator.String {
 			return "", "", true
 		},
 	}
+}
+
+// IdentityPolicyDocument checks a string attribute holding an identity policy of either
+// language, recognised by its Version (policy.LanguageOf): a v3 document ("1.1", "1.0")
+// by the v3 checker, reported as V3FindingDiagnostic does, anything else as
+// PolicyDocument(policy.Identity) does.
+func IdentityPolicyDocument() validator.String { return identityPolicyDocument{} }
+
+type identityPolicyDocument struct{}
+
+func (identityPolicyDocument) Description(context.Context) string {
+	return "must be a valid identity policy document: IAM v5 (\"Version\": \"5.0\") or IAM v3 (\"Version\": \"1.1\" or \"1.0\")"
+}
+
+func (v identityPolicyDocument) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (identityPolicyDocument) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	text := []byte(req.ConfigValue.ValueString())
+	if policy.LanguageOf(text) != policy.V3 {
+		resp.Diagnostics.Append(FindingDiagnostics(req.Path, policy.Identity, policy.CheckText(text, policy.Identity).Findings())...)
+		return
+	}
+	for _, f := range policy.CheckV3Text(text).Findings() {
+		resp.Diagnostics.Append(V3FindingDiagnostic(req.Path, "", f))
+	}
+}
+
+// MixedIdentityPolicies accepts a function argument listing identity policy documents of
+// either language that build a simulator (apicall.NewSimulator), and reports the first
+// error: a checker's finding, or a v3 statement that cannot be decided.
+func MixedIdentityPolicies() function.ListParameterValidator { return mixedIdentityPolicies{} }
+
+type mixedIdentityPolicies struct{}
+
+func (mixedIdentityPolicies) ValidateParameterList(ctx context.Context, req function.ListParameterValidatorRequest, resp *function.ListParameterValidatorResponse) {
+	if req.Value.IsNull() || req.Value.IsUnknown() {
+		return
+	}
+	var documents []types.String
+	if diags := req.Value.ElementsAs(ctx, &documents, false); diags.HasError() {
+		resp.Error = function.FuncErrorFromDiags(ctx, diags)
+		return
+	}
+	var known []string
+	for _, d := range documents {
+		if d.IsUnknown() {
+			return // checked once every document is known
+		}
+		known = append(known, d.ValueString())
+	}
+	if _, err := NewSimulatorArgument(known, req.ArgumentPosition); err != nil {
+		resp.Error = err
+	}
+}
+
+// NewSimulatorArgument builds the simulator of a function's argument listing identity
+// policies of either language; the error is the first checker finding (in
+// FindingDiagnostic's words) or why a v3 statement cannot be decided, on the argument.
+func NewSimulatorArgument(documents []string, argument int64) (*apicall.Simulator, *function.FuncError) {
+	s, findings, err := apicall.NewSimulator(apicall.ReadIdentityTexts(documents), nil)
+	if len(findings) > 0 {
+		return nil, SourceFindingError(argument, findings[0])
+	}
+	if err != nil {
+		return nil, function.NewArgumentFuncError(argument, "Cannot decide an IAM v3 policy: "+err.Error())
+	}
+	return s, nil
+}
+
+// NewPrincipalArgument compiles a function's argument listing identity policies of either
+// language as one principal (apicall.NewPrincipalOf) for the API-level questions; the
+// error is as NewSimulatorArgument's.
+func NewPrincipalArgument(documents []string, argument int64) (*apicall.Principal, *function.FuncError) {
+	p, findings, err := apicall.NewPrincipalOf(apicall.ReadIdentityTexts(documents))
+	if len(findings) > 0 {
+		return nil, SourceFindingError(argument, findings[0])
+	}
+	if err != nil {
+		return nil, function.NewArgumentFuncError(argument, "Cannot decide an IAM v3 policy: "+err.Error())
+	}
+	return p, nil
 }

@@ -74,3 +74,47 @@ output "decisions" {
 output "why" {
   value = { for r in data.imspolicy_policy_simulation.image_builders.results : r.name => r.explanation }
 }
+
+# IAM v3 custom policies ("Version": "1.1") may be mixed with v5 identity policies
+# (without scp_level). How the two combine is inferred: see the guide "Migrating IAM v3
+# policies to v5".
+data "imspolicy_policy_simulation" "v3_estate" {
+  identity_policies = [
+    local.image_builders,
+    jsonencode({
+      Version   = "1.1"
+      Statement = [{ Effect = "Allow", Action = ["ims:images:list", "ims:images:update"] }]
+    }),
+  ]
+
+  # The v3 grant of ims:images:update reaches image deletion through its v5 alias, and
+  # the v5 policy's Deny of deleteImage still wins.
+  request {
+    name     = "delete an image"
+    resource = local.image
+    api {
+      method = "DELETE"
+      path   = "/v2/images/9f1c0000-aaaa-bbbb-cccc-000000000001"
+    }
+  }
+
+  # An IAM v3 action that v5 does not know is decided by the v3 policies alone.
+  request {
+    name   = "v3 delete"
+    action = "ims:images:delete"
+  }
+
+  # Quick import needs a different v3 action for each kind of disk.
+  request {
+    name = "quick import of a data disk"
+    api {
+      method  = "POST"
+      path    = "/v2/cloudimages/quickimport/action"
+      variant = "data disk"
+    }
+  }
+}
+
+output "v3_decisions" {
+  value = { for r in data.imspolicy_policy_simulation.v3_estate.results : r.name => r.decision }
+}
