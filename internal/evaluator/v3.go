@@ -31,6 +31,7 @@ package evaluator
 // "unknown" with it rather than guess.
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -307,27 +308,30 @@ func V3PolicyOf(d *policy.V3Document) V3Policy {
 }
 
 // NewPrincipalPolicySet compiles one principal's v5 identity policies and v3 policies into
-// one identity layer, for decisions through the v5 table: the v5 documents are named
-// identity[<index>], the v3 ones v3[<index>], each v3 statement read as NewV3PolicySet
+// one identity layer, for decisions through the v5 table: the documents are named
+// identity[<index>], the v3 ones after the v5 ones, each v3 statement read as NewV3PolicySet
 // reads it, so that it counts for the v5 actions whose name or alias is a v3 name it
 // matches (see apicall.Principal for why).
 func NewPrincipalPolicySet(v5 []*policy.Checked, v3 []V3Policy) (*PolicySet, []SourceFinding, error) {
 	if _, errs := NewPolicySet(Sources{Identity: v5}); len(errs) > 0 {
 		return nil, errs, nil
 	}
-	var docs []namedDocument
-	for i, c := range v5 {
-		if c.Purpose() != policy.Identity {
-			c = policy.CheckDocument(c.Document(), policy.Identity)
-		}
-		docs = append(docs, namedDocument{name: policyName(IdentityLayer, i), doc: c.Document()})
+	// One reading of a principal's documents of both languages: NewMixedPolicySets', the
+	// v3 policies after the v5 ones.
+	docs := make([]IdentityDocument, 0, len(v5)+len(v3))
+	for _, c := range v5 {
+		docs = append(docs, IdentityDocument{V5: c})
 	}
-	for pi, p := range v3 {
-		doc, err := v3Document(p, pi)
-		if err != nil {
-			return nil, nil, err
-		}
-		docs = append(docs, namedDocument{name: fmt.Sprintf("v3[%d]", pi), doc: doc})
+	for i := range v3 {
+		docs = append(docs, IdentityDocument{V3: &v3[i]})
 	}
-	return compile(docs, nil), nil, nil
+	combined, _, err := NewMixedPolicySets(docs)
+	var ve *V3Error
+	if errors.As(err, &ve) {
+		ve.Policy -= len(v5) // the index in v3, as the caller gave them
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return combined, nil, nil
 }
