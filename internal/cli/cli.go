@@ -91,8 +91,8 @@ a SARIF log of the failed run is still written).
       SCP restricts only the root, OU or account it is attached to: a changed document
       attached to nothing is reported as such. When the SCPs over a principal's account
       are not in the inputs, its identity side is answered alone ("before SCPs"); when an
-      SCP change affects an OU or account none of whose principals are in the inputs, the
-      answer names it ("every principal in OU ..."). The analyser proves its answers over
+      SCP change affects an OU or account, the answer names it too ("every principal
+      in OU ...": the inputs rarely hold all of them). The analyser proves its answers over
       every request; when it cannot (a value known only after apply that the plan's
       configuration does not resolve, a document with errors, a trust policy, a question
       beyond --budget), the answer is unknown.

@@ -159,7 +159,7 @@ func Compare(reference, candidate *Estate, b analysis.Budget) (Comparison, error
 		add(copySubject(c), copySubject(r))
 	}
 
-	// Nodes whose SCP side changed and in which no principal of the inputs lives.
+	// Nodes whose SCP side changed, each standing for every principal in it.
 	for _, n := range changedNodes(fr, fc, normals) {
 		add(n[1], n[0])
 	}
@@ -281,30 +281,20 @@ func pairBound(c, r *config) [2]analysis.Bindings {
 }
 
 // changedNodes returns the subjects (reference, candidate) of the nodes whose SCP side
-// differs between the two estates and in which no principal of the inputs lives: the
-// topmost of them (a node whose parent is such a node is not named again). A node in one
-// estate only is not one (an account added to or removed from the tree holds no
-// principal of the inputs before or after).
+// differs between the two estates: the topmost of them (a node whose parent is such a
+// node is not named again). A node is named even when principals of the inputs live in
+// it, each of whom is answered too: the inputs rarely hold every principal of an OU or
+// an account (each account's IAM is usually in a state of its own), and an SCP restricts
+// all of them, so the gate reports the node rather than assume it knows them all. A node
+// in one estate only is not one (an account added to or removed from the tree).
 func changedNodes(fr, fc *flattener, normals map[*policy.Checked]string) [][2]*subject {
-	populated := map[NodeRef]bool{}
-	for _, f := range []*flattener{fr, fc} {
-		for _, p := range f.principals() {
-			if a := f.accountOf(p); a != "" {
-				path, _ := f.path(NodeRef{Account, a})
-				for _, n := range path {
-					populated[n] = true
-				}
-				populated[NodeRef{Account, a}] = true
-			}
-		}
-	}
 	type state struct {
 		pair      [2]*subject
 		qualifies bool
 	}
 	states := map[NodeRef]*state{}
 	for ref := range fc.e.Nodes {
-		if _, ok := fr.e.Nodes[ref]; !ok || populated[ref] {
+		if _, ok := fr.e.Nodes[ref]; !ok {
 			continue
 		}
 		r, c := fr.node(ref), fc.node(ref)

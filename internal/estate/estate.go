@@ -19,8 +19,9 @@
 //     with a member user in the inputs is answered through its users, unless a
 //     membership's user is not known (then the group is a subject too, Unknown);
 //   - each agency, with its own policies;
-//   - in a comparison only, an OU or an account whose SCPs change and in which no
-//     principal of the inputs lives: that node, standing for every principal in it, with
+//   - in a comparison only, an OU or an account whose SCPs change (even one in which
+//     principals of the inputs live: the inputs rarely hold all of them, and an SCP
+//     restricts them all): that node, standing for every principal in it, with
 //     an identity side that allows everything, so that the SCP side alone decides (the
 //     topmost such node is named, not each node under it; a node in one estate only is
 //     not one).
@@ -300,8 +301,8 @@ type Estate struct {
 }
 
 // Subject is who an answer is about: a principal, or, when an SCP change affects an OU
-// or an account in which no principal of the inputs lives, that node, standing for every
-// principal in it. Exactly one of the two is set.
+// or an account, that node, standing for every principal in it (those of the inputs are
+// answered on their own too). Exactly one of the two is set.
 type Subject struct {
 	Principal *PrincipalRef
 	Node      *NodeRef

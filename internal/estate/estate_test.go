@@ -326,11 +326,15 @@ func TestCompareNodeSubjects(t *testing.T) {
 	if ch := changeOf(c, nodeSubj(acct2)); ch == nil || !hasAction(ch.New, "ims:images:share") {
 		t.Errorf("acct2 moved out of ou-prod: want it named with share, got %+v", c.Subjects)
 	}
-	// An OU that holds a principal is not a node subject.
+	// An OU that holds a principal of the inputs is named too: the inputs rarely hold
+	// every principal of an OU, and the SCP restricts them all.
 	withDeny.SCPAttachments = []SCPAttachment{{PolicyID: "s-deny", Target: ouProd}}
 	c = compare(t, withDeny, base(t))
-	if changeOf(c, nodeSubj(ouProd)) != nil {
-		t.Errorf("ou-prod holds alice: answered through her")
+	if ch := changeOf(c, nodeSubj(ouProd)); ch == nil || !hasAction(ch.New, "ims:images:share") {
+		t.Errorf("ou-prod holds alice and may hold others: want it named with share, got %+v", c.Subjects)
+	}
+	if ch := changeOf(c, subj(alice)); ch == nil || !hasAction(ch.New, "ims:images:share") {
+		t.Errorf("alice, in ou-prod, gains share: %+v", c.Subjects)
 	}
 }
 
