@@ -281,8 +281,8 @@ func pairBound(c, r *config) [2]analysis.Bindings {
 }
 
 // changedNodes returns the subjects (reference, candidate) of the nodes whose SCP side
-// differs between the two estates: the topmost of them (a node whose parent is such a
-// node is not named again). A node is named even when principals of the inputs live in
+// differs between the two estates, but for those answered through their parent (below).
+// A node is named even when principals of the inputs live in
 // it, each of whom is answered too: the inputs rarely hold every principal of an OU or
 // an account (each account's IAM is usually in a state of its own), and an SCP restricts
 // all of them, so the gate reports the node rather than assume it knows them all. A node
@@ -306,14 +306,36 @@ func changedNodes(fr, fc *flattener, normals map[*policy.Checked]string) [][2]*s
 		}
 		states[ref] = &state{pair: [2]*subject{r, c}, qualifies: true}
 	}
+	// A node under a changed parent, in the same place in both trees and whose own SCPs
+	// are the same, is answered through the parent: every request it newly allows, its
+	// parent's levels newly allow too (its own level allows it on both sides), so the
+	// parent, standing for every principal under it, reports it. Any other changed node is
+	// named on its own (its own SCPs changed, or it moved).
 	var out [][2]*subject
 	for _, ref := range slices.SortedFunc(maps.Keys(states), compareNodes) {
-		if p := fc.e.Nodes[ref].Parent; p != nil && states[*p] != nil {
+		p, rp := fc.e.Nodes[ref].Parent, fr.e.Nodes[ref].Parent
+		if p != nil && states[*p] != nil && rp != nil && *rp == *p && fr.ownLevel(ref) == fc.ownLevel(ref) {
 			continue
 		}
 		out = append(out, states[ref].pair)
 	}
 	return out
+}
+
+// ownLevel is a key of node ref's own SCP level: equal keys, equal levels.
+func (f *flattener) ownLevel(ref NodeRef) string {
+	if f.e.SCPsDisabled || ref.Kind == Account && ref.ID == f.e.ManagementAccount {
+		return "no SCP side"
+	}
+	c := &config{bound: map[string][]string{}}
+	unknown := ""
+	f.levels(c, []NodeRef{ref}, func(reason string) {
+		if unknown == "" {
+			unknown = reason
+		}
+	})
+	c.finish(f.normals)
+	return c.key + "\x00" + unknown
 }
 
 func compareNodes(a, b NodeRef) int {

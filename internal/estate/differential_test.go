@@ -611,7 +611,58 @@ func checkComparison(t *testing.T, name string, ref, cand *Estate, b analysis.Bu
 			t.Errorf("%s: %s reported but not a subject", name, ch.Subject)
 		}
 	}
+	checkNodesCovered(t, name, ref, cand, got, b)
 	return got
+}
+
+// checkNodesCovered checks that every node, placed in both trees, whose principals gain
+// access (an identity that allows everything, under the node's levels) is reported: the
+// node itself or an ancestor is named, gaining at least the same actions.
+func checkNodesCovered(t *testing.T, name string, ref, cand *Estate, got Comparison, b analysis.Budget) {
+	named := map[NodeRef]*SubjectChange{}
+	for i := range got.Subjects {
+		if n := got.Subjects[i].Subject.Node; n != nil {
+			named[*n] = &got.Subjects[i]
+		}
+	}
+	for _, n := range slices.SortedFunc(maps.Keys(cand.Nodes), compareNodes) {
+		if _, ok := ref.Nodes[n]; !ok {
+			continue
+		}
+		if _, placed := brutePath(cand, n); !placed {
+			continue
+		}
+		if _, placed := brutePath(ref, n); !placed {
+			continue
+		}
+		c, r := bruteNode(cand, n), bruteNode(ref, n)
+		bf, err := analysis.NoNewAccessWith(c.set(t), r.set(t), analysis.Options{Budget: b, Bound: c.bound, ReferenceBound: r.bound})
+		if err != nil {
+			t.Fatalf("%s: brute force: %v", name, err)
+		}
+		if bf.Status != analysis.Complete || len(bf.NewAccess) == 0 {
+			continue
+		}
+		var cover *SubjectChange
+		for cur := &n; cur != nil; cur = cand.Nodes[*cur].Parent {
+			if ch := named[*cur]; ch != nil {
+				cover = ch
+				break
+			}
+		}
+		switch {
+		case cover == nil:
+			t.Errorf("%s: every principal in %s gains %v, and neither it nor an ancestor is named", name, n, actionsOf(bf.NewAccess))
+		case cover.Status != analysis.Complete:
+		default:
+			reported := actionsOf(cover.New)
+			for _, a := range actionsOf(bf.NewAccess) {
+				if !slices.Contains(reported, a) {
+					t.Errorf("%s: every principal in %s gains %s, which %s, named for it, does not report (%v)", name, n, a, cover.Subject, reported)
+				}
+			}
+		}
+	}
 }
 
 // withValues is the witness with the bound keys given the reference's values: the

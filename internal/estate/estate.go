@@ -22,9 +22,10 @@
 //   - in a comparison only, an OU or an account whose SCPs change (even one in which
 //     principals of the inputs live: the inputs rarely hold all of them, and an SCP
 //     restricts them all): that node, standing for every principal in it, with
-//     an identity side that allows everything, so that the SCP side alone decides (the
-//     topmost such node is named, not each node under it; a node in one estate only is
-//     not one).
+//     an identity side that allows everything, so that the SCP side alone decides (a
+//     node under such a node, in the same place, with its own SCPs unchanged, is not
+//     named again: whatever it newly allows, its parent newly allows too; a node in one
+//     estate only is not one).
 //
 // In a comparison a principal in one estate only is compared with itself holding no
 // identity policy in the other, and a group is a subject when it is one in the candidate

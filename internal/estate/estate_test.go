@@ -338,6 +338,20 @@ func TestCompareNodeSubjects(t *testing.T) {
 	}
 }
 
+// Disabling SCPs changes every node's own level: a node whose deny goes is named, even
+// under a root whose own answer does not change.
+func TestCompareSCPsDisabledNamesEachNode(t *testing.T) {
+	withDeny := base(t)
+	withDeny.SCPAttachments = []SCPAttachment{{PolicyID: "s-deny", Target: acct2}}
+	disabled := base(t)
+	disabled.SCPAttachments = withDeny.SCPAttachments
+	disabled.SCPsDisabled = true
+	c := compare(t, withDeny, disabled)
+	if ch := changeOf(c, nodeSubj(acct2)); ch == nil || !hasAction(ch.New, "ims:images:share") {
+		t.Errorf("acct2's deny no longer applies: want it named with share, got %+v", c.Subjects)
+	}
+}
+
 func TestCompareAttachments(t *testing.T) {
 	ref := base(t)
 	// Attaching an existing full-access policy to a group: its members gain.
