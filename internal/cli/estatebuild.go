@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 
@@ -638,86 +639,43 @@ func (f *facts) addNode(in *instance, t estateResource, r *resolver) {
 // supersede removes from f every part that g holds (by key): what a plan says of a part
 // replaces what a --state file says of it.
 func (f *facts) supersede(g *facts) {
-	for id := range g.identity {
-		delete(f.identity, id)
-	}
-	for id := range g.scps {
-		delete(f.scps, id)
-	}
-	for ref := range g.principals {
-		delete(f.principals, ref)
-	}
-	for m := range g.memberships {
-		delete(f.memberships, m)
-	}
-	for a := range g.attachments {
-		delete(f.attachments, a)
-	}
-	for ref := range g.nodes {
-		delete(f.nodes, ref)
-		delete(f.underRoot, ref)
-	}
-	for a := range g.scpAttach {
-		delete(f.scpAttach, a)
-	}
-	for id := range g.v3Roles {
-		delete(f.v3Roles, id)
-	}
-	for a := range g.roleAssign {
-		delete(f.roleAssign, a)
+	dropKeys(f.identity, g.identity)
+	dropKeys(f.scps, g.scps)
+	dropKeys(f.principals, g.principals)
+	dropKeys(f.memberships, g.memberships)
+	dropKeys(f.attachments, g.attachments)
+	dropKeys(f.nodes, g.nodes)
+	dropKeys(f.scpAttach, g.scpAttach)
+	dropKeys(f.v3Roles, g.v3Roles)
+	dropKeys(f.roleAssign, g.roleAssign)
+	dropKeys(f.underRoot, g.nodes)
+}
+
+// dropKeys deletes from m every key that g holds.
+func dropKeys[K comparable, V, W any](m map[K]V, g map[K]W) {
+	for k := range g {
+		delete(m, k)
 	}
 }
 
 // merge adds g's parts to f, g's winning where both hold one.
 func (f *facts) merge(g *facts) {
-	for id, p := range g.identity {
-		f.identity[id] = p
-	}
-	for id, p := range g.scps {
-		f.scps[id] = p
-	}
-	for id := range g.notSCP {
-		f.notSCP[id] = true
-	}
-	for ref, p := range g.principals {
-		f.principals[ref] = p
-	}
-	for m := range g.memberships {
-		f.memberships[m] = true
-	}
-	for a := range g.attachments {
-		f.attachments[a] = true
-	}
-	for ref, n := range g.nodes {
-		f.nodes[ref] = n
-	}
-	for ref := range g.underRoot {
-		f.underRoot[ref] = true
-	}
-	for a := range g.scpAttach {
-		f.scpAttach[a] = true
-	}
-	for u := range g.unknowns {
-		f.unknowns[u] = true
-	}
-	for id, a := range g.policyAddress {
-		f.policyAddress[id] = a
-	}
-	for id, t := range g.policyText {
-		f.policyText[id] = t
-	}
-	for id, r := range g.v3Roles {
-		f.v3Roles[id] = r
-	}
-	for a := range g.roleAssign {
-		f.roleAssign[a] = true
-	}
-	for id, a := range g.roleAddress {
-		f.roleAddress[id] = a
-	}
-	for id, t := range g.roleText {
-		f.roleText[id] = t
-	}
+	maps.Copy(f.identity, g.identity)
+	maps.Copy(f.scps, g.scps)
+	maps.Copy(f.notSCP, g.notSCP)
+	maps.Copy(f.principals, g.principals)
+	maps.Copy(f.memberships, g.memberships)
+	maps.Copy(f.attachments, g.attachments)
+	maps.Copy(f.nodes, g.nodes)
+	maps.Copy(f.underRoot, g.underRoot)
+	maps.Copy(f.scpAttach, g.scpAttach)
+	maps.Copy(f.unknowns, g.unknowns)
+	maps.Copy(f.policyAddress, g.policyAddress)
+	maps.Copy(f.policyText, g.policyText)
+	maps.Copy(f.v3Roles, g.v3Roles)
+	maps.Copy(f.roleAssign, g.roleAssign)
+	maps.Copy(f.roleAddress, g.roleAddress)
+	maps.Copy(f.roleText, g.roleText)
 	if g.organization != "" {
 		f.organization = g.organization
 	}
