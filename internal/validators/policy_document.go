@@ -125,20 +125,9 @@ func IdentityPolicies() function.ListParameterValidator { return identityPolicie
 type identityPolicies struct{}
 
 func (identityPolicies) ValidateParameterList(ctx context.Context, req function.ListParameterValidatorRequest, resp *function.ListParameterValidatorResponse) {
-	if req.Value.IsNull() || req.Value.IsUnknown() {
+	known, ok := knownTexts(ctx, req, resp)
+	if !ok {
 		return
-	}
-	var documents []types.String
-	if diags := req.Value.ElementsAs(ctx, &documents, false); diags.HasError() {
-		resp.Error = function.FuncErrorFromDiags(ctx, diags)
-		return
-	}
-	var known []string
-	for _, d := range documents {
-		if d.IsUnknown() {
-			return // checked once every document is known
-		}
-		known = append(known, d.ValueString())
 	}
 	if _, findings := evaluator.NewIdentityPolicySet(known); len(findings) > 0 {
 		resp.Error = SourceFindingError(req.ArgumentPosition, findings[0])
@@ -189,6 +178,27 @@ func (identityPolicyDocument) ValidateString(_ context.Context, req validator.St
 	}
 }
 
+// knownTexts are the documents of a list argument, when the list and every document are
+// known (a list with an unknown element is checked once it is known); ok is false
+// otherwise, with resp.Error set when the list cannot be read.
+func knownTexts(ctx context.Context, req function.ListParameterValidatorRequest, resp *function.ListParameterValidatorResponse) (known []string, ok bool) {
+	if req.Value.IsNull() || req.Value.IsUnknown() {
+		return nil, false
+	}
+	var documents []types.String
+	if diags := req.Value.ElementsAs(ctx, &documents, false); diags.HasError() {
+		resp.Error = function.FuncErrorFromDiags(ctx, diags)
+		return nil, false
+	}
+	for _, d := range documents {
+		if d.IsUnknown() {
+			return nil, false
+		}
+		known = append(known, d.ValueString())
+	}
+	return known, true
+}
+
 // MixedIdentityPolicies accepts a function argument listing identity policy documents of
 // either language that build a simulator (apicall.NewSimulator), and reports the first
 // error: a checker's finding, or a v3 statement that cannot be decided.
@@ -197,20 +207,9 @@ func MixedIdentityPolicies() function.ListParameterValidator { return mixedIdent
 type mixedIdentityPolicies struct{}
 
 func (mixedIdentityPolicies) ValidateParameterList(ctx context.Context, req function.ListParameterValidatorRequest, resp *function.ListParameterValidatorResponse) {
-	if req.Value.IsNull() || req.Value.IsUnknown() {
+	known, ok := knownTexts(ctx, req, resp)
+	if !ok {
 		return
-	}
-	var documents []types.String
-	if diags := req.Value.ElementsAs(ctx, &documents, false); diags.HasError() {
-		resp.Error = function.FuncErrorFromDiags(ctx, diags)
-		return
-	}
-	var known []string
-	for _, d := range documents {
-		if d.IsUnknown() {
-			return // checked once every document is known
-		}
-		known = append(known, d.ValueString())
 	}
 	if _, err := NewSimulatorArgument(known, req.ArgumentPosition); err != nil {
 		resp.Error = err
