@@ -277,30 +277,9 @@ func permissionMatches(s *stmt, p *catalog.APIPermission) bool {
 // eachContext calls f with every combination of the keys' states, the space's context set
 // to it, each charged to the budget.
 func (sp *space) eachContext(what string, keys [][]*keyState, f func(states []*keyState)) error {
-	idx := make([]int, len(keys))
-	states := make([]*keyState, len(keys))
-	for {
-		sp.ctx.Reset()
-		for i, ks := range keys {
-			states[i] = ks[idx[i]]
-			if states[i].present {
-				sp.ctx.Add(states[i].frag)
-			}
-		}
-		if !sp.meter.charge(1) {
-			return sp.meter.over("the combinations of condition key values for " + what)
-		}
+	_, err := sp.combinations(what, keys, func(states []*keyState) bool {
 		f(states)
-		i := 0
-		for ; i < len(keys); i++ {
-			idx[i]++
-			if idx[i] < len(keys[i]) {
-				break
-			}
-			idx[i] = 0
-		}
-		if i == len(keys) {
-			return nil
-		}
-	}
+		return true
+	})
+	return err
 }

@@ -462,9 +462,21 @@ func (sp *space) keyStates(k *keyInfo, conds []int) ([]*keyState, error) {
 
 // product evaluates every combination of key states for one action and resource.
 func (sp *space) product(action, resource string, keys [][]*keyState, visit visitFunc) (bool, error) {
+	results := make([]*evaluator.Result, len(sp.engines))
+	return sp.combinations(action, keys, func(states []*keyState) bool {
+		for i, e := range sp.engines {
+			results[i] = e.decide(action, resource, sp.ctx)
+		}
+		return visit(resource, states, results)
+	})
+}
+
+// combinations calls f with every combination of the keys' states, the space's context
+// set to it, each charged to the budget (what names the question in the reason), until f
+// returns false; done is true when every combination was visited.
+func (sp *space) combinations(what string, keys [][]*keyState, f func(states []*keyState) bool) (done bool, err error) {
 	idx := make([]int, len(keys))
 	states := make([]*keyState, len(keys))
-	results := make([]*evaluator.Result, len(sp.engines))
 	for {
 		sp.ctx.Reset()
 		for i, ks := range keys {
@@ -474,12 +486,9 @@ func (sp *space) product(action, resource string, keys [][]*keyState, visit visi
 			}
 		}
 		if !sp.meter.charge(1) {
-			return false, sp.meter.over("the combinations of condition key values for " + action)
+			return false, sp.meter.over("the combinations of condition key values for " + what)
 		}
-		for i, e := range sp.engines {
-			results[i] = e.decide(action, resource, sp.ctx)
-		}
-		if !visit(resource, states, results) {
+		if !f(states) {
 			return false, nil
 		}
 		i := 0
