@@ -28,6 +28,7 @@ import (
 
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/analysis"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/apicall"
+	"github.com/imspolicy/terraform-provider-imspolicy/internal/catalog"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/evaluator"
 	"github.com/imspolicy/terraform-provider-imspolicy/internal/policy"
 )
@@ -129,7 +130,7 @@ func Migrate(c *policy.V3Checked, b analysis.Budget) Result {
 			list = st.NotAction
 		}
 		for _, c := range s.Condition {
-			if strings.EqualFold(c.Key, "g:MFAAge") || strings.EqualFold(c.Key, "g:ServiceName") {
+			if noV5Counterpart(c.Key) {
 				note(fmt.Sprintf("%s is a v3 global condition key with no v5 counterpart (reference notes §3.4): the v5 policy keeps the condition, which holds as the v5 request gives the key, if ever", c.Key))
 			}
 		}
@@ -236,4 +237,16 @@ func carry(reading []string, s evaluator.V3Statement, note func(string)) []strin
 		note(noteImport)
 	}
 	return out
+}
+
+// noV5Counterpart reports whether key is a v3 global condition key (policy.V3GlobalKeys)
+// that the v5 catalog does not know (reference notes §3.4: g:MFAAge, g:ServiceName).
+func noV5Counterpart(key string) bool {
+	for k := range policy.V3GlobalKeys() {
+		if strings.EqualFold(k, key) {
+			_, known := catalog.LookupConditionKey(k)
+			return !known
+		}
+	}
+	return false
 }
